@@ -1,0 +1,144 @@
+/*
+ * machine.h - emu/: several harts (one uc_engine each) over one shared RAM, a guest ELF image,
+ * single-instruction stepping, instruction-fetch views, snapshots and disassembly.
+ *
+ * Knows nothing of ftrace, scenarios or SQLite. The only module that includes <unicorn/...>.
+ */
+#ifndef PATCHCHECK_MACHINE_H
+#define PATCHCHECK_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../models/arch.h"
+
+#define MACHINE_MAX_HARTS 8
+#define MACHINE_STACK_SIZE 0x4000      /* per hart */
+#define MACHINE_MAGIC_RETURN 0xdead0000u /* LR of a top-level call; mapped, never executed */
+
+/* ---- guest image (ELF, loaded with libelf) ---- */
+
+struct image;
+
+struct image_symbol {
+	const char *name;
+	uint64_t addr;  /* Thumb symbols keep bit 0 */
+	uint64_t size;
+	bool is_func;
+};
+
+/* Load an ELF of the given arch. On error returns NULL and writes "path: reason" into err. */
+struct image *image_load(const char *path, const struct arch_model *arch, char *err, size_t errlen);
+void image_free(struct image *img);
+const char *image_path(const struct image *img);
+/* 64-bit FNV-1a of the file's bytes, as 16 hex digits. */
+const char *image_hash(const struct image *img);
+/* Lowest and highest+1 loaded address. */
+uint64_t image_base(const struct image *img);
+uint64_t image_end(const struct image *img);
+/* Executable range(s) covered by the loaded text: [text_begin, text_end). */
+uint64_t image_text_begin(const struct image *img);
+uint64_t image_text_end(const struct image *img);
+bool image_lookup(const struct image *img, const char *name, uint64_t *addr);
+/* Symbol covering addr (function symbols preferred), or NULL; *off gets addr - symbol. */
+const struct image_symbol *image_symbol_at(const struct image *img, uint64_t addr, uint64_t *off);
+/* Records of __patchable_function_entries (address of each first pad), in section order. */
+size_t image_patch_records(const struct image *img, const uint64_t **records);
+
+/* ---- the machine ---- */
+
+struct machine;
+
+enum fetch_model {
+	FETCH_COHERENT = 0, /* a code write is visible to every hart's fetch before its next step */
+	FETCH_RELAXED,      /* a hart sees a code write only after its own ISB / FENCE.I */
+};
+
+/* Creates nharts engines over one RAM holding the image and one stack per hart. */
+struct machine *machine_open(const struct arch_model *arch, const struct image *img, unsigned nharts,
+			     enum fetch_model fetch, char *err, size_t errlen);
+void machine_close(struct machine *m);
+const struct arch_model *machine_arch(const struct machine *m);
+const struct image *machine_image(const struct machine *m);
+unsigned machine_nharts(const struct machine *m);
+
+/* Host pointer to guest RAM [addr, addr+len), or NULL if not inside RAM. Writes through it are
+ * data writes by the host (tests, setup): code caches are NOT invalidated (use machine_poke). */
+uint8_t *machine_ram(struct machine *m, uint64_t addr, size_t len);
+/* Host write into guest memory that also invalidates every hart's translations over the range. */
+int machine_poke(struct machine *m, uint64_t addr, const void *src, size_t len);
+bool machine_read_u32(struct machine *m, uint64_t addr, uint32_t *out);
+bool machine_read_u64(struct machine *m, uint64_t addr, uint64_t *out);
+
+/* Registers, by the arch model's register-file index. */
+uint64_t machine_reg(struct machine *m, unsigned hart, int idx);
+void machine_set_reg(struct machine *m, unsigned hart, int idx, uint64_t value);
+/* All nregs registers of the arch model, in model order. */
+void machine_read_regs(struct machine *m, unsigned hart, uint64_t *regs);
+uint64_t machine_pc(struct machine *m, unsigned hart);
+uint64_t machine_stack_top(const struct machine *m, unsigned hart);
+
+/* Start a call of func(args...) on a hart: args in the argument registers, SP = the hart's stack
+ * top (minus extra stack args pushed), LR = MACHINE_MAGIC_RETURN, PC = func. */
+void machine_call_begin(struct machine *m, unsigned hart, uint64_t func, const uint64_t *args,
+			unsigned nargs);
+/* The hart returned from its top-level call (pc == MACHINE_MAGIC_RETURN). */
+bool machine_call_done(struct machine *m, unsigned hart);
+
+/* Watched ranges: memory accesses (loads, stores) into them are reported per step. */
+void machine_watch(struct machine *m, uint64_t begin, uint64_t end);
+
+enum access_kind { ACCESS_READ = 1, ACCESS_WRITE = 2 };
+
+struct mem_access {
+	enum access_kind kind;
+	uint64_t addr;
+	unsigned size;
+	uint64_t value;     /* value written (WRITE) */
+	uint64_t old_value; /* memory before the write (WRITE) or the value read (READ) */
+};
+
+#define STEP_MAX_ACCESSES 8
+
+enum step_status {
+	STEP_OK = 0,
+	STEP_RETURNED,   /* pc was MACHINE_MAGIC_RETURN: nothing stepped */
+	STEP_BREAKPOINT, /* a breakpoint instruction at pc: not stepped; info.special has it */
+	STEP_FAULT,      /* the guest faulted: info.fault says how; pc unchanged */
+};
+
+struct step_info {
+	enum step_status status;
+	uint64_t pc;          /* pc before the step */
+	uint8_t bytes[4];     /* the instruction bytes the hart fetched (its view) */
+	unsigned len;
+	struct special_insn special;
+	unsigned naccesses;   /* accesses into watched ranges, and every write into text */
+	struct mem_access accesses[STEP_MAX_ACCESSES];
+	bool wrote_code;      /* some write in this step hit the text range */
+	char fault[128];      /* STEP_FAULT: e.g. "unmapped read at 0x10 (UC_ERR_READ_UNMAPPED)" */
+};
+
+/* Step exactly one instruction of one hart (the word in its fetch view). Special instructions are
+ * decoded first and handled by the machine (cache maintenance, barriers, hints, ISB). */
+enum step_status machine_step(struct machine *m, unsigned hart, struct step_info *info);
+
+/* Relaxed fetch model: does the hart still see a stale word at addr? (always false if coherent) */
+bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr);
+
+/* ---- snapshots: contexts of all harts + RAM + fetch views ---- */
+
+struct machine_snapshot;
+struct machine_snapshot *machine_snapshot_new(struct machine *m);
+void machine_snapshot_free(struct machine_snapshot *s);
+void machine_snapshot_save(struct machine *m, struct machine_snapshot *s);
+/* Restores registers and RAM; drops every hart's translations over code bytes that changed. */
+void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *s);
+
+/* ---- disassembly (Capstone), cached by (address, bytes) ---- */
+
+/* Text of the instruction at addr with the given bytes, e.g. "bl #0x100040". Never NULL. */
+const char *machine_disasm(struct machine *m, uint64_t addr, const uint8_t *bytes, unsigned len);
+
+#endif

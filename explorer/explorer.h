@@ -1,0 +1,150 @@
+/*
+ * explorer.h - explorer/: scenarios, executions, schedules, search, invariant checks, replay.
+ *
+ * A scenario (loaded from YAML) names an arch, a guest image, setup calls, and per hart a program
+ * of guest calls. The explorer runs the harts on a machine under every schedule within the bounds
+ * and checks the invariants at every step. Knows nothing of SQLite or output formats.
+ */
+#ifndef PATCHCHECK_EXPLORER_H
+#define PATCHCHECK_EXPLORER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCN_MAX_ARGS 8
+#define SCN_MAX_CALLS 16
+#define SCN_MAX_HARTS 8
+#define SCN_MAX_SETUP 16
+#define SCN_MAX_WATCH 8
+
+/* ---- scenarios ---- */
+
+/* Where a value came from in its file, for messages "file:line:col: ...". */
+struct src_pos {
+	unsigned line, col;
+};
+
+struct scn_arg {
+	bool is_symbol;
+	char symbol[64];
+	uint64_t value; /* integer literal, or symbol address once resolved */
+};
+
+struct scn_call {
+	char func[64];
+	uint64_t func_addr; /* resolved */
+	unsigned nargs;
+	struct scn_arg args[SCN_MAX_ARGS];
+	struct src_pos pos;
+};
+
+enum hart_role { ROLE_RUNNER = 0, ROLE_PATCHER };
+
+struct scn_hart {
+	enum hart_role role;
+	unsigned ncalls;
+	struct scn_call calls[SCN_MAX_CALLS];
+	unsigned repeat; /* the call list runs this many times (>= 1) */
+	struct src_pos pos;
+};
+
+enum verdict { VERDICT_PASS = 0, VERDICT_FAIL, VERDICT_ERROR };
+
+struct scenario {
+	char path[512];
+	char name[128];
+	char description[1024];
+	char arch[16];
+	char image[64];          /* bundled image name, e.g. "ftrace" */
+	unsigned nsetup;
+	struct scn_call setup[SCN_MAX_SETUP]; /* run in order on hart 0 before exploration */
+	unsigned nharts;
+	struct scn_hart harts[SCN_MAX_HARTS];
+	unsigned nwatch;
+	char watch[SCN_MAX_WATCH][64]; /* extra data symbols whose accesses are schedule points */
+	char protocol[32];
+	char fetch[16];          /* "coherent" | "relaxed" */
+	unsigned preemptions;    /* bound; default 2 */
+	unsigned steps_per_call; /* termination budget; default 20000 */
+	unsigned long max_executions; /* 0: unbounded */
+	enum verdict expect;
+	char expect_invariant[48]; /* when expect == VERDICT_FAIL */
+	struct src_pos pos_image, pos_expect;
+};
+
+/*
+ * Load and validate a scenario file. Returns 0, or 2 on bad input with a one-line message
+ * "file:line:col: what is wrong" in err. Symbols are resolved later (explorer_prepare).
+ */
+int scenario_load(const char *path, struct scenario *out, char *err, size_t errlen);
+
+/* Names of the invariants the checks can report; NULL-terminated. */
+extern const char *const invariant_names[];
+bool invariant_known(const char *name);
+
+/* ---- results ---- */
+
+struct trace_step {
+	uint32_t step;     /* global step number in the execution */
+	uint8_t hart;
+	uint8_t len;
+	uint8_t bytes[4];
+	uint64_t pc;
+	uint32_t version;  /* for a fetch of a patched word: how many writes it had seen; else 0 */
+	uint8_t patch_write; /* this step wrote a watched word */
+	uint8_t watched_fetch; /* this step fetched a watched word */
+};
+
+struct failure {
+	char invariant[48];
+	unsigned hart;
+	uint64_t step;        /* global step at which the check failed */
+	uint64_t pc;
+	char expected[160];
+	char actual[160];
+	char message[512];    /* one line naming invariant, hart, step, expected, actual */
+	char schedule[1024];  /* replayable schedule */
+	unsigned preemptions; /* preemptions in that schedule */
+	struct trace_step *trace; /* per-step trace of the failing execution (malloc'd) */
+	size_t ntrace;
+};
+
+struct run_stats {
+	unsigned long executions;      /* complete executions explored */
+	unsigned long schedule_points; /* decision points with more than one choice */
+	unsigned long long steps;      /* instructions stepped, all executions */
+	unsigned bound_reached;        /* preemption bound explored up to */
+	bool truncated;                /* max_executions hit */
+	double seconds;
+};
+
+struct scenario_result {
+	enum verdict verdict;
+	struct run_stats stats;
+	struct failure *failure;  /* first failure found (fewest preemptions), or NULL */
+	char error[512];          /* VERDICT_ERROR: why (bad symbol, missing image...) */
+	char image_hash[17];
+};
+
+struct explore_options {
+	const char *guest_dir; /* where bundled images live (default: build's guest dir) */
+	unsigned long max_executions; /* overrides the scenario when non-zero */
+	void (*progress)(void *ud, const struct run_stats *stats);
+	void *progress_ud;
+};
+
+/* Run a scenario to a verdict. Returns 0 when explored (verdict set), 2 on bad input (error set). */
+int explorer_run(const struct scenario *scn, const struct explore_options *opt,
+		 struct scenario_result *res);
+
+/* Re-execute one schedule; the failure found (if any) is stored in res. 2 on bad input. */
+int explorer_replay(const struct scenario *scn, const struct explore_options *opt,
+		    const char *schedule, struct scenario_result *res);
+
+void scenario_result_free(struct scenario_result *res);
+
+/* Does the result match the scenario's expectation? */
+bool scenario_result_matches(const struct scenario *scn, const struct scenario_result *res);
+
+#endif

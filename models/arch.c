@@ -1,0 +1,28 @@
+/*
+ * arch.c - the table of arch models and lookups over it.
+ */
+#include <string.h>
+
+#include "arch.h"
+
+extern const struct arch_model arch_model_arm64;
+
+static const struct arch_model *const arch_models[] = {
+	&arch_model_arm64,
+};
+
+const struct arch_model *arch_model_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(arch_models) / sizeof(arch_models[0]); i++)
+		if (strcmp(arch_models[i]->name, name) == 0)
+			return arch_models[i];
+	return NULL;
+}
+
+int arch_reg_index(const struct arch_model *arch, const char *name)
+{
+	for (unsigned i = 0; i < arch->nregs; i++)
+		if (strcmp(arch->reg_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}

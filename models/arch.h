@@ -1,0 +1,90 @@
+/*
+ * arch.h - the arch model: what generic code (emu/, explorer/) may ask of an architecture.
+ *
+ * Generic code calls these ops the way Linux's generic ftrace calls arch_* hooks; adding an
+ * architecture means adding models/<arch>/ and one entry in arch_model_find(), never a branch
+ * on the architecture in generic code.
+ */
+#ifndef PATCHCHECK_ARCH_H
+#define PATCHCHECK_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARCH_MAX_REGS 40 /* size of a register file snapshot, any arch */
+
+/* What the machine must do about an instruction, decided before it is stepped. */
+enum special_kind {
+	SPECIAL_NONE = 0,   /* ordinary: step it in Unicorn */
+	SPECIAL_ICACHE_SYNC,/* invalidates instruction fetch of an address (IC IVAU, ICIMVAU) */
+	SPECIAL_DCACHE,     /* data cache maintenance towards PoU (DC CVAU, DCCMVAU) */
+	SPECIAL_BARRIER,    /* DSB / DMB / FENCE */
+	SPECIAL_ISB,        /* context synchronisation of this hart's fetch (ISB, FENCE.I) */
+	SPECIAL_HINT,       /* WFE / YIELD / SEV: no architectural effect for us, skipped */
+	SPECIAL_BREAKPOINT, /* BRK / EBREAK / BKPT: a trap the machine reports */
+};
+
+struct special_insn {
+	enum special_kind kind;
+	unsigned len;     /* bytes */
+	int addr_reg;     /* register index holding the address (ICACHE_SYNC, DCACHE), or -1 */
+	uint32_t imm;     /* BRK immediate */
+};
+
+/* Classes of instruction words for the concurrent-modification (CMODX) rule. */
+enum cmodx_class {
+	CMODX_OTHER = 0, /* not in the architecture's set of concurrently modifiable instructions */
+	CMODX_SAFE,      /* in the set (arm64: B, BL, BRK, HVC, ISB, NOP, SMC, SVC) */
+};
+
+/* A patch site as the arch lays it out around a patchable-entry record. */
+struct site_layout {
+	uint64_t func;   /* symbol address: where a call enters */
+	uint64_t start;  /* first patchable byte */
+	uint64_t body;   /* first byte after the site: where the body starts */
+	uint64_t bl;     /* the word that toggles between NOP and a call */
+	uint64_t literal;/* address of the ops literal, or 0 */
+};
+
+struct arch_model {
+	const char *name;        /* "arm64" */
+	int uc_arch, uc_mode;    /* Unicorn */
+	int uc_cpu_model;        /* -1: Unicorn's default */
+	int cs_arch, cs_mode;    /* Capstone, or -1 when another disassembler serves */
+	unsigned page_size;      /* Unicorn's target page size */
+	unsigned word_size;      /* 8 or 4: size of a register and of a pointer */
+	unsigned insn_align;     /* minimum instruction alignment */
+
+	/* The register file: index i is Unicorn register reg_ids[i], printed as reg_names[i]. */
+	unsigned nregs;
+	const int *reg_ids;
+	const char *const *reg_names;
+	int reg_pc, reg_sp, reg_lr, reg_ret;
+	int arg_regs[8];
+	unsigned narg_regs;
+	uint64_t scratch_mask;   /* regs that a patch site / trampoline may clobber at body entry */
+	uint64_t callee_saved_mask;
+	unsigned stack_align;    /* required SP alignment whenever C code is called */
+	uint64_t hart_id_reg_id; /* Unicorn register that carries the hart id (TPIDR_EL0) */
+
+	/* Length in bytes of the instruction whose first bytes are given (len >= 4 readable). */
+	unsigned (*insn_length)(const uint8_t *bytes);
+	/* Decode a special instruction; SPECIAL_NONE for everything Unicorn can just step. */
+	void (*decode_special)(const uint8_t *bytes, struct special_insn *out);
+	/* CMODX class of an instruction word. */
+	enum cmodx_class (*cmodx_classify)(uint32_t word);
+	/* Site layout for a record of __patchable_function_entries (address of the first pad). */
+	int (*site_from_record)(uint64_t record, unsigned pads_before, struct site_layout *out);
+	/* Encoders used by checks and tests (the guest patcher has its own copy of the encoding). */
+	uint32_t (*encode_nop)(void);
+	uint32_t (*encode_bl)(uint64_t pc, uint64_t target);
+};
+
+/* Find an arch model by name ("arm64"); NULL when unknown. */
+const struct arch_model *arch_model_find(const char *name);
+
+/* Index of a register by name in the model's register file, or -1. */
+int arch_reg_index(const struct arch_model *arch, const char *name);
+
+#endif

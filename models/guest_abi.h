@@ -1,0 +1,30 @@
+/*
+ * guest_abi.h - the few things guest code and the host agree on, for every arch.
+ *
+ * Included by guest C (freestanding) and by host C. Fixed-width fields only, so the layout is the
+ * same in a 32-bit guest and on a 64-bit host.
+ */
+#ifndef PATCHCHECK_GUEST_ABI_H
+#define PATCHCHECK_GUEST_ABI_H
+
+#define PC_MAX_HARTS 8
+#define PC_RECORD_REGS 32
+
+/*
+ * What one callback invocation saw, written by the guest's recording callback into
+ * pc_records[hart] (symbol "pc_records"). seq is bumped last, so a host that sees a new seq
+ * sees the whole record.
+ */
+struct pc_record {
+	unsigned long long seq;       /* number of records written by this hart */
+	unsigned long long ip;        /* the callback's ip argument */
+	unsigned long long parent_ip; /* the callback's parent_ip argument */
+	unsigned long long pc;        /* regs->pc as the trampoline saved it */
+	unsigned long long sp;        /* regs->sp */
+	unsigned long long lr;        /* regs->lr (the traced function's return address) */
+	unsigned long long regs[PC_RECORD_REGS]; /* general registers 0..31 as saved, arch order */
+};
+
+#define PC_RECORD_SIZE (6 * 8 + PC_RECORD_REGS * 8)
+
+#endif
