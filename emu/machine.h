@@ -78,6 +78,8 @@ void machine_set_reg(struct machine *m, unsigned hart, int idx, uint64_t value);
 void machine_read_regs(struct machine *m, unsigned hart, uint64_t *regs);
 uint64_t machine_pc(struct machine *m, unsigned hart);
 uint64_t machine_stack_top(const struct machine *m, unsigned hart);
+/* Instructions the hart has executed (restored by snapshots). Its timer counter reads this. */
+uint64_t machine_steps(const struct machine *m, unsigned hart);
 
 /* Start a call of func(args...) on a hart: args in the argument registers, SP = the hart's stack
  * top (minus extra stack args pushed), LR = MACHINE_MAGIC_RETURN, PC = func. */
@@ -95,7 +97,7 @@ struct mem_access {
 	enum access_kind kind;
 	uint64_t addr;
 	unsigned size;
-	uint64_t value;     /* value written (WRITE) */
+	uint64_t value;     /* value written (WRITE), or the value read (READ) */
 	uint64_t old_value; /* memory before the write (WRITE) or the value read (READ) */
 };
 
@@ -114,9 +116,10 @@ struct step_info {
 	uint8_t bytes[4];     /* the instruction bytes the hart fetched (its view) */
 	unsigned len;
 	struct special_insn special;
-	unsigned naccesses;   /* accesses into watched ranges, and every write into text */
+	unsigned naccesses;   /* accesses into watched ranges, and every write into code */
 	struct mem_access accesses[STEP_MAX_ACCESSES];
-	bool wrote_code;      /* some write in this step hit the text range */
+	bool wrote_code;      /* some write in this step hit code: the text range, or a page some
+			       * hart has fetched instructions from */
 	char fault[128];      /* STEP_FAULT: e.g. "unmapped read at 0x10 (UC_ERR_READ_UNMAPPED)" */
 };
 
@@ -126,6 +129,11 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 
 /* Relaxed fetch model: does the hart still see a stale word at addr? (always false if coherent) */
 bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr);
+
+/* Testing only: with false, the coherent model stops dropping other harts' translations after a
+ * code write, so a hart may execute an old instruction while the machine reports the new word
+ * (Unicorn's own behaviour). Default true. */
+void machine_set_invalidation(struct machine *m, bool on);
 
 /* ---- snapshots: contexts of all harts + RAM + fetch views ---- */
 
@@ -140,5 +148,11 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 
 /* Text of the instruction at addr with the given bytes, e.g. "bl #0x100040". Never NULL. */
 const char *machine_disasm(struct machine *m, uint64_t addr, const uint8_t *bytes, unsigned len);
+
+/* The same without a machine (reports): one disassembler with its own cache per arch. */
+struct disasm;
+struct disasm *disasm_open(const struct arch_model *arch);
+const char *disasm_text(struct disasm *d, uint64_t addr, const uint8_t *bytes, unsigned len);
+void disasm_close(struct disasm *d);
 
 #endif

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCN_MAX_ARGS 8
+#define SCN_MAX_ARGS 12
 #define SCN_MAX_CALLS 16
 #define SCN_MAX_HARTS 8
 #define SCN_MAX_SETUP 16

@@ -17,9 +17,13 @@
 struct report_db;
 
 /* Open (creating if needed) the database; WAL, busy timeout, schema checked/migrated.
- * NULL on error with a message naming the file in err. */
+ * NULL on error with a message naming the file in err. A connection belongs to the process
+ * that opened it: open after fork(), never before. */
 struct report_db *report_open(const char *path, char *err, size_t errlen);
 void report_close(struct report_db *db);
+
+/* Message of the last failed call on db ("FILE: what failed: why"), for the calls without err. */
+const char *report_last_error(const struct report_db *db);
 
 /* Start a run; returns its id (> 0) or -1. argv is stored as the run's options. */
 int64_t report_begin_run(struct report_db *db, const char *tool_version, int argc, char **argv);

@@ -1,0 +1,57 @@
+/*
+ * progress.c - a one-line progress display on a terminal: scenario, executions, schedule
+ * points, rate. Off when stderr is not a terminal, when CI is set, or when TERM=dumb.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static bool shown;
+
+bool progress_enabled(void)
+{
+	const char *term = getenv("TERM");
+
+	if (getenv("CI") || (term && strcmp(term, "dumb") == 0))
+		return false;
+	return isatty(STDERR_FILENO);
+}
+
+void progress_show(void *ud, const struct run_stats *st)
+{
+	const struct scenario *s = ud;
+
+	if (st->seconds < 1.0)
+		return;
+	fprintf(stderr, "\r%-40.40s %10lu executions %10lu points %9.0f exec/s", s->name,
+		st->executions, st->schedule_points,
+		st->seconds > 0 ? (double)st->executions / st->seconds : 0.0);
+	shown = true;
+}
+
+void progress_clear(void)
+{
+	if (shown)
+		fprintf(stderr, "\r%90s\r", "");
+	shown = false;
+}
+
+void file_hash(const char *path, char out[17])
+{
+	FILE *f = fopen(path, "rb");
+	unsigned long long h = 1469598103934665603ull;
+	int ch;
+
+	out[0] = 0;
+	if (!f)
+		return;
+	while ((ch = fgetc(f)) != EOF) {
+		h ^= (unsigned char)ch;
+		h *= 1099511628211ull;
+	}
+	fclose(f);
+	snprintf(out, 17, "%016llx", h);
+}

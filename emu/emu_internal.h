@@ -1,0 +1,143 @@
+/*
+ * emu_internal.h - the machine's private state, shared by the files of emu/ and by nothing else.
+ *
+ * Memory layout of a machine (guest addresses, growing upwards), all inside one host buffer:
+ *
+ *   ram_base = image base rounded down to a page
+ *   [image pages][guard][stack 0][guard][stack 1] ... [stack n-1]
+ *
+ * Guard pages are part of the host buffer but are not mapped in any engine, so a stack that
+ * overflows faults instead of silently writing into its neighbour. The magic return page is a
+ * separate mapping far away (MACHINE_MAGIC_RETURN).
+ */
+#ifndef PATCHCHECK_EMU_INTERNAL_H
+#define PATCHCHECK_EMU_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <unicorn/unicorn.h>
+
+#include "machine.h"
+
+#define EMU_PAGE 4096u          /* host-side layout granule; a multiple of every target page */
+#define EMU_MAX_CODE_WRITES 8   /* distinct written code ranges remembered within one step */
+
+/* A 4-byte-aligned word of code whose old bytes a hart still fetches (relaxed model). */
+struct stale_word {
+	uint64_t addr;
+	uint8_t old[4];
+};
+
+struct stale_list {
+	struct stale_word *v;
+	size_t n, cap;
+};
+
+struct hart {
+	struct machine *m;
+	unsigned id;
+	uc_engine *uc;
+	uint64_t steps;            /* instructions this hart executed: its deterministic clock */
+	struct stale_list stale;   /* relaxed model: words this hart still sees old */
+
+	/* Filled by the hooks during one uc_emu_start. */
+	bool fault;                /* an unmapped / protection event was reported */
+	int fault_type;            /* uc_mem_type of that event */
+	uint64_t fault_addr;
+	bool trapped;              /* UC_HOOK_INTR fired */
+	uint32_t trap_intno;
+};
+
+struct range {
+	uint64_t begin, end;
+};
+
+/* A region of RAM that is mapped in every engine (image, or one stack). */
+struct region {
+	uint64_t begin, end;
+};
+
+/* The step in progress: where the hooks record what they see. */
+struct step_ctx {
+	struct hart *hart;         /* the hart being stepped */
+	struct step_info *info;
+	unsigned ncode;            /* written code ranges, 4-byte aligned, for invalidation */
+	struct range code[EMU_MAX_CODE_WRITES];
+	/* Relaxed model: the fetched word temporarily swapped into RAM while the step runs. */
+	bool swap_active;
+	uint64_t swap_addr;
+	unsigned swap_len;
+	uint8_t swap_ram[4];       /* the bytes RAM must hold after the step */
+};
+
+struct disasm;
+
+struct machine {
+	const struct arch_model *arch;
+	const struct image *img;
+	enum fetch_model fetch;
+	bool invalidate;           /* propagate code writes to other harts (testing switch) */
+	unsigned nharts;
+	struct hart harts[MACHINE_MAX_HARTS];
+
+	uint8_t *ram;              /* host buffer, ram_size bytes, for [ram_base, ram_end) */
+	size_t ram_size;
+	uint64_t ram_base, ram_end;
+	unsigned nregions;
+	struct region regions[1 + MACHINE_MAX_HARTS];
+	uint64_t stack_top[MACHINE_MAX_HARTS];
+	uint8_t *magic_page;
+
+	uint64_t text_begin, text_end;
+	uint8_t *exec_pages;       /* one flag per EMU_PAGE of RAM: some hart fetched from it */
+
+	struct range *watch;
+	size_t nwatch, watch_cap;
+
+	struct step_ctx cur;       /* valid during machine_step only */
+
+	struct disasm *disasm;
+};
+
+/* ---- image.c ---- */
+/* The loaded bytes of [image_base, image_end): segments copied, gaps and .bss zero. */
+const uint8_t *emu_image_bytes(const struct image *img);
+
+/* ---- machine.c ---- */
+/* Host pointer for [addr, addr+len) if the whole range is inside one mapped region, else NULL. */
+uint8_t *emu_ram_ptr(struct machine *m, uint64_t addr, size_t len);
+
+/* ---- hooks.c ---- */
+/* Adds every hook to the hart's engine (before its first uc_emu_start). 0 or a uc_err. */
+int emu_hooks_install(struct machine *m, struct hart *h);
+/* Is [addr, addr+len) code: inside the text range or a page some hart fetched from? */
+bool emu_is_code(const struct machine *m, uint64_t addr, uint64_t len);
+
+/* ---- sysregs.c ---- */
+/* Adds the hooks that give deterministic values to timer / identity system registers. */
+int emu_sysregs_install(struct machine *m, struct hart *h);
+
+/* ---- fetch.c ---- */
+/* Bytes the hart fetches at [pc, pc+n): RAM, overlaid with its stale words (relaxed model). */
+void emu_fetch_view(struct machine *m, struct hart *h, uint64_t pc, const uint8_t *ram, uint8_t *out,
+		    unsigned n);
+/* Drops the translations of every engine over [begin, end), rounded out to 4 bytes. */
+void emu_invalidate_all(struct machine *m, uint64_t begin, uint64_t end);
+/* Drops one engine's translations over [begin, end), rounded out to 4 bytes. */
+void emu_invalidate_hart(struct hart *h, uint64_t begin, uint64_t end);
+/* Called for every guest write into code, before the bytes change (old bytes still in RAM). */
+void emu_fetch_note_write(struct machine *m, uint64_t addr, unsigned size);
+/* After a step: make the step's code writes visible according to the fetch model. */
+void emu_fetch_publish(struct machine *m);
+/* The hart executes a context synchronisation (ISB / FENCE.I): it sees memory from now on. */
+void emu_fetch_sync(struct machine *m, struct hart *h);
+/* Forget stale words over [begin, end) in every hart (a host write makes them visible). */
+void emu_fetch_forget(struct machine *m, uint64_t begin, uint64_t end);
+void emu_stale_free(struct stale_list *l);
+int emu_stale_copy(struct stale_list *dst, const struct stale_list *src);
+
+/* ---- disasm.c ---- */
+
+#endif

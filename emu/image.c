@@ -1,0 +1,497 @@
+/*
+ * image.c - the guest image: an ELF executable read with libelf. Keeps what the machine and the
+ * tool need: the loaded bytes of every PT_LOAD segment, the text range, the symbols (sorted by
+ * address for image_symbol_at), the records of __patchable_function_entries, and a hash of the
+ * file that identifies it in replayable schedules.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "emu_internal.h"
+
+#define IMAGE_MAX_FILE (256u << 20)
+#define IMAGE_MAX_LOADED (256u << 20)
+
+struct image {
+	char *path;
+	char hash[17];
+	uint64_t base, end;
+	uint8_t *bytes;             /* [base, end) */
+	uint64_t text_begin, text_end;
+	struct image_symbol *syms;  /* sorted by sym_start() */
+	uint64_t max_size;          /* largest symbol size: bounds the search in image_symbol_at */
+	size_t nsyms;
+	char *strings;              /* all symbol names */
+	uint64_t *records;
+	size_t nrecords;
+};
+
+struct loader {
+	const char *path;
+	const struct arch_model *arch;
+	char *err;
+	size_t errlen;
+	uint8_t *file;
+	size_t file_size;
+	Elf *elf;
+	GElf_Ehdr eh;
+	struct image *img;
+};
+
+__attribute__((format(printf, 2, 3))) static int fail(struct loader *l, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[256];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (l->err && l->errlen)
+		snprintf(l->err, l->errlen, "%s: %s", l->path, msg);
+	return -1;
+}
+
+/* 64-bit FNV-1a. */
+static uint64_t fnv1a64(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static int read_file(struct loader *l)
+{
+	struct stat st;
+	int fd = open(l->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(l, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return fail(l, "cannot open: %s", strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(l, "cannot open: not a regular file");
+	}
+	if ((uint64_t)st.st_size > IMAGE_MAX_FILE) {
+		close(fd);
+		return fail(l, "file too large (%lld bytes)", (long long)st.st_size);
+	}
+	l->file_size = (size_t)st.st_size;
+	l->file = malloc(l->file_size ? l->file_size : 1);
+	if (!l->file) {
+		close(fd);
+		return fail(l, "out of memory");
+	}
+	size_t got = 0;
+	while (got < l->file_size) {
+		ssize_t r = read(fd, l->file + got, l->file_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int e = r < 0 ? errno : EIO;
+			close(fd);
+			return fail(l, "cannot read: %s", strerror(e));
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	return 0;
+}
+
+static int machine_for_arch(const char *name)
+{
+	if (strcmp(name, "arm64") == 0)
+		return EM_AARCH64;
+	if (strcmp(name, "riscv64") == 0)
+		return EM_RISCV;
+	if (strcmp(name, "arm") == 0 || strcmp(name, "arm32") == 0)
+		return EM_ARM;
+	return -1;
+}
+
+static int check_header(struct loader *l)
+{
+	if (elf_kind(l->elf) != ELF_K_ELF || !gelf_getehdr(l->elf, &l->eh))
+		return fail(l, "not an ELF file");
+	int want = machine_for_arch(l->arch->name);
+	if (want < 0)
+		return fail(l, "no ELF machine known for arch %s", l->arch->name);
+	if (l->eh.e_machine != want)
+		return fail(l, "wrong machine: e_machine %u, %s needs %d", (unsigned)l->eh.e_machine,
+			    l->arch->name, want);
+	int cls = gelf_getclass(l->elf);
+	if ((l->arch->word_size == 8 && cls != ELFCLASS64) ||
+	    (l->arch->word_size == 4 && cls != ELFCLASS32))
+		return fail(l, "wrong ELF class for %s", l->arch->name);
+	if (l->eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return fail(l, "not a little-endian ELF");
+	return 0;
+}
+
+static int load_segments(struct loader *l)
+{
+	struct image *img = l->img;
+	size_t nph;
+	GElf_Phdr ph;
+	bool any = false, anyx = false;
+	uint64_t xb = UINT64_MAX, xe = 0;
+
+	if (elf_getphdrnum(l->elf, &nph) != 0)
+		return fail(l, "bad program headers: %s", elf_errmsg(-1));
+	img->base = UINT64_MAX;
+	img->end = 0;
+	for (size_t i = 0; i < nph; i++) {
+		if (!gelf_getphdr(l->elf, (int)i, &ph) || ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr || ph.p_filesz > ph.p_memsz)
+			return fail(l, "bad PT_LOAD segment %zu", i);
+		any = true;
+		if (ph.p_vaddr < img->base)
+			img->base = ph.p_vaddr;
+		if (ph.p_vaddr + ph.p_memsz > img->end)
+			img->end = ph.p_vaddr + ph.p_memsz;
+		if (ph.p_flags & PF_X) {
+			anyx = true;
+			if (ph.p_vaddr < xb)
+				xb = ph.p_vaddr;
+			if (ph.p_vaddr + ph.p_memsz > xe)
+				xe = ph.p_vaddr + ph.p_memsz;
+		}
+	}
+	if (!any)
+		return fail(l, "no loadable segment");
+	if (img->end - img->base > IMAGE_MAX_LOADED)
+		return fail(l, "loaded range 0x%" PRIx64 "-0x%" PRIx64 " is too large", img->base,
+			    img->end);
+	img->bytes = calloc(1, (size_t)(img->end - img->base));
+	if (!img->bytes)
+		return fail(l, "out of memory");
+	for (size_t i = 0; i < nph; i++) {
+		if (!gelf_getphdr(l->elf, (int)i, &ph) || ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		if (ph.p_offset > l->file_size || ph.p_filesz > l->file_size - ph.p_offset)
+			return fail(l, "PT_LOAD segment %zu extends past the end of the file", i);
+		memcpy(img->bytes + (ph.p_vaddr - img->base), l->file + ph.p_offset,
+		       (size_t)ph.p_filesz);
+	}
+	img->text_begin = anyx ? xb : 0;
+	img->text_end = anyx ? xe : 0;
+	return 0;
+}
+
+/* Text = the hull of the allocated executable sections, if the file has sections. */
+static void find_text_sections(struct loader *l)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	uint64_t b = UINT64_MAX, e = 0;
+
+	while ((scn = elf_nextscn(l->elf, scn)) != NULL) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_size == 0)
+			continue;
+		if ((sh.sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR))
+			continue;
+		if (sh.sh_addr < b)
+			b = sh.sh_addr;
+		if (sh.sh_addr + sh.sh_size > e)
+			e = sh.sh_addr + sh.sh_size;
+	}
+	if (e > b && b >= l->img->base && e <= l->img->end) {
+		l->img->text_begin = b;
+		l->img->text_end = e;
+	}
+}
+
+static int load_records(struct loader *l)
+{
+	struct image *img = l->img;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t shstrndx;
+	unsigned ws = l->arch->word_size;
+
+	if (elf_getshdrstrndx(l->elf, &shstrndx) != 0)
+		return 0; /* no section names: no records */
+	while ((scn = elf_nextscn(l->elf, scn)) != NULL) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		const char *name = elf_strptr(l->elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, "__patchable_function_entries") != 0)
+			continue;
+		Elf_Data *d = NULL;
+		while ((d = elf_getdata(scn, d)) != NULL) {
+			if (!d->d_buf || d->d_size < ws)
+				continue;
+			size_t n = d->d_size / ws;
+			uint64_t *r = realloc(img->records, (img->nrecords + n) * sizeof(*r));
+			if (!r)
+				return fail(l, "out of memory");
+			img->records = r;
+			const uint8_t *p = d->d_buf;
+			for (size_t i = 0; i < n; i++) {
+				uint64_t v = 0;
+				for (unsigned b = 0; b < ws; b++)
+					v |= (uint64_t)p[i * ws + b] << (8 * b);
+				img->records[img->nrecords++] = v;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Where a symbol's bytes start: function addresses are at least 2-aligned on every arch, and
+ * bit 0 set means Thumb on arm. */
+static uint64_t sym_start(const struct image_symbol *s)
+{
+	return s->is_func ? s->addr & ~1ull : s->addr;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct image_symbol *x = a, *y = b;
+	uint64_t xa = sym_start(x), ya = sym_start(y);
+
+	if (xa != ya)
+		return xa < ya ? -1 : 1;
+	if (x->is_func != y->is_func)
+		return x->is_func ? 1 : -1; /* functions after others: found first scanning back */
+	return strcmp(x->name, y->name);
+}
+
+static int load_symbols(struct loader *l)
+{
+	struct image *img = l->img;
+	Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(l->elf, scn)) != NULL) {
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_SYMTAB && !symtab)
+			symtab = scn;
+		else if (sh.sh_type == SHT_DYNSYM && !dynsym)
+			dynsym = scn;
+	}
+	scn = symtab ? symtab : dynsym;
+	if (!scn)
+		return 0;
+	gelf_getshdr(scn, &sh);
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d || !d->d_buf || sh.sh_entsize == 0)
+		return 0;
+	size_t n = d->d_size / sh.sh_entsize, names = 0, count = 0;
+	GElf_Sym s;
+
+	/* Two passes: count and size the names, then fill. */
+	for (int pass = 0; pass < 2; pass++) {
+		char *str = img->strings;
+		for (size_t i = 1; i < n; i++) {
+			if (!gelf_getsym(d, (int)i, &s) || s.st_shndx == SHN_UNDEF)
+				continue;
+			int type = GELF_ST_TYPE(s.st_info);
+			if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
+				continue;
+			const char *name = elf_strptr(l->elf, sh.sh_link, s.st_name);
+			if (!name || !name[0] || name[0] == '$')
+				continue; /* unnamed, or a mapping symbol ($x, $d, $a, $t) */
+			size_t len = strlen(name) + 1;
+			if (pass == 0) {
+				names += len;
+				count++;
+				continue;
+			}
+			struct image_symbol *sym = &img->syms[img->nsyms++];
+			memcpy(str, name, len);
+			sym->name = str;
+			str += len;
+			sym->addr = s.st_value;
+			sym->size = s.st_size;
+			sym->is_func = type == STT_FUNC;
+			if (sym->size > img->max_size)
+				img->max_size = sym->size;
+		}
+		if (pass == 0) {
+			if (count == 0)
+				return 0;
+			img->strings = malloc(names);
+			img->syms = calloc(count, sizeof(*img->syms));
+			if (!img->strings || !img->syms)
+				return fail(l, "out of memory");
+		}
+	}
+	qsort(img->syms, img->nsyms, sizeof(*img->syms), sym_cmp);
+	return 0;
+}
+
+const uint8_t *emu_image_bytes(const struct image *img)
+{
+	return img->bytes;
+}
+
+struct image *image_load(const char *path, const struct arch_model *arch, char *err, size_t errlen)
+{
+	struct loader l = {.path = path ? path : "(null)", .arch = arch, .err = err, .errlen = errlen};
+	struct image *img = NULL;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!path || !arch) {
+		fail(&l, "no path or arch model");
+		return NULL;
+	}
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		fail(&l, "libelf: %s", elf_errmsg(-1));
+		return NULL;
+	}
+	if (read_file(&l) != 0)
+		goto out;
+	l.elf = elf_memory((char *)l.file, l.file_size);
+	if (!l.elf) {
+		fail(&l, "not an ELF file");
+		goto out;
+	}
+	if (check_header(&l) != 0)
+		goto out;
+	img = l.img = calloc(1, sizeof(*img));
+	if (!img || !(img->path = strdup(path))) {
+		fail(&l, "out of memory");
+		goto out;
+	}
+	if (load_segments(&l) != 0)
+		goto out;
+	find_text_sections(&l);
+	if (load_records(&l) != 0 || load_symbols(&l) != 0)
+		goto out;
+	snprintf(img->hash, sizeof(img->hash), "%016" PRIx64, fnv1a64(l.file, l.file_size));
+	elf_end(l.elf);
+	free(l.file);
+	return img;
+out:
+	if (l.elf)
+		elf_end(l.elf);
+	free(l.file);
+	image_free(img);
+	return NULL;
+}
+
+void image_free(struct image *img)
+{
+	if (!img)
+		return;
+	free(img->path);
+	free(img->bytes);
+	free(img->syms);
+	free(img->strings);
+	free(img->records);
+	free(img);
+}
+
+const char *image_path(const struct image *img)
+{
+	return img->path;
+}
+
+const char *image_hash(const struct image *img)
+{
+	return img->hash;
+}
+
+uint64_t image_base(const struct image *img)
+{
+	return img->base;
+}
+
+uint64_t image_end(const struct image *img)
+{
+	return img->end;
+}
+
+uint64_t image_text_begin(const struct image *img)
+{
+	return img->text_begin;
+}
+
+uint64_t image_text_end(const struct image *img)
+{
+	return img->text_end;
+}
+
+bool image_lookup(const struct image *img, const char *name, uint64_t *addr)
+{
+	const struct image_symbol *best = NULL;
+
+	for (size_t i = 0; i < img->nsyms; i++) {
+		const struct image_symbol *s = &img->syms[i];
+		if (strcmp(s->name, name) == 0 && (!best || (!best->is_func && s->is_func)))
+			best = s;
+	}
+	if (best && addr)
+		*addr = best->addr;
+	return best != NULL;
+}
+
+/*
+ * The symbol covering addr. A sized symbol covers [start, start+size); a symbol of size 0 (an
+ * assembly label without .size) covers up to the next symbol's start. Sized function symbols
+ * win over sized data symbols, which win over size-0 labels.
+ */
+const struct image_symbol *image_symbol_at(const struct image *img, uint64_t addr, uint64_t *off)
+{
+	size_t lo = 0, hi = img->nsyms;
+	const struct image_symbol *best = NULL;
+	int best_rank = 0;
+
+	while (lo < hi) { /* lo = first symbol starting above addr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (sym_start(&img->syms[mid]) <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	uint64_t nearest = sym_start(&img->syms[lo - 1]); /* only labels here can cover addr */
+	for (size_t i = lo; i-- > 0;) {
+		const struct image_symbol *s = &img->syms[i];
+		uint64_t st = sym_start(s);
+		int rank = 0;
+		if (st != nearest && addr - st >= img->max_size)
+			break; /* nothing further back reaches addr */
+		if (s->size > 0 && addr - st < s->size)
+			rank = s->is_func ? 3 : 2;
+		else if (s->size == 0 && st == nearest)
+			rank = 1;
+		if (rank > best_rank) {
+			best = s;
+			best_rank = rank;
+		}
+		if (best_rank == 3)
+			break;
+	}
+	if (best && off)
+		*off = addr - sym_start(best);
+	return best;
+}
+
+size_t image_patch_records(const struct image *img, const uint64_t **records)
+{
+	if (records)
+		*records = img->records;
+	return img->nrecords;
+}

@@ -1,0 +1,392 @@
+/*
+ * machine.c - building and tearing down a machine (engines, RAM layout, hooks), and the host's
+ * access to it: RAM, registers, starting a call, watched ranges.
+ *
+ * Stepping is in step.c, fetch views in fetch.c, snapshots in snapshot.c, disassembly in
+ * disasm.c. The RAM layout is described in emu_internal.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "emu_internal.h"
+
+#define EMU_MAX_RAM (1ull << 30) /* refuse absurd layouts rather than mmap them */
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t align_down(uint64_t a, uint64_t g)
+{
+	return a & ~(g - 1);
+}
+
+static uint64_t align_up(uint64_t a, uint64_t g)
+{
+	return (a + g - 1) & ~(g - 1);
+}
+
+static uint64_t page_of(const struct arch_model *arch)
+{
+	return arch->page_size > EMU_PAGE ? arch->page_size : EMU_PAGE;
+}
+
+/* Places the image and the stacks; fills ram_base/end, regions, stack tops. */
+static int layout(struct machine *m, char *err, size_t errlen)
+{
+	uint64_t pg = page_of(m->arch);
+	uint64_t stack = align_up(MACHINE_STACK_SIZE, pg);
+	uint64_t limit = m->arch->word_size == 4 ? (1ull << 32) : (1ull << 48);
+	uint64_t base = image_base(m->img), end = image_end(m->img);
+
+	if (end <= base || end > limit) {
+		set_err(err, errlen, "%s: image range 0x%llx-0x%llx does not fit the address space",
+			image_path(m->img), (unsigned long long)base, (unsigned long long)end);
+		return -1;
+	}
+	m->ram_base = align_down(base, pg);
+	uint64_t img_end = align_up(end, pg);
+	uint64_t total = img_end - m->ram_base + m->nharts * (pg + stack);
+	if (total > EMU_MAX_RAM || img_end + m->nharts * (pg + stack) > limit) {
+		set_err(err, errlen, "%s: image of 0x%llx bytes is too large", image_path(m->img),
+			(unsigned long long)(end - base));
+		return -1;
+	}
+	m->regions[0].begin = m->ram_base;
+	m->regions[0].end = img_end;
+	uint64_t a = img_end;
+	for (unsigned h = 0; h < m->nharts; h++) {
+		a += pg; /* guard page below each stack */
+		m->regions[1 + h].begin = a;
+		m->regions[1 + h].end = a + stack;
+		a += stack;
+		m->stack_top[h] = align_down(a, 16);
+	}
+	m->nregions = 1 + m->nharts;
+	m->ram_end = a;
+	m->ram_size = (size_t)(m->ram_end - m->ram_base);
+
+	uint64_t magic = align_down(MACHINE_MAGIC_RETURN, pg);
+	if (magic < m->ram_end && magic + pg > m->ram_base) {
+		set_err(err, errlen, "%s: image overlaps the magic return address 0x%llx",
+			image_path(m->img), (unsigned long long)MACHINE_MAGIC_RETURN);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_hart(struct machine *m, unsigned id, char *err, size_t errlen)
+{
+	struct hart *h = &m->harts[id];
+	const struct arch_model *arch = m->arch;
+	uint64_t pg = page_of(arch);
+	uc_err e;
+
+	h->m = m;
+	h->id = id;
+	e = uc_open((uc_arch)arch->uc_arch, (uc_mode)arch->uc_mode, &h->uc);
+	if (e != UC_ERR_OK) {
+		h->uc = NULL;
+		set_err(err, errlen, "uc_open: %s", uc_strerror(e));
+		return -1;
+	}
+	if (arch->uc_cpu_model >= 0 && (e = uc_ctl_set_cpu_model(h->uc, arch->uc_cpu_model)) != UC_ERR_OK)
+		goto fail;
+	for (unsigned r = 0; r < m->nregions; r++) {
+		const struct region *rg = &m->regions[r];
+		e = uc_mem_map_ptr(h->uc, rg->begin, (size_t)(rg->end - rg->begin), UC_PROT_ALL,
+				   m->ram + (rg->begin - m->ram_base));
+		if (e != UC_ERR_OK)
+			goto fail;
+	}
+	e = uc_mem_map_ptr(h->uc, align_down(MACHINE_MAGIC_RETURN, pg), (size_t)pg, UC_PROT_ALL,
+			   m->magic_page);
+	if (e != UC_ERR_OK)
+		goto fail;
+	int he = emu_hooks_install(m, h);
+	if (he != 0) {
+		e = (uc_err)he;
+		goto fail;
+	}
+	if ((e = uc_ctl_exits_enable(h->uc)) != UC_ERR_OK ||
+	    (e = uc_ctl_set_exits(h->uc, NULL, (size_t)0)) != UC_ERR_OK)
+		goto fail;
+
+	uint64_t v = id;
+	if ((e = uc_reg_write(h->uc, (int)arch->hart_id_reg_id, &v)) != UC_ERR_OK)
+		goto fail;
+	/* An idle hart sits at the magic return address: done, nothing to step. */
+	machine_set_reg(m, id, arch->reg_sp, m->stack_top[id]);
+	machine_set_reg(m, id, arch->reg_lr, MACHINE_MAGIC_RETURN);
+	machine_set_reg(m, id, arch->reg_pc, MACHINE_MAGIC_RETURN);
+	return 0;
+fail:
+	set_err(err, errlen, "hart %u: %s", id, uc_strerror(e));
+	return -1;
+}
+
+struct machine *machine_open(const struct arch_model *arch, const struct image *img, unsigned nharts,
+			     enum fetch_model fetch, char *err, size_t errlen)
+{
+	struct machine *m;
+
+	if (!arch || !img) {
+		set_err(err, errlen, "machine_open: no arch model or image");
+		return NULL;
+	}
+	if (nharts == 0 || nharts > MACHINE_MAX_HARTS) {
+		set_err(err, errlen, "machine_open: %u harts (1 to %d supported)", nharts,
+			MACHINE_MAX_HARTS);
+		return NULL;
+	}
+	if (fetch != FETCH_COHERENT && fetch != FETCH_RELAXED) {
+		set_err(err, errlen, "machine_open: unknown fetch model %d", (int)fetch);
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		set_err(err, errlen, "machine_open: %s", strerror(errno));
+		return NULL;
+	}
+	m->arch = arch;
+	m->img = img;
+	m->fetch = fetch;
+	m->invalidate = true;
+	m->nharts = nharts;
+	m->ram = MAP_FAILED;
+	m->magic_page = MAP_FAILED;
+	if (layout(m, err, errlen) != 0)
+		goto fail;
+
+	m->ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	m->magic_page = mmap(NULL, (size_t)page_of(arch), PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	m->exec_pages = calloc(m->ram_size / EMU_PAGE + 1, 1);
+	if (m->ram == MAP_FAILED || m->magic_page == MAP_FAILED || !m->exec_pages) {
+		set_err(err, errlen, "machine_open: %s", strerror(errno));
+		goto fail;
+	}
+	memcpy(m->ram + (image_base(img) - m->ram_base), emu_image_bytes(img),
+	       (size_t)(image_end(img) - image_base(img)));
+	m->text_begin = image_text_begin(img);
+	m->text_end = image_text_end(img);
+
+	for (unsigned i = 0; i < nharts; i++)
+		if (open_hart(m, i, err, errlen) != 0)
+			goto fail;
+	return m;
+fail:
+	machine_close(m);
+	return NULL;
+}
+
+void machine_close(struct machine *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < m->nharts; i++) {
+		if (m->harts[i].uc)
+			uc_close(m->harts[i].uc);
+		emu_stale_free(&m->harts[i].stale);
+	}
+	if (m->ram != MAP_FAILED)
+		munmap(m->ram, m->ram_size);
+	if (m->magic_page != MAP_FAILED)
+		munmap(m->magic_page, (size_t)page_of(m->arch));
+	free(m->exec_pages);
+	free(m->watch);
+	disasm_close(m->disasm);
+	free(m);
+}
+
+const struct arch_model *machine_arch(const struct machine *m)
+{
+	return m->arch;
+}
+
+const struct image *machine_image(const struct machine *m)
+{
+	return m->img;
+}
+
+unsigned machine_nharts(const struct machine *m)
+{
+	return m->nharts;
+}
+
+/* ---- RAM ---- */
+
+uint8_t *emu_ram_ptr(struct machine *m, uint64_t addr, size_t len)
+{
+	for (unsigned r = 0; r < m->nregions; r++) {
+		const struct region *rg = &m->regions[r];
+		if (addr >= rg->begin && addr <= rg->end && len <= rg->end - addr)
+			return m->ram + (addr - m->ram_base);
+	}
+	return NULL;
+}
+
+uint8_t *machine_ram(struct machine *m, uint64_t addr, size_t len)
+{
+	return emu_ram_ptr(m, addr, len);
+}
+
+int machine_poke(struct machine *m, uint64_t addr, const void *src, size_t len)
+{
+	uint8_t *p = emu_ram_ptr(m, addr, len);
+
+	if (!p)
+		return -1;
+	if (len == 0)
+		return 0;
+	memcpy(p, src, len);
+	emu_fetch_forget(m, addr, addr + len);
+	emu_invalidate_all(m, addr, addr + len);
+	return 0;
+}
+
+static uint64_t load_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+bool machine_read_u32(struct machine *m, uint64_t addr, uint32_t *out)
+{
+	const uint8_t *p = emu_ram_ptr(m, addr, 4);
+
+	if (!p)
+		return false;
+	*out = (uint32_t)load_le(p, 4);
+	return true;
+}
+
+bool machine_read_u64(struct machine *m, uint64_t addr, uint64_t *out)
+{
+	const uint8_t *p = emu_ram_ptr(m, addr, 8);
+
+	if (!p)
+		return false;
+	*out = load_le(p, 8);
+	return true;
+}
+
+/* ---- registers ---- */
+
+uint64_t machine_reg(struct machine *m, unsigned hart, int idx)
+{
+	uint64_t v = 0;
+
+	if (hart >= m->nharts || idx < 0 || (unsigned)idx >= m->arch->nregs)
+		return 0;
+	uc_reg_read(m->harts[hart].uc, m->arch->reg_ids[idx], &v);
+	if (m->arch->word_size == 4)
+		v &= 0xffffffffu;
+	return v;
+}
+
+void machine_set_reg(struct machine *m, unsigned hart, int idx, uint64_t value)
+{
+	if (hart >= m->nharts || idx < 0 || (unsigned)idx >= m->arch->nregs)
+		return;
+	uc_reg_write(m->harts[hart].uc, m->arch->reg_ids[idx], &value);
+}
+
+void machine_read_regs(struct machine *m, unsigned hart, uint64_t *regs)
+{
+	const struct arch_model *arch = m->arch;
+	void *ptrs[ARCH_MAX_REGS];
+	unsigned n = arch->nregs < ARCH_MAX_REGS ? arch->nregs : ARCH_MAX_REGS;
+
+	memset(regs, 0, n * sizeof(*regs));
+	if (hart >= m->nharts)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		ptrs[i] = &regs[i];
+	uc_reg_read_batch(m->harts[hart].uc, (int *)arch->reg_ids, ptrs, (int)n);
+	if (arch->word_size == 4)
+		for (unsigned i = 0; i < n; i++)
+			regs[i] &= 0xffffffffu;
+}
+
+uint64_t machine_pc(struct machine *m, unsigned hart)
+{
+	return machine_reg(m, hart, m->arch->reg_pc);
+}
+
+uint64_t machine_stack_top(const struct machine *m, unsigned hart)
+{
+	return hart < m->nharts ? m->stack_top[hart] : 0;
+}
+
+uint64_t machine_steps(const struct machine *m, unsigned hart)
+{
+	return hart < m->nharts ? m->harts[hart].steps : 0;
+}
+
+/* ---- calls ---- */
+
+void machine_call_begin(struct machine *m, unsigned hart, uint64_t func, const uint64_t *args,
+			unsigned nargs)
+{
+	const struct arch_model *arch = m->arch;
+	unsigned ws = arch->word_size;
+	unsigned align = arch->stack_align ? arch->stack_align : 16;
+
+	if (hart >= m->nharts)
+		return;
+	unsigned nreg = nargs < arch->narg_regs ? nargs : arch->narg_regs;
+	unsigned extra = nargs - nreg;
+	/* Stack arguments may use at most half of the stack. */
+	if ((uint64_t)extra * ws > MACHINE_STACK_SIZE / 2)
+		extra = MACHINE_STACK_SIZE / 2 / ws;
+	uint64_t sp = m->stack_top[hart] - align_up((uint64_t)extra * ws, align);
+
+	for (unsigned i = 0; i < nreg; i++)
+		machine_set_reg(m, hart, arch->arg_regs[i], args[i]);
+	uint8_t *p = emu_ram_ptr(m, sp, (size_t)extra * ws);
+	for (unsigned i = 0; p && i < extra; i++)
+		for (unsigned b = 0; b < ws; b++)
+			p[i * ws + b] = (uint8_t)(args[nreg + i] >> (8 * b));
+	machine_set_reg(m, hart, arch->reg_lr, MACHINE_MAGIC_RETURN);
+	machine_set_reg(m, hart, arch->reg_sp, sp);
+	machine_set_reg(m, hart, arch->reg_pc, func);
+}
+
+bool machine_call_done(struct machine *m, unsigned hart)
+{
+	return machine_pc(m, hart) == MACHINE_MAGIC_RETURN;
+}
+
+/* ---- watched ranges ---- */
+
+void machine_watch(struct machine *m, uint64_t begin, uint64_t end)
+{
+	if (end <= begin)
+		return;
+	if (m->nwatch == m->watch_cap) {
+		size_t cap = m->watch_cap ? 2 * m->watch_cap : 8;
+		struct range *w = realloc(m->watch, cap * sizeof(*w));
+		if (!w)
+			return;
+		m->watch = w;
+		m->watch_cap = cap;
+	}
+	m->watch[m->nwatch].begin = begin;
+	m->watch[m->nwatch].end = end;
+	m->nwatch++;
+}

@@ -1,0 +1,134 @@
+/*
+ * snapshot.c - saving and restoring the whole machine for backtracking: every hart's CPU context
+ * and clock, RAM, and the fetch views (relaxed model's stale words).
+ *
+ * A Unicorn context holds registers only; translations are not part of it. So a restore copies
+ * RAM back and then drops, in every engine, the translations over code whose bytes differ
+ * between the current RAM and the snapshot, so that no hart runs code that the restored state
+ * never held.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu_internal.h"
+
+struct machine_snapshot {
+	unsigned nharts;
+	size_t ram_size;
+	uint8_t *ram;
+	uc_context *ctx[MACHINE_MAX_HARTS];
+	uint64_t steps[MACHINE_MAX_HARTS];
+	struct stale_list stale[MACHINE_MAX_HARTS];
+};
+
+struct machine_snapshot *machine_snapshot_new(struct machine *m)
+{
+	struct machine_snapshot *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->nharts = m->nharts;
+	s->ram_size = m->ram_size;
+	s->ram = malloc(m->ram_size);
+	if (!s->ram)
+		goto fail;
+	for (unsigned i = 0; i < m->nharts; i++)
+		if (uc_context_alloc(m->harts[i].uc, &s->ctx[i]) != UC_ERR_OK) {
+			s->ctx[i] = NULL;
+			goto fail;
+		}
+	machine_snapshot_save(m, s);
+	return s;
+fail:
+	machine_snapshot_free(s);
+	return NULL;
+}
+
+void machine_snapshot_free(struct machine_snapshot *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < s->nharts; i++) {
+		if (s->ctx[i])
+			uc_context_free(s->ctx[i]);
+		emu_stale_free(&s->stale[i]);
+	}
+	free(s->ram);
+	free(s);
+}
+
+void machine_snapshot_save(struct machine *m, struct machine_snapshot *s)
+{
+	if (!s || s->nharts != m->nharts || s->ram_size != m->ram_size)
+		return;
+	for (unsigned i = 0; i < m->nharts; i++) {
+		uc_context_save(m->harts[i].uc, s->ctx[i]);
+		s->steps[i] = m->harts[i].steps;
+		if (emu_stale_copy(&s->stale[i], &m->harts[i].stale) != 0)
+			s->stale[i].n = 0; /* out of memory: restored harts would see memory */
+	}
+	memcpy(s->ram, m->ram, m->ram_size);
+}
+
+/*
+ * Drops every engine's translations over the words of [begin, end) (offsets into RAM) whose
+ * bytes differ between cur and old, merging adjacent changed words into one range.
+ */
+static void invalidate_changed(struct machine *m, const uint8_t *cur, const uint8_t *old,
+			       size_t begin, size_t end)
+{
+	size_t run = SIZE_MAX;
+
+	if (memcmp(cur + begin, old + begin, end - begin) == 0)
+		return;
+	for (size_t off = begin; off < end; off += 4) {
+		size_t n = end - off < 4 ? end - off : 4;
+		bool changed = memcmp(cur + off, old + off, n) != 0;
+		if (changed && run == SIZE_MAX)
+			run = off;
+		if (!changed && run != SIZE_MAX) {
+			emu_invalidate_all(m, m->ram_base + run, m->ram_base + off);
+			run = SIZE_MAX;
+		}
+	}
+	if (run != SIZE_MAX)
+		emu_invalidate_all(m, m->ram_base + run, m->ram_base + end);
+}
+
+void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *s)
+{
+	if (!s || s->nharts != m->nharts || s->ram_size != m->ram_size)
+		return;
+	for (unsigned i = 0; i < m->nharts; i++) {
+		struct hart *h = &m->harts[i];
+		uc_context_restore(h->uc, s->ctx[i]);
+		h->steps = s->steps[i];
+		/* Translations of the current stale words may hold bytes that the restored view
+		 * does not: drop them (words stale in the snapshot are fetched from its view). */
+		emu_fetch_sync(m, h);
+		if (emu_stale_copy(&h->stale, &s->stale[i]) != 0)
+			h->stale.n = 0;
+	}
+
+	/* Code is the text range plus every page some hart fetched from; all 4-byte aligned. */
+	size_t tb = m->text_begin > m->ram_base ? (size_t)(m->text_begin - m->ram_base) : 0;
+	size_t te = m->text_end < m->ram_end ? (size_t)(m->text_end - m->ram_base) : m->ram_size;
+	tb &= ~(size_t)3;
+	te = (te + 3) & ~(size_t)3;
+	if (te > m->ram_size)
+		te = m->ram_size;
+	if (tb < te)
+		invalidate_changed(m, m->ram, s->ram, tb, te);
+	for (size_t p = 0; p * EMU_PAGE < m->ram_size; p++) {
+		if (!m->exec_pages[p])
+			continue;
+		size_t b = p * EMU_PAGE, e = b + EMU_PAGE;
+		if (e > m->ram_size)
+			e = m->ram_size;
+		if (b < tb)  /* the part below the text range */
+			invalidate_changed(m, m->ram, s->ram, b, e < tb ? e : tb);
+		if (e > te)  /* the part above it */
+			invalidate_changed(m, m->ram, s->ram, b > te ? b : te, e);
+	}
+	memcpy(m->ram, s->ram, m->ram_size);
+}

@@ -1,0 +1,197 @@
+/*
+ * step.c - machine_step: exactly one instruction of one hart.
+ *
+ * The hot path. Before the step the machine reads pc, fetches the bytes from the hart's view
+ * (fetch.c), and asks the arch model whether they are special: hints are skipped without
+ * Unicorn, breakpoints are reported without stepping, ISB-like instructions resynchronise the
+ * hart's fetch in the relaxed model. Everything else is one uc_emu_start(count = 1) with exits
+ * enabled and empty (never a timeout, never count 0, never an `until` that is code). After the
+ * step, code writes are published to the other harts according to the fetch model.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "emu_internal.h"
+
+static const char *mem_type_name(int type)
+{
+	switch (type) {
+	case UC_MEM_READ_UNMAPPED:
+		return "unmapped read";
+	case UC_MEM_WRITE_UNMAPPED:
+		return "unmapped write";
+	case UC_MEM_FETCH_UNMAPPED:
+		return "unmapped fetch";
+	case UC_MEM_READ_PROT:
+		return "protected read";
+	case UC_MEM_WRITE_PROT:
+		return "protected write";
+	case UC_MEM_FETCH_PROT:
+		return "protected fetch";
+	default:
+		return "memory fault";
+	}
+}
+
+__attribute__((format(printf, 2, 3))) static enum step_status fault(struct step_info *info,
+								     const char *fmt, ...)
+{
+	va_list ap;
+
+	info->status = STEP_FAULT;
+	va_start(ap, fmt);
+	vsnprintf(info->fault, sizeof(info->fault), fmt, ap);
+	va_end(ap);
+	return STEP_FAULT;
+}
+
+/*
+ * Swaps the hart's view of [pc, pc+len) into RAM if it differs (relaxed model, stale word), and
+ * drops the hart's translation there, which may have been made from other bytes (the new ones,
+ * before a snapshot restore brought the stale word back).
+ */
+static void swap_in(struct machine *m, struct hart *h, uint8_t *ram, const uint8_t *view,
+		    uint64_t pc, unsigned len)
+{
+	struct step_ctx *c = &m->cur;
+
+	if (memcmp(ram, view, len) == 0)
+		return;
+	emu_invalidate_hart(h, pc, pc + len);
+	c->swap_active = true;
+	c->swap_addr = pc;
+	c->swap_len = len;
+	memcpy(c->swap_ram, ram, len);
+	memcpy(ram, view, len);
+}
+
+static void swap_out(struct machine *m, struct hart *h, uint8_t *ram)
+{
+	struct step_ctx *c = &m->cur;
+
+	memcpy(ram, c->swap_ram, c->swap_len);
+	c->swap_active = false;
+	/* The translation just made holds the old bytes: it must not outlive this step. */
+	emu_invalidate_hart(h, c->swap_addr, c->swap_addr + c->swap_len);
+}
+
+enum step_status machine_step(struct machine *m, unsigned hart, struct step_info *info)
+{
+	struct step_info scratch;
+	const struct arch_model *arch = m->arch;
+
+	if (!info)
+		info = &scratch;
+	info->status = STEP_OK;
+	info->len = 0;
+	info->naccesses = 0;
+	info->wrote_code = false;
+	info->fault[0] = '\0';
+	info->special.kind = SPECIAL_NONE;
+	info->special.len = 0;
+	info->special.addr_reg = -1;
+	info->special.imm = 0;
+	if (hart >= m->nharts) {
+		info->pc = 0;
+		return fault(info, "no hart %u", hart);
+	}
+
+	struct hart *h = &m->harts[hart];
+	uint64_t pc = 0;
+	uc_reg_read(h->uc, arch->reg_ids[arch->reg_pc], &pc);
+	if (arch->word_size == 4)
+		pc &= 0xffffffffu;
+	info->pc = pc;
+	if (pc == MACHINE_MAGIC_RETURN) {
+		info->status = STEP_RETURNED;
+		return STEP_RETURNED;
+	}
+
+	/* Fetch from the hart's view. */
+	uint8_t *ram = NULL;
+	unsigned avail = 4;
+	while (avail > 0 && !(ram = emu_ram_ptr(m, pc, avail)))
+		avail -= arch->insn_align ? arch->insn_align : 4;
+	if (!ram)
+		return fault(info, "fetch from unmapped 0x%" PRIx64, pc);
+	if (arch->insn_align > 1 && pc % arch->insn_align != 0)
+		return fault(info, "misaligned fetch at 0x%" PRIx64, pc);
+	memset(info->bytes, 0, sizeof(info->bytes));
+	emu_fetch_view(m, h, pc, ram, info->bytes, avail);
+	unsigned len = arch->insn_length(info->bytes);
+	if (len > avail || len == 0)
+		return fault(info, "fetch from unmapped 0x%" PRIx64, pc + avail);
+	info->len = len;
+	arch->decode_special(info->bytes, &info->special);
+
+	switch (info->special.kind) {
+	case SPECIAL_HINT: {
+		uint64_t next = pc + len;
+		uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &next);
+		h->steps++;
+		return STEP_OK;
+	}
+	case SPECIAL_BREAKPOINT:
+		info->status = STEP_BREAKPOINT;
+		return STEP_BREAKPOINT;
+	case SPECIAL_ISB:
+		/* Affects the instructions after it; this hart is idle now, so drop its stale
+		 * translations before stepping the ISB itself (a no-op in Unicorn). */
+		emu_fetch_sync(m, h);
+		break;
+	default:
+		break;
+	}
+
+	m->exec_pages[(pc - m->ram_base) / EMU_PAGE] = 1;
+	struct step_ctx *c = &m->cur;
+	c->hart = h;
+	c->info = info;
+	c->ncode = 0;
+	c->swap_active = false;
+	h->fault = false;
+	h->trapped = false;
+	if (h->stale.n)
+		swap_in(m, h, ram, info->bytes, pc, len);
+
+	uc_err e = uc_emu_start(h->uc, pc, 0, 0, 1);
+
+	if (c->swap_active)
+		swap_out(m, h, ram);
+	emu_fetch_publish(m);
+	c->info = NULL;
+	c->hart = NULL;
+
+	/*
+	 * After a branch to unmapped memory Unicorn looks up the next block before it stops, and
+	 * reports a fetch fault at the branch target: the branch itself completed. The fault
+	 * belongs to the next step, which reports it from the pc.
+	 */
+	if (h->fault && !h->trapped &&
+	    (h->fault_type == UC_MEM_FETCH_UNMAPPED || h->fault_type == UC_MEM_FETCH_PROT)) {
+		uint64_t now = 0;
+		uc_reg_read(h->uc, arch->reg_ids[arch->reg_pc], &now);
+		if (arch->word_size == 4)
+			now &= 0xffffffffu;
+		if (now == h->fault_addr && now != pc) {
+			h->steps++;
+			return STEP_OK;
+		}
+	}
+	if (e != UC_ERR_OK || h->fault || h->trapped) {
+		if (h->fault)
+			fault(info, "%s at 0x%" PRIx64 ": %s", mem_type_name(h->fault_type),
+			      h->fault_addr, uc_strerror(e));
+		else if (h->trapped)
+			fault(info, "exception %u at 0x%" PRIx64, h->trap_intno, pc);
+		else
+			fault(info, "%s at 0x%" PRIx64, uc_strerror(e), pc);
+		/* The faulting instruction did not complete: the hart stays on it. */
+		uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &pc);
+		return STEP_FAULT;
+	}
+	h->steps++;
+	return STEP_OK;
+}

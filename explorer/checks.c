@@ -1,0 +1,285 @@
+/*
+ * checks.c - the invariants, checked at the events the transitions report: a fetch of a site
+ * word, entry into a traced body, return from a traced call, completion of a top-level call,
+ * and a write into a site. Every failure names the invariant, the hart, the step, the expected
+ * and the actual value.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../models/guest_abi.h"
+#include "exec.h"
+
+const char *symbolize(const struct explorer *x, uint64_t addr, char *buf, size_t len)
+{
+	uint64_t off = 0;
+	const struct image_symbol *sym = image_symbol_at(x->img, addr, &off);
+
+	if (addr == MACHINE_MAGIC_RETURN)
+		snprintf(buf, len, "<caller>");
+	else if (sym && off)
+		snprintf(buf, len, "%s+0x%llx", sym->name, (unsigned long long)off);
+	else if (sym)
+		snprintf(buf, len, "%s", sym->name);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return buf;
+}
+
+int site_at(const struct explorer *x, uint64_t pc)
+{
+	for (unsigned i = 0; i < x->nsites; i++)
+		if (pc >= x->sites[i].lay.start && pc <= x->sites[i].lay.body)
+			return (int)i;
+	return -1;
+}
+
+int watch_index(const struct explorer *x, uint64_t addr)
+{
+	for (unsigned i = 0; i < x->nwatch; i++)
+		if (x->watch_addr[i] == (addr & ~3ull))
+			return (int)i;
+	return -1;
+}
+
+void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64_t pc,
+		const char *expected, const char *actual, const char *fmt, ...)
+{
+	struct failure *f;
+	char detail[320], where[96];
+	va_list ap;
+
+	if (x->failure)
+		return; /* the first failure of an execution is the one reported */
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		abort();
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	snprintf(f->invariant, sizeof(f->invariant), "%s", invariant);
+	f->hart = hart;
+	f->step = x->st.step;
+	f->pc = pc;
+	snprintf(f->expected, sizeof(f->expected), "%s", expected);
+	snprintf(f->actual, sizeof(f->actual), "%s", actual);
+	snprintf(f->message, sizeof(f->message), "%s: hart %u step %llu at %s: %s: expected %s, actual %s",
+		 invariant, hart, (unsigned long long)f->step, symbolize(x, pc, where, sizeof(where)),
+		 detail, expected, actual);
+	snprintf(f->schedule, sizeof(f->schedule), "%s", x->st.schedule);
+	f->preemptions = x->st.preemptions;
+	f->ntrace = x->st.ntrace;
+	f->trace = malloc((f->ntrace ? f->ntrace : 1) * sizeof(*f->trace));
+	if (f->trace)
+		memcpy(f->trace, x->trace, f->ntrace * sizeof(*f->trace));
+	else
+		f->ntrace = 0;
+	x->failure = f;
+	x->stop = true;
+}
+
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* Is there one form of the site that agrees with every word fetched in this pass? */
+static bool pass_matches_a_form(const struct site_history *hist, const struct frame *f)
+{
+	for (unsigned i = 0; i < hist->nforms; i++) {
+		bool ok = true;
+
+		for (unsigned w = 0; w < EX_MAX_SITE_WORDS && ok; w++)
+			if ((f->fetched_mask & (1u << w)) && hist->forms[i][w] != f->fetched[w])
+				ok = false;
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
+		      const uint8_t *bytes)
+{
+	const struct site *s = &x->sites[f->site];
+	unsigned idx = (unsigned)((pc - s->lay.start) / 4);
+	char actual[160], expected[160];
+	size_t n = 0;
+
+	if (idx >= EX_MAX_SITE_WORDS)
+		return;
+	f->fetched[idx] = le32(bytes);
+	f->fetched_mask |= 1u << idx;
+	f->nfetched++;
+	if (pass_matches_a_form(&x->st.history[f->site], f))
+		return;
+	actual[0] = 0;
+	for (unsigned w = 0; w < s->nwords && n < sizeof(actual); w++)
+		if (f->fetched_mask & (1u << w))
+			n += (size_t)snprintf(actual + n, sizeof(actual) - n, "%s+%u: %08x", n ? ", " : "",
+					      4 * w, f->fetched[w]);
+	snprintf(expected, sizeof(expected), "the words of one of the site's %u forms",
+		 x->st.history[f->site].nforms);
+	check_fail(x, "site-consistency", h, pc, expected, actual,
+		   "one pass through the site of %s executed a mix of versions", s->name);
+}
+
+void record_site_write(struct explorer *x, uint64_t addr)
+{
+	int w = watch_index(x, addr);
+
+	if (w >= 0)
+		x->st.word_versions[w]++;
+	for (unsigned i = 0; i < x->nsites; i++) {
+		const struct site *s = &x->sites[i];
+		struct site_history *hist = &x->st.history[i];
+		uint32_t now[EX_MAX_SITE_WORDS] = {0};
+
+		if (addr + 8 <= s->lay.start || addr >= s->lay.body)
+			continue;
+		for (unsigned k = 0; k < s->nwords; k++)
+			machine_read_u32(x->m, s->lay.start + 4ull * k, &now[k]);
+		if (hist->nforms && memcmp(hist->forms[hist->nforms - 1], now, sizeof(now)) == 0)
+			continue;
+		if (hist->nforms == EX_MAX_FORMS)
+			hist->nforms--; /* keep the newest; older forms stay */
+		memcpy(hist->forms[hist->nforms++], now, sizeof(now));
+	}
+}
+
+static void hex(char *buf, size_t len, uint64_t v)
+{
+	snprintf(buf, len, "0x%llx", (unsigned long long)v);
+}
+
+/* "0x1000f8 (traced_add3+0x8)", or just the number when no symbol covers it. */
+static void describe(const struct explorer *x, uint64_t v, char *buf, size_t len)
+{
+	char sym[80];
+
+	symbolize(x, v, sym, sizeof(sym));
+	if (strncmp(sym, "0x", 2) == 0)
+		snprintf(buf, len, "0x%llx", (unsigned long long)v);
+	else
+		snprintf(buf, len, "0x%llx (%s)", (unsigned long long)v, sym);
+}
+
+static bool check_value(struct explorer *x, const char *inv, unsigned h, uint64_t pc,
+			uint64_t expected, uint64_t actual, const char *what, const char *site)
+{
+	char e[128], a[128];
+
+	if (expected == actual)
+		return true;
+	describe(x, expected, e, sizeof(e));
+	describe(x, actual, a, sizeof(a));
+	check_fail(x, inv, h, pc, e, a, "%s of %s", what, site);
+	return false;
+}
+
+/* What the callback saw must describe the function's entry state. */
+static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *f)
+{
+	const struct site *s = &x->sites[f->site];
+	const struct arch_model *arch = x->arch;
+	uint64_t base = x->records_addr + (uint64_t)h * PC_RECORD_SIZE, seq, v;
+	uint64_t pc = s->lay.body;
+	char what[64];
+
+	if (!x->records_addr || !machine_read_u64(x->m, base, &seq) || seq == f->rec_seq)
+		return;
+	machine_read_u64(x->m, base + 8, &v);
+	if (!check_value(x, "regs-seen", h, pc, s->lay.bl, v, "ip argument of the callback", s->name))
+		return;
+	machine_read_u64(x->m, base + 16, &v);
+	if (!check_value(x, "regs-seen", h, pc, f->lr, v, "parent_ip argument of the callback", s->name))
+		return;
+	machine_read_u64(x->m, base + 24, &v);
+	if (!check_value(x, "regs-seen", h, pc, s->lay.body, v, "regs->pc seen by the callback", s->name))
+		return;
+	machine_read_u64(x->m, base + 32, &v);
+	if (!check_value(x, "regs-seen", h, pc, f->sp, v, "regs->sp seen by the callback", s->name))
+		return;
+	machine_read_u64(x->m, base + 40, &v);
+	if (!check_value(x, "regs-seen", h, pc, f->lr, v, "regs->lr seen by the callback", s->name))
+		return;
+	for (unsigned i = 0; i < arch->narg_regs; i++) {
+		int r = arch->arg_regs[i];
+
+		machine_read_u64(x->m, base + 48 + 8ull * (unsigned)r, &v);
+		snprintf(what, sizeof(what), "regs->%s seen by the callback", arch->reg_names[r]);
+		if (!check_value(x, "regs-seen", h, pc, f->entry_regs[r], v, what, s->name))
+			return;
+	}
+}
+
+void check_body_entry(struct explorer *x, unsigned h, struct frame *f)
+{
+	const struct arch_model *arch = x->arch;
+	const struct site *s = &x->sites[f->site];
+	uint64_t regs[ARCH_MAX_REGS];
+	char name[96], e[64], a[64];
+
+	f->body_count++;
+	f->fetched_mask = 0;
+	f->nfetched = 0;
+	if (f->body_count > 1) {
+		snprintf(a, sizeof(a), "entered %u times", f->body_count);
+		check_fail(x, "body-once", h, s->lay.body, "the body runs once per call", a,
+			   "body of %s entered again in the same call", s->name);
+		return;
+	}
+	machine_read_regs(x->m, h, regs);
+	if (!check_value(x, "lr-at-entry", h, s->lay.body, f->lr, regs[arch->reg_lr],
+			 "link register at body entry", s->name))
+		return;
+	if (!check_value(x, "sp-at-entry", h, s->lay.body, f->sp, regs[arch->reg_sp],
+			 "stack pointer at body entry", s->name))
+		return;
+	for (unsigned i = 0; i < arch->nregs; i++) {
+		if ((int)i == arch->reg_pc || (int)i == arch->reg_sp || (int)i == arch->reg_lr ||
+		    (arch->scratch_mask & (1ull << i)) || regs[i] == f->entry_regs[i])
+			continue;
+		hex(e, sizeof(e), f->entry_regs[i]);
+		hex(a, sizeof(a), regs[i]);
+		snprintf(name, sizeof(name), "%s", arch->reg_names[i]);
+		check_fail(x, "register-preservation", h, s->lay.body, e, a,
+			   "%s at body entry of %s differs from its value at the call", name, s->name);
+		return;
+	}
+	check_regs_seen(x, h, f);
+}
+
+void check_frame_return(struct explorer *x, unsigned h, struct frame *f)
+{
+	const struct site *s = &x->sites[f->site];
+
+	if (f->body_count == 0)
+		check_fail(x, "body-once", h, f->lr, "the body runs once per call", "never entered",
+			   "call of %s returned without running its body", s->name);
+}
+
+void check_call_result(struct explorer *x, unsigned h, uint64_t result)
+{
+	const struct program_call *pc = &x->program[h][x->st.harts[h].call];
+	char e[64], a[64];
+
+	if (x->scn->harts[h].role == ROLE_PATCHER) {
+		int32_t rc = (int32_t)result;
+
+		if (rc != 0) {
+			snprintf(a, sizeof(a), "%d", rc);
+			check_fail(x, "patch-op", h, MACHINE_MAGIC_RETURN, "0", a,
+				   "patcher call %s() returned an error", pc->call->func);
+		}
+		return;
+	}
+	if (!pc->has_reference || pc->reference == result)
+		return;
+	hex(e, sizeof(e), pc->reference);
+	hex(a, sizeof(a), result);
+	check_fail(x, "result", h, MACHINE_MAGIC_RETURN, e, a,
+		   "%s() returned a different value than the uninstrumented run", pc->call->func);
+}

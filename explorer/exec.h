@@ -1,0 +1,132 @@
+/*
+ * exec.h - explorer internals: the state of one execution, shared by the files of explorer/.
+ * Not a public header: other modules use explorer.h.
+ *
+ * Everything that changes during an execution and must be restored on backtracking lives in
+ * struct exec_state, a plain struct copied whole into each checkpoint next to the machine's
+ * snapshot. The trace is an append-only array truncated back to the checkpoint's length.
+ */
+#ifndef PATCHCHECK_EXEC_H
+#define PATCHCHECK_EXEC_H
+
+#include "../emu/machine.h"
+#include "explorer.h"
+
+#define EX_MAX_SITES 32
+#define EX_MAX_SITE_WORDS 4
+#define EX_MAX_FORMS 24
+#define EX_MAX_DEPTH 16
+#define EX_MAX_PROGRAM (SCN_MAX_CALLS * 4)
+#define EX_MAX_WATCH 64
+#define EX_MAX_TRANSITIONS 1000
+
+/* A patch site found in the image, with the words that make it up. */
+struct site {
+	struct site_layout lay;
+	char name[64];
+	unsigned nwords; /* 4-byte words in [start, body) */
+	uint64_t func_end; /* end of the function symbol: [body, func_end) is the body */
+};
+
+/* One traced call in progress on a hart. */
+struct frame {
+	int site;
+	uint64_t entry_regs[ARCH_MAX_REGS];
+	uint64_t lr, sp;
+	uint64_t rec_seq;      /* the hart's pc_record seq at entry */
+	unsigned body_count;
+	unsigned nfetched;     /* words of the site fetched in this pass */
+	uint32_t fetched_mask; /* which word indices */
+	uint32_t fetched[EX_MAX_SITE_WORDS];
+};
+
+struct hart_state {
+	bool done;
+	unsigned call;          /* index into the hart's flattened program */
+	uint64_t call_steps;    /* steps taken in the current call */
+	uint64_t prev_pc;       /* pc of the hart's previous step */
+	unsigned depth;
+	struct frame frames[EX_MAX_DEPTH];
+};
+
+/* The contents each site has had, in order: a pass must see one of them. */
+struct site_history {
+	unsigned nforms;
+	uint32_t forms[EX_MAX_FORMS][EX_MAX_SITE_WORDS];
+};
+
+struct exec_state {
+	struct hart_state harts[SCN_MAX_HARTS];
+	struct site_history history[EX_MAX_SITES];
+	uint32_t word_versions[EX_MAX_WATCH]; /* writes seen per watched word */
+	uint64_t step;          /* global step counter of this execution */
+	size_t ntrace;
+	unsigned ntransitions;
+	char schedule[EX_MAX_TRANSITIONS + 1];
+	unsigned preemptions;
+	int last_hart;          /* hart of the previous transition, -1 at start */
+};
+
+/* A call of a hart's program, with its reference result. */
+struct program_call {
+	const struct scn_call *call;
+	bool has_reference;
+	uint64_t reference; /* result of an uninstrumented run */
+};
+
+struct explorer {
+	const struct scenario *scn;
+	const struct explore_options *opt;
+	const struct arch_model *arch;
+	struct image *img;
+	struct machine *m;
+	unsigned nharts;
+	unsigned nsites;
+	struct site sites[EX_MAX_SITES];
+	uint64_t sites_lo, sites_hi;  /* quick filter: [lowest start, highest body) */
+	unsigned nwatch;
+	uint64_t watch_addr[EX_MAX_WATCH]; /* 4-byte watched words */
+	uint64_t records_addr;         /* pc_records, 0 if the image has none */
+	unsigned nprogram[SCN_MAX_HARTS];
+	struct program_call program[SCN_MAX_HARTS][EX_MAX_PROGRAM];
+	struct machine_snapshot *initial;  /* after setup, first calls begun */
+	struct exec_state initial_state;
+
+	struct exec_state st;
+	struct trace_step *trace;
+	size_t trace_cap;
+
+	unsigned bound;      /* preemption bound of the current DFS */
+	bool stop;           /* a failure was found, or max executions */
+	struct failure *failure;
+	struct run_stats stats;
+	unsigned long max_executions;
+};
+
+/* prepare.c */
+int explorer_prepare(struct explorer *x, const struct scenario *scn, const struct explore_options *opt,
+		     char *err, size_t errlen);
+void explorer_release(struct explorer *x);
+void exec_reset(struct explorer *x);
+void exec_begin_call(struct explorer *x, unsigned h);
+
+/* transition.c: run hart h until it performs one visible operation, finishes, or fails.
+ * Returns false when the execution failed (x->failure set). */
+bool exec_transition(struct explorer *x, unsigned h);
+bool exec_all_done(const struct explorer *x);
+
+/* checks.c */
+void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64_t pc,
+		const char *expected, const char *actual, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
+		      const uint8_t *bytes);
+void check_body_entry(struct explorer *x, unsigned h, struct frame *f);
+void check_frame_return(struct explorer *x, unsigned h, struct frame *f);
+void check_call_result(struct explorer *x, unsigned h, uint64_t result);
+void record_site_write(struct explorer *x, uint64_t addr);
+int site_at(const struct explorer *x, uint64_t pc);
+int watch_index(const struct explorer *x, uint64_t addr);
+const char *symbolize(const struct explorer *x, uint64_t addr, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * invariants.c - the names of the invariants the checks report, which a scenario's
+ * `fails_with:` must use.
+ */
+#include <string.h>
+
+#include "explorer.h"
+
+const char *const invariant_names[] = {
+	"site-consistency",
+	"cmodx",
+	"coherence",
+	"register-preservation",
+	"lr-at-entry",
+	"sp-at-entry",
+	"regs-seen",
+	"result",
+	"body-once",
+	"termination",
+	"guest-fault",
+	"patch-op",
+	"stack-alignment",
+	"stack-args",
+	"literal-consistency",
+	"ipmodify",
+	"direct-call",
+	NULL,
+};
+
+bool invariant_known(const char *name)
+{
+	for (size_t i = 0; invariant_names[i]; i++)
+		if (strcmp(invariant_names[i], name) == 0)
+			return true;
+	return false;
+}

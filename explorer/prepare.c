@@ -1,0 +1,305 @@
+/*
+ * prepare.c - turns a loaded scenario into a ready explorer: image, machine, patch sites,
+ * watched words, resolved calls, reference results, setup, and the initial checkpoint.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+#ifndef PATCHCHECK_GUEST_DIR
+#define PATCHCHECK_GUEST_DIR "guest"
+#endif
+
+static const char *guest_dir(const struct explore_options *opt)
+{
+	const char *env = getenv("PATCHCHECK_GUEST_DIR");
+
+	if (opt && opt->guest_dir)
+		return opt->guest_dir;
+	if (env && *env)
+		return env;
+	return PATCHCHECK_GUEST_DIR;
+}
+
+static int resolve_symbol(struct explorer *x, const char *name, const struct src_pos *pos,
+			  uint64_t *out, char *err, size_t errlen)
+{
+	if (image_lookup(x->img, name, out))
+		return 0;
+	snprintf(err, errlen, "%s:%u:%u: unknown symbol '%s' in image %s", x->scn->path, pos->line,
+		 pos->col, name, image_path(x->img));
+	return 2;
+}
+
+/* Resolve the function and symbolic arguments of a call in place (the scenario is copied). */
+static int resolve_call(struct explorer *x, struct scn_call *c, char *err, size_t errlen)
+{
+	if (resolve_symbol(x, c->func, &c->pos, &c->func_addr, err, errlen))
+		return 2;
+	for (unsigned i = 0; i < c->nargs; i++) {
+		uint64_t addr;
+
+		if (!c->args[i].is_symbol)
+			continue;
+		if (resolve_symbol(x, c->args[i].symbol, &c->pos, &addr, err, errlen))
+			return 2;
+		c->args[i].value += addr; /* value holds the "+offset" part */
+		c->args[i].is_symbol = false;
+	}
+	return 0;
+}
+
+static void begin_call(struct explorer *x, unsigned h, const struct scn_call *c)
+{
+	uint64_t args[SCN_MAX_ARGS];
+
+	for (unsigned i = 0; i < c->nargs; i++)
+		args[i] = c->args[i].value;
+	machine_call_begin(x->m, h, c->func_addr, args, c->nargs);
+}
+
+/* Run a call to completion on hart h without exploration; 0 ok, else err says why. */
+static int run_to_completion(struct explorer *x, unsigned h, const struct scn_call *c,
+			     uint64_t *result, const char *what, char *err, size_t errlen)
+{
+	struct step_info info;
+
+	begin_call(x, h, c);
+	for (uint64_t n = 0;; n++) {
+		enum step_status s = machine_step(x->m, h, &info);
+
+		if (s == STEP_RETURNED)
+			break;
+		if (s == STEP_FAULT || s == STEP_BREAKPOINT || n >= x->scn->steps_per_call) {
+			snprintf(err, errlen, "%s:%u:%u: %s call %s() did not complete: %s at pc 0x%llx",
+				 x->scn->path, c->pos.line, c->pos.col, what, c->func,
+				 s == STEP_FAULT ? info.fault
+				 : s == STEP_BREAKPOINT ? "breakpoint" : "step budget exhausted",
+				 (unsigned long long)info.pc);
+			return 2;
+		}
+	}
+	*result = machine_reg(x->m, h, x->arch->reg_ret);
+	return 0;
+}
+
+static void add_watch(struct explorer *x, uint64_t begin, uint64_t end)
+{
+	machine_watch(x->m, begin, end);
+	for (uint64_t a = begin & ~3ull; a < end && x->nwatch < EX_MAX_WATCH; a += 4)
+		x->watch_addr[x->nwatch++] = a;
+}
+
+/* Patch sites from __patchable_function_entries, each paired with the function it pads. */
+static int find_sites(struct explorer *x, char *err, size_t errlen)
+{
+	const uint64_t *records;
+	size_t n = image_patch_records(x->img, &records);
+
+	x->sites_lo = UINT64_MAX;
+	x->sites_hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct site *s;
+		uint64_t off = 0;
+		const struct image_symbol *sym = NULL;
+		unsigned pads;
+
+		/* The function symbol is at the record or up to 4 pads after it. */
+		for (pads = 0; pads <= 4; pads++) {
+			sym = image_symbol_at(x->img, records[i] + 4ull * pads, &off);
+			if (sym && sym->is_func && off == 0)
+				break;
+		}
+		if (pads > 4 || !sym)
+			continue;
+		if (x->nsites == EX_MAX_SITES) {
+			snprintf(err, errlen, "%s: more than %d patch sites", image_path(x->img),
+				 EX_MAX_SITES);
+			return 2;
+		}
+		s = &x->sites[x->nsites++];
+		x->arch->site_from_record(records[i], pads, &s->lay);
+		snprintf(s->name, sizeof(s->name), "%s", sym->name);
+		s->func_end = sym->addr + (sym->size ? sym->size : 4);
+		s->nwords = (unsigned)((s->lay.body - s->lay.start) / 4);
+		if (s->nwords > EX_MAX_SITE_WORDS)
+			s->nwords = EX_MAX_SITE_WORDS;
+		if (s->lay.start < x->sites_lo)
+			x->sites_lo = s->lay.start;
+		if (s->lay.body > x->sites_hi)
+			x->sites_hi = s->lay.body;
+		add_watch(x, s->lay.start, s->lay.body);
+		if (s->lay.literal)
+			add_watch(x, s->lay.literal, s->lay.literal + 8);
+	}
+	return 0;
+}
+
+/* The current contents of every site become its first form. */
+static void record_initial_forms(struct explorer *x)
+{
+	for (unsigned i = 0; i < x->nsites; i++) {
+		struct site_history *h = &x->st.history[i];
+
+		h->nforms = 1;
+		for (unsigned w = 0; w < x->sites[i].nwords; w++)
+			machine_read_u32(x->m, x->sites[i].lay.start + 4ull * w, &h->forms[0][w]);
+	}
+}
+
+static int build_programs(struct explorer *x, struct scenario *scn, char *err, size_t errlen)
+{
+	for (unsigned h = 0; h < scn->nharts; h++) {
+		struct scn_hart *hart = &scn->harts[h];
+
+		for (unsigned i = 0; i < hart->ncalls; i++)
+			if (resolve_call(x, &hart->calls[i], err, errlen))
+				return 2;
+		if (hart->ncalls * hart->repeat > EX_MAX_PROGRAM) {
+			snprintf(err, errlen, "%s:%u:%u: hart %u runs %u calls; at most %d", scn->path,
+				 hart->pos.line, hart->pos.col, h, hart->ncalls * hart->repeat,
+				 EX_MAX_PROGRAM);
+			return 2;
+		}
+		x->nprogram[h] = 0;
+		for (unsigned r = 0; r < hart->repeat; r++)
+			for (unsigned i = 0; i < hart->ncalls; i++)
+				x->program[h][x->nprogram[h]++].call = &hart->calls[i];
+	}
+	return 0;
+}
+
+/* Reference results: each runner call alone on the pristine image (no patching, no setup). */
+static int compute_references(struct explorer *x, struct machine_snapshot *pristine, char *err,
+			      size_t errlen)
+{
+	for (unsigned h = 0; h < x->nharts; h++) {
+		if (x->scn->harts[h].role != ROLE_RUNNER)
+			continue;
+		for (unsigned i = 0; i < x->nprogram[h]; i++) {
+			struct program_call *pc = &x->program[h][i];
+
+			machine_snapshot_restore(x->m, pristine);
+			if (run_to_completion(x, h, pc->call, &pc->reference, "reference", err, errlen))
+				return 2;
+			pc->has_reference = true;
+		}
+	}
+	machine_snapshot_restore(x->m, pristine);
+	return 0;
+}
+
+int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
+		     const struct explore_options *opt, char *err, size_t errlen)
+{
+	struct scenario *scn;
+	char path[1024];
+	struct machine_snapshot *pristine;
+	uint64_t ignored;
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	scn = malloc(sizeof(*scn));
+	if (!scn) {
+		snprintf(err, errlen, "out of memory");
+		return 2;
+	}
+	*scn = *scn_in;
+	x->scn = scn;
+	x->opt = opt;
+	x->arch = arch_model_find(scn->arch);
+	if (!x->arch) {
+		snprintf(err, errlen, "%s: arch '%s' has no model in this build", scn->path, scn->arch);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/%s/%s.elf", guest_dir(opt), scn->arch, scn->image);
+	x->img = image_load(path, x->arch, err, errlen);
+	if (!x->img) {
+		char inner[512];
+
+		snprintf(inner, sizeof(inner), "%s", err);
+		snprintf(err, errlen, "%s:%u:%u: image '%s': %s", scn->path, scn->pos_image.line,
+			 scn->pos_image.col, scn->image, inner);
+		return 2;
+	}
+	x->nharts = scn->nharts;
+	x->m = machine_open(x->arch, x->img, scn->nharts, strcmp(scn->fetch, "relaxed") == 0
+			    ? FETCH_RELAXED : FETCH_COHERENT, err, errlen);
+	if (!x->m)
+		return 2;
+	if (find_sites(x, err, errlen))
+		return 2;
+	for (unsigned i = 0; i < scn->nwatch; i++) {
+		uint64_t a;
+		struct src_pos nopos = {0, 0};
+
+		if (resolve_symbol(x, scn->watch[i], &nopos, &a, err, errlen))
+			return 2;
+		add_watch(x, a, a + 8);
+	}
+	if (!image_lookup(x->img, "pc_records", &x->records_addr))
+		x->records_addr = 0;
+	if (build_programs(x, scn, err, errlen))
+		return 2;
+	for (unsigned i = 0; i < scn->nsetup; i++)
+		if (resolve_call(x, &scn->setup[i], err, errlen))
+			return 2;
+
+	pristine = machine_snapshot_new(x->m);
+	machine_snapshot_save(x->m, pristine);
+	rc = compute_references(x, pristine, err, errlen);
+	machine_snapshot_free(pristine);
+	if (rc)
+		return rc;
+	for (unsigned i = 0; i < scn->nsetup; i++)
+		if (run_to_completion(x, 0, &scn->setup[i], &ignored, "setup", err, errlen))
+			return 2;
+
+	memset(&x->st, 0, sizeof(x->st));
+	x->st.last_hart = -1;
+	record_initial_forms(x);
+	for (unsigned h = 0; h < x->nharts; h++) {
+		if (x->nprogram[h] == 0)
+			x->st.harts[h].done = true;
+		else
+			begin_call(x, h, x->program[h][0].call);
+	}
+	x->initial = machine_snapshot_new(x->m);
+	machine_snapshot_save(x->m, x->initial);
+	x->initial_state = x->st;
+	x->trace_cap = 4096;
+	x->trace = malloc(x->trace_cap * sizeof(*x->trace));
+	if (!x->trace) {
+		snprintf(err, errlen, "out of memory");
+		return 2;
+	}
+	return 0;
+}
+
+/* Back to the state right after setup, before any transition. */
+void exec_reset(struct explorer *x)
+{
+	machine_snapshot_restore(x->m, x->initial);
+	x->st = x->initial_state;
+}
+
+/* Begin the hart's next call (used when a call returns). */
+void exec_begin_call(struct explorer *x, unsigned h)
+{
+	begin_call(x, h, x->program[h][x->st.harts[h].call].call);
+}
+
+void explorer_release(struct explorer *x)
+{
+	if (x->initial)
+		machine_snapshot_free(x->initial);
+	if (x->m)
+		machine_close(x->m);
+	if (x->img)
+		image_free(x->img);
+	free(x->trace);
+	free((void *)x->scn);
+	memset(x, 0, sizeof(*x));
+}

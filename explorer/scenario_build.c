@@ -1,0 +1,396 @@
+/*
+ * scenario_build.c - the scenario loader's last pass: the rules a libcyaml schema cannot
+ * express, and the copy of the loaded values into struct scenario.
+ *
+ * Enumerations are loaded as strings and checked here, so a bad value gets a message that lists
+ * the choices; integer ranges, list lengths, call syntax and string lengths (too long is an
+ * error, never a truncation) are checked here too, and defaults are applied. Every message
+ * names the line and column of the offending value, taken from the document index.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario_internal.h"
+
+struct build {
+	const struct raw_scenario *raw;
+	const struct doc_index *idx;
+	const struct scn_errctx *ctx;
+	struct scenario *out;
+};
+
+/* ---- integer fields ---- */
+
+struct int_rule {
+	const char *key;
+	unsigned long min, max;
+	const char *expectation;
+};
+
+static const struct int_rule int_rules[] = {
+	{ "repeat", 1, 1000, "an integer from 1 to 1000" },
+	{ "preemptions", 0, UINT_MAX, "an integer from 0 to 4294967295" },
+	{ "steps_per_call", 1, UINT_MAX, "an integer from 1 to 4294967295" },
+	{ "max_executions", 0, ULONG_MAX, "a non-negative integer" },
+};
+
+static const struct int_rule *int_rule_find(const char *key)
+{
+	for (size_t i = 0; i < sizeof(int_rules) / sizeof(int_rules[0]); i++)
+		if (strcmp(int_rules[i].key, key) == 0)
+			return &int_rules[i];
+	return NULL;
+}
+
+const char *scn_int_expectation(const char *key)
+{
+	const struct int_rule *rule = int_rule_find(key);
+	return rule ? rule->expectation : NULL;
+}
+
+/* ---- helpers ---- */
+
+static struct src_pos node_pos(const struct doc_node *node)
+{
+	return node ? node->pos : (struct src_pos){ 0 };
+}
+
+/* Where the value at a key path starts ({0, 0} when absent). */
+static struct src_pos pos_at(const struct build *b, const char *path)
+{
+	return node_pos(scn_doc_find(b->idx, "%s", path));
+}
+
+/* Copy src into dst[size]; a value that does not fit is an error naming what. */
+static int copy_text(const struct build *b, const struct doc_node *node, const char *what,
+		     char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len >= size)
+		return scn_fail(b->ctx, node_pos(node),
+				"%s is too long (%zu characters, at most %zu)", what, len, size - 1);
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+/* Is value one of the choices? If not, the error lists them: "'a' or 'b'", "one of 'a', ...". */
+static int check_choice(const struct build *b, const char *what, const char *value,
+			const char *const *choices, size_t nchoices)
+{
+	char list[256] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < nchoices; i++)
+		if (strcmp(value, choices[i]) == 0)
+			return 0;
+	for (size_t i = 0; i < nchoices && used < sizeof(list); i++) {
+		const char *sep = i == 0 ? (nchoices > 2 ? "one of " : "")
+					 : (nchoices == 2 ? " or " : ", ");
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s'%s'", sep, choices[i]);
+	}
+	return scn_fail(b->ctx, pos_at(b, what), "%s must be %s, got '%s'", what, list, value);
+}
+
+/* A choice with a default when the key is absent (value NULL), copied into dst. */
+static int take_choice(const struct build *b, const char *what, const char *value,
+		       const char *const *choices, size_t nchoices, char *dst, size_t size)
+{
+	if (!value)
+		value = choices[0];
+	if (check_choice(b, what, value, choices, nchoices))
+		return 2;
+	return copy_text(b, scn_doc_find(b->idx, "%s", what), what, dst, size, value);
+}
+
+#define CHOICES(...) (const char *const[]){ __VA_ARGS__ }, \
+	sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)
+
+/* An integer at path, checked against the rule for its key; def when absent. */
+static int take_int(const struct build *b, const char *path, const char *key,
+		    unsigned long raw, unsigned long def, unsigned long *value)
+{
+	const struct int_rule *rule = int_rule_find(key);
+	const struct doc_node *node = scn_doc_find(b->idx, "%s", path);
+
+	if (!node) {
+		*value = def;
+		return 0;
+	}
+	/* libcyaml's strtoull takes "-2" as 2^64 - 2: look at the text */
+	if (raw < rule->min || raw > rule->max || (node->value && strchr(node->value, '-')))
+		return scn_fail(b->ctx, node->pos, "%s must be %s, got '%s'", path,
+				rule->expectation, node->value);
+	*value = raw;
+	return 0;
+}
+
+/* A list at path may hold at most max entries (and at least min). */
+static int check_count(const struct build *b, const char *path, unsigned count, unsigned min,
+		       unsigned max, const char *noun)
+{
+	if (count >= min && count <= max)
+		return 0;
+	return scn_fail(b->ctx, pos_at(b, path),
+			"%s must have %u to %u %s, got %u", path, min, max, noun, count);
+}
+
+/* Parse the call string held by a scalar node. */
+static int take_call(const struct build *b, const struct doc_node *node, struct scn_call *call)
+{
+	char why[160];
+
+	if (!scn_call_parse(node->value, call, why, sizeof(why)))
+		return scn_fail(b->ctx, node->pos, "bad call '%s': %s", node->value, why);
+	call->pos = node->pos;
+	return 0;
+}
+
+/* ---- the parts of a scenario ---- */
+
+static int take_required_text(const struct build *b, const char *key, const char *value,
+			      char *dst, size_t size)
+{
+	const struct doc_node *node = scn_doc_find(b->idx, "%s", key);
+
+	if (value[0] == '\0')
+		return scn_fail(b->ctx, node_pos(node), "%s must not be empty", key);
+	return copy_text(b, node, key, dst, size, value);
+}
+
+/* The name heads reports and CI lines: one line of printable text. */
+static int take_name(const struct build *b)
+{
+	const char *name = b->raw->name;
+
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return scn_fail(b->ctx, pos_at(b, "name"),
+					"name must be one line of printable text");
+	return take_required_text(b, "name", name, b->out->name, sizeof(b->out->name));
+}
+
+/* The description without the line break (and blanks) a folded or literal block ends with. */
+static int take_description(const struct build *b)
+{
+	const char *text = b->raw->description ? b->raw->description : "";
+	size_t len = strlen(text);
+	char *dst = b->out->description;
+
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		len--;
+	if (len >= sizeof(b->out->description))
+		return scn_fail(b->ctx, pos_at(b, "description"),
+				"description is too long (%zu characters, at most %zu)", len,
+				sizeof(b->out->description) - 1);
+	memcpy(dst, text, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+/* A bundled image is named, not given by path: letters, digits, '_' and '-'. */
+static int take_image(const struct build *b)
+{
+	static const char allowed[] = "abcdefghijklmnopqrstuvwxyz"
+				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+	const char *image = b->raw->image;
+
+	if (take_required_text(b, "image", image, b->out->image, sizeof(b->out->image)))
+		return 2;
+	if (strspn(image, allowed) != strlen(image))
+		return scn_fail(b->ctx, b->out->pos_image,
+				"image '%s' is not a bundled image name (letters, digits, '_', '-')",
+				image);
+	return 0;
+}
+
+static int take_identity(const struct build *b)
+{
+	const struct raw_scenario *raw = b->raw;
+	struct scenario *out = b->out;
+
+	out->pos_image = pos_at(b, "image");
+	if (take_name(b) ||
+	    take_description(b) ||
+	    take_choice(b, "arch", raw->arch, CHOICES("arm64", "riscv64", "arm"), out->arch,
+			sizeof(out->arch)) ||
+	    take_image(b))
+		return 2;
+	return 0;
+}
+
+static int take_setup(const struct build *b)
+{
+	if (check_count(b, "setup", b->raw->setup_count, 0, SCN_MAX_SETUP, "calls"))
+		return 2;
+	for (unsigned i = 0; i < b->raw->setup_count; i++)
+		if (take_call(b, scn_doc_find(b->idx, "setup[%u]", i), &b->out->setup[i]))
+			return 2;
+	b->out->nsetup = b->raw->setup_count;
+	return 0;
+}
+
+/* run: one call string, or a list of them. */
+static int take_run(const struct build *b, unsigned h, struct scn_hart *hart)
+{
+	const struct doc_node *run = scn_doc_find(b->idx, "harts[%u].run", h);
+	char path[32];
+
+	snprintf(path, sizeof(path), "harts[%u].run", h);
+	if (!run) /* libcyaml has checked that run is there: only a broken index gets here */
+		return scn_fail(b->ctx, hart->pos, "missing required key 'run'");
+	if (run->kind == DOC_SCALAR) {
+		hart->ncalls = 1;
+		return take_call(b, run, &hart->calls[0]);
+	}
+	if (run->kind != DOC_SEQUENCE)
+		return scn_fail(b->ctx, run->pos, "%s must be a call or a list of calls, got %s",
+				path, scn_doc_kind_phrase(run->kind));
+	if (check_count(b, path, run->count, 1, SCN_MAX_CALLS, "calls"))
+		return 2;
+	for (unsigned i = 0; i < run->count; i++) {
+		const struct doc_node *call = scn_doc_find(b->idx, "%s[%u]", path, i);
+		if (call->kind != DOC_SCALAR)
+			return scn_fail(b->ctx, call->pos, "%s[%u] must be a call, got %s", path, i,
+					scn_doc_kind_phrase(call->kind));
+		if (take_call(b, call, &hart->calls[i]))
+			return 2;
+	}
+	hart->ncalls = run->count;
+	return 0;
+}
+
+static int take_hart(const struct build *b, unsigned h)
+{
+	const struct raw_hart *raw = &b->raw->harts[h];
+	struct scn_hart *hart = &b->out->harts[h];
+	char path[32], role[16];
+	unsigned long repeat;
+
+	hart->pos = node_pos(scn_doc_find(b->idx, "harts[%u]", h));
+	snprintf(path, sizeof(path), "harts[%u].role", h);
+	if (take_choice(b, path, raw->role, CHOICES("runner", "patcher"), role, sizeof(role)))
+		return 2;
+	hart->role = strcmp(role, "patcher") == 0 ? ROLE_PATCHER : ROLE_RUNNER;
+	snprintf(path, sizeof(path), "harts[%u].repeat", h);
+	if (take_int(b, path, "repeat", raw->repeat, 1, &repeat))
+		return 2;
+	hart->repeat = (unsigned)repeat;
+	return take_run(b, h, hart);
+}
+
+static int take_harts(const struct build *b)
+{
+	if (check_count(b, "harts", b->raw->harts_count, 1, SCN_MAX_HARTS, "entries"))
+		return 2;
+	for (unsigned h = 0; h < b->raw->harts_count; h++)
+		if (take_hart(b, h))
+			return 2;
+	b->out->nharts = b->raw->harts_count;
+	return 0;
+}
+
+static int take_watch(const struct build *b)
+{
+	if (check_count(b, "watch", b->raw->watch_count, 0, SCN_MAX_WATCH, "symbols"))
+		return 2;
+	for (unsigned i = 0; i < b->raw->watch_count; i++) {
+		const struct doc_node *node = scn_doc_find(b->idx, "watch[%u]", i);
+		const char *sym = b->raw->watch[i];
+		char path[32];
+		snprintf(path, sizeof(path), "watch[%u]", i);
+		if (!scn_symbol_name_valid(sym))
+			return scn_fail(b->ctx, node_pos(node), "%s '%s' is not a symbol name",
+					path, sym);
+		if (copy_text(b, node, path, b->out->watch[i], sizeof(b->out->watch[0]), sym))
+			return 2;
+	}
+	b->out->nwatch = b->raw->watch_count;
+	return 0;
+}
+
+static int take_bounds(const struct build *b)
+{
+	const struct raw_bounds none = { 0 };
+	const struct raw_bounds *raw = b->raw->bounds ? b->raw->bounds : &none;
+	unsigned long preemptions, steps;
+
+	if (take_int(b, "bounds.preemptions", "preemptions", raw->preemptions, 2, &preemptions) ||
+	    take_int(b, "bounds.steps_per_call", "steps_per_call", raw->steps_per_call, 20000,
+		     &steps) ||
+	    take_int(b, "bounds.max_executions", "max_executions", raw->max_executions, 0,
+		     &b->out->max_executions))
+		return 2;
+	b->out->preemptions = (unsigned)preemptions;
+	b->out->steps_per_call = (unsigned)steps;
+	return 0;
+}
+
+static int take_model(const struct build *b)
+{
+	struct scenario *out = b->out;
+
+	if (take_choice(b, "protocol", b->raw->protocol,
+			CHOICES("single-word", "stop-machine", "staged", "breakpoint"),
+			out->protocol, sizeof(out->protocol)) ||
+	    take_choice(b, "fetch", b->raw->fetch, CHOICES("coherent", "relaxed"), out->fetch,
+			sizeof(out->fetch)))
+		return 2;
+	return take_bounds(b);
+}
+
+/* "site-consistency, cmodx, ...": the invariant names for a message. */
+static void list_invariants(char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; invariant_names[i] && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+					 invariant_names[i]);
+}
+
+static int take_fails_with(const struct build *b)
+{
+	const char *name = b->raw->fails_with;
+	const struct doc_node *node = scn_doc_find(b->idx, "fails_with");
+	char names[512];
+
+	if (b->out->expect == VERDICT_PASS) {
+		if (name)
+			return scn_fail(b->ctx, node->pos,
+					"fails_with is only allowed with expect: fail");
+		return 0;
+	}
+	if (!name)
+		return scn_fail(b->ctx, b->out->pos_expect, "missing required key 'fails_with' "
+				"(required when expect is 'fail')");
+	if (!invariant_known(name)) {
+		list_invariants(names, sizeof(names));
+		return scn_fail(b->ctx, node->pos,
+				"fails_with '%s' is not an invariant (one of: %s)", name, names);
+	}
+	return copy_text(b, node, "fails_with", b->out->expect_invariant,
+			 sizeof(b->out->expect_invariant), name);
+}
+
+static int take_expectation(const struct build *b)
+{
+	b->out->pos_expect = pos_at(b, "expect");
+	if (check_choice(b, "expect", b->raw->expect, CHOICES("pass", "fail")))
+		return 2;
+	b->out->expect = strcmp(b->raw->expect, "fail") == 0 ? VERDICT_FAIL : VERDICT_PASS;
+	return take_fails_with(b);
+}
+
+int scn_build(const struct raw_scenario *raw, const struct doc_index *idx,
+	      const struct scn_errctx *ctx, struct scenario *out)
+{
+	const struct build b = { .raw = raw, .idx = idx, .ctx = ctx, .out = out };
+
+	if (take_identity(&b) || take_setup(&b) || take_harts(&b) || take_watch(&b) ||
+	    take_model(&b) || take_expectation(&b))
+		return 2;
+	return 0;
+}

@@ -1,0 +1,233 @@
+/*
+ * search.c - exhaustive depth-first search over schedules with a preemption bound, iteratively
+ * deepened (0, 1, ... k preemptions) so the first failure found has the fewest preemptions;
+ * checkpoints (machine snapshot + execution state) at every decision point for backtracking;
+ * replay of a stored schedule.
+ *
+ * A schedule is the string of hart numbers, one per transition ("0112..."): with the scenario
+ * and the image it determines the execution exactly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exec.h"
+
+struct checkpoint {
+	struct machine_snapshot *snap;
+	struct exec_state st;
+};
+
+struct search {
+	struct explorer *x;
+	struct checkpoint *levels;
+	unsigned nlevels;
+	double started;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static struct checkpoint *level(struct search *s, unsigned depth)
+{
+	if (depth >= s->nlevels) {
+		unsigned n = depth + 16;
+		struct checkpoint *l = realloc(s->levels, n * sizeof(*l));
+
+		if (!l)
+			abort();
+		for (unsigned i = s->nlevels; i < n; i++)
+			l[i].snap = machine_snapshot_new(s->x->m);
+		s->levels = l;
+		s->nlevels = n;
+	}
+	return &s->levels[depth];
+}
+
+static void save(struct search *s, unsigned depth)
+{
+	struct checkpoint *c = level(s, depth);
+
+	machine_snapshot_save(s->x->m, c->snap);
+	c->st = s->x->st;
+}
+
+static void restore(struct search *s, unsigned depth)
+{
+	struct checkpoint *c = &s->levels[depth];
+
+	machine_snapshot_restore(s->x->m, c->snap);
+	s->x->st = c->st;
+}
+
+static void execution_complete(struct search *s)
+{
+	struct explorer *x = s->x;
+
+	/* Executions with fewer preemptions were counted by an earlier, smaller bound. */
+	if (x->st.preemptions == x->bound)
+		x->stats.executions++;
+	if (x->max_executions && x->stats.executions >= x->max_executions) {
+		x->stats.truncated = true;
+		x->stop = true;
+	}
+	if (x->opt && x->opt->progress && (x->stats.executions & 1023) == 0) {
+		x->stats.seconds = now_seconds() - s->started;
+		x->opt->progress(x->opt->progress_ud, &x->stats);
+	}
+}
+
+static void dfs(struct search *s, unsigned depth)
+{
+	struct explorer *x = s->x;
+	int cur = x->st.last_hart;
+	bool cur_enabled = cur >= 0 && !x->st.harts[cur].done;
+	unsigned order[SCN_MAX_HARTS], n = 0;
+
+	if (exec_all_done(x)) {
+		execution_complete(s);
+		return;
+	}
+	if (x->st.ntransitions >= EX_MAX_TRANSITIONS) {
+		check_fail(x, "termination", (unsigned)(cur < 0 ? 0 : cur), 0, "at most 1000 visible operations",
+			   "more", "the execution did not finish");
+		return;
+	}
+	if (cur_enabled)
+		order[n++] = (unsigned)cur;
+	for (unsigned h = 0; h < x->nharts; h++)
+		if (!x->st.harts[h].done && (int)h != cur &&
+		    (!cur_enabled || x->st.preemptions < x->bound))
+			order[n++] = h;
+	if (n > 1) {
+		x->stats.schedule_points++;
+		save(s, depth);
+	}
+	for (unsigned i = 0; i < n && !x->stop; i++) {
+		unsigned h = order[i];
+
+		if (i > 0)
+			restore(s, depth);
+		if (cur_enabled && (int)h != cur)
+			x->st.preemptions++;
+		x->st.last_hart = (int)h;
+		if (!exec_transition(x, h))
+			return; /* a failure: x->stop is set */
+		dfs(s, depth + 1);
+	}
+}
+
+static void search_free(struct search *s)
+{
+	for (unsigned i = 0; i < s->nlevels; i++)
+		machine_snapshot_free(s->levels[i].snap);
+	free(s->levels);
+}
+
+static void fill_result(struct explorer *x, struct scenario_result *res)
+{
+	res->verdict = x->failure ? VERDICT_FAIL : VERDICT_PASS;
+	res->failure = x->failure;
+	x->failure = NULL;
+	res->stats = x->stats;
+	snprintf(res->image_hash, sizeof(res->image_hash), "%s", image_hash(x->img));
+}
+
+static int prepare_or_error(struct explorer *x, const struct scenario *scn,
+			    const struct explore_options *opt, struct scenario_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (explorer_prepare(x, scn, opt, res->error, sizeof(res->error))) {
+		res->verdict = VERDICT_ERROR;
+		if (x->img)
+			snprintf(res->image_hash, sizeof(res->image_hash), "%s", image_hash(x->img));
+		explorer_release(x);
+		return 2;
+	}
+	return 0;
+}
+
+int explorer_run(const struct scenario *scn, const struct explore_options *opt,
+		 struct scenario_result *res)
+{
+	struct explorer x;
+	struct search s = {.x = &x};
+
+	if (prepare_or_error(&x, scn, opt, res))
+		return 2;
+	s.started = now_seconds();
+	x.max_executions = opt && opt->max_executions ? opt->max_executions : scn->max_executions;
+	for (unsigned k = 0; k <= scn->preemptions && !x.stop; k++) {
+		x.bound = k;
+		x.stats.bound_reached = k;
+		exec_reset(&x);
+		dfs(&s, 0);
+	}
+	x.stats.seconds = now_seconds() - s.started;
+	fill_result(&x, res);
+	search_free(&s);
+	explorer_release(&x);
+	return 0;
+}
+
+int explorer_replay(const struct scenario *scn, const struct explore_options *opt,
+		    const char *schedule, struct scenario_result *res)
+{
+	struct explorer x;
+	double started;
+
+	if (prepare_or_error(&x, scn, opt, res))
+		return 2;
+	started = now_seconds();
+	exec_reset(&x);
+	x.bound = ~0u;
+	for (const char *p = schedule; *p && !x.stop; p++) {
+		unsigned h = (unsigned)(*p - '0');
+		int cur = x.st.last_hart;
+
+		if (*p < '0' || h >= x.nharts || x.st.harts[h].done) {
+			snprintf(res->error, sizeof(res->error),
+				 "schedule '%s' does not fit scenario %s: at position %ld hart '%c' %s",
+				 schedule, scn->name, (long)(p - schedule), *p,
+				 h < x.nharts ? "has already finished" : "does not exist");
+			res->verdict = VERDICT_ERROR;
+			explorer_release(&x);
+			return 2;
+		}
+		if (cur >= 0 && (int)h != cur && !x.st.harts[cur].done)
+			x.st.preemptions++;
+		x.st.last_hart = (int)h;
+		exec_transition(&x, h);
+	}
+	if (!x.failure && exec_all_done(&x))
+		x.stats.executions = 1;
+	x.stats.seconds = now_seconds() - started;
+	fill_result(&x, res);
+	explorer_release(&x);
+	return 0;
+}
+
+void scenario_result_free(struct scenario_result *res)
+{
+	if (res->failure) {
+		free(res->failure->trace);
+		free(res->failure);
+		res->failure = NULL;
+	}
+}
+
+bool scenario_result_matches(const struct scenario *scn, const struct scenario_result *res)
+{
+	if (res->verdict == VERDICT_ERROR)
+		return false;
+	if (scn->expect == VERDICT_PASS)
+		return res->verdict == VERDICT_PASS;
+	return res->verdict == VERDICT_FAIL && res->failure &&
+	       strcmp(res->failure->invariant, scn->expect_invariant) == 0;
+}

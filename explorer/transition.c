@@ -1,0 +1,214 @@
+/*
+ * transition.c - one transition of one hart: its local steps up to and including its next
+ * visible operation, with the per-step bookkeeping the checks need.
+ *
+ * A visible operation is a step whose order against other harts can matter: it fetches a word
+ * of a patch site, or loads/stores a watched word (site words, ops literals, declared shared
+ * data), or writes anywhere in the text. All other steps touch only the hart's own registers and
+ * stack, so they commute with every other hart's steps and need no schedule choice: running
+ * them eagerly loses no behaviour.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../models/guest_abi.h"
+#include "exec.h"
+
+static void trace_append(struct explorer *x, unsigned h, const struct step_info *info,
+			 uint32_t version, bool wrote, bool fetched)
+{
+	struct trace_step *t;
+
+	if (x->st.ntrace == x->trace_cap) {
+		size_t cap = x->trace_cap * 2;
+		struct trace_step *n = realloc(x->trace, cap * sizeof(*n));
+
+		if (!n)
+			return; /* the trace is best effort; checks do not depend on it */
+		x->trace = n;
+		x->trace_cap = cap;
+	}
+	t = &x->trace[x->st.ntrace++];
+	t->step = (uint32_t)x->st.step;
+	t->hart = (uint8_t)h;
+	t->len = (uint8_t)info->len;
+	memcpy(t->bytes, info->bytes, sizeof(t->bytes));
+	t->pc = info->pc;
+	t->version = version;
+	t->patch_write = wrote;
+	t->watched_fetch = fetched;
+}
+
+bool exec_all_done(const struct explorer *x)
+{
+	for (unsigned h = 0; h < x->nharts; h++)
+		if (!x->st.harts[h].done)
+			return false;
+	return true;
+}
+
+/* The hart's top-level call returned: check its result, begin the next one or finish. */
+static void finish_call(struct explorer *x, unsigned h)
+{
+	struct hart_state *hs = &x->st.harts[h];
+
+	check_call_result(x, h, machine_reg(x->m, h, x->arch->reg_ret));
+	hs->call++;
+	hs->call_steps = 0;
+	hs->prev_pc = 0;
+	hs->depth = 0;
+	if (hs->call >= x->nprogram[h])
+		hs->done = true;
+	else
+		exec_begin_call(x, h);
+}
+
+static void push_frame(struct explorer *x, unsigned h, int site)
+{
+	struct hart_state *hs = &x->st.harts[h];
+	struct frame *f;
+
+	if (hs->depth == EX_MAX_DEPTH) {
+		check_fail(x, "termination", h, machine_pc(x->m, h), "traced call depth below 16",
+			   "depth 16", "re-entered the site of %s %d times without returning",
+			   x->sites[site].name, EX_MAX_DEPTH);
+		return;
+	}
+	f = &hs->frames[hs->depth++];
+	memset(f, 0, sizeof(*f));
+	f->site = site;
+	machine_read_regs(x->m, h, f->entry_regs);
+	f->lr = f->entry_regs[x->arch->reg_lr];
+	f->sp = f->entry_regs[x->arch->reg_sp];
+	if (x->records_addr)
+		machine_read_u64(x->m, x->records_addr + (uint64_t)h * PC_RECORD_SIZE, &f->rec_seq);
+}
+
+/* Site bookkeeping before hart h executes the instruction at pc. Returns true if the step
+ * fetches a site word (a visible operation). */
+static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t prev_pc)
+{
+	struct hart_state *hs = &x->st.harts[h];
+	int s;
+
+	if (hs->depth) {
+		struct frame *top = &hs->frames[hs->depth - 1];
+
+		if (pc == top->lr && machine_reg(x->m, h, x->arch->reg_sp) == top->sp) {
+			check_frame_return(x, h, top);
+			hs->depth--;
+		}
+	}
+	if (pc < x->sites_lo || pc > x->sites_hi)
+		return false;
+	s = site_at(x, pc);
+	if (s < 0)
+		return false;
+	if (pc == x->sites[s].lay.func)
+		push_frame(x, h, s);
+	if (hs->depth && hs->frames[hs->depth - 1].site == s) {
+		struct frame *top = &hs->frames[hs->depth - 1];
+		const struct site *site = &x->sites[s];
+
+		if (pc == site->lay.body && !(prev_pc >= site->lay.body && prev_pc < site->func_end)) {
+			check_body_entry(x, h, top);
+			return false;
+		}
+		if (pc >= site->lay.start && pc < site->lay.body) {
+			const uint8_t *bytes = machine_ram(x->m, pc, 4);
+
+			if (bytes)
+				check_site_fetch(x, h, top, pc, bytes);
+		}
+	}
+	return pc >= x->sites[s].lay.start && pc < x->sites[s].lay.body;
+}
+
+static void step_failed(struct explorer *x, unsigned h, enum step_status s,
+			const struct step_info *info)
+{
+	char where[96], actual[160];
+
+	symbolize(x, info->pc, where, sizeof(where));
+	if (s == STEP_BREAKPOINT) {
+		snprintf(actual, sizeof(actual), "brk #0x%x at %s", info->special.imm, where);
+		check_fail(x, "guest-fault", h, info->pc, "no breakpoint without a handler", actual,
+			   "unhandled breakpoint at %s", where);
+	} else {
+		snprintf(actual, sizeof(actual), "%s", info->fault);
+		check_fail(x, "guest-fault", h, info->pc, "no fault", actual, "fault at %s: %s", where,
+			   info->fault);
+	}
+}
+
+bool exec_transition(struct explorer *x, unsigned h)
+{
+	struct hart_state *hs = &x->st.harts[h];
+	struct step_info info;
+
+	if (x->st.ntransitions < EX_MAX_TRANSITIONS) {
+		x->st.schedule[x->st.ntransitions++] = (char)('0' + h);
+		x->st.schedule[x->st.ntransitions] = 0;
+	}
+	for (;;) {
+		uint64_t pc = machine_pc(x->m, h);
+		bool visible, wrote = false;
+		uint32_t version = 0;
+		enum step_status s;
+
+		if (pc == MACHINE_MAGIC_RETURN) {
+			finish_call(x, h);
+			if (x->failure)
+				return false;
+			if (hs->done)
+				return true;
+			continue;
+		}
+		visible = before_step(x, h, pc, hs->prev_pc);
+		if (x->failure)
+			return false;
+		if (visible) {
+			int w = watch_index(x, pc);
+
+			version = w >= 0 ? x->st.word_versions[w] : 0;
+		}
+		s = machine_step(x->m, h, &info);
+		x->st.step++;
+		x->stats.steps++;
+		hs->call_steps++;
+		for (unsigned i = 0; i < info.naccesses; i++) {
+			const struct mem_access *a = &info.accesses[i];
+
+			visible = true;
+			if (a->kind == ACCESS_WRITE) {
+				wrote = true;
+				record_site_write(x, a->addr);
+			}
+		}
+		if (info.wrote_code)
+			visible = true;
+		trace_append(x, h, &info, version, wrote, visible && !wrote && info.naccesses == 0);
+		if (s == STEP_FAULT || s == STEP_BREAKPOINT) {
+			step_failed(x, h, s, &info);
+			return false;
+		}
+		if (hs->call_steps > x->scn->steps_per_call) {
+			char where[96], actual[128], expected[64];
+
+			symbolize(x, machine_pc(x->m, h), where, sizeof(where));
+			snprintf(expected, sizeof(expected), "return within %u steps",
+				 x->scn->steps_per_call);
+			snprintf(actual, sizeof(actual), "still running at %s", where);
+			check_fail(x, "termination", h, info.pc, expected, actual,
+				   "call %s() did not return within %u steps",
+				   x->program[h][hs->call].call->func, x->scn->steps_per_call);
+			return false;
+		}
+		if (x->failure)
+			return false;
+		hs->prev_pc = pc;
+		if (visible)
+			return true;
+	}
+}

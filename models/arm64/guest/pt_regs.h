@@ -1,0 +1,72 @@
+/*
+ * pt_regs.h - the register frame the arm64 guest trampolines build on the stack and hand to
+ * callbacks, shared by the assembly (offsets) and by C (struct pt_regs).
+ *
+ * Layout (8-byte fields, offsets in bytes):
+ *
+ *      0 .. 240  regs[0..30]   x0..x30; regs[29] is the frame pointer (S_FP = 232) and regs[30]
+ *                              the traced function's return address (S_LR = 240)
+ *    248         sp            SP at the traced function's entry (= SP on trampoline entry)
+ *    256         pc            where execution continues: func+8, the first body instruction
+ *    264         pstate        NZCV as found on trampoline entry
+ *    272         orig_x0       x0 at entry (kept even if a callback rewrites regs[0])
+ *    280         unused        padding, written as 0
+ *    288 .. 303  stackframe    the trampoline's own frame record {x29, x30}
+ *    304                       PT_REGS_SIZE, a multiple of 16
+ *
+ * Fixed-width fields only: the host may include this file too.
+ */
+#ifndef PATCHCHECK_ARM64_PT_REGS_H
+#define PATCHCHECK_ARM64_PT_REGS_H
+
+#define S_X(n)        ((n) * 8)
+#define S_FP          232
+#define S_LR          240
+#define S_SP          248
+#define S_PC          256
+#define S_PSTATE      264
+#define S_ORIG_X0     272
+#define S_UNUSED      280
+#define S_STACKFRAME  288
+#define PT_REGS_SIZE  304
+
+/*
+ * A trampoline reserves PT_REGS_SIZE + 16 bytes: the pt_regs at [sp, sp+304) and the call-site
+ * frame record {caller's x29, parent LR} at [sp+304, sp+320).
+ */
+#define S_CALLSITE_FRAME PT_REGS_SIZE
+#define FTRACE_FRAME_SIZE (PT_REGS_SIZE + 16)
+
+#ifndef __ASSEMBLER__
+
+struct pt_regs {
+	unsigned long long regs[31];
+	unsigned long long sp;
+	unsigned long long pc;
+	unsigned long long pstate;
+	unsigned long long orig_x0;
+	unsigned long long unused;
+	unsigned long long stackframe[2];
+};
+
+_Static_assert(__builtin_offsetof(struct pt_regs, regs[29]) == S_FP, "S_FP");
+_Static_assert(__builtin_offsetof(struct pt_regs, regs[30]) == S_LR, "S_LR");
+_Static_assert(__builtin_offsetof(struct pt_regs, sp) == S_SP, "S_SP");
+_Static_assert(__builtin_offsetof(struct pt_regs, pc) == S_PC, "S_PC");
+_Static_assert(__builtin_offsetof(struct pt_regs, pstate) == S_PSTATE, "S_PSTATE");
+_Static_assert(__builtin_offsetof(struct pt_regs, orig_x0) == S_ORIG_X0, "S_ORIG_X0");
+_Static_assert(__builtin_offsetof(struct pt_regs, unused) == S_UNUSED, "S_UNUSED");
+_Static_assert(__builtin_offsetof(struct pt_regs, stackframe) == S_STACKFRAME, "S_STACKFRAME");
+_Static_assert(sizeof(struct pt_regs) == PT_REGS_SIZE, "PT_REGS_SIZE");
+_Static_assert(PT_REGS_SIZE % 16 == 0, "the frame keeps SP 16-byte aligned");
+
+/* Accessors named after what a tracer asks for. */
+static inline unsigned long long regs_return_address(const struct pt_regs *r) { return r->regs[30]; }
+static inline unsigned long long regs_instruction_pointer(const struct pt_regs *r) { return r->pc; }
+static inline void regs_set_instruction_pointer(struct pt_regs *r, unsigned long long pc)
+{
+	r->pc = pc;
+}
+
+#endif /* __ASSEMBLER__ */
+#endif

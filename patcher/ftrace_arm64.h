@@ -1,0 +1,49 @@
+/*
+ * ftrace_arm64.h - arm64 hooks of the generic patcher: where the site's words are and how they
+ * are encoded (encoders from models/arm64/insn_arm64.h).
+ *
+ * Site (-fpatchable-function-entry=2, no BTI, no pre-function literal):
+ *   func+0  NOP  -> mov x9, x30   once, by ftrace_init_nop
+ *   func+4  NOP <-> BL <tramp>    by make_call / make_nop / modify_call
+ */
+#ifndef PATCHCHECK_FTRACE_ARM64_H
+#define PATCHCHECK_FTRACE_ARM64_H
+
+#include "arm64/insn_arm64.h"
+#include "patcher.h"
+
+#define PATCH_INSN_SIZE 4
+
+static inline unsigned long arch_ftrace_init_addr(unsigned long func)
+{
+	return func;
+}
+
+static inline patch_insn_t arch_ftrace_init_insn(void)
+{
+	return A64_MOV_X9_X30;
+}
+
+static inline unsigned long arch_ftrace_call_addr(unsigned long func)
+{
+	return func + 4;
+}
+
+static inline patch_insn_t arch_ftrace_nop(void)
+{
+	return A64_NOP;
+}
+
+/* BL target placed at pc: -EINVAL for a misaligned target, -ERANGE beyond +-128 MiB. */
+static inline int arch_ftrace_encode_call(unsigned long pc, unsigned long target,
+					  patch_insn_t *insn)
+{
+	if (target & 3)
+		return -EINVAL;
+	if (!a64_branch_reachable(pc, target))
+		return -ERANGE;
+	*insn = a64_encode_bl(pc, target);
+	return 0;
+}
+
+#endif

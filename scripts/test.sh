@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The test command: install what is missing, build, run every test with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh
+ctest --test-dir build --output-on-failure

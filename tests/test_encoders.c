@@ -1,0 +1,482 @@
+/*
+ * test_encoders.c - the A64 encoders and classifiers (models/arm64/insn_arm64.h), the arm64 arch
+ * model's CMODX classes and special-instruction decoding, the guest pt_regs layout, and the
+ * built arm64 guest image (patch sites, records, the patcher's store).
+ *
+ * Expected words were produced by llvm-mc-14 -triple=aarch64 -show-encoding.
+ */
+#include <check.h>
+#include <elf.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "arm64/guest/pt_regs.h"
+#include "arm64/insn_arm64.h"
+#include "guest_abi.h"
+#include "../patcher/patch_errno.h"
+
+#define PC 0x100000ull /* where the branches under test sit */
+
+/* Words from llvm-mc-14. */
+#define W_BL_FWD_40   0x94000010u /* bl #0x40 */
+#define W_BL_BACK_40  0x97fffff0u /* bl #-0x40 */
+#define W_BL_MAX_FWD  0x95ffffffu /* bl #0x7fffffc */
+#define W_BL_MAX_BACK 0x96000000u /* bl #-0x8000000 */
+#define W_B_FWD_40    0x14000010u /* b #0x40 */
+#define W_B_MAX_FWD   0x15ffffffu /* b #0x7fffffc */
+#define W_B_MAX_BACK  0x16000000u /* b #-0x8000000 */
+#define W_BRK_0       0xd4200000u
+#define W_BRK_1234    0xd4224680u
+#define W_BRK_FFFF    0xd43fffe0u
+#define W_HVC_0       0xd4000002u
+#define W_HVC_1234    0xd4024682u
+#define W_SMC_0       0xd4000003u
+#define W_SMC_FFFF    0xd41fffe3u
+#define W_SVC_0       0xd4000001u
+#define W_SVC_80      0xd4001001u
+#define W_STP_X0_X1   0xa90107e0u /* stp x0, x1, [sp, #16] */
+#define W_LDR_X0_X1   0xf9400020u /* ldr x0, [x1] */
+#define W_ADD         0x8b020020u /* add x0, x1, x2 */
+#define W_DSB_SY      0xd5033f9fu
+#define W_DMB_ISH     0xd5033bbfu
+#define W_YIELD       0xd503203fu
+#define W_WFE         0xd503205fu
+#define W_SEV         0xd503209fu
+#define W_BTI_C       0xd503245fu
+#define W_HLT_0       0xd4400000u
+#define W_DCPS1       0xd4a00001u
+#define W_RET         0xd65f03c0u
+#define W_IC_IVAU_X0  0xd50b7520u
+#define W_IC_IVAU_X5  0xd50b7525u
+#define W_DC_CVAU_X0  0xd50b7b20u
+#define W_DC_CVAU_X7  0xd50b7b27u
+#define W_DC_CIVAC_X3 0xd50b7e23u
+#define W_IC_IALLU    0xd508751fu
+#define W_IC_IALLUIS  0xd508711fu
+#define W_STR_W1_X0   0xb9000001u /* str w1, [x0] */
+
+static const struct arch_model *arm64(void)
+{
+	const struct arch_model *a = arch_model_find("arm64");
+
+	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
+/* ---- encoders ---- */
+
+START_TEST(test_constants)
+{
+	ck_assert_uint_eq(A64_NOP, 0xd503201fu);
+	ck_assert_uint_eq(A64_ISB, 0xd5033fdfu);
+	ck_assert_uint_eq(A64_DSB_ISH, 0xd5033b9fu);
+	ck_assert_uint_eq(A64_MOV_X9_X30, 0xaa1e03e9u);
+	ck_assert_uint_eq(A64_MOV_X30_X9, 0xaa0903feu);
+	ck_assert_uint_eq(A64_STP_FP_LR_PRE, 0xa9bf7bfdu);
+	ck_assert_uint_eq(A64_MOV_FP_SP, 0x910003fdu);
+	ck_assert_uint_eq(A64_LDP_FP_LR_POST, 0xa8c17bfdu);
+	ck_assert_uint_eq(arm64()->encode_nop(), A64_NOP);
+}
+END_TEST
+
+START_TEST(test_bl)
+{
+	ck_assert_uint_eq(a64_encode_bl(PC, PC + 0x40), W_BL_FWD_40);
+	ck_assert_uint_eq(a64_encode_bl(PC, PC - 0x40), W_BL_BACK_40);
+	ck_assert_uint_eq(a64_encode_bl(PC, PC + 0x7fffffc), W_BL_MAX_FWD);
+	ck_assert_uint_eq(a64_encode_bl(PC, PC - 0x8000000), W_BL_MAX_BACK);
+	ck_assert_uint_eq(a64_encode_branch(PC, PC + 0x40, 1), W_BL_FWD_40);
+	/* the host model encodes the same words */
+	ck_assert_uint_eq(arm64()->encode_bl(PC, PC + 0x40), W_BL_FWD_40);
+	ck_assert_uint_eq(arm64()->encode_bl(PC, PC - 0x8000000), W_BL_MAX_BACK);
+	/* offset zero: bl to itself */
+	ck_assert_uint_eq(a64_encode_bl(PC, PC), 0x94000000u);
+}
+END_TEST
+
+START_TEST(test_b)
+{
+	ck_assert_uint_eq(a64_encode_b(PC, PC + 0x40), W_B_FWD_40);
+	ck_assert_uint_eq(a64_encode_b(PC, PC + 0x7fffffc), W_B_MAX_FWD);
+	ck_assert_uint_eq(a64_encode_b(PC, PC - 0x8000000), W_B_MAX_BACK);
+	ck_assert_uint_eq(a64_encode_branch(PC, PC + 0x40, 0), W_B_FWD_40);
+}
+END_TEST
+
+START_TEST(test_brk)
+{
+	ck_assert_uint_eq(a64_encode_brk(0), W_BRK_0);
+	ck_assert_uint_eq(a64_encode_brk(0x1234), W_BRK_1234);
+	ck_assert_uint_eq(a64_encode_brk(0xffff), W_BRK_FFFF);
+	ck_assert_uint_eq(a64_encode_brk(0x1ffff), W_BRK_FFFF); /* imm16 only */
+	ck_assert(a64_is_brk(W_BRK_1234));
+	ck_assert(!a64_is_brk(W_HLT_0));
+	ck_assert(!a64_is_brk(W_SVC_0));
+}
+END_TEST
+
+START_TEST(test_classifiers)
+{
+	ck_assert(a64_is_bl(W_BL_FWD_40) && !a64_is_b(W_BL_FWD_40));
+	ck_assert(a64_is_b(W_B_FWD_40) && !a64_is_bl(W_B_FWD_40));
+	ck_assert(a64_is_svc(W_SVC_0) && a64_is_svc(W_SVC_80));
+	ck_assert(a64_is_hvc(W_HVC_0) && a64_is_hvc(W_HVC_1234));
+	ck_assert(a64_is_smc(W_SMC_0) && a64_is_smc(W_SMC_FFFF));
+	ck_assert(!a64_is_svc(W_HVC_0) && !a64_is_hvc(W_SMC_0) && !a64_is_smc(W_SVC_0));
+	ck_assert(!a64_is_svc(W_DCPS1));
+	ck_assert(!a64_is_b(A64_NOP) && !a64_is_bl(A64_NOP) && !a64_is_bl(W_RET));
+}
+END_TEST
+
+/* encode -> target decode gives back the target, for B and BL, across the whole range. */
+START_TEST(test_branch_roundtrip)
+{
+	static const long long offs[] = {
+		0, 4, -4, 0x40, -0x40, 0x1000, -0x1000, 0x123454, -0x123454,
+		0x7fffffc, -0x8000000, 0x4000000, -0x4000000, 0x3fffffc,
+	};
+	static const unsigned long long pcs[] = { PC, 0x8000000ull, 0xffffffff00000000ull };
+
+	for (unsigned p = 0; p < sizeof(pcs) / sizeof(pcs[0]); p++) {
+		for (unsigned i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+			unsigned long long pc = pcs[p], target = pc + (unsigned long long)offs[i];
+
+			ck_assert(a64_branch_reachable(pc, target));
+			ck_assert_uint_eq(a64_branch_target(pc, a64_encode_bl(pc, target)), target);
+			ck_assert_uint_eq(a64_branch_target(pc, a64_encode_b(pc, target)), target);
+			ck_assert(a64_is_bl(a64_encode_bl(pc, target)));
+			ck_assert(a64_is_b(a64_encode_b(pc, target)));
+		}
+	}
+	/* decode of assembler-produced words */
+	ck_assert_uint_eq(a64_branch_target(PC, W_BL_BACK_40), PC - 0x40);
+	ck_assert_uint_eq(a64_branch_target(PC, W_BL_MAX_FWD), PC + 0x7fffffc);
+	ck_assert_uint_eq(a64_branch_target(PC, W_B_MAX_BACK), PC - 0x8000000);
+}
+END_TEST
+
+START_TEST(test_reachability)
+{
+	ck_assert(a64_branch_reachable(PC, PC + 0x7fffffc));  /* last reachable forward */
+	ck_assert(!a64_branch_reachable(PC, PC + 0x8000000)); /* first unreachable forward */
+	ck_assert(a64_branch_reachable(PC, PC - 0x8000000));  /* last reachable backward */
+	ck_assert(!a64_branch_reachable(PC, PC - 0x8000004)); /* first unreachable backward */
+	ck_assert(!a64_branch_reachable(PC, PC + 2));         /* misaligned */
+	ck_assert(!a64_branch_reachable(PC, PC - 1));
+	ck_assert(!a64_branch_reachable(PC, PC + 0x100000000ull));
+	ck_assert(!a64_branch_reachable(0, 0xfffffffff0000000ull)); /* -256 MiB */
+	ck_assert(a64_branch_reachable(0x10, 0xfffffffffffffff0ull)); /* wraps: -0x20 */
+	ck_assert(a64_branch_reachable(PC, PC));
+}
+END_TEST
+
+/* ---- the arm64 arch model ---- */
+
+START_TEST(test_cmodx_safe)
+{
+	static const uint32_t safe[] = {
+		W_B_FWD_40, W_B_MAX_BACK, W_BL_FWD_40, W_BL_MAX_BACK, W_BRK_0, W_BRK_FFFF, W_HVC_0,
+		W_HVC_1234, A64_ISB, A64_NOP, W_SMC_0, W_SMC_FFFF, W_SVC_0, W_SVC_80,
+	};
+	const struct arch_model *a = arm64();
+
+	for (unsigned i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		ck_assert_msg(a->cmodx_classify(safe[i]) == CMODX_SAFE, "%08x should be SAFE", safe[i]);
+}
+END_TEST
+
+START_TEST(test_cmodx_other)
+{
+	static const uint32_t other[] = {
+		A64_MOV_X9_X30, A64_MOV_X30_X9, A64_STP_FP_LR_PRE, W_STP_X0_X1, W_LDR_X0_X1,
+		W_ADD, A64_DSB_ISH, W_DSB_SY, W_DMB_ISH, W_YIELD, W_WFE, W_SEV, W_BTI_C, W_HLT_0,
+		W_DCPS1, W_RET, W_IC_IVAU_X0, W_DC_CVAU_X0, 0x00000000u /* udf #0 */,
+	};
+	const struct arch_model *a = arm64();
+
+	for (unsigned i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		ck_assert_msg(a->cmodx_classify(other[i]) == CMODX_OTHER, "%08x should be OTHER",
+			      other[i]);
+}
+END_TEST
+
+static struct special_insn decode(uint32_t w)
+{
+	uint8_t b[4] = { (uint8_t)w, (uint8_t)(w >> 8), (uint8_t)(w >> 16), (uint8_t)(w >> 24) };
+	struct special_insn s;
+
+	memset(&s, 0xa5, sizeof(s));
+	arm64()->decode_special(b, &s);
+	ck_assert_uint_eq(s.len, 4);
+	return s;
+}
+
+START_TEST(test_decode_special)
+{
+	struct special_insn s;
+
+	s = decode(W_IC_IVAU_X0);
+	ck_assert_int_eq(s.kind, SPECIAL_ICACHE_SYNC);
+	ck_assert_int_eq(s.addr_reg, 0);
+	s = decode(W_IC_IVAU_X5);
+	ck_assert_int_eq(s.kind, SPECIAL_ICACHE_SYNC);
+	ck_assert_int_eq(s.addr_reg, 5);
+	s = decode(W_IC_IALLU);
+	ck_assert_int_eq(s.kind, SPECIAL_ICACHE_SYNC);
+	ck_assert_int_eq(s.addr_reg, -1);
+	s = decode(W_IC_IALLUIS);
+	ck_assert_int_eq(s.kind, SPECIAL_ICACHE_SYNC);
+	s = decode(W_DC_CVAU_X0);
+	ck_assert_int_eq(s.kind, SPECIAL_DCACHE);
+	ck_assert_int_eq(s.addr_reg, 0);
+	s = decode(W_DC_CVAU_X7);
+	ck_assert_int_eq(s.kind, SPECIAL_DCACHE);
+	ck_assert_int_eq(s.addr_reg, 7);
+	s = decode(W_DC_CIVAC_X3);
+	ck_assert_int_eq(s.kind, SPECIAL_DCACHE);
+	ck_assert_int_eq(s.addr_reg, 3);
+	ck_assert_int_eq(decode(A64_DSB_ISH).kind, SPECIAL_BARRIER);
+	ck_assert_int_eq(decode(W_DSB_SY).kind, SPECIAL_BARRIER);
+	ck_assert_int_eq(decode(W_DMB_ISH).kind, SPECIAL_BARRIER);
+	ck_assert_int_eq(decode(A64_ISB).kind, SPECIAL_ISB);
+	s = decode(W_BRK_1234);
+	ck_assert_int_eq(s.kind, SPECIAL_BREAKPOINT);
+	ck_assert_uint_eq(s.imm, 0x1234);
+	s = decode(W_BRK_0);
+	ck_assert_int_eq(s.kind, SPECIAL_BREAKPOINT);
+	ck_assert_uint_eq(s.imm, 0);
+	ck_assert_int_eq(decode(W_WFE).kind, SPECIAL_HINT);
+	ck_assert_int_eq(decode(W_YIELD).kind, SPECIAL_HINT);
+	ck_assert_int_eq(decode(W_SEV).kind, SPECIAL_HINT);
+	/* ordinary instructions */
+	static const uint32_t plain[] = { A64_NOP, W_BL_FWD_40, W_ADD, W_LDR_X0_X1, A64_MOV_X9_X30,
+					  W_SVC_0, W_STR_W1_X0, W_RET };
+	for (unsigned i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		s = decode(plain[i]);
+		ck_assert_msg(s.kind == SPECIAL_NONE, "%08x should be SPECIAL_NONE", plain[i]);
+		ck_assert_int_eq(s.addr_reg, -1);
+	}
+}
+END_TEST
+
+START_TEST(test_site_layout)
+{
+	struct site_layout s;
+
+	ck_assert_int_eq(arm64()->site_from_record(0x100850, 0, &s), 0);
+	ck_assert_uint_eq(s.func, 0x100850);
+	ck_assert_uint_eq(s.start, 0x100850);
+	ck_assert_uint_eq(s.bl, 0x100854);
+	ck_assert_uint_eq(s.body, 0x100858);
+	ck_assert_uint_eq(s.literal, 0);
+	ck_assert_int_eq(arm64()->site_from_record(0x100850, 2, &s), 0);
+	ck_assert_uint_eq(s.func, 0x100858);
+	ck_assert_uint_eq(s.literal, 0x100850);
+}
+END_TEST
+
+/* ---- layouts shared by guest and host ---- */
+
+START_TEST(test_pt_regs_layout)
+{
+	ck_assert_uint_eq(offsetof(struct pt_regs, regs[0]), 0);
+	ck_assert_uint_eq(offsetof(struct pt_regs, regs[29]), 232);
+	ck_assert_uint_eq(offsetof(struct pt_regs, regs[30]), 240);
+	ck_assert_uint_eq(offsetof(struct pt_regs, sp), 248);
+	ck_assert_uint_eq(offsetof(struct pt_regs, pc), 256);
+	ck_assert_uint_eq(offsetof(struct pt_regs, pstate), 264);
+	ck_assert_uint_eq(sizeof(struct pt_regs), PT_REGS_SIZE);
+	ck_assert_uint_eq(FTRACE_FRAME_SIZE % 16, 0);
+	ck_assert_uint_eq(sizeof(struct pc_record), PC_RECORD_SIZE);
+	ck_assert_int_eq(EFAULT, 14);
+	ck_assert_int_eq(EBUSY, 16);
+	ck_assert_int_eq(EINVAL, 22);
+	ck_assert_int_eq(ERANGE, 34);
+	ck_assert_int_eq(EILSEQ, 84);
+}
+END_TEST
+
+/* ---- the built guest image (a minimal ELF64 reader; the emulator has the real loader) ---- */
+
+struct elf_file {
+	uint8_t *data;
+	size_t size;
+	const Elf64_Ehdr *eh;
+	const Elf64_Shdr *sh;
+};
+
+static void elf_open(struct elf_file *f, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+
+	ck_assert_msg(fp != NULL, "%s missing: build the guest_images target first", path);
+	fseek(fp, 0, SEEK_END);
+	f->size = (size_t)ftell(fp);
+	rewind(fp);
+	f->data = malloc(f->size);
+	ck_assert(f->data != NULL && fread(f->data, 1, f->size, fp) == f->size);
+	fclose(fp);
+	f->eh = (const Elf64_Ehdr *)f->data;
+	ck_assert(f->size > sizeof(Elf64_Ehdr) && memcmp(f->eh->e_ident, ELFMAG, SELFMAG) == 0);
+	ck_assert_int_eq(f->eh->e_machine, EM_AARCH64);
+	ck_assert(f->eh->e_shoff + (size_t)f->eh->e_shnum * sizeof(Elf64_Shdr) <= f->size);
+	f->sh = (const Elf64_Shdr *)(f->data + f->eh->e_shoff);
+}
+
+static const Elf64_Shdr *elf_section(const struct elf_file *f, const char *name)
+{
+	const char *names = (const char *)f->data + f->sh[f->eh->e_shstrndx].sh_offset;
+
+	for (unsigned i = 0; i < f->eh->e_shnum; i++)
+		if (strcmp(names + f->sh[i].sh_name, name) == 0)
+			return &f->sh[i];
+	return NULL;
+}
+
+/* Symbol value by name; 0 if absent. */
+static uint64_t elf_symbol(const struct elf_file *f, const char *name)
+{
+	const Elf64_Shdr *symtab = elf_section(f, ".symtab");
+	const Elf64_Sym *syms = (const Elf64_Sym *)(f->data + symtab->sh_offset);
+	const char *str = (const char *)f->data + f->sh[symtab->sh_link].sh_offset;
+
+	for (size_t i = 0; i < symtab->sh_size / sizeof(Elf64_Sym); i++)
+		if (strcmp(str + syms[i].st_name, name) == 0)
+			return syms[i].st_value;
+	return 0;
+}
+
+/* The 32-bit word at a text address. */
+static uint32_t elf_word(const struct elf_file *f, uint64_t addr)
+{
+	const Elf64_Shdr *text = elf_section(f, ".text");
+	uint32_t w;
+
+	ck_assert(addr >= text->sh_addr && addr + 4 <= text->sh_addr + text->sh_size);
+	memcpy(&w, f->data + text->sh_offset + (addr - text->sh_addr), 4);
+	return w;
+}
+
+static int is_record(const uint64_t *recs, size_t n, uint64_t addr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (recs[i] == addr)
+			return 1;
+	return 0;
+}
+
+START_TEST(test_guest_image)
+{
+	struct elf_file f;
+	const Elf64_Shdr *pfe, *symtab;
+	const uint64_t *recs;
+	size_t nrecs, ntraced = 0;
+
+	elf_open(&f, PATCHCHECK_GUEST_DIR "/arm64/ftrace.elf");
+	pfe = elf_section(&f, "__patchable_function_entries");
+	ck_assert_ptr_nonnull(pfe);
+	ck_assert(pfe->sh_flags & SHF_ALLOC);
+	ck_assert_uint_eq(elf_symbol(&f, "__start___patchable_function_entries"), pfe->sh_addr);
+	ck_assert_uint_eq(elf_symbol(&f, "__stop___patchable_function_entries"),
+			  pfe->sh_addr + pfe->sh_size);
+	recs = (const uint64_t *)(f.data + pfe->sh_offset);
+	nrecs = pfe->sh_size / 8;
+	ck_assert_uint_ge(nrecs, 6);
+
+	/* every record is a traced_* function starting with nop; nop */
+	for (size_t i = 0; i < nrecs; i++) {
+		ck_assert_uint_eq(elf_word(&f, recs[i]), A64_NOP);
+		ck_assert_uint_eq(elf_word(&f, recs[i] + 4), A64_NOP);
+	}
+	symtab = elf_section(&f, ".symtab");
+	const Elf64_Sym *syms = (const Elf64_Sym *)(f.data + symtab->sh_offset);
+	const char *str = (const char *)f.data + f.sh[symtab->sh_link].sh_offset;
+	for (size_t i = 0; i < symtab->sh_size / sizeof(Elf64_Sym); i++) {
+		const char *name = str + syms[i].st_name;
+
+		if (ELF64_ST_TYPE(syms[i].st_info) != STT_FUNC)
+			continue;
+		if (strncmp(name, "traced_", 7) == 0) {
+			ntraced++;
+			ck_assert_msg(is_record(recs, nrecs, syms[i].st_value), "%s has no record", name);
+		} else {
+			ck_assert_msg(!is_record(recs, nrecs, syms[i].st_value),
+				      "%s must not be a patch site", name);
+		}
+	}
+	ck_assert_uint_eq(ntraced, nrecs);
+
+	/* the exported names scenarios use */
+	static const char *const names[] = {
+		"ftrace_caller", "ftrace_regs_caller", "ftrace_caller_bad_lr",
+		"ftrace_caller_clobber_x2", "ftrace_stub", "record_regs", "redirect_pc",
+		"record_kprobe", "pc_set_callback", "pc_set_redirect", "ftrace_trace_function",
+		"function_trace_op", "ftrace_global_ops", "pc_records", "pc_redirect_target",
+		"ftrace_init_nop", "ftrace_make_call", "ftrace_make_nop", "ftrace_modify_call",
+		"patch_text_nosync", "patch_store32", "patch_text_checked", "patch_read_insn",
+		"traced_add3", "traced_mix", "traced_outer", "patched_add3", "_stext", "_etext",
+	};
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert_msg(elf_symbol(&f, names[i]) != 0, "symbol %s missing", names[i]);
+
+	/* the patcher's only code write and its maintenance sequence */
+	uint64_t st = elf_symbol(&f, "patch_store32");
+	static const uint32_t seq[] = { W_STR_W1_X0, W_DC_CVAU_X0, A64_DSB_ISH, W_IC_IVAU_X0,
+					A64_DSB_ISH, A64_ISB };
+	for (unsigned i = 0; i < sizeof(seq) / sizeof(seq[0]); i++)
+		ck_assert_uint_eq(elf_word(&f, st + 4 * i), seq[i]);
+
+	/* small, and the text bounds the patcher checks cover every site */
+	ck_assert_uint_lt(elf_symbol(&f, "_end") - elf_symbol(&f, "_stext"), 0x4000);
+	for (size_t i = 0; i < nrecs; i++)
+		ck_assert(recs[i] >= elf_symbol(&f, "_stext") && recs[i] + 8 <= elf_symbol(&f, "_etext"));
+	free(f.data);
+}
+END_TEST
+
+static Suite *encoders_suite(void)
+{
+	Suite *s = suite_create("encoders");
+	TCase *tc = tcase_create("a64");
+
+	tcase_add_test(tc, test_constants);
+	tcase_add_test(tc, test_bl);
+	tcase_add_test(tc, test_b);
+	tcase_add_test(tc, test_brk);
+	tcase_add_test(tc, test_classifiers);
+	tcase_add_test(tc, test_branch_roundtrip);
+	tcase_add_test(tc, test_reachability);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("model");
+	tcase_add_test(tc, test_cmodx_safe);
+	tcase_add_test(tc, test_cmodx_other);
+	tcase_add_test(tc, test_decode_special);
+	tcase_add_test(tc, test_site_layout);
+	tcase_add_test(tc, test_pt_regs_layout);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("guest_image");
+	tcase_add_test(tc, test_guest_image);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(encoders_suite());
+	int failed, run;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	run = srunner_ntests_run(sr);
+	srunner_free(sr);
+	if (run == 0) {
+		fprintf(stderr, "test_encoders: no test ran (check CK_RUN_SUITE / CK_RUN_CASE)\n");
+		return EXIT_FAILURE;
+	}
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,187 @@
+/*
+ * test_explorer.c - the explorer on the bundled arm64 scenarios: the accepted designs pass
+ * after exploring many interleavings, each flawed variant fails with the invariant its
+ * scenario names, a failure's schedule replays to the same failure, and the preemption bound
+ * decides whether a runner can be stopped inside a site while the patcher writes.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explorer.h"
+
+static struct scenario scn;
+
+static void load(const char *name)
+{
+	char path[1024], err[1024];
+
+	snprintf(path, sizeof(path), "%s/scenarios/arm64/%s.yaml", PATCHCHECK_SOURCE_DIR, name);
+	ck_assert_msg(scenario_load(path, &scn, err, sizeof(err)) == 0, "%s", err);
+}
+
+static void run(struct scenario_result *res)
+{
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
+
+	ck_assert_int_eq(explorer_run(&scn, &opt, res), 0);
+	ck_assert_msg(res->verdict != VERDICT_ERROR, "%s", res->error);
+}
+
+START_TEST(accepted_nop_to_call_passes)
+{
+	struct scenario_result res;
+
+	load("nop-to-call");
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert_uint_gt(res.stats.executions, 20);
+	ck_assert_uint_gt(res.stats.schedule_points, 20);
+	ck_assert_uint_eq(res.stats.bound_reached, 2);
+	scenario_result_free(&res);
+}
+END_TEST
+
+START_TEST(accepted_designs_pass)
+{
+	static const char *const names[] = {"call-to-nop", "modify-call", "stack-args-nested"};
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct scenario_result res;
+
+		load(names[i]);
+		run(&res);
+		ck_assert_msg(res.verdict == VERDICT_PASS, "%s: %s", names[i],
+			      res.failure ? res.failure->message : "");
+		ck_assert_uint_gt(res.stats.executions, 1);
+		scenario_result_free(&res);
+	}
+}
+END_TEST
+
+static void expect_failure_that_replays(const char *name, const char *invariant)
+{
+	struct scenario_result res, again;
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
+
+	load(name);
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_FAIL, "%s passed", name);
+	ck_assert_str_eq(res.failure->invariant, invariant);
+	ck_assert_ptr_nonnull(strstr(res.failure->message, invariant));
+	ck_assert_ptr_nonnull(strstr(res.failure->message, "expected"));
+	ck_assert_uint_gt(res.failure->ntrace, 0);
+	ck_assert_uint_gt(strlen(res.failure->schedule), 0);
+	ck_assert(scenario_result_matches(&scn, &res));
+
+	ck_assert_int_eq(explorer_replay(&scn, &opt, res.failure->schedule, &again), 0);
+	ck_assert_msg(again.verdict == VERDICT_FAIL, "replay of %s did not fail", res.failure->schedule);
+	ck_assert_str_eq(again.failure->invariant, invariant);
+	ck_assert_uint_eq(again.failure->step, res.failure->step);
+	ck_assert_uint_eq(again.failure->hart, res.failure->hart);
+	ck_assert_str_eq(again.failure->message, res.failure->message);
+	scenario_result_free(&again);
+	scenario_result_free(&res);
+}
+
+START_TEST(flawed_clobber_x2_fails_register_preservation)
+{
+	expect_failure_that_replays("flawed-clobber-x2", "register-preservation");
+}
+END_TEST
+
+START_TEST(flawed_bad_lr_fails_lr_at_entry)
+{
+	expect_failure_that_replays("flawed-bad-lr", "lr-at-entry");
+}
+END_TEST
+
+START_TEST(init_while_running_needs_a_preemption_inside_the_site)
+{
+	struct scenario_result res;
+
+	expect_failure_that_replays("init-while-running", "site-consistency");
+	/* Without preemption no runner can be stopped between func+0 and func+4. */
+	load("init-while-running");
+	scn.preemptions = 0;
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	scenario_result_free(&res);
+	/* With one, the explorer finds the runner stopped inside the site. */
+	load("init-while-running");
+	scn.preemptions = 1;
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "site-consistency");
+	ck_assert_uint_eq(res.failure->preemptions, 1);
+	scenario_result_free(&res);
+}
+END_TEST
+
+START_TEST(exploration_is_deterministic)
+{
+	struct scenario_result a, b;
+
+	load("nop-to-call");
+	run(&a);
+	run(&b);
+	ck_assert_uint_eq(a.stats.executions, b.stats.executions);
+	ck_assert_uint_eq(a.stats.steps, b.stats.steps);
+	ck_assert_uint_eq(a.stats.schedule_points, b.stats.schedule_points);
+	scenario_result_free(&a);
+	scenario_result_free(&b);
+}
+END_TEST
+
+START_TEST(replay_rejects_a_schedule_that_does_not_fit)
+{
+	struct scenario_result res;
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
+
+	load("nop-to-call");
+	ck_assert_int_eq(explorer_replay(&scn, &opt, "09", &res), 2);
+	ck_assert(res.verdict == VERDICT_ERROR);
+	ck_assert_ptr_nonnull(strstr(res.error, "does not fit"));
+}
+END_TEST
+
+START_TEST(unknown_symbol_names_file_line_column)
+{
+	struct scenario_result res;
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
+
+	load("nop-to-call");
+	snprintf(scn.harts[1].calls[0].func, sizeof(scn.harts[1].calls[0].func), "traced_ad3");
+	ck_assert_int_eq(explorer_run(&scn, &opt, &res), 2);
+	ck_assert(res.verdict == VERDICT_ERROR);
+	ck_assert_ptr_nonnull(strstr(res.error, "nop-to-call.yaml:"));
+	ck_assert_ptr_nonnull(strstr(res.error, "unknown symbol 'traced_ad3'"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("explorer");
+	TCase *tc = tcase_create("arm64");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, accepted_nop_to_call_passes);
+	tcase_add_test(tc, accepted_designs_pass);
+	tcase_add_test(tc, flawed_clobber_x2_fails_register_preservation);
+	tcase_add_test(tc, flawed_bad_lr_fails_lr_at_entry);
+	tcase_add_test(tc, init_while_running_needs_a_preemption_inside_the_site);
+	tcase_add_test(tc, exploration_is_deterministic);
+	tcase_add_test(tc, replay_rejects_a_schedule_that_does_not_fit);
+	tcase_add_test(tc, unknown_symbol_names_file_line_column);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	if (srunner_ntests_run(sr) == 0)
+		failed = 1;
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
