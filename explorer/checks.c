@@ -61,7 +61,7 @@ void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64
 	va_end(ap);
 	snprintf(f->invariant, sizeof(f->invariant), "%s", invariant);
 	f->hart = hart;
-	f->step = x->st.step;
+	f->step = x->st.step + (x->pre_step ? 1 : 0);
 	f->pc = pc;
 	snprintf(f->expected, sizeof(f->expected), "%s", expected);
 	snprintf(f->actual, sizeof(f->actual), "%s", actual);
@@ -70,14 +70,21 @@ void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64
 		 detail, expected, actual);
 	snprintf(f->schedule, sizeof(f->schedule), "%s", x->st.schedule);
 	f->preemptions = x->st.preemptions;
-	f->ntrace = x->st.ntrace;
-	f->trace = malloc((f->ntrace ? f->ntrace : 1) * sizeof(*f->trace));
-	if (f->trace)
-		memcpy(f->trace, x->trace, f->ntrace * sizeof(*f->trace));
-	else
-		f->ntrace = 0;
 	x->failure = f;
 	x->stop = true;
+	failure_take_trace(x);
+}
+
+void failure_take_trace(struct explorer *x)
+{
+	struct failure *f = x->failure;
+	size_t n = x->st.ntrace;
+
+	free(f->trace);
+	f->trace = malloc((n ? n : 1) * sizeof(*f->trace));
+	f->ntrace = f->trace ? n : 0;
+	if (f->trace)
+		memcpy(f->trace, x->trace, n * sizeof(*f->trace));
 }
 
 static uint32_t le32(const uint8_t *b)

@@ -98,6 +98,7 @@ struct explorer {
 
 	unsigned bound;      /* preemption bound of the current DFS */
 	bool stop;           /* a failure was found, or max executions */
+	bool pre_step;       /* checks run before the step numbered st.step + 1 */
 	struct failure *failure;
 	struct run_stats stats;
 	unsigned long max_executions;
@@ -119,6 +120,8 @@ bool exec_all_done(const struct explorer *x);
 void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64_t pc,
 		const char *expected, const char *actual, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+/* Copy the execution's trace so far into the failure (again, if it grew). */
+void failure_take_trace(struct explorer *x);
 void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
 		      const uint8_t *bytes);
 void check_body_entry(struct explorer *x, unsigned h, struct frame *f);

@@ -40,6 +40,23 @@ static void trace_append(struct explorer *x, unsigned h, const struct step_info 
 	t->watched_fetch = fetched;
 }
 
+/* A check failed before the instruction at pc ran: the trace still shows what was fetched. */
+static void trace_failing_fetch(struct explorer *x, unsigned h, uint64_t pc, uint32_t version,
+				bool watched)
+{
+	struct step_info info = {.pc = pc};
+	const uint8_t *bytes = machine_ram(x->m, pc, 4);
+
+	if (!bytes)
+		return;
+	memcpy(info.bytes, bytes, 4);
+	info.len = x->arch->insn_length(bytes);
+	x->st.step++; /* numbered as the step it would have been */
+	trace_append(x, h, &info, version, false, watched);
+	x->st.step--;
+	failure_take_trace(x);
+}
+
 bool exec_all_done(const struct explorer *x)
 {
 	for (unsigned h = 0; h < x->nharts; h++)
@@ -165,13 +182,17 @@ bool exec_transition(struct explorer *x, unsigned h)
 				return true;
 			continue;
 		}
+		x->pre_step = true;
 		visible = before_step(x, h, pc, hs->prev_pc);
-		if (x->failure)
-			return false;
+		x->pre_step = false;
 		if (visible) {
 			int w = watch_index(x, pc);
 
 			version = w >= 0 ? x->st.word_versions[w] : 0;
+		}
+		if (x->failure) {
+			trace_failing_fetch(x, h, pc, version, visible);
+			return false;
 		}
 		s = machine_step(x->m, h, &info);
 		x->st.step++;
