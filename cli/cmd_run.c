@@ -105,11 +105,15 @@ static void print_result(const struct cli_common *c, const struct scenario *s,
 
 	if (c->quiet && matched)
 		return;
-	printf("%-4s %-44s expected %-26s got %-26s %8lu executions %10llu steps %7lu points  bound %u%s  %.2fs\n",
-	       matched ? "ok" : "FAIL", s->name, expected_text(s, e, sizeof(e)),
-	       got_text(r, g, sizeof(g)), r->stats.executions, r->stats.steps,
-	       r->stats.schedule_points, r->stats.bound_reached, r->stats.truncated ? " (truncated)" : "",
-	       r->stats.seconds);
+	expected_text(s, e, sizeof(e));
+	got_text(r, g, sizeof(g));
+	if (matched)
+		printf("ok   %-34s %-28s", s->name, g);
+	else
+		printf("FAIL %-34s expected %s, got %s\n     %-34s %-28s", s->name, e, g, "", "");
+	printf(" %7lu interleavings %7lu points %9llu steps  bound %u%s  %.2fs\n", r->stats.executions,
+	       r->stats.schedule_points, r->stats.steps, r->stats.bound_reached,
+	       r->stats.truncated ? " (truncated)" : "", r->stats.seconds);
 	if (r->verdict == VERDICT_ERROR)
 		printf("     %s\n", r->error);
 	if (r->failure) {

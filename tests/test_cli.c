@@ -66,7 +66,7 @@ START_TEST(matching_verdicts_exit_0)
 	tmpdb(db, sizeof(db));
 	ck_assert_int_eq(sh("%s run --db %s %snop-to-call.yaml %sflawed-clobber-x2.yaml", TOOL, db, SCN, SCN), 0);
 	ck_assert_ptr_nonnull(strstr(out, "arm64/nop-to-call"));
-	ck_assert_ptr_nonnull(strstr(out, "executions"));
+	ck_assert_ptr_nonnull(strstr(out, "interleavings"));
 	ck_assert_ptr_nonnull(strstr(out, "register-preservation: hart"));
 	ck_assert_ptr_nonnull(strstr(out, "2 passed, 0 failed"));
 	/* The failing interleaving is stored with its schedule and a disassembled trace. */
