@@ -92,40 +92,58 @@ static void add_watch(struct explorer *x, uint64_t begin, uint64_t end)
 		x->watch_addr[x->nwatch++] = a;
 }
 
-/* Patch sites from __patchable_function_entries, each paired with the function it pads. */
+static bool source_func_at(void *ud, uint64_t addr, uint64_t *func)
+{
+	uint64_t off;
+	const struct image_symbol *sym = image_symbol_at(ud, addr, &off);
+
+	if (!sym || !sym->is_func)
+		return false;
+	*func = addr - off;
+	return true;
+}
+
+static bool source_lookup(void *ud, const char *name, uint64_t *addr)
+{
+	return image_lookup(ud, name, addr);
+}
+
+/* The arch model finds the sites; the explorer watches their words and names them. */
 static int find_sites(struct explorer *x, char *err, size_t errlen)
 {
-	const uint64_t *records;
-	size_t n = image_patch_records(x->img, &records);
+	struct site_layout lays[EX_MAX_SITES];
+	struct site_source src = {
+		.text_begin = image_text_begin(x->img),
+		.text_end = image_text_end(x->img),
+		.ud = x->img,
+		.func_at = source_func_at,
+		.lookup = source_lookup,
+	};
+	size_t n;
 
+	src.nrecords = image_patch_records(x->img, &src.records);
+	src.text = machine_ram(x->m, src.text_begin, (size_t)(src.text_end - src.text_begin));
+	if (!src.text) {
+		snprintf(err, errlen, "%s: text is not inside the machine's memory", image_path(x->img));
+		return 2;
+	}
+	n = x->arch->find_sites(&src, lays, EX_MAX_SITES);
 	x->sites_lo = UINT64_MAX;
 	x->sites_hi = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct site *s;
+		struct site *s = &x->sites[x->nsites++];
 		uint64_t off = 0;
-		const struct image_symbol *sym = NULL;
-		unsigned pads;
+		const struct image_symbol *sym = image_symbol_at(x->img, lays[i].func, &off);
 
-		/* The function symbol is at the record or up to 4 pads after it. */
-		for (pads = 0; pads <= 4; pads++) {
-			sym = image_symbol_at(x->img, records[i] + 4ull * pads, &off);
-			if (sym && sym->is_func && off == 0)
-				break;
-		}
-		if (pads > 4 || !sym)
-			continue;
-		if (x->nsites == EX_MAX_SITES) {
-			snprintf(err, errlen, "%s: more than %d patch sites", image_path(x->img),
-				 EX_MAX_SITES);
+		s->lay = lays[i];
+		snprintf(s->name, sizeof(s->name), "%s", sym ? sym->name : "?");
+		s->func_end = sym && sym->size ? sym->addr + sym->size : s->lay.body;
+		s->nwords = (unsigned)((s->lay.body - s->lay.start) / 4);
+		if (s->nwords > EX_MAX_SITE_WORDS) {
+			snprintf(err, errlen, "%s: site of %s has %u words, at most %d", image_path(x->img),
+				 s->name, s->nwords, EX_MAX_SITE_WORDS);
 			return 2;
 		}
-		s = &x->sites[x->nsites++];
-		x->arch->site_from_record(records[i], pads, &s->lay);
-		snprintf(s->name, sizeof(s->name), "%s", sym->name);
-		s->func_end = sym->addr + (sym->size ? sym->size : 4);
-		s->nwords = (unsigned)((s->lay.body - s->lay.start) / 4);
-		if (s->nwords > EX_MAX_SITE_WORDS)
-			s->nwords = EX_MAX_SITE_WORDS;
 		if (s->lay.start < x->sites_lo)
 			x->sites_lo = s->lay.start;
 		if (s->lay.body > x->sites_hi)

@@ -122,7 +122,7 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 	s = site_at(x, pc);
 	if (s < 0)
 		return false;
-	if (pc == x->sites[s].lay.func)
+	if (pc == x->sites[s].lay.start)
 		push_frame(x, h, s);
 	if (hs->depth && hs->frames[hs->depth - 1].site == s) {
 		struct frame *top = &hs->frames[hs->depth - 1];

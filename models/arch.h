@@ -38,13 +38,28 @@ enum cmodx_class {
 	CMODX_SAFE,      /* in the set (arm64: B, BL, BRK, HVC, ISB, NOP, SMC, SVC) */
 };
 
-/* A patch site as the arch lays it out around a patchable-entry record. */
+/* A patch site as the arch lays it out. A pass through the site starts at `start`; the traced
+ * code proper starts at `body`. Registers at `start` are the reference the checks compare the
+ * body's entry state with. */
 struct site_layout {
-	uint64_t func;   /* symbol address: where a call enters */
-	uint64_t start;  /* first patchable byte */
-	uint64_t body;   /* first byte after the site: where the body starts */
-	uint64_t bl;     /* the word that toggles between NOP and a call */
-	uint64_t literal;/* address of the ops literal, or 0 */
+	uint64_t func;   /* the function that holds the site */
+	uint64_t start;  /* first byte of the site: where a pass begins */
+	uint64_t body;   /* first byte after the site */
+	uint64_t bl;     /* the call instruction of the enabled site: callbacks get it as ip */
+	uint64_t literal;/* address of the 8-byte ops literal, or 0 */
+};
+
+/* What an arch's find_sites may look at: the loaded text, the patchable-entry records, symbols. */
+struct site_source {
+	const uint8_t *text;     /* bytes of [text_begin, text_end) */
+	uint64_t text_begin, text_end;
+	const uint64_t *records; /* __patchable_function_entries: address of each first pad */
+	size_t nrecords;
+	void *ud;
+	/* The function symbol whose range covers addr: its address; false when none. */
+	bool (*func_at)(void *ud, uint64_t addr, uint64_t *func);
+	/* A symbol's address by name. */
+	bool (*lookup)(void *ud, const char *name, uint64_t *addr);
 };
 
 struct arch_model {
@@ -74,8 +89,8 @@ struct arch_model {
 	void (*decode_special)(const uint8_t *bytes, struct special_insn *out);
 	/* CMODX class of an instruction word. */
 	enum cmodx_class (*cmodx_classify)(uint32_t word);
-	/* Site layout for a record of __patchable_function_entries (address of the first pad). */
-	int (*site_from_record)(uint64_t record, unsigned pads_before, struct site_layout *out);
+	/* The patch sites of an image, in address order; returns how many (at most max). */
+	size_t (*find_sites)(const struct site_source *src, struct site_layout *out, size_t max);
 	/* Encoders used by checks and tests (the guest patcher has its own copy of the encoding). */
 	uint32_t (*encode_nop)(void);
 	uint32_t (*encode_bl)(uint64_t pc, uint64_t target);

@@ -262,19 +262,80 @@ START_TEST(test_decode_special)
 }
 END_TEST
 
+/* A fake image for find_sites: text at 0x100000, one function per entry of `funcs`. */
+struct fake_image {
+	uint32_t text[64];
+	const uint64_t *funcs;
+	unsigned nfuncs;
+};
+
+static bool fake_func_at(void *ud, uint64_t addr, uint64_t *func)
+{
+	const struct fake_image *img = ud;
+
+	for (unsigned i = img->nfuncs; i-- > 0;)
+		if (addr >= img->funcs[i]) {
+			*func = img->funcs[i];
+			return true;
+		}
+	return false;
+}
+
+static size_t fake_sites(struct fake_image *img, const uint64_t *records, size_t nrecords,
+			 struct site_layout *out)
+{
+	struct site_source src = {
+		.text = (const uint8_t *)img->text,
+		.text_begin = 0x100000,
+		.text_end = 0x100000 + sizeof(img->text),
+		.records = records,
+		.nrecords = nrecords,
+		.ud = img,
+		.func_at = fake_func_at,
+	};
+
+	return arm64()->find_sites(&src, out, 4);
+}
+
+static void fill_words(struct fake_image *img, unsigned from, unsigned n, uint32_t w)
+{
+	for (unsigned i = 0; i < n; i++)
+		img->text[from + i] = w;
+}
+
 START_TEST(test_site_layout)
 {
-	struct site_layout s;
+	static const uint64_t funcs[] = {0x100000, 0x100040, 0x100080};
+	struct fake_image img = {.funcs = funcs, .nfuncs = 3};
+	struct site_layout s[4];
+	uint64_t rec;
 
-	ck_assert_int_eq(arm64()->site_from_record(0x100850, 0, &s), 0);
-	ck_assert_uint_eq(s.func, 0x100850);
-	ck_assert_uint_eq(s.start, 0x100850);
-	ck_assert_uint_eq(s.bl, 0x100854);
-	ck_assert_uint_eq(s.body, 0x100858);
-	ck_assert_uint_eq(s.literal, 0);
-	ck_assert_int_eq(arm64()->site_from_record(0x100850, 2, &s), 0);
-	ck_assert_uint_eq(s.func, 0x100858);
-	ck_assert_uint_eq(s.literal, 0x100850);
+	fill_words(&img, 0, 64, W_ADD);
+	/* -fpatchable-function-entry=2: two NOPs at the symbol. */
+	fill_words(&img, 0, 2, A64_NOP);
+	rec = 0x100000;
+	ck_assert_uint_eq(fake_sites(&img, &rec, 1, s), 1);
+	ck_assert_uint_eq(s[0].func, 0x100000);
+	ck_assert_uint_eq(s[0].start, 0x100000);
+	ck_assert_uint_eq(s[0].bl, 0x100004);
+	ck_assert_uint_eq(s[0].body, 0x100008);
+	ck_assert_uint_eq(s[0].literal, 0);
+	/* =4,2 (CALL_OPS): the literal's two NOPs before the symbol, two at it. */
+	fill_words(&img, 14, 4, A64_NOP);
+	rec = 0x100038;
+	ck_assert_uint_eq(fake_sites(&img, &rec, 1, s), 1);
+	ck_assert_uint_eq(s[0].func, 0x100040);
+	ck_assert_uint_eq(s[0].literal, 0x100038);
+	ck_assert_uint_eq(s[0].body, 0x100048);
+	/* =4: four NOPs, the BL of `stp / mov / bl / ldp` is the third. */
+	fill_words(&img, 32, 4, A64_NOP);
+	rec = 0x100080;
+	ck_assert_uint_eq(fake_sites(&img, &rec, 1, s), 1);
+	ck_assert_uint_eq(s[0].bl, 0x100088);
+	ck_assert_uint_eq(s[0].body, 0x100090);
+	/* A record whose words are not NOPs is no site. */
+	rec = 0x100020;
+	ck_assert_uint_eq(fake_sites(&img, &rec, 1, s), 0);
 }
 END_TEST
 

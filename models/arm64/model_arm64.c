@@ -80,19 +80,64 @@ static enum cmodx_class a64_cmodx_classify(uint32_t w)
 	return CMODX_OTHER;
 }
 
-/*
- * -fpatchable-function-entry=N[,M]: the record is the first pad. With M pads before the symbol
- * (CALL_OPS: 2 pads = the 8-byte literal) the function starts at record + 4*M; the site is the
- * two words at func (mov x9, x30 ; bl), and the body starts at func + 8.
- */
-static int a64_site_from_record(uint64_t record, unsigned pads_before, struct site_layout *out)
+static bool read_word(const struct site_source *src, uint64_t addr, uint32_t *w)
 {
-	out->func = record + 4ull * pads_before;
-	out->start = out->func;
-	out->bl = out->func + 4;
-	out->body = out->func + 8;
-	out->literal = pads_before >= 2 ? out->func - 8 : 0;
-	return 0;
+	if (addr < src->text_begin || addr + 4 > src->text_end)
+		return false;
+	*w = le32(src->text + (addr - src->text_begin));
+	return true;
+}
+
+/*
+ * -fpatchable-function-entry=N[,M] records the first of N NOPs, M of them before the symbol
+ * (CALL_OPS: M = 2, the 8-byte ops literal at func-8). The site is the NOPs at and after the
+ * function's entry (after a BTI C when there is one): 2 words (`mov x9, x30 ; bl`), 3 for the
+ * `mov x9,x30 / bl / mov x30,x9` sequence, 4 for `stp / mov x29,sp / bl / ldp`; the body starts
+ * right after them.
+ */
+static bool a64_site_for_record(const struct site_source *src, uint64_t record,
+				struct site_layout *out)
+{
+	uint64_t func = 0, a;
+	uint32_t w;
+	unsigned before = 0, at_entry = 0;
+
+	for (a = record; a <= record + 16; a += 4) {
+		uint64_t f;
+
+		if (src->func_at(src->ud, a, &f) && f == a) {
+			func = a;
+			before = (unsigned)((a - record) / 4);
+			break;
+		}
+	}
+	if (!func) { /* a BTI C at the symbol: the record points inside the function */
+		if (!src->func_at(src->ud, record, &func))
+			return false;
+		a = record;
+	} else {
+		a = func;
+	}
+	out->func = func;
+	out->start = a;
+	while (at_entry < 4 && read_word(src, a + 4ull * at_entry, &w) && w == A64_NOP)
+		at_entry++;
+	if (at_entry < 2)
+		return false;
+	out->body = a + 4ull * at_entry;
+	out->bl = a + (at_entry == 4 ? 8 : 4);
+	out->literal = before >= 2 ? func - 8 : 0;
+	return true;
+}
+
+static size_t a64_find_sites(const struct site_source *src, struct site_layout *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < src->nrecords && n < max; i++)
+		if (a64_site_for_record(src, src->records[i], &out[n]))
+			n++;
+	return n;
 }
 
 static uint32_t a64_nop(void)
@@ -133,7 +178,7 @@ const struct arch_model arch_model_arm64 = {
 	.insn_length = a64_insn_length,
 	.decode_special = a64_decode_special,
 	.cmodx_classify = a64_cmodx_classify,
-	.site_from_record = a64_site_from_record,
+	.find_sites = a64_find_sites,
 	.encode_nop = a64_nop,
 	.encode_bl = a64_bl,
 };
