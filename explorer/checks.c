@@ -87,19 +87,15 @@ void failure_take_trace(struct explorer *x)
 		memcpy(f->trace, x->trace, n * sizeof(*f->trace));
 }
 
-static uint32_t le32(const uint8_t *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-/* Is there one form of the site that agrees with every word fetched in this pass? */
-static bool pass_matches_a_form(const struct site_history *hist, const struct frame *f)
+/* Is there one form of the site that agrees with every byte fetched in this pass? */
+static bool pass_matches_a_form(const struct site_history *hist, const struct frame *f,
+				unsigned size)
 {
 	for (unsigned i = 0; i < hist->nforms; i++) {
 		bool ok = true;
 
-		for (unsigned w = 0; w < EX_MAX_SITE_WORDS && ok; w++)
-			if ((f->fetched_mask & (1u << w)) && hist->forms[i][w] != f->fetched[w])
+		for (unsigned b = 0; b < size && ok; b++)
+			if ((f->fetched_mask & (1u << b)) && hist->forms[i][b] != f->fetched[b])
 				ok = false;
 		if (ok)
 			return true;
@@ -107,27 +103,46 @@ static bool pass_matches_a_form(const struct site_history *hist, const struct fr
 	return false;
 }
 
-void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
-		      const uint8_t *bytes)
+/* "+0: d503201f, +4: 97ffff2c": the fetched instructions of the pass, by offset. */
+static void describe_pass(const struct site *s, const struct frame *f, char *buf, size_t len)
 {
-	const struct site *s = &x->sites[f->site];
-	unsigned idx = (unsigned)((pc - s->lay.start) / 4);
-	char actual[160], expected[160];
 	size_t n = 0;
 
-	if (idx >= EX_MAX_SITE_WORDS)
+	buf[0] = 0;
+	for (unsigned b = 0; b < s->size && n < len;) {
+		unsigned run = 0;
+
+		while (b + run < s->size && (f->fetched_mask & (1u << (b + run))) && run < 4)
+			run++;
+		if (!run) {
+			b++;
+			continue;
+		}
+		n += (size_t)snprintf(buf + n, len - n, "%s+%u: ", n ? ", " : "", b);
+		for (unsigned k = run; k-- > 0 && n < len;)
+			n += (size_t)snprintf(buf + n, len - n, "%02x", f->fetched[b + k]);
+		b += run;
+	}
+}
+
+void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
+		      const uint8_t *bytes, unsigned len)
+{
+	const struct site *s = &x->sites[f->site];
+	char actual[160], expected[96];
+
+	for (unsigned i = 0; i < len; i++) {
+		uint64_t b = pc + i - s->lay.start;
+
+		if (b >= s->size)
+			break;
+		f->fetched[b] = bytes[i];
+		f->fetched_mask |= 1u << b;
+	}
+	if (pass_matches_a_form(&x->st.history[f->site], f, s->size))
 		return;
-	f->fetched[idx] = le32(bytes);
-	f->fetched_mask |= 1u << idx;
-	f->nfetched++;
-	if (pass_matches_a_form(&x->st.history[f->site], f))
-		return;
-	actual[0] = 0;
-	for (unsigned w = 0; w < s->nwords && n < sizeof(actual); w++)
-		if (f->fetched_mask & (1u << w))
-			n += (size_t)snprintf(actual + n, sizeof(actual) - n, "%s+%u: %08x", n ? ", " : "",
-					      4 * w, f->fetched[w]);
-	snprintf(expected, sizeof(expected), "the words of one of the site's %u forms",
+	describe_pass(s, f, actual, sizeof(actual));
+	snprintf(expected, sizeof(expected), "the instructions of one of the site's %u forms",
 		 x->st.history[f->site].nforms);
 	check_fail(x, "site-consistency", h, pc, expected, actual,
 		   "one pass through the site of %s executed a mix of versions", s->name);
@@ -142,17 +157,16 @@ void record_site_write(struct explorer *x, uint64_t addr)
 	for (unsigned i = 0; i < x->nsites; i++) {
 		const struct site *s = &x->sites[i];
 		struct site_history *hist = &x->st.history[i];
-		uint32_t now[EX_MAX_SITE_WORDS] = {0};
+		const uint8_t *now;
 
 		if (addr + 8 <= s->lay.start || addr >= s->lay.body)
 			continue;
-		for (unsigned k = 0; k < s->nwords; k++)
-			machine_read_u32(x->m, s->lay.start + 4ull * k, &now[k]);
-		if (hist->nforms && memcmp(hist->forms[hist->nforms - 1], now, sizeof(now)) == 0)
+		now = machine_ram(x->m, s->lay.start, s->size);
+		if (!now || (hist->nforms && memcmp(hist->forms[hist->nforms - 1], now, s->size) == 0))
 			continue;
 		if (hist->nforms == EX_MAX_FORMS)
 			hist->nforms--; /* keep the newest; older forms stay */
-		memcpy(hist->forms[hist->nforms++], now, sizeof(now));
+		memcpy(hist->forms[hist->nforms++], now, s->size);
 	}
 }
 
@@ -231,7 +245,6 @@ void check_body_entry(struct explorer *x, unsigned h, struct frame *f)
 
 	f->body_count++;
 	f->fetched_mask = 0;
-	f->nfetched = 0;
 	if (f->body_count > 1) {
 		snprintf(a, sizeof(a), "entered %u times", f->body_count);
 		check_fail(x, "body-once", h, s->lay.body, "the body runs once per call", a,

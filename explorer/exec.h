@@ -13,7 +13,7 @@
 #include "explorer.h"
 
 #define EX_MAX_SITES 32
-#define EX_MAX_SITE_WORDS 4
+#define EX_MAX_SITE_BYTES 16
 #define EX_MAX_FORMS 24
 #define EX_MAX_DEPTH 16
 #define EX_MAX_PROGRAM (SCN_MAX_CALLS * 4)
@@ -24,7 +24,7 @@
 struct site {
 	struct site_layout lay;
 	char name[64];
-	unsigned nwords; /* 4-byte words in [start, body) */
+	unsigned size;   /* bytes in [start, body), at most EX_MAX_SITE_BYTES */
 	uint64_t func_end; /* end of the function symbol: [body, func_end) is the body */
 };
 
@@ -35,9 +35,8 @@ struct frame {
 	uint64_t lr, sp;
 	uint64_t rec_seq;      /* the hart's pc_record seq at entry */
 	unsigned body_count;
-	unsigned nfetched;     /* words of the site fetched in this pass */
-	uint32_t fetched_mask; /* which word indices */
-	uint32_t fetched[EX_MAX_SITE_WORDS];
+	uint32_t fetched_mask; /* which bytes of the site were fetched in this pass */
+	uint8_t fetched[EX_MAX_SITE_BYTES];
 };
 
 struct hart_state {
@@ -52,7 +51,7 @@ struct hart_state {
 /* The contents each site has had, in order: a pass must see one of them. */
 struct site_history {
 	unsigned nforms;
-	uint32_t forms[EX_MAX_FORMS][EX_MAX_SITE_WORDS];
+	uint8_t forms[EX_MAX_FORMS][EX_MAX_SITE_BYTES];
 };
 
 struct exec_state {
@@ -123,7 +122,7 @@ void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64
 /* Copy the execution's trace so far into the failure (again, if it grew). */
 void failure_take_trace(struct explorer *x);
 void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
-		      const uint8_t *bytes);
+		      const uint8_t *bytes, unsigned len);
 void check_body_entry(struct explorer *x, unsigned h, struct frame *f);
 void check_frame_return(struct explorer *x, unsigned h, struct frame *f);
 void check_call_result(struct explorer *x, unsigned h, uint64_t result);

@@ -138,10 +138,10 @@ static int find_sites(struct explorer *x, char *err, size_t errlen)
 		s->lay = lays[i];
 		snprintf(s->name, sizeof(s->name), "%s", sym ? sym->name : "?");
 		s->func_end = sym && sym->size ? sym->addr + sym->size : s->lay.body;
-		s->nwords = (unsigned)((s->lay.body - s->lay.start) / 4);
-		if (s->nwords > EX_MAX_SITE_WORDS) {
-			snprintf(err, errlen, "%s: site of %s has %u words, at most %d", image_path(x->img),
-				 s->name, s->nwords, EX_MAX_SITE_WORDS);
+		s->size = (unsigned)(s->lay.body - s->lay.start);
+		if (s->size > EX_MAX_SITE_BYTES) {
+			snprintf(err, errlen, "%s: site of %s has %u bytes, at most %d", image_path(x->img),
+				 s->name, s->size, EX_MAX_SITE_BYTES);
 			return 2;
 		}
 		if (s->lay.start < x->sites_lo)
@@ -160,10 +160,11 @@ static void record_initial_forms(struct explorer *x)
 {
 	for (unsigned i = 0; i < x->nsites; i++) {
 		struct site_history *h = &x->st.history[i];
+		const uint8_t *now = machine_ram(x->m, x->sites[i].lay.start, x->sites[i].size);
 
 		h->nforms = 1;
-		for (unsigned w = 0; w < x->sites[i].nwords; w++)
-			machine_read_u32(x->m, x->sites[i].lay.start + 4ull * w, &h->forms[0][w]);
+		if (now)
+			memcpy(h->forms[0], now, x->sites[i].size);
 	}
 }
 

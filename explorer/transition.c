@@ -40,8 +40,8 @@ static void trace_append(struct explorer *x, unsigned h, const struct step_info 
 	t->watched_fetch = fetched;
 }
 
-/* A check failed before the instruction at pc ran: the trace still shows what was fetched. */
-static void trace_failing_fetch(struct explorer *x, unsigned h, uint64_t pc, uint32_t version,
+/* A check failed before the instruction at pc ran: the trace still shows that instruction. */
+static void trace_pending_step(struct explorer *x, unsigned h, uint64_t pc, uint32_t version,
 				bool watched)
 {
 	struct step_info info = {.pc = pc};
@@ -102,8 +102,22 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 		machine_read_u64(x->m, x->records_addr + (uint64_t)h * PC_RECORD_SIZE, &f->rec_seq);
 }
 
-/* Site bookkeeping before hart h executes the instruction at pc. Returns true if the step
- * fetches a site word (a visible operation). */
+/* The site of the hart's innermost traced call, if pc lies in its patchable bytes. */
+static struct frame *frame_fetching_site(struct explorer *x, unsigned h, uint64_t pc)
+{
+	struct hart_state *hs = &x->st.harts[h];
+	struct frame *top;
+
+	if (!hs->depth)
+		return NULL;
+	top = &hs->frames[hs->depth - 1];
+	if (pc < x->sites[top->site].lay.start || pc >= x->sites[top->site].lay.body)
+		return NULL;
+	return top;
+}
+
+/* Frame bookkeeping and body-entry checks before hart h executes the instruction at pc.
+ * Returns true if that instruction lies in a site (its fetch is a visible operation). */
 static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t prev_pc)
 {
 	struct hart_state *hs = &x->st.harts[h];
@@ -125,19 +139,10 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 	if (pc == x->sites[s].lay.start)
 		push_frame(x, h, s);
 	if (hs->depth && hs->frames[hs->depth - 1].site == s) {
-		struct frame *top = &hs->frames[hs->depth - 1];
 		const struct site *site = &x->sites[s];
 
-		if (pc == site->lay.body && !(prev_pc >= site->lay.body && prev_pc < site->func_end)) {
-			check_body_entry(x, h, top);
-			return false;
-		}
-		if (pc >= site->lay.start && pc < site->lay.body) {
-			const uint8_t *bytes = machine_ram(x->m, pc, 4);
-
-			if (bytes)
-				check_site_fetch(x, h, top, pc, bytes);
-		}
+		if (pc == site->lay.body && !(prev_pc >= site->lay.body && prev_pc < site->func_end))
+			check_body_entry(x, h, &hs->frames[hs->depth - 1]);
 	}
 	return pc >= x->sites[s].lay.start && pc < x->sites[s].lay.body;
 }
@@ -191,7 +196,7 @@ bool exec_transition(struct explorer *x, unsigned h)
 			version = w >= 0 ? x->st.word_versions[w] : 0;
 		}
 		if (x->failure) {
-			trace_failing_fetch(x, h, pc, version, visible);
+			trace_pending_step(x, h, pc, version, visible);
 			return false;
 		}
 		s = machine_step(x->m, h, &info);
@@ -209,6 +214,12 @@ bool exec_transition(struct explorer *x, unsigned h)
 		}
 		if (info.wrote_code)
 			visible = true;
+		if (s == STEP_OK) {
+			struct frame *f = frame_fetching_site(x, h, info.pc);
+
+			if (f)
+				check_site_fetch(x, h, f, info.pc, info.bytes, info.len);
+		}
 		trace_append(x, h, &info, version, wrote, visible && !wrote && info.naccesses == 0);
 		if (s == STEP_FAULT || s == STEP_BREAKPOINT) {
 			step_failed(x, h, s, &info);
