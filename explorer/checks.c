@@ -303,3 +303,35 @@ void check_call_result(struct explorer *x, unsigned h, uint64_t result)
 	check_fail(x, "result", h, MACHINE_MAGIC_RETURN, e, a,
 		   "%s() returned a different value than the uninstrumented run", pc->call->func);
 }
+
+/* A C function called during a pass (the callback) must find SP aligned as the ABI requires.
+ * A call is recognised by its effect: pc at a function symbol and LR pointing right after the
+ * previous instruction. The site's own call into the trampoline is exempt: the trampoline is the
+ * code that establishes alignment. */
+void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f, uint64_t pc,
+			  uint64_t prev_pc)
+{
+	const struct site *s = &x->sites[f->site];
+	const struct arch_model *arch = x->arch;
+	const struct image_symbol *sym;
+	const uint8_t *prev;
+	uint64_t off, lr, sp;
+	char e[96], a[64];
+
+	if (prev_pc >= s->lay.start && prev_pc < s->lay.body)
+		return;
+	sym = image_symbol_at(x->img, pc, &off);
+	if (!sym || !sym->is_func || off != 0)
+		return;
+	prev = machine_ram(x->m, prev_pc, 4);
+	lr = machine_reg(x->m, h, arch->reg_lr) & ~1ull;
+	if (!prev || lr != prev_pc + arch->insn_length(prev))
+		return;
+	sp = machine_reg(x->m, h, arch->reg_sp);
+	if (sp % arch->stack_align == 0)
+		return;
+	snprintf(e, sizeof(e), "sp aligned to %u bytes", arch->stack_align);
+	snprintf(a, sizeof(a), "sp = 0x%llx", (unsigned long long)sp);
+	check_fail(x, "stack-alignment", h, pc, e, a, "call of %s during a pass through the site of %s",
+		   sym->name, s->name);
+}

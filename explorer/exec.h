@@ -124,6 +124,8 @@ void failure_take_trace(struct explorer *x);
 void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
 		      const uint8_t *bytes, unsigned len);
 void check_body_entry(struct explorer *x, unsigned h, struct frame *f);
+void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f, uint64_t pc,
+			  uint64_t prev_pc);
 void check_frame_return(struct explorer *x, unsigned h, struct frame *f);
 void check_call_result(struct explorer *x, unsigned h, uint64_t result);
 void record_site_write(struct explorer *x, uint64_t addr);

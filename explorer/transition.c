@@ -129,6 +129,8 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 		if (pc == top->lr && machine_reg(x->m, h, x->arch->reg_sp) == top->sp) {
 			check_frame_return(x, h, top);
 			hs->depth--;
+		} else if (top->body_count == 0 && prev_pc) {
+			check_call_alignment(x, h, top, pc, prev_pc);
 		}
 	}
 	if (pc < x->sites_lo || pc > x->sites_hi)
