@@ -35,6 +35,7 @@ struct frame {
 	uint64_t lr, sp;
 	uint64_t rec_seq;      /* the hart's pc_record seq at entry */
 	unsigned body_count;
+	int redirect;          /* index of the scenario redirect taken, or -1 */
 	uint32_t fetched_mask; /* which bytes of the site were fetched in this pass */
 	uint8_t fetched[EX_MAX_SITE_BYTES];
 };
@@ -48,6 +49,13 @@ struct hart_state {
 	struct frame frames[EX_MAX_DEPTH];
 };
 
+/* The latest write of a watched word: who wrote what, and which harts were parked then. */
+struct word_write {
+	int writer;            /* -1: not written in this execution */
+	uint32_t old_word, new_word;
+	uint32_t parked_mask;  /* harts kept from running while the write happened */
+};
+
 /* The contents each site has had, in order: a pass must see one of them. */
 struct site_history {
 	unsigned nforms;
@@ -58,6 +66,8 @@ struct exec_state {
 	struct hart_state harts[SCN_MAX_HARTS];
 	struct site_history history[EX_MAX_SITES];
 	uint32_t word_versions[EX_MAX_WATCH]; /* writes seen per watched word */
+	struct word_write last_write[EX_MAX_WATCH]; /* the latest write of each watched word */
+	int exclusive;          /* hart that runs alone (stop-machine), or -1 */
 	uint64_t step;          /* global step counter of this execution */
 	size_t ntrace;
 	unsigned ntransitions;
@@ -71,6 +81,8 @@ struct program_call {
 	const struct scn_call *call;
 	bool has_reference;
 	uint64_t reference; /* result of an uninstrumented run */
+	unsigned nalternatives;
+	uint64_t alternatives[SCN_MAX_REDIRECTS]; /* results of the call's redirect targets */
 };
 
 struct explorer {
@@ -86,6 +98,7 @@ struct explorer {
 	unsigned nwatch;
 	uint64_t watch_addr[EX_MAX_WATCH]; /* 4-byte watched words */
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
+	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	unsigned nprogram[SCN_MAX_HARTS];
 	struct program_call program[SCN_MAX_HARTS][EX_MAX_PROGRAM];
 	struct machine_snapshot *initial;  /* after setup, first calls begun */
@@ -114,6 +127,8 @@ void exec_begin_call(struct explorer *x, unsigned h);
  * Returns false when the execution failed (x->failure set). */
 bool exec_transition(struct explorer *x, unsigned h);
 bool exec_all_done(const struct explorer *x);
+/* May hart h be scheduled now? (not finished, and not parked by another hart's stop-machine) */
+bool exec_enabled(const struct explorer *x, unsigned h);
 
 /* checks.c */
 void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64_t pc,
@@ -128,7 +143,9 @@ void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f,
 			  uint64_t prev_pc);
 void check_frame_return(struct explorer *x, unsigned h, struct frame *f);
 void check_call_result(struct explorer *x, unsigned h, uint64_t result);
-void record_site_write(struct explorer *x, uint64_t addr);
+void record_watched_write(struct explorer *x, unsigned h, const struct mem_access *a);
+void check_cmodx(struct explorer *x, unsigned h, uint64_t pc);
+bool check_redirect_entry(struct explorer *x, unsigned h, struct frame *f, uint64_t pc);
 int site_at(const struct explorer *x, uint64_t pc);
 int watch_index(const struct explorer *x, uint64_t addr);
 const char *symbolize(const struct explorer *x, uint64_t addr, char *buf, size_t len);

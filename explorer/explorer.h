@@ -17,6 +17,7 @@
 #define SCN_MAX_HARTS 8
 #define SCN_MAX_SETUP 16
 #define SCN_MAX_WATCH 8
+#define SCN_MAX_REDIRECTS 8
 
 /* ---- scenarios ---- */
 
@@ -49,6 +50,14 @@ struct scn_hart {
 	struct src_pos pos;
 };
 
+/* Calls of `from` may run `to` instead: a callback (livepatch, a kprobe pre-handler) changes
+ * the saved pc. `to` then gets the entry checks of a body, and its result is acceptable. */
+struct scn_redirect {
+	char from[64], to[64];
+	uint64_t from_addr, to_addr; /* resolved */
+	struct src_pos pos;
+};
+
 enum verdict { VERDICT_PASS = 0, VERDICT_FAIL, VERDICT_ERROR };
 
 struct scenario {
@@ -63,6 +72,8 @@ struct scenario {
 	struct scn_hart harts[SCN_MAX_HARTS];
 	unsigned nwatch;
 	char watch[SCN_MAX_WATCH][64]; /* extra data symbols whose accesses are schedule points */
+	unsigned nredirects;
+	struct scn_redirect redirects[SCN_MAX_REDIRECTS];
 	char protocol[32];
 	char fetch[16];          /* "coherent" | "relaxed" */
 	unsigned preemptions;    /* bound; default 2 */

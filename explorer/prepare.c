@@ -190,6 +190,28 @@ static int build_programs(struct explorer *x, struct scenario *scn, char *err, s
 	return 0;
 }
 
+/* A call whose function a redirect replaces may legitimately return what the target returns
+ * for the same arguments. */
+static int compute_alternatives(struct explorer *x, unsigned h, struct program_call *pc,
+				struct machine_snapshot *pristine, char *err, size_t errlen)
+{
+	for (unsigned r = 0; r < x->scn->nredirects; r++) {
+		const struct scn_redirect *rd = &x->scn->redirects[r];
+		struct scn_call alt = *pc->call;
+
+		if (rd->from_addr != pc->call->func_addr)
+			continue;
+		snprintf(alt.func, sizeof(alt.func), "%s", rd->to);
+		alt.func_addr = rd->to_addr;
+		machine_snapshot_restore(x->m, pristine);
+		if (run_to_completion(x, h, &alt, &pc->alternatives[pc->nalternatives], "reference",
+				      err, errlen))
+			return 2;
+		pc->nalternatives++;
+	}
+	return 0;
+}
+
 /* Reference results: each runner call alone on the pristine image (no patching, no setup). */
 static int compute_references(struct explorer *x, struct machine_snapshot *pristine, char *err,
 			      size_t errlen)
@@ -204,6 +226,8 @@ static int compute_references(struct explorer *x, struct machine_snapshot *prist
 			if (run_to_completion(x, h, pc->call, &pc->reference, "reference", err, errlen))
 				return 2;
 			pc->has_reference = true;
+			if (compute_alternatives(x, h, pc, pristine, err, errlen))
+				return 2;
 		}
 	}
 	machine_snapshot_restore(x->m, pristine);
@@ -260,6 +284,17 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	}
 	if (!image_lookup(x->img, "pc_records", &x->records_addr))
 		x->records_addr = 0;
+	if (image_lookup(x->img, "pc_exclusive", &x->exclusive_addr))
+		add_watch(x, x->exclusive_addr, x->exclusive_addr + 8);
+	else
+		x->exclusive_addr = 0;
+	for (unsigned i = 0; i < scn->nredirects; i++) {
+		struct scn_redirect *r = &scn->redirects[i];
+
+		if (resolve_symbol(x, r->from, &r->pos, &r->from_addr, err, errlen) ||
+		    resolve_symbol(x, r->to, &r->pos, &r->to_addr, err, errlen))
+			return 2;
+	}
 	if (build_programs(x, scn, err, errlen))
 		return 2;
 	for (unsigned i = 0; i < scn->nsetup; i++)
@@ -278,6 +313,9 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 
 	memset(&x->st, 0, sizeof(x->st));
 	x->st.last_hart = -1;
+	x->st.exclusive = -1;
+	for (unsigned w = 0; w < EX_MAX_WATCH; w++)
+		x->st.last_write[w].writer = -1;
 	record_initial_forms(x);
 	for (unsigned h = 0; h < x->nharts; h++) {
 		if (x->nprogram[h] == 0)

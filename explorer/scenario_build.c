@@ -310,6 +310,48 @@ static int take_watch(const struct build *b)
 	return 0;
 }
 
+/* "from -> to": calls of `from` may run `to` instead (a callback that changes the saved pc). */
+static int take_redirects(const struct build *b)
+{
+	if (check_count(b, "redirects", b->raw->redirects_count, 0, SCN_MAX_REDIRECTS, "entries"))
+		return 2;
+	for (unsigned i = 0; i < b->raw->redirects_count; i++) {
+		const struct doc_node *node = scn_doc_find(b->idx, "redirects[%u]", i);
+		const char *text = b->raw->redirects[i], *arrow = strstr(text, "->");
+		struct scn_redirect *r = &b->out->redirects[i];
+		char from[80], to[80];
+		size_t n;
+
+		if (!arrow)
+			return scn_fail(b->ctx, node_pos(node),
+					"redirects[%u] must be 'from -> to', got '%s'", i, text);
+		n = (size_t)(arrow - text);
+		while (n && text[n - 1] == ' ')
+			n--;
+		while (*text == ' ' && n) {
+			text++;
+			n--;
+		}
+		snprintf(from, sizeof(from), "%.*s", (int)(n < 79 ? n : 79), text);
+		arrow += 2;
+		while (*arrow == ' ')
+			arrow++;
+		snprintf(to, sizeof(to), "%s", arrow);
+		for (n = strlen(to); n && to[n - 1] == ' '; n--)
+			to[n - 1] = 0;
+		if (!scn_symbol_name_valid(from) || !scn_symbol_name_valid(to) ||
+		    strlen(from) >= sizeof(r->from) || strlen(to) >= sizeof(r->to))
+			return scn_fail(b->ctx, node_pos(node),
+					"redirects[%u] must name two symbols as 'from -> to', got '%s'",
+					i, b->raw->redirects[i]);
+		snprintf(r->from, sizeof(r->from), "%s", from);
+		snprintf(r->to, sizeof(r->to), "%s", to);
+		r->pos = node_pos(node);
+	}
+	b->out->nredirects = b->raw->redirects_count;
+	return 0;
+}
+
 static int take_bounds(const struct build *b)
 {
 	const struct raw_bounds none = { 0 };
@@ -390,7 +432,7 @@ int scn_build(const struct raw_scenario *raw, const struct doc_index *idx,
 	const struct build b = { .raw = raw, .idx = idx, .ctx = ctx, .out = out };
 
 	if (take_identity(&b) || take_setup(&b) || take_harts(&b) || take_watch(&b) ||
-	    take_model(&b) || take_expectation(&b))
+	    take_redirects(&b) || take_model(&b) || take_expectation(&b))
 		return 2;
 	return 0;
 }

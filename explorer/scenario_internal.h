@@ -85,6 +85,8 @@ struct raw_scenario {
 	unsigned harts_count;
 	char **watch;
 	unsigned watch_count;
+	char **redirects;
+	unsigned redirects_count;
 	char *protocol, *fetch;
 	struct raw_bounds *bounds;
 	char *expect, *fails_with;

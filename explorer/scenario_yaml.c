@@ -90,6 +90,7 @@ static const cyaml_schema_field_t scenario_fields[] = {
 	LIST_FIELD("setup", CYAML_FLAG_OPTIONAL, setup, &string_entry),
 	LIST_FIELD("harts", CYAML_FLAG_DEFAULT, harts, &hart_entry),
 	LIST_FIELD("watch", CYAML_FLAG_OPTIONAL, watch, &string_entry),
+	LIST_FIELD("redirects", CYAML_FLAG_OPTIONAL, redirects, &string_entry),
 	TEXT_FIELD("protocol", CYAML_FLAG_OPTIONAL, protocol),
 	TEXT_FIELD("fetch", CYAML_FLAG_OPTIONAL, fetch),
 	CYAML_FIELD_MAPPING_PTR("bounds", CYAML_FLAG_OPTIONAL, struct raw_scenario, bounds,

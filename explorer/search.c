@@ -87,7 +87,7 @@ static void dfs(struct search *s, unsigned depth)
 {
 	struct explorer *x = s->x;
 	int cur = x->st.last_hart;
-	bool cur_enabled = cur >= 0 && !x->st.harts[cur].done;
+	bool cur_enabled = cur >= 0 && exec_enabled(x, (unsigned)cur);
 	unsigned order[SCN_MAX_HARTS], n = 0;
 
 	if (exec_all_done(x)) {
@@ -102,7 +102,7 @@ static void dfs(struct search *s, unsigned depth)
 	if (cur_enabled)
 		order[n++] = (unsigned)cur;
 	for (unsigned h = 0; h < x->nharts; h++)
-		if (!x->st.harts[h].done && (int)h != cur &&
+		if (exec_enabled(x, h) && (int)h != cur &&
 		    (!cur_enabled || x->st.preemptions < x->bound))
 			order[n++] = h;
 	if (n > 1) {
@@ -191,16 +191,17 @@ int explorer_replay(const struct scenario *scn, const struct explore_options *op
 		unsigned h = (unsigned)(*p - '0');
 		int cur = x.st.last_hart;
 
-		if (*p < '0' || h >= x.nharts || x.st.harts[h].done) {
+		if (*p < '0' || h >= x.nharts || !exec_enabled(&x, h)) {
 			snprintf(res->error, sizeof(res->error),
 				 "schedule '%s' does not fit scenario %s: at position %ld hart '%c' %s",
 				 schedule, scn->name, (long)(p - schedule), *p,
-				 h < x.nharts ? "has already finished" : "does not exist");
+				 h >= x.nharts ? "does not exist"
+				 : x.st.harts[h].done ? "has already finished" : "is parked");
 			res->verdict = VERDICT_ERROR;
 			explorer_release(&x);
 			return 2;
 		}
-		if (cur >= 0 && (int)h != cur && !x.st.harts[cur].done)
+		if (cur >= 0 && (int)h != cur && exec_enabled(&x, (unsigned)cur))
 			x.st.preemptions++;
 		x.st.last_hart = (int)h;
 		exec_transition(&x, h);

@@ -57,6 +57,15 @@ static void trace_pending_step(struct explorer *x, unsigned h, uint64_t pc, uint
 	failure_take_trace(x);
 }
 
+bool exec_enabled(const struct explorer *x, unsigned h)
+{
+	int ex = x->st.exclusive;
+
+	if (x->st.harts[h].done)
+		return false;
+	return ex < 0 || ex == (int)h || x->st.harts[ex].done;
+}
+
 bool exec_all_done(const struct explorer *x)
 {
 	for (unsigned h = 0; h < x->nharts; h++)
@@ -70,6 +79,10 @@ static void finish_call(struct explorer *x, unsigned h)
 {
 	struct hart_state *hs = &x->st.harts[h];
 
+	while (hs->depth && !x->failure) /* traced calls that returned straight to the caller */
+		check_frame_return(x, h, &hs->frames[--hs->depth]);
+	if (x->failure)
+		return;
 	check_call_result(x, h, machine_reg(x->m, h, x->arch->reg_ret));
 	hs->call++;
 	hs->call_steps = 0;
@@ -95,6 +108,7 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 	f = &hs->frames[hs->depth++];
 	memset(f, 0, sizeof(*f));
 	f->site = site;
+	f->redirect = -1;
 	machine_read_regs(x->m, h, f->entry_regs);
 	f->lr = f->entry_regs[x->arch->reg_lr];
 	f->sp = f->entry_regs[x->arch->reg_sp];
@@ -133,6 +147,9 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 			check_call_alignment(x, h, top, pc, prev_pc);
 		}
 	}
+	if (hs->depth && x->scn->nredirects &&
+	    check_redirect_entry(x, h, &hs->frames[hs->depth - 1], pc))
+		return false;
 	if (pc < x->sites_lo || pc > x->sites_hi)
 		return false;
 	s = site_at(x, pc);
@@ -177,7 +194,7 @@ bool exec_transition(struct explorer *x, unsigned h)
 	}
 	for (;;) {
 		uint64_t pc = machine_pc(x->m, h);
-		bool visible, wrote = false;
+		bool visible, visible_fetch, wrote = false;
 		uint32_t version = 0;
 		enum step_status s;
 
@@ -192,6 +209,7 @@ bool exec_transition(struct explorer *x, unsigned h)
 		x->pre_step = true;
 		visible = before_step(x, h, pc, hs->prev_pc);
 		x->pre_step = false;
+		visible_fetch = visible;
 		if (visible) {
 			int w = watch_index(x, pc);
 
@@ -211,15 +229,16 @@ bool exec_transition(struct explorer *x, unsigned h)
 			visible = true;
 			if (a->kind == ACCESS_WRITE) {
 				wrote = true;
-				record_site_write(x, a->addr);
+				record_watched_write(x, h, a);
 			}
 		}
 		if (info.wrote_code)
 			visible = true;
-		if (s == STEP_OK) {
+		if (s == STEP_OK && visible_fetch) {
 			struct frame *f = frame_fetching_site(x, h, info.pc);
 
-			if (f)
+			check_cmodx(x, h, info.pc);
+			if (f && !x->failure)
 				check_site_fetch(x, h, f, info.pc, info.bytes, info.len);
 		}
 		trace_append(x, h, &info, version, wrote, visible && !wrote && info.naccesses == 0);

@@ -87,6 +87,8 @@ struct arch_model {
 	unsigned (*insn_length)(const uint8_t *bytes);
 	/* Decode a special instruction; SPECIAL_NONE for everything Unicorn can just step. */
 	void (*decode_special)(const uint8_t *bytes, struct special_insn *out);
+	/* The instructions that may be modified while another hart executes them, for messages. */
+	const char *cmodx_set;
 	/* CMODX class of an instruction word. */
 	enum cmodx_class (*cmodx_classify)(uint32_t word);
 	/* The patch sites of an image, in address order; returns how many (at most max). */

@@ -27,4 +27,11 @@ struct pc_record {
 
 #define PC_RECORD_SIZE (6 * 8 + PC_RECORD_REGS * 8)
 
+/*
+ * unsigned long long pc_exclusive (symbol "pc_exclusive"): 0 when every hart may run; h + 1
+ * while hart h runs alone. A guest stop-machine sets it before patching and clears it after:
+ * the other harts are parked wherever they are, inside a site included, exactly like tasks
+ * preempted there while the stopper runs, and resume with a synchronised instruction fetch.
+ */
+
 #endif

@@ -14,6 +14,15 @@
 
 #define PATCH_INSN_SIZE 4
 
+/* The hart this code runs on (the machine puts the hart id in TPIDR_EL0). */
+static inline unsigned long arch_hart_id(void)
+{
+	unsigned long id;
+
+	__asm__ volatile("mrs %0, tpidr_el0" : "=r"(id));
+	return id;
+}
+
 static inline unsigned long arch_ftrace_init_addr(unsigned long func)
 {
 	return func;

@@ -8,6 +8,7 @@
  *   arch_ftrace_call_addr(func)           the word that toggles between NOP and a call
  *   arch_ftrace_nop()                     the disabled form of that word
  *   arch_ftrace_encode_call(pc, target, &insn)  the call placed at pc: 0, -EINVAL, -ERANGE
+ *   arch_hart_id()                        the id of the hart running the code
  * and, in assembly, patch_text_nosync() (patcher.h).
  */
 #ifndef PATCHCHECK_PATCH_ARCH_H

@@ -33,6 +33,13 @@ int ftrace_make_nop(unsigned long func, unsigned long tramp);
 /* Retarget: the call word BL old_tramp -> BL new_tramp. */
 int ftrace_modify_call(unsigned long func, unsigned long old_tramp, unsigned long new_tramp);
 
+/* The same operations under the stop-machine protocol (stop_machine.c): every other hart is
+ * parked, wherever it is, while the words change. ftrace_init_and_call_stopped does the boot
+ * step and the enable in one stopped section. */
+int ftrace_init_and_call_stopped(unsigned long func, unsigned long tramp);
+int ftrace_make_call_stopped(unsigned long func, unsigned long tramp);
+int ftrace_make_nop_stopped(unsigned long func, unsigned long tramp);
+
 /* Read the instruction word at addr into *insn: 0, -EINVAL if misaligned, -EFAULT outside text. */
 int patch_read_insn(unsigned long addr, patch_insn_t *insn);
 

@@ -45,7 +45,8 @@ END_TEST
 
 START_TEST(accepted_designs_pass)
 {
-	static const char *const names[] = {"call-to-nop", "modify-call", "stack-args-nested"};
+	static const char *const names[] = {"call-to-nop", "modify-call", "stack-args-nested",
+					    "livepatch-redirect"};
 
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct scenario_result res;
@@ -97,25 +98,52 @@ START_TEST(flawed_bad_lr_fails_lr_at_entry)
 }
 END_TEST
 
-START_TEST(init_while_running_needs_a_preemption_inside_the_site)
+START_TEST(init_while_running_breaks_the_cmodx_rule)
+{
+	expect_failure_that_replays("init-while-running", "cmodx");
+}
+END_TEST
+
+START_TEST(stop_machine_needs_a_preemption_inside_the_site)
 {
 	struct scenario_result res;
 
-	expect_failure_that_replays("init-while-running", "site-consistency");
-	/* Without preemption no runner can be stopped between func+0 and func+4. */
-	load("init-while-running");
+	expect_failure_that_replays("init-stop-machine-preempted", "site-consistency");
+	/* Without preemption no runner can be stopped between func+0 and func+4, and the parked
+	 * runners make the MOV write no concurrent modification. */
+	load("init-stop-machine-preempted");
 	scn.preemptions = 0;
 	run(&res);
 	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert_uint_gt(res.stats.executions, 1);
 	scenario_result_free(&res);
 	/* With one, the explorer finds the runner stopped inside the site. */
-	load("init-while-running");
+	load("init-stop-machine-preempted");
 	scn.preemptions = 1;
 	run(&res);
 	ck_assert(res.verdict == VERDICT_FAIL);
 	ck_assert_str_eq(res.failure->invariant, "site-consistency");
 	ck_assert_uint_eq(res.failure->preemptions, 1);
 	scenario_result_free(&res);
+}
+END_TEST
+
+START_TEST(livepatch_redirect_passes_only_when_declared)
+{
+	struct scenario_result res;
+
+	load("livepatch-redirect");
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	scenario_result_free(&res);
+	/* The same run with the redirect undeclared: the body never ran. */
+	load("livepatch-redirect");
+	scn.nredirects = 0;
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "body-once");
+	scenario_result_free(&res);
+	expect_failure_that_replays("livepatch-undeclared", "body-once");
 }
 END_TEST
 
@@ -172,7 +200,9 @@ int main(void)
 	tcase_add_test(tc, accepted_designs_pass);
 	tcase_add_test(tc, flawed_clobber_x2_fails_register_preservation);
 	tcase_add_test(tc, flawed_bad_lr_fails_lr_at_entry);
-	tcase_add_test(tc, init_while_running_needs_a_preemption_inside_the_site);
+	tcase_add_test(tc, init_while_running_breaks_the_cmodx_rule);
+	tcase_add_test(tc, stop_machine_needs_a_preemption_inside_the_site);
+	tcase_add_test(tc, livepatch_redirect_passes_only_when_declared);
 	tcase_add_test(tc, exploration_is_deterministic);
 	tcase_add_test(tc, replay_rejects_a_schedule_that_does_not_fit);
 	tcase_add_test(tc, unknown_symbol_names_file_line_column);

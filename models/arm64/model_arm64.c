@@ -177,6 +177,7 @@ const struct arch_model arch_model_arm64 = {
 	.hart_id_reg_id = UC_ARM64_REG_TPIDR_EL0,
 	.insn_length = a64_insn_length,
 	.decode_special = a64_decode_special,
+	.cmodx_set = "B, BL, BRK, HVC, ISB, NOP, SMC, SVC",
 	.cmodx_classify = a64_cmodx_classify,
 	.find_sites = a64_find_sites,
 	.encode_nop = a64_nop,
