@@ -91,6 +91,7 @@ struct machine {
 	uint8_t *magic_page;
 
 	uint64_t text_begin, text_end;
+	uint64_t vectors;          /* exception vector table ("vectors"), 0 when the image has none */
 	uint8_t *exec_pages;       /* one flag per EMU_PAGE of RAM: some hart fetched from it */
 
 	struct range *watch;

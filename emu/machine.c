@@ -126,6 +126,8 @@ static int open_hart(struct machine *m, unsigned id, char *err, size_t errlen)
 	uint64_t v = id;
 	if ((e = uc_reg_write(h->uc, (int)arch->hart_id_reg_id, &v)) != UC_ERR_OK)
 		goto fail;
+	if (m->vectors && (e = (uc_err)arch->set_vectors(h->uc, m->vectors)) != UC_ERR_OK)
+		goto fail;
 	/* An idle hart sits at the magic return address: done, nothing to step. */
 	machine_set_reg(m, id, arch->reg_sp, m->stack_top[id]);
 	machine_set_reg(m, id, arch->reg_lr, MACHINE_MAGIC_RETURN);
@@ -181,6 +183,8 @@ struct machine *machine_open(const struct arch_model *arch, const struct image *
 	       (size_t)(image_end(img) - image_base(img)));
 	m->text_begin = image_text_begin(img);
 	m->text_end = image_text_end(img);
+	if (!arch->take_breakpoint || !image_lookup(img, "vectors", &m->vectors))
+		m->vectors = 0;
 
 	for (unsigned i = 0; i < nharts; i++)
 		if (open_hart(m, i, err, errlen) != 0)

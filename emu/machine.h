@@ -106,7 +106,8 @@ struct mem_access {
 enum step_status {
 	STEP_OK = 0,
 	STEP_RETURNED,   /* pc was MACHINE_MAGIC_RETURN: nothing stepped */
-	STEP_BREAKPOINT, /* a breakpoint instruction at pc: not stepped; info.special has it */
+	STEP_BREAKPOINT, /* a breakpoint instruction at pc: not stepped; info.special has it (an
+			  * image with a "vectors" table takes the exception instead: STEP_OK) */
 	STEP_FAULT,      /* the guest faulted: info.fault says how; pc unchanged */
 };
 

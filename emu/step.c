@@ -134,6 +134,16 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		return STEP_OK;
 	}
 	case SPECIAL_BREAKPOINT:
+		if (m->vectors) { /* the guest handles it: enter the exception like the hardware */
+			int e = arch->take_breakpoint(h->uc, pc, info->special.imm, m->vectors);
+
+			if (e)
+				return fault(info, "breakpoint exception at 0x%" PRIx64 ": %s", pc,
+					     uc_strerror((uc_err)e));
+			h->steps++;
+			info->status = STEP_OK;
+			return STEP_OK;
+		}
 		info->status = STEP_BREAKPOINT;
 		return STEP_BREAKPOINT;
 	case SPECIAL_ISB:

@@ -93,6 +93,12 @@ struct arch_model {
 	enum cmodx_class (*cmodx_classify)(uint32_t word);
 	/* The patch sites of an image, in address order; returns how many (at most max). */
 	size_t (*find_sites)(const struct site_source *src, struct site_layout *out, size_t max);
+	/* Exceptions, for images that install a vector table (symbol "vectors"); NULL when the
+	 * arch model has none. uc is the hart's uc_engine. set_vectors installs the table;
+	 * take_breakpoint enters the breakpoint exception for the instruction at pc the way the
+	 * hardware does (return address, saved state, syndrome, vector). 0 or a uc_err. */
+	int (*set_vectors)(void *uc, uint64_t vectors);
+	int (*take_breakpoint)(void *uc, uint64_t pc, uint32_t imm, uint64_t vectors);
 	/* Encoders used by checks and tests (the guest patcher has its own copy of the encoding). */
 	uint32_t (*encode_nop)(void);
 	uint32_t (*encode_bl)(uint64_t pc, uint64_t target);

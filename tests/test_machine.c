@@ -41,6 +41,12 @@
 #define BR_X1 0xd61f0020u
 #define SVC_0 0xd4000001u
 #define BL_PLUS_0x80 0x94000020u
+#define MRS_X0_ELR 0xd5384020u
+#define ADD_X0_4 0x91001000u
+#define MSR_ELR_X0 0xd5184020u
+#define MRS_X1_ESR 0xd5385201u
+#define MRS_X2_SPSR 0xd5384002u
+#define ERET 0xd69f03e0u
 
 /* ---- the test image ---- */
 #define T 0x10000ull           /* .text, 0x1000 bytes */
@@ -63,6 +69,8 @@
 #define JUMPX1 (T + 0x160)     /* br x1 */
 #define CALL (T + 0x180)       /* bl +0x80 */
 #define SYSCALL (T + 0x1a0)    /* svc #0 */
+#define VECTORS (T + 0x800)    /* vector table (2 KiB aligned), only with elf_opts.vectors */
+#define SYNC_EL1 (VECTORS + 0x200) /* skip the faulting instruction, x1 = ESR, x2 = SPSR, eret */
 
 static const struct {
 	uint64_t addr;
@@ -83,12 +91,14 @@ static const struct {
 	{JUMPX1, {BR_X1}, 1},
 	{CALL, {BL_PLUS_0x80}, 1},
 	{SYSCALL, {SVC_0, RET}, 2},
+	{SYNC_EL1, {MRS_X0_ELR, ADD_X0_4, MSR_ELR_X0, MRS_X1_ESR, MRS_X2_SPSR, ERET}, 6},
 };
 
 struct elf_opts {
 	uint16_t machine;
 	bool no_load;      /* no program headers at all */
 	uint32_t text_tag; /* written into the last text word: changes the file's hash */
+	bool vectors;      /* define the symbol "vectors": breakpoints become exceptions */
 };
 
 struct buf {
@@ -168,8 +178,9 @@ static char *write_elf(const struct elf_opts *o)
 		{"label", T + 0x300, 0, STB_GLOBAL, STT_NOTYPE, 1},
 		{"data_word", D, 8, STB_GLOBAL, STT_OBJECT, 2},
 		{"undefined_sym", 0, 0, STB_GLOBAL, STT_NOTYPE, SHN_UNDEF},
+		{"vectors", VECTORS, 0, STB_GLOBAL, STT_NOTYPE, 1},
 	};
-	const unsigned nsyms = sizeof(syms) / sizeof(syms[0]);
+	const unsigned nsyms = sizeof(syms) / sizeof(syms[0]) - (o->vectors ? 0 : 1);
 	unsigned first_global = 0;
 	put(&sym, 0, (uint8_t[24]){0}, 24);
 	for (unsigned i = 0; i < nsyms; i++) {
@@ -970,6 +981,33 @@ START_TEST(test_breakpoint_and_hints)
 }
 END_TEST
 
+/* With a vector table in the image, a BRK enters the guest's exception handler like hardware:
+ * ELR = the BRK, ESR = EC 0x3C | IL | imm, and eret comes back. */
+START_TEST(test_breakpoint_exception_entry)
+{
+	struct elf_opts o = {.machine = EM_AARCH64, .vectors = true};
+	char err[256], *path = write_elf(&o);
+	struct image *vimg = image_load(path, arch, err, sizeof(err));
+	struct machine *m;
+	struct step_info info;
+
+	unlink(path);
+	free(path);
+	ck_assert_msg(vimg != NULL, "%s", err);
+	m = machine_open(arch, vimg, 1, FETCH_COHERENT, err, sizeof(err));
+	ck_assert_msg(m != NULL, "%s", err);
+	machine_call_begin(m, 0, BREAK, NULL, 0);
+	ck_assert_int_eq(machine_step(m, 0, &info), STEP_OK);
+	ck_assert_int_eq(info.special.kind, SPECIAL_BREAKPOINT);
+	ck_assert_uint_eq(machine_pc(m, 0), SYNC_EL1);
+	finish(m, 0);
+	ck_assert_uint_eq(machine_reg(m, 0, reg("x0")), BREAK + 4);
+	ck_assert_uint_eq(machine_reg(m, 0, reg("x1")), (0x3cull << 26) | (1ull << 25) | 5);
+	machine_close(m);
+	image_free(vimg);
+}
+END_TEST
+
 /* ---- (7) deterministic system registers ---- */
 
 static void read_sysregs(unsigned hart, uint64_t out[4])
@@ -1052,6 +1090,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_call_stack_args);
 	tcase_add_test(tc, test_faults);
 	tcase_add_test(tc, test_breakpoint_and_hints);
+	tcase_add_test(tc, test_breakpoint_exception_entry);
 	tcase_add_test(tc, test_sysregs_deterministic);
 	tcase_add_test(tc, test_disasm);
 	suite_add_tcase(s, tc);

@@ -140,6 +140,37 @@ static size_t a64_find_sites(const struct site_source *src, struct site_layout *
 	return n;
 }
 
+static int a64_set_vectors(void *uc, uint64_t vectors)
+{
+	return uc_reg_write(uc, UC_ARM64_REG_VBAR_EL1, &vectors);
+}
+
+/*
+ * A BRK at EL1 with SP_EL1 selected: ELR_EL1 = the BRK's address, SPSR_EL1 = PSTATE, ESR_EL1 =
+ * EC 0x3C (BRK in AArch64) | IL | imm16, PSTATE.DAIF masked, pc = VBAR_EL1 + 0x200 (current EL,
+ * SP_ELx, synchronous). The handler runs on the same stack; `eret` undoes all of it.
+ */
+static int a64_take_breakpoint(void *uc, uint64_t pc, uint32_t imm, uint64_t vectors)
+{
+	uint64_t pstate = 0, esr = (0x3cull << 26) | (1ull << 25) | (imm & 0xffff);
+	uint64_t target = vectors + 0x200;
+	int e;
+
+	uc_arm64_cp_reg spsr = {.op0 = 3, .op1 = 0, .crn = 4, .crm = 0, .op2 = 0}; /* SPSR_EL1 */
+
+	if ((e = uc_reg_read(uc, UC_ARM64_REG_PSTATE, &pstate)))
+		return e;
+	spsr.val = pstate;
+	if ((e = uc_reg_write(uc, UC_ARM64_REG_CP_REG, &spsr)) ||
+	    (e = uc_reg_write(uc, UC_ARM64_REG_ELR_EL1, &pc)) ||
+	    (e = uc_reg_write(uc, UC_ARM64_REG_ESR_EL1, &esr)))
+		return e;
+	pstate |= 0x3c0; /* DAIF */
+	if ((e = uc_reg_write(uc, UC_ARM64_REG_PSTATE, &pstate)))
+		return e;
+	return uc_reg_write(uc, UC_ARM64_REG_PC, &target);
+}
+
 static uint32_t a64_nop(void)
 {
 	return A64_NOP;
@@ -180,6 +211,8 @@ const struct arch_model arch_model_arm64 = {
 	.cmodx_set = "B, BL, BRK, HVC, ISB, NOP, SMC, SVC",
 	.cmodx_classify = a64_cmodx_classify,
 	.find_sites = a64_find_sites,
+	.set_vectors = a64_set_vectors,
+	.take_breakpoint = a64_take_breakpoint,
 	.encode_nop = a64_nop,
 	.encode_bl = a64_bl,
 };
