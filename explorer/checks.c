@@ -44,6 +44,14 @@ int watch_index(const struct explorer *x, uint64_t addr)
 	return -1;
 }
 
+bool invariant_ignored(const struct explorer *x, const char *invariant)
+{
+	for (unsigned i = 0; i < x->scn->nignore; i++)
+		if (strcmp(x->scn->ignore[i], invariant) == 0)
+			return true;
+	return false;
+}
+
 void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64_t pc,
 		const char *expected, const char *actual, const char *fmt, ...)
 {
@@ -51,7 +59,7 @@ void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64
 	char detail[320], where[96];
 	va_list ap;
 
-	if (x->failure)
+	if (x->failure || invariant_ignored(x, invariant))
 		return; /* the first failure of an execution is the one reported */
 	f = calloc(1, sizeof(*f));
 	if (!f)
@@ -269,7 +277,7 @@ static bool check_value(struct explorer *x, const char *inv, unsigned h, uint64_
 {
 	char e[128], a[128];
 
-	if (expected == actual)
+	if (expected == actual || invariant_ignored(x, inv))
 		return true;
 	describe(x, expected, e, sizeof(e));
 	describe(x, actual, a, sizeof(a));
@@ -277,41 +285,98 @@ static bool check_value(struct explorer *x, const char *inv, unsigned h, uint64_
 	return false;
 }
 
-/* What the callback saw must describe the function's entry state. */
-static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *f)
+/* One pc_record (pre or post) against the entry state: ip, parent_ip, pc, sp, lr, arguments. */
+static bool check_record(struct explorer *x, unsigned h, const struct frame *f, uint64_t base,
+			 uint64_t want_ip, uint64_t want_pc, const char *who)
 {
 	const struct site *s = &x->sites[f->site];
 	const struct arch_model *arch = x->arch;
-	uint64_t base = x->records_addr + (uint64_t)h * PC_RECORD_SIZE, seq, v;
-	uint64_t pc = s->lay.body;
-	char what[64], where[96];
+	uint64_t pc = s->lay.body, v;
+	char what[96], where[96];
 
-	if (!x->records_addr || !machine_read_u64(x->m, base, &seq) || seq == f->rec_seq)
-		return;
 	snprintf(where, sizeof(where), "(site of %s)", s->name);
 	machine_read_u64(x->m, base + 8, &v);
-	if (!check_value(x, "regs-seen", h, pc, s->lay.bl, v, "ip argument of the callback", where))
-		return;
+	snprintf(what, sizeof(what), "ip argument of the %s", who);
+	if (want_ip && !check_value(x, "regs-seen", h, pc, want_ip, v, what, where))
+		return false;
 	machine_read_u64(x->m, base + 16, &v);
-	if (!check_value(x, "regs-seen", h, pc, f->lr, v, "parent_ip argument of the callback", where))
-		return;
+	snprintf(what, sizeof(what), "parent_ip argument of the %s", who);
+	if (!check_value(x, "regs-seen", h, pc, f->lr, v, what, where))
+		return false;
 	machine_read_u64(x->m, base + 24, &v);
-	if (!check_value(x, "regs-seen", h, pc, s->lay.body, v, "regs->pc seen by the callback", where))
-		return;
+	snprintf(what, sizeof(what), "regs->pc seen by the %s", who);
+	if (!check_value(x, "regs-seen", h, pc, want_pc, v, what, where))
+		return false;
 	machine_read_u64(x->m, base + 32, &v);
-	if (!check_value(x, "regs-seen", h, pc, f->sp, v, "regs->sp seen by the callback", where))
-		return;
+	snprintf(what, sizeof(what), "regs->sp seen by the %s", who);
+	if (!check_value(x, "regs-seen", h, pc, f->sp, v, what, where))
+		return false;
 	machine_read_u64(x->m, base + 40, &v);
-	if (!check_value(x, "regs-seen", h, pc, f->lr, v, "regs->lr seen by the callback", where))
-		return;
+	snprintf(what, sizeof(what), "regs->lr seen by the %s", who);
+	if (!check_value(x, "regs-seen", h, pc, f->lr, v, what, where))
+		return false;
 	for (unsigned i = 0; i < arch->narg_regs; i++) {
 		int r = arch->arg_regs[i];
 
 		machine_read_u64(x->m, base + 48 + 8ull * (unsigned)r, &v);
-		snprintf(what, sizeof(what), "regs->%s seen by the callback", arch->reg_names[r]);
+		snprintf(what, sizeof(what), "regs->%s seen by the %s", arch->reg_names[r], who);
 		if (!check_value(x, "regs-seen", h, pc, f->entry_regs[r], v, what, where))
-			return;
+			return false;
 	}
+	return true;
+}
+
+/*
+ * What the callback saw must describe the function's entry state. As an ftrace callback
+ * (callback_sees: ftrace): ip = the site's call instruction, pc = the body. As a kprobe on the
+ * function (callback_sees: kprobe, the site as one virtual instruction at func+0): the
+ * pre-handler sees ip = pc = the site's start, the post-handler (pc_post_records) pc = the body.
+ */
+static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *f)
+{
+	const struct site *s = &x->sites[f->site];
+	uint64_t off = (uint64_t)h * PC_RECORD_SIZE, seq;
+	bool kprobe = strcmp(x->scn->callback_sees, "kprobe") == 0;
+
+	if (x->records_addr && machine_read_u64(x->m, x->records_addr + off, &seq) &&
+	    seq != f->rec_seq &&
+	    !check_record(x, h, f, x->records_addr + off, kprobe ? s->lay.start : s->lay.bl,
+			  kprobe ? s->lay.start : s->lay.body, kprobe ? "kprobe pre-handler" : "callback"))
+		return;
+	if (kprobe && x->post_records_addr &&
+	    machine_read_u64(x->m, x->post_records_addr + off, &seq) && seq != f->post_seq)
+		check_record(x, h, f, x->post_records_addr + off, 0, s->lay.body,
+			     "kprobe post-handler");
+}
+
+/* The bytes above SP at the outermost site (stack-passed arguments, caller memory) must be
+ * what the body finds. */
+static bool check_stack_args(struct explorer *x, unsigned h, const struct frame *f, uint64_t pc,
+			     const char *where)
+{
+	const struct hart_state *hs = &x->st.harts[h];
+	const uint8_t *now;
+	char e[64], a[64];
+
+	if (!x->scn->stack_args || f != &hs->frames[0])
+		return true;
+	now = machine_ram(x->m, f->sp, x->scn->stack_args);
+	if (!now)
+		return true;
+	for (unsigned i = 0; i < x->scn->stack_args; i += 8) {
+		uint64_t was = 0, is = 0;
+
+		memcpy(&was, hs->stack_args + i, 8);
+		memcpy(&is, now + i, 8);
+		if (was == is)
+			continue;
+		hex(e, sizeof(e), was);
+		hex(a, sizeof(a), is);
+		check_fail(x, "stack-args", h, pc, e, a, "[sp+%u] at %s (stack_args: %u bytes)", i,
+			   where, x->scn->stack_args);
+		return false;
+	}
+	return true;
 }
 
 /* LR, SP and every register but the scratch ones must be as they were at the site's start. */
@@ -362,7 +427,8 @@ void check_body_entry(struct explorer *x, unsigned h, struct frame *f)
 		return;
 	}
 	snprintf(where, sizeof(where), "body entry of %s", s->name);
-	if (check_entry_state(x, h, f, s->lay.body, where))
+	if (check_entry_state(x, h, f, s->lay.body, where) &&
+	    check_stack_args(x, h, f, s->lay.body, where))
 		check_regs_seen(x, h, f);
 }
 
@@ -381,7 +447,7 @@ bool check_redirect_entry(struct explorer *x, unsigned h, struct frame *f, uint6
 		f->redirect = (int)r;
 		f->fetched_mask = 0;
 		snprintf(where, sizeof(where), "entry of %s (the redirect of %s)", rd->to, s->name);
-		if (check_entry_state(x, h, f, pc, where))
+		if (check_entry_state(x, h, f, pc, where) && check_stack_args(x, h, f, pc, where))
 			check_regs_seen(x, h, f);
 		return true;
 	}
@@ -400,16 +466,21 @@ void check_frame_return(struct explorer *x, unsigned h, struct frame *f)
 void check_call_result(struct explorer *x, unsigned h, uint64_t result)
 {
 	const struct program_call *pc = &x->program[h][x->st.harts[h].call];
+	bool patcher = x->scn->harts[h].role == ROLE_PATCHER;
 	char e[64], a[64];
 
-	if (x->scn->harts[h].role == ROLE_PATCHER) {
-		int32_t rc = (int32_t)result;
+	if (pc->call->has_expect || patcher) {
+		int64_t want = pc->call->has_expect ? pc->call->expect : 0;
+		int64_t got = patcher ? (int64_t)(int32_t)result : (int64_t)result;
 
-		if (rc != 0) {
-			snprintf(a, sizeof(a), "%d", rc);
-			check_fail(x, "patch-op", h, MACHINE_MAGIC_RETURN, "0", a,
-				   "patcher call %s() returned an error", pc->call->func);
-		}
+		if (patcher)
+			want = (int32_t)want;
+		if (got == want)
+			return;
+		snprintf(e, sizeof(e), "%lld", (long long)want);
+		snprintf(a, sizeof(a), "%lld", (long long)got);
+		check_fail(x, patcher ? "patch-op" : "result", h, MACHINE_MAGIC_RETURN, e, a,
+			   "%s() returned another value than the scenario requires", pc->call->func);
 		return;
 	}
 	if (!pc->has_reference || pc->reference == result)
@@ -421,6 +492,30 @@ void check_call_result(struct explorer *x, unsigned h, uint64_t result)
 	hex(a, sizeof(a), result);
 	check_fail(x, "result", h, MACHINE_MAGIC_RETURN, e, a,
 		   "%s() returned a different value than the uninstrumented run", pc->call->func);
+}
+
+/* A runner's load of a site's ops literal must read one of the scenario's ops. */
+void check_literal_read(struct explorer *x, unsigned h, uint64_t pc, const struct mem_access *a)
+{
+	char e[160], v[96];
+	size_t n = 0;
+
+	if (!x->scn->nops || x->scn->harts[h].role != ROLE_RUNNER)
+		return;
+	for (unsigned i = 0; i < x->nsites; i++) {
+		if (!x->sites[i].lay.literal || a->addr != x->sites[i].lay.literal || a->size != 8)
+			continue;
+		for (unsigned k = 0; k < x->scn->nops; k++)
+			if (x->scn->ops_addr[k] == a->value)
+				return;
+		for (unsigned k = 0; k < x->scn->nops && n < sizeof(e); k++)
+			n += (size_t)snprintf(e + n, sizeof(e) - n, "%s%s", k ? ", " : "one of ",
+					      x->scn->ops[k]);
+		describe(x, a->value, v, sizeof(v));
+		check_fail(x, "literal-consistency", h, pc, e, v,
+			   "ops literal of %s read by the trampoline", x->sites[i].name);
+		return;
+	}
 }
 
 /* A C function called during a pass (the callback) must find SP aligned as the ABI requires.

@@ -34,6 +34,7 @@ struct frame {
 	uint64_t entry_regs[ARCH_MAX_REGS];
 	uint64_t lr, sp;
 	uint64_t rec_seq;      /* the hart's pc_record seq at entry */
+	uint64_t post_seq;     /* the hart's post-handler record seq at entry */
 	unsigned body_count;
 	int redirect;          /* index of the scenario redirect taken, or -1 */
 	uint32_t fetched_mask; /* which bytes of the site were fetched in this pass */
@@ -45,6 +46,7 @@ struct hart_state {
 	unsigned call;          /* index into the hart's flattened program */
 	uint64_t call_steps;    /* steps taken in the current call */
 	uint64_t prev_pc;       /* pc of the hart's previous step */
+	uint8_t stack_args[SCN_MAX_STACK_ARGS]; /* above SP at the outermost site's start */
 	unsigned depth;
 	struct frame frames[EX_MAX_DEPTH];
 };
@@ -99,6 +101,7 @@ struct explorer {
 	uint64_t watch_addr[EX_MAX_WATCH]; /* 4-byte watched words */
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
+	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */
 	unsigned nprogram[SCN_MAX_HARTS];
 	struct program_call program[SCN_MAX_HARTS][EX_MAX_PROGRAM];
 	struct machine_snapshot *initial;  /* after setup, first calls begun */
@@ -143,6 +146,8 @@ void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f,
 			  uint64_t prev_pc);
 void check_frame_return(struct explorer *x, unsigned h, struct frame *f);
 void check_call_result(struct explorer *x, unsigned h, uint64_t result);
+void check_literal_read(struct explorer *x, unsigned h, uint64_t pc, const struct mem_access *a);
+bool invariant_ignored(const struct explorer *x, const char *invariant);
 void record_watched_write(struct explorer *x, unsigned h, const struct mem_access *a);
 void check_cmodx(struct explorer *x, unsigned h, uint64_t pc);
 bool check_redirect_entry(struct explorer *x, unsigned h, struct frame *f, uint64_t pc);

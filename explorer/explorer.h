@@ -18,6 +18,9 @@
 #define SCN_MAX_SETUP 16
 #define SCN_MAX_WATCH 8
 #define SCN_MAX_REDIRECTS 8
+#define SCN_MAX_IGNORE 8
+#define SCN_MAX_OPS 8
+#define SCN_MAX_STACK_ARGS 256
 
 /* ---- scenarios ---- */
 
@@ -37,6 +40,8 @@ struct scn_call {
 	uint64_t func_addr; /* resolved */
 	unsigned nargs;
 	struct scn_arg args[SCN_MAX_ARGS];
+	bool has_expect;    /* "f(...) == N": the call must return N */
+	int64_t expect;
 	struct src_pos pos;
 };
 
@@ -74,6 +79,13 @@ struct scenario {
 	char watch[SCN_MAX_WATCH][64]; /* extra data symbols whose accesses are schedule points */
 	unsigned nredirects;
 	struct scn_redirect redirects[SCN_MAX_REDIRECTS];
+	char callback_sees[16];  /* "ftrace" (pc = body) | "kprobe" (pc = func+0, as a breakpoint) */
+	unsigned nignore;
+	char ignore[SCN_MAX_IGNORE][48]; /* invariants not checked */
+	unsigned stack_args;     /* bytes above SP at the site that the body must find unchanged */
+	unsigned nops;
+	char ops[SCN_MAX_OPS][64];  /* the values a site's ops literal may hold (symbols) */
+	uint64_t ops_addr[SCN_MAX_OPS];
 	char protocol[32];
 	char fetch[16];          /* "coherent" | "relaxed" */
 	unsigned preemptions;    /* bound; default 2 */

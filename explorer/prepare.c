@@ -82,6 +82,12 @@ static int run_to_completion(struct explorer *x, unsigned h, const struct scn_ca
 		}
 	}
 	*result = machine_reg(x->m, h, x->arch->reg_ret);
+	if (c->has_expect && (int32_t)*result != (int32_t)c->expect) {
+		snprintf(err, errlen, "%s:%u:%u: %s call %s() returned %d, the scenario requires %lld",
+			 x->scn->path, c->pos.line, c->pos.col, what, c->func, (int32_t)*result,
+			 (long long)c->expect);
+		return 2;
+	}
 	return 0;
 }
 
@@ -284,6 +290,14 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	}
 	if (!image_lookup(x->img, "pc_records", &x->records_addr))
 		x->records_addr = 0;
+	if (!image_lookup(x->img, "pc_post_records", &x->post_records_addr))
+		x->post_records_addr = 0;
+	for (unsigned i = 0; i < scn->nops; i++) {
+		struct src_pos nopos = {0, 0};
+
+		if (resolve_symbol(x, scn->ops[i], &nopos, &scn->ops_addr[i], err, errlen))
+			return 2;
+	}
 	if (image_lookup(x->img, "pc_exclusive", &x->exclusive_addr))
 		add_watch(x, x->exclusive_addr, x->exclusive_addr + 8);
 	else

@@ -33,6 +33,7 @@ static const struct int_rule int_rules[] = {
 	{ "preemptions", 0, UINT_MAX, "an integer from 0 to 4294967295" },
 	{ "steps_per_call", 1, UINT_MAX, "an integer from 1 to 4294967295" },
 	{ "max_executions", 0, ULONG_MAX, "a non-negative integer" },
+	{ "stack_args", 0, SCN_MAX_STACK_ARGS, "an integer from 0 to 256" },
 };
 
 static const struct int_rule *int_rule_find(const char *key)
@@ -382,6 +383,60 @@ static int take_model(const struct build *b)
 	return take_bounds(b);
 }
 
+/* A list of symbol names (ops, ...) copied into out[n][size]. */
+static int take_symbols(const struct build *b, const char *key, char **raw, unsigned count,
+			unsigned max, char *out, size_t size, unsigned *n)
+{
+	if (check_count(b, key, count, 0, max, "symbols"))
+		return 2;
+	for (unsigned i = 0; i < count; i++) {
+		const struct doc_node *node = scn_doc_find(b->idx, "%s[%u]", key, i);
+		char path[48];
+
+		snprintf(path, sizeof(path), "%s[%u]", key, i);
+		if (!scn_symbol_name_valid(raw[i]))
+			return scn_fail(b->ctx, node_pos(node), "%s '%s' is not a symbol name", path,
+					raw[i]);
+		if (copy_text(b, node, path, out + i * size, size, raw[i]))
+			return 2;
+	}
+	*n = count;
+	return 0;
+}
+
+static void list_invariants(char *buf, size_t size);
+
+/* What the checks look at beyond the defaults: callback convention, ignored invariants, stack
+ * arguments, valid ops literal values. */
+static int take_checks(const struct build *b)
+{
+	struct scenario *out = b->out;
+	unsigned long stack_args;
+	char names[512];
+
+	if (take_choice(b, "callback_sees", b->raw->callback_sees, CHOICES("ftrace", "kprobe"),
+			out->callback_sees, sizeof(out->callback_sees)))
+		return 2;
+	if (check_count(b, "ignore", b->raw->ignore_count, 0, SCN_MAX_IGNORE, "invariants"))
+		return 2;
+	for (unsigned i = 0; i < b->raw->ignore_count; i++) {
+		const struct doc_node *node = scn_doc_find(b->idx, "ignore[%u]", i);
+
+		if (!invariant_known(b->raw->ignore[i])) {
+			list_invariants(names, sizeof(names));
+			return scn_fail(b->ctx, node_pos(node), "ignore[%u] '%s' is not an invariant (one of: %s)",
+					i, b->raw->ignore[i], names);
+		}
+		snprintf(out->ignore[i], sizeof(out->ignore[i]), "%s", b->raw->ignore[i]);
+	}
+	out->nignore = b->raw->ignore_count;
+	if (take_int(b, "stack_args", "stack_args", b->raw->stack_args, 0, &stack_args))
+		return 2;
+	out->stack_args = (unsigned)stack_args;
+	return take_symbols(b, "ops", b->raw->ops, b->raw->ops_count, SCN_MAX_OPS, &out->ops[0][0],
+			    sizeof(out->ops[0]), &out->nops);
+}
+
 /* "site-consistency, cmodx, ...": the invariant names for a message. */
 static void list_invariants(char *buf, size_t size)
 {
@@ -432,7 +487,8 @@ int scn_build(const struct raw_scenario *raw, const struct doc_index *idx,
 	const struct build b = { .raw = raw, .idx = idx, .ctx = ctx, .out = out };
 
 	if (take_identity(&b) || take_setup(&b) || take_harts(&b) || take_watch(&b) ||
-	    take_redirects(&b) || take_model(&b) || take_expectation(&b))
+	    take_redirects(&b) || take_model(&b) || take_checks(&b) ||
+	    take_expectation(&b))
 		return 2;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * scenario_call.c - the call syntax of scenario files: "func(arg, arg, ...)".
  *
- * A call names a guest function and 0..SCN_MAX_ARGS arguments. An argument is an integer
+ * A call names a guest function and 0..SCN_MAX_ARGS arguments, optionally followed by
+ * "== N", the value it must return. An argument is an integer
  * literal (decimal, 0x hex, either with a leading '-') or a symbol name, optionally plus a
  * non-negative offset ("sym+0x4"): the symbol is kept by name, the offset (or the literal) in
  * value. Whitespace between tokens is ignored. Symbols are resolved later, by the explorer,
@@ -217,6 +218,19 @@ bool scn_call_parse(const char *text, struct scn_call *call, char *why, size_t w
 	if (!scan_args(&c, call))
 		return false;
 	skip_space(&c);
+	if (c.s[c.i] == '=' && c.s[c.i + 1] == '=') {
+		uint64_t v;
+
+		c.i += 2;
+		skip_space(&c);
+		if (!isdigit((unsigned char)peek(&c)) && peek(&c) != '-')
+			return fail(&c, "expected a number after '=='");
+		if (!scan_number(&c, true, &v))
+			return false;
+		call->has_expect = true;
+		call->expect = (int64_t)v;
+		skip_space(&c);
+	}
 	if (peek(&c) != '\0')
 		return fail(&c, "unexpected text after ')'");
 	return true;

@@ -87,6 +87,12 @@ struct raw_scenario {
 	unsigned watch_count;
 	char **redirects;
 	unsigned redirects_count;
+	char *callback_sees;
+	char **ignore;
+	unsigned ignore_count;
+	char **ops;
+	unsigned ops_count;
+	unsigned long stack_args;
 	char *protocol, *fetch;
 	struct raw_bounds *bounds;
 	char *expect, *fails_with;

@@ -114,6 +114,15 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 	f->sp = f->entry_regs[x->arch->reg_sp];
 	if (x->records_addr)
 		machine_read_u64(x->m, x->records_addr + (uint64_t)h * PC_RECORD_SIZE, &f->rec_seq);
+	if (x->post_records_addr)
+		machine_read_u64(x->m, x->post_records_addr + (uint64_t)h * PC_RECORD_SIZE,
+				 &f->post_seq);
+	if (hs->depth == 1 && x->scn->stack_args) {
+		const uint8_t *above = machine_ram(x->m, f->sp, x->scn->stack_args);
+
+		if (above)
+			memcpy(hs->stack_args, above, x->scn->stack_args);
+	}
 }
 
 /* The site of the hart's innermost traced call, if pc lies in its patchable bytes. */
@@ -230,6 +239,8 @@ bool exec_transition(struct explorer *x, unsigned h)
 			if (a->kind == ACCESS_WRITE) {
 				wrote = true;
 				record_watched_write(x, h, a);
+			} else {
+				check_literal_read(x, h, info.pc, a);
 			}
 		}
 		if (info.wrote_code)

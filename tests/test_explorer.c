@@ -147,6 +147,39 @@ START_TEST(livepatch_redirect_passes_only_when_declared)
 }
 END_TEST
 
+START_TEST(ignored_invariant_is_not_reported)
+{
+	struct scenario_result res;
+
+	load("flawed-bad-lr");
+	snprintf(scn.ignore[0], sizeof(scn.ignore[0]), "lr-at-entry");
+	scn.nignore = 1;
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_str_ne(res.failure->invariant, "lr-at-entry");
+	scenario_result_free(&res);
+}
+END_TEST
+
+START_TEST(patcher_results_are_checked_against_the_scenario)
+{
+	struct scenario_result res;
+
+	load("validate-old-word");
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	scenario_result_free(&res);
+	/* Requiring success where the patcher refuses is a patch-op failure. */
+	load("validate-old-word");
+	scn.harts[0].calls[0].has_expect = false;
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "patch-op");
+	ck_assert_str_eq(res.failure->actual, "-22");
+	scenario_result_free(&res);
+}
+END_TEST
+
 START_TEST(exploration_is_deterministic)
 {
 	struct scenario_result a, b;
@@ -203,6 +236,8 @@ int main(void)
 	tcase_add_test(tc, init_while_running_breaks_the_cmodx_rule);
 	tcase_add_test(tc, stop_machine_needs_a_preemption_inside_the_site);
 	tcase_add_test(tc, livepatch_redirect_passes_only_when_declared);
+	tcase_add_test(tc, ignored_invariant_is_not_reported);
+	tcase_add_test(tc, patcher_results_are_checked_against_the_scenario);
 	tcase_add_test(tc, exploration_is_deterministic);
 	tcase_add_test(tc, replay_rejects_a_schedule_that_does_not_fit);
 	tcase_add_test(tc, unknown_symbol_names_file_line_column);

@@ -110,6 +110,9 @@ START_TEST(every_key_loads_to_the_expected_struct)
 	assert_call(&h[0].calls[0], "ftrace_make_call", 2, 12, 26);
 	assert_symbol_arg(&h[0].calls[0].args[0], "traced_add3", 0);
 	assert_symbol_arg(&h[0].calls[0].args[1], "ftrace_caller", 0);
+	ck_assert(h[0].calls[0].has_expect);
+	ck_assert_int_eq(h[0].calls[0].expect, -16);
+	ck_assert(!h[1].calls[0].has_expect);
 
 	ck_assert_int_eq(h[1].role, ROLE_RUNNER);
 	ck_assert_uint_eq(h[1].repeat, 2);
@@ -134,6 +137,17 @@ START_TEST(every_key_loads_to_the_expected_struct)
 	ck_assert_uint_eq(scn.nwatch, 2);
 	ck_assert_str_eq(scn.watch[0], "ftrace_trace_function");
 	ck_assert_str_eq(scn.watch[1], ".data.flag");
+	ck_assert_uint_eq(scn.nredirects, 2);
+	ck_assert_str_eq(scn.redirects[0].from, "traced_add3");
+	ck_assert_str_eq(scn.redirects[0].to, "patched_add3");
+	ck_assert_str_eq(scn.redirects[1].from, "traced_one");
+	ck_assert_str_eq(scn.redirects[1].to, "traced_leaf");
+	ck_assert_str_eq(scn.callback_sees, "kprobe");
+	ck_assert_uint_eq(scn.nignore, 2);
+	ck_assert_str_eq(scn.ignore[1], "regs-seen");
+	ck_assert_uint_eq(scn.stack_args, 128);
+	ck_assert_uint_eq(scn.nops, 2);
+	ck_assert_str_eq(scn.ops[1], "my_ops");
 	ck_assert_str_eq(scn.protocol, "stop-machine");
 	ck_assert_str_eq(scn.fetch, "relaxed");
 	ck_assert_uint_eq(scn.preemptions, 3);
@@ -282,6 +296,11 @@ static const struct text_error call_errors[] = {
 	  "5:10: bad call 'f(x234567890123456789012345678901234567890123456789012345678901234)': "
 	  "name 'x234567890123456789012345678901234567890...' longer than 63 characters" },
 	{ ONE_HART("f(1,\\n,2)", "expect: pass\n"), "5:10: bad call 'f(1, ,2)': empty argument" },
+	{ ONE_HART("f(1) ==", "expect: pass\n"), "5:10: bad call 'f(1) ==': expected a number after '=='" },
+	{ ONE_HART("f(1) == x", "expect: pass\n"),
+	  "5:10: bad call 'f(1) == x': expected a number after '=='" },
+	{ ONE_HART("f(1) == 3 4", "expect: pass\n"),
+	  "5:10: bad call 'f(1) == 3 4': unexpected text after ')'" },
 };
 
 START_TEST(bad_call_names_the_reason)
@@ -312,6 +331,15 @@ static const struct text_error value_errors[] = {
 	  "7:26: bounds.steps_per_call must be an integer from 1 to 4294967295, got '0'" },
 	{ ONE_HART("f()", "expect: pass\nbounds: {preemptions: [1]}\n"),
 	  "7:23: bounds.preemptions must be an integer from 0 to 4294967295, got a list" },
+	{ ONE_HART("f()", "expect: pass\nredirects: [a b]\n"),
+	  "7:13: redirects[0] must be 'from -> to', got 'a b'" },
+	{ ONE_HART("f()", "expect: pass\nredirects: [a -> 1b]\n"),
+	  "7:13: redirects[0] must name two symbols as 'from -> to', got 'a -> 1b'" },
+	{ ONE_HART("f()", "expect: pass\ncallback_sees: uprobe\n"),
+	  "7:16: callback_sees must be 'ftrace' or 'kprobe', got 'uprobe'" },
+	{ ONE_HART("f()", "expect: pass\nstack_args: 512\n"),
+	  "7:13: stack_args must be an integer from 0 to 256, got '512'" },
+	{ ONE_HART("f()", "expect: pass\nops: [9x]\n"), "7:7: ops[0] '9x' is not a symbol name" },
 	{ ONE_HART("f()", "expect: pass\nbounds: {max_executions: -1}\n"),
 	  "7:26: bounds.max_executions must be a non-negative integer, got '-1'" },
 	{ ONE_HART("f()", "expect: {pass: 1}\n"), "6:9: expect must be a string, got a mapping" },
