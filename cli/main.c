@@ -16,6 +16,9 @@ static void usage(FILE *out)
 		"\n"
 		"commands:\n"
 		"  run FILE...     explore scenarios and compare each verdict with its expectation\n"
+		"  gate [DIR|FILE...]  CI regression gate over scenarios (default: the bundled ones)\n"
+		"  replay FAILURE  re-execute a stored failing schedule and show the same failure\n"
+		"  report          show runs and failures from the report database (text, svg, html)\n"
 		"\n"
 		"Run 'patchcheck <command> --help' for a command's options.\n"
 		"exit codes: 0 all as expected, 1 a verdict did not match, 2 bad usage or input\n");
@@ -38,6 +41,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "gate") == 0)
+		return cmd_gate(argc - 1, argv + 1);
+	if (strcmp(argv[1], "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	fprintf(stderr, "patchcheck: unknown command '%s' (try 'patchcheck --help')\n", argv[1]);
 	return EXIT_BAD_INPUT;
 }

@@ -7,8 +7,10 @@
 #ifndef PATCHCHECK_REPORTS_H
 #define PATCHCHECK_REPORTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../explorer/explorer.h"
 
@@ -38,5 +40,129 @@ typedef const char *(*report_disasm_fn)(void *ud, uint64_t pc, const uint8_t *by
 int64_t report_add_scenario(struct report_db *db, int64_t run_id, const struct scenario *scn,
 			    const char *scenario_file_hash, const struct scenario_result *res,
 			    report_disasm_fn disasm, void *disasm_ud, char *err, size_t errlen);
+
+/* ---- reading a report database (report_read.c) ---------------------------------------------
+ * Read-only access for `patchcheck report`: never creates, migrates or writes a file. Every
+ * string below is owned by the struct holding it and freed by the matching *_free/release call.
+ */
+
+struct report_reader;
+
+/* Open an existing report database for reading. NULL with "FILE: why" in err when the file is
+ * missing, is not a report database, or has another schema version. */
+struct report_reader *report_reader_open(const char *path, char *err, size_t errlen);
+void report_reader_close(struct report_reader *reader);
+/* Message of the last failed read ("FILE: what failed: why"), e.g. "FILE: there is no run 9". */
+const char *report_reader_last_error(const struct report_reader *reader);
+
+/* A row of runs with counts over its scenarios. */
+struct stored_run {
+	int64_t id;
+	char *started_at, *tool_version, *host, *options, *status;
+	bool has_exit_code; /* false while the run is incomplete */
+	int exit_code;
+	unsigned long scenarios, matched, failures; /* scenarios - matched did not match */
+};
+
+/* A row of scenarios, with the id of its stored failure. */
+struct stored_scenario {
+	int64_t id, run_id;
+	char *name, *file, *file_hash, *arch, *image_hash, *expected, *verdict;
+	char *invariant, *error; /* NULL when absent */
+	bool matched, truncated;
+	uint64_t executions, steps, schedule_points;
+	unsigned preemption_bound;
+	double seconds;
+	int64_t failure_id; /* 0: no failure stored */
+};
+
+/* A row of trace_steps. */
+struct stored_step {
+	uint64_t step;
+	unsigned hart;
+	unsigned lane;      /* position of hart in its failure's harts[] */
+	uint64_t pc;
+	char bytes[40];     /* lowercase hex, memory order */
+	char *disasm;       /* NULL when none was stored */
+	bool patch_write, watched_fetch;
+	bool has_version;
+	int64_t version;    /* writes the fetched patched word had seen, when has_version */
+	bool not_run;       /* the step a check failed at before it ran: not stored, added last
+			     * to the trace from the failure's hart, step and pc to show it */
+};
+
+/* A failure with its scenario and its trace in global step order. */
+struct stored_failure {
+	int64_t id;
+	struct stored_scenario scenario;
+	char *invariant, *message, *expected_value, *actual_value, *schedule;
+	unsigned hart;
+	uint64_t step, pc;
+	unsigned preemptions;
+	bool minimal;
+	struct stored_step *trace; /* ends with the failing step, stored or not_run */
+	size_t ntrace;
+	size_t omitted_steps; /* earlier steps left out by stored_failure_keep_last_steps() */
+	unsigned *harts;      /* the distinct harts of the whole trace, ascending: one lane each */
+	size_t nharts;
+	size_t failing_index; /* index in trace of the failing step */
+};
+
+/* All runs, oldest first. 0, or -1 (report_reader_last_error). */
+int report_read_runs(struct report_reader *reader, struct stored_run **runs, size_t *nruns);
+/* One run; -1 when there is no such run. */
+int report_read_run(struct report_reader *reader, int64_t run_id, struct stored_run *run);
+/* The id of the newest run, 0 when the file holds none; -1 on error. */
+int64_t report_read_latest_run_id(struct report_reader *reader);
+/* The scenarios of a run, in the order they were stored. */
+int report_read_scenarios_of_run(struct report_reader *reader, int64_t run_id,
+				 struct stored_scenario **scenarios, size_t *nscenarios);
+/* One failure with its scenario and trace; -1 when there is no such failure. */
+int report_read_failure(struct report_reader *reader, int64_t failure_id,
+			struct stored_failure *failure);
+
+void stored_runs_free(struct stored_run *runs, size_t nruns);
+void stored_run_release(struct stored_run *run);
+void stored_scenarios_free(struct stored_scenario *scenarios, size_t nscenarios);
+void stored_failure_release(struct stored_failure *failure);
+
+/* Keep only the last n stored steps of the trace, and a not_run failing step after them (the
+ * lanes stay those of the whole trace). */
+void stored_failure_keep_last_steps(struct stored_failure *failure, size_t n);
+
+/* ---- rendering (render_text.c, render_svg.c, render_html.c) -------------------------------- */
+
+/* What the caller knows beyond the database, all optional: the file name to put in the replay
+ * command, what each hart ran, and guest symbols for addresses. */
+struct report_context {
+	const char *db_path;
+	const char *const *hart_roles; /* indexed by hart, e.g. "patcher: ftrace_make_call(f, t)" */
+	size_t nhart_roles;
+	/* Write "symbol+0xoffset" for pc into buf; false when pc is in no known symbol. */
+	bool (*symbolize)(void *ud, uint64_t pc, char *buf, size_t size);
+	void *symbolize_ud;
+};
+
+/* How text goes to the terminal: colors (failing step red, writes yellow) and a width to fit
+ * the lanes into (0: no limit, every column as wide as its widest entry). */
+struct text_style {
+	bool color;
+	unsigned width;
+};
+
+/* The runs, one line each. */
+void report_print_runs(FILE *out, const struct stored_run *runs, size_t nruns);
+/* A run's scenarios with verdict, expectation, statistics and failure ids. */
+void report_print_run(FILE *out, const struct stored_run *run,
+		      const struct stored_scenario *scenarios, size_t nscenarios);
+/* A failure: its facts, then its trace side by side, one column per hart, with a legend. */
+void report_print_failure(FILE *out, const struct stored_failure *failure,
+			  const struct report_context *ctx, const struct text_style *style);
+/* A failure as a standalone SVG swimlane timeline: one vertical lane per hart, steps downwards. */
+void report_write_failure_svg(FILE *out, const struct stored_failure *failure,
+			      const struct report_context *ctx);
+/* A failure as a standalone HTML page: its facts, the timeline, and every step in a table. */
+void report_write_failure_html(FILE *out, const struct stored_failure *failure,
+			       const struct report_context *ctx);
 
 #endif

@@ -1,0 +1,397 @@
+/*
+ * cmd_gate.c - `patchcheck gate [DIR|FILE...]`: the regression gate for CI. Runs every scenario
+ * under the given directories (default: the bundled scenarios/ of the source tree), compares
+ * each verdict with the file's `expect`, prints one line per scenario and the closing count,
+ * stores the run in the report database and, with --junit, writes the results as JUnit XML
+ * with the replay command of every failing interleaving.
+ *
+ * A bad scenario file does not stop the gate: it is reported in its place (its file:line:col
+ * message in the listing, an <error> in the JUnit file), counted as failed, the other scenarios
+ * still run, and the exit code is 2. A scenario whose arch has no model in this build is
+ * skipped: counted and reported, never a failure. Exit 0 only when every other verdict matches.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../models/arch.h"
+#include "../reports/reports.h"
+#include "cli.h"
+
+#ifndef PATCHCHECK_SOURCE_DIR
+#define PATCHCHECK_SOURCE_DIR "."
+#endif
+#define BUNDLED_SCENARIOS_DIR PATCHCHECK_SOURCE_DIR "/scenarios"
+
+/* What the JUnit file says about one scenario file; the strings are owned. */
+struct gate_case {
+	struct junit_case junit;
+	char *name, *classname, *type, *message, *text;
+};
+
+struct gate {
+	struct cli_common c;
+	int argc;
+	char **argv;
+	const char *junit_path;
+	struct report_db *db;
+	int64_t run_id;
+	struct report_reader *reader; /* opened when a failure's id is first needed */
+	struct gate_case *cases;
+	size_t ncases;
+	int passed, mismatches, errors, skipped;
+};
+
+static void gate_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: patchcheck gate [options] [DIR|FILE...]\n"
+		"\n"
+		"Runs every scenario (*.yaml, recursively, in path order) under each DIR, and each FILE,\n"
+		"and checks that every verdict matches the file's 'expect': the regression gate for CI.\n"
+		"Prints one line per scenario and 'N passed, M failed[, K skipped]'. A bad scenario file\n"
+		"is reported in its place and the others still run; a scenario whose arch has no model\n"
+		"in this build is skipped.\n"
+		"\n"
+		"options:\n"
+		"  --junit FILE          also write the results as JUnit XML (GitLab, Jenkins, GitHub)\n"
+		"  --scenarios-dir DIR   the directory gated when no DIR|FILE is given\n"
+		"                        (default: %s)\n",
+		BUNDLED_SCENARIOS_DIR);
+	print_common_options(out);
+	fprintf(out,
+		"  -h, --help            this text\n"
+		"\n"
+		"exit codes: 0 every verdict as expected, 1 a verdict did not match, 2 bad usage or a bad\n"
+		"scenario file (reported as a failure; the other scenarios still run)\n");
+}
+
+/* Parses options (anywhere on the line) and collects the roots into roots[0..*nroots). */
+static int parse_options(struct gate *g, const char **roots, int *nroots)
+{
+	const char *scenarios_dir = BUNDLED_SCENARIOS_DIR;
+	bool only_roots = false;
+
+	g->c.db_path = "patchcheck.db";
+	*nroots = 0;
+	for (int i = 1; i < g->argc; i++) {
+		const char *a = g->argv[i];
+		bool has_value = i + 1 < g->argc;
+		int common;
+
+		if (only_roots || a[0] != '-' || a[1] == 0) {
+			roots[(*nroots)++] = a;
+		} else if (strcmp(a, "--") == 0) {
+			only_roots = true;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			gate_usage(stdout);
+			exit(EXIT_MATCH);
+		} else if (strcmp(a, "--junit") == 0 && has_value) {
+			g->junit_path = g->argv[++i];
+		} else if (strcmp(a, "--scenarios-dir") == 0 && has_value) {
+			scenarios_dir = g->argv[++i];
+		} else if ((common = parse_common_option("gate", g->argc, g->argv, &i, &g->c)) != 0) {
+			if (common < 0)
+				return -1;
+		} else {
+			fprintf(stderr, "patchcheck gate: unknown or incomplete option '%s' (try --help)\n", a);
+			return -1;
+		}
+	}
+	if (*nroots == 0)
+		roots[(*nroots)++] = scenarios_dir;
+	return 0;
+}
+
+/* ---- text for the listing and the JUnit file ---- */
+
+static bool is_shell_safe(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%",
+			    *s))
+			return false;
+	return true;
+}
+
+/* s as one shell word. */
+static void put_shell_word(FILE *out, const char *s)
+{
+	if (is_shell_safe(s)) {
+		fputs(s, out);
+		return;
+	}
+	fputc('\'', out);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*s, out);
+	}
+	fputc('\'', out);
+}
+
+/* The failure id stored for the scenario row, 0 when unknown (no database, read error). */
+static int64_t stored_failure_id(struct gate *g, int64_t scenario_id)
+{
+	struct stored_scenario *rows;
+	size_t n;
+	int64_t id = 0;
+	char err[1024];
+
+	if (!g->db || g->run_id <= 0 || scenario_id <= 0)
+		return 0;
+	if (!g->reader) {
+		g->reader = report_reader_open(g->c.db_path, err, sizeof(err));
+		if (!g->reader) {
+			fprintf(stderr, "patchcheck gate: %s\n", err);
+			return 0;
+		}
+	}
+	if (report_read_scenarios_of_run(g->reader, g->run_id, &rows, &n) < 0) {
+		fprintf(stderr, "patchcheck gate: %s\n", report_reader_last_error(g->reader));
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].id == scenario_id)
+			id = rows[i].failure_id;
+	stored_scenarios_free(rows, n);
+	return id;
+}
+
+/* The commands that replay the failure: from the database when it was stored there, and from
+ * the scenario file and the schedule, which needs nothing but the tree. */
+static void put_replay_commands(FILE *out, const char *indent, const char *db_path,
+				int64_t failure_id, const struct scenario *s,
+				const struct failure *f)
+{
+	if (failure_id > 0) {
+		fprintf(out, "%sreplay: patchcheck replay --db ", indent);
+		put_shell_word(out, db_path);
+		fprintf(out, " %lld\n", (long long)failure_id);
+	}
+	fprintf(out, "%sreplay%s: patchcheck replay ", indent,
+		failure_id > 0 ? " without the database" : "");
+	put_shell_word(out, s->path);
+	fprintf(out, " --schedule %s\n", f->schedule);
+}
+
+/* The body of a JUnit <failure>: what was expected and found, the failure's facts, how to
+ * replay it. */
+static char *failure_text(const struct gate *g, const struct scenario *s,
+			  const struct scenario_result *r, int64_t failure_id)
+{
+	const struct failure *f = r->failure;
+	char e[64], got[64], *text = NULL;
+	size_t len;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		return NULL;
+	fprintf(out, "%s: expected %s, got %s\n", s->path, expected_text(s, e, sizeof(e)),
+		got_text(r, got, sizeof(got)));
+	if (!f) {
+		fprintf(out, "no failing interleaving in %lu executions up to %u preemptions%s\n",
+			r->stats.executions, r->stats.bound_reached,
+			r->stats.truncated ? " (the execution limit cut the search short)" : "");
+	} else {
+		fprintf(out, "%s\n", f->message);
+		fprintf(out, "invariant: %s\nhart: %u\nstep: %llu\npc: 0x%llx\nexpected: %s\nactual: %s\n",
+			f->invariant, f->hart, (unsigned long long)f->step,
+			(unsigned long long)f->pc, f->expected, f->actual);
+		fprintf(out, "schedule: %s (%u preemptions)\n", f->schedule, f->preemptions);
+		put_replay_commands(out, "", g->c.db_path, failure_id, s, f);
+	}
+	fclose(out);
+	return text;
+}
+
+/* ---- the cases ---- */
+
+static struct gate_case *new_case(struct gate *g, const struct scenario_file *file,
+				  const char *name, enum junit_outcome outcome)
+{
+	struct gate_case *k, *v = realloc(g->cases, (g->ncases + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	g->cases = v;
+	k = &g->cases[g->ncases++];
+	memset(k, 0, sizeof(*k));
+	k->name = strdup(name);
+	k->classname = strdup(file->suite);
+	for (char *p = k->classname; p && *p; p++)
+		if (*p == '/')
+			*p = '.';
+	k->junit.suite = file->suite;
+	k->junit.file = file->path;
+	k->junit.outcome = outcome;
+	return k;
+}
+
+static void set_case_message(struct gate_case *k, const char *type, const char *message,
+			     char *text)
+{
+	k->type = strdup(type);
+	k->message = strdup(message);
+	k->text = text;
+}
+
+static void free_cases(struct gate *g)
+{
+	for (size_t i = 0; i < g->ncases; i++) {
+		free(g->cases[i].name);
+		free(g->cases[i].classname);
+		free(g->cases[i].type);
+		free(g->cases[i].message);
+		free(g->cases[i].text);
+	}
+	free(g->cases);
+}
+
+/* ---- gating one file ---- */
+
+static void gate_bad_file(struct gate *g, const struct scenario_file *file, const char *err)
+{
+	const char *base = strrchr(file->path, '/');
+	struct gate_case *k = new_case(g, file, base ? base + 1 : file->path, JUNIT_ERROR);
+
+	g->errors++;
+	printf("FAIL %-34s bad scenario file\n     %s\n", file->path, err);
+	fflush(stdout);
+	if (k)
+		set_case_message(k, "bad-scenario-file", err, strdup(err));
+}
+
+static void gate_skipped(struct gate *g, const struct scenario_file *file,
+			 const struct scenario *s)
+{
+	char reason[128];
+	struct gate_case *k = new_case(g, file, s->name, JUNIT_SKIPPED);
+
+	snprintf(reason, sizeof(reason), "arch '%s' has no model in this build", s->arch);
+	g->skipped++;
+	if (!g->c.quiet) {
+		printf("skip %-34s %s\n", s->name, reason);
+		fflush(stdout);
+	}
+	if (k)
+		k->message = strdup(reason);
+}
+
+static void gate_explored(struct gate *g, const struct scenario_file *file,
+			  const struct scenario *s)
+{
+	struct scenario_result res;
+	bool matched = explore_scenario(&g->c, s, &res);
+	int64_t scenario_id = report_run_add(g->db, g->run_id, s, &res);
+	int64_t failure_id = 0;
+	enum junit_outcome outcome = res.verdict == VERDICT_ERROR ? JUNIT_ERROR
+				     : matched ? JUNIT_PASSED : JUNIT_FAILED;
+	struct gate_case *k = new_case(g, file, s->name, outcome);
+
+	print_scenario_result(&g->c, s, &res, matched);
+	if (res.failure && (g->junit_path || !matched || g->c.verbose))
+		failure_id = stored_failure_id(g, scenario_id);
+	if (res.failure && (!matched || g->c.verbose)) {
+		put_replay_commands(stdout, "     ", g->c.db_path, failure_id, s, res.failure);
+		fflush(stdout);
+	}
+	if (k)
+		k->junit.seconds = res.stats.seconds;
+	if (outcome == JUNIT_ERROR) {
+		g->errors++;
+		if (k)
+			set_case_message(k, "bad-input", res.error, strdup(res.error));
+	} else if (outcome == JUNIT_FAILED) {
+		char e[64], got[64], message[1024];
+
+		g->mismatches++;
+		snprintf(message, sizeof(message), "expected %s, got %s%s%s",
+			 expected_text(s, e, sizeof(e)), got_text(&res, got, sizeof(got)),
+			 res.failure ? ": " : "", res.failure ? res.failure->message : "");
+		if (k)
+			set_case_message(k, res.failure ? res.failure->invariant : "verdict-mismatch",
+					 message, failure_text(g, s, &res, failure_id));
+	} else {
+		g->passed++;
+	}
+	scenario_result_free(&res);
+}
+
+static void gate_file(struct gate *g, const struct scenario_file *file, struct scenario *s)
+{
+	char err[1024];
+
+	if (scenario_load(file->path, s, err, sizeof(err)))
+		gate_bad_file(g, file, err);
+	else if (!arch_model_find(s->arch))
+		gate_skipped(g, file, s);
+	else
+		gate_explored(g, file, s);
+}
+
+static int write_junit(struct gate *g)
+{
+	struct junit_case *cases = calloc(g->ncases ? g->ncases : 1, sizeof(*cases));
+	char err[1024];
+	int rc;
+
+	if (!cases) {
+		fprintf(stderr, "patchcheck gate: %s: cannot write the JUnit file: out of memory\n",
+			g->junit_path);
+		return -1;
+	}
+	for (size_t i = 0; i < g->ncases; i++) {
+		struct gate_case *k = &g->cases[i];
+
+		cases[i] = k->junit;
+		cases[i].name = k->name;
+		cases[i].classname = k->classname;
+		cases[i].type = k->type;
+		cases[i].message = k->message;
+		cases[i].text = k->text;
+	}
+	rc = junit_write(g->junit_path, "patchcheck gate", cases, g->ncases, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "patchcheck gate: %s\n", err);
+	free(cases);
+	return rc;
+}
+
+int cmd_gate(int argc, char **argv)
+{
+	struct gate g = {.argc = argc, .argv = argv, .run_id = -1};
+	struct scenario_files files = {0};
+	const char **roots = calloc((size_t)argc + 1, sizeof(*roots));
+	struct scenario *s = malloc(sizeof(*s));
+	int nroots, exit_code = EXIT_BAD_INPUT;
+	char err[1024];
+
+	if (!roots || !s || parse_options(&g, roots, &nroots) < 0)
+		goto out;
+	for (int i = 0; i < nroots; i++) {
+		if (scenario_files_add(&files, roots[i], err, sizeof(err))) {
+			fprintf(stderr, "patchcheck gate: %s\n", err);
+			goto out;
+		}
+	}
+	if (report_run_open(&g.c, argc, argv, &g.db, &g.run_id) < 0)
+		goto out;
+	for (size_t i = 0; i < files.n; i++)
+		gate_file(&g, &files.files[i], s);
+	print_summary(g.passed, g.mismatches + g.errors, g.skipped);
+	exit_code = g.errors ? EXIT_BAD_INPUT : g.mismatches ? EXIT_MISMATCH : EXIT_MATCH;
+	if (g.junit_path && write_junit(&g))
+		exit_code = EXIT_BAD_INPUT;
+	report_reader_close(g.reader);
+	report_run_close(g.db, g.run_id, exit_code);
+out:
+	free_cases(&g);
+	scenario_files_free(&files);
+	free(s);
+	free(roots);
+	return exit_code;
+}

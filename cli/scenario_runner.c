@@ -1,0 +1,186 @@
+/*
+ * scenario_runner.c - what the commands that explore scenarios (run, gate) share: their common
+ * options, exploring one loaded scenario, its line of output, and the report database around a
+ * run (open, store each scenario, close with the exit code).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../emu/machine.h"
+#include "../reports/reports.h"
+#include "cli.h"
+
+/* ---- options ---- */
+
+void print_common_options(FILE *out)
+{
+	fprintf(out,
+		"  --db FILE             report database (default: patchcheck.db in the current directory)\n"
+		"  --no-db               do not write a report database\n"
+		"  --max-executions N    stop exploring a scenario after N executions\n"
+		"  --guest-dir DIR       where the guest images are (default: the build's guest/)\n"
+		"  -q, --quiet           print only mismatches and the summary\n"
+		"  -v, --verbose         also print each failure's schedule\n");
+}
+
+int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct cli_common *c)
+{
+	const char *a = argv[*i];
+	bool has_value = *i + 1 < argc;
+
+	if (strcmp(a, "--db") == 0 && has_value) {
+		c->db_path = argv[++*i];
+	} else if (strcmp(a, "--no-db") == 0) {
+		c->db_path = NULL;
+	} else if (strcmp(a, "--guest-dir") == 0 && has_value) {
+		c->guest_dir = argv[++*i];
+	} else if (strcmp(a, "--max-executions") == 0 && has_value) {
+		char *end;
+
+		c->max_executions = strtoul(argv[++*i], &end, 10);
+		if (*end || c->max_executions == 0) {
+			fprintf(stderr, "patchcheck %s: --max-executions wants a positive number, got '%s'\n",
+				cmd, argv[*i]);
+			return -1;
+		}
+	} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+		c->quiet = true;
+	} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+		c->verbose = true;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- verdicts as text ---- */
+
+const char *expected_text(const struct scenario *s, char *buf, size_t len)
+{
+	if (s->expect == VERDICT_PASS)
+		snprintf(buf, len, "pass");
+	else
+		snprintf(buf, len, "fail:%s", s->expect_invariant);
+	return buf;
+}
+
+const char *got_text(const struct scenario_result *r, char *buf, size_t len)
+{
+	if (r->verdict == VERDICT_PASS)
+		snprintf(buf, len, "pass");
+	else if (r->verdict == VERDICT_FAIL)
+		snprintf(buf, len, "fail:%s", r->failure ? r->failure->invariant : "?");
+	else
+		snprintf(buf, len, "error");
+	return buf;
+}
+
+/* ---- exploring and printing one scenario ---- */
+
+bool explore_scenario(const struct cli_common *c, const struct scenario *s,
+		      struct scenario_result *res)
+{
+	struct explore_options opt = {
+		.guest_dir = c->guest_dir,
+		.max_executions = c->max_executions,
+		.progress = progress_enabled() ? progress_show : NULL,
+		.progress_ud = (void *)s,
+	};
+
+	explorer_run(s, &opt, res);
+	progress_clear();
+	return scenario_result_matches(s, res);
+}
+
+void print_scenario_result(const struct cli_common *c, const struct scenario *s,
+			   const struct scenario_result *r, bool matched)
+{
+	char e[64], g[64];
+
+	if (c->quiet && matched)
+		return;
+	expected_text(s, e, sizeof(e));
+	got_text(r, g, sizeof(g));
+	if (matched)
+		printf("ok   %-34s %-28s", s->name, g);
+	else
+		printf("FAIL %-34s expected %s, got %s\n     %-34s %-28s", s->name, e, g, "", "");
+	printf(" %7lu interleavings %7lu points %9llu steps  bound %u%s  %.2fs\n", r->stats.executions,
+	       r->stats.schedule_points, r->stats.steps, r->stats.bound_reached,
+	       r->stats.truncated ? " (truncated)" : "", r->stats.seconds);
+	if (r->verdict == VERDICT_ERROR)
+		printf("     %s\n", r->error);
+	if (r->failure) {
+		printf("     %s\n", r->failure->message);
+		if (c->verbose || !matched)
+			printf("     schedule %s (%u preemptions)\n", r->failure->schedule,
+			       r->failure->preemptions);
+	}
+	fflush(stdout);
+}
+
+void print_summary(int passed, int failed, int skipped)
+{
+	printf("%d passed, %d failed", passed, failed);
+	if (skipped)
+		printf(", %d skipped", skipped);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* ---- the report database around a run ---- */
+
+const char *disasm_of_step(void *ud, uint64_t pc, const uint8_t *bytes, unsigned len)
+{
+	return disasm_text(ud, pc, bytes, len);
+}
+
+int report_run_open(const struct cli_common *c, int argc, char **argv, struct report_db **db,
+		    int64_t *run_id)
+{
+	char err[1024];
+
+	*db = NULL;
+	*run_id = -1;
+	if (!c->db_path)
+		return 0;
+	*db = report_open(c->db_path, err, sizeof(err));
+	if (!*db) {
+		fprintf(stderr, "patchcheck: %s\n", err);
+		return -1;
+	}
+	*run_id = report_begin_run(*db, PATCHCHECK_VERSION, argc, argv);
+	if (*run_id < 0)
+		fprintf(stderr, "patchcheck: %s\n", report_last_error(*db));
+	return 0;
+}
+
+int64_t report_run_add(struct report_db *db, int64_t run_id, const struct scenario *s,
+		       const struct scenario_result *res)
+{
+	const struct arch_model *arch;
+	struct disasm *d;
+	char fh[17], err[1024];
+	int64_t id;
+
+	if (!db)
+		return -1;
+	arch = arch_model_find(s->arch);
+	d = arch ? disasm_open(arch) : NULL;
+	file_hash(s->path, fh);
+	id = report_add_scenario(db, run_id, s, fh, res, disasm_of_step, d, err, sizeof(err));
+	if (id < 0)
+		fprintf(stderr, "patchcheck: %s\n", err);
+	disasm_close(d);
+	return id;
+}
+
+void report_run_close(struct report_db *db, int64_t run_id, int exit_code)
+{
+	if (!db)
+		return;
+	if (run_id > 0 && report_end_run(db, run_id, exit_code) < 0)
+		fprintf(stderr, "patchcheck: %s\n", report_last_error(db));
+	report_close(db);
+}

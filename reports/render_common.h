@@ -1,0 +1,63 @@
+/*
+ * render_common.h - private to reports/: what every renderer of a failure says the same way:
+ * its facts (scenario, invariant, expected and actual, schedule, replay command), the marker of
+ * a step (W, F vN), the title and role of a lane, guest symbols, and XML escaping.
+ */
+#ifndef PATCHCHECK_RENDER_COMMON_H
+#define PATCHCHECK_RENDER_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "reports.h"
+
+/* The legend every renderer shows, marker first. */
+#define LEGEND_WRITE_MARK "W"
+#define LEGEND_WRITE_TEXT "the patcher wrote a patched word"
+#define LEGEND_FETCH_MARK "F vN"
+#define LEGEND_FETCH_TEXT "fetched a patched word that had seen N writes"
+#define LEGEND_FAILING_MARK ">>"
+#define LEGEND_FAILING_TEXT "the step the check failed at"
+
+/* One labelled line of a failure's details ("invariant", "site-consistency"). */
+struct failure_fact {
+	const char *label;
+	char value[1200];
+};
+
+#define FAILURE_FACTS_MAX 10
+
+/* The details of a failure, in the order they are shown; returns how many. */
+size_t failure_facts(const struct stored_failure *f, const struct report_context *ctx,
+		     struct failure_fact facts[FAILURE_FACTS_MAX]);
+
+/* "W", "F v1", "W F v1" or "" for a step that touched no patched word. */
+const char *step_marker(const struct stored_step *t, char *buf, size_t size);
+
+/* The disassembly of a step, or what stands in for it. */
+const char *step_instruction(const struct stored_step *t);
+
+/* "hart N" of a lane. */
+const char *lane_title(const struct stored_failure *f, size_t lane, char *buf, size_t size);
+/* What the lane's hart ran ("patcher: ftrace_make_call(...)"), or NULL when not known. */
+const char *lane_role(const struct stored_failure *f, size_t lane,
+		      const struct report_context *ctx);
+
+/* "symbol+0xoffset" of pc into buf, or "" when no symbol is known. */
+const char *symbol_of(const struct report_context *ctx, uint64_t pc, char *buf, size_t size);
+
+/* text cut to at most max characters, ending in "..." when cut; into buf. */
+const char *shortened(const char *text, size_t max, char *buf, size_t size);
+/* As shortened, but a "symbol+0xoffset" keeps its offset: "stop_mach...+0x14". */
+const char *shortened_symbol(const char *text, size_t max, char *buf, size_t size);
+
+/* render_svg.c: the <svg> element of the swimlane timeline, for a file or to embed in a page;
+ * with_heading adds the title, the failing place and the message above the lanes. */
+void write_swimlane_svg(FILE *out, const struct stored_failure *f,
+			const struct report_context *ctx, bool with_heading);
+
+/* Write text with &, <, >, " and ' escaped, control characters dropped (XML and HTML). */
+void write_xml_escaped(FILE *out, const char *text);
+
+#endif

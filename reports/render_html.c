@@ -1,0 +1,148 @@
+/*
+ * render_html.c - a failing interleaving as one standalone HTML page: the failure's details in
+ * a table, the swimlane timeline (the SVG of render_svg.c, inline), and every step side by side
+ * in a table with one column per hart. No script, no external style sheet, font or image: the
+ * page can be mailed, attached to a bug or opened from a CI artifact as it is.
+ */
+#include <inttypes.h>
+
+#include "render_common.h"
+
+static void write_page_style(FILE *out)
+{
+	fputs("<style>\n"
+	      "body { font-family: 'DejaVu Sans', 'Helvetica Neue', Arial, sans-serif; margin: 24px;"
+	      " color: #111827; background: #ffffff; }\n"
+	      "h1 { font-size: 20px; margin: 0 0 12px 0; }\n"
+	      "h1 .invariant { color: #b91c1c; }\n"
+	      "h2 { font-size: 16px; margin: 22px 0 6px 0; }\n"
+	      "table.facts { border-collapse: collapse; font-size: 13px; }\n"
+	      "table.facts th { text-align: left; vertical-align: top; padding: 3px 14px 3px 0;"
+	      " color: #4b5563; font-weight: normal; white-space: nowrap; }\n"
+	      "table.facts td { padding: 3px 0; font-family: 'DejaVu Sans Mono', monospace; }\n"
+	      "tr.message td { color: #7f1d1d; }\n"
+	      ".hint { color: #4b5563; font-size: 12px; margin: 0 0 8px 0; }\n"
+	      ".timeline-box { overflow-x: auto; }\n"
+	      "table.trace { border-collapse: collapse; font-family: 'DejaVu Sans Mono', monospace;"
+	      " font-size: 12px; }\n"
+	      "table.trace th { text-align: left; padding: 2px 10px; background: #f1f5f9; }\n"
+	      "table.trace td { padding: 1px 10px; white-space: pre; border-left: 1px solid #e2e8f0; }\n"
+	      "table.trace td.marker { border-left: none; color: #b91c1c; font-weight: bold; }\n"
+	      "tr.write td.active { background: #fde68a; }\n"
+	      "tr.fetch td.active { background: #bfdbfe; }\n"
+	      "tr.failing td.active { background: #fecaca; font-weight: bold; }\n"
+	      "summary { cursor: pointer; font-weight: bold; margin-top: 22px; }\n"
+	      "</style>\n",
+	      out);
+}
+
+static void write_fact_row(FILE *out, const char *cls, const char *label, const char *value)
+{
+	fprintf(out, "<tr class=\"%s\"><th>", cls);
+	write_xml_escaped(out, label);
+	fputs("</th><td>", out);
+	write_xml_escaped(out, value);
+	fputs("</td></tr>\n", out);
+}
+
+static void write_facts(FILE *out, const struct stored_failure *f, const struct report_context *ctx)
+{
+	struct failure_fact facts[FAILURE_FACTS_MAX];
+	size_t n = failure_facts(f, ctx, facts);
+	char title[32];
+
+	fputs("<table class=\"facts\">\n", out);
+	for (size_t i = 0; i < n; i++)
+		write_fact_row(out, facts[i].label, facts[i].label, facts[i].value);
+	for (size_t lane = 0; lane < f->nharts; lane++) {
+		const char *role = lane_role(f, lane, ctx);
+
+		if (role)
+			write_fact_row(out, "role", lane_title(f, lane, title, sizeof(title)), role);
+	}
+	fputs("</table>\n", out);
+}
+
+static const char *row_class(const struct stored_failure *f, size_t i)
+{
+	if (i == f->failing_index)
+		return "failing";
+	if (f->trace[i].patch_write)
+		return "write";
+	if (f->trace[i].watched_fetch)
+		return "fetch";
+	return "plain";
+}
+
+static void write_step_cell(FILE *out, const struct stored_step *t,
+			    const struct report_context *ctx)
+{
+	char mark[40], sym[160], cell[512];
+
+	step_marker(t, mark, sizeof(mark));
+	symbol_of(ctx, t->pc, sym, sizeof(sym));
+	snprintf(cell, sizeof(cell), "%5" PRIu64 " %-6s 0x%" PRIx64 "%s%s  %-8s  %s", t->step, mark,
+		 t->pc, *sym ? " " : "", sym, t->bytes, step_instruction(t));
+	fputs("<td class=\"active\">", out);
+	write_xml_escaped(out, cell);
+	fputs("</td>", out);
+}
+
+/* Every step, one column per hart, as in the text report. */
+static void write_trace_table(FILE *out, const struct stored_failure *f,
+			      const struct report_context *ctx)
+{
+	char title[32];
+
+	fprintf(out, "<details class=\"trace\"><summary>Every step (%zu", f->ntrace);
+	if (f->omitted_steps)
+		fprintf(out, " of %zu", f->ntrace + f->omitted_steps);
+	fputs(")</summary>\n<table class=\"trace\">\n<thead><tr><th></th>", out);
+	for (size_t lane = 0; lane < f->nharts; lane++) {
+		fputs("<th>", out);
+		write_xml_escaped(out, lane_title(f, lane, title, sizeof(title)));
+		fputs("</th>", out);
+	}
+	fputs("</tr></thead>\n<tbody>\n", out);
+	for (size_t i = 0; i < f->ntrace; i++) {
+		const struct stored_step *t = &f->trace[i];
+
+		fprintf(out, "<tr class=\"%s\"><td class=\"marker\">%s</td>", row_class(f, i),
+			i == f->failing_index ? "&gt;&gt;" : "");
+		for (size_t lane = 0; lane < f->nharts; lane++) {
+			if (lane == t->lane)
+				write_step_cell(out, t, ctx);
+			else
+				fputs("<td></td>", out);
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</tbody>\n</table>\n</details>\n", out);
+}
+
+void report_write_failure_html(FILE *out, const struct stored_failure *f,
+			       const struct report_context *ctx)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", out);
+	fprintf(out, "patchcheck failure %" PRId64 ": ", f->id);
+	write_xml_escaped(out, f->scenario.name);
+	fputs(": ", out);
+	write_xml_escaped(out, f->invariant);
+	fputs("</title>\n", out);
+	write_page_style(out);
+	fputs("</head>\n<body>\n<h1>", out);
+	write_xml_escaped(out, f->scenario.name);
+	fputs(": <span class=\"invariant\">", out);
+	write_xml_escaped(out, f->invariant);
+	fputs("</span></h1>\n", out);
+	write_facts(out, f, ctx);
+	fputs("<h2>Timeline</h2>\n<p class=\"hint\">One lane per hart, time downwards. Hover a box"
+	      " for its steps; dashed lines mark each write of a patched word and the failing step"
+	      " across all harts. <a href=\"#failing-step\">Go to the failing step</a>.</p>\n"
+	      "<div class=\"timeline-box\">\n",
+	      out);
+	write_swimlane_svg(out, f, ctx, false);
+	fputs("</div>\n", out);
+	write_trace_table(out, f, ctx);
+	fputs("</body>\n</html>\n", out);
+}

@@ -1,0 +1,369 @@
+/*
+ * test_gate.c - `patchcheck gate` and `patchcheck replay` as CI runs them: the gate over the
+ * bundled scenarios passes with one line per scenario and the closing count; a mismatching
+ * verdict exits 1, a bad file 2 with file:line:col, an arch without a model is skipped; the
+ * JUnit file parses as XML with the right counts and the failing invariant; every failure the
+ * bundled scenarios store replays to the same invariant and step; replay refuses another guest
+ * image or a changed scenario file.
+ */
+#define _GNU_SOURCE /* nftw */
+#include <check.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
+#define BUNDLED PATCHCHECK_SOURCE_DIR "/scenarios"
+#define FIXTURES PATCHCHECK_SOURCE_DIR "/tests/data/gate"
+
+/* Prints "counts TESTS FAILURES ERRORS SKIPPED", the sum of the suites' tests, then one line
+ * per failure/error/skipped element; exits non-zero when the file is not well-formed XML or
+ * a testcase lacks classname, name or time. */
+#define JUNIT_SUMMARY_PY                                                                       \
+	"import sys, xml.etree.ElementTree as E\n"                                             \
+	"r = E.parse(sys.argv[1]).getroot()\n"                                                 \
+	"assert r.tag == 'testsuites', r.tag\n"                                               \
+	"print('counts', *[r.get(k) for k in ('tests', 'failures', 'errors', 'skipped')])\n" \
+	"print('suites-tests', sum(int(s.get('tests')) for s in r.findall('testsuite')))\n"  \
+	"for c in r.iter('testcase'):\n"                                                      \
+	"    assert c.get('classname') and c.get('name') and c.get('time'), c.attrib\n"      \
+	"    for e in c:\n"                                                                   \
+	"        print(e.tag, e.get('type'), e.get('message'), repr(e.text))\n"
+
+static char out[1 << 17];
+
+/* Runs a shell command, captures stdout+stderr into out, returns the exit status. */
+static int sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	FILE *p;
+	size_t n;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = 0;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void tmpname(char *path, size_t len, const char *what)
+{
+	snprintf(path, len, "/tmp/pc-gate-%d-%s", (int)getpid(), what);
+	unlink(path);
+}
+
+static void remove_db(const char *db)
+{
+	char side[256];
+
+	unlink(db);
+	snprintf(side, sizeof(side), "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", db);
+	unlink(side);
+}
+
+static void exec_sql(const char *db, const char *sql)
+{
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+static long long query_int(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* The first column of the first row of sql as text, into buf ("" when no row). */
+static void query_text(const char *db, const char *sql, char *buf, size_t size)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	buf[0] = 0;
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+static int yaml_files;
+
+static int count_yaml(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	size_t n = strlen(path);
+
+	(void)st;
+	(void)ftw;
+	if (type == FTW_F && n > 5 && strcmp(path + n - 5, ".yaml") == 0)
+		yaml_files++;
+	return 0;
+}
+
+/* The scenario files under the bundled directory, counted the way the gate finds them. */
+static int bundled_scenarios(void)
+{
+	yaml_files = 0;
+	ck_assert_int_eq(nftw(BUNDLED, count_yaml, 16, FTW_PHYS), 0);
+	ck_assert_int_gt(yaml_files, 0);
+	return yaml_files;
+}
+
+/* The JUnit summary of file (see JUNIT_SUMMARY_PY) into out; fails the test when it does not
+ * parse. */
+static void summarize_junit(const char *xml)
+{
+	ck_assert_msg(sh("python3 -c \"$PC_JUNIT_PY\" %s", xml) == 0, "%s does not parse: %s", xml,
+		      out);
+}
+
+static void expect_in_output(const char *what)
+{
+	ck_assert_msg(strstr(out, what) != NULL, "'%s' not in:\n%s", what, out);
+}
+
+START_TEST(bundled_scenarios_pass_the_gate)
+{
+	char db[128], xml[128], line[128];
+	int n = bundled_scenarios();
+
+	tmpname(db, sizeof(db), "bundled.db");
+	tmpname(xml, sizeof(xml), "bundled.xml");
+	ck_assert_int_eq(sh("cd /tmp && %s gate --db %s --junit %s", TOOL, db, xml), 0);
+	snprintf(line, sizeof(line), "\n%d passed, 0 failed\n", n);
+	expect_in_output(line);
+	expect_in_output("ok   arm64/nop-to-call");
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM scenarios WHERE matched = 1"), n);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE status = 'complete'"
+				       " AND exit_code = 0"), 1);
+	summarize_junit(xml);
+	snprintf(line, sizeof(line), "counts %d 0 0 0\nsuites-tests %d\n", n, n);
+	expect_in_output(line);
+	remove_db(db);
+	unlink(xml);
+}
+END_TEST
+
+START_TEST(mismatching_verdict_fails_the_gate)
+{
+	char db[128], xml[128];
+
+	tmpname(db, sizeof(db), "mismatch.db");
+	tmpname(xml, sizeof(xml), "mismatch.xml");
+	ck_assert_int_eq(sh("%s gate --db %s --junit %s %s/mismatch", TOOL, db, xml, FIXTURES), 1);
+	expect_in_output("FAIL gate/clobber-x2-expected-pass");
+	expect_in_output("expected pass, got fail:register-preservation");
+	expect_in_output("\n0 passed, 1 failed\n");
+	summarize_junit(xml);
+	expect_in_output("counts 1 1 0 0\n");
+	/* The failure names the invariant, hart, step, values, and how to replay it. */
+	expect_in_output("failure register-preservation expected pass, got fail:register-preservation");
+	expect_in_output("register-preservation: hart 1 step ");
+	expect_in_output("expected: 0x3");
+	expect_in_output("patchcheck replay --db");
+	expect_in_output("--schedule ");
+	remove_db(db);
+	unlink(xml);
+}
+END_TEST
+
+START_TEST(bad_file_is_reported_and_others_still_run)
+{
+	char xml[128];
+
+	tmpname(xml, sizeof(xml), "bad.xml");
+	ck_assert_int_eq(sh("%s gate --no-db --junit %s %s/bad-file", TOOL, xml, FIXTURES), 2);
+	expect_in_output("bad-file/broken.yaml:8:1: YAML syntax error");
+	expect_in_output("ok   gate/unpatched");
+	expect_in_output("\n1 passed, 1 failed\n");
+	summarize_junit(xml);
+	expect_in_output("counts 2 0 1 0\n");
+	expect_in_output("error bad-scenario-file");
+	unlink(xml);
+}
+END_TEST
+
+START_TEST(arch_without_model_is_skipped)
+{
+	char xml[128];
+
+	tmpname(xml, sizeof(xml), "skip.xml");
+	ck_assert_int_eq(sh("%s gate --no-db --junit %s %s/unknown-arch", TOOL, xml, FIXTURES), 0);
+	expect_in_output("skip gate/riscv64-no-model");
+	expect_in_output("arch 'riscv64' has no model in this build");
+	expect_in_output("\n1 passed, 0 failed, 1 skipped\n");
+	summarize_junit(xml);
+	expect_in_output("counts 2 0 0 1\n");
+	expect_in_output("skipped None arch 'riscv64' has no model in this build");
+	unlink(xml);
+}
+END_TEST
+
+START_TEST(bad_usage_exits_2)
+{
+	ck_assert_int_eq(sh("%s gate --no-db /nonexistent-dir", TOOL), 2);
+	expect_in_output("/nonexistent-dir");
+	ck_assert_int_eq(sh("%s gate --bogus", TOOL), 2);
+	ck_assert_int_eq(sh("%s replay", TOOL), 2);
+	ck_assert_int_eq(sh("%s replay --db /nonexistent.db 1", TOOL), 2);
+	expect_in_output("/nonexistent.db");
+	ck_assert_int_eq(sh("%s gate --help", TOOL), 0);
+	expect_in_output("--junit");
+	ck_assert_int_eq(sh("%s replay --help", TOOL), 0);
+	expect_in_output("--schedule");
+}
+END_TEST
+
+/* Every failure the bundled failing scenarios store replays to the same invariant and step. */
+START_TEST(every_stored_failure_replays)
+{
+	char db[128], expect[128];
+	long long nfailures, id;
+
+	tmpname(db, sizeof(db), "replay.db");
+	ck_assert_int_eq(sh("cd /tmp && %s gate -q --db %s", TOOL, db), 0);
+	nfailures = query_int(db, "SELECT count(*) FROM failures");
+	ck_assert_int_gt(nfailures, 0);
+	ck_assert_int_eq(nfailures, query_int(db, "SELECT count(*) FROM scenarios WHERE expected LIKE 'fail:%'"));
+	for (id = 1; id <= nfailures; id++) {
+		char sql[160], inv[64];
+		long long step;
+
+		snprintf(sql, sizeof(sql), "SELECT invariant FROM failures WHERE id = %lld", id);
+		query_text(db, sql, inv, sizeof(inv));
+		snprintf(sql, sizeof(sql), "SELECT step FROM failures WHERE id = %lld", id);
+		step = query_int(db, sql);
+		ck_assert_msg(sh("%s replay --db %s %lld", TOOL, db, id) == 0, "failure %lld: %s", id, out);
+		snprintf(expect, sizeof(expect), "\n%s: hart ", inv);
+		expect_in_output(expect);
+		snprintf(expect, sizeof(expect), " step %lld ", step);
+		expect_in_output(expect);
+		expect_in_output("reproduced:");
+	}
+	/* --trace shows the steps with their disassembly. */
+	ck_assert_int_eq(sh("%s replay --trace --db %s 1", TOOL, db), 0);
+	expect_in_output("instruction");
+	expect_in_output("  <- ");
+	remove_db(db);
+}
+END_TEST
+
+START_TEST(replay_refuses_another_guest_image)
+{
+	char db[128];
+
+	tmpname(db, sizeof(db), "image.db");
+	ck_assert_int_eq(sh("%s gate -q --db %s %s/arm64/flawed-bad-lr.yaml", TOOL, db, BUNDLED), 0);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM failures"), 1);
+	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 0);
+	exec_sql(db, "UPDATE scenarios SET image_hash = '0000'");
+	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 2);
+	expect_in_output("hash 0000");
+	expect_in_output("this build's image has hash");
+	ck_assert_int_eq(sh("%s replay --force --db %s 1", TOOL, db), 2);
+	remove_db(db);
+}
+END_TEST
+
+START_TEST(replay_refuses_a_changed_scenario_unless_forced)
+{
+	char db[128], scn[128];
+
+	tmpname(db, sizeof(db), "changed.db");
+	tmpname(scn, sizeof(scn), "changed.yaml");
+	ck_assert_int_eq(sh("cp %s/arm64/flawed-clobber-x2.yaml %s", BUNDLED, scn), 0);
+	ck_assert_int_eq(sh("%s gate -q --db %s %s", TOOL, db, scn), 0);
+	ck_assert_int_eq(sh("echo '# edited' >> %s", scn), 0);
+	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 2);
+	expect_in_output("changed since failure 1 was stored");
+	ck_assert_int_eq(sh("%s replay --force --db %s 1", TOOL, db), 0);
+	expect_in_output("register-preservation: hart 1");
+	unlink(scn);
+	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 2);
+	expect_in_output("cannot be read");
+	remove_db(db);
+}
+END_TEST
+
+START_TEST(replay_of_a_scenario_and_schedule)
+{
+	char db[128], schedule[128], message[512], *at;
+
+	tmpname(db, sizeof(db), "schedule.db");
+	ck_assert_int_eq(sh("%s gate -q --db %s %s/arm64/flawed-bad-lr.yaml", TOOL, db, BUNDLED), 0);
+	query_text(db, "SELECT schedule FROM failures WHERE id = 1", schedule, sizeof(schedule));
+	query_text(db, "SELECT message FROM failures WHERE id = 1", message, sizeof(message));
+	ck_assert_str_ne(schedule, "");
+	remove_db(db);
+
+	/* Without a database: the same failure, up to "at <where>". */
+	ck_assert_int_eq(sh("%s replay %s/arm64/flawed-bad-lr.yaml --schedule %s", TOOL, BUNDLED,
+			    schedule), 0);
+	at = strstr(message, " at ");
+	ck_assert_ptr_nonnull(at);
+	*at = 0;
+	expect_in_output(message);
+	/* One transition of the patcher alone fails nothing: exit 1. */
+	ck_assert_int_eq(sh("%s replay %s/arm64/flawed-bad-lr.yaml --schedule 0", TOOL, BUNDLED), 1);
+	expect_in_output("no failure");
+	ck_assert_int_eq(sh("%s replay %s/arm64/flawed-bad-lr.yaml --schedule 9", TOOL, BUNDLED), 2);
+	expect_in_output("does not exist");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("gate");
+	TCase *gate = tcase_create("gate"), *replay = tcase_create("replay");
+	SRunner *sr;
+	int failed;
+
+	setenv("PC_JUNIT_PY", JUNIT_SUMMARY_PY, 1);
+	tcase_set_timeout(gate, 300);
+	tcase_set_timeout(replay, 300);
+	tcase_add_test(gate, bundled_scenarios_pass_the_gate);
+	tcase_add_test(gate, mismatching_verdict_fails_the_gate);
+	tcase_add_test(gate, bad_file_is_reported_and_others_still_run);
+	tcase_add_test(gate, arch_without_model_is_skipped);
+	tcase_add_test(gate, bad_usage_exits_2);
+	tcase_add_test(replay, every_stored_failure_replays);
+	tcase_add_test(replay, replay_refuses_another_guest_image);
+	tcase_add_test(replay, replay_refuses_a_changed_scenario_unless_forced);
+	tcase_add_test(replay, replay_of_a_scenario_and_schedule);
+	suite_add_tcase(s, gate);
+	suite_add_tcase(s, replay);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	if (srunner_ntests_run(sr) == 0)
+		failed = 1;
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,531 @@
+/*
+ * test_report_render.c - `patchcheck report` on a database written by `patchcheck run` over the
+ * bundled scenarios: the runs and a run's scenarios; each failure as text with one column per
+ * hart, the failing step marked and colors only on a terminal; as SVG that parses as XML with
+ * one lane per hart; as HTML that headless Chromium loads without a script error, whose DOM
+ * holds the lanes and the failing step and whose screenshot is a real picture; and clear errors
+ * with exit 2 for missing files and unknown ids.
+ *
+ * Chromium is required (scripts/deps.sh installs it): without it the HTML test fails.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <check.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
+#define SCENARIOS PATCHCHECK_SOURCE_DIR "/scenarios/arm64"
+#define MAX_FAILURES 64
+#define MAX_HARTS 8
+
+static char scratch_dir[256];
+static char db_file[512];
+
+/* What the database says about each failure, to compare the views with. */
+struct expected_failure {
+	int64_t id;
+	char scenario[128];
+	char invariant[64];
+	unsigned hart;              /* the failing hart */
+	unsigned harts[MAX_HARTS + 1]; /* distinct harts of the trace and the failing hart */
+	size_t nharts;
+	bool has_write, has_fetch;
+};
+
+static struct expected_failure failures[MAX_FAILURES];
+static size_t nfailures;
+
+/* Why the database could not be written; every test fails with it. */
+static char setup_error[4096];
+
+/* ---- running commands ---- */
+
+static char *output;
+
+/* Run a shell command; its stdout and stderr go to output (malloc'd); returns the exit status. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	size_t len = 0, cap = 1 << 16;
+	va_list ap;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	free(output);
+	output = calloc(1, cap);
+	p = output ? popen(cmd, "r") : NULL;
+	if (!p)
+		return -1;
+	for (;;) {
+		size_t n;
+
+		if (len + 1 == cap) {
+			char *grown = realloc(output, cap *= 2);
+
+			if (!grown)
+				break;
+			output = grown;
+		}
+		n = fread(output + len, 1, cap - len - 1, p);
+		if (!n)
+			break;
+		len += n;
+	}
+	output[len] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void scratch_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", scratch_dir, name);
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static size_t count_occurrences(const char *text, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *at = text; (at = strstr(at, needle)); at += strlen(needle))
+		n++;
+	return n;
+}
+
+/* The line after line, or NULL. */
+static const char *next_line(const char *line)
+{
+	const char *end = strchr(line, '\n');
+
+	return end ? end + 1 : NULL;
+}
+
+/* The line of text that starts with prefix, copied into buf; NULL when there is none. */
+static const char *line_starting_with(const char *text, const char *prefix, char *buf, size_t size)
+{
+	for (const char *line = text; line && *line; line = next_line(line)) {
+		if (!strncmp(line, prefix, strlen(prefix))) {
+			size_t len = strcspn(line, "\n");
+
+			snprintf(buf, size, "%.*s", (int)len, line);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+/* ---- the database, written once by patchcheck run ---- */
+
+static void add_hart(struct expected_failure *f, unsigned hart)
+{
+	for (size_t i = 0; i < f->nharts; i++)
+		if (f->harts[i] == hart)
+			return;
+	if (f->nharts < MAX_HARTS + 1)
+		f->harts[f->nharts++] = hart;
+}
+
+static int read_expected_failures(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	if (sqlite3_open_v2(db_file, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT f.id, f.invariant, f.hart, s.name FROM failures f"
+			       " JOIN scenarios s ON s.id = f.scenario_id ORDER BY f.id", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW && nfailures < MAX_FAILURES) {
+		struct expected_failure *f = &failures[nfailures++];
+
+		f->id = sqlite3_column_int64(st, 0);
+		snprintf(f->invariant, sizeof(f->invariant), "%s", sqlite3_column_text(st, 1));
+		f->hart = (unsigned)sqlite3_column_int(st, 2);
+		snprintf(f->scenario, sizeof(f->scenario), "%s", sqlite3_column_text(st, 3));
+		add_hart(f, f->hart);
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT failure_id, hart, patch_write, watched_fetch"
+				   " FROM trace_steps", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (size_t i = 0; i < nfailures; i++) {
+			if (failures[i].id != sqlite3_column_int64(st, 0))
+				continue;
+			add_hart(&failures[i], (unsigned)sqlite3_column_int(st, 1));
+			failures[i].has_write |= sqlite3_column_int(st, 2) != 0;
+			failures[i].has_fetch |= sqlite3_column_int(st, 3) != 0;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return 0;
+fail:
+	snprintf(setup_error, sizeof(setup_error), "%s: %s", db_file, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return -1;
+}
+
+/* Once, in the runner: the tests read the database in their own processes. */
+static void write_database(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	int rc;
+
+	snprintf(scratch_dir, sizeof(scratch_dir), "%s/pc-report-render-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(scratch_dir)) {
+		snprintf(setup_error, sizeof(setup_error), "cannot make %s", scratch_dir);
+		return;
+	}
+	scratch_path(db_file, sizeof(db_file), "report.db");
+	/* Exit 1 (a verdict not as expected) still stores every failure found. */
+	rc = sh("%s run -q --db %s %s/*.yaml", TOOL, db_file, SCENARIOS);
+	if (rc != 0 && rc != 1) {
+		snprintf(setup_error, sizeof(setup_error), "patchcheck run exited %d: %.3000s", rc,
+			 output ? output : "");
+		return;
+	}
+	if (read_expected_failures() == 0 && nfailures < 2)
+		snprintf(setup_error, sizeof(setup_error),
+			 "the bundled scenarios stored %zu failures, expected several", nfailures);
+}
+
+static void require_database(void)
+{
+	ck_assert_msg(!setup_error[0], "%s", setup_error);
+}
+
+/* The scratch directory holds Chromium's profile too: remove the whole tree. */
+static void remove_scratch_dir(void)
+{
+	if (scratch_dir[0] && !strchr(scratch_dir, '\''))
+		sh("rm -rf '%s'", scratch_dir);
+	free(output);
+	output = NULL;
+}
+
+/* ---- runs and scenarios ---- */
+
+START_TEST(without_selector_lists_runs_then_the_latest_run)
+{
+	ck_assert_int_eq(sh("%s report --db %s", TOOL, db_file), 0);
+	ck_assert_ptr_nonnull(strstr(output, "not as expected"));
+	ck_assert_ptr_nonnull(strstr(output, "latest run 1:"));
+	ck_assert_ptr_nonnull(strstr(output, "arm64/flawed-bad-lr"));
+	ck_assert_ptr_nonnull(strstr(output, "fail:lr-at-entry"));
+	ck_assert_ptr_nonnull(strstr(output, "--failure N"));
+}
+END_TEST
+
+START_TEST(run_selector_shows_scenarios_with_failure_ids)
+{
+	char prefix[160], id[32], line[1024];
+
+	ck_assert_int_eq(sh("%s report --db %s --run 1", TOOL, db_file), 0);
+	ck_assert_ptr_nonnull(strstr(output, "run 1: started"));
+	ck_assert_ptr_nonnull(strstr(output, "executions"));
+	for (size_t i = 0; i < nfailures; i++) {
+		/* "ok   NAME ..." or "FAIL NAME ...", as the verdict matched its expectation */
+		snprintf(prefix, sizeof(prefix), "ok   %s ", failures[i].scenario);
+		if (!line_starting_with(output, prefix, line, sizeof(line)))
+			memcpy(prefix, "FAIL ", 5);
+		ck_assert_msg(line_starting_with(output, prefix, line, sizeof(line)), "no line '%s'",
+			      prefix);
+		snprintf(id, sizeof(id), " %" PRId64 "\n", failures[i].id);
+		strcat(line, "\n");
+		ck_assert_msg(strstr(line, id), "no failure id %" PRId64 " in '%s'", failures[i].id,
+			      line);
+	}
+}
+END_TEST
+
+/* ---- a failure as text ---- */
+
+/* The lane of the failing step: how many lane separators come before its cell. */
+static size_t lane_of_failing_row(const char *text)
+{
+	char row[4096];
+	size_t lane = 0;
+	const char *c;
+
+	ck_assert_ptr_nonnull(line_starting_with(text, ">>", row, sizeof(row)));
+	for (c = row + 2; *c == ' ' || *c == '|'; c++)
+		lane += *c == '|';
+	ck_assert_msg(*c >= '0' && *c <= '9', "no step number in the failing row '%s'", row);
+	return lane;
+}
+
+static size_t lane_index(const struct expected_failure *f, unsigned hart)
+{
+	size_t below = 0;
+
+	for (size_t i = 0; i < f->nharts; i++)
+		below += f->harts[i] < hart;
+	return below;
+}
+
+START_TEST(failure_text_has_a_column_per_hart_and_marks_the_failing_step)
+{
+	for (size_t i = 0; i < nfailures; i++) {
+		const struct expected_failure *f = &failures[i];
+		char lanes[4096], want[1024];
+
+		ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64, TOOL, db_file, f->id), 0);
+		ck_assert_ptr_nonnull(line_starting_with(output, "   hart ", lanes, sizeof(lanes)));
+		for (size_t h = 0; h < f->nharts; h++) {
+			snprintf(want, sizeof(want), "hart %u", f->harts[h]);
+			ck_assert_msg(strstr(lanes, want), "failure %" PRId64 ": no lane '%s' in '%s'",
+				      f->id, want, lanes);
+		}
+		ck_assert_uint_eq(count_occurrences(lanes, " | "), f->nharts - 1);
+		ck_assert_uint_eq(lane_of_failing_row(output), lane_index(f, f->hart));
+		snprintf(want, sizeof(want), "invariant    %s\n", f->invariant);
+		ck_assert_ptr_nonnull(strstr(output, want));
+		snprintf(want, sizeof(want), "patchcheck replay --db %s %" PRId64, db_file, f->id);
+		ck_assert_ptr_nonnull(strstr(output, want));
+		if (f->has_write)
+			ck_assert_ptr_nonnull(strstr(output, " W  "));
+		if (f->has_fetch)
+			ck_assert_ptr_nonnull(strstr(output, " F v"));
+		ck_assert_ptr_null(strchr(output, '\033')); /* not a terminal: no colors */
+	}
+}
+END_TEST
+
+START_TEST(last_limits_the_trace)
+{
+	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --last 5", TOOL, db_file,
+			    failures[0].id), 0);
+	ck_assert_ptr_nonnull(strstr(output, "earlier steps not shown"));
+	ck_assert_ptr_nonnull(strstr(output, "\n>>"));
+	ck_assert_ptr_nonnull(strstr(output, "the last 5 shown"));
+}
+END_TEST
+
+/* On a terminal (script(1) gives one): colors unless NO_COLOR, and the lanes fit its width. */
+START_TEST(terminal_gets_colors_and_fitted_lanes)
+{
+	const char *line;
+	size_t rows = 0;
+
+	ck_assert_int_eq(sh("script -qec 'stty cols 120; %s report --db %s --failure %" PRId64 "'"
+			    " /dev/null", TOOL, db_file, failures[0].id), 0);
+	ck_assert_ptr_nonnull(strstr(output, "\033[1;31m>>")); /* the failing step in red */
+	for (line = output; line; line = next_line(line)) {
+		size_t len = strcspn(line, "\r\n"), escapes = 0;
+
+		if (!memmem(line, len, " | ", 3) && !memmem(line, len, "-+-", 3))
+			continue;
+		for (const char *e = line; (e = memchr(e, '\033', len - (size_t)(e - line))); e++)
+			escapes += strcspn(e, "m") + 1;
+		ck_assert_msg(len - escapes <= 120, "lane line of %zu columns on a 120-column terminal",
+			      len - escapes);
+		rows++;
+	}
+	ck_assert_uint_gt(rows, 3);
+	ck_assert_int_eq(sh("NO_COLOR=1 script -qec '%s report --db %s --failure %" PRId64 "'"
+			    " /dev/null", TOOL, db_file, failures[0].id), 0);
+	ck_assert_ptr_null(strchr(output, '\033'));
+}
+END_TEST
+
+/* ---- SVG ---- */
+
+/* Parse an SVG file as XML; output gets "<lanes> <failing steps> <lane ids>". */
+static int parse_svg(const char *path)
+{
+	return sh("python3 -c 'import sys, xml.etree.ElementTree as E\n"
+		  "g = [e for e in E.parse(sys.argv[1]).iter(\"{http://www.w3.org/2000/svg}g\")]\n"
+		  "lanes = [e.get(\"id\") for e in g if e.get(\"class\") == \"lane\"]\n"
+		  "failing = [e for e in g if e.get(\"class\") == \"step failing\"]\n"
+		  "print(len(lanes), len(failing), \",\".join(lanes))' %s",
+		  path);
+}
+
+START_TEST(svg_is_xml_with_a_lane_per_hart)
+{
+	char svg[600], want[512];
+
+	scratch_path(svg, sizeof(svg), "failure.svg");
+	for (size_t i = 0; i < nfailures; i++) {
+		const struct expected_failure *f = &failures[i];
+
+		ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format svg -o %s", TOOL,
+				    db_file, f->id, svg), 0);
+		ck_assert_int_gt(file_size(svg), 1000);
+		ck_assert_msg(parse_svg(svg) == 0, "failure %" PRId64 ": %s", f->id, output);
+		snprintf(want, sizeof(want), "%zu 1 ", f->nharts);
+		ck_assert_msg(!strncmp(output, want, strlen(want)), "failure %" PRId64 ": '%s'", f->id,
+			      output);
+		snprintf(want, sizeof(want), "lane-hart-%u", f->hart);
+		ck_assert_ptr_nonnull(strstr(output, want));
+	}
+}
+END_TEST
+
+/* Text with every XML special character in the message and the disassembly stays well formed. */
+START_TEST(svg_and_html_escape_everything)
+{
+	char copy[600], svg[600], html[600];
+	sqlite3 *db;
+
+	scratch_path(copy, sizeof(copy), "escaped.db");
+	scratch_path(svg, sizeof(svg), "escaped.svg");
+	scratch_path(html, sizeof(html), "escaped.html");
+	ck_assert_int_eq(sh("cp %s %s", db_file, copy), 0);
+	ck_assert_int_eq(sqlite3_open(copy, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+				      "UPDATE failures SET message = 'a <b> & \"c\" ''d'' ]]> ' || char(1),"
+				      " schedule = '<x/>';"
+				      "UPDATE trace_steps SET disasm = 'ldr x0, <&x1>' WHERE seq = 0;",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format svg -o %s", TOOL, copy,
+			    failures[0].id, svg), 0);
+	ck_assert_msg(parse_svg(svg) == 0, "%s", output);
+	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format html -o %s", TOOL, copy,
+			    failures[0].id, html), 0);
+	ck_assert_int_eq(sh("cat %s", html), 0);
+	ck_assert_ptr_nonnull(strstr(output, "a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; ]]&gt;"));
+	ck_assert_ptr_nonnull(strstr(output, "ldr x0, &lt;&amp;x1&gt;"));
+	ck_assert_ptr_null(strstr(output, "<x/>"));
+}
+END_TEST
+
+/* ---- HTML in a browser ---- */
+
+#define CHROMIUM_FLAGS                                                                    \
+	"--headless --no-sandbox --disable-gpu --disable-quic --no-first-run"             \
+	" --disable-background-networking --disable-component-update --disable-sync"      \
+	" --enable-logging=stderr --v=0"
+
+static void check_no_script_errors(const char *stderr_file)
+{
+	ck_assert_int_eq(sh("cat %s", stderr_file), 0);
+	ck_assert_msg(!strstr(output, "Uncaught"), "JavaScript error in the page: %s", output);
+}
+
+START_TEST(html_loads_in_chromium_with_lanes_and_the_failing_step)
+{
+	const struct expected_failure *f = &failures[nfailures - 1];
+	char html[600], dom[600], png[600], errors[600], profile[600], want[64];
+
+	ck_assert_msg(sh("command -v chromium") == 0,
+		      "chromium is not installed: scripts/deps.sh installs it (apt-get install chromium)");
+	scratch_path(html, sizeof(html), "failure.html");
+	scratch_path(dom, sizeof(dom), "dom.html");
+	scratch_path(png, sizeof(png), "failure.png");
+	scratch_path(errors, sizeof(errors), "chromium.err");
+	scratch_path(profile, sizeof(profile), "chromium-profile");
+	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format html -o %s", TOOL,
+			    db_file, f->id, html), 0);
+
+	ck_assert_int_eq(sh("chromium " CHROMIUM_FLAGS " --user-data-dir=%s --dump-dom file://%s"
+			    " >%s 2>%s", profile, html, dom, errors), 0);
+	check_no_script_errors(errors);
+	ck_assert_int_eq(sh("cat %s", dom), 0);
+	ck_assert_uint_eq(count_occurrences(output, "class=\"lane\""), f->nharts);
+	for (size_t h = 0; h < f->nharts; h++) {
+		snprintf(want, sizeof(want), "id=\"lane-hart-%u\"", f->harts[h]);
+		ck_assert_ptr_nonnull(strstr(output, want));
+	}
+	ck_assert_uint_eq(count_occurrences(output, "class=\"step failing\""), 1);
+	ck_assert_ptr_nonnull(strstr(output, "id=\"failing-step\""));
+	ck_assert_ptr_nonnull(strstr(output, "&gt;&gt; "));
+	ck_assert_ptr_nonnull(strstr(output, f->invariant));
+
+	ck_assert_int_eq(sh("chromium " CHROMIUM_FLAGS " --user-data-dir=%s --screenshot=%s"
+			    " --window-size=1400,900 file://%s >/dev/null 2>%s",
+			    profile, png, html, errors), 0);
+	check_no_script_errors(errors);
+	ck_assert_msg(file_size(png) > 20000, "screenshot of %ld bytes", file_size(png));
+	ck_assert_int_eq(sh("head -c 8 %s | od -An -c | tr -d ' '", png), 0);
+	ck_assert_ptr_nonnull(strstr(output, "211PNG")); /* the PNG signature, \211 P N G */
+}
+END_TEST
+
+/* ---- errors ---- */
+
+START_TEST(bad_input_exits_2_naming_the_file_or_id)
+{
+	char other[600], out_file[600];
+	sqlite3 *db;
+
+	scratch_path(other, sizeof(other), "not-a-report.db");
+	scratch_path(out_file, sizeof(out_file), "no-such-dir/out.svg");
+	ck_assert_int_eq(sh("%s report --db %s/missing.db", TOOL, scratch_dir), 2);
+	ck_assert_ptr_nonnull(strstr(output, "missing.db: no such report database"));
+	scratch_path(other, sizeof(other), "missing.db");
+	ck_assert_int_eq(file_size(other), -1); /* never created */
+	scratch_path(other, sizeof(other), "not-a-report.db");
+	ck_assert_int_eq(sh("%s report --db %s --failure 999999", TOOL, db_file), 2);
+	ck_assert_ptr_nonnull(strstr(output, "there is no failure 999999"));
+	ck_assert_ptr_nonnull(strstr(output, db_file));
+	ck_assert_int_eq(sh("%s report --db %s --run 999999", TOOL, db_file), 2);
+	ck_assert_ptr_nonnull(strstr(output, "there is no run 999999"));
+	ck_assert_int_eq(sh("%s report --db %s --format svg", TOOL, db_file), 2);
+	ck_assert_ptr_nonnull(strstr(output, "--failure"));
+	ck_assert_int_eq(sh("%s report --db %s --format pdf --failure 1", TOOL, db_file), 2);
+	ck_assert_int_eq(sh("%s report --db %s --failure x", TOOL, db_file), 2);
+	ck_assert_int_eq(sh("%s report --bogus", TOOL), 2);
+	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format svg -o %s", TOOL,
+			    db_file, failures[0].id, out_file), 2);
+	ck_assert_ptr_nonnull(strstr(output, "no-such-dir/out.svg"));
+	ck_assert_int_eq(sqlite3_open(other, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(sh("%s report --db %s", TOOL, other), 2);
+	ck_assert_ptr_nonnull(strstr(output, "not a patchcheck report database"));
+	ck_assert_int_eq(sh("%s report --help", TOOL), 0);
+	ck_assert_ptr_nonnull(strstr(output, "--failure N"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("report_render");
+	TCase *tc = tcase_create("report");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_unchecked_fixture(tc, write_database, remove_scratch_dir);
+	tcase_add_checked_fixture(tc, require_database, NULL);
+	tcase_add_test(tc, without_selector_lists_runs_then_the_latest_run);
+	tcase_add_test(tc, run_selector_shows_scenarios_with_failure_ids);
+	tcase_add_test(tc, failure_text_has_a_column_per_hart_and_marks_the_failing_step);
+	tcase_add_test(tc, last_limits_the_trace);
+	tcase_add_test(tc, terminal_gets_colors_and_fitted_lanes);
+	tcase_add_test(tc, svg_is_xml_with_a_lane_per_hart);
+	tcase_add_test(tc, svg_and_html_escape_everything);
+	tcase_add_test(tc, html_loads_in_chromium_with_lanes_and_the_failing_step);
+	tcase_add_test(tc, bad_input_exits_2_naming_the_file_or_id);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	if (srunner_ntests_run(sr) == 0)
+		failed = 1;
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
