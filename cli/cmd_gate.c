@@ -268,10 +268,13 @@ static void gate_bad_file(struct gate *g, const struct scenario_file *file, cons
 static void gate_skipped(struct gate *g, const struct scenario_file *file,
 			 const struct scenario *s)
 {
-	char reason[128];
+	char reason[300];
 	struct gate_case *k = new_case(g, file, s->name, JUNIT_SKIPPED);
 
-	snprintf(reason, sizeof(reason), "arch '%s' has no model in this build", s->arch);
+	if (s->skip[0])
+		snprintf(reason, sizeof(reason), "%s", s->skip);
+	else
+		snprintf(reason, sizeof(reason), "arch '%s' has no model in this build", s->arch);
 	g->skipped++;
 	if (!g->c.quiet) {
 		printf("skip %-34s %s\n", s->name, reason);
@@ -327,7 +330,7 @@ static void gate_file(struct gate *g, const struct scenario_file *file, struct s
 
 	if (scenario_load(file->path, s, err, sizeof(err)))
 		gate_bad_file(g, file, err);
-	else if (!arch_model_find(s->arch))
+	else if (s->skip[0] || !arch_model_find(s->arch))
 		gate_skipped(g, file, s);
 	else
 		gate_explored(g, file, s);

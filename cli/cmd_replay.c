@@ -116,9 +116,10 @@ static void print_trace_step(struct disasm *d, const struct trace_step *t,
 }
 
 /* The failing execution step by step; a check that fails before a step names that step. */
-static void print_trace(const struct scenario *s, const struct failure *f)
+static void print_trace(const struct scenario *s, const struct scenario_result *res)
 {
-	const struct arch_model *arch = arch_model_find(s->arch);
+	const struct failure *f = res->failure;
+	const struct arch_model *arch = res->arch ? res->arch : arch_model_find(s->arch);
 	struct disasm *d = arch ? disasm_open(arch) : NULL;
 	bool failing_step_shown = false;
 
@@ -177,7 +178,7 @@ static int replay_given_schedule(const struct replay_options *o, struct scenario
 	printf("%s (%s), expects %s\n", s->name, s->path, expected_text(s, e, sizeof(e)));
 	printf("schedule %s\n", o->schedule);
 	if (res.failure && o->trace)
-		print_trace(s, res.failure);
+		print_trace(s, &res);
 	if (res.failure)
 		printf("%s\n", res.failure->message);
 	else
@@ -299,7 +300,7 @@ static int replay_stored_failure(const struct replay_options *o, struct stored_f
 	       (long long)sf->scenario.run_id, sf->scenario.file);
 	printf("schedule %s (%u preemptions)\n", sf->schedule, sf->preemptions);
 	if (res.failure && o->trace)
-		print_trace(s, res.failure);
+		print_trace(s, &res);
 	if (res.failure && same_failure(sf, res.failure, differences, sizeof(differences))) {
 		printf("%s\n", res.failure->message);
 		printf("reproduced: the same invariant, hart, step, pc, expected and actual value\n");

@@ -54,7 +54,7 @@ static int parse_options(int argc, char **argv, struct cli_common *c, char **fil
 int cmd_run(int argc, char **argv)
 {
 	struct cli_common c = {0};
-	int nfiles, bad = 0, errors = 0, mismatches = 0, exit_code;
+	int skipped = 0, nfiles, bad = 0, errors = 0, mismatches = 0, exit_code;
 	struct scenario *scns;
 	struct report_db *db;
 	int64_t run_id;
@@ -89,8 +89,15 @@ int cmd_run(int argc, char **argv)
 	}
 	for (int i = 0; i < nfiles; i++) {
 		struct scenario_result res;
-		bool matched = explore_scenario(&c, &scns[i], &res);
+		bool matched;
 
+		if (scns[i].skip[0]) {
+			skipped++;
+			if (!c.quiet)
+				printf("skip %-34s %s\n", scns[i].name, scns[i].skip);
+			continue;
+		}
+		matched = explore_scenario(&c, &scns[i], &res);
 		if (res.verdict == VERDICT_ERROR)
 			errors++;
 		else if (!matched)
@@ -99,7 +106,7 @@ int cmd_run(int argc, char **argv)
 		report_run_add(db, run_id, &scns[i], &res);
 		scenario_result_free(&res);
 	}
-	print_summary(nfiles - mismatches - errors, mismatches + errors, 0);
+	print_summary(nfiles - mismatches - errors - skipped, mismatches + errors, skipped);
 	exit_code = errors ? EXIT_BAD_INPUT : mismatches ? EXIT_MISMATCH : EXIT_MATCH;
 	report_run_close(db, run_id, exit_code);
 	free(scns);

@@ -166,7 +166,7 @@ int64_t report_run_add(struct report_db *db, int64_t run_id, const struct scenar
 
 	if (!db)
 		return -1;
-	arch = arch_model_find(s->arch);
+	arch = res->arch ? res->arch : arch_model_find(s->arch); /* arm: the A32 or T32 model */
 	d = arch ? disasm_open(arch) : NULL;
 	file_hash(s->path, fh);
 	id = report_add_scenario(db, run_id, s, fh, res, disasm_of_step, d, err, sizeof(err));

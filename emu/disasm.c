@@ -2,8 +2,9 @@
  * disasm.c - instruction text for traces and reports: Capstone, opened on first use, with a
  * cache keyed by (address, bytes) so each distinct instruction is disassembled once.
  *
- * When Capstone is not available for the arch (cs_arch < 0) or decodes nothing, the text is the
- * raw word, ".word 0x...".
+ * When Capstone has no decoder for the arch (cs_arch < 0: riscv64 with Capstone 4), LLVM's C
+ * disassembler serves it, if the build found LLVM (PATCHCHECK_HAVE_LLVM). When neither decodes
+ * the bytes, the text is the raw word, ".word 0x...".
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +12,12 @@
 #include <string.h>
 
 #include <capstone/capstone.h>
+#ifdef PATCHCHECK_HAVE_LLVM
+#include <pthread.h>
+
+#include <llvm-c/Disassembler.h>
+#include <llvm-c/Target.h>
+#endif
 
 #include "emu_internal.h"
 
@@ -28,6 +35,8 @@ struct disasm {
 	bool cs_tried;
 	bool cs_ok;
 	csh cs;
+	bool llvm_tried;
+	void *llvm;     /* LLVMDisasmContextRef, or NULL */
 	struct disasm_entry *slots;
 	size_t cap, n;  /* cap is a power of two */
 };
@@ -72,6 +81,73 @@ static void raw_text(char *out, size_t outlen, uint32_t word, unsigned len)
 	snprintf(out, outlen, ".word 0x%0*" PRIx32, (int)(2 * len), word);
 }
 
+#ifdef PATCHCHECK_HAVE_LLVM
+/* LLVM targets for the arches Capstone cannot decode, by arch model name: data, so adding one
+ * is a table row (and its components in emu/CMakeLists.txt). */
+static void init_riscv(void)
+{
+	LLVMInitializeRISCVTargetInfo();
+	LLVMInitializeRISCVTargetMC();
+	LLVMInitializeRISCVDisassembler();
+}
+
+struct llvm_target {
+	const char *arch;
+	const char *triple;
+	const char *features; /* plain LLVMCreateDisasm would reject RVC, M and A */
+	void (*init)(void);
+};
+
+static const struct llvm_target llvm_targets[] = {
+	{"riscv64", "riscv64-unknown-linux-gnu", "+m,+a,+f,+d,+c", init_riscv},
+};
+
+#define NLLVM_TARGETS (sizeof(llvm_targets) / sizeof(llvm_targets[0]))
+
+static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
+
+/* LLVM's target registry is global: register every target of the table once per process. */
+static void llvm_init_targets(void)
+{
+	for (size_t i = 0; i < NLLVM_TARGETS; i++)
+		llvm_targets[i].init();
+}
+
+static void *llvm_open(const struct arch_model *arch)
+{
+	for (size_t i = 0; i < NLLVM_TARGETS; i++) {
+		const struct llvm_target *t = &llvm_targets[i];
+
+		if (strcmp(t->arch, arch->name) != 0)
+			continue;
+		pthread_once(&llvm_once, llvm_init_targets);
+		return LLVMCreateDisasmCPUFeatures(t->triple, "", t->features, NULL, 0, NULL, NULL);
+	}
+	return NULL;
+}
+
+/* LLVM prints "\tmnemonic\toperands": one line, single spaces, no trailing blanks. False when
+ * it decodes nothing, or an instruction of another length than the machine fetched. */
+static bool llvm_decode(void *ctx, uint64_t addr, const uint8_t *bytes, unsigned len, char *out,
+			size_t outlen)
+{
+	char raw[DISASM_TEXT_MAX];
+	size_t n = LLVMDisasmInstruction(ctx, (uint8_t *)bytes, len, addr, raw, sizeof(raw)), k = 0;
+	const char *p = raw;
+
+	if (n != len)
+		return false;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (; *p && k + 1 < outlen; p++)
+		out[k++] = *p == '\t' ? ' ' : *p;
+	while (k && out[k - 1] == ' ')
+		k--;
+	out[k] = 0;
+	return k > 0;
+}
+#endif
+
 static void decode(struct disasm *c, uint64_t addr, const uint8_t *bytes,
 		   unsigned len, uint32_t word, char *out, size_t outlen)
 {
@@ -91,6 +167,14 @@ static void decode(struct disasm *c, uint64_t addr, const uint8_t *bytes,
 		cs_free(insn, 1);
 		return;
 	}
+#ifdef PATCHCHECK_HAVE_LLVM
+	if (!c->llvm_tried) {
+		c->llvm_tried = true;
+		c->llvm = arch->cs_arch < 0 ? llvm_open(arch) : NULL;
+	}
+	if (c->llvm && llvm_decode(c->llvm, addr, bytes, len, out, outlen))
+		return;
+#endif
 	raw_text(out, outlen, word, len);
 }
 
@@ -157,6 +241,10 @@ void disasm_close(struct disasm *c)
 		free(c->slots[i].text);
 	if (c->cs_ok)
 		cs_close(&c->cs);
+#ifdef PATCHCHECK_HAVE_LLVM
+	if (c->llvm)
+		LLVMDisasmDispose(c->llvm);
+#endif
 	free(c->slots);
 	free(c);
 }

@@ -5,8 +5,10 @@
  * (fetch.c), and asks the arch model whether they are special: hints are skipped without
  * Unicorn, breakpoints are reported without stepping, ISB-like instructions resynchronise the
  * hart's fetch in the relaxed model. Everything else is one uc_emu_start(count = 1) with exits
- * enabled and empty (never a timeout, never count 0, never an `until` that is code). After the
- * step, code writes are published to the other harts according to the fetch model.
+ * enabled and empty (never a timeout, never count 0, never an `until` that is code), started
+ * at pc | 1 when the arch model's instruction-set state says so (arm: CPSR.T, Thumb; an IT
+ * block then runs as one step). After the step, code writes are published to the other harts
+ * according to the fetch model.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -109,6 +111,20 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		return STEP_RETURNED;
 	}
 
+	/* Instruction-set state (arm: CPSR.T): Unicorn takes it from bit 0 of every pc written,
+	 * the start address included, so each restart and each pc write carries it. */
+	uint64_t isa_bit = 0;
+	if (arch->isa_state_mask) {
+		uint64_t state = 0;
+		uc_reg_read(h->uc, arch->reg_ids[arch->isa_state_reg], &state);
+		state &= arch->isa_state_mask;
+		if (state != arch->isa_state_value)
+			return fault(info, "instruction-set state 0x%" PRIx64 " at 0x%" PRIx64
+				     ": this image's code runs in state 0x%x",
+				     state, pc, (unsigned)arch->isa_state_value);
+		isa_bit = state ? 1 : 0;
+	}
+
 	/* Fetch from the hart's view. */
 	uint8_t *ram = NULL;
 	unsigned avail = 4;
@@ -128,7 +144,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 
 	switch (info->special.kind) {
 	case SPECIAL_HINT: {
-		uint64_t next = pc + len;
+		uint64_t next = (pc + len) | isa_bit;
 		uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &next);
 		h->steps++;
 		return STEP_OK;
@@ -166,7 +182,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	if (h->stale.n)
 		swap_in(m, h, ram, info->bytes, pc, len);
 
-	uc_err e = uc_emu_start(h->uc, pc, 0, 0, 1);
+	uc_err e = uc_emu_start(h->uc, pc | isa_bit, 0, 0, 1);
 
 	if (c->swap_active)
 		swap_out(m, h, ram);
@@ -199,7 +215,8 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		else
 			fault(info, "%s at 0x%" PRIx64, uc_strerror(e), pc);
 		/* The faulting instruction did not complete: the hart stays on it. */
-		uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &pc);
+		uint64_t again = pc | isa_bit;
+		uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &again);
 		return STEP_FAULT;
 	}
 	h->steps++;

@@ -157,6 +157,30 @@ void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t 
 }
 
 /* The site forms of every site that contains addr gain the site's current contents. */
+/* Is every instruction of the site that has bytes in `written` written whole? Instruction
+ * boundaries are read from the current bytes, from the site's start. */
+static bool site_instructions_whole(const struct explorer *x, const struct site *s,
+				    const uint8_t *now, uint32_t written)
+{
+	for (unsigned off = 0, len; off < s->size; off += len) {
+		uint32_t m;
+
+		len = x->arch->insn_length(now + off);
+		if (len == 0)
+			return true;
+		m = (len >= 32 ? ~0u : (1u << len) - 1) << off;
+		if ((written & m) && (written & m) != m)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The site forms of every site that contains the store gain the site's current contents,
+ * unless the store left an instruction partly written: an instruction written as several
+ * stores (Thumb-2: a 32-bit instruction at 2 mod 4, two halfword stores) only has a new form
+ * once all its bytes are written, so a pass that fetched it in between saw a mix.
+ */
 static void record_site_forms(struct explorer *x, uint64_t addr, unsigned size)
 {
 	for (unsigned i = 0; i < x->nsites; i++) {
@@ -167,7 +191,15 @@ static void record_site_forms(struct explorer *x, uint64_t addr, unsigned size)
 		if (addr + size <= s->lay.start || addr >= s->lay.body)
 			continue;
 		now = machine_ram(x->m, s->lay.start, s->size);
-		if (!now || (hist->nforms && memcmp(hist->forms[hist->nforms - 1], now, s->size) == 0))
+		if (!now)
+			continue;
+		for (uint64_t b = addr; b < addr + size; b++)
+			if (b >= s->lay.start && b < s->lay.body)
+				hist->pending |= 1u << (b - s->lay.start);
+		if (!site_instructions_whole(x, s, now, hist->pending))
+			continue;
+		hist->pending = 0;
+		if (hist->nforms && memcmp(hist->forms[hist->nforms - 1], now, s->size) == 0)
 			continue;
 		if (hist->nforms == EX_MAX_FORMS)
 			hist->nforms--; /* keep the newest; older forms stay */
@@ -323,6 +355,14 @@ static bool check_record(struct explorer *x, unsigned h, const struct frame *f, 
 		if (!check_value(x, "regs-seen", h, pc, f->entry_regs[r], v, what, where))
 			return false;
 	}
+	for (unsigned r = 0; r < arch->nregs && r < PC_RECORD_REGS; r++) {
+		if (!(arch->regs_seen_mask & (1ull << r)))
+			continue;
+		machine_read_u64(x->m, base + 48 + 8ull * r, &v);
+		snprintf(what, sizeof(what), "regs->%s seen by the %s", arch->reg_names[r], who);
+		if (!check_value(x, "regs-seen", h, pc, f->entry_regs[r], v, what, where))
+			return false;
+	}
 	return true;
 }
 
@@ -442,7 +482,8 @@ bool check_redirect_entry(struct explorer *x, unsigned h, struct frame *f, uint6
 	for (unsigned r = 0; r < x->scn->nredirects; r++) {
 		const struct scn_redirect *rd = &x->scn->redirects[r];
 
-		if (rd->to_addr != pc || rd->from_addr != s->lay.func)
+		/* & ~1: symbols of Thumb functions carry the Thumb bit, code addresses do not */
+		if ((rd->to_addr & ~1ull) != pc || (rd->from_addr & ~1ull) != s->lay.func)
 			continue;
 		f->redirect = (int)r;
 		f->fetched_mask = 0;
@@ -454,9 +495,50 @@ bool check_redirect_entry(struct explorer *x, unsigned h, struct frame *f, uint6
 	return false;
 }
 
+void read_direct_counters(struct explorer *x, unsigned h, uint64_t *requests, uint64_t *calls)
+{
+	unsigned ws = x->arch->word_size;
+	uint32_t lo;
+
+	*requests = *calls = 0;
+	if (!x->direct_requests_addr)
+		return;
+	if (ws == 8) {
+		machine_read_u64(x->m, x->direct_requests_addr + 8ull * h, requests);
+		machine_read_u64(x->m, x->direct_calls_addr + 8ull * h, calls);
+	} else {
+		if (machine_read_u32(x->m, x->direct_requests_addr + 4ull * h, &lo))
+			*requests = lo;
+		if (machine_read_u32(x->m, x->direct_calls_addr + 4ull * h, &lo))
+			*calls = lo;
+	}
+}
+
+/* Every direct call a callback requested during this traced call ran, once. (A site whose ops
+ * literal names the direct trampoline calls it without any request: nothing to match.) */
+static void check_direct_calls(struct explorer *x, unsigned h, const struct frame *f)
+{
+	uint64_t requests, calls;
+	char e[64], a[64];
+
+	read_direct_counters(x, h, &requests, &calls);
+	requests -= f->direct_requests;
+	calls -= f->direct_calls;
+	if (requests == 0 || requests == calls)
+		return;
+	snprintf(e, sizeof(e), "%llu direct trampoline run%s", (unsigned long long)requests,
+		 requests == 1 ? "" : "s");
+	snprintf(a, sizeof(a), "%llu", (unsigned long long)calls);
+	check_fail(x, "direct-call", h, f->lr, e, a,
+		   "callbacks requested %llu direct call%s during the call of %s",
+		   (unsigned long long)requests, requests == 1 ? "" : "s", x->sites[f->site].name);
+}
+
 void check_frame_return(struct explorer *x, unsigned h, struct frame *f)
 {
 	const struct site *s = &x->sites[f->site];
+
+	check_direct_calls(x, h, f);
 
 	if (f->body_count == 0 && f->redirect < 0)
 		check_fail(x, "body-once", h, f->lr, "the body runs once per call", "never entered",

@@ -35,6 +35,7 @@ struct frame {
 	uint64_t lr, sp;
 	uint64_t rec_seq;      /* the hart's pc_record seq at entry */
 	uint64_t post_seq;     /* the hart's post-handler record seq at entry */
+	uint64_t direct_requests, direct_calls; /* the hart's direct-call counters at entry */
 	unsigned body_count;
 	int redirect;          /* index of the scenario redirect taken, or -1 */
 	uint32_t fetched_mask; /* which bytes of the site were fetched in this pass */
@@ -62,6 +63,7 @@ struct word_write {
 struct site_history {
 	unsigned nforms;
 	uint8_t forms[EX_MAX_FORMS][EX_MAX_SITE_BYTES];
+	uint32_t pending; /* site bytes stored since the last form (a partly written instruction) */
 };
 
 struct exec_state {
@@ -102,6 +104,7 @@ struct explorer {
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */
+	uint64_t direct_requests_addr, direct_calls_addr; /* pc_direct_requests/_calls, or 0 */
 	unsigned nprogram[SCN_MAX_HARTS];
 	struct program_call program[SCN_MAX_HARTS][EX_MAX_PROGRAM];
 	struct machine_snapshot *initial;  /* after setup, first calls begun */
@@ -145,6 +148,8 @@ void check_body_entry(struct explorer *x, unsigned h, struct frame *f);
 void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f, uint64_t pc,
 			  uint64_t prev_pc);
 void check_frame_return(struct explorer *x, unsigned h, struct frame *f);
+/* The hart's direct-call counters (requests made by callbacks, runs of direct trampolines). */
+void read_direct_counters(struct explorer *x, unsigned h, uint64_t *requests, uint64_t *calls);
 void check_call_result(struct explorer *x, unsigned h, uint64_t result);
 void check_literal_read(struct explorer *x, unsigned h, uint64_t pc, const struct mem_access *a);
 bool invariant_ignored(const struct explorer *x, const char *invariant);

@@ -79,6 +79,7 @@ struct scenario {
 	char watch[SCN_MAX_WATCH][64]; /* extra data symbols whose accesses are schedule points */
 	unsigned nredirects;
 	struct scn_redirect redirects[SCN_MAX_REDIRECTS];
+	char skip[256];          /* non-empty: not explored, reported as skipped with this reason */
 	char callback_sees[16];  /* "ftrace" (pc = body) | "kprobe" (pc = func+0, as a breakpoint) */
 	unsigned nignore;
 	char ignore[SCN_MAX_IGNORE][48]; /* invariants not checked */
@@ -107,6 +108,8 @@ extern const char *const invariant_names[];
 bool invariant_known(const char *name);
 
 /* ---- results ---- */
+
+struct arch_model;
 
 struct trace_step {
 	uint32_t step;     /* global step number in the execution */
@@ -148,6 +151,9 @@ struct scenario_result {
 	struct failure *failure;  /* first failure found (fewest preemptions), or NULL */
 	char error[512];          /* VERDICT_ERROR: why (bad symbol, missing image...) */
 	char image_hash[17];
+	/* The arch model that decoded the image (arm: the A32 or the T32 one, see
+	 * arch_model_for_image): disassemble the failure's trace with it. NULL on early errors. */
+	const struct arch_model *arch;
 };
 
 struct explore_options {

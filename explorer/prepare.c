@@ -273,6 +273,12 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 			 scn->pos_image.col, scn->image, inner);
 		return 2;
 	}
+	{ /* an arch with images in several instruction sets (arm: A32, T32) picks this one's */
+		struct site_source src = {.ud = x->img, .func_at = source_func_at,
+					  .lookup = source_lookup};
+
+		x->arch = arch_model_for_image(x->arch, &src);
+	}
 	x->nharts = scn->nharts;
 	x->m = machine_open(x->arch, x->img, scn->nharts, strcmp(scn->fetch, "relaxed") == 0
 			    ? FETCH_RELAXED : FETCH_COHERENT, err, errlen);
@@ -292,6 +298,9 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		x->records_addr = 0;
 	if (!image_lookup(x->img, "pc_post_records", &x->post_records_addr))
 		x->post_records_addr = 0;
+	if (!image_lookup(x->img, "pc_direct_requests", &x->direct_requests_addr) ||
+	    !image_lookup(x->img, "pc_direct_calls", &x->direct_calls_addr))
+		x->direct_requests_addr = x->direct_calls_addr = 0;
 	for (unsigned i = 0; i < scn->nops; i++) {
 		struct src_pos nopos = {0, 0};
 

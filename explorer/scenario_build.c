@@ -417,6 +417,9 @@ static int take_checks(const struct build *b)
 	if (take_choice(b, "callback_sees", b->raw->callback_sees, CHOICES("ftrace", "kprobe"),
 			out->callback_sees, sizeof(out->callback_sees)))
 		return 2;
+	if (b->raw->skip && copy_text(b, scn_doc_find(b->idx, "skip"), "skip", out->skip,
+				      sizeof(out->skip), b->raw->skip))
+		return 2;
 	if (check_count(b, "ignore", b->raw->ignore_count, 0, SCN_MAX_IGNORE, "invariants"))
 		return 2;
 	for (unsigned i = 0; i < b->raw->ignore_count; i++) {

@@ -92,6 +92,7 @@ static const cyaml_schema_field_t scenario_fields[] = {
 	LIST_FIELD("watch", CYAML_FLAG_OPTIONAL, watch, &string_entry),
 	LIST_FIELD("redirects", CYAML_FLAG_OPTIONAL, redirects, &string_entry),
 	TEXT_FIELD("callback_sees", CYAML_FLAG_OPTIONAL, callback_sees),
+	TEXT_FIELD("skip", CYAML_FLAG_OPTIONAL, skip),
 	LIST_FIELD("ignore", CYAML_FLAG_OPTIONAL, ignore, &string_entry),
 	LIST_FIELD("ops", CYAML_FLAG_OPTIONAL, ops, &string_entry),
 	CYAML_FIELD_UINT("stack_args", CYAML_FLAG_OPTIONAL, struct raw_scenario, stack_args),

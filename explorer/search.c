@@ -137,6 +137,7 @@ static void fill_result(struct explorer *x, struct scenario_result *res)
 	x->failure = NULL;
 	res->stats = x->stats;
 	snprintf(res->image_hash, sizeof(res->image_hash), "%s", image_hash(x->img));
+	res->arch = x->arch;
 }
 
 static int prepare_or_error(struct explorer *x, const struct scenario *scn,

@@ -117,6 +117,7 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 	if (x->post_records_addr)
 		machine_read_u64(x->m, x->post_records_addr + (uint64_t)h * PC_RECORD_SIZE,
 				 &f->post_seq);
+	read_direct_counters(x, h, &f->direct_requests, &f->direct_calls);
 	if (hs->depth == 1 && x->scn->stack_args) {
 		const uint8_t *above = machine_ram(x->m, f->sp, x->scn->stack_args);
 
@@ -149,7 +150,8 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 	if (hs->depth) {
 		struct frame *top = &hs->frames[hs->depth - 1];
 
-		if (pc == top->lr && machine_reg(x->m, h, x->arch->reg_sp) == top->sp) {
+		/* lr & ~1: a return address into Thumb code carries the Thumb bit */
+		if (pc == (top->lr & ~1ull) && machine_reg(x->m, h, x->arch->reg_sp) == top->sp) {
 			check_frame_return(x, h, top);
 			hs->depth--;
 		} else if (top->body_count == 0 && prev_pc) {
@@ -245,7 +247,9 @@ bool exec_transition(struct explorer *x, unsigned h)
 		}
 		if (info.wrote_code)
 			visible = true;
-		if (s == STEP_OK && visible_fetch) {
+		/* A fetch is checked even when the instruction then faulted: a mix of versions
+		 * (a torn instruction, say) is the cause, the fault its consequence. */
+		if ((s == STEP_OK || (s == STEP_FAULT && info.len)) && visible_fetch) {
 			struct frame *f = frame_fetching_site(x, h, info.pc);
 
 			check_cmodx(x, h, info.pc);

@@ -6,9 +6,13 @@
 #include "arch.h"
 
 extern const struct arch_model arch_model_arm64;
+extern const struct arch_model arch_model_riscv64;
+extern const struct arch_model arch_model_arm;
 
 static const struct arch_model *const arch_models[] = {
 	&arch_model_arm64,
+	&arch_model_riscv64,
+	&arch_model_arm,
 };
 
 const struct arch_model *arch_model_find(const char *name)

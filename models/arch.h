@@ -79,9 +79,22 @@ struct arch_model {
 	int arg_regs[8];
 	unsigned narg_regs;
 	uint64_t scratch_mask;   /* regs that a patch site / trampoline may clobber at body entry */
+	uint64_t regs_seen_mask; /* besides arg_regs, regs whose value in the frame a callback gets
+				  * (pc_record regs[]) must be as at the site; 0: arguments only */
 	uint64_t callee_saved_mask;
 	unsigned stack_align;    /* required SP alignment whenever C code is called */
 	uint64_t hart_id_reg_id; /* Unicorn register that carries the hart id (TPIDR_EL0) */
+
+	/*
+	 * Instruction-set state, for an arch whose harts switch instruction sets (arm: CPSR.T,
+	 * Thumb). When isa_state_mask is non-zero, register-file entry isa_state_reg holds the
+	 * state: the machine restarts every step at pc | 1 when the state bits are set (the
+	 * interworking bit; Unicorn reads it from the start address), and a hart whose state bits
+	 * differ from isa_state_value, the instruction set this model decodes, faults instead of
+	 * running code as the other instruction set. 0: one instruction set, nothing to do.
+	 */
+	int isa_state_reg;
+	uint32_t isa_state_mask, isa_state_value;
 
 	/* Length in bytes of the instruction whose first bytes are given (len >= 4 readable). */
 	unsigned (*insn_length)(const uint8_t *bytes);
@@ -93,6 +106,10 @@ struct arch_model {
 	enum cmodx_class (*cmodx_classify)(uint32_t word);
 	/* The patch sites of an image, in address order; returns how many (at most max). */
 	size_t (*find_sites)(const struct site_source *src, struct site_layout *out, size_t max);
+	/* Optional, for an arch whose images come in more than one instruction set (arm: A32 or
+	 * T32 images): the model that decodes this image, judged from its symbols (src->text may
+	 * be NULL); NULL keeps this model. Asked once per image, before a machine is made. */
+	const struct arch_model *(*model_for_image)(const struct site_source *src);
 	/* Exceptions, for images that install a vector table (symbol "vectors"); NULL when the
 	 * arch model has none. uc is the hart's uc_engine. set_vectors installs the table;
 	 * take_breakpoint enters the breakpoint exception for the instruction at pc the way the
@@ -109,5 +126,14 @@ const struct arch_model *arch_model_find(const char *name);
 
 /* Index of a register by name in the model's register file, or -1. */
 int arch_reg_index(const struct arch_model *arch, const char *name);
+
+/* The model that decodes one image of arch: model_for_image's choice, else arch itself. */
+static inline const struct arch_model *arch_model_for_image(const struct arch_model *arch,
+							    const struct site_source *src)
+{
+	const struct arch_model *m = arch->model_for_image ? arch->model_for_image(src) : NULL;
+
+	return m ? m : arch;
+}
 
 #endif

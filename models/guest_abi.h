@@ -34,4 +34,12 @@ struct pc_record {
  * preempted there while the stopper runs, and resume with a synchronised instruction fetch.
  */
 
+/*
+ * Direct calls (optional): unsigned long pc_direct_requests[PC_MAX_HARTS] counts, per hart, the
+ * direct calls that callbacks asked for (a direct ops setting the trampoline's direct slot);
+ * unsigned long pc_direct_calls[PC_MAX_HARTS] counts the runs of direct trampolines' work. Over
+ * one traced call the two must grow alike: a requested direct call that never runs, or runs
+ * twice, breaks the direct-call invariant. The words are the guest's word size.
+ */
+
 #endif

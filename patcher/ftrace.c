@@ -1,21 +1,67 @@
 /*
- * ftrace.c - the generic guest patcher: which word of a site each ftrace operation changes,
+ * ftrace.c - the generic guest patcher: which words of a site each ftrace operation changes,
  * what must be there before, and what is written. Arch details come from patch_arch.h.
  *
- * Every operation is "validate, then one word write": read the word, compare it with the
- * expected old instruction (-EINVAL and no write on a mismatch), then patch_text_nosync().
+ * Every operation works on a patch unit (patch_unit.h): the words of the site that change as a
+ * whole, one on arm64, up to four on riscv. It is "validate, then write": read every word of the
+ * unit and compare it with the expected old instruction (-EINVAL and nothing written on any
+ * mismatch), update the arch's ops literal if it has one, then write the words in address order,
+ * each with patch_text_nosync() (so a unit of several words is several stores, each followed by
+ * the arch's fetch maintenance on this hart).
  */
 #include "patch_arch.h"
+#include "patch_unit.h"
 
 /* Bounds of the writable text, from the image's linker script. */
 extern char _stext[], _etext[];
+
+#ifndef ARCH_FTRACE_UNITS
+/* One-word arches: the unit hooks from the one-word hooks of patch_arch.h. */
+static inline int arch_ftrace_init_unit(unsigned long func, struct patch_unit *u)
+{
+	u->addr = arch_ftrace_init_addr(func);
+	u->n = 1;
+	u->old[0] = arch_ftrace_nop();
+	u->new[0] = arch_ftrace_init_insn();
+	return 0;
+}
+
+static inline int arch_ftrace_nop_unit(unsigned long func, unsigned long *addr,
+				       patch_insn_t *words)
+{
+	*addr = arch_ftrace_call_addr(func);
+	words[0] = arch_ftrace_nop();
+	return 1;
+}
+
+static inline int arch_ftrace_call_unit(unsigned long func, unsigned long tramp,
+					unsigned long *addr, patch_insn_t *words)
+{
+	int err;
+
+	*addr = arch_ftrace_call_addr(func);
+	err = arch_ftrace_encode_call(*addr, tramp, &words[0]);
+	return err ? err : 1;
+}
+
+static inline int arch_ftrace_update_literal(unsigned long func, int enabled)
+{
+	(void)func;
+	(void)enabled;
+	return 0;
+}
+#endif
+
+#ifndef PATCH_INSN_ALIGN
+#define PATCH_INSN_ALIGN PATCH_INSN_SIZE /* the arch's instructions are word-aligned */
+#endif
 
 /* Is addr an aligned instruction word inside the text? 0, -EINVAL or -EFAULT. */
 static int check_text_word(unsigned long addr)
 {
 	unsigned long begin = (unsigned long)_stext, end = (unsigned long)_etext;
 
-	if (addr & (PATCH_INSN_SIZE - 1))
+	if (addr & (PATCH_INSN_ALIGN - 1))
 		return -EINVAL;
 	if (addr < begin || addr >= end || end - addr < PATCH_INSN_SIZE)
 		return -EFAULT;
@@ -44,44 +90,91 @@ int patch_text_checked(unsigned long addr, patch_insn_t old, patch_insn_t insn, 
 	return patch_text_nosync(addr, insn);
 }
 
+/* Every word of the unit is text and holds the expected old instruction. */
+static int unit_validate(const struct patch_unit *u)
+{
+	for (unsigned i = 0; i < u->n; i++) {
+		patch_insn_t cur;
+		int err = patch_read_insn(u->addr + i * PATCH_INSN_SIZE, &cur);
+
+		if (err)
+			return err;
+		if (cur != u->old[i])
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int unit_write(const struct patch_unit *u)
+{
+	for (unsigned i = 0; i < u->n; i++) {
+		int err = patch_text_nosync(u->addr + i * PATCH_INSN_SIZE, u->new[i]);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The site's call unit, enabled (tramp != 0) or disabled: number of words, or an error. */
+static int call_words(unsigned long func, unsigned long tramp, unsigned long *addr,
+		      patch_insn_t *words)
+{
+	if (tramp)
+		return arch_ftrace_call_unit(func, tramp, addr, words);
+	return arch_ftrace_nop_unit(func, addr, words);
+}
+
+/* Change the site from calling `from` to calling `to` (0: disabled). */
+static int change_site(unsigned long func, unsigned long from, unsigned long to)
+{
+	struct patch_unit u;
+	unsigned long to_addr;
+	int n_old = call_words(func, from, &u.addr, u.old), n_new, err;
+
+	if (n_old < 0)
+		return n_old;
+	n_new = call_words(func, to, &to_addr, u.new);
+	if (n_new < 0)
+		return n_new;
+	if (n_old != n_new || to_addr != u.addr || n_old > PATCH_MAX_WORDS)
+		return -EINVAL;
+	u.n = (unsigned)n_old;
+	err = unit_validate(&u);
+	if (!err)
+		err = arch_ftrace_update_literal(func, to != 0);
+	return err ? err : unit_write(&u);
+}
+
 int ftrace_init_nop(unsigned long func)
 {
-	return patch_text_checked(arch_ftrace_init_addr(func), arch_ftrace_nop(),
-				  arch_ftrace_init_insn(), 1);
+	struct patch_unit u;
+	int err = arch_ftrace_init_unit(func, &u);
+
+	if (!err)
+		err = unit_validate(&u);
+	if (!err)
+		err = arch_ftrace_update_literal(func, 0);
+	return err ? err : unit_write(&u);
 }
 
 int ftrace_make_call(unsigned long func, unsigned long tramp)
 {
-	unsigned long pc = arch_ftrace_call_addr(func);
-	patch_insn_t call;
-	int err = arch_ftrace_encode_call(pc, tramp, &call);
-
-	if (err)
-		return err;
-	return patch_text_checked(pc, arch_ftrace_nop(), call, 1);
+	if (!tramp)
+		return -EINVAL;
+	return change_site(func, 0, tramp);
 }
 
 int ftrace_make_nop(unsigned long func, unsigned long tramp)
 {
-	unsigned long pc = arch_ftrace_call_addr(func);
-	patch_insn_t call;
-	int err = arch_ftrace_encode_call(pc, tramp, &call);
-
-	if (err)
-		return err;
-	return patch_text_checked(pc, call, arch_ftrace_nop(), 1);
+	if (!tramp)
+		return -EINVAL;
+	return change_site(func, tramp, 0);
 }
 
 int ftrace_modify_call(unsigned long func, unsigned long old_tramp, unsigned long new_tramp)
 {
-	unsigned long pc = arch_ftrace_call_addr(func);
-	patch_insn_t old_call, new_call;
-	int err = arch_ftrace_encode_call(pc, old_tramp, &old_call);
-
-	if (err)
-		return err;
-	err = arch_ftrace_encode_call(pc, new_tramp, &new_call);
-	if (err)
-		return err;
-	return patch_text_checked(pc, old_call, new_call, 1);
+	if (!old_tramp || !new_tramp)
+		return -EINVAL;
+	return change_site(func, old_tramp, new_tramp);
 }

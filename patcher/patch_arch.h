@@ -3,6 +3,8 @@
  *
  * Each arch provides, as static inline functions in its own header:
  *   PATCH_INSN_SIZE                       bytes per patched word (and its alignment)
+ *   PATCH_INSN_ALIGN                      optional: a smaller alignment of a patched word
+ *                                         (Thumb-2: 2, a 32-bit instruction at 2 mod 4)
  *   arch_ftrace_init_addr(func)           the word ftrace_init_nop writes
  *   arch_ftrace_init_insn()               what it writes there (over arch_ftrace_nop())
  *   arch_ftrace_call_addr(func)           the word that toggles between NOP and a call
@@ -10,6 +12,16 @@
  *   arch_ftrace_encode_call(pc, target, &insn)  the call placed at pc: 0, -EINVAL, -ERANGE
  *   arch_hart_id()                        the id of the hart running the code
  * and, in assembly, patch_text_nosync() (patcher.h).
+ *
+ * An arch whose sites change several words at once (riscv) defines ARCH_FTRACE_UNITS and, in
+ * place of the init/call/nop/encode hooks above, the unit hooks (struct patch_unit,
+ * patch_unit.h):
+ *   arch_ftrace_init_unit(func, &unit)            the boot-time change: 0 or an error
+ *   arch_ftrace_nop_unit(func, &addr, words)      the disabled form: number of words
+ *   arch_ftrace_call_unit(func, tramp, &addr, words)  the enabled form calling tramp: number of
+ *                                                 words, or -EINVAL / -ERANGE
+ *   arch_ftrace_update_literal(func, enabled)     the ops literal before func (CALL_OPS), 0
+ *                                                 when the arch has none
  */
 #ifndef PATCHCHECK_PATCH_ARCH_H
 #define PATCHCHECK_PATCH_ARCH_H
@@ -18,6 +30,10 @@
 
 #if defined(__aarch64__)
 #include "ftrace_arm64.h"
+#elif defined(__riscv) && __riscv_xlen == 64
+#include "ftrace_riscv64.h"
+#elif defined(__arm__)
+#include "ftrace_arm.h"
 #else
 #error "patcher: no arch hooks for this target"
 #endif

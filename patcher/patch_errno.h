@@ -7,6 +7,9 @@
 #ifndef PATCHCHECK_PATCH_ERRNO_H
 #define PATCHCHECK_PATCH_ERRNO_H
 
+#ifndef ENOMEM
+#define ENOMEM 12 /* no free entry in a fixed-size table (probes, site users) */
+#endif
 #ifndef EFAULT
 #define EFAULT 14 /* the address is not inside the image's text */
 #endif

@@ -11,12 +11,11 @@
  */
 #include "patch_arch.h"
 #include "patcher.h"
+#include "stop_machine.h"
 
 volatile unsigned long long pc_exclusive;
 
-typedef int (*stopped_fn)(unsigned long a, unsigned long b, unsigned long c);
-
-static int stop_machine_run(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c)
+int stop_machine_run(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c)
 {
 	int rc;
 

@@ -1,0 +1,122 @@
+/*
+ * callbacks.c - the tracer side of the arm guest: the globals the trampolines read, and the
+ * callbacks a scenario installs with pc_set_callback().
+ *
+ * Compiled without -pg: nothing here is ever a patch site. Every callback follows the C ABI
+ * (AAPCS), so it may clobber r0-r3, ip, lr and the flags, and preserves r4-r11 and SP; the
+ * trampolines rely on exactly that. The records are written with 64-bit fields, as on every
+ * arch (models/guest_abi.h).
+ */
+#include "guest.h"
+#include "guest_abi.h"
+
+/* Keeps the compiler from moving memory accesses across this point. */
+#define barrier() __asm__ __volatile__("" ::: "memory")
+
+void ftrace_stub(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
+{
+}
+
+struct ftrace_ops ftrace_global_ops = { ftrace_stub, 0 };
+struct ftrace_ops *function_trace_op = &ftrace_global_ops;
+ftrace_func_t ftrace_trace_function = ftrace_stub;
+unsigned long pc_redirect_target;
+
+/* One record per hart, read by the host (see guest_abi.h), and a count of callback runs. */
+struct pc_record pc_records[PC_MAX_HARTS];
+unsigned long long pc_calls[PC_MAX_HARTS];
+
+/* The hart id: the machine puts it in TPIDRURO (CP15 c13, c0, 3) before the hart runs. */
+static inline unsigned long current_hart(void)
+{
+	unsigned long id;
+
+	__asm__ __volatile__("mrc p15, 0, %0, c13, c0, 3" : "=r"(id));
+	return id;
+}
+
+static void count_call(unsigned long hart)
+{
+	if (hart < PC_MAX_HARTS)
+		*(volatile unsigned long long *)&pc_calls[hart] = pc_calls[hart] + 1;
+}
+
+/*
+ * Write one record for this hart from the frame; seq last. Code addresses are recorded as
+ * addresses: the Thumb bit of ARM_pc is dropped (regs[15] keeps it). Whether the trampoline
+ * kept that bit shows in execution itself: returning to a Thumb body without it runs the body
+ * in the ARM state, which the machine reports as a fault.
+ */
+static void write_record(unsigned long ip, unsigned long parent_ip, const struct pt_regs *regs)
+{
+	unsigned long hart = current_hart();
+	volatile struct pc_record *rec;
+	unsigned i;
+
+	count_call(hart);
+	if (hart >= PC_MAX_HARTS || !regs)
+		return;
+	rec = &pc_records[hart];
+	rec->ip = ip;
+	rec->parent_ip = parent_ip;
+	rec->pc = regs->ARM_pc & ~1ul;
+	rec->sp = regs->ARM_sp;
+	rec->lr = regs->ARM_lr;
+	for (i = 0; i < 16; i++)
+		rec->regs[i] = regs->uregs[i];
+	barrier();
+	rec->seq = rec->seq + 1;
+}
+
+/* Records what the trampoline handed over. From ftrace_caller (regs == NULL) it only counts. */
+void record_regs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
+{
+	write_record(ip, parent_ip, regs);
+}
+
+/*
+ * An IPMODIFY user (livepatch-like): records like record_regs, then, if pc_redirect_target is
+ * set, makes the trampoline continue there instead of in the body. The target is a function
+ * pointer, so in the Thumb image it carries bit 0 and the trampoline's interworking return
+ * (ldr pc / bx) enters it in the Thumb state. It is entered with LR = the traced function's
+ * parent and r0-r3 as at the call, so it must have the same prototype.
+ */
+void redirect_pc(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
+{
+	unsigned long target = *(volatile unsigned long *)&pc_redirect_target;
+
+	write_record(ip, parent_ip, regs);
+	if (target && regs)
+		regs_set_instruction_pointer(regs, target);
+}
+
+/*
+ * FLAWED: redirect_pc with the target's Thumb bit cleared, as code that treats a function
+ * pointer as a plain address would write it. In the ARM image it is the same as redirect_pc;
+ * in the Thumb image the trampoline's interworking return enters the Thumb function in the
+ * ARM state. Caught by: guest-fault (the machine's instruction-set state check).
+ */
+void redirect_pc_arm_state(unsigned long ip, unsigned long parent_ip, void *op,
+			   struct pt_regs *regs)
+{
+	unsigned long target = *(volatile unsigned long *)&pc_redirect_target;
+
+	write_record(ip, parent_ip, regs);
+	if (target && regs)
+		regs_set_instruction_pointer(regs, target & ~1ul);
+}
+
+/* Install a callback for every trampoline; NULL restores ftrace_stub. */
+void pc_set_callback(void *fn)
+{
+	ftrace_func_t func = fn ? (ftrace_func_t)fn : ftrace_stub;
+
+	*(volatile ftrace_func_t *)&ftrace_global_ops.func = func;
+	barrier();
+	*(volatile ftrace_func_t *)&ftrace_trace_function = func;
+}
+
+void pc_set_redirect(unsigned long target)
+{
+	*(volatile unsigned long *)&pc_redirect_target = target;
+}

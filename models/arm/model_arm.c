@@ -1,0 +1,363 @@
+/*
+ * model_arm.c - the arm32 arch model (host side): register file, ABI sets, special
+ * instructions, the CMODX set, the EABI mcount patch site, encoders.
+ *
+ * One arch, "arm", two instruction sets. A guest image is either all A32 (ARM) or all T32
+ * (Thumb-2), as an arm kernel is built one way or the other, so there are two model structs
+ * that share everything but decoding: arch_model_arm (A32, the one arch_model_find returns)
+ * and arch_model_arm_thumb (T32). model_for_image picks the one for an image from the
+ * instruction set of its __gnu_mcount_nc symbol (bit 0 set: Thumb). Both also declare CPSR.T
+ * as the instruction-set state, so the machine restarts each step at pc | T and faults a hart
+ * that ends up in the other state (a return without the Thumb bit, say) instead of running
+ * Thumb code as ARM or the reverse.
+ *
+ * The patch site (clang -pg -meabi gnu, placed after the function's own frame setup):
+ *
+ *     A32:  start:    push {lr}              (stmdb sp!, {lr} or str lr, [sp, #-4]!)
+ *           start+4:  bl __gnu_mcount_nc     <-> add sp, sp, #4 / pop {lr} / bl <trampoline>
+ *           start+8:  body
+ *     T32:  start:    push {lr}              (16-bit)
+ *           start+2:  bl __gnu_mcount_nc     <-> add.w sp, sp, #4 / pop.w {lr} / bl <tramp>
+ *           start+6:  body                   (the BL is at 2 mod 4 when start is 0 mod 4)
+ *
+ * There is no record section: find_sites scans the text for push {lr} followed by a BL to
+ * __gnu_mcount_nc, inside a function.
+ */
+#include <capstone/capstone.h>
+#include <unicorn/unicorn.h>
+
+#include "../arch.h"
+#include "insn_arm.h"
+
+/* Register file: r0..r15 at their architectural numbers (pc_record regs[] are indexed the same
+ * way), then CPSR. */
+enum { ARM_SP = 13, ARM_LR = 14, ARM_PC = 15, ARM_CPSR = 16, ARM_NREGS = 17 };
+
+#define CPSR_T (1u << 5)
+
+static const int arm_reg_ids[ARM_NREGS] = {
+	UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,  UC_ARM_REG_R4,
+	UC_ARM_REG_R5, UC_ARM_REG_R6, UC_ARM_REG_R7,  UC_ARM_REG_R8,  UC_ARM_REG_R9,
+	UC_ARM_REG_R10, UC_ARM_REG_R11, UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,
+	UC_ARM_REG_PC, UC_ARM_REG_CPSR,
+};
+
+static const char *const arm_reg_names[ARM_NREGS] = {
+	"r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "ip",
+	"sp", "lr", "pc", "cpsr",
+};
+
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static uint32_t le16(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8;
+}
+
+static unsigned arm_insn_length(const uint8_t *bytes)
+{
+	(void)bytes;
+	return 4;
+}
+
+static unsigned thumb_length(const uint8_t *bytes)
+{
+	return thumb_insn_length(le16(bytes));
+}
+
+static void special_init(struct special_insn *out, unsigned len)
+{
+	out->kind = SPECIAL_NONE;
+	out->len = len;
+	out->addr_reg = -1;
+	out->imm = 0;
+}
+
+/*
+ * CP15 c7 maintenance by MCR (ARMv7 B4.2.1), the same operations in both instruction sets:
+ * by MVA (Rt holds the address): ICIMVAU c5,1; DCCMVAU c11,1; DCCMVAC c10,1; DCCIMVAC c14,1;
+ * whole-cache: ICIALLU c5,0; ICIALLUIS c1,0; BPIALL c5,6; BPIALLIS c1,6; the CP15 barriers
+ * CP15ISB c5,4, CP15DSB c10,4, CP15DMB c10,5. Rt is given by the caller.
+ */
+static bool decode_mcr_c7(bool is_mcr_c7(arm32_insn, unsigned, unsigned), arm32_insn w, int rt,
+			  struct special_insn *out)
+{
+	if (is_mcr_c7(w, 5, 1)) {
+		out->kind = SPECIAL_ICACHE_SYNC;
+		out->addr_reg = rt;
+	} else if (is_mcr_c7(w, 5, 0) || is_mcr_c7(w, 1, 0) || is_mcr_c7(w, 5, 6) ||
+		   is_mcr_c7(w, 1, 6)) {
+		out->kind = SPECIAL_ICACHE_SYNC; /* whole I-cache / branch predictor */
+	} else if (is_mcr_c7(w, 11, 1) || is_mcr_c7(w, 10, 1) || is_mcr_c7(w, 14, 1)) {
+		out->kind = SPECIAL_DCACHE;
+		out->addr_reg = rt;
+	} else if (is_mcr_c7(w, 5, 4)) {
+		out->kind = SPECIAL_ISB;
+	} else if (is_mcr_c7(w, 10, 4) || is_mcr_c7(w, 10, 5)) {
+		out->kind = SPECIAL_BARRIER;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static bool arm_mcr(arm32_insn w, unsigned crm, unsigned op2)
+{
+	return arm_is_mcr_c7(w, crm, op2) != 0;
+}
+
+static bool thumb_mcr(arm32_insn w, unsigned crm, unsigned op2)
+{
+	return thumb_is_mcr_c7(w, crm, op2) != 0;
+}
+
+/*
+ * A32: DSB/DMB/ISB are 0xf57ff04x/5x/6x; the hints YIELD, WFE, WFI, SEV are cond 0320f00{1,2,3,4}
+ * (WFE and YIELD stop Unicorn with UC_ERR_INSN_INVALID: the machine skips every hint); BKPT is
+ * 0xe12 imm12 7 imm4.
+ */
+static void arm_decode_special(const uint8_t *bytes, struct special_insn *out)
+{
+	uint32_t w = le32(bytes);
+	uint32_t hint = w & 0x0fffffffu;
+
+	special_init(out, 4);
+	if (decode_mcr_c7(arm_mcr, w, (int)((w >> 12) & 15), out))
+		return;
+	if ((w & 0xfffffff0u) == 0xf57ff040u || (w & 0xfffffff0u) == 0xf57ff050u) {
+		out->kind = SPECIAL_BARRIER;
+	} else if ((w & 0xfffffff0u) == 0xf57ff060u) {
+		out->kind = SPECIAL_ISB;
+	} else if ((w >> 28) != 0xf && (hint == 0x0320f001u || hint == 0x0320f002u ||
+					 hint == 0x0320f003u || hint == 0x0320f004u)) {
+		out->kind = SPECIAL_HINT;
+	} else if ((w & 0xfff000f0u) == 0xe1200070u) {
+		out->kind = SPECIAL_BREAKPOINT;
+		out->imm = ((w >> 4) & 0xfff0u) | (w & 0xfu);
+	}
+}
+
+/*
+ * T32: 16-bit BKPT 0xbexx and hints YIELD/WFE/WFI/SEV 0xbf10/20/30/40; 32-bit DSB/DMB/ISB
+ * f3bf 8f4x/5x/6x, the .W hints f3af 800{1,2,3,4}, and MCR ee07 (Rt in bits 28-31 of the word).
+ */
+static void thumb_decode_special(const uint8_t *bytes, struct special_insn *out)
+{
+	uint32_t hw = le16(bytes);
+
+	special_init(out, thumb_insn_length(hw));
+	if (out->len == 2) {
+		if ((hw & 0xff00u) == 0xbe00u) {
+			out->kind = SPECIAL_BREAKPOINT;
+			out->imm = hw & 0xffu;
+		} else if (hw == 0xbf10u || hw == 0xbf20u || hw == 0xbf30u || hw == 0xbf40u) {
+			out->kind = SPECIAL_HINT;
+		}
+		return;
+	}
+	uint32_t w = le32(bytes);
+
+	if (decode_mcr_c7(thumb_mcr, w, (int)(w >> 28), out))
+		return;
+	if ((w & 0xfff0ffffu) == 0x8f40f3bfu || (w & 0xfff0ffffu) == 0x8f50f3bfu)
+		out->kind = SPECIAL_BARRIER;
+	else if ((w & 0xfff0ffffu) == 0x8f60f3bfu)
+		out->kind = SPECIAL_ISB;
+	else if (w == 0x8001f3afu || w == 0x8002f3afu || w == 0x8003f3afu || w == 0x8004f3afu)
+		out->kind = SPECIAL_HINT;
+}
+
+/*
+ * ARMv7 A3.5.4: the instructions whose concurrent modification and execution gives either the
+ * old or the new instruction. A32: B, BL, NOP, BKPT, SVC, HVC, SMC. `add sp, sp, #4` and
+ * `pop {lr}`, the disabled forms of the site, are not among them: that is why arm patches
+ * under stop_machine.
+ */
+static enum cmodx_class arm_cmodx_classify(uint32_t w)
+{
+	uint32_t cond = w >> 28;
+
+	if (arm_is_b(w) || arm_is_bl(w) || (w & 0x0fffffffu) == 0x0320f000u ||
+	    (w & 0xfff000f0u) == 0xe1200070u ||                     /* BKPT */
+	    (cond != 0xf && (w & 0x0f000000u) == 0x0f000000u) ||    /* SVC */
+	    (w & 0xfff000f0u) == 0xe1400070u ||                     /* HVC */
+	    (w & 0x0ffffff0u) == 0x01600070u)                       /* SMC */
+		return CMODX_SAFE;
+	return CMODX_OTHER;
+}
+
+/* 16-bit T32 in the set: B (conditional and not), NOP, BKPT, SVC. */
+static bool thumb16_safe(uint32_t hw)
+{
+	return (hw & 0xf800u) == 0xe000u ||                           /* B T2 */
+	       ((hw & 0xf000u) == 0xd000u && (hw & 0x0e00u) != 0x0e00u) || /* B<c> T1 */
+	       hw == THUMB_NOP || (hw & 0xff00u) == 0xbe00u ||        /* NOP, BKPT */
+	       (hw & 0xff00u) == 0xdf00u;                             /* SVC */
+}
+
+/*
+ * The explorer classifies aligned words. A word that starts with a 32-bit instruction is that
+ * instruction (B.W, BL and NOP.W are in the set). A word that starts with a 16-bit instruction
+ * holds it and the next halfword: safe only if both are 16-bit instructions of the set, since a
+ * 32-bit instruction that straddles two words cannot be written by one store (that is the
+ * Thumb-2 site at 2 mod 4). A word whose first halfword is the tail of a straddling
+ * instruction is read as if it began one: the classification is exact for words that start
+ * on an instruction boundary.
+ */
+static enum cmodx_class thumb_cmodx_classify(uint32_t w)
+{
+	uint32_t lo = w & 0xffffu, hi = w >> 16;
+
+	if (thumb_insn_length(lo) == 4)
+		return thumb_is_bl(w) || thumb_is_b_w(w) || w == THUMB_NOP_W ? CMODX_SAFE
+									   : CMODX_OTHER;
+	if (thumb16_safe(lo) && thumb_insn_length(hi) == 2 && thumb16_safe(hi))
+		return CMODX_SAFE;
+	return CMODX_OTHER;
+}
+
+/* ---- patch sites ---- */
+
+static bool symbol(const struct site_source *src, const char *name, uint64_t *addr)
+{
+	return src->lookup && src->lookup(src->ud, name, addr);
+}
+
+static bool fill_site(const struct site_source *src, uint64_t start, unsigned push_len,
+		      struct site_layout *out)
+{
+	uint64_t func;
+
+	if (!src->func_at(src->ud, start, &func))
+		return false;
+	out->func = func & ~1ull;
+	out->start = start;
+	out->bl = start + push_len;
+	out->body = out->bl + 4;
+	out->literal = 0;
+	return true;
+}
+
+static size_t arm_find_sites(const struct site_source *src, struct site_layout *out, size_t max)
+{
+	uint64_t mcount, a;
+	size_t n = 0;
+
+	if (!src->text || !symbol(src, "__gnu_mcount_nc", &mcount) || (mcount & 1))
+		return 0;
+	for (a = (src->text_begin + 3) & ~3ull; a + 8 <= src->text_end && n < max; a += 4) {
+		const uint8_t *p = src->text + (a - src->text_begin);
+		uint32_t push = le32(p), call = le32(p + 4);
+
+		if ((push == ARM_PUSH_LR || push == ARM_PUSH_LR_STM) && arm_is_bl(call) &&
+		    (call >> 28) == 0xe && arm_branch_target(a + 4, call) == mcount &&
+		    fill_site(src, a, 4, &out[n]))
+			n++;
+	}
+	return n;
+}
+
+static size_t thumb_find_sites(const struct site_source *src, struct site_layout *out, size_t max)
+{
+	uint64_t mcount, a;
+	size_t n = 0;
+
+	if (!src->text || !symbol(src, "__gnu_mcount_nc", &mcount) || !(mcount & 1))
+		return 0;
+	for (a = (src->text_begin + 1) & ~1ull; a + 6 <= src->text_end && n < max; a += 2) {
+		const uint8_t *p = src->text + (a - src->text_begin);
+		uint32_t call = le32(p + 2);
+
+		if (le16(p) == THUMB_PUSH_LR && thumb_is_bl(call) &&
+		    thumb_bl_target(a + 2, call) == (mcount & ~1ull) && fill_site(src, a, 2, &out[n]))
+			n++;
+	}
+	return n;
+}
+
+/* ---- the instruction set of an image ---- */
+
+extern const struct arch_model arch_model_arm, arch_model_arm_thumb;
+
+/* An image is Thumb when its mcount entry is (bit 0 of the symbol); without one it is ARM. */
+static const struct arch_model *arm_model_for_image(const struct site_source *src)
+{
+	uint64_t mcount;
+
+	if (symbol(src, "__gnu_mcount_nc", &mcount) && (mcount & 1))
+		return &arch_model_arm_thumb;
+	return &arch_model_arm;
+}
+
+/* ---- encoders ---- */
+
+static uint32_t arm_nop(void)
+{
+	return ARM_ADD_SP_4;
+}
+
+static uint32_t arm_bl(uint64_t pc, uint64_t target)
+{
+	return arm_encode_bl(pc, target);
+}
+
+static uint32_t thumb_nop(void)
+{
+	return THUMB_ADD_W_SP_4;
+}
+
+static uint32_t thumb_bl(uint64_t pc, uint64_t target)
+{
+	return thumb_encode_bl(pc, target & ~1ull);
+}
+
+/*
+ * Shared by both models. Scratch at body entry: ip (r12), which AAPCS lets any BL corrupt
+ * (veneers, interworking stubs), so the compiler keeps nothing in it across the site's BL and
+ * a trampoline that calls C without saving it is correct (ftrace_caller here saves r0-r3 and lr
+ * only); and CPSR, whose flags are not preserved across a call (its T bit and mode are the
+ * machine's instruction-set check). Callee-saved: r4-r11. A regs callback (pt_regs) must see
+ * all of r0-r12 as at the site, ip included, whatever the trampoline does with them after.
+ */
+#define ARM_COMMON                                                                             \
+	.name = "arm", .uc_arch = UC_ARCH_ARM, .uc_cpu_model = -1, .cs_arch = CS_ARCH_ARM,      \
+	.page_size = 1024, .word_size = 4, .nregs = ARM_NREGS, .reg_ids = arm_reg_ids,          \
+	.reg_names = arm_reg_names, .reg_pc = ARM_PC, .reg_sp = ARM_SP, .reg_lr = ARM_LR,       \
+	.reg_ret = 0, .arg_regs = {0, 1, 2, 3}, .narg_regs = 4,                                 \
+	.scratch_mask = (1ull << 12) | (1ull << ARM_CPSR), .regs_seen_mask = 0x1fffull,        \
+	.callee_saved_mask = 0x0ff0ull,                                                         \
+	.stack_align = 8, .hart_id_reg_id = UC_ARM_REG_C13_C0_3, .isa_state_reg = ARM_CPSR,   \
+	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image
+
+const struct arch_model arch_model_arm = {
+	ARM_COMMON,
+	.uc_mode = UC_MODE_ARM,
+	.cs_mode = CS_MODE_ARM,
+	.insn_align = 4,
+	.isa_state_value = 0,
+	.insn_length = arm_insn_length,
+	.decode_special = arm_decode_special,
+	.cmodx_set = "B, BL, NOP, BKPT, SVC, HVC, SMC",
+	.cmodx_classify = arm_cmodx_classify,
+	.find_sites = arm_find_sites,
+	.encode_nop = arm_nop,
+	.encode_bl = arm_bl,
+};
+
+const struct arch_model arch_model_arm_thumb = {
+	ARM_COMMON,
+	.uc_mode = UC_MODE_THUMB,
+	.cs_mode = CS_MODE_THUMB,
+	.insn_align = 2,
+	.isa_state_value = CPSR_T,
+	.insn_length = thumb_length,
+	.decode_special = thumb_decode_special,
+	.cmodx_set = "16-bit B, NOP, BKPT, SVC; 32-bit B, BL, NOP.W within one word",
+	.cmodx_classify = thumb_cmodx_classify,
+	.find_sites = thumb_find_sites,
+	.encode_nop = thumb_nop,
+	.encode_bl = thumb_bl,
+};

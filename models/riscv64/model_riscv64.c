@@ -1,0 +1,231 @@
+/*
+ * model_riscv64.c - the riscv64 arch model (host side): register file, LP64 ABI sets, special
+ * instructions, the concurrent-modification rule, the patch-site layouts of the three ftrace
+ * designs, encoders.
+ */
+#include <capstone/capstone.h>
+#include <unicorn/unicorn.h>
+
+#include "../arch.h"
+#include "insn_riscv64.h"
+
+/* Register file: index i is xi (x0..x31), then pc. The pc_record's regs[] use the same order. */
+enum { RV_PC = 32, RV_NREGS = 33 };
+
+static const int rv_reg_ids[RV_NREGS] = {
+	UC_RISCV_REG_X0,  UC_RISCV_REG_X1,  UC_RISCV_REG_X2,  UC_RISCV_REG_X3,  UC_RISCV_REG_X4,
+	UC_RISCV_REG_X5,  UC_RISCV_REG_X6,  UC_RISCV_REG_X7,  UC_RISCV_REG_X8,  UC_RISCV_REG_X9,
+	UC_RISCV_REG_X10, UC_RISCV_REG_X11, UC_RISCV_REG_X12, UC_RISCV_REG_X13, UC_RISCV_REG_X14,
+	UC_RISCV_REG_X15, UC_RISCV_REG_X16, UC_RISCV_REG_X17, UC_RISCV_REG_X18, UC_RISCV_REG_X19,
+	UC_RISCV_REG_X20, UC_RISCV_REG_X21, UC_RISCV_REG_X22, UC_RISCV_REG_X23, UC_RISCV_REG_X24,
+	UC_RISCV_REG_X25, UC_RISCV_REG_X26, UC_RISCV_REG_X27, UC_RISCV_REG_X28, UC_RISCV_REG_X29,
+	UC_RISCV_REG_X30, UC_RISCV_REG_X31, UC_RISCV_REG_PC,
+};
+
+/* psABI names, as the disassembler prints them. */
+static const char *const rv_reg_names[RV_NREGS] = {
+	"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
+	"a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+	"s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6", "pc",
+};
+
+static unsigned rv_length(const uint8_t *bytes)
+{
+	return rv_insn_length((unsigned)bytes[0] | (unsigned)bytes[1] << 8);
+}
+
+static uint32_t le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/*
+ * FENCE.I synchronises this hart's instruction fetch with its earlier stores (and, after a
+ * remote request, with other harts' stores): the ISB of this ISA. FENCE (any predecessor and
+ * successor sets, FENCE.TSO and PAUSE included) orders memory only. EBREAK / C.EBREAK are
+ * breakpoints the machine reports itself (Unicorn would stop emulation at them). WFI has no
+ * effect the checks can see. ECALL and illegal words are stepped: Unicorn raises an exception,
+ * which the machine reports as a fault.
+ */
+static void rv_decode_special(const uint8_t *bytes, struct special_insn *out)
+{
+	unsigned half = (unsigned)bytes[0] | (unsigned)bytes[1] << 8;
+
+	out->kind = SPECIAL_NONE;
+	out->len = rv_insn_length(half);
+	out->addr_reg = -1;
+	out->imm = 0;
+	if (out->len == 2) {
+		if (half == RV_C_EBREAK)
+			out->kind = SPECIAL_BREAKPOINT;
+		return;
+	}
+	uint32_t w = le32(bytes);
+	if (rv_is_fence_i(w))
+		out->kind = SPECIAL_ISB;
+	else if (rv_is_fence(w))
+		out->kind = SPECIAL_BARRIER;
+	else if (w == RV_EBREAK)
+		out->kind = SPECIAL_BREAKPOINT;
+	else if (w == RV_WFI)
+		out->kind = SPECIAL_HINT;
+}
+
+/*
+ * There is no list of "safe" instructions on RISC-V: Ziccif makes the fetch of any naturally
+ * aligned 32-bit instruction atomic, so a concurrent rewrite is seen as the old or the new
+ * instruction. A word that holds 16-bit instructions is fetched as two halves, and a hart that
+ * executed the first half can fetch the second half of the new word (the compiler's c.nop pairs
+ * before ftrace_init_nop makes them 4-byte NOPs): not concurrently modifiable.
+ */
+static enum cmodx_class rv_cmodx_classify(uint32_t w)
+{
+	return rv_insn_length(w & 0xffffu) == 4 ? CMODX_SAFE : CMODX_OTHER;
+}
+
+static bool read_half(const struct site_source *src, uint64_t addr, unsigned *h)
+{
+	if (addr < src->text_begin || addr + 2 > src->text_end)
+		return false;
+	const uint8_t *p = src->text + (addr - src->text_begin);
+	*h = (unsigned)p[0] | (unsigned)p[1] << 8;
+	return true;
+}
+
+/* Bytes of padding (c.nop = 2, NOP4 = 4) at addr, at most max. */
+static unsigned pad_bytes(const struct site_source *src, uint64_t addr, unsigned max)
+{
+	unsigned n = 0, h, h2;
+
+	while (n < max && read_half(src, addr + n, &h)) {
+		if (h == RV_C_NOP)
+			n += 2;
+		else if (h == (RV_NOP4 & 0xffffu) && read_half(src, addr + n + 2, &h2) &&
+			 h2 == RV_NOP4 >> 16 && n + 4 <= max)
+			n += 4;
+		else
+			break;
+	}
+	return n;
+}
+
+/*
+ * -fpatchable-function-entry=N[,M] records the first pad; the site is the padding at the
+ * function's entry, and M pads before the symbol mean the CALL_OPS literal. With RVC the pads
+ * are c.nops (2 bytes), which ftrace_init_nop turns into 4-byte NOPs. Three layouts:
+ *
+ *   =8 (16 bytes at func)       sd ra,-8(sp) / auipc ra / jalr ra / ld ra,-8(sp)
+ *                               ip = func, body = func+16
+ *   =4 (8 bytes at func)        auipc t0 / jalr t0           ip = func, body = func+8
+ *   =8,4 (8 before, 8 at func)  literal at func-8 (8-byte aligned); auipc t0 at func (fixed),
+ *                               jalr t0 at func+4 toggles    ip = func+4, body = func+8
+ *
+ * The words are patched with aligned 32-bit stores, so a function that is not 4-byte aligned
+ * (or a literal that is not 8-byte aligned) has no site: the kernel refuses those too.
+ */
+static bool rv_site_for_record(const struct site_source *src, uint64_t record,
+			       struct site_layout *out)
+{
+	uint64_t func = 0, f;
+	unsigned before, at;
+
+	for (uint64_t a = record; a <= record + 16; a += 2) {
+		if (src->func_at(src->ud, a, &f) && f == a) {
+			func = a;
+			break;
+		}
+	}
+	if (!func || func % 4 != 0)
+		return false;
+	before = (unsigned)(func - record);
+	if (before && pad_bytes(src, record, before) != before)
+		return false;
+	at = pad_bytes(src, func, 16);
+	out->func = func;
+	out->start = func;
+	out->literal = 0;
+	if (before) {
+		if (before != 8 || func % 8 != 0 || at < 8)
+			return false;
+		out->body = func + 8;
+		out->bl = func + 4;
+		out->literal = func - 8;
+		return true;
+	}
+	if (at < 8)
+		return false;
+	out->body = func + (at >= 16 ? 16 : 8);
+	out->bl = func;
+	return true;
+}
+
+static size_t rv_find_sites(const struct site_source *src, struct site_layout *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < src->nrecords && n < max; i++)
+		if (rv_site_for_record(src, src->records[i], &out[n]))
+			n++;
+	return n;
+}
+
+static uint32_t rv_nop(void)
+{
+	return RV_NOP4;
+}
+
+/* The designs call through auipc + jalr pairs (insn_riscv64.h); the one-word call is JAL ra
+ * (+-1 MiB), or 0 when the target is out of its reach. */
+static uint32_t rv_jal(uint64_t pc, uint64_t target)
+{
+	long long off = (long long)(target - pc);
+
+	if ((off & 1) || off < -(1ll << 20) || off >= (1ll << 20))
+		return 0;
+	return rv_encode_jal(RV_RA, off);
+}
+
+const struct arch_model arch_model_riscv64 = {
+	.name = "riscv64",
+	.uc_arch = UC_ARCH_RISCV,
+	.uc_mode = UC_MODE_RISCV64,
+	.uc_cpu_model = -1,
+#if defined(CS_API_MAJOR) && CS_API_MAJOR >= 5
+	.cs_arch = CS_ARCH_RISCV,
+	.cs_mode = CS_MODE_RISCV64 | CS_MODE_RISCVC,
+#else
+	.cs_arch = -1, /* Capstone 4 has no RISC-V: emu/disasm.c uses LLVM's disassembler */
+	.cs_mode = 0,
+#endif
+	.page_size = 4096,
+	.word_size = 8,
+	.insn_align = 2,
+	.nregs = RV_NREGS,
+	.reg_ids = rv_reg_ids,
+	.reg_names = rv_reg_names,
+	.reg_pc = RV_PC,
+	.reg_sp = RV_SP,
+	.reg_lr = RV_RA,
+	.reg_ret = 10,
+	.arg_regs = {10, 11, 12, 13, 14, 15, 16, 17},
+	.narg_regs = 8,
+	/*
+	 * t0 (x5): the 8-byte and CALL_OPS sites load the return address into the body into it
+	 * (the CALL_OPS `auipc t0` runs even while tracing is off), and the trampolines return
+	 * through it (`jr t0`). t1 (x6): the trampolines' ops pointer and the direct-call dispatch
+	 * register (`bnez t1 -> jr t1`). No other register may differ at body entry: t2-t6 are
+	 * caller-saved temporaries, but a register live at entry must survive the hook whatever the
+	 * ABI says, so the trampolines restore them.
+	 */
+	.scratch_mask = (1ull << RV_T0) | (1ull << RV_T1),
+	.callee_saved_mask = (1ull << 8) | (1ull << 9) | 0x0ffc0000ull, /* s0, s1, s2-s11 */
+	.stack_align = 16,
+	.hart_id_reg_id = UC_RISCV_REG_TP,
+	.insn_length = rv_length,
+	.decode_special = rv_decode_special,
+	.cmodx_set = "any naturally aligned 32-bit instruction (Ziccif)",
+	.cmodx_classify = rv_cmodx_classify,
+	.find_sites = rv_find_sites,
+	.encode_nop = rv_nop,
+	.encode_bl = rv_jal,
+};

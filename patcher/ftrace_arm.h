@@ -1,0 +1,109 @@
+/*
+ * ftrace_arm.h - arm hooks of the generic patcher, for A32 and T32 images alike (the image's
+ * instruction set is the compiler's: __thumb__). Encoders from models/arm/insn_arm.h.
+ *
+ * Site (clang -pg -meabi gnu, after the function's frame setup; no record section, so
+ * arm_ftrace_site() finds it by its code):
+ *   push {lr}
+ *   bl __gnu_mcount_nc  -> add sp, sp, #4      once, by ftrace_init_nop (or pop {lr}, see
+ *                                             ftrace_arm_legacy_nop)
+ *   add sp, sp, #4     <-> bl <tramp>          by make_call / make_nop / modify_call
+ * One 32-bit instruction per operation (a unit of one word). In a Thumb image that word is at
+ * 2 mod 4 when the push is at 0 mod 4, and patch_text_nosync (patch_arm.S) writes it as two
+ * halfword stores.
+ */
+#ifndef PATCHCHECK_FTRACE_ARM_H
+#define PATCHCHECK_FTRACE_ARM_H
+
+#include "arm/insn_arm.h"
+#include "patch_unit.h"
+#include "patcher.h"
+
+#define PATCH_INSN_SIZE 4
+#ifdef __thumb__
+#define PATCH_INSN_ALIGN 2
+#else
+#define PATCH_INSN_ALIGN 4
+#endif
+
+#define ARCH_FTRACE_UNITS 1
+
+/* ftrace_arm.c */
+/* The site's call word of the traced function func (the instruction after its push {lr}), or 0
+ * when none is found within the first instructions of func. */
+unsigned long arm_ftrace_site(unsigned long func);
+/* The disabled form the patcher writes and expects: add sp, sp, #4, or pop {lr}. */
+patch_insn_t arm_ftrace_nop(void);
+/* Select the older disabled form, pop {lr} (on != 0), or the current add sp, sp, #4. */
+int ftrace_arm_legacy_nop(unsigned long on);
+/* ftrace_modify_call under the stop-machine protocol (stop_machine.h). */
+int ftrace_modify_call_stopped(unsigned long func, unsigned long old_tramp,
+			       unsigned long new_tramp);
+
+extern char __gnu_mcount_nc[];
+
+/* The hart this code runs on (the machine puts the hart id in TPIDRURO, CP15 c13 c0 3). */
+static inline unsigned long arch_hart_id(void)
+{
+	unsigned long id;
+
+	__asm__ volatile("mrc p15, 0, %0, c13, c0, 3" : "=r"(id));
+	return id;
+}
+
+/* BL target placed at pc: -EINVAL for a target in the other instruction set (that needs a
+ * BLX) or misaligned, -ERANGE beyond the BL's reach. */
+static inline int arch_ftrace_encode_call(unsigned long pc, unsigned long target,
+					  patch_insn_t *insn)
+{
+#ifdef __thumb__
+	if (!(target & 1))
+		return -EINVAL;
+	if (!thumb_bl_reachable(pc, target & ~1ul))
+		return -ERANGE;
+	*insn = thumb_encode_bl(pc, target & ~1ul);
+#else
+	if (target & 3)
+		return -EINVAL;
+	if (!arm_bl_reachable(pc, target))
+		return -ERANGE;
+	*insn = arm_encode_bl(pc, target);
+#endif
+	return 0;
+}
+
+/* Boot: the compiler's bl __gnu_mcount_nc becomes the disabled form. */
+static inline int arch_ftrace_init_unit(unsigned long func, struct patch_unit *u)
+{
+	u->addr = arm_ftrace_site(func);
+	u->n = 1;
+	u->new[0] = arm_ftrace_nop();
+	return arch_ftrace_encode_call(u->addr, (unsigned long)__gnu_mcount_nc, &u->old[0]);
+}
+
+static inline int arch_ftrace_nop_unit(unsigned long func, unsigned long *addr,
+				       patch_insn_t *words)
+{
+	*addr = arm_ftrace_site(func);
+	words[0] = arm_ftrace_nop();
+	return 1;
+}
+
+static inline int arch_ftrace_call_unit(unsigned long func, unsigned long tramp,
+					unsigned long *addr, patch_insn_t *words)
+{
+	int err;
+
+	*addr = arm_ftrace_site(func);
+	err = arch_ftrace_encode_call(*addr, tramp, &words[0]);
+	return err ? err : 1;
+}
+
+static inline int arch_ftrace_update_literal(unsigned long func, int enabled)
+{
+	(void)func;
+	(void)enabled;
+	return 0;
+}
+
+#endif
