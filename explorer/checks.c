@@ -283,8 +283,8 @@ void check_cmodx(struct explorer *x, unsigned h, uint64_t pc)
 	snprintf(ns, sizeof(ns), "%s", machine_disasm(x->m, pc & ~3ull, nb, 4));
 	snprintf(e, sizeof(e), "old and new in {%s}", arch->cmodx_set);
 	snprintf(a, sizeof(a), "%08x (%s) -> %08x (%s)", lw->old_word, os, lw->new_word, ns);
-	check_fail(x, "cmodx", h, pc,  e, a,
-		   "executed a word that hart %d rewrote while this hart was running", lw->writer);
+	check_fail(x, "cmodx", h, pc, e, a,
+		   "executed a word that hart %d rewrote while this hart was not parked", lw->writer);
 }
 
 static void hex(char *buf, size_t len, uint64_t v)

@@ -19,6 +19,7 @@
 #define EX_MAX_PROGRAM (SCN_MAX_CALLS * 4)
 #define EX_MAX_WATCH 64
 #define EX_MAX_TRANSITIONS 1000
+#define EX_MAX_CODE_WATCH 8
 
 /* A patch site found in the image, with the words that make it up. */
 struct site {
@@ -101,6 +102,8 @@ struct explorer {
 	uint64_t sites_lo, sites_hi;  /* quick filter: [lowest start, highest body) */
 	unsigned nwatch;
 	uint64_t watch_addr[EX_MAX_WATCH]; /* 4-byte watched words */
+	unsigned ncode_watch;
+	uint64_t code_watch[EX_MAX_CODE_WATCH]; /* watched instruction words outside sites */
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */

@@ -301,9 +301,9 @@ static int take_watch(const struct build *b)
 		const char *sym = b->raw->watch[i];
 		char path[32];
 		snprintf(path, sizeof(path), "watch[%u]", i);
-		if (!scn_symbol_name_valid(sym))
-			return scn_fail(b->ctx, node_pos(node), "%s '%s' is not a symbol name",
-					path, sym);
+		if (!scn_symbol_offset_valid(sym))
+			return scn_fail(b->ctx, node_pos(node),
+					"%s '%s' is not a symbol or symbol+offset", path, sym);
 		if (copy_text(b, node, path, b->out->watch[i], sizeof(b->out->watch[0]), sym))
 			return 2;
 	}

@@ -65,6 +65,28 @@ bool scn_symbol_name_valid(const char *name)
 	return true;
 }
 
+static bool scan_number(struct cursor *c, bool allow_minus, uint64_t *value);
+
+bool scn_symbol_offset_valid(const char *text)
+{
+	char name[64];
+	const char *plus = strchr(text, '+');
+	size_t n = plus ? (size_t)(plus - text) : strlen(text);
+	uint64_t off;
+	char why[96];
+	struct cursor c = { .s = plus ? plus + 1 : "", .why = why, .whylen = sizeof(why) };
+
+	if (n == 0 || n >= sizeof(name))
+		return false;
+	memcpy(name, text, n);
+	name[n] = '\0';
+	if (!scn_symbol_name_valid(name))
+		return false;
+	if (!plus)
+		return true;
+	return isdigit((unsigned char)peek(&c)) && scan_number(&c, false, &off) && peek(&c) == '\0';
+}
+
 /* A symbol name into buf; too long is an error, not a truncation. */
 static bool scan_symbol(struct cursor *c, char *buf, size_t size)
 {

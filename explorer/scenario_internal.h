@@ -114,5 +114,7 @@ bool scn_call_parse(const char *text, struct scn_call *call, char *why, size_t w
 
 /* [A-Za-z_.][A-Za-z0-9_.]* */
 bool scn_symbol_name_valid(const char *name);
+/* A symbol name, optionally followed by "+N" (decimal or 0x hex). */
+bool scn_symbol_offset_valid(const char *text);
 
 #endif

@@ -161,6 +161,9 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 	if (hs->depth && x->scn->nredirects &&
 	    check_redirect_entry(x, h, &hs->frames[hs->depth - 1], pc))
 		return false;
+	for (unsigned i = 0; i < x->ncode_watch; i++)
+		if ((pc & ~3ull) == x->code_watch[i])
+			return true;
 	if (pc < x->sites_lo || pc > x->sites_hi)
 		return false;
 	s = site_at(x, pc);
