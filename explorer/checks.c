@@ -80,7 +80,34 @@ void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64
 	f->preemptions = x->st.preemptions;
 	x->failure = f;
 	x->stop = true;
+	failure_take_registers(x, hart);
 	failure_take_trace(x);
+}
+
+/* Every hart's registers now; for the failing hart also the values at its site's start. */
+void failure_take_registers(struct explorer *x, unsigned failing)
+{
+	struct failure *f = x->failure;
+
+	f->nregs = x->arch->nregs < FAILURE_MAX_REGS ? x->arch->nregs : FAILURE_MAX_REGS;
+	f->reg_names = x->arch->reg_names;
+	f->regs = calloc(x->nharts, sizeof(*f->regs));
+	if (!f->regs)
+		return;
+	f->nharts = x->nharts;
+	for (unsigned h = 0; h < x->nharts; h++) {
+		const struct hart_state *hs = &x->st.harts[h];
+		uint64_t regs[ARCH_MAX_REGS];
+
+		f->regs[h].hart = h;
+		machine_read_regs(x->m, h, regs);
+		memcpy(f->regs[h].actual, regs, f->nregs * sizeof(regs[0]));
+		if (h == failing && hs->depth) {
+			f->regs[h].has_expected = true;
+			memcpy(f->regs[h].expected, hs->frames[hs->depth - 1].entry_regs,
+			       f->nregs * sizeof(regs[0]));
+		}
+	}
 }
 
 void failure_take_trace(struct explorer *x)
@@ -93,6 +120,13 @@ void failure_take_trace(struct explorer *x)
 	f->ntrace = f->trace ? n : 0;
 	if (f->trace)
 		memcpy(f->trace, x->trace, n * sizeof(*f->trace));
+	free(f->deltas);
+	f->deltas = NULL;
+	f->deltas_len = 0;
+	if (x->capture && x->deltas_len && (f->deltas = malloc(x->deltas_len)) != NULL) {
+		memcpy(f->deltas, x->deltas, x->deltas_len);
+		f->deltas_len = x->deltas_len;
+	}
 }
 
 /* Is there one form of the site that agrees with every byte fetched in this pass? */

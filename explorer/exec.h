@@ -117,6 +117,10 @@ struct explorer {
 	struct trace_step *trace;
 	size_t trace_cap;
 
+	bool capture;        /* record register deltas per step (replaying a failure) */
+	uint64_t last_regs[SCN_MAX_HARTS][ARCH_MAX_REGS];
+	char *deltas;        /* capture: delta strings, deltas_len bytes used */
+	size_t deltas_len, deltas_cap;
 	unsigned bound;      /* preemption bound of the current DFS */
 	bool stop;           /* a failure was found, or max executions */
 	bool pre_step;       /* checks run before the step numbered st.step + 1 */
@@ -145,6 +149,10 @@ void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64
 	__attribute__((format(printf, 7, 8)));
 /* Copy the execution's trace so far into the failure (again, if it grew). */
 void failure_take_trace(struct explorer *x);
+void failure_take_registers(struct explorer *x, unsigned failing);
+/* transition.c: capture mode only: the registers the step of hart h changed, as an offset into
+ * x->deltas (0 when none changed). */
+uint32_t record_register_delta(struct explorer *x, unsigned h);
 void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
 		      const uint8_t *bytes, unsigned len);
 void check_body_entry(struct explorer *x, unsigned h, struct frame *f);

@@ -120,6 +120,17 @@ struct trace_step {
 	uint32_t version;  /* for a fetch of a patched word: how many writes it had seen; else 0 */
 	uint8_t patch_write; /* this step wrote a watched word */
 	uint8_t watched_fetch; /* this step fetched a watched word */
+	uint32_t delta;    /* registers the step changed: offset into failure.deltas, 0 = none */
+};
+
+#define FAILURE_MAX_REGS 40
+
+/* Registers of one hart when the check failed. */
+struct failure_regs {
+	unsigned hart;
+	bool has_expected;  /* expected = the values at the traced site's start (failing hart) */
+	uint64_t actual[FAILURE_MAX_REGS];
+	uint64_t expected[FAILURE_MAX_REGS];
 };
 
 struct failure {
@@ -134,6 +145,12 @@ struct failure {
 	unsigned preemptions; /* preemptions in that schedule */
 	struct trace_step *trace; /* per-step trace of the failing execution (malloc'd) */
 	size_t ntrace;
+	char *deltas;             /* "x0=0x3 x9=0x100350" strings, at trace[i].delta (malloc'd) */
+	size_t deltas_len;
+	unsigned nregs;           /* register file of the arch, names in reg_names */
+	const char *const *reg_names;
+	unsigned nharts;
+	struct failure_regs *regs; /* one per hart (malloc'd), nharts entries */
 };
 
 struct run_stats {

@@ -394,6 +394,7 @@ void explorer_release(struct explorer *x)
 	if (x->img)
 		image_free(x->img);
 	free(x->trace);
+	free(x->deltas);
 	free((void *)x->scn);
 	memset(x, 0, sizeof(*x));
 }

@@ -154,6 +154,61 @@ static int prepare_or_error(struct explorer *x, const struct scenario *scn,
 	return 0;
 }
 
+/* Run the transitions a schedule names, from the initial state. 0, or 2 with res->error set
+ * when the schedule does not fit the scenario. */
+static int run_schedule(struct explorer *x, const char *schedule, struct scenario_result *res)
+{
+	exec_reset(x);
+	x->bound = ~0u;
+	x->deltas_len = 0;
+	for (unsigned h = 0; h < x->nharts && x->capture; h++)
+		machine_read_regs(x->m, h, x->last_regs[h]);
+	for (const char *p = schedule; *p && !x->stop; p++) {
+		unsigned h = (unsigned)(*p - '0');
+		int cur = x->st.last_hart;
+
+		if (*p < '0' || h >= x->nharts || !exec_enabled(x, h)) {
+			snprintf(res->error, sizeof(res->error),
+				 "schedule '%s' does not fit scenario %s: at position %ld hart '%c' %s",
+				 schedule, x->scn->name, (long)(p - schedule), *p,
+				 h >= x->nharts ? "does not exist"
+				 : x->st.harts[h].done ? "has already finished" : "is parked");
+			res->verdict = VERDICT_ERROR;
+			return 2;
+		}
+		if (cur >= 0 && (int)h != cur && exec_enabled(x, (unsigned)cur))
+			x->st.preemptions++;
+		x->st.last_hart = (int)h;
+		exec_transition(x, h);
+	}
+	return 0;
+}
+
+/* Replay the failure found by the search with register capture on, so that it carries the
+ * register deltas of every step; the replay reproduces the same failure. */
+static void capture_failure_registers(struct explorer *x, struct scenario_result *res)
+{
+	struct failure *found = x->failure;
+	struct run_stats searched = x->stats;
+	char schedule[sizeof(found->schedule)];
+
+	snprintf(schedule, sizeof(schedule), "%s", found->schedule);
+	x->failure = NULL;
+	x->stop = false;
+	x->capture = true;
+	if (run_schedule(x, schedule, res) == 0 && x->failure &&
+	    strcmp(x->failure->message, found->message) == 0) {
+		x->failure->preemptions = found->preemptions;
+		scenario_result_free(&(struct scenario_result){.failure = found});
+		x->stats = searched;
+		return;
+	}
+	x->stats = searched;
+	if (x->failure) /* cannot happen for a deterministic machine; keep what the search found */
+		scenario_result_free(&(struct scenario_result){.failure = x->failure});
+	x->failure = found;
+}
+
 int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		 struct scenario_result *res)
 {
@@ -171,6 +226,8 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		dfs(&s, 0);
 	}
 	x.stats.seconds = now_seconds() - s.started;
+	if (x.failure)
+		capture_failure_registers(&x, res);
 	fill_result(&x, res);
 	search_free(&s);
 	explorer_release(&x);
@@ -186,26 +243,10 @@ int explorer_replay(const struct scenario *scn, const struct explore_options *op
 	if (prepare_or_error(&x, scn, opt, res))
 		return 2;
 	started = now_seconds();
-	exec_reset(&x);
-	x.bound = ~0u;
-	for (const char *p = schedule; *p && !x.stop; p++) {
-		unsigned h = (unsigned)(*p - '0');
-		int cur = x.st.last_hart;
-
-		if (*p < '0' || h >= x.nharts || !exec_enabled(&x, h)) {
-			snprintf(res->error, sizeof(res->error),
-				 "schedule '%s' does not fit scenario %s: at position %ld hart '%c' %s",
-				 schedule, scn->name, (long)(p - schedule), *p,
-				 h >= x.nharts ? "does not exist"
-				 : x.st.harts[h].done ? "has already finished" : "is parked");
-			res->verdict = VERDICT_ERROR;
-			explorer_release(&x);
-			return 2;
-		}
-		if (cur >= 0 && (int)h != cur && exec_enabled(&x, (unsigned)cur))
-			x.st.preemptions++;
-		x.st.last_hart = (int)h;
-		exec_transition(&x, h);
+	x.capture = true;
+	if (run_schedule(&x, schedule, res)) {
+		explorer_release(&x);
+		return 2;
 	}
 	if (!x.failure && exec_all_done(&x))
 		x.stats.executions = 1;
@@ -219,6 +260,8 @@ void scenario_result_free(struct scenario_result *res)
 {
 	if (res->failure) {
 		free(res->failure->trace);
+		free(res->failure->deltas);
+		free(res->failure->regs);
 		free(res->failure);
 		res->failure = NULL;
 	}

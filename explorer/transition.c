@@ -38,6 +38,50 @@ static void trace_append(struct explorer *x, unsigned h, const struct step_info 
 	t->version = version;
 	t->patch_write = wrote;
 	t->watched_fetch = fetched;
+	t->delta = 0;
+}
+
+/* Appends "x0=0x3 x9=0x100350" (the registers that changed since the hart's last step) to the
+ * delta buffer; the buffer starts with one NUL so that offset 0 means "none". */
+uint32_t record_register_delta(struct explorer *x, unsigned h)
+{
+	const struct arch_model *arch = x->arch;
+	uint64_t regs[ARCH_MAX_REGS];
+	char text[1024];
+	size_t n = 0, need;
+	uint32_t at;
+
+	machine_read_regs(x->m, h, regs);
+	for (unsigned i = 0; i < arch->nregs && n < sizeof(text); i++) {
+		if ((int)i == arch->reg_pc || regs[i] == x->last_regs[h][i])
+			continue;
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%s=0x%llx", n ? " " : "",
+				      arch->reg_names[i], (unsigned long long)regs[i]);
+	}
+	memcpy(x->last_regs[h], regs, sizeof(regs));
+	if (!n)
+		return 0;
+	if (n >= sizeof(text))
+		n = sizeof(text) - 1;
+	need = x->deltas_len + n + 1 + (x->deltas_len ? 0 : 1);
+	if (need > x->deltas_cap) {
+		size_t cap = x->deltas_cap ? 2 * x->deltas_cap : 65536;
+		char *d;
+
+		while (cap < need)
+			cap *= 2;
+		if (!(d = realloc(x->deltas, cap)))
+			return 0;
+		x->deltas = d;
+		x->deltas_cap = cap;
+	}
+	if (!x->deltas_len)
+		x->deltas[x->deltas_len++] = 0;
+	at = (uint32_t)x->deltas_len;
+	memcpy(x->deltas + at, text, n);
+	x->deltas[at + n] = 0;
+	x->deltas_len += n + 1;
+	return at;
 }
 
 /* A check failed before the instruction at pc ran: the trace still shows that instruction. */
@@ -260,6 +304,8 @@ bool exec_transition(struct explorer *x, unsigned h)
 				check_site_fetch(x, h, f, info.pc, info.bytes, info.len);
 		}
 		trace_append(x, h, &info, version, wrote, visible && !wrote && info.naccesses == 0);
+		if (x->capture && x->st.ntrace)
+			x->trace[x->st.ntrace - 1].delta = record_register_delta(x, h);
 		if (s == STEP_FAULT || s == STEP_BREAKPOINT) {
 			step_failed(x, h, s, &info);
 			return false;

@@ -349,6 +349,57 @@ static void print_legend(FILE *out)
 		LEGEND_FETCH_MARK, LEGEND_FETCH_TEXT, LEGEND_FAILING_MARK, LEGEND_FAILING_TEXT);
 }
 
+/* The failing hart's registers: where it started the traced site (expected) against now. */
+static void print_failing_registers(FILE *out, const struct stored_failure *f)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < f->nregisters; i++) {
+		const struct stored_register *r = &f->registers[i];
+		bool differs = r->has_expected && r->expected != r->actual;
+
+		if (r->hart != f->hart)
+			continue;
+		if (!any) {
+			fprintf(out, "registers of hart %u when the check failed%s\n", f->hart,
+				r->has_expected ? " (expected: at the start of its traced site)" : "");
+			fprintf(out, "  %-6s %-20s %-20s\n", "reg", r->has_expected ? "expected" : "",
+				"actual");
+			any = true;
+		}
+		if (r->has_expected)
+			fprintf(out, "  %-6s 0x%-18" PRIx64 " 0x%-18" PRIx64 "%s\n", r->name, r->expected,
+				r->actual, differs ? " *" : "");
+		else
+			fprintf(out, "  %-6s %-20s 0x%-18" PRIx64 "\n", r->name, "", r->actual);
+	}
+	if (any)
+		fputc('\n', out);
+}
+
+/* The register changes of the failing hart's last steps. */
+static void print_register_changes(FILE *out, const struct stored_failure *f, size_t last)
+{
+	size_t shown = 0, start = f->ntrace;
+
+	while (start > 0 && shown < last) {
+		start--;
+		if (f->trace[start].hart == f->hart && f->trace[start].registers)
+			shown++;
+	}
+	if (!shown)
+		return;
+	fprintf(out, "register changes of hart %u (last %zu steps that changed any)\n", f->hart, shown);
+	for (size_t i = start; i < f->ntrace; i++) {
+		const struct stored_step *t = &f->trace[i];
+
+		if (t->hart == f->hart && t->registers)
+			fprintf(out, "  step %-8" PRIu64 " 0x%-10" PRIx64 " %s\n", t->step, t->pc,
+				t->registers);
+	}
+	fputc('\n', out);
+}
+
 void report_print_failure(FILE *out, const struct stored_failure *f,
 			  const struct report_context *ctx, const struct text_style *style)
 {
@@ -368,4 +419,7 @@ void report_print_failure(FILE *out, const struct stored_failure *f,
 		print_step_row(out, f, i, ctx, &layout, style);
 	fputc('\n', out);
 	print_legend(out);
+	fputc('\n', out);
+	print_register_changes(out, f, 12);
+	print_failing_registers(out, f);
 }

@@ -35,6 +35,7 @@ struct report_db {
 	sqlite3_stmt *insert_scenario;
 	sqlite3_stmt *insert_failure;
 	sqlite3_stmt *insert_trace_step;
+	sqlite3_stmt *insert_failure_register;
 };
 
 static const char insert_run_sql[] =
@@ -57,8 +58,12 @@ static const char insert_failure_sql[] =
 
 static const char insert_trace_step_sql[] =
 	"INSERT INTO trace_steps (failure_id, seq, step, hart, pc, bytes, disasm, version,"
-	" patch_write, watched_fetch)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" patch_write, watched_fetch, registers)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+static const char insert_failure_register_sql[] =
+	"INSERT INTO failure_registers (failure_id, hart, reg, position, actual, expected)"
+	" VALUES (?, ?, ?, ?, ?, ?)";
 
 /* ---- messages ---- */
 
@@ -180,8 +185,9 @@ static void finalize_statements(struct report_db *db)
 	sqlite3_finalize(db->insert_scenario);
 	sqlite3_finalize(db->insert_failure);
 	sqlite3_finalize(db->insert_trace_step);
+	sqlite3_finalize(db->insert_failure_register);
 	db->insert_run = db->complete_run = db->insert_scenario = NULL;
-	db->insert_failure = db->insert_trace_step = NULL;
+	db->insert_failure = db->insert_trace_step = db->insert_failure_register = NULL;
 }
 
 static int prepare_statements(struct report_db *db)
@@ -193,7 +199,9 @@ static int prepare_statements(struct report_db *db)
 	    sqlite3_prepare_v2(db->conn, insert_failure_sql, -1, &db->insert_failure, NULL) !=
 		    SQLITE_OK ||
 	    sqlite3_prepare_v2(db->conn, insert_trace_step_sql, -1, &db->insert_trace_step, NULL) !=
-		    SQLITE_OK) {
+		    SQLITE_OK ||
+	    sqlite3_prepare_v2(db->conn, insert_failure_register_sql, -1,
+			       &db->insert_failure_register, NULL) != SQLITE_OK) {
 		note_sqlite_error(db, "cannot prepare the report statements");
 		return -1;
 	}
@@ -608,8 +616,33 @@ static int store_trace_rows(struct report_db *db, int64_t failure_id, const stru
 			sqlite3_bind_int64(s, 8, t->version);
 		sqlite3_bind_int(s, 9, t->patch_write ? 1 : 0);
 		sqlite3_bind_int(s, 10, t->watched_fetch ? 1 : 0);
+		if (t->delta && f->deltas && t->delta < f->deltas_len)
+			sqlite3_bind_text(s, 11, f->deltas + t->delta, -1, SQLITE_STATIC);
 		if (execute_statement(db, s, doing))
 			return -1;
+	}
+	return 0;
+}
+
+static int store_register_rows(struct report_db *db, int64_t failure_id, const struct failure *f,
+			       const char *doing)
+{
+	sqlite3_stmt *s = db->insert_failure_register;
+
+	for (unsigned h = 0; f->regs && h < f->nharts; h++) {
+		const struct failure_regs *r = &f->regs[h];
+
+		for (unsigned i = 0; i < f->nregs && i < FAILURE_MAX_REGS; i++) {
+			sqlite3_bind_int64(s, 1, failure_id);
+			sqlite3_bind_int(s, 2, (int)r->hart);
+			sqlite3_bind_text(s, 3, f->reg_names[i], -1, SQLITE_STATIC);
+			sqlite3_bind_int(s, 4, (int)i);
+			bind_unsigned(s, 5, r->actual[i]);
+			if (r->has_expected)
+				bind_unsigned(s, 6, r->expected[i]);
+			if (execute_statement(db, s, doing))
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -630,7 +663,8 @@ static int64_t store_scenario_in_transaction(struct report_db *db, int64_t run_i
 	if (store_failure_row(db, scenario_id, res, doing))
 		return -1;
 	failure_id = sqlite3_last_insert_rowid(db->conn);
-	if (store_trace_rows(db, failure_id, res->failure, disasm, disasm_ud, doing))
+	if (store_trace_rows(db, failure_id, res->failure, disasm, disasm_ud, doing) ||
+	    store_register_rows(db, failure_id, res->failure, doing))
 		return -1;
 	return scenario_id;
 }

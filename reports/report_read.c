@@ -46,8 +46,12 @@ static const char failure_columns_sql[] =
 	" f.pc, f.preemptions, f.minimal";
 
 static const char trace_sql[] =
-	"SELECT step, hart, pc, bytes, disasm, version, patch_write, watched_fetch"
+	"SELECT step, hart, pc, bytes, disasm, version, patch_write, watched_fetch, registers"
 	" FROM trace_steps WHERE failure_id = ? ORDER BY seq";
+
+static const char registers_sql[] =
+	"SELECT hart, reg, actual, expected FROM failure_registers WHERE failure_id = ?"
+	" ORDER BY hart, position";
 
 /* ---- messages ---- */
 
@@ -444,8 +448,10 @@ int report_read_scenarios_of_run(struct report_reader *reader, int64_t run_id,
 
 static void release_trace(struct stored_step *trace, size_t ntrace)
 {
-	for (size_t i = 0; trace && i < ntrace; i++)
+	for (size_t i = 0; trace && i < ntrace; i++) {
 		free(trace[i].disasm);
+		free(trace[i].registers);
+	}
 }
 
 void stored_failure_release(struct stored_failure *f)
@@ -461,6 +467,7 @@ void stored_failure_release(struct stored_failure *f)
 	release_trace(f->trace, f->ntrace);
 	free(f->trace);
 	free(f->harts);
+	free(f->registers);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -494,6 +501,35 @@ static void read_step_row_into(sqlite3_stmt *stmt, void *row)
 	t->version = sqlite3_column_int64(stmt, 5);
 	t->patch_write = sqlite3_column_int(stmt, 6) != 0;
 	t->watched_fetch = sqlite3_column_int(stmt, 7) != 0;
+	t->registers = copy_text_or_null(stmt, 8);
+}
+
+static void read_register_row_into(sqlite3_stmt *stmt, void *row)
+{
+	struct stored_register *r = row;
+	const unsigned char *name = sqlite3_column_text(stmt, 1);
+
+	r->hart = (unsigned)sqlite3_column_int64(stmt, 0);
+	snprintf(r->name, sizeof(r->name), "%s", name ? (const char *)name : "?");
+	r->actual = column_unsigned(stmt, 2);
+	r->has_expected = sqlite3_column_type(stmt, 3) != SQLITE_NULL;
+	r->expected = column_unsigned(stmt, 3);
+}
+
+static int read_registers(struct report_reader *reader, struct stored_failure *f)
+{
+	static const char doing[] = "cannot read the registers at the failure";
+	sqlite3_stmt *stmt = prepare_with_id(reader, registers_sql, f->id, doing);
+	void *rows;
+	int rc;
+
+	if (!stmt)
+		return -1;
+	rc = read_all_rows(reader, stmt, sizeof(*f->registers), &rows, &f->nregisters,
+			   read_register_row_into, doing);
+	sqlite3_finalize(stmt);
+	f->registers = rows;
+	return rc;
 }
 
 static int compare_harts(const void *a, const void *b)
@@ -602,7 +638,7 @@ int report_read_failure(struct report_reader *reader, int64_t failure_id,
 	else
 		note_sqlite_error(reader, doing);
 	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW || read_trace(reader, f)) {
+	if (rc != SQLITE_ROW || read_trace(reader, f) || read_registers(reader, f)) {
 		stored_failure_release(f);
 		return -1;
 	}

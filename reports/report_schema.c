@@ -3,7 +3,7 @@
  * that migrate an older file to the current version.
  *
  * ---------------------------------------------------------------------------------------------
- * The report database (schema version 1)
+ * The report database (schema version 2)
  *
  * One SQLite file holds any number of runs. It is in WAL mode, so several patchcheck processes
  * may write to it at once; every write is one BEGIN IMMEDIATE transaction, and each scenario is
@@ -74,7 +74,19 @@
  *                             hart had seen; NULL when the step fetched no patched word
  *     patch_write    INTEGER  1 when the step wrote a patched (watched) word
  *     watched_fetch  INTEGER  1 when the step fetched a patched (watched) word
+ *     registers      TEXT     the registers the step changed, "x0=0x3 sp=0x107fe0" (NULL: none,
+ *                             or a failure stored by schema version 1)
  *     PRIMARY KEY (failure_id, seq)
+ *
+ * failure_registers: every hart's registers when the check failed (schema version 2).
+ *     failure_id     INTEGER  -> failures(id)
+ *     hart           INTEGER  the hart
+ *     reg            TEXT     register name ("x0", "sp", "pc", ...)
+ *     position       INTEGER  its place in the arch's register file
+ *     actual         INTEGER  its value when the check failed
+ *     expected       INTEGER  for the failing hart, its value at the start of the traced site it
+ *                             was in (what entry checks compare with); NULL for the other harts
+ *     PRIMARY KEY (failure_id, hart, position)
  *
  * Indexes: scenarios(run_id), scenarios(name), failures(scenario_id).
  * Deleting a run deletes its scenarios, failures and trace steps (ON DELETE CASCADE; SQLite
@@ -118,6 +130,18 @@
 #include <stdio.h>
 
 #include "reports.h"
+
+/* Registers of every hart when the check failed (version 2). */
+#define FAILURE_REGISTERS_TABLE_SQL \
+	"CREATE TABLE failure_registers (" \
+	" failure_id INTEGER NOT NULL REFERENCES failures(id) ON DELETE CASCADE," \
+	" hart INTEGER NOT NULL," \
+	" reg TEXT NOT NULL," \
+	" position INTEGER NOT NULL," \
+	" actual INTEGER NOT NULL," \
+	" expected INTEGER," \
+	" PRIMARY KEY (failure_id, hart, position)" \
+	") WITHOUT ROWID;"
 
 /* The current schema, created in an empty file. */
 static const char schema_tables_sql[] =
@@ -180,8 +204,11 @@ static const char schema_tables_sql[] =
 	" version INTEGER,"
 	" patch_write INTEGER NOT NULL CHECK (patch_write IN (0, 1)),"
 	" watched_fetch INTEGER NOT NULL CHECK (watched_fetch IN (0, 1)),"
+	" registers TEXT,"
 	" PRIMARY KEY (failure_id, seq)"
 	") WITHOUT ROWID;"
+
+	FAILURE_REGISTERS_TABLE_SQL
 
 	"CREATE INDEX scenarios_by_run ON scenarios(run_id);"
 	"CREATE INDEX scenarios_by_name ON scenarios(name);"
@@ -190,7 +217,7 @@ static const char schema_tables_sql[] =
 /*
  * One migration step takes a file at from_version to from_version + 1. The steps run in order,
  * all in the transaction that opened the file, so a file is migrated completely or not at
- * all. Version 1 is the first schema: there is nothing to migrate yet.
+ * all. Version 1 files gain the register columns of version 2.
  */
 struct schema_migration {
 	int from_version;
@@ -198,7 +225,8 @@ struct schema_migration {
 };
 
 static const struct schema_migration schema_migrations[] = {
-	/* { 1, "ALTER TABLE ...;" }, takes version 1 to version 2 */
+	/* 1 -> 2: register deltas per trace step, register states at the failure */
+	{ 1, "ALTER TABLE trace_steps ADD COLUMN registers TEXT;" FAILURE_REGISTERS_TABLE_SQL },
 	{ 0, NULL },
 };
 

@@ -14,7 +14,7 @@
 
 #include "../explorer/explorer.h"
 
-#define REPORT_SCHEMA_VERSION 1
+#define REPORT_SCHEMA_VERSION 2
 
 struct report_db;
 
@@ -89,6 +89,16 @@ struct stored_step {
 	int64_t version;    /* writes the fetched patched word had seen, when has_version */
 	bool not_run;       /* the step a check failed at before it ran: not stored, added last
 			     * to the trace from the failure's hart, step and pc to show it */
+	char *registers;    /* registers the step changed ("x0=0x3 sp=0x..."), or NULL */
+};
+
+/* One register of one hart when the check failed. */
+struct stored_register {
+	unsigned hart;
+	char name[16];
+	uint64_t actual;
+	bool has_expected;  /* failing hart: the value at its traced site's start */
+	uint64_t expected;
 };
 
 /* A failure with its scenario and its trace in global step order. */
@@ -106,6 +116,8 @@ struct stored_failure {
 	unsigned *harts;      /* the distinct harts of the whole trace, ascending: one lane each */
 	size_t nharts;
 	size_t failing_index; /* index in trace of the failing step */
+	struct stored_register *registers; /* every hart's registers at the failure, hart order */
+	size_t nregisters;
 };
 
 /* All runs, oldest first. 0, or -1 (report_reader_last_error). */

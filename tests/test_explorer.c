@@ -61,6 +61,17 @@ START_TEST(accepted_designs_pass)
 }
 END_TEST
 
+static size_t count_register_deltas(const struct failure *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->ntrace; i++)
+		if (f->trace[i].delta && f->deltas && f->trace[i].delta < f->deltas_len &&
+		    f->deltas[f->trace[i].delta])
+			n++;
+	return n;
+}
+
 static void expect_failure_that_replays(const char *name, const char *invariant)
 {
 	struct scenario_result res, again;
@@ -74,6 +85,11 @@ static void expect_failure_that_replays(const char *name, const char *invariant)
 	ck_assert_ptr_nonnull(strstr(res.failure->message, "expected"));
 	ck_assert_uint_gt(res.failure->ntrace, 0);
 	ck_assert_uint_gt(strlen(res.failure->schedule), 0);
+	/* Registers: every hart's at the failure, and the steps' changes from the replay. */
+	ck_assert_ptr_nonnull(res.failure->regs);
+	ck_assert_uint_eq(res.failure->nharts, scn.nharts);
+	ck_assert_uint_gt(res.failure->nregs, 8);
+	ck_assert_uint_gt(count_register_deltas(res.failure), 0);
 	ck_assert(scenario_result_matches(&scn, &res));
 
 	ck_assert_int_eq(explorer_replay(&scn, &opt, res.failure->schedule, &again), 0);

@@ -307,6 +307,8 @@ START_TEST(failure_text_has_a_column_per_hart_and_marks_the_failing_step)
 			ck_assert_ptr_nonnull(strstr(output, " W  "));
 		if (f->has_fetch)
 			ck_assert_ptr_nonnull(strstr(output, " F v"));
+		snprintf(want, sizeof(want), "registers of hart %u when the check failed", f->hart);
+		ck_assert_ptr_nonnull(strstr(output, want));
 		ck_assert_ptr_null(strchr(output, '\033')); /* not a terminal: no colors */
 	}
 }

@@ -490,7 +490,7 @@ START_TEST(newer_schema_is_refused)
 {
 	report_close(open_or_fail(db_file));
 	execute_sql(db_file, "UPDATE schema_version SET version = 99");
-	assert_refused(db_file, "report schema version 99 is newer than this patchcheck (1)");
+	assert_refused(db_file, "report schema version 99 is newer than this patchcheck (2)");
 	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), 99);
 }
 END_TEST
@@ -500,6 +500,73 @@ START_TEST(unknown_older_schema_is_refused)
 	report_close(open_or_fail(db_file));
 	execute_sql(db_file, "UPDATE schema_version SET version = 0");
 	assert_refused(db_file, "report schema version 0 cannot be migrated");
+}
+END_TEST
+
+/* A version 1 file (no register columns) is migrated on open and keeps its rows. */
+START_TEST(version_1_file_is_migrated)
+{
+	struct scenario scn;
+	struct scenario_result res;
+	struct report_db *db = open_or_fail(db_file);
+	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+
+	make_scenario(&scn, "old", VERDICT_FAIL, "site-consistency");
+	make_failing_result(&res, "site-consistency", 3);
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	free_result(&res);
+	execute_sql(db_file, "ALTER TABLE trace_steps DROP COLUMN registers;"
+			     "DROP TABLE failure_registers;"
+			     "UPDATE schema_version SET version = 1");
+
+	report_close(open_or_fail(db_file));
+	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), 2);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM trace_steps WHERE registers IS NULL"), 3);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM failure_registers"), 0);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'old'"), 1);
+}
+END_TEST
+
+/* Register deltas per step and every hart's registers at the failure are stored. */
+START_TEST(registers_are_stored)
+{
+	static const char *const names[] = {"x0", "sp"};
+	static const char deltas[] = "\0x0=0x5\0sp=0x1000 x0=0x6";
+	struct scenario scn;
+	struct scenario_result res;
+	struct report_db *db = open_or_fail(db_file);
+	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+	struct failure *f;
+
+	make_scenario(&scn, "regs", VERDICT_FAIL, "register-preservation");
+	make_failing_result(&res, "register-preservation", 3);
+	f = res.failure;
+	f->deltas = malloc(sizeof(deltas));
+	memcpy(f->deltas, deltas, sizeof(deltas));
+	f->deltas_len = sizeof(deltas);
+	f->trace[0].delta = 1;
+	f->trace[2].delta = 8;
+	f->nregs = 2;
+	f->reg_names = names;
+	f->nharts = 2;
+	f->regs = calloc(2, sizeof(*f->regs));
+	f->regs[0] = (struct failure_regs){.hart = 0, .actual = {7, 0x2000}};
+	f->regs[1] = (struct failure_regs){.hart = 1, .has_expected = true, .actual = {3, 0x1000},
+					   .expected = {2, 0x1000}};
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	ck_assert_str_eq(query_text(db_file, "SELECT registers FROM trace_steps WHERE seq = 0"), "x0=0x5");
+	ck_assert_str_eq(query_text(db_file, "SELECT registers FROM trace_steps WHERE seq = 2"),
+			 "sp=0x1000 x0=0x6");
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM trace_steps WHERE registers IS NULL"), 1);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM failure_registers"), 4);
+	ck_assert_int_eq(query_int(db_file, "SELECT actual FROM failure_registers WHERE hart = 1 AND reg = 'x0'"), 3);
+	ck_assert_int_eq(query_int(db_file, "SELECT expected FROM failure_registers WHERE hart = 1 AND reg = 'x0'"), 2);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM failure_registers WHERE hart = 0 AND expected IS NULL"), 2);
+	free(f->deltas);
+	free(f->regs);
+	free_result(&res);
 }
 END_TEST
 
@@ -897,6 +964,8 @@ static Suite *reports_suite(void)
 	tcase_add_test(stored, failed_scenario_leaves_no_rows);
 	tcase_add_test(files, reopened_file_keeps_its_rows);
 	tcase_add_test(files, newer_schema_is_refused);
+	tcase_add_test(files, version_1_file_is_migrated);
+	tcase_add_test(files, registers_are_stored);
 	tcase_add_test(files, unknown_older_schema_is_refused);
 	tcase_add_test(files, non_database_file_is_refused);
 	tcase_add_test(files, foreign_sqlite_file_is_refused);
