@@ -146,24 +146,29 @@ static bool pass_matches_a_form(const struct site_history *hist, const struct fr
 }
 
 /* "+0: d503201f, +4: 97ffff2c": the fetched instructions of the pass, by offset. */
-static void describe_pass(const struct site *s, const struct frame *f, char *buf, size_t len)
+static void describe_pass(const struct explorer *x, const struct site *s, const struct frame *f,
+			  char *buf, size_t len)
 {
 	size_t n = 0;
 
 	buf[0] = 0;
 	for (unsigned b = 0; b < s->size && n < len;) {
-		unsigned run = 0;
+		uint8_t insn[4] = {0};
+		unsigned ilen;
 
-		while (b + run < s->size && (f->fetched_mask & (1u << (b + run))) && run < 4)
-			run++;
-		if (!run) {
+		if (!(f->fetched_mask & (1u << b))) {
 			b++;
 			continue;
 		}
+		for (unsigned k = 0; k < 4 && b + k < s->size; k++)
+			insn[k] = f->fetched[b + k];
+		ilen = x->arch->insn_length(insn); /* one instruction as fetched (2 or 4 bytes) */
+		while (ilen > 1 && (b + ilen > s->size || !(f->fetched_mask & (1u << (b + ilen - 1)))))
+			ilen--;
 		n += (size_t)snprintf(buf + n, len - n, "%s+%u: ", n ? ", " : "", b);
-		for (unsigned k = run; k-- > 0 && n < len;)
+		for (unsigned k = ilen; k-- > 0 && n < len;)
 			n += (size_t)snprintf(buf + n, len - n, "%02x", f->fetched[b + k]);
-		b += run;
+		b += ilen;
 	}
 }
 
@@ -183,7 +188,7 @@ void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t 
 	}
 	if (pass_matches_a_form(&x->st.history[f->site], f, s->size))
 		return;
-	describe_pass(s, f, actual, sizeof(actual));
+	describe_pass(x, s, f, actual, sizeof(actual));
 	snprintf(expected, sizeof(expected), "the instructions of one of the site's %u forms",
 		 x->st.history[f->site].nforms);
 	check_fail(x, "site-consistency", h, pc, expected, actual,
