@@ -286,6 +286,7 @@ void record_watched_write(struct explorer *x, unsigned h, const struct mem_acces
 		lw->old_word = old;
 		lw->new_word = now;
 		lw->parked_mask = parked_harts(x, h);
+		lw->step = x->st.step;
 	}
 	record_site_forms(x, a->addr, a->size);
 	if (x->exclusive_addr && a->addr <= x->exclusive_addr && a->addr + a->size > x->exclusive_addr) {
@@ -296,8 +297,9 @@ void record_watched_write(struct explorer *x, unsigned h, const struct mem_acces
 	}
 }
 
-/* Hart h is about to have executed the word at pc: if another hart rewrote that word while h
- * was free to run, both the old and the new instruction must be concurrently modifiable. */
+/* Hart h has executed the word at pc: if another hart rewrote that word while h was free to
+ * run, and h has not synchronised its instruction fetch since (ISB, FENCE.I, an exception),
+ * both the old and the new instruction must be concurrently modifiable. */
 void check_cmodx(struct explorer *x, unsigned h, uint64_t pc)
 {
 	int w = watch_index(x, pc);
@@ -309,7 +311,8 @@ void check_cmodx(struct explorer *x, unsigned h, uint64_t pc)
 	if (w < 0)
 		return;
 	lw = &x->st.last_write[w];
-	if (lw->writer < 0 || lw->writer == (int)h || (lw->parked_mask & (1u << h)))
+	if (lw->writer < 0 || lw->writer == (int)h || (lw->parked_mask & (1u << h)) ||
+	    x->st.sync_step[h] > lw->step)
 		return;
 	if (arch->cmodx_classify(lw->old_word) == CMODX_SAFE &&
 	    arch->cmodx_classify(lw->new_word) == CMODX_SAFE)
@@ -323,7 +326,8 @@ void check_cmodx(struct explorer *x, unsigned h, uint64_t pc)
 	snprintf(e, sizeof(e), "old and new in {%s}", arch->cmodx_set);
 	snprintf(a, sizeof(a), "%08x (%s) -> %08x (%s)", lw->old_word, os, lw->new_word, ns);
 	check_fail(x, "cmodx", h, pc, e, a,
-		   "executed a word that hart %d rewrote while this hart was not parked", lw->writer);
+		   "executed a word that hart %d rewrote at step %llu while this hart was not parked, "
+		   "with no context synchronisation since", lw->writer, (unsigned long long)lw->step);
 }
 
 static void hex(char *buf, size_t len, uint64_t v)

@@ -58,6 +58,7 @@ struct word_write {
 	int writer;            /* -1: not written in this execution */
 	uint32_t old_word, new_word;
 	uint32_t parked_mask;  /* harts kept from running while the write happened */
+	uint64_t step;         /* global step of the write */
 };
 
 /* The contents each site has had, in order: a pass must see one of them. */
@@ -73,6 +74,7 @@ struct exec_state {
 	uint32_t word_versions[EX_MAX_WATCH]; /* writes seen per watched word */
 	struct word_write last_write[EX_MAX_WATCH]; /* the latest write of each watched word */
 	int exclusive;          /* hart that runs alone (stop-machine), or -1 */
+	uint64_t sync_step[SCN_MAX_HARTS]; /* step of each hart's last ISB / exception entry */
 	uint64_t step;          /* global step counter of this execution */
 	size_t ntrace;
 	unsigned ntransitions;

@@ -294,6 +294,13 @@ bool exec_transition(struct explorer *x, unsigned h)
 		}
 		if (info.wrote_code)
 			visible = true;
+		trace_append(x, h, &info, version, wrote, visible && !wrote && info.naccesses == 0);
+		if (x->capture && x->st.ntrace)
+			x->trace[x->st.ntrace - 1].delta = record_register_delta(x, h);
+		if (x->failure) { /* found while the step ran: its trace ends with that step */
+			failure_take_trace(x);
+			return false;
+		}
 		/* A fetch is checked even when the instruction then faulted: a mix of versions
 		 * (a torn instruction, say) is the cause, the fault its consequence. */
 		if ((s == STEP_OK || (s == STEP_FAULT && info.len)) && visible_fetch) {
@@ -302,10 +309,13 @@ bool exec_transition(struct explorer *x, unsigned h)
 			check_cmodx(x, h, info.pc);
 			if (f && !x->failure)
 				check_site_fetch(x, h, f, info.pc, info.bytes, info.len);
+			if (x->failure)
+				return false;
 		}
-		trace_append(x, h, &info, version, wrote, visible && !wrote && info.naccesses == 0);
-		if (x->capture && x->st.ntrace)
-			x->trace[x->st.ntrace - 1].delta = record_register_delta(x, h);
+		/* ISB, FENCE.I, an exception entry: the fetches after this step are synchronised */
+		if (info.special.kind == SPECIAL_ISB ||
+		    (info.special.kind == SPECIAL_BREAKPOINT && s == STEP_OK))
+			x->st.sync_step[h] = x->st.step;
 		if (s == STEP_FAULT || s == STEP_BREAKPOINT) {
 			step_failed(x, h, s, &info);
 			return false;

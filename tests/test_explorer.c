@@ -10,23 +10,18 @@
 #include <string.h>
 
 #include "explorer.h"
+#include "test_support.h"
 
 static struct scenario scn;
 
 static void load(const char *name)
 {
-	char path[1024], err[1024];
-
-	snprintf(path, sizeof(path), "%s/scenarios/arm64/%s.yaml", PATCHCHECK_SOURCE_DIR, name);
-	ck_assert_msg(scenario_load(path, &scn, err, sizeof(err)) == 0, "%s", err);
+	load_bundled_scenario(&scn, "arm64", name);
 }
 
 static void run(struct scenario_result *res)
 {
-	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
-
-	ck_assert_int_eq(explorer_run(&scn, &opt, res), 0);
-	ck_assert_msg(res->verdict != VERDICT_ERROR, "%s", res->error);
+	explore_scenario(&scn, res);
 }
 
 START_TEST(accepted_nop_to_call_passes)
@@ -75,7 +70,6 @@ static size_t count_register_deltas(const struct failure *f)
 static void expect_failure_that_replays(const char *name, const char *invariant)
 {
 	struct scenario_result res, again;
-	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
 
 	load(name);
 	run(&res);
@@ -92,11 +86,7 @@ static void expect_failure_that_replays(const char *name, const char *invariant)
 	ck_assert_uint_gt(count_register_deltas(res.failure), 0);
 	ck_assert(scenario_result_matches(&scn, &res));
 
-	ck_assert_int_eq(explorer_replay(&scn, &opt, res.failure->schedule, &again), 0);
-	ck_assert_msg(again.verdict == VERDICT_FAIL, "replay of %s did not fail", res.failure->schedule);
-	ck_assert_str_eq(again.failure->invariant, invariant);
-	ck_assert_uint_eq(again.failure->step, res.failure->step);
-	ck_assert_uint_eq(again.failure->hart, res.failure->hart);
+	expect_replay_fails_the_same_way(&scn, name, res.failure, &again);
 	ck_assert_str_eq(again.failure->message, res.failure->message);
 	scenario_result_free(&again);
 	scenario_result_free(&res);
@@ -117,6 +107,25 @@ END_TEST
 START_TEST(init_while_running_breaks_the_cmodx_rule)
 {
 	expect_failure_that_replays("init-while-running", "cmodx");
+}
+END_TEST
+
+START_TEST(isb_after_the_write_makes_the_new_word_safe_to_run)
+{
+	struct scenario_result res;
+
+	load("init-then-isb");
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	scenario_result_free(&res);
+	/* The same runner without its ISB breaks the cmodx rule. */
+	load("init-then-isb");
+	scn.harts[1].calls[0] = scn.harts[1].calls[1];
+	scn.harts[1].ncalls = 1;
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "cmodx");
+	scenario_result_free(&res);
 }
 END_TEST
 
@@ -241,8 +250,6 @@ int main(void)
 {
 	Suite *s = suite_create("explorer");
 	TCase *tc = tcase_create("arm64");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, accepted_nop_to_call_passes);
@@ -250,6 +257,7 @@ int main(void)
 	tcase_add_test(tc, flawed_clobber_x2_fails_register_preservation);
 	tcase_add_test(tc, flawed_bad_lr_fails_lr_at_entry);
 	tcase_add_test(tc, init_while_running_breaks_the_cmodx_rule);
+	tcase_add_test(tc, isb_after_the_write_makes_the_new_word_safe_to_run);
 	tcase_add_test(tc, stop_machine_needs_a_preemption_inside_the_site);
 	tcase_add_test(tc, livepatch_redirect_passes_only_when_declared);
 	tcase_add_test(tc, ignored_invariant_is_not_reported);
@@ -258,11 +266,5 @@ int main(void)
 	tcase_add_test(tc, replay_rejects_a_schedule_that_does_not_fit);
 	tcase_add_test(tc, unknown_symbol_names_file_line_column);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	if (srunner_ntests_run(sr) == 0)
-		failed = 1;
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_check_suite(s);
 }

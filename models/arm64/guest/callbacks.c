@@ -100,3 +100,14 @@ void pc_set_redirect(unsigned long target)
 {
 	*(volatile unsigned long *)&pc_redirect_target = target;
 }
+
+/*
+ * long pc_isb(void): a context synchronisation event on the calling hart, as a CPU takes one
+ * before it runs code another CPU rewrote (the consumer's half of the Arm ARM's protocol for
+ * instructions outside the concurrently-modifiable set). Returns 0.
+ */
+notrace long pc_isb(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+	return 0;
+}

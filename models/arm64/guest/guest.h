@@ -37,6 +37,7 @@ void redirect_pc(unsigned long ip, unsigned long parent_ip, void *op, struct pt_
 void record_kprobe(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
 void pc_set_callback(void *fn);
 void pc_set_redirect(unsigned long target);
+long pc_isb(void);
 
 /* ---- trampolines (ftrace_entry.S); entered only by the BL at func+4 ---- */
 void ftrace_caller(void);
