@@ -588,6 +588,30 @@ void check_frame_return(struct explorer *x, unsigned h, struct frame *f)
 			   "call of %s returned without running its body", s->name);
 }
 
+/* The procedure call standard at the return of a top-level call: SP and the callee-saved
+ * registers (but the link register, which held the return address) are as at the call. */
+void check_call_return_state(struct explorer *x, unsigned h)
+{
+	const struct arch_model *arch = x->arch;
+	const struct hart_state *hs = &x->st.harts[h];
+	const struct program_call *pc = &x->program[h][hs->call];
+	uint64_t regs[ARCH_MAX_REGS], mask = arch->callee_saved_mask | (1ull << arch->reg_sp);
+	char e[64], a[64];
+
+	mask &= ~(1ull << arch->reg_lr);
+	machine_read_regs(x->m, h, regs);
+	for (unsigned i = 0; i < arch->nregs; i++) {
+		if (!(mask & (1ull << i)) || regs[i] == hs->call_regs[i])
+			continue;
+		hex(e, sizeof(e), hs->call_regs[i]);
+		hex(a, sizeof(a), regs[i]);
+		check_fail(x, "register-preservation", h, MACHINE_MAGIC_RETURN, e, a,
+			   "%s after %s() returned differs from its value at the call "
+			   "(callee-saved)", arch->reg_names[i], pc->call->func);
+		return;
+	}
+}
+
 void check_call_result(struct explorer *x, unsigned h, uint64_t result)
 {
 	const struct program_call *pc = &x->program[h][x->st.harts[h].call];

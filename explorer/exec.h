@@ -49,6 +49,7 @@ struct hart_state {
 	uint64_t call_steps;    /* steps taken in the current call */
 	uint64_t prev_pc;       /* pc of the hart's previous step */
 	uint8_t stack_args[SCN_MAX_STACK_ARGS]; /* above SP at the outermost site's start */
+	uint64_t call_regs[ARCH_MAX_REGS]; /* registers when the current top-level call began */
 	unsigned depth;
 	struct frame frames[EX_MAX_DEPTH];
 };
@@ -164,6 +165,7 @@ void check_frame_return(struct explorer *x, unsigned h, struct frame *f);
 /* The hart's direct-call counters (requests made by callbacks, runs of direct trampolines). */
 void read_direct_counters(struct explorer *x, unsigned h, uint64_t *requests, uint64_t *calls);
 void check_call_result(struct explorer *x, unsigned h, uint64_t result);
+void check_call_return_state(struct explorer *x, unsigned h);
 void check_literal_read(struct explorer *x, unsigned h, uint64_t pc, const struct mem_access *a);
 bool invariant_ignored(const struct explorer *x, const char *invariant);
 void record_watched_write(struct explorer *x, unsigned h, const struct mem_access *a);

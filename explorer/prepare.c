@@ -358,7 +358,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		if (x->nprogram[h] == 0)
 			x->st.harts[h].done = true;
 		else
-			begin_call(x, h, x->program[h][0].call);
+			exec_begin_call(x, h);
 	}
 	x->initial = machine_snapshot_new(x->m);
 	machine_snapshot_save(x->m, x->initial);
@@ -383,6 +383,7 @@ void exec_reset(struct explorer *x)
 void exec_begin_call(struct explorer *x, unsigned h)
 {
 	begin_call(x, h, x->program[h][x->st.harts[h].call].call);
+	machine_read_regs(x->m, h, x->st.harts[h].call_regs);
 }
 
 void explorer_release(struct explorer *x)

@@ -128,6 +128,8 @@ static void finish_call(struct explorer *x, unsigned h)
 	if (x->failure)
 		return;
 	check_call_result(x, h, machine_reg(x->m, h, x->arch->reg_ret));
+	if (!x->failure)
+		check_call_return_state(x, h);
 	hs->call++;
 	hs->call_steps = 0;
 	hs->prev_pc = 0;
