@@ -421,6 +421,13 @@ static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *
 	uint64_t off = (uint64_t)h * PC_RECORD_SIZE, seq;
 	bool kprobe = strcmp(x->scn->callback_sees, "kprobe") == 0;
 
+	if (x->scn->callback_must_run && f->called && x->records_addr &&
+	    machine_read_u64(x->m, x->records_addr + off, &seq) && seq == f->rec_seq) {
+		check_fail(x, "regs-seen", h, s->lay.body, "a record from the callback", "none",
+			   "the pass through the site of %s called out of it, and no callback ran",
+			   s->name);
+		return;
+	}
 	if (x->records_addr && machine_read_u64(x->m, x->records_addr + off, &seq) &&
 	    seq != f->rec_seq &&
 	    !check_record(x, h, f, x->records_addr + off, kprobe ? s->lay.start : s->lay.bl,

@@ -39,6 +39,7 @@ struct frame {
 	uint64_t direct_requests, direct_calls; /* the hart's direct-call counters at entry */
 	unsigned body_count;
 	int redirect;          /* index of the scenario redirect taken, or -1 */
+	bool called;           /* the pass left the site for a trampoline (the call was taken) */
 	uint32_t fetched_mask; /* which bytes of the site were fetched in this pass */
 	uint8_t fetched[EX_MAX_SITE_BYTES];
 };

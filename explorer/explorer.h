@@ -81,6 +81,7 @@ struct scenario {
 	struct scn_redirect redirects[SCN_MAX_REDIRECTS];
 	char skip[256];          /* non-empty: not explored, reported as skipped with this reason */
 	char callback_sees[16];  /* "ftrace" (pc = body) | "kprobe" (pc = func+0, as a breakpoint) */
+	bool callback_must_run;  /* every pass that calls out of the site records a pc_record */
 	unsigned nignore;
 	char ignore[SCN_MAX_IGNORE][48]; /* invariants not checked */
 	unsigned stack_args;     /* bytes above SP at the site that the body must find unchanged */

@@ -417,6 +417,7 @@ static int take_checks(const struct build *b)
 	if (take_choice(b, "callback_sees", b->raw->callback_sees, CHOICES("ftrace", "kprobe"),
 			out->callback_sees, sizeof(out->callback_sees)))
 		return 2;
+	out->callback_must_run = b->raw->callback_must_run;
 	if (b->raw->skip && copy_text(b, scn_doc_find(b->idx, "skip"), "skip", out->skip,
 				      sizeof(out->skip), b->raw->skip))
 		return 2;

@@ -88,6 +88,7 @@ struct raw_scenario {
 	char **redirects;
 	unsigned redirects_count;
 	char *callback_sees;
+	bool callback_must_run;
 	char *skip;
 	char **ignore;
 	unsigned ignore_count;

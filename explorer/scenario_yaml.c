@@ -92,6 +92,8 @@ static const cyaml_schema_field_t scenario_fields[] = {
 	LIST_FIELD("watch", CYAML_FLAG_OPTIONAL, watch, &string_entry),
 	LIST_FIELD("redirects", CYAML_FLAG_OPTIONAL, redirects, &string_entry),
 	TEXT_FIELD("callback_sees", CYAML_FLAG_OPTIONAL, callback_sees),
+	CYAML_FIELD_BOOL("callback_must_run", CYAML_FLAG_OPTIONAL, struct raw_scenario,
+			 callback_must_run),
 	TEXT_FIELD("skip", CYAML_FLAG_OPTIONAL, skip),
 	LIST_FIELD("ignore", CYAML_FLAG_OPTIONAL, ignore, &string_entry),
 	LIST_FIELD("ops", CYAML_FLAG_OPTIONAL, ops, &string_entry),

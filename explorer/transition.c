@@ -201,6 +201,11 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 			check_frame_return(x, h, top);
 			hs->depth--;
 		} else if (top->body_count == 0 && prev_pc) {
+			const struct site *site = &x->sites[top->site];
+
+			if (prev_pc >= site->lay.start && prev_pc < site->lay.body &&
+			    (pc < site->lay.start || pc > site->lay.body))
+				top->called = true;
 			check_call_alignment(x, h, top, pc, prev_pc);
 		}
 	}

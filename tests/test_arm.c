@@ -20,6 +20,7 @@
 #include "explorer.h"
 #include "guest_abi.h"
 #include "machine.h"
+#include "test_support.h"
 
 extern const struct arch_model arch_model_arm, arch_model_arm_thumb;
 
@@ -297,17 +298,6 @@ struct loaded {
 	const struct arch_model *arch;
 };
 
-static bool src_func_at(void *ud, uint64_t addr, uint64_t *func)
-{
-	uint64_t off;
-	const struct image_symbol *sym = image_symbol_at(ud, addr, &off);
-
-	if (!sym || !sym->is_func)
-		return false;
-	*func = addr - off;
-	return true;
-}
-
 static bool src_lookup(void *ud, const char *name, uint64_t *addr)
 {
 	return image_lookup(ud, name, addr);
@@ -315,12 +305,10 @@ static bool src_lookup(void *ud, const char *name, uint64_t *addr)
 
 static void load_image(const char *name, unsigned nharts, struct loaded *l)
 {
-	char path[1024], err[512];
-	struct site_source src = {.func_at = src_func_at, .lookup = src_lookup};
+	char err[512];
+	struct site_source src = {.func_at = image_func_at, .lookup = src_lookup};
 
-	snprintf(path, sizeof(path), "%s/arm/%s.elf", PATCHCHECK_GUEST_DIR, name);
-	l->img = image_load(path, &arch_model_arm, err, sizeof(err));
-	ck_assert_msg(l->img != NULL, "%s", err);
+	l->img = load_guest_image("arm", name, &arch_model_arm);
 	src.ud = l->img;
 	l->arch = arch_model_for_image(&arch_model_arm, &src);
 	l->m = machine_open(l->arch, l->img, nharts, FETCH_COHERENT, err, sizeof(err));
@@ -335,10 +323,7 @@ static void unload(struct loaded *l)
 
 static uint64_t sym(const struct loaded *l, const char *name)
 {
-	uint64_t a = 0;
-
-	ck_assert_msg(image_lookup(l->img, name, &a), "no symbol %s", name);
-	return a;
+	return symbol_address(l->img, name);
 }
 
 static const char *const traced_names[] = {
@@ -353,7 +338,7 @@ static size_t sites_of(const struct loaded *l, struct site_layout *out, size_t m
 		.text_begin = image_text_begin(l->img),
 		.text_end = image_text_end(l->img),
 		.ud = l->img,
-		.func_at = src_func_at,
+		.func_at = image_func_at,
 		.lookup = src_lookup,
 	};
 
@@ -607,25 +592,18 @@ static struct scenario scn;
 
 static void load_scenario(const char *file)
 {
-	char path[1024], err[1024];
-
-	snprintf(path, sizeof(path), "%s/scenarios/arm/%s", PATCHCHECK_SOURCE_DIR, file);
-	ck_assert_msg(scenario_load(path, &scn, err, sizeof(err)) == 0, "%s", err);
+	load_bundled_scenario(&scn, "arm", file);
 }
 
 static void run(struct scenario_result *res)
 {
-	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
-
-	ck_assert_int_eq(explorer_run(&scn, &opt, res), 0);
-	ck_assert_msg(res->verdict != VERDICT_ERROR, "%s: %s", scn.name, res->error);
+	explore_scenario(&scn, res);
 }
 
 /* The scenario is decided as it expects; a failure replays to the same failure. */
 static void decide(const char *file)
 {
 	struct scenario_result res, again;
-	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
 
 	load_scenario(file);
 	ck_assert_str_eq(scn.arch, "arm");
@@ -645,12 +623,7 @@ static void decide(const char *file)
 		return;
 	}
 	ck_assert_uint_gt(res.failure->ntrace, 0);
-	ck_assert_int_eq(explorer_replay(&scn, &opt, res.failure->schedule, &again), 0);
-	ck_assert_msg(again.verdict == VERDICT_FAIL, "%s: replay of %s did not fail", file,
-		      res.failure->schedule);
-	ck_assert_str_eq(again.failure->invariant, res.failure->invariant);
-	ck_assert_uint_eq(again.failure->step, res.failure->step);
-	ck_assert_uint_eq(again.failure->hart, res.failure->hart);
+	expect_replay_fails_the_same_way(&scn, file, res.failure, &again);
 	ck_assert_str_eq(again.failure->message, res.failure->message);
 	scenario_result_free(&again);
 	scenario_result_free(&res);
@@ -686,8 +659,6 @@ START_TEST(test_torn_bl_between_the_halfwords)
 {
 	struct scenario_result res;
 	uint64_t first = 0, second = 0;
-	char err[512];
-	char path[1024];
 	struct image *img;
 	bool saw_first = false, saw_second = false;
 
@@ -702,11 +673,9 @@ START_TEST(test_torn_bl_between_the_halfwords)
 	ck_assert(res.verdict == VERDICT_FAIL);
 	ck_assert_str_eq(res.failure->invariant, "site-consistency");
 	ck_assert_uint_eq(res.failure->preemptions, 1);
-	snprintf(path, sizeof(path), "%s/arm/ftrace_thumb.elf", PATCHCHECK_GUEST_DIR);
-	img = image_load(path, &arch_model_arm, err, sizeof(err));
-	ck_assert_msg(img != NULL, "%s", err);
-	ck_assert(image_lookup(img, "patch_store16_first", &first));
-	ck_assert(image_lookup(img, "patch_store16_second", &second));
+	img = load_guest_image("arm", "ftrace_thumb", &arch_model_arm);
+	first = symbol_address(img, "patch_store16_first");
+	second = symbol_address(img, "patch_store16_second");
 	image_free(img);
 	for (size_t i = 0; i < res.failure->ntrace; i++) {
 		const struct trace_step *t = &res.failure->trace[i];
@@ -764,8 +733,6 @@ int main(void)
 	Suite *s = suite_create("arm");
 	TCase *enc = tcase_create("encoders"), *img = tcase_create("images");
 	TCase *exp = tcase_create("scenarios");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(enc, test_arm_bl);
 	tcase_add_test(enc, test_thumb_bl);
@@ -789,11 +756,5 @@ int main(void)
 	tcase_add_test(exp, test_thumb_redirect_happens);
 	tcase_add_test(exp, test_arm_stop_machine_preempted_inside_the_site);
 	suite_add_tcase(s, exp);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	if (srunner_ntests_run(sr) == 0)
-		failed = 1;
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_check_suite(s);
 }

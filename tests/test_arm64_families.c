@@ -17,6 +17,7 @@
 
 #include "explorer.h"
 #include "machine.h"
+#include "test_support.h"
 
 /* ---- scenarios ---- */
 
@@ -78,21 +79,16 @@ static struct scenario scn; /* large: not on the stack */
 
 static void load(const char *name)
 {
-	char path[1024], err[1024];
-
-	snprintf(path, sizeof(path), "%s/scenarios/arm64/%s.yaml", PATCHCHECK_SOURCE_DIR, name);
-	ck_assert_msg(scenario_load(path, &scn, err, sizeof(err)) == 0, "%s", err);
+	load_bundled_scenario(&scn, "arm64", name);
 }
 
 START_TEST(scenario_reaches_its_verdict)
 {
 	const struct family_case *c = &cases[_i];
-	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
 	struct scenario_result res, again;
 
 	load(c->name);
-	ck_assert_int_eq(explorer_run(&scn, &opt, &res), 0);
-	ck_assert_msg(res.verdict != VERDICT_ERROR, "%s: %s", c->name, res.error);
+	explore_scenario(&scn, &res);
 	ck_assert_msg(scenario_result_matches(&scn, &res), "%s: %s", c->name,
 		      res.failure ? res.failure->message : "passed");
 	if (!c->invariant) {
@@ -105,12 +101,7 @@ START_TEST(scenario_reaches_its_verdict)
 	ck_assert_msg(res.verdict == VERDICT_FAIL, "%s passed", c->name);
 	ck_assert_str_eq(res.failure->invariant, c->invariant);
 	ck_assert_uint_gt(strlen(res.failure->schedule), 0);
-	ck_assert_int_eq(explorer_replay(&scn, &opt, res.failure->schedule, &again), 0);
-	ck_assert_msg(again.verdict == VERDICT_FAIL, "%s: replay of %s did not fail", c->name,
-		      res.failure->schedule);
-	ck_assert_str_eq(again.failure->invariant, res.failure->invariant);
-	ck_assert_uint_eq(again.failure->step, res.failure->step);
-	ck_assert_uint_eq(again.failure->hart, res.failure->hart);
+	expect_replay_fails_the_same_way(&scn, c->name, res.failure, &again);
 	scenario_result_free(&again);
 	scenario_result_free(&res);
 }
@@ -181,13 +172,11 @@ static struct machine *m;
 
 static void open_image(const char *name)
 {
-	char path[1024], err[512];
+	char err[512];
 	const struct arch_model *arch = arch_model_find("arm64");
 
 	ck_assert_ptr_nonnull(arch);
-	snprintf(path, sizeof(path), "%s/arm64/%s.elf", PATCHCHECK_GUEST_DIR, name);
-	img = image_load(path, arch, err, sizeof(err));
-	ck_assert_msg(img != NULL, "%s", err);
+	img = load_guest_image("arm64", name, arch);
 	m = machine_open(arch, img, 1, FETCH_COHERENT, err, sizeof(err));
 	ck_assert_msg(m != NULL, "%s", err);
 }
@@ -202,10 +191,7 @@ static void close_image(void)
 
 static uint64_t sym(const char *name)
 {
-	uint64_t a = 0;
-
-	ck_assert_msg(image_lookup(img, name, &a), "no symbol %s", name);
-	return a;
+	return symbol_address(img, name);
 }
 
 /* Call a guest function on hart 0 and return x0; the call must finish without a fault. */
@@ -495,8 +481,6 @@ int main(void)
 	Suite *s = suite_create("arm64_families");
 	TCase *tc = tcase_create("scenarios");
 	TCase *tu = tcase_create("guest_helpers");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, scenario_reaches_its_verdict, 0, (int)NCASES);
@@ -510,11 +494,5 @@ int main(void)
 	tcase_add_test(tu, entry_seq_steps_validate_and_reach_each_form);
 	tcase_add_test(tu, call_ops_literal_and_registration);
 	suite_add_tcase(s, tu);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	if (srunner_ntests_run(sr) == 0)
-		failed = 1;
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_check_suite(s);
 }

@@ -17,6 +17,7 @@
 #include "arm64/insn_arm64.h"
 #include "guest_abi.h"
 #include "../patcher/patch_errno.h"
+#include "test_support.h"
 
 #define PC 0x100000ull /* where the branches under test sit */
 
@@ -214,30 +215,27 @@ static struct special_insn decode(uint32_t w)
 	return s;
 }
 
+/* w decodes as kind with its address in register addr_reg (-1: none). */
+static void expect_special(uint32_t w, enum special_kind kind, int addr_reg)
+{
+	struct special_insn s = decode(w);
+
+	ck_assert_msg(s.kind == kind, "%08x: kind %d, expected %d", w, s.kind, kind);
+	ck_assert_msg(s.addr_reg == addr_reg, "%08x: address register %d, expected %d", w,
+		      s.addr_reg, addr_reg);
+}
+
 START_TEST(test_decode_special)
 {
 	struct special_insn s;
 
-	s = decode(W_IC_IVAU_X0);
-	ck_assert_int_eq(s.kind, SPECIAL_ICACHE_SYNC);
-	ck_assert_int_eq(s.addr_reg, 0);
-	s = decode(W_IC_IVAU_X5);
-	ck_assert_int_eq(s.kind, SPECIAL_ICACHE_SYNC);
-	ck_assert_int_eq(s.addr_reg, 5);
-	s = decode(W_IC_IALLU);
-	ck_assert_int_eq(s.kind, SPECIAL_ICACHE_SYNC);
-	ck_assert_int_eq(s.addr_reg, -1);
-	s = decode(W_IC_IALLUIS);
-	ck_assert_int_eq(s.kind, SPECIAL_ICACHE_SYNC);
-	s = decode(W_DC_CVAU_X0);
-	ck_assert_int_eq(s.kind, SPECIAL_DCACHE);
-	ck_assert_int_eq(s.addr_reg, 0);
-	s = decode(W_DC_CVAU_X7);
-	ck_assert_int_eq(s.kind, SPECIAL_DCACHE);
-	ck_assert_int_eq(s.addr_reg, 7);
-	s = decode(W_DC_CIVAC_X3);
-	ck_assert_int_eq(s.kind, SPECIAL_DCACHE);
-	ck_assert_int_eq(s.addr_reg, 3);
+	expect_special(W_IC_IVAU_X0, SPECIAL_ICACHE_SYNC, 0);
+	expect_special(W_IC_IVAU_X5, SPECIAL_ICACHE_SYNC, 5);
+	expect_special(W_IC_IALLU, SPECIAL_ICACHE_SYNC, -1);
+	ck_assert_int_eq(decode(W_IC_IALLUIS).kind, SPECIAL_ICACHE_SYNC);
+	expect_special(W_DC_CVAU_X0, SPECIAL_DCACHE, 0);
+	expect_special(W_DC_CVAU_X7, SPECIAL_DCACHE, 7);
+	expect_special(W_DC_CIVAC_X3, SPECIAL_DCACHE, 3);
 	ck_assert_int_eq(decode(A64_DSB_ISH).kind, SPECIAL_BARRIER);
 	ck_assert_int_eq(decode(W_DSB_SY).kind, SPECIAL_BARRIER);
 	ck_assert_int_eq(decode(W_DMB_ISH).kind, SPECIAL_BARRIER);
@@ -303,36 +301,42 @@ static void fill_words(struct fake_image *img, unsigned from, unsigned n, uint32
 		img->text[from + i] = w;
 }
 
+/* The site find_sites makes of the one patch record rec; fails the test unless there is one. */
+static struct site_layout only_site(struct fake_image *img, uint64_t rec)
+{
+	struct site_layout s[4];
+
+	ck_assert_uint_eq(fake_sites(img, &rec, 1, s), 1);
+	return s[0];
+}
+
 START_TEST(test_site_layout)
 {
 	static const uint64_t funcs[] = {0x100000, 0x100040, 0x100080};
 	struct fake_image img = {.funcs = funcs, .nfuncs = 3};
-	struct site_layout s[4];
+	struct site_layout s[4], site;
 	uint64_t rec;
 
 	fill_words(&img, 0, 64, W_ADD);
 	/* -fpatchable-function-entry=2: two NOPs at the symbol. */
 	fill_words(&img, 0, 2, A64_NOP);
-	rec = 0x100000;
-	ck_assert_uint_eq(fake_sites(&img, &rec, 1, s), 1);
-	ck_assert_uint_eq(s[0].func, 0x100000);
-	ck_assert_uint_eq(s[0].start, 0x100000);
-	ck_assert_uint_eq(s[0].bl, 0x100004);
-	ck_assert_uint_eq(s[0].body, 0x100008);
-	ck_assert_uint_eq(s[0].literal, 0);
+	site = only_site(&img, 0x100000);
+	ck_assert_uint_eq(site.func, 0x100000);
+	ck_assert_uint_eq(site.start, 0x100000);
+	ck_assert_uint_eq(site.bl, 0x100004);
+	ck_assert_uint_eq(site.body, 0x100008);
+	ck_assert_uint_eq(site.literal, 0);
 	/* =4,2 (CALL_OPS): the literal's two NOPs before the symbol, two at it. */
 	fill_words(&img, 14, 4, A64_NOP);
-	rec = 0x100038;
-	ck_assert_uint_eq(fake_sites(&img, &rec, 1, s), 1);
-	ck_assert_uint_eq(s[0].func, 0x100040);
-	ck_assert_uint_eq(s[0].literal, 0x100038);
-	ck_assert_uint_eq(s[0].body, 0x100048);
+	site = only_site(&img, 0x100038);
+	ck_assert_uint_eq(site.func, 0x100040);
+	ck_assert_uint_eq(site.literal, 0x100038);
+	ck_assert_uint_eq(site.body, 0x100048);
 	/* =4: four NOPs, the BL of `stp / mov / bl / ldp` is the third. */
 	fill_words(&img, 32, 4, A64_NOP);
-	rec = 0x100080;
-	ck_assert_uint_eq(fake_sites(&img, &rec, 1, s), 1);
-	ck_assert_uint_eq(s[0].bl, 0x100088);
-	ck_assert_uint_eq(s[0].body, 0x100090);
+	site = only_site(&img, 0x100080);
+	ck_assert_uint_eq(site.bl, 0x100088);
+	ck_assert_uint_eq(site.body, 0x100090);
 	/* A record whose words are not NOPs is no site. */
 	rec = 0x100020;
 	ck_assert_uint_eq(fake_sites(&img, &rec, 1, s), 0);
@@ -528,16 +532,5 @@ static Suite *encoders_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(encoders_suite());
-	int failed, run;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	run = srunner_ntests_run(sr);
-	srunner_free(sr);
-	if (run == 0) {
-		fprintf(stderr, "test_encoders: no test ran (check CK_RUN_SUITE / CK_RUN_CASE)\n");
-		return EXIT_FAILURE;
-	}
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_check_suite(encoders_suite());
 }

@@ -172,6 +172,22 @@ START_TEST(livepatch_redirect_passes_only_when_declared)
 }
 END_TEST
 
+START_TEST(a_callback_that_never_runs_is_caught)
+{
+	struct scenario_result res;
+
+	load("nop-to-call");
+	ck_assert(scn.callback_must_run);
+	ck_assert_str_eq(scn.setup[1].func, "pc_set_callback");
+	scn.nsetup = 1; /* no recording callback installed: the trampoline calls the stub */
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "regs-seen");
+	ck_assert_ptr_nonnull(strstr(res.failure->message, "no callback ran"));
+	scenario_result_free(&res);
+}
+END_TEST
+
 START_TEST(ignored_invariant_is_not_reported)
 {
 	struct scenario_result res;
@@ -260,6 +276,7 @@ int main(void)
 	tcase_add_test(tc, isb_after_the_write_makes_the_new_word_safe_to_run);
 	tcase_add_test(tc, stop_machine_needs_a_preemption_inside_the_site);
 	tcase_add_test(tc, livepatch_redirect_passes_only_when_declared);
+	tcase_add_test(tc, a_callback_that_never_runs_is_caught);
 	tcase_add_test(tc, ignored_invariant_is_not_reported);
 	tcase_add_test(tc, patcher_results_are_checked_against_the_scenario);
 	tcase_add_test(tc, exploration_is_deterministic);

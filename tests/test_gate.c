@@ -7,15 +7,14 @@
  * image or a changed scenario file.
  */
 #define _GNU_SOURCE /* nftw */
-#include <check.h>
 #include <ftw.h>
-#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "test_support.h"
 
 #define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
 #define BUNDLED PATCHCHECK_SOURCE_DIR "/scenarios"
@@ -35,35 +34,6 @@
 	"    for e in c:\n"                                                                   \
 	"        print(e.tag, e.get('type'), e.get('message'), repr(e.text))\n"
 
-static char out[1 << 17];
-
-/* Runs a shell command, captures stdout+stderr into out, returns the exit status. */
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	FILE *p;
-	size_t n;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = 0;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void tmpname(char *path, size_t len, const char *what)
-{
-	snprintf(path, len, "/tmp/pc-gate-%d-%s", (int)getpid(), what);
-	unlink(path);
-}
-
 static void remove_db(const char *db)
 {
 	char side[256];
@@ -73,30 +43,6 @@ static void remove_db(const char *db)
 	unlink(side);
 	snprintf(side, sizeof(side), "%s-shm", db);
 	unlink(side);
-}
-
-static void exec_sql(const char *db, const char *sql)
-{
-	sqlite3 *h;
-
-	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
-}
-
-static long long query_int(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return v;
 }
 
 /* The first column of the first row of sql as text, into buf ("" when no row). */
@@ -136,17 +82,12 @@ static int bundled_scenarios(void)
 	return yaml_files;
 }
 
-/* The JUnit summary of file (see JUNIT_SUMMARY_PY) into out; fails the test when it does not
+/* The JUnit summary of file (see JUNIT_SUMMARY_PY) into output; fails the test when it does not
  * parse. */
 static void summarize_junit(const char *xml)
 {
 	ck_assert_msg(sh("python3 -c \"$PC_JUNIT_PY\" %s", xml) == 0, "%s does not parse: %s", xml,
-		      out);
-}
-
-static void expect_in_output(const char *what)
-{
-	ck_assert_msg(strstr(out, what) != NULL, "'%s' not in:\n%s", what, out);
+		      output);
 }
 
 START_TEST(bundled_scenarios_pass_the_gate)
@@ -154,15 +95,15 @@ START_TEST(bundled_scenarios_pass_the_gate)
 	char db[128], xml[128], line[128];
 	int n = bundled_scenarios();
 
-	tmpname(db, sizeof(db), "bundled.db");
-	tmpname(xml, sizeof(xml), "bundled.xml");
+	temp_file_name(db, sizeof(db), "bundled.db");
+	temp_file_name(xml, sizeof(xml), "bundled.xml");
 	ck_assert_int_eq(sh("cd /tmp && %s gate --db %s --junit %s", TOOL, db, xml), 0);
 	snprintf(line, sizeof(line), "\n%d passed, 0 failed\n", n);
 	expect_in_output(line);
 	expect_in_output("ok   arm64/nop-to-call");
-	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM scenarios WHERE matched = 1"), n);
-	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM runs WHERE status = 'complete'"
-				       " AND exit_code = 0"), 1);
+	ck_assert_int_eq(query_first_int(db, "SELECT count(*) FROM scenarios WHERE matched = 1"), n);
+	ck_assert_int_eq(query_first_int(db, "SELECT count(*) FROM runs WHERE status = 'complete'"
+					     " AND exit_code = 0"), 1);
 	summarize_junit(xml);
 	snprintf(line, sizeof(line), "counts %d 0 0 0\nsuites-tests %d\n", n, n);
 	expect_in_output(line);
@@ -175,8 +116,8 @@ START_TEST(mismatching_verdict_fails_the_gate)
 {
 	char db[128], xml[128];
 
-	tmpname(db, sizeof(db), "mismatch.db");
-	tmpname(xml, sizeof(xml), "mismatch.xml");
+	temp_file_name(db, sizeof(db), "mismatch.db");
+	temp_file_name(xml, sizeof(xml), "mismatch.xml");
 	ck_assert_int_eq(sh("%s gate --db %s --junit %s %s/mismatch", TOOL, db, xml, FIXTURES), 1);
 	expect_in_output("FAIL gate/clobber-x2-expected-pass");
 	expect_in_output("expected pass, got fail:register-preservation");
@@ -198,7 +139,7 @@ START_TEST(bad_file_is_reported_and_others_still_run)
 {
 	char xml[128];
 
-	tmpname(xml, sizeof(xml), "bad.xml");
+	temp_file_name(xml, sizeof(xml), "bad.xml");
 	ck_assert_int_eq(sh("%s gate --no-db --junit %s %s/bad-file", TOOL, xml, FIXTURES), 2);
 	expect_in_output("bad-file/broken.yaml:8:1: YAML syntax error");
 	expect_in_output("ok   gate/unpatched");
@@ -214,7 +155,7 @@ START_TEST(skipped_scenario_is_counted_not_failed)
 {
 	char xml[128];
 
-	tmpname(xml, sizeof(xml), "skip.xml");
+	temp_file_name(xml, sizeof(xml), "skip.xml");
 	ck_assert_int_eq(sh("%s gate --no-db --junit %s %s/skip", TOOL, xml, FIXTURES), 0);
 	expect_in_output("skip gate/skipped");
 	expect_in_output("waits for the relaxed fetch model");
@@ -247,11 +188,11 @@ START_TEST(every_stored_failure_replays)
 	char db[128], expect[128];
 	long long nfailures, id;
 
-	tmpname(db, sizeof(db), "replay.db");
+	temp_file_name(db, sizeof(db), "replay.db");
 	ck_assert_int_eq(sh("cd /tmp && %s gate -q --db %s", TOOL, db), 0);
-	nfailures = query_int(db, "SELECT count(*) FROM failures");
+	nfailures = query_first_int(db, "SELECT count(*) FROM failures");
 	ck_assert_int_gt(nfailures, 0);
-	ck_assert_int_eq(nfailures, query_int(db, "SELECT count(*) FROM scenarios WHERE expected LIKE 'fail:%'"));
+	ck_assert_int_eq(nfailures, query_first_int(db, "SELECT count(*) FROM scenarios WHERE expected LIKE 'fail:%'"));
 	for (id = 1; id <= nfailures; id++) {
 		char sql[160], inv[64];
 		long long step;
@@ -259,8 +200,8 @@ START_TEST(every_stored_failure_replays)
 		snprintf(sql, sizeof(sql), "SELECT invariant FROM failures WHERE id = %lld", id);
 		query_text(db, sql, inv, sizeof(inv));
 		snprintf(sql, sizeof(sql), "SELECT step FROM failures WHERE id = %lld", id);
-		step = query_int(db, sql);
-		ck_assert_msg(sh("%s replay --db %s %lld", TOOL, db, id) == 0, "failure %lld: %s", id, out);
+		step = query_first_int(db, sql);
+		ck_assert_msg(sh("%s replay --db %s %lld", TOOL, db, id) == 0, "failure %lld: %s", id, output);
 		snprintf(expect, sizeof(expect), "\n%s: hart ", inv);
 		expect_in_output(expect);
 		snprintf(expect, sizeof(expect), " step %lld ", step);
@@ -279,11 +220,11 @@ START_TEST(replay_refuses_another_guest_image)
 {
 	char db[128];
 
-	tmpname(db, sizeof(db), "image.db");
+	temp_file_name(db, sizeof(db), "image.db");
 	ck_assert_int_eq(sh("%s gate -q --db %s %s/arm64/flawed-bad-lr.yaml", TOOL, db, BUNDLED), 0);
-	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM failures"), 1);
+	ck_assert_int_eq(query_first_int(db, "SELECT count(*) FROM failures"), 1);
 	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 0);
-	exec_sql(db, "UPDATE scenarios SET image_hash = '0000'");
+	execute_sql(db, "UPDATE scenarios SET image_hash = '0000'");
 	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 2);
 	expect_in_output("hash 0000");
 	expect_in_output("this build's image has hash");
@@ -296,8 +237,8 @@ START_TEST(replay_refuses_a_changed_scenario_unless_forced)
 {
 	char db[128], scn[128];
 
-	tmpname(db, sizeof(db), "changed.db");
-	tmpname(scn, sizeof(scn), "changed.yaml");
+	temp_file_name(db, sizeof(db), "changed.db");
+	temp_file_name(scn, sizeof(scn), "changed.yaml");
 	ck_assert_int_eq(sh("cp %s/arm64/flawed-clobber-x2.yaml %s", BUNDLED, scn), 0);
 	ck_assert_int_eq(sh("%s gate -q --db %s %s", TOOL, db, scn), 0);
 	ck_assert_int_eq(sh("echo '# edited' >> %s", scn), 0);
@@ -316,7 +257,7 @@ START_TEST(replay_of_a_scenario_and_schedule)
 {
 	char db[128], schedule[128], message[512], *at;
 
-	tmpname(db, sizeof(db), "schedule.db");
+	temp_file_name(db, sizeof(db), "schedule.db");
 	ck_assert_int_eq(sh("%s gate -q --db %s %s/arm64/flawed-bad-lr.yaml", TOOL, db, BUNDLED), 0);
 	query_text(db, "SELECT schedule FROM failures WHERE id = 1", schedule, sizeof(schedule));
 	query_text(db, "SELECT message FROM failures WHERE id = 1", message, sizeof(message));
@@ -342,8 +283,6 @@ int main(void)
 {
 	Suite *s = suite_create("gate");
 	TCase *gate = tcase_create("gate"), *replay = tcase_create("replay");
-	SRunner *sr;
-	int failed;
 
 	setenv("PC_JUNIT_PY", JUNIT_SUMMARY_PY, 1);
 	tcase_set_timeout(gate, 300);
@@ -359,11 +298,5 @@ int main(void)
 	tcase_add_test(replay, replay_of_a_scenario_and_schedule);
 	suite_add_tcase(s, gate);
 	suite_add_tcase(s, replay);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	if (srunner_ntests_run(sr) == 0)
-		failed = 1;
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_check_suite(s);
 }

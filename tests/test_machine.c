@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "machine.h"
+#include "test_support.h"
 
 /* ---- A64 encodings (checked with llvm-mc -triple=aarch64 -show-encoding) ---- */
 #define NOP 0xd503201fu
@@ -251,26 +252,13 @@ static char *write_elf(const struct elf_opts *o)
 	eh.e_shstrndx = 8;
 	put(&f, 0, &eh, sizeof(eh));
 
-	char *path = strdup("/tmp/test_machine_XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq((long)write(fd, f.p, f.n), (long)f.n);
-	close(fd);
+	char path[256];
+	write_temp_file(path, sizeof(path), f.p, f.n);
 	free(f.p);
 	free(shstr.p);
 	free(str.p);
 	free(sym.p);
-	return path;
-}
-
-static char *write_file(const char *content)
-{
-	char *path = strdup("/tmp/test_machine_XXXXXX");
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq((long)write(fd, content, strlen(content)), (long)strlen(content));
-	close(fd);
-	return path;
+	return strdup(path);
 }
 
 /* ---- fixtures ---- */
@@ -436,9 +424,10 @@ static void expect_load_error(const char *path, const char *reason, bool remove)
 
 START_TEST(test_image_errors)
 {
-	char *text = write_file("this is not an ELF file\n");
+	static const char not_elf[] = "this is not an ELF file\n";
+	char text[256];
+	write_temp_file(text, sizeof(text), not_elf, strlen(not_elf));
 	expect_load_error(text, "not an ELF", true);
-	free(text);
 
 	struct elf_opts riscv = {.machine = EM_RISCV};
 	char *wrong = write_elf(&riscv);
@@ -1067,23 +1056,29 @@ START_TEST(test_disasm)
 }
 END_TEST
 
+/* A test case of s whose tests each get a fresh image (setup/teardown) and 60 s. */
+static TCase *add_image_tcase(Suite *s, const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 static Suite *machine_suite(void)
 {
 	Suite *s = suite_create("machine");
 	TCase *tc;
 
-	tc = tcase_create("image");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
+	tc = add_image_tcase(s, "image");
 	tcase_add_test(tc, test_image_symbols_and_ranges);
 	tcase_add_test(tc, test_image_records_and_hash);
 	tcase_add_test(tc, test_image_errors);
 	tcase_add_test(tc, test_image_guest_ftrace);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("machine");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
+	tc = add_image_tcase(s, "machine");
 	tcase_add_test(tc, test_open_layout);
 	tcase_add_test(tc, test_registers);
 	tcase_add_test(tc, test_shared_memory);
@@ -1093,39 +1088,22 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_breakpoint_exception_entry);
 	tcase_add_test(tc, test_sysregs_deterministic);
 	tcase_add_test(tc, test_disasm);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("fetch");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
+	tc = add_image_tcase(s, "fetch");
 	tcase_add_test(tc, test_code_write_coherent);
 	tcase_add_test(tc, test_code_write_without_invalidation_is_stale);
 	tcase_add_test(tc, test_code_write_outside_text);
 	tcase_add_test(tc, test_poke_invalidates);
 	tcase_add_test(tc, test_code_write_relaxed);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("snapshot");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
+	tc = add_image_tcase(s, "snapshot");
 	tcase_add_test(tc, test_snapshot_replay_identical);
 	tcase_add_test(tc, test_snapshot_restores_code);
 	tcase_add_test(tc, test_snapshot_relaxed_views);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(machine_suite());
-
-	srunner_run_all(sr, CK_NORMAL);
-	int ran = srunner_ntests_run(sr);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (ran == 0) {
-		fprintf(stderr, "test_machine: no test ran\n");
-		return EXIT_FAILURE;
-	}
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_check_suite(machine_suite());
 }

@@ -9,17 +9,15 @@
  * Chromium is required (scripts/deps.sh installs it): without it the HTML test fails.
  */
 #define _GNU_SOURCE /* memmem */
-#include <check.h>
 #include <inttypes.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "test_support.h"
 
 #define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
 #define SCENARIOS PATCHCHECK_SOURCE_DIR "/scenarios/arm64"
@@ -45,50 +43,6 @@ static size_t nfailures;
 
 /* Why the database could not be written; every test fails with it. */
 static char setup_error[4096];
-
-/* ---- running commands ---- */
-
-static char *output;
-
-/* Run a shell command; its stdout and stderr go to output (malloc'd); returns the exit status. */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	size_t len = 0, cap = 1 << 16;
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-	free(output);
-	output = calloc(1, cap);
-	p = output ? popen(cmd, "r") : NULL;
-	if (!p)
-		return -1;
-	for (;;) {
-		size_t n;
-
-		if (len + 1 == cap) {
-			char *grown = realloc(output, cap *= 2);
-
-			if (!grown)
-				break;
-			output = grown;
-		}
-		n = fread(output + len, 1, cap - len - 1, p);
-		if (!n)
-			break;
-		len += n;
-	}
-	output[len] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static void scratch_path(char *buf, size_t size, const char *name)
 {
@@ -188,11 +142,9 @@ fail:
 /* Once, in the runner: the tests read the database in their own processes. */
 static void write_database(void)
 {
-	const char *tmp = getenv("TMPDIR");
 	int rc;
 
-	snprintf(scratch_dir, sizeof(scratch_dir), "%s/pc-report-render-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
+	snprintf(scratch_dir, sizeof(scratch_dir), "%s/pc-report-render-XXXXXX", temp_dir());
 	if (!mkdtemp(scratch_dir)) {
 		snprintf(setup_error, sizeof(setup_error), "cannot make %s", scratch_dir);
 		return;
@@ -229,11 +181,11 @@ static void remove_scratch_dir(void)
 START_TEST(without_selector_lists_runs_then_the_latest_run)
 {
 	ck_assert_int_eq(sh("%s report --db %s", TOOL, db_file), 0);
-	ck_assert_ptr_nonnull(strstr(output, "not as expected"));
-	ck_assert_ptr_nonnull(strstr(output, "latest run 1:"));
-	ck_assert_ptr_nonnull(strstr(output, "arm64/flawed-bad-lr"));
-	ck_assert_ptr_nonnull(strstr(output, "fail:lr-at-entry"));
-	ck_assert_ptr_nonnull(strstr(output, "--failure N"));
+	expect_in_output("not as expected");
+	expect_in_output("latest run 1:");
+	expect_in_output("arm64/flawed-bad-lr");
+	expect_in_output("fail:lr-at-entry");
+	expect_in_output("--failure N");
 }
 END_TEST
 
@@ -242,8 +194,8 @@ START_TEST(run_selector_shows_scenarios_with_failure_ids)
 	char prefix[160], id[32], line[1024];
 
 	ck_assert_int_eq(sh("%s report --db %s --run 1", TOOL, db_file), 0);
-	ck_assert_ptr_nonnull(strstr(output, "run 1: started"));
-	ck_assert_ptr_nonnull(strstr(output, "executions"));
+	expect_in_output("run 1: started");
+	expect_in_output("executions");
 	for (size_t i = 0; i < nfailures; i++) {
 		/* "ok   NAME ..." or "FAIL NAME ...", as the verdict matched its expectation */
 		snprintf(prefix, sizeof(prefix), "ok   %s ", failures[i].scenario);
@@ -300,15 +252,15 @@ START_TEST(failure_text_has_a_column_per_hart_and_marks_the_failing_step)
 		ck_assert_uint_eq(count_occurrences(lanes, " | "), f->nharts - 1);
 		ck_assert_uint_eq(lane_of_failing_row(output), lane_index(f, f->hart));
 		snprintf(want, sizeof(want), "invariant    %s\n", f->invariant);
-		ck_assert_ptr_nonnull(strstr(output, want));
+		expect_in_output(want);
 		snprintf(want, sizeof(want), "patchcheck replay --db %s %" PRId64, db_file, f->id);
-		ck_assert_ptr_nonnull(strstr(output, want));
+		expect_in_output(want);
 		if (f->has_write)
-			ck_assert_ptr_nonnull(strstr(output, " W  "));
+			expect_in_output(" W  ");
 		if (f->has_fetch)
-			ck_assert_ptr_nonnull(strstr(output, " F v"));
+			expect_in_output(" F v");
 		snprintf(want, sizeof(want), "registers of hart %u when the check failed", f->hart);
-		ck_assert_ptr_nonnull(strstr(output, want));
+		expect_in_output(want);
 		ck_assert_ptr_null(strchr(output, '\033')); /* not a terminal: no colors */
 	}
 }
@@ -318,9 +270,9 @@ START_TEST(last_limits_the_trace)
 {
 	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --last 5", TOOL, db_file,
 			    failures[0].id), 0);
-	ck_assert_ptr_nonnull(strstr(output, "earlier steps not shown"));
-	ck_assert_ptr_nonnull(strstr(output, "\n>>"));
-	ck_assert_ptr_nonnull(strstr(output, "the last 5 shown"));
+	expect_in_output("earlier steps not shown");
+	expect_in_output("\n>>");
+	expect_in_output("the last 5 shown");
 }
 END_TEST
 
@@ -332,7 +284,7 @@ START_TEST(terminal_gets_colors_and_fitted_lanes)
 
 	ck_assert_int_eq(sh("script -qec 'stty cols 120; %s report --db %s --failure %" PRId64 "'"
 			    " /dev/null", TOOL, db_file, failures[0].id), 0);
-	ck_assert_ptr_nonnull(strstr(output, "\033[1;31m>>")); /* the failing step in red */
+	expect_in_output("\033[1;31m>>"); /* the failing step in red */
 	for (line = output; line; line = next_line(line)) {
 		size_t len = strcspn(line, "\r\n"), escapes = 0;
 
@@ -380,7 +332,7 @@ START_TEST(svg_is_xml_with_a_lane_per_hart)
 		ck_assert_msg(!strncmp(output, want, strlen(want)), "failure %" PRId64 ": '%s'", f->id,
 			      output);
 		snprintf(want, sizeof(want), "lane-hart-%u", f->hart);
-		ck_assert_ptr_nonnull(strstr(output, want));
+		expect_in_output(want);
 	}
 }
 END_TEST
@@ -408,8 +360,8 @@ START_TEST(svg_and_html_escape_everything)
 	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format html -o %s", TOOL, copy,
 			    failures[0].id, html), 0);
 	ck_assert_int_eq(sh("cat %s", html), 0);
-	ck_assert_ptr_nonnull(strstr(output, "a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; ]]&gt;"));
-	ck_assert_ptr_nonnull(strstr(output, "ldr x0, &lt;&amp;x1&gt;"));
+	expect_in_output("a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; ]]&gt;");
+	expect_in_output("ldr x0, &lt;&amp;x1&gt;");
 	ck_assert_ptr_null(strstr(output, "<x/>"));
 }
 END_TEST
@@ -449,12 +401,12 @@ START_TEST(html_loads_in_chromium_with_lanes_and_the_failing_step)
 	ck_assert_uint_eq(count_occurrences(output, "class=\"lane\""), f->nharts);
 	for (size_t h = 0; h < f->nharts; h++) {
 		snprintf(want, sizeof(want), "id=\"lane-hart-%u\"", f->harts[h]);
-		ck_assert_ptr_nonnull(strstr(output, want));
+		expect_in_output(want);
 	}
 	ck_assert_uint_eq(count_occurrences(output, "class=\"step failing\""), 1);
-	ck_assert_ptr_nonnull(strstr(output, "id=\"failing-step\""));
-	ck_assert_ptr_nonnull(strstr(output, "&gt;&gt; "));
-	ck_assert_ptr_nonnull(strstr(output, f->invariant));
+	expect_in_output("id=\"failing-step\"");
+	expect_in_output("&gt;&gt; ");
+	expect_in_output(f->invariant);
 
 	ck_assert_int_eq(sh("chromium " CHROMIUM_FLAGS " --user-data-dir=%s --screenshot=%s"
 			    " --window-size=1400,900 file://%s >/dev/null 2>%s",
@@ -462,7 +414,7 @@ START_TEST(html_loads_in_chromium_with_lanes_and_the_failing_step)
 	check_no_script_errors(errors);
 	ck_assert_msg(file_size(png) > 20000, "screenshot of %ld bytes", file_size(png));
 	ck_assert_int_eq(sh("head -c 8 %s | od -An -c | tr -d ' '", png), 0);
-	ck_assert_ptr_nonnull(strstr(output, "211PNG")); /* the PNG signature, \211 P N G */
+	expect_in_output("211PNG"); /* the PNG signature, \211 P N G */
 }
 END_TEST
 
@@ -471,35 +423,32 @@ END_TEST
 START_TEST(bad_input_exits_2_naming_the_file_or_id)
 {
 	char other[600], out_file[600];
-	sqlite3 *db;
 
 	scratch_path(other, sizeof(other), "not-a-report.db");
 	scratch_path(out_file, sizeof(out_file), "no-such-dir/out.svg");
 	ck_assert_int_eq(sh("%s report --db %s/missing.db", TOOL, scratch_dir), 2);
-	ck_assert_ptr_nonnull(strstr(output, "missing.db: no such report database"));
+	expect_in_output("missing.db: no such report database");
 	scratch_path(other, sizeof(other), "missing.db");
 	ck_assert_int_eq(file_size(other), -1); /* never created */
 	scratch_path(other, sizeof(other), "not-a-report.db");
 	ck_assert_int_eq(sh("%s report --db %s --failure 999999", TOOL, db_file), 2);
-	ck_assert_ptr_nonnull(strstr(output, "there is no failure 999999"));
-	ck_assert_ptr_nonnull(strstr(output, db_file));
+	expect_in_output("there is no failure 999999");
+	expect_in_output(db_file);
 	ck_assert_int_eq(sh("%s report --db %s --run 999999", TOOL, db_file), 2);
-	ck_assert_ptr_nonnull(strstr(output, "there is no run 999999"));
+	expect_in_output("there is no run 999999");
 	ck_assert_int_eq(sh("%s report --db %s --format svg", TOOL, db_file), 2);
-	ck_assert_ptr_nonnull(strstr(output, "--failure"));
+	expect_in_output("--failure");
 	ck_assert_int_eq(sh("%s report --db %s --format pdf --failure 1", TOOL, db_file), 2);
 	ck_assert_int_eq(sh("%s report --db %s --failure x", TOOL, db_file), 2);
 	ck_assert_int_eq(sh("%s report --bogus", TOOL), 2);
 	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format svg -o %s", TOOL,
 			    db_file, failures[0].id, out_file), 2);
-	ck_assert_ptr_nonnull(strstr(output, "no-such-dir/out.svg"));
-	ck_assert_int_eq(sqlite3_open(other, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	expect_in_output("no-such-dir/out.svg");
+	execute_sql(other, "CREATE TABLE t (x)");
 	ck_assert_int_eq(sh("%s report --db %s", TOOL, other), 2);
-	ck_assert_ptr_nonnull(strstr(output, "not a patchcheck report database"));
+	expect_in_output("not a patchcheck report database");
 	ck_assert_int_eq(sh("%s report --help", TOOL), 0);
-	ck_assert_ptr_nonnull(strstr(output, "--failure N"));
+	expect_in_output("--failure N");
 }
 END_TEST
 
@@ -507,8 +456,6 @@ int main(void)
 {
 	Suite *s = suite_create("report_render");
 	TCase *tc = tcase_create("report");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_unchecked_fixture(tc, write_database, remove_scratch_dir);
@@ -523,11 +470,5 @@ int main(void)
 	tcase_add_test(tc, html_loads_in_chromium_with_lanes_and_the_failing_step);
 	tcase_add_test(tc, bad_input_exits_2_naming_the_file_or_id);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	if (srunner_ntests_run(sr) == 0)
-		failed = 1;
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_check_suite(s);
 }

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "reports.h"
+#include "test_support.h"
 
 /* ---- a scratch directory per test ---- */
 
@@ -28,9 +29,7 @@ static char db_file[512];
 
 static void make_scratch_dir(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(scratch_dir, sizeof(scratch_dir), "%s/pc-reports-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	snprintf(scratch_dir, sizeof(scratch_dir), "%s/pc-reports-XXXXXX", temp_dir());
 	ck_assert_ptr_nonnull(mkdtemp(scratch_dir));
 	snprintf(db_file, sizeof(db_file), "%s/report.db", scratch_dir);
 }
@@ -107,16 +106,6 @@ static const char *query_text(const char *path, const char *fmt, ...)
 	sqlite3_finalize(stmt);
 	sqlite3_close(conn);
 	return buf;
-}
-
-static void execute_sql(const char *path, const char *sql)
-{
-	sqlite3 *conn;
-
-	ck_assert_int_eq(sqlite3_open(path, &conn), SQLITE_OK);
-	ck_assert_msg(sqlite3_exec(conn, sql, NULL, NULL, NULL) == SQLITE_OK, "%s: %s", sql,
-		      sqlite3_errmsg(conn));
-	sqlite3_close(conn);
 }
 
 /* ---- scenarios and results built by hand ---- */
@@ -986,16 +975,5 @@ static Suite *reports_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(reports_suite());
-	int failed, ran;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	ran = srunner_ntests_run(sr);
-	srunner_free(sr);
-	if (ran == 0) {
-		fprintf(stderr, "test_reports: no test ran\n");
-		return EXIT_FAILURE;
-	}
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_check_suite(reports_suite());
 }

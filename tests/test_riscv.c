@@ -23,6 +23,7 @@
 #include "riscv64/guest/pt_regs.h"
 #include "riscv64/insn_riscv64.h"
 #include "../patcher/patch_errno.h"
+#include "test_support.h"
 
 /* Words from llvm-mc-14. */
 #define W_NOP4            0x00000013u /* nop (without +c) */
@@ -386,11 +387,9 @@ struct guest {
 
 static void guest_open(struct guest *g, const char *name, unsigned nharts)
 {
-	char path[512], err[512];
+	char err[512];
 
-	snprintf(path, sizeof(path), "%s/riscv64/%s.elf", PATCHCHECK_GUEST_DIR, name);
-	g->img = image_load(path, rv(), err, sizeof(err));
-	ck_assert_msg(g->img != NULL, "%s (build the guest_images target first)", err);
+	g->img = load_guest_image("riscv64", name, rv());
 	g->m = machine_open(rv(), g->img, nharts, FETCH_COHERENT, err, sizeof(err));
 	ck_assert_msg(g->m != NULL, "%s", err);
 }
@@ -403,10 +402,7 @@ static void guest_close(struct guest *g)
 
 static uint64_t sym(const struct guest *g, const char *name)
 {
-	uint64_t a = 0;
-
-	ck_assert_msg(image_lookup(g->img, name, &a), "symbol %s missing", name);
-	return a;
+	return symbol_address(g->img, name);
 }
 
 /* Run name(args) on hart h to completion; the step status that ended it, result in *ret. */
@@ -455,15 +451,12 @@ static uint32_t word_at(struct guest *g, uint64_t addr)
 	return w;
 }
 
-static bool img_func_at(void *ud, uint64_t addr, uint64_t *func)
+/* Where the auipc/jalr pair at addr jumps to. */
+static uint64_t call_pair_target(struct guest *g, uint64_t addr)
 {
-	uint64_t off;
-	const struct image_symbol *s = image_symbol_at(ud, addr, &off);
+	uint32_t au = word_at(g, addr), j = word_at(g, addr + 4);
 
-	if (!s || !s->is_func)
-		return false;
-	*func = addr - off;
-	return true;
+	return addr + (uint64_t)(rv_auipc_offset(au) + rv_jalr_offset(j));
 }
 
 static size_t find_image_sites(struct guest *g, struct site_layout *out, size_t max)
@@ -472,7 +465,7 @@ static size_t find_image_sites(struct guest *g, struct site_layout *out, size_t 
 		.text_begin = image_text_begin(g->img),
 		.text_end = image_text_end(g->img),
 		.ud = g->img,
-		.func_at = img_func_at,
+		.func_at = image_func_at,
 	};
 
 	src.nrecords = image_patch_records(g->img, &src.records);
@@ -551,13 +544,11 @@ START_TEST(test_patcher_detour16)
 	uint32_t au = word_at(&g, f + 4), j = word_at(&g, f + 8);
 	ck_assert(rv_is_auipc(au) && rv_rd(au) == RV_RA);
 	ck_assert(rv_is_jalr(j) && rv_rd(j) == RV_RA && rv_rs1(j) == RV_RA);
-	ck_assert_uint_eq(f + 4 + (uint64_t)(rv_auipc_offset(au) + rv_jalr_offset(j)), tr);
+	ck_assert_uint_eq(call_pair_target(&g, f + 4), tr);
 	ck_assert_uint_eq(word_at(&g, f + 12), W_LD_RA_M8_SP);
 	ck_assert_int_eq(patch_op(&g, "ftrace_make_call", 2, f, tr, 0), -EINVAL); /* already on */
 	ck_assert_int_eq(patch_op(&g, "ftrace_modify_call", 3, f, tr, rtr), 0);
-	j = word_at(&g, f + 8);
-	au = word_at(&g, f + 4);
-	ck_assert_uint_eq(f + 4 + (uint64_t)(rv_auipc_offset(au) + rv_jalr_offset(j)), rtr);
+	ck_assert_uint_eq(call_pair_target(&g, f + 4), rtr);
 	ck_assert_uint_eq(word_at(&g, f), W_SD_RA_M8_SP);
 	ck_assert_uint_eq(word_at(&g, f + 12), W_LD_RA_M8_SP);
 	ck_assert_int_eq(patch_op(&g, "ftrace_modify_call", 3, f, rtr, tr), 0);
@@ -586,11 +577,9 @@ START_TEST(test_patcher_detour8)
 	uint32_t au = word_at(&g, f), j = word_at(&g, f + 4);
 	ck_assert(rv_is_auipc(au) && rv_rd(au) == RV_T0);
 	ck_assert(rv_is_jalr(j) && rv_rd(j) == RV_T0 && rv_rs1(j) == RV_T0);
-	ck_assert_uint_eq(f + (uint64_t)(rv_auipc_offset(au) + rv_jalr_offset(j)), tr);
+	ck_assert_uint_eq(call_pair_target(&g, f), tr);
 	ck_assert_int_eq(patch_op(&g, "ftrace_modify_call", 3, f, tr, rtr), 0);
-	au = word_at(&g, f);
-	j = word_at(&g, f + 4);
-	ck_assert_uint_eq(f + (uint64_t)(rv_auipc_offset(au) + rv_jalr_offset(j)), rtr);
+	ck_assert_uint_eq(call_pair_target(&g, f), rtr);
 	guest_close(&g);
 }
 END_TEST
@@ -764,24 +753,17 @@ static struct scenario scn;
 
 static void load(const char *name)
 {
-	char path[1024], err[1024];
-
-	snprintf(path, sizeof(path), "%s/scenarios/riscv64/%s.yaml", PATCHCHECK_SOURCE_DIR, name);
-	ck_assert_msg(scenario_load(path, &scn, err, sizeof(err)) == 0, "%s", err);
+	load_bundled_scenario(&scn, "riscv64", name);
 }
 
 static void run(struct scenario_result *res)
 {
-	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
-
-	ck_assert_int_eq(explorer_run(&scn, &opt, res), 0);
-	ck_assert_msg(res->verdict != VERDICT_ERROR, "%s", res->error);
+	explore_scenario(&scn, res);
 }
 
 /* Run a scenario; if it fails, its schedule must replay to the same failure. */
 static void decide_and_replay(const char *name, struct scenario_result *res)
 {
-	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
 	struct scenario_result again;
 
 	load(name);
@@ -793,11 +775,7 @@ static void decide_and_replay(const char *name, struct scenario_result *res)
 	if (res->verdict != VERDICT_FAIL)
 		return;
 	ck_assert_uint_gt(res->failure->ntrace, 0);
-	ck_assert_int_eq(explorer_replay(&scn, &opt, res->failure->schedule, &again), 0);
-	ck_assert_msg(again.verdict == VERDICT_FAIL, "replay of %s did not fail", name);
-	ck_assert_str_eq(again.failure->invariant, res->failure->invariant);
-	ck_assert_uint_eq(again.failure->step, res->failure->step);
-	ck_assert_uint_eq(again.failure->hart, res->failure->hart);
+	expect_replay_fails_the_same_way(&scn, name, res->failure, &again);
 	ck_assert_str_eq(again.failure->message, res->failure->message);
 	scenario_result_free(&again);
 }
@@ -923,8 +901,6 @@ int main(void)
 {
 	Suite *s = suite_create("riscv64");
 	TCase *tc = tcase_create("model");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_encoders);
 	tcase_add_test(tc, test_call_pair_roundtrip);
@@ -955,13 +931,5 @@ int main(void)
 	tcase_add_test(tc, test_no_stop_machine_fails_on_concurrent_stores);
 	suite_add_tcase(s, tc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	if (srunner_ntests_run(sr) == 0) {
-		fprintf(stderr, "test_riscv: no test ran (check CK_RUN_SUITE / CK_RUN_CASE)\n");
-		failed = 1;
-	}
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_check_suite(s);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "explorer.h"
+#include "test_support.h"
 
 #define FIXTURES PATCHCHECK_SOURCE_DIR "/tests/data/scenarios/"
 
@@ -27,14 +28,7 @@ static int load_fixture(const char *name)
 /* Write yaml to a fresh temporary file (named in path) and load it; the file is removed. */
 static int load_text(const char *yaml)
 {
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	snprintf(path, sizeof(path), "%s/test_scenario.XXXXXX", tmp);
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	FILE *f = fdopen(fd, "w");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fputs(yaml, f) >= 0, 1);
-	ck_assert_int_eq(fclose(f), 0);
+	write_temp_file(path, sizeof(path), yaml, strlen(yaml));
 	int rc = scenario_load(path, &scn, err, sizeof(err));
 	unlink(path);
 	return rc;
@@ -143,6 +137,7 @@ START_TEST(every_key_loads_to_the_expected_struct)
 	ck_assert_str_eq(scn.redirects[1].from, "traced_one");
 	ck_assert_str_eq(scn.redirects[1].to, "traced_leaf");
 	ck_assert_str_eq(scn.callback_sees, "kprobe");
+	ck_assert(scn.callback_must_run);
 	ck_assert_uint_eq(scn.nignore, 2);
 	ck_assert_str_eq(scn.ignore[1], "regs-seen");
 	ck_assert_uint_eq(scn.stack_args, 128);
@@ -500,15 +495,5 @@ static Suite *scenario_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(scenario_suite());
-
-	srunner_run_all(sr, CK_NORMAL);
-	int ran = srunner_ntests_run(sr);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (ran == 0) {
-		fprintf(stderr, "test_scenario: no test ran\n");
-		return EXIT_FAILURE;
-	}
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_check_suite(scenario_suite());
 }
