@@ -25,7 +25,8 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Raw: one engine over the machine's RAM, stepping with the recipe of the Unicorn notes. */
+/* Raw: one engine over the machine's RAM, stepping one instruction per uc_emu_start (count 1)
+ * with exits enabled and no exit address set. */
 static double raw_steps_per_second(struct machine *m, uint64_t func, uint64_t *steps_out)
 {
 	const struct arch_model *arch = machine_arch(m);

@@ -510,6 +510,13 @@ void check_body_entry(struct explorer *x, unsigned h, struct frame *f)
 			   "the call was redirected to %s, then the old body ran too", r->to);
 		return;
 	}
+	if (read_hart_counter(x, x->redirect_requests_addr, h) != f->redirect_requests) {
+		snprintf(a, sizeof(a), "the body of %s ran", s->name);
+		check_fail(x, "ipmodify", h, s->lay.body, "the new pc runs, not the body", a,
+			   "a callback changed the saved pc during the call, and the trampoline "
+			   "returned into the body anyway");
+		return;
+	}
 	if (f->body_count > 1) {
 		snprintf(a, sizeof(a), "entered %u times", f->body_count);
 		check_fail(x, "body-once", h, s->lay.body, "the body runs once per call", a,
@@ -545,23 +552,27 @@ bool check_redirect_entry(struct explorer *x, unsigned h, struct frame *f, uint6
 	return false;
 }
 
-void read_direct_counters(struct explorer *x, unsigned h, uint64_t *requests, uint64_t *calls)
+uint64_t read_hart_counter(struct explorer *x, uint64_t addr, unsigned h)
 {
-	unsigned ws = x->arch->word_size;
+	uint64_t v = 0;
 	uint32_t lo;
 
+	if (!addr)
+		return 0;
+	if (x->arch->word_size == 8)
+		machine_read_u64(x->m, addr + 8ull * h, &v);
+	else if (machine_read_u32(x->m, addr + 4ull * h, &lo))
+		v = lo;
+	return v;
+}
+
+void read_direct_counters(struct explorer *x, unsigned h, uint64_t *requests, uint64_t *calls)
+{
 	*requests = *calls = 0;
 	if (!x->direct_requests_addr)
 		return;
-	if (ws == 8) {
-		machine_read_u64(x->m, x->direct_requests_addr + 8ull * h, requests);
-		machine_read_u64(x->m, x->direct_calls_addr + 8ull * h, calls);
-	} else {
-		if (machine_read_u32(x->m, x->direct_requests_addr + 4ull * h, &lo))
-			*requests = lo;
-		if (machine_read_u32(x->m, x->direct_calls_addr + 4ull * h, &lo))
-			*calls = lo;
-	}
+	*requests = read_hart_counter(x, x->direct_requests_addr, h);
+	*calls = read_hart_counter(x, x->direct_calls_addr, h);
 }
 
 /* Every direct call a callback requested during this traced call ran, once. (A site whose ops

@@ -37,6 +37,7 @@ struct frame {
 	uint64_t rec_seq;      /* the hart's pc_record seq at entry */
 	uint64_t post_seq;     /* the hart's post-handler record seq at entry */
 	uint64_t direct_requests, direct_calls; /* the hart's direct-call counters at entry */
+	uint64_t redirect_requests; /* the hart's redirect counter at entry */
 	unsigned body_count;
 	int redirect;          /* index of the scenario redirect taken, or -1 */
 	bool called;           /* the pass left the site for a trampoline (the call was taken) */
@@ -112,6 +113,7 @@ struct explorer {
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */
 	uint64_t direct_requests_addr, direct_calls_addr; /* pc_direct_requests/_calls, or 0 */
+	uint64_t redirect_requests_addr; /* pc_redirect_requests, or 0 */
 	unsigned nprogram[SCN_MAX_HARTS];
 	struct program_call program[SCN_MAX_HARTS][EX_MAX_PROGRAM];
 	struct machine_snapshot *initial;  /* after setup, first calls begun */
@@ -165,6 +167,8 @@ void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f,
 void check_frame_return(struct explorer *x, unsigned h, struct frame *f);
 /* The hart's direct-call counters (requests made by callbacks, runs of direct trampolines). */
 void read_direct_counters(struct explorer *x, unsigned h, uint64_t *requests, uint64_t *calls);
+/* A per-hart guest counter (an array of guest words at addr); 0 when addr is 0. */
+uint64_t read_hart_counter(struct explorer *x, uint64_t addr, unsigned h);
 void check_call_result(struct explorer *x, unsigned h, uint64_t result);
 void check_call_return_state(struct explorer *x, unsigned h);
 void check_literal_read(struct explorer *x, unsigned h, uint64_t pc, const struct mem_access *a);

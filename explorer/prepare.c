@@ -312,6 +312,8 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		x->records_addr = 0;
 	if (!image_lookup(x->img, "pc_post_records", &x->post_records_addr))
 		x->post_records_addr = 0;
+	if (!image_lookup(x->img, "pc_redirect_requests", &x->redirect_requests_addr))
+		x->redirect_requests_addr = 0;
 	if (!image_lookup(x->img, "pc_direct_requests", &x->direct_requests_addr) ||
 	    !image_lookup(x->img, "pc_direct_calls", &x->direct_calls_addr))
 		x->direct_requests_addr = x->direct_calls_addr = 0;

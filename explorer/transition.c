@@ -164,6 +164,7 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 		machine_read_u64(x->m, x->post_records_addr + (uint64_t)h * PC_RECORD_SIZE,
 				 &f->post_seq);
 	read_direct_counters(x, h, &f->direct_requests, &f->direct_calls);
+	f->redirect_requests = read_hart_counter(x, x->redirect_requests_addr, h);
 	if (hs->depth == 1 && x->scn->stack_args) {
 		const uint8_t *above = machine_ram(x->m, f->sp, x->scn->stack_args);
 

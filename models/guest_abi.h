@@ -42,4 +42,10 @@ struct pc_record {
  * twice, breaks the direct-call invariant. The words are the guest's word size.
  */
 
+/*
+ * Redirects (optional): unsigned long pc_redirect_requests[PC_MAX_HARTS] counts, per hart, the
+ * times an IPMODIFY callback changed the saved pc. A traced call during which it grew must not
+ * run the body it was called for (the ipmodify invariant).
+ */
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * call_ops_arm64.c - the guest patcher for arm64 CALL_OPS sites (see
  * models/arm64/guest/call_ops.h): the 8-byte ops literal at func-8 and the BL at func+4,
- * written in the order the patching-mechanics notes give (1.1(a), state transitions):
+ * written in the order the kernel's arm64 ftrace uses (literal first, then the instruction):
  *
  *   ftrace_ops_init_nop     literal <- &ftrace_nop_ops, then func+0 NOP -> mov x9, x30
  *   ftrace_ops_make_call    literal <- ops,             then func+4 NOP -> BL tramp

@@ -1,9 +1,10 @@
 /*
- * entry_seq.h - patcher API for the multi-word entry sequences of seeds/001 (entry_seq_arm64.c):
- * one call per transition step between the forms A, A', B, B' of sequence (a) (4 pads) and
- * sequence (b) (3 pads). Every step returns 0, -EINVAL (the site is not in the "from" form;
- * nothing written), -EFAULT (not text) or -ERANGE (trampoline out of BL range). The *_stopped
- * variant runs the same step under stop_machine_run.
+ * entry_seq.h - patcher API for the multi-word entry sequences of the arm64 ftrace-with-regs
+ * for livepatch RFC (AKASHI Takahiro and Li Bin, linux-arm-kernel, Jan 2016), implemented in
+ * entry_seq_arm64.c: one call per transition step between the forms A, A', B, B' of sequence
+ * (a) (4 pads) and sequence (b) (3 pads). Every step returns 0, -EINVAL (the site is not in the
+ * "from" form; nothing written), -EFAULT (not text) or -ERANGE (trampoline out of BL range).
+ * The *_stopped variant runs the same step under stop_machine_run.
  */
 #ifndef PATCHCHECK_ENTRY_SEQ_H
 #define PATCHCHECK_ENTRY_SEQ_H

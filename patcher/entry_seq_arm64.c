@@ -1,6 +1,7 @@
 /*
  * entry_seq_arm64.c - the transition methods of the 2015-2016 arm64 "ftrace with regs" design
- * discussion (seeds/001) for the two multi-word entry sequences, one patcher call per step.
+ * discussion (the arm64 ftrace-with-regs for livepatch RFC, AKASHI Takahiro and Li Bin,
+ * linux-arm-kernel, Jan 2016) for the two multi-word entry sequences, one patcher call per step.
  *
  * Sequence (a), 4 words, trampoline called with a frame record pushed:
  *     A:  stp x29, x30, [sp, #-16]! | mov x29, sp | bl <tramp> | ldp x29, x30, [sp], #16

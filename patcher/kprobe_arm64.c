@@ -23,7 +23,9 @@
  * Flawed variants for the scenarios: register_kprobe_shifted (moves a func+0 probe to func+4,
  * accepts func+4, as in the series Masami Hiramatsu reviewed), register_brk_kprobe_unsimulated
  * (steps PC-relative instructions out of line too), register_brk_kprobe_nostop (writes the BRK
- * over an instruction outside the concurrently modifiable set while the other harts run).
+ * over an instruction outside the concurrently modifiable set while the other harts run). The
+ * reviewed series is the one of the arm64 KPROBES_ON_FTRACE review (Masami Hiramatsu and Jisheng
+ * Zhang, LKML, Dec 2019).
  */
 #include "arm64/insn_arm64.h"
 #include "guest.h"

@@ -13,8 +13,9 @@
  * where S is SP at the site's start (8-byte aligned: the compiler keeps SP aligned at calls).
  * Disabled, the BL is `add sp, sp, #4` (or, in older kernels, `pop {lr}`), which undoes the push.
  *
- * Common contract of the trampolines here (the correct ones; the variants from the 2017 review
- * of arm DYNAMIC_FTRACE_WITH_REGS each say where they differ):
+ * Common contract of the trampolines here (the correct ones; the variants from the arm
+ * DYNAMIC_FTRACE_WITH_REGS review (Abel Vesa, Russell King, Steven Rostedt, LKML, Feb 2017) each
+ * say where they differ):
  *
  *   In:  r0-r3   the traced function's arguments (r0: hidden result address), live
  *        r4-r11  the caller's values, live
@@ -154,8 +155,9 @@ END ftrace_regs_caller
  * traced function's frame, beyond the trampoline's own. The frame puts SP at S - 68: not
  * 8-byte aligned when the callback is called. (T32 cannot store pc with STM: the Thumb build
  * writes the trampoline's address into the same slot with adr + str.)
- *   Out (the return is ours, the seed does not show one): r0-r11 reloaded, lr = parent LR,
- *   sp = S, ip = B; continues at the "LR" slot (48), so a change of ARM_pc is ignored.
+ *   Out (the return is ours, the review thread does not show one): r0-r11 reloaded,
+ *   lr = parent LR, sp = S, ip = B; continues at the "LR" slot (48), so a change of ARM_pc is
+ *   ignored.
  *   Caught by: stack-alignment (the callback runs with SP = S - 68); with that check ignored,
  *   regs-seen (regs->pc is not the body; regs->lr is not the parent).
  */
@@ -169,7 +171,8 @@ ENTRY ftrace_regs_caller_posted
 	str	ip, [sp, #8]
 #else
 	.inst	0xe92dd000			/* stmdb sp!, {ip, lr, pc} (assemblers warn: PC in
-						 * the list is deprecated, the point of the seed) */
+						 * the list is deprecated; the posted patch
+						 * stores it anyway) */
 #endif
 	stmdb	sp!, {r0-r11, lr}
 	bic	r0, lr, #1

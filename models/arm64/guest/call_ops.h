@@ -1,6 +1,6 @@
 /*
- * call_ops.h - the "ftrace_ops" guest image: arm64 ftrace with CALL_OPS and DIRECT_CALLS
- * (patching-mechanics 1.1(a) era 4, 1.1(b) "WITH_ARGS / CALL_OPS / DIRECT").
+ * call_ops.h - the "ftrace_ops" guest image: arm64 ftrace with CALL_OPS and DIRECT_CALLS on
+ * top of DYNAMIC_FTRACE_WITH_ARGS, as the kernel's arm64 ftrace does them.
  *
  * Site (-fpatchable-function-entry=4,2, functions 8-byte aligned):
  *

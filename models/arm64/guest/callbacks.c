@@ -20,6 +20,8 @@ struct ftrace_ops ftrace_global_ops = { ftrace_stub, 0 };
 struct ftrace_ops *function_trace_op = &ftrace_global_ops;
 ftrace_func_t ftrace_trace_function = ftrace_stub;
 unsigned long pc_redirect_target;
+/* Per hart: redirects the IPMODIFY callbacks made (the host checks that each one took effect). */
+unsigned long pc_redirect_requests[PC_MAX_HARTS];
 
 /* One record per hart, read by the host (see guest_abi.h). */
 struct pc_record pc_records[PC_MAX_HARTS];
@@ -72,8 +74,10 @@ void redirect_pc(unsigned long ip, unsigned long parent_ip, void *op, struct pt_
 	unsigned long target = *(volatile unsigned long *)&pc_redirect_target;
 
 	write_record(ip, parent_ip, regs->pc, regs);
-	if (target)
+	if (target) {
 		regs_set_instruction_pointer(regs, target);
+		pc_redirect_requests[current_hart()]++;
+	}
 }
 
 /*

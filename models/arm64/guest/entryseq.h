@@ -1,7 +1,8 @@
 /*
  * entryseq.h - the "entryseq" guest image: traced functions whose entry has 2, 3 or 4 pads, one
  * image holding all three, and the trampolines that fit the two multi-word entry sequences of
- * the 2015-2016 arm64 "ftrace with regs" design discussion (seeds/001):
+ * the 2015-2016 arm64 "ftrace with regs" design discussion (the arm64 ftrace-with-regs for
+ * livepatch RFC, AKASHI Takahiro and Li Bin, linux-arm-kernel, Jan 2016):
  *
  *   sequence (a), 4 pads                         sequence (b), 3 pads
  *     func+0   stp  x29, x30, [sp, #-16]!          func+0  mov  x9, x30

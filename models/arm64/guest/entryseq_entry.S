@@ -1,6 +1,7 @@
 /*
- * entryseq_entry.S - trampolines for the two multi-word entry sequences of seeds/001 (see
- * entryseq.h for the site shapes). Both call the current tracer the way ftrace_entry.S does:
+ * entryseq_entry.S - trampolines for the two multi-word entry sequences of the arm64
+ * ftrace-with-regs for livepatch RFC (AKASHI Takahiro and Li Bin, linux-arm-kernel, Jan 2016;
+ * see entryseq.h for the site shapes). Both call the current tracer the way ftrace_entry.S does:
  *
  *     *ftrace_trace_function(x0 = ip (the BL's address), x1 = parent_ip, x2 = function_trace_op,
  *                            x3 = &pt_regs)

@@ -229,3 +229,25 @@ ftrace_caller_clobber_x2:
 	restore_x19_to_x29 0
 	tramp_return S_LR
 	.size	ftrace_caller_clobber_x2, . - ftrace_caller_clobber_x2
+
+/*
+ * ftrace_regs_caller_keep_pc - FLAWED: like ftrace_regs_caller, but it returns to the address
+ * the site's BL left in x30 (kept in its frame record) instead of regs->pc, so a callback that
+ * changes the saved pc (livepatch, a kprobe pre-handler) has no effect.
+ *   Out: x9 = func+8 whatever regs->pc says; everything else as ftrace_regs_caller.
+ *   Caught by: ipmodify (a callback redirected the call, and the old body ran).
+ */
+	.globl	ftrace_regs_caller_keep_pc
+	.type	ftrace_regs_caller_keep_pc, %function
+ftrace_regs_caller_keep_pc:
+	tramp_save 1
+	tramp_call
+	ldp	x0, x1, [sp, #S_X(0)]
+	ldr	x2, [sp, #S_X(2)]
+	restore_x3_to_x18
+	restore_x19_to_x29 1
+	ldr	x30, [sp, #S_LR]
+	ldr	x9, [sp, #S_STACKFRAME + 8]	/* the flaw: should be ldr x9, [sp, #S_PC] */
+	add	sp, sp, #FTRACE_FRAME_SIZE
+	ret	x9
+	.size	ftrace_regs_caller_keep_pc, . - ftrace_regs_caller_keep_pc

@@ -44,6 +44,7 @@ void ftrace_caller(void);
 void ftrace_regs_caller(void);
 void ftrace_caller_bad_lr(void);
 void ftrace_caller_clobber_x2(void);
+void ftrace_regs_caller_keep_pc(void);
 
 /* ---- traced functions (traced.c) and their notrace companions ---- */
 long traced_leaf(void);

@@ -1,6 +1,7 @@
 /*
- * jprobe_demo.h - functions of the "kprobes" image for the jprobe stack-copy question of
- * seeds/004: where do a function's stack-passed arguments live, and does a copy of
+ * jprobe_demo.h - functions of the "kprobes" image for the jprobe stack-copy question of the
+ * arm64 kprobes single-stepping review (David Long, Catalin Marinas, Marc Zyngier, LKML,
+ * Jul 2016): where do a function's stack-passed arguments live, and does a copy of
  * MAX_STACK_SIZE (128) bytes from the SP at the probe cover them?
  *
  *   jp_sum12   12 long arguments: 4 on the stack, [SP, SP + 32) at entry (inside the window)

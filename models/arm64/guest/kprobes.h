@@ -1,12 +1,14 @@
 /*
  * kprobes.h - the "kprobes" guest image: probes on arm64 in two shapes, sharing one probe table.
  *
- *   kprobes on ftrace (seeds/000): a probe on func+0 of an ftraced function rides on the
+ *   kprobes on ftrace (the arm64 KPROBES_ON_FTRACE review, Masami Hiramatsu and Jisheng
+ *     Zhang, LKML, Dec 2019): a probe on func+0 of an ftraced function rides on the
  *     function's ftrace site ("mov x9, x30 ; bl ftrace_regs_caller") as if the two words were
  *     one virtual 8-byte instruction at func+0: handlers see the regs a breakpoint at func+0
  *     would give (pc = func+0, LR = the parent, SP at the call, arguments), the post-handler
  *     sees pc = func+8, and a probe on func+4 is refused with -EILSEQ.
- *   breakpoint kprobes (seeds/004): BRK #KPROBE_BRK_IMM over any other instruction; the
+ *   breakpoint kprobes (the arm64 kprobes single-stepping review, David Long, Catalin
+ *     Marinas, Marc Zyngier, LKML, Jul 2016): BRK #KPROBE_BRK_IMM over any other instruction; the
  *     exception handler runs the pre-handler, then either simulates the instruction (the
  *     PC-relative ones, which would compute the wrong thing anywhere else) or executes it out of
  *     line from a slot ending in BRK #KPROBE_SS_BRK_IMM, then runs the post-handler and resumes
@@ -136,8 +138,9 @@ __attribute__((noreturn)) void jprobe_return(void);
  * word of a site: -EILSEQ; elsewhere: a breakpoint probe. 0, -EINVAL (misaligned, or an
  * instruction that cannot be probed), -EFAULT (not text), -EBUSY (already probed), -ENOMEM. */
 int register_kprobe(unsigned long addr, unsigned long pre, unsigned long post);
-/* FLAWED (the approach reviewed in seeds/000): a probe on func+0 is silently moved to the ftrace location
- * func+4, and func+4 is accepted; handlers see pc = func+4. */
+/* FLAWED (the approach reviewed in the arm64 KPROBES_ON_FTRACE thread, 2019): a probe on func+0
+ * is silently moved to the ftrace location func+4, and func+4 is accepted; handlers see
+ * pc = func+4. */
 int register_kprobe_shifted(unsigned long addr, unsigned long pre, unsigned long post);
 /* A breakpoint probe at addr, wherever it is (same errors as register_kprobe). */
 int register_brk_kprobe(unsigned long addr, unsigned long pre, unsigned long post);

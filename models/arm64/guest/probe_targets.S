@@ -1,5 +1,6 @@
 /*
- * probe_targets.S - small functions for breakpoint kprobes (seeds/004), written in assembly so
+ * probe_targets.S - small functions for breakpoint kprobes (the arm64 kprobes single-stepping
+ * review: David Long, Catalin Marinas, Marc Zyngier, LKML, Jul 2016), written in assembly so
  * that each probed instruction sits at a fixed, documented offset whatever the compiler does.
  * None has a patch site. Each begins by loading probe_data (a word scenarios may watch, which
  * makes that load a schedule point right before the probed instruction) and folds it into the

@@ -1,6 +1,7 @@
 /*
  * callbacks.c - the tracer side of the riscv64 guest: the globals the trampolines and the patcher
- * read, the callbacks a scenario installs, the direct-call helpers of seed 002, and a few
+ * read, the callbacks a scenario installs, the direct-call helpers of the riscv
+ * DYNAMIC_FTRACE_WITH_DIRECT_CALLS review (Song Shuai and Guo Ren, LKML, Nov 2022), and a few
  * one-instruction probes for the machine's special-instruction handling.
  *
  * Compiled without patchable entries: nothing here is ever a patch site. Every callback follows
@@ -25,6 +26,8 @@ struct ftrace_ops *function_trace_op = &ftrace_global_ops;
 struct ftrace_ops *pc_site_ops = &ftrace_global_ops;
 ftrace_func_t ftrace_trace_function = ftrace_stub;
 unsigned long pc_redirect_target;
+/* Per hart: redirects the IPMODIFY callbacks made (the host checks that each one took effect). */
+unsigned long pc_redirect_requests[PC_MAX_HARTS];
 unsigned long pc_direct_target;
 unsigned long pc_direct_calls[PC_MAX_HARTS];     /* per hart: direct trampoline runs */
 unsigned long pc_direct_requests[PC_MAX_HARTS];  /* per hart: direct calls callbacks asked for */
@@ -92,15 +95,17 @@ void redirect_pc(unsigned long ip, unsigned long parent_ip, void *op, struct pt_
 	unsigned long target = *(volatile unsigned long *)&pc_redirect_target;
 
 	write_record(ip, parent_ip, regs->epc, regs);
-	if (target)
+	if (target) {
 		regs_set_instruction_pointer(regs, target);
+		pc_redirect_requests[current_hart()]++;
+	}
 }
 
 /*
- * The direct ops' callback with the t1 convention (seed 002, the merged design): the direct
- * trampoline goes into the t1 slot, and ftrace_regs_caller leaves through `jr t1` after every
- * ops has run. epc (the t0 the direct trampoline will return through) stays the body, or
- * whatever an IPMODIFY ops made it.
+ * The direct ops' callback with the t1 convention, the design merged after the riscv
+ * direct-calls thread (2022): the direct trampoline goes into the t1 slot, and
+ * ftrace_regs_caller leaves through `jr t1` after every ops has run. epc (the t0 the direct
+ * trampoline will return through) stays the body, or whatever an IPMODIFY ops made it.
  */
 void call_direct_funcs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
 {
@@ -113,11 +118,12 @@ void call_direct_funcs(unsigned long ip, unsigned long parent_ip, void *op, stru
 }
 
 /*
- * FLAWED: the alternative of seed 002 ("regs->t0 = addr", no t1 dispatch). The t0 that the
- * trampoline's final `jr t0` uses is reloaded from the frame slot holding t0 at entry, which
- * is regs->epc here, so this writes the direct trampoline over the return address into the
- * body. The direct trampoline then returns with `jr t0` to itself, forever; and an IPMODIFY
- * ops that runs after this one overwrites the same slot, losing the direct call.
+ * FLAWED: the alternative rejected in the riscv direct-calls thread (2022) ("regs->t0 = addr",
+ * no t1 dispatch). The t0 that the trampoline's final `jr t0` uses is reloaded from the frame
+ * slot holding t0 at entry, which is regs->epc here, so this writes the direct trampoline over
+ * the return address into the body. The direct trampoline then returns with `jr t0` to itself,
+ * forever; and an IPMODIFY ops that runs after this one overwrites the same slot, losing the
+ * direct call.
  */
 void call_direct_funcs_t0(unsigned long ip, unsigned long parent_ip, void *op,
 			  struct pt_regs *regs)

@@ -1,7 +1,8 @@
 /*
- * direct.S - a direct-call trampoline (DYNAMIC_FTRACE_WITH_DIRECT_CALLS, seed 002): custom code
+ * direct.S - a direct-call trampoline (DYNAMIC_FTRACE_WITH_DIRECT_CALLS, as in the riscv
+ * DYNAMIC_FTRACE_WITH_DIRECT_CALLS review: Song Shuai and Guo Ren, LKML, Nov 2022): custom code
  * a site reaches through ftrace_regs_caller's `jr t1` or the CALL_OPS `ops->direct_call`, in
- * the shape of the samples the seed discusses: save t0 and ra, call a C function, restore,
+ * the shape of the samples that thread discusses: save t0 and ra, call a C function, restore,
  * `jr t0`.
  *
  * my_direct_tramp
@@ -11,8 +12,8 @@
  *        sp   the traced function's entry SP, 16-byte aligned; a0-a7 its arguments
  *   Calls:  my_direct_func(a0 = t0)
  *   Out: every register as on entry except t1 (clobbered); control goes to t0 (`jr t0`). So if
- *        t0 is this trampoline's own address (seed 002's "regs->t0 = addr" design), it calls
- *        itself forever.
+ *        t0 is this trampoline's own address (the "regs->t0 = addr" design that thread
+ *        rejected), it calls itself forever.
  *   Stack: 128 bytes below the entry SP while it runs (ra, t0, t2, a0-a7, t3-t6), none after.
  */
 	.section .text.ftrace, "ax", @progbits

@@ -1,6 +1,7 @@
 /*
  * entry_detour8.S - riscv64 ftrace trampolines for the 8-byte t0 detour (the ftrace8 image),
- * with the direct-call dispatch of seed 002.
+ * with the direct-call dispatch of the riscv DYNAMIC_FTRACE_WITH_DIRECT_CALLS review (Song Shuai
+ * and Guo Ren, LKML, Nov 2022).
  *
  * The patch site (-fpatchable-function-entry=4 with RVC: 4 c.nops, made 2 NOPs by
  * ftrace_init_nop; both words enabled and disabled together):
@@ -96,9 +97,10 @@ ftrace_regs_caller:
 /* ---- flawed variant: breaks one clause of the contract, on purpose ---- */
 
 /*
- * ftrace_regs_caller_jr_t0 - FLAWED: seed 002's alternative to the t1 dispatch. No t1 slot and
- * no `bnez t1`: a direct call is made by a callback writing the direct trampoline into the t0
- * the trampoline returns through (call_direct_funcs_t0 writes regs->epc, which is that t0).
+ * ftrace_regs_caller_jr_t0 - FLAWED: the alternative to the t1 dispatch rejected in the riscv
+ * direct-calls thread (2022). No t1 slot and no `bnez t1`: a direct call is made by a callback
+ * writing the direct trampoline into the t0 the trampoline returns through
+ * (call_direct_funcs_t0 writes regs->epc, which is that t0).
  *   In/out: like ftrace_regs_caller, except that t1 is clobbered and control always goes to t0.
  *   Effect: the direct trampoline is entered with t0 = its own address, so its final `jr t0`
  *   enters it again, forever; and when an IPMODIFY callback runs after the direct one, it
