@@ -214,3 +214,9 @@ void machine_set_invalidation(struct machine *m, bool on)
 {
 	m->invalidate = on;
 }
+
+void machine_fetch_sync(struct machine *m, unsigned hart)
+{
+	if (hart < m->nharts)
+		emu_fetch_sync(m, &m->harts[hart]);
+}

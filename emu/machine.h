@@ -128,6 +128,10 @@ struct step_info {
  * decoded first and handled by the machine (cache maintenance, barriers, hints, ISB). */
 enum step_status machine_step(struct machine *m, unsigned hart, struct step_info *info);
 
+/* Relaxed fetch model: the hart synchronises its instruction fetch, as at an ISB (it sees every
+ * code write made so far). A no-op in the coherent model. */
+void machine_fetch_sync(struct machine *m, unsigned hart);
+
 /* Relaxed fetch model: does the hart still see a stale word at addr? (always false if coherent) */
 bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr);
 

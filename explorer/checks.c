@@ -293,6 +293,12 @@ void record_watched_write(struct explorer *x, unsigned h, const struct mem_acces
 		uint64_t v = 0;
 
 		machine_read_u64(x->m, x->exclusive_addr, &v);
+		if (!v && x->st.exclusive >= 0) /* released: the parked harts resume synchronised */
+			for (unsigned p = 0; p < x->nharts; p++)
+				if ((int)p != x->st.exclusive) {
+					machine_fetch_sync(x->m, p);
+					x->st.sync_step[p] = x->st.step;
+				}
 		x->st.exclusive = v ? (int)(v - 1) : -1;
 	}
 }

@@ -350,6 +350,8 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		if (run_to_completion(x, 0, &scn->setup[i], &ignored, "setup", err, errlen))
 			return 2;
 
+	for (unsigned h = 0; h < x->nharts; h++) /* setup happened before any hart ran: all see it */
+		machine_fetch_sync(x->m, h);
 	memset(&x->st, 0, sizeof(x->st));
 	x->st.last_hart = -1;
 	x->st.exclusive = -1;

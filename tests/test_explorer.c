@@ -142,6 +142,13 @@ START_TEST(stop_machine_needs_a_preemption_inside_the_site)
 	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
 	ck_assert_uint_gt(res.stats.executions, 1);
 	scenario_result_free(&res);
+	/* The relaxed fetch model: the parked runners resume synchronised, and still mix. */
+	load("init-stop-machine-preempted");
+	snprintf(scn.fetch, sizeof(scn.fetch), "relaxed");
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "site-consistency");
+	scenario_result_free(&res);
 	/* With one, the explorer finds the runner stopped inside the site. */
 	load("init-stop-machine-preempted");
 	scn.preemptions = 1;
