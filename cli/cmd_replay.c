@@ -26,7 +26,7 @@ struct replay_options {
 	const char *db_path;
 	const char *target;   /* FAILURE_ID, or the scenario file with --schedule */
 	const char *schedule; /* NULL: replay a stored failure */
-	bool force, trace;
+	bool force, trace, quiet;
 	struct explore_options explore;
 };
 
@@ -43,7 +43,8 @@ static void replay_usage(FILE *out)
 		"  --db FILE             report database (default: patchcheck.db in the current directory)\n"
 		"  --schedule SCHEDULE   replay this schedule (hart numbers, one per transition) of the\n"
 		"                        scenario file given instead of a stored failure\n"
-		"  --trace               print every step of the failing execution with its disassembly\n"
+		"  --trace, -v, --verbose  print every step of the failing execution with its disassembly\n"
+		"  -q, --quiet           print only whether the failure reproduced\n"
 		"  --force               replay even when the scenario file changed since the failure\n"
 		"                        was stored (never when the guest image differs)\n"
 		"  --guest-dir DIR       where the guest images are (default: the build's guest/)\n"
@@ -79,8 +80,11 @@ static int parse_options(int argc, char **argv, struct replay_options *o)
 			o->explore.guest_dir = argv[++i];
 		} else if (strcmp(a, "--force") == 0) {
 			o->force = true;
-		} else if (strcmp(a, "--trace") == 0) {
+		} else if (strcmp(a, "--trace") == 0 || strcmp(a, "-v") == 0 ||
+			   strcmp(a, "--verbose") == 0) {
 			o->trace = true;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			o->quiet = true;
 		} else {
 			fprintf(stderr, "patchcheck replay: unknown or incomplete option '%s' (try --help)\n", a);
 			return -1;
@@ -296,13 +300,16 @@ static int replay_stored_failure(const struct replay_options *o, struct stored_f
 	if ((rc = check_scenario_file(o, sf)) || (rc = load_scenario(sf->scenario.file, s)) ||
 	    (rc = check_guest_image(o, s, sf)) || (rc = replay_schedule(o, s, sf->schedule, &res)))
 		return rc;
-	printf("failure %lld of %s (run %lld, %s)\n", (long long)sf->id, sf->scenario.name,
-	       (long long)sf->scenario.run_id, sf->scenario.file);
-	printf("schedule %s (%u preemptions)\n", sf->schedule, sf->preemptions);
+	if (!o->quiet) {
+		printf("failure %lld of %s (run %lld, %s)\n", (long long)sf->id, sf->scenario.name,
+		       (long long)sf->scenario.run_id, sf->scenario.file);
+		printf("schedule %s (%u preemptions)\n", sf->schedule, sf->preemptions);
+	}
 	if (res.failure && o->trace)
 		print_trace(s, &res);
 	if (res.failure && same_failure(sf, res.failure, differences, sizeof(differences))) {
-		printf("%s\n", res.failure->message);
+		if (!o->quiet)
+			printf("%s\n", res.failure->message);
 		printf("reproduced: the same invariant, hart, step, pc, expected and actual value\n");
 		rc = EXIT_MATCH;
 	} else {

@@ -33,6 +33,7 @@ struct report_options {
 	const char *output;         /* NULL: stdout */
 	size_t last_steps;          /* 0: the whole trace */
 	const char *guest_dir;
+	bool quiet, verbose;        /* details only; the whole trace whatever --last says */
 };
 
 static void report_usage(FILE *out)
@@ -52,6 +53,8 @@ static void report_usage(FILE *out)
 		"  --format FORMAT       text (default), svg or html (svg and html need --failure):\n"
 		"                        a timeline with one lane per hart\n"
 		"  --last N              show only the last N steps of the trace\n"
+		"  -q, --quiet           a failure's details only, without its trace\n"
+		"  -v, --verbose         the whole trace even with --last\n"
 		"  -o, --output FILE     write to FILE instead of standard output\n"
 		"  --guest-dir DIR       where the guest images are, for symbols (default: the build's guest/)\n"
 		"  -h, --help            this text\n"
@@ -124,6 +127,10 @@ static int parse_options(int argc, char **argv, struct report_options *o)
 			o->output = argv[++i];
 		} else if (!strcmp(a, "--guest-dir") && has_value) {
 			o->guest_dir = argv[++i];
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			o->quiet = true;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			o->verbose = true;
 		} else {
 			fprintf(stderr, "patchcheck report: unknown or incomplete option '%s' (try --help)\n",
 				a);
@@ -323,7 +330,7 @@ static int show_failure(struct report_reader *reader, const struct report_option
 		stored_failure_release(&f);
 		return EXIT_BAD_INPUT;
 	}
-	if (o->last_steps)
+	if (o->last_steps && !o->verbose)
 		stored_failure_keep_last_steps(&f, o->last_steps);
 	ctx = gather_context(o, &f, &src);
 	if (o->format == FORMAT_SVG) {
@@ -332,6 +339,7 @@ static int show_failure(struct report_reader *reader, const struct report_option
 		report_write_failure_html(out, &f, &ctx);
 	} else {
 		style = terminal_style(out);
+		style.details_only = o->quiet;
 		report_print_failure(out, &f, &ctx, &style);
 	}
 	release_sources(&src);

@@ -39,7 +39,7 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 		char *end;
 
 		c->max_executions = strtoul(argv[++*i], &end, 10);
-		if (*end || c->max_executions == 0) {
+		if (*end || c->max_executions == 0 || strchr(argv[*i], '-')) {
 			fprintf(stderr, "patchcheck %s: --max-executions wants a positive number, got '%s'\n",
 				cmd, argv[*i]);
 			return -1;
@@ -98,6 +98,10 @@ void print_scenario_result(const struct cli_common *c, const struct scenario *s,
 {
 	char e[64], g[64];
 
+	if (r->verdict == VERDICT_ERROR) { /* bad input: its one-line message, on stderr */
+		fprintf(stderr, "%s\n", r->error);
+		return;
+	}
 	if (c->quiet && matched)
 		return;
 	expected_text(s, e, sizeof(e));
@@ -109,8 +113,6 @@ void print_scenario_result(const struct cli_common *c, const struct scenario *s,
 	printf(" %7lu interleavings %7lu points %9llu steps  bound %u%s  %.2fs\n", r->stats.executions,
 	       r->stats.schedule_points, r->stats.steps, r->stats.bound_reached,
 	       r->stats.truncated ? " (truncated)" : "", r->stats.seconds);
-	if (r->verdict == VERDICT_ERROR)
-		printf("     %s\n", r->error);
 	if (r->failure) {
 		printf("     %s\n", r->failure->message);
 		if (c->verbose || !matched)

@@ -77,6 +77,7 @@ struct scenario {
 	struct scn_hart harts[SCN_MAX_HARTS];
 	unsigned nwatch;
 	char watch[SCN_MAX_WATCH][64]; /* extra data symbols whose accesses are schedule points */
+	struct src_pos pos_watch[SCN_MAX_WATCH];
 	unsigned nredirects;
 	struct scn_redirect redirects[SCN_MAX_REDIRECTS];
 	char skip[256];          /* non-empty: not explored, reported as skipped with this reason */
@@ -88,6 +89,7 @@ struct scenario {
 	unsigned nops;
 	char ops[SCN_MAX_OPS][64];  /* the values a site's ops literal may hold (symbols) */
 	uint64_t ops_addr[SCN_MAX_OPS];
+	struct src_pos pos_ops[SCN_MAX_OPS];
 	char protocol[32];
 	char fetch[16];          /* "coherent" | "relaxed" */
 	unsigned preemptions;    /* bound; default 2 */

@@ -91,11 +91,18 @@ static int run_to_completion(struct explorer *x, unsigned h, const struct scn_ca
 	return 0;
 }
 
-static void add_watch(struct explorer *x, uint64_t begin, uint64_t end)
+static int add_watch(struct explorer *x, uint64_t begin, uint64_t end, char *err, size_t errlen)
 {
 	machine_watch(x->m, begin, end);
-	for (uint64_t a = begin & ~3ull; a < end && x->nwatch < EX_MAX_WATCH; a += 4)
+	for (uint64_t a = begin & ~3ull; a < end; a += 4) {
+		if (x->nwatch == EX_MAX_WATCH) {
+			snprintf(err, errlen, "%s: more than %d watched words (sites, literals and "
+				 "watch: entries)", x->scn->path, EX_MAX_WATCH);
+			return 2;
+		}
 		x->watch_addr[x->nwatch++] = a;
+	}
+	return 0;
 }
 
 static bool source_func_at(void *ud, uint64_t addr, uint64_t *func)
@@ -134,6 +141,11 @@ static int find_sites(struct explorer *x, char *err, size_t errlen)
 		return 2;
 	}
 	n = x->arch->find_sites(&src, lays, EX_MAX_SITES);
+	if (n == EX_MAX_SITES && src.nrecords > EX_MAX_SITES) {
+		snprintf(err, errlen, "%s: more than %d patch sites (%zu records); the rest would go "
+			 "unchecked", image_path(x->img), EX_MAX_SITES, src.nrecords);
+		return 2;
+	}
 	x->sites_lo = UINT64_MAX;
 	x->sites_hi = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -154,9 +166,9 @@ static int find_sites(struct explorer *x, char *err, size_t errlen)
 			x->sites_lo = s->lay.start;
 		if (s->lay.body > x->sites_hi)
 			x->sites_hi = s->lay.body;
-		add_watch(x, s->lay.start, s->lay.body);
-		if (s->lay.literal)
-			add_watch(x, s->lay.literal, s->lay.literal + 8);
+		if (add_watch(x, s->lay.start, s->lay.body, err, errlen) ||
+		    (s->lay.literal && add_watch(x, s->lay.literal, s->lay.literal + 8, err, errlen)))
+			return 2;
 	}
 	return 0;
 }
@@ -292,20 +304,20 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		char name[64];
 		const char *plus = strchr(scn->watch[i], '+');
 		uint64_t a, off = plus ? strtoull(plus + 1, NULL, 0) : 0;
-		struct src_pos nopos = {0, 0};
 
 		snprintf(name, sizeof(name), "%.*s", plus ? (int)(plus - scn->watch[i]) : 63,
 			 scn->watch[i]);
-		if (resolve_symbol(x, name, &nopos, &a, err, errlen))
+		if (resolve_symbol(x, name, &scn->pos_watch[i], &a, err, errlen))
 			return 2;
 		a = (a & ~1ull) + off;
 		if (a >= image_text_begin(x->img) && a < image_text_end(x->img)) {
 			/* an instruction word: its fetches are visible operations too */
-			add_watch(x, a, a + 4);
+			if (add_watch(x, a, a + 4, err, errlen))
+				return 2;
 			if (site_at(x, a) < 0 && x->ncode_watch < EX_MAX_CODE_WATCH)
 				x->code_watch[x->ncode_watch++] = a & ~3ull;
-		} else {
-			add_watch(x, a, a + 8);
+		} else if (add_watch(x, a, a + 8, err, errlen)) {
+			return 2;
 		}
 	}
 	if (!image_lookup(x->img, "pc_records", &x->records_addr))
@@ -317,16 +329,13 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	if (!image_lookup(x->img, "pc_direct_requests", &x->direct_requests_addr) ||
 	    !image_lookup(x->img, "pc_direct_calls", &x->direct_calls_addr))
 		x->direct_requests_addr = x->direct_calls_addr = 0;
-	for (unsigned i = 0; i < scn->nops; i++) {
-		struct src_pos nopos = {0, 0};
-
-		if (resolve_symbol(x, scn->ops[i], &nopos, &scn->ops_addr[i], err, errlen))
+	for (unsigned i = 0; i < scn->nops; i++)
+		if (resolve_symbol(x, scn->ops[i], &scn->pos_ops[i], &scn->ops_addr[i], err, errlen))
 			return 2;
-	}
-	if (image_lookup(x->img, "pc_exclusive", &x->exclusive_addr))
-		add_watch(x, x->exclusive_addr, x->exclusive_addr + 8);
-	else
+	if (!image_lookup(x->img, "pc_exclusive", &x->exclusive_addr))
 		x->exclusive_addr = 0;
+	else if (add_watch(x, x->exclusive_addr, x->exclusive_addr + 8, err, errlen))
+		return 2;
 	for (unsigned i = 0; i < scn->nredirects; i++) {
 		struct scn_redirect *r = &scn->redirects[i];
 

@@ -304,6 +304,7 @@ static int take_watch(const struct build *b)
 		if (!scn_symbol_offset_valid(sym))
 			return scn_fail(b->ctx, node_pos(node),
 					"%s '%s' is not a symbol or symbol+offset", path, sym);
+		b->out->pos_watch[i] = node_pos(node);
 		if (copy_text(b, node, path, b->out->watch[i], sizeof(b->out->watch[0]), sym))
 			return 2;
 	}
@@ -385,7 +386,7 @@ static int take_model(const struct build *b)
 
 /* A list of symbol names (ops, ...) copied into out[n][size]. */
 static int take_symbols(const struct build *b, const char *key, char **raw, unsigned count,
-			unsigned max, char *out, size_t size, unsigned *n)
+			unsigned max, char *out, size_t size, struct src_pos *pos, unsigned *n)
 {
 	if (check_count(b, key, count, 0, max, "symbols"))
 		return 2;
@@ -397,6 +398,7 @@ static int take_symbols(const struct build *b, const char *key, char **raw, unsi
 		if (!scn_symbol_name_valid(raw[i]))
 			return scn_fail(b->ctx, node_pos(node), "%s '%s' is not a symbol name", path,
 					raw[i]);
+		pos[i] = node_pos(node);
 		if (copy_text(b, node, path, out + i * size, size, raw[i]))
 			return 2;
 	}
@@ -436,9 +438,13 @@ static int take_checks(const struct build *b)
 	out->nignore = b->raw->ignore_count;
 	if (take_int(b, "stack_args", "stack_args", b->raw->stack_args, 0, &stack_args))
 		return 2;
+	if (stack_args % 8)
+		return scn_fail(b->ctx, pos_at(b, "stack_args"),
+				"stack_args must be a multiple of 8 (whole stack slots), got %lu",
+				stack_args);
 	out->stack_args = (unsigned)stack_args;
 	return take_symbols(b, "ops", b->raw->ops, b->raw->ops_count, SCN_MAX_OPS, &out->ops[0][0],
-			    sizeof(out->ops[0]), &out->nops);
+			    sizeof(out->ops[0]), out->pos_ops, &out->nops);
 }
 
 /* "site-consistency, cmodx, ...": the invariant names for a message. */

@@ -409,6 +409,8 @@ void report_print_failure(FILE *out, const struct stored_failure *f,
 	if (!style)
 		style = &plain;
 	print_facts(out, f, ctx, style);
+	if (style->details_only)
+		return;
 	fputc('\n', out);
 	measure_cells(f, ctx, &layout);
 	fit_cells(&layout, f->nharts, style->width);

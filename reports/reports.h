@@ -160,6 +160,7 @@ struct report_context {
 struct text_style {
 	bool color;
 	unsigned width;
+	bool details_only; /* a failure's details, without its trace and registers */
 };
 
 /* The runs, one line each. */

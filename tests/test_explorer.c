@@ -255,6 +255,21 @@ START_TEST(replay_rejects_a_schedule_that_does_not_fit)
 }
 END_TEST
 
+START_TEST(unknown_watched_symbol_names_its_entry)
+{
+	struct scenario_result res;
+	char path[1024], err[1024];
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
+
+	snprintf(path, sizeof(path), "%s/scenarios/arm64/kprobe-brk-alu.yaml", PATCHCHECK_SOURCE_DIR);
+	ck_assert_msg(scenario_load(path, &scn, err, sizeof(err)) == 0, "%s", err);
+	snprintf(scn.watch[1], sizeof(scn.watch[1]), "no_such_probe+8");
+	ck_assert_int_eq(explorer_run(&scn, &opt, &res), 2);
+	ck_assert_ptr_nonnull(strstr(res.error, "kprobe-brk-alu.yaml:11:"));
+	ck_assert_ptr_nonnull(strstr(res.error, "unknown symbol 'no_such_probe'"));
+}
+END_TEST
+
 START_TEST(unknown_symbol_names_file_line_column)
 {
 	struct scenario_result res;
@@ -289,6 +304,7 @@ int main(void)
 	tcase_add_test(tc, exploration_is_deterministic);
 	tcase_add_test(tc, replay_rejects_a_schedule_that_does_not_fit);
 	tcase_add_test(tc, unknown_symbol_names_file_line_column);
+	tcase_add_test(tc, unknown_watched_symbol_names_its_entry);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);
 }

@@ -332,6 +332,8 @@ static const struct text_error value_errors[] = {
 	  "7:13: redirects[0] must name two symbols as 'from -> to', got 'a -> 1b'" },
 	{ ONE_HART("f()", "expect: pass\ncallback_sees: uprobe\n"),
 	  "7:16: callback_sees must be 'ftrace' or 'kprobe', got 'uprobe'" },
+	{ ONE_HART("f()", "expect: pass\nstack_args: 12\n"),
+	  "7:13: stack_args must be a multiple of 8 (whole stack slots), got 12" },
 	{ ONE_HART("f()", "expect: pass\nstack_args: 512\n"),
 	  "7:13: stack_args must be an integer from 0 to 256, got '512'" },
 	{ ONE_HART("f()", "expect: pass\nops: [9x]\n"), "7:7: ops[0] '9x' is not a symbol name" },

@@ -127,6 +127,8 @@ static bool a64_site_for_record(const struct site_source *src, uint64_t record,
 	out->body = a + 4ull * at_entry;
 	out->bl = a + (at_entry == 4 ? 8 : 4);
 	out->literal = before >= 2 ? func - 8 : 0;
+	if (out->literal & 7) /* a single 64-bit store needs it aligned: the function is not traceable */
+		return false;
 	return true;
 }
 
