@@ -13,7 +13,10 @@
 
 struct pc_record pc_records[PC_MAX_HARTS];
 struct ftrace_site ftrace_sites[FTRACE_SITES];
-static long direct_counts[PC_MAX_HARTS];
+/* Per hart: direct calls asked for by callbacks, and runs of a direct trampoline's work
+ * (models/guest_abi.h: the host checks that they match over every traced call). */
+unsigned long pc_direct_requests[PC_MAX_HARTS];
+unsigned long pc_direct_calls[PC_MAX_HARTS];
 
 static unsigned long this_hart(void)
 {
@@ -65,6 +68,7 @@ void call_direct_funcs(unsigned long ip, unsigned long parent_ip, struct ftrace_
 		       struct ftrace_regs *fregs)
 {
 	fregs->direct_tramp = op->direct_call;
+	pc_direct_requests[this_hart()]++;
 }
 
 struct ftrace_site *ftrace_site_find(unsigned long func)
@@ -108,12 +112,12 @@ struct ftrace_ops direct_ops_c = { call_direct_funcs, FTRACE_OPS_FL_DIRECT,
 
 void direct_record(unsigned long ip, unsigned long parent_ip)
 {
-	direct_counts[this_hart()]++;
+	pc_direct_calls[this_hart()]++;
 }
 
 long direct_hits(void)
 {
-	return direct_counts[this_hart()];
+	return pc_direct_calls[this_hart()];
 }
 
 /*
@@ -123,5 +127,5 @@ long direct_hits(void)
  */
 notrace void direct_tramp_c(void)
 {
-	direct_counts[this_hart()]++;
+	pc_direct_calls[this_hart()]++;
 }
