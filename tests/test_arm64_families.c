@@ -1,7 +1,8 @@
 /*
- * test_arm64_families.c - the arm64 scenario families of the seed discussions: entry sequences
- * and their transition methods (seed 001), kprobes on ftrace (000), breakpoint kprobes and
- * jprobes (004), and IPMODIFY exclusivity, direct calls and CALL_OPS literals.
+ * test_arm64_families.c - the arm64 scenario families: entry sequences and their transition
+ * methods (the arm64 livepatch RFC, 2016), kprobes on ftrace (the arm64 KPROBES_ON_FTRACE
+ * thread, 2019), breakpoint kprobes and jprobes (the arm64 kprobes thread, 2016), and IPMODIFY
+ * exclusivity, direct calls and CALL_OPS literals.
  *
  * Each scenario must reach the verdict its file expects (with the invariant named here), and
  * every failure must replay from its schedule to the same invariant, hart and step. The guest
@@ -27,7 +28,7 @@ struct family_case {
 };
 
 static const struct family_case cases[] = {
-	/* seed 001: entry sequences (a) and (b), forms A, A', B, B' */
+	/* entry sequences (a) and (b), forms A, A', B, B' */
 	{"entryseq-2pad-accepted", NULL},
 	{"entryseq-a-one-step-concurrent", "cmodx"},
 	{"entryseq-a-one-step-stopped", NULL},
@@ -39,12 +40,12 @@ static const struct family_case cases[] = {
 	{"entryseq-b-multi-step-concurrent", "cmodx"},
 	{"entryseq-b-multi-step-stopped-enable", "site-consistency"},
 	{"entryseq-b-multi-step-stopped-disable", "site-consistency"},
-	/* seed 000: kprobes on ftrace */
+	/* kprobes on ftrace */
 	{"kprobe-ftrace-func0", NULL},
 	{"kprobe-ftrace-func4-rejected", NULL},
 	{"kprobe-ftrace-redirect", NULL},
 	{"kprobe-ftrace-shifted", "regs-seen"},
-	/* seed 004: breakpoint kprobes, jprobes */
+	/* breakpoint kprobes, jprobes */
 	{"kprobe-brk-alu", NULL},
 	{"kprobe-brk-load", NULL},
 	{"kprobe-brk-adr", NULL},

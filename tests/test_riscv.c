@@ -700,8 +700,8 @@ START_TEST(test_trampolines_record)
 END_TEST
 
 /*
- * Seed 002's coexistence on one hart, with the guest's counters (the explorer has no
- * direct-call check yet): per hart, pc_direct_requests counts the direct calls the callbacks
+ * The riscv direct-calls thread's (2022) coexistence on one hart, with the guest's counters
+ * (the explorer's direct-call check reads the same ones): per hart, pc_direct_requests counts the direct calls the callbacks
  * asked for and pc_direct_calls the runs of my_direct_tramp. The t1 design runs the direct
  * trampoline and then the livepatch target; the t0 design with the direct ops first loses the
  * direct call without any other symptom.
