@@ -26,6 +26,7 @@ int cmd_run(int argc, char **argv);
 int cmd_gate(int argc, char **argv);   /* cmd_gate.c */
 int cmd_replay(int argc, char **argv); /* cmd_replay.c */
 int cmd_report(int argc, char **argv); /* cmd_report.c */
+int cmd_list(int argc, char **argv);   /* cmd_list.c */
 
 /* progress.c: a progress line on a terminal, nothing in CI or when piped. */
 bool progress_enabled(void);

@@ -19,6 +19,7 @@ static void usage(FILE *out)
 		"  gate [DIR|FILE...]  CI regression gate over scenarios (default: the bundled ones)\n"
 		"  replay FAILURE  re-execute a stored failing schedule and show the same failure\n"
 		"  report          show runs and failures from the report database (text, svg, html)\n"
+		"  list [ARCH/IMAGE]  the guest images, their patch sites and callable functions\n"
 		"\n"
 		"Run 'patchcheck <command> --help' for a command's options.\n"
 		"exit codes: 0 all as expected, 1 a verdict did not match, 2 bad usage or input\n");
@@ -47,6 +48,8 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_list(argc - 1, argv + 1);
 	fprintf(stderr, "patchcheck: unknown command '%s' (try 'patchcheck --help')\n", argv[1]);
 	return EXIT_BAD_INPUT;
 }

@@ -489,6 +489,13 @@ const struct image_symbol *image_symbol_at(const struct image *img, uint64_t add
 	return best;
 }
 
+size_t image_symbols(const struct image *img, const struct image_symbol **syms)
+{
+	if (syms)
+		*syms = img->syms;
+	return img->nsyms;
+}
+
 size_t image_patch_records(const struct image *img, const uint64_t **records)
 {
 	if (records)

@@ -43,6 +43,8 @@ uint64_t image_text_end(const struct image *img);
 bool image_lookup(const struct image *img, const char *name, uint64_t *addr);
 /* Symbol covering addr (function symbols preferred), or NULL; *off gets addr - symbol. */
 const struct image_symbol *image_symbol_at(const struct image *img, uint64_t addr, uint64_t *off);
+/* Every symbol, in address order. */
+size_t image_symbols(const struct image *img, const struct image_symbol **syms);
 /* Records of __patchable_function_entries (address of each first pad), in section order. */
 size_t image_patch_records(const struct image *img, const uint64_t **records);
 

@@ -136,6 +136,9 @@ struct explorer {
 };
 
 /* prepare.c */
+const struct arch_model *image_arch(const struct arch_model *arch, const struct image *img);
+int image_find_sites(const struct arch_model *arch, const struct image *img, struct machine *m,
+		     struct site_layout *lays, size_t max, size_t *n, char *err, size_t errlen);
 int explorer_prepare(struct explorer *x, const struct scenario *scn, const struct explore_options *opt,
 		     char *err, size_t errlen);
 void explorer_release(struct explorer *x);

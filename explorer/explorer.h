@@ -193,6 +193,20 @@ int explorer_replay(const struct scenario *scn, const struct explore_options *op
 
 void scenario_result_free(struct scenario_result *res);
 
+/* ---- inspecting guest images (patchcheck list) ---- */
+
+/* Where bundled images live: opt->guest_dir, else $PATCHCHECK_GUEST_DIR, else the build's. */
+const char *explorer_guest_dir(const struct explore_options *opt);
+
+struct image_site {
+	char func[64];
+	uint64_t start, body, call, literal; /* call: the instruction callbacks get as ip */
+};
+
+/* The patch sites the arch model finds in the image at path. 0, or 2 with err set. */
+int explorer_image_sites(const char *arch, const char *path, struct image_site *out, size_t max,
+			 size_t *n, char *err, size_t errlen);
+
 /* Does the result match the scenario's expectation? */
 bool scenario_result_matches(const struct scenario *scn, const struct scenario_result *res);
 

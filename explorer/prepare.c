@@ -12,7 +12,7 @@
 #define PATCHCHECK_GUEST_DIR "guest"
 #endif
 
-static const char *guest_dir(const struct explore_options *opt)
+const char *explorer_guest_dir(const struct explore_options *opt)
 {
 	const char *env = getenv("PATCHCHECK_GUEST_DIR");
 
@@ -121,31 +121,51 @@ static bool source_lookup(void *ud, const char *name, uint64_t *addr)
 	return image_lookup(ud, name, addr);
 }
 
+/* The model that decodes this image (arm: the A32 or the T32 one). */
+const struct arch_model *image_arch(const struct arch_model *arch, const struct image *img)
+{
+	struct site_source src = {.ud = (void *)img, .func_at = source_func_at,
+				  .lookup = source_lookup};
+
+	return arch_model_for_image(arch, &src);
+}
+
+/* The patch sites the arch model finds in an image loaded in machine m (its text must be in
+ * the machine's memory). 0, or 2 with err set. */
+int image_find_sites(const struct arch_model *arch, const struct image *img, struct machine *m,
+		     struct site_layout *lays, size_t max, size_t *n, char *err, size_t errlen)
+{
+	struct site_source src = {
+		.text_begin = image_text_begin(img),
+		.text_end = image_text_end(img),
+		.ud = (void *)img,
+		.func_at = source_func_at,
+		.lookup = source_lookup,
+	};
+
+	src.nrecords = image_patch_records(img, &src.records);
+	src.text = machine_ram(m, src.text_begin, (size_t)(src.text_end - src.text_begin));
+	if (!src.text) {
+		snprintf(err, errlen, "%s: text is not inside the machine's memory", image_path(img));
+		return 2;
+	}
+	*n = arch->find_sites(&src, lays, max);
+	if (*n == max && src.nrecords > max) {
+		snprintf(err, errlen, "%s: more than %zu patch sites (%zu records); the rest would go "
+			 "unchecked", image_path(img), max, src.nrecords);
+		return 2;
+	}
+	return 0;
+}
+
 /* The arch model finds the sites; the explorer watches their words and names them. */
 static int find_sites(struct explorer *x, char *err, size_t errlen)
 {
 	struct site_layout lays[EX_MAX_SITES];
-	struct site_source src = {
-		.text_begin = image_text_begin(x->img),
-		.text_end = image_text_end(x->img),
-		.ud = x->img,
-		.func_at = source_func_at,
-		.lookup = source_lookup,
-	};
 	size_t n;
 
-	src.nrecords = image_patch_records(x->img, &src.records);
-	src.text = machine_ram(x->m, src.text_begin, (size_t)(src.text_end - src.text_begin));
-	if (!src.text) {
-		snprintf(err, errlen, "%s: text is not inside the machine's memory", image_path(x->img));
+	if (image_find_sites(x->arch, x->img, x->m, lays, EX_MAX_SITES, &n, err, errlen))
 		return 2;
-	}
-	n = x->arch->find_sites(&src, lays, EX_MAX_SITES);
-	if (n == EX_MAX_SITES && src.nrecords > EX_MAX_SITES) {
-		snprintf(err, errlen, "%s: more than %d patch sites (%zu records); the rest would go "
-			 "unchecked", image_path(x->img), EX_MAX_SITES, src.nrecords);
-		return 2;
-	}
 	x->sites_lo = UINT64_MAX;
 	x->sites_hi = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -277,7 +297,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		snprintf(err, errlen, "%s: arch '%s' has no model in this build", scn->path, scn->arch);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/%s/%s.elf", guest_dir(opt), scn->arch, scn->image);
+	snprintf(path, sizeof(path), "%s/%s/%s.elf", explorer_guest_dir(opt), scn->arch, scn->image);
 	x->img = image_load(path, x->arch, err, errlen);
 	if (!x->img) {
 		char inner[512];
@@ -287,12 +307,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 			 scn->pos_image.col, scn->image, inner);
 		return 2;
 	}
-	{ /* an arch with images in several instruction sets (arm: A32, T32) picks this one's */
-		struct site_source src = {.ud = x->img, .func_at = source_func_at,
-					  .lookup = source_lookup};
-
-		x->arch = arch_model_for_image(x->arch, &src);
-	}
+	x->arch = image_arch(x->arch, x->img);
 	x->nharts = scn->nharts;
 	x->m = machine_open(x->arch, x->img, scn->nharts, strcmp(scn->fetch, "relaxed") == 0
 			    ? FETCH_RELAXED : FETCH_COHERENT, err, errlen);

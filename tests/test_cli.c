@@ -81,6 +81,24 @@ START_TEST(help_exits_0)
 }
 END_TEST
 
+START_TEST(list_shows_images_sites_and_functions)
+{
+	ck_assert_int_eq(sh("%s list --guest-dir %s", TOOL, PATCHCHECK_GUEST_DIR), 0);
+	expect_in_output("arm64/ftrace ");
+	expect_in_output("riscv64/ftrace_ops");
+	expect_in_output("arm/ftrace_thumb");
+	ck_assert_int_eq(sh("%s list --guest-dir %s arm64/ftrace", TOOL, PATCHCHECK_GUEST_DIR), 0);
+	expect_in_output("  traced_add3              0x");
+	expect_in_output("ftrace_make_call");
+	expect_in_output("record_regs");
+	ck_assert_int_eq(sh("%s list --guest-dir %s -q arm64/ftrace_ops", TOOL, PATCHCHECK_GUEST_DIR), 0);
+	expect_in_output("traced_add3\n");
+	ck_assert_int_eq(sh("%s list --guest-dir %s arm64/nope", TOOL, PATCHCHECK_GUEST_DIR), 2);
+	expect_in_output("nope.elf: cannot open");
+	ck_assert_int_eq(sh("%s list --guest-dir %s arm64", TOOL, PATCHCHECK_GUEST_DIR), 2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -91,6 +109,7 @@ int main(void)
 	tcase_add_test(tc, mismatching_verdict_exits_1);
 	tcase_add_test(tc, bad_input_exits_2_with_position);
 	tcase_add_test(tc, help_exits_0);
+	tcase_add_test(tc, list_shows_images_sites_and_functions);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);
 }
