@@ -1,12 +1,14 @@
 /*
- * traced.c - the arm64 guest's traced functions: the code whose entry sites get patched.
+ * traced.c - the traced functions of the 64-bit guests (arm64, riscv64): the code whose entry
+ * sites get patched.
  *
- * Compiled with -fpatchable-function-entry=2, so every function here starts with "nop; nop"
- * (func+0 becomes mov x9, x30 at init, func+4 toggles between NOP and BL <trampoline>), unless
- * it is marked notrace. Each computes a deterministic value in which every argument has its own
- * weight, so a lost or swapped register changes the result. Arities differ on purpose: none,
- * one, three, ten (two on the stack), a nested traced call, heavy callee-saved use, and an
- * indirect result through x8.
+ * Compiled with the image's patchable-entry flags (arm64 -fpatchable-function-entry=2 or =4,2,
+ * riscv64 =8, =4 or =8,4; see each arch's CMakeLists.txt), unless marked notrace; "guest.h" is
+ * the arch's, found through the image's include path, and defines `traced` and `notrace`. Each
+ * function computes a deterministic value in which every argument has its own weight, so a lost
+ * or swapped register changes the result. Arities differ on purpose: none, one, three, ten (two
+ * on the stack), a nested traced call, heavy callee-saved use (x19-x28, s-registers), and a
+ * struct returned through the indirect-result register (x8, a0).
  */
 #include "guest.h"
 
@@ -26,7 +28,8 @@ traced long traced_add3(long a, long b, long c)
 	return a + 2 * b + 3 * c;
 }
 
-/* Ten arguments: a..h in x0..x7, i and j on the stack at [SP_entry] and [SP_entry + 8]. */
+/* Ten arguments: a..h in the eight argument registers, i and j on the stack at [SP_entry] and
+ * [SP_entry + 8]. */
 traced long traced_mix(long a, long b, long c, long d, long e, long f, long g, long h, long i,
 		       long j)
 {
@@ -48,9 +51,9 @@ notrace long notrace_scramble(long a, long b)
 }
 
 /*
- * Ten values live across a call: they must sit in x19-x28 (the empty asm keeps the compiler
- * from computing them after the call), so the function saves and restores every callee-saved
- * register, and a hook that corrupts any of them changes the result.
+ * Ten values live across a call: they must sit in callee-saved registers (the empty asm keeps
+ * the compiler from computing them after the call), so the function saves and restores them,
+ * and a hook that corrupts any of them changes the result.
  */
 traced long traced_saved(long a, long b)
 {
@@ -65,7 +68,8 @@ traced long traced_saved(long a, long b)
 	       10 * v9;
 }
 
-/* Returns a 32-byte struct: the caller passes the result address in x8, live at entry. */
+/* Returns a 32-byte struct: the caller passes the result address in x8 (arm64) or a0
+ * (riscv64), live at entry. */
 traced struct traced_quad traced_make_quad(long a, long b)
 {
 	struct traced_quad q;
