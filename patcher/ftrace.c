@@ -16,7 +16,9 @@
 extern char _stext[], _etext[];
 
 #ifndef ARCH_FTRACE_UNITS
-/* One-word arches: the unit hooks from the one-word hooks of patch_arch.h. */
+/* One-word arches: the unit hooks from the one-word hooks of patch_arch.h (an arch whose boot
+ * step starts from something else than a NOP defines ARCH_FTRACE_INIT_UNIT and its own). */
+#ifndef ARCH_FTRACE_INIT_UNIT
 static inline int arch_ftrace_init_unit(unsigned long func, struct patch_unit *u)
 {
 	u->addr = arch_ftrace_init_addr(func);
@@ -25,6 +27,7 @@ static inline int arch_ftrace_init_unit(unsigned long func, struct patch_unit *u
 	u->new[0] = arch_ftrace_init_insn();
 	return 0;
 }
+#endif
 
 static inline int arch_ftrace_nop_unit(unsigned long func, unsigned long *addr,
 				       patch_insn_t *words)

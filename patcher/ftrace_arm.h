@@ -26,7 +26,7 @@
 #define PATCH_INSN_ALIGN 4
 #endif
 
-#define ARCH_FTRACE_UNITS 1
+#define ARCH_FTRACE_INIT_UNIT 1
 
 /* ftrace_arm.c */
 /* The site's call word of the traced function func (the instruction after its push {lr}), or 0
@@ -81,29 +81,15 @@ static inline int arch_ftrace_init_unit(unsigned long func, struct patch_unit *u
 	return arch_ftrace_encode_call(u->addr, (unsigned long)__gnu_mcount_nc, &u->old[0]);
 }
 
-static inline int arch_ftrace_nop_unit(unsigned long func, unsigned long *addr,
-				       patch_insn_t *words)
+/* The word that toggles: the BL of the site; its disabled form. */
+static inline unsigned long arch_ftrace_call_addr(unsigned long func)
 {
-	*addr = arm_ftrace_site(func);
-	words[0] = arm_ftrace_nop();
-	return 1;
+	return arm_ftrace_site(func);
 }
 
-static inline int arch_ftrace_call_unit(unsigned long func, unsigned long tramp,
-					unsigned long *addr, patch_insn_t *words)
+static inline patch_insn_t arch_ftrace_nop(void)
 {
-	int err;
-
-	*addr = arm_ftrace_site(func);
-	err = arch_ftrace_encode_call(*addr, tramp, &words[0]);
-	return err ? err : 1;
-}
-
-static inline int arch_ftrace_update_literal(unsigned long func, int enabled)
-{
-	(void)func;
-	(void)enabled;
-	return 0;
+	return arm_ftrace_nop();
 }
 
 #endif

@@ -11,7 +11,9 @@
  *   arch_ftrace_nop()                     the disabled form of that word
  *   arch_ftrace_encode_call(pc, target, &insn)  the call placed at pc: 0, -EINVAL, -ERANGE
  *   arch_hart_id()                        the id of the hart running the code
- * and, in assembly, patch_text_nosync() (patcher.h).
+ * and, in assembly, patch_text_nosync() (patcher.h). An arch whose boot step does not start
+ * from a NOP (arm: the compiler's bl __gnu_mcount_nc) defines ARCH_FTRACE_INIT_UNIT and its own
+ * arch_ftrace_init_unit() (below) in place of the two init hooks.
  *
  * An arch whose sites change several words at once (riscv) defines ARCH_FTRACE_UNITS and, in
  * place of the init/call/nop/encode hooks above, the unit hooks (struct patch_unit,
