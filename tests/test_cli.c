@@ -99,6 +99,37 @@ START_TEST(list_shows_images_sites_and_functions)
 }
 END_TEST
 
+/* The progress line: on a terminal only, never with CI set or TERM=dumb (run under script(1),
+ * which gives the command a pseudo-terminal). The scenario is long enough to show it. */
+START_TEST(progress_line_only_on_a_terminal)
+{
+	char long_scn[256];
+	FILE *f;
+
+	temp_file_name(long_scn, sizeof(long_scn), "long.yaml");
+	f = fopen(long_scn, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "name: long\narch: arm64\nimage: ftrace\n"
+		   "setup: [\"ftrace_init_nop(traced_add3)\"]\n"
+		   "harts:\n"
+		   "  - {role: patcher, run: \"ftrace_make_call(traced_add3, ftrace_caller)\"}\n"
+		   "  - {role: runner, run: \"traced_add3(1, 2, 3)\", repeat: 2}\n"
+		   "  - {role: runner, run: \"traced_add3(4, 5, 6)\", repeat: 2}\n"
+		   "bounds: {preemptions: 5}\nexpect: pass\n");
+	fclose(f);
+	ck_assert_int_eq(sh("env -u CI TERM=xterm script -qec '%s run --no-db %s' /dev/null", TOOL,
+			    long_scn), 0);
+	expect_in_output("exec/s");
+	ck_assert_int_eq(sh("env CI=true TERM=xterm script -qec '%s run --no-db %s' /dev/null", TOOL,
+			    long_scn), 0);
+	ck_assert_ptr_null(strstr(output, "exec/s"));
+	ck_assert_int_eq(sh("env -u CI TERM=dumb script -qec '%s run --no-db %s' /dev/null", TOOL,
+			    long_scn), 0);
+	ck_assert_ptr_null(strstr(output, "exec/s"));
+	unlink(long_scn);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -110,6 +141,7 @@ int main(void)
 	tcase_add_test(tc, bad_input_exits_2_with_position);
 	tcase_add_test(tc, help_exits_0);
 	tcase_add_test(tc, list_shows_images_sites_and_functions);
+	tcase_add_test(tc, progress_line_only_on_a_terminal);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);
 }
