@@ -705,7 +705,7 @@ void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f,
 	uint64_t off, lr, sp;
 	char e[96], a[64];
 
-	if (prev_pc >= s->lay.start && prev_pc < s->lay.body)
+	if ((prev_pc >= s->lay.start && prev_pc < s->lay.body) || !is_function_start(x, pc))
 		return;
 	sym = image_symbol_at(x->img, pc, &off);
 	if (!sym || !sym->is_func || off != 0)

@@ -20,6 +20,7 @@
 #define EX_MAX_WATCH 64
 #define EX_MAX_TRANSITIONS 1000
 #define EX_MAX_CODE_WATCH 8
+#define EX_FUNC_SET 1024 /* slots of the set of function start addresses (a power of two) */
 
 /* A patch site found in the image, with the words that make it up. */
 struct site {
@@ -107,6 +108,7 @@ struct explorer {
 	uint64_t sites_lo, sites_hi;  /* quick filter: [lowest start, highest body) */
 	unsigned nwatch;
 	uint64_t watch_addr[EX_MAX_WATCH]; /* 4-byte watched words */
+	uint64_t func_starts[EX_FUNC_SET]; /* open addressing, 0 = empty: is pc a function's entry? */
 	unsigned ncode_watch;
 	uint64_t code_watch[EX_MAX_CODE_WATCH]; /* watched instruction words outside sites */
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
@@ -151,6 +153,9 @@ bool exec_transition(struct explorer *x, unsigned h);
 bool exec_all_done(const struct explorer *x);
 /* May hart h be scheduled now? (not finished, and not parked by another hart's stop-machine) */
 bool exec_enabled(const struct explorer *x, unsigned h);
+
+/* prepare.c: is addr the entry of a function symbol? (a set lookup, cheap per step) */
+bool is_function_start(const struct explorer *x, uint64_t addr);
 
 /* checks.c */
 void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64_t pc,
