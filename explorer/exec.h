@@ -15,7 +15,7 @@
 #define EX_MAX_SITES 32
 #define EX_MAX_SITE_BYTES 16
 #define EX_MAX_FORMS 24
-#define EX_MAX_DEPTH 16
+#define EX_MAX_DEPTH 8
 #define EX_MAX_PROGRAM (SCN_MAX_CALLS * 4)
 #define EX_MAX_WATCH 64
 #define EX_MAX_TRANSITIONS 1000
@@ -73,7 +73,6 @@ struct site_history {
 };
 
 struct exec_state {
-	struct hart_state harts[SCN_MAX_HARTS];
 	struct site_history history[EX_MAX_SITES];
 	uint32_t word_versions[EX_MAX_WATCH]; /* writes seen per watched word */
 	struct word_write last_write[EX_MAX_WATCH]; /* the latest write of each watched word */
@@ -85,7 +84,12 @@ struct exec_state {
 	char schedule[EX_MAX_TRANSITIONS + 1];
 	unsigned preemptions;
 	int last_hart;          /* hart of the previous transition, -1 at start */
+	struct hart_state harts[SCN_MAX_HARTS]; /* last: checkpoints copy only the harts in use */
 };
+
+/* Bytes of an exec_state that matter with nharts harts. */
+#define EXEC_STATE_SIZE(nharts) \
+	(offsetof(struct exec_state, harts) + (size_t)(nharts) * sizeof(struct hart_state))
 
 /* A call of a hart's program, with its reference result. */
 struct program_call {

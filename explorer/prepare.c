@@ -438,7 +438,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 void exec_reset(struct explorer *x)
 {
 	machine_snapshot_restore(x->m, x->initial);
-	x->st = x->initial_state;
+	memcpy(&x->st, &x->initial_state, EXEC_STATE_SIZE(x->nharts));
 }
 
 /* Begin the hart's next call (used when a call returns). */

@@ -55,7 +55,7 @@ static void save(struct search *s, unsigned depth)
 	struct checkpoint *c = level(s, depth);
 
 	machine_snapshot_save(s->x->m, c->snap);
-	c->st = s->x->st;
+	memcpy(&c->st, &s->x->st, EXEC_STATE_SIZE(s->x->nharts));
 }
 
 static void restore(struct search *s, unsigned depth)
@@ -63,7 +63,7 @@ static void restore(struct search *s, unsigned depth)
 	struct checkpoint *c = &s->levels[depth];
 
 	machine_snapshot_restore(s->x->m, c->snap);
-	s->x->st = c->st;
+	memcpy(&s->x->st, &c->st, EXEC_STATE_SIZE(s->x->nharts));
 }
 
 static void execution_complete(struct search *s)

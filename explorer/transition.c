@@ -146,9 +146,13 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 	struct frame *f;
 
 	if (hs->depth == EX_MAX_DEPTH) {
-		check_fail(x, "termination", h, machine_pc(x->m, h), "traced call depth below 16",
-			   "depth 16", "re-entered the site of %s %d times without returning",
-			   x->sites[site].name, EX_MAX_DEPTH);
+		char e[48], a[32];
+
+		snprintf(e, sizeof(e), "traced call depth below %d", EX_MAX_DEPTH);
+		snprintf(a, sizeof(a), "depth %d", EX_MAX_DEPTH);
+		check_fail(x, "termination", h, machine_pc(x->m, h), e, a,
+			   "entered traced sites %d deep without returning (last: %s)", EX_MAX_DEPTH,
+			   x->sites[site].name);
 		return;
 	}
 	f = &hs->frames[hs->depth++];
