@@ -50,6 +50,7 @@ struct hart_state {
 	bool done;
 	unsigned call;          /* index into the hart's flattened program */
 	uint64_t call_steps;    /* steps taken in the current call */
+	uint64_t steps;         /* steps taken in this execution */
 	uint64_t prev_pc;       /* pc of the hart's previous step */
 	uint8_t stack_args[SCN_MAX_STACK_ARGS]; /* above SP at the outermost site's start */
 	uint64_t call_regs[ARCH_MAX_REGS]; /* registers when the current top-level call began */

@@ -163,6 +163,10 @@ struct run_stats {
 	unsigned bound_reached;        /* preemption bound explored up to */
 	bool truncated;                /* max_executions hit */
 	double seconds;
+	/* Instructions each hart ran in the first complete execution: how many interleavings a
+	 * naive instruction-by-instruction enumeration would face (bench/). */
+	unsigned nharts;
+	unsigned long long first_execution_steps[SCN_MAX_HARTS];
 };
 
 struct scenario_result {

@@ -70,6 +70,11 @@ static void execution_complete(struct search *s)
 {
 	struct explorer *x = s->x;
 
+	if (!x->stats.nharts) {
+		x->stats.nharts = x->nharts;
+		for (unsigned h = 0; h < x->nharts; h++)
+			x->stats.first_execution_steps[h] = x->st.harts[h].steps;
+	}
 	/* Executions with fewer preemptions were counted by an earlier, smaller bound. */
 	if (x->st.preemptions == x->bound)
 		x->stats.executions++;

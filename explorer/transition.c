@@ -293,6 +293,7 @@ bool exec_transition(struct explorer *x, unsigned h)
 		x->st.step++;
 		x->stats.steps++;
 		hs->call_steps++;
+		hs->steps++;
 		for (unsigned i = 0; i < info.naccesses; i++) {
 			const struct mem_access *a = &info.accesses[i];
 
