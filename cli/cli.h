@@ -19,6 +19,8 @@ struct cli_common {
 	const char *db_path;  /* NULL: no database */
 	bool quiet, verbose;
 	unsigned long max_executions;
+	unsigned long random_walks;  /* --random N: N seeded random walks instead of exhausting */
+	unsigned long long seed;     /* --seed S */
 	const char *guest_dir;
 };
 

@@ -19,6 +19,8 @@ void print_common_options(FILE *out)
 		"  --db FILE             report database (default: patchcheck.db in the current directory)\n"
 		"  --no-db               do not write a report database\n"
 		"  --max-executions N    stop exploring a scenario after N executions\n"
+		"  --random N            N random walks (seeded, reproducible) instead of every schedule\n"
+		"  --seed S              the seed of --random (default 1)\n"
 		"  --guest-dir DIR       where the guest images are (default: the build's guest/)\n"
 		"  -q, --quiet           print only mismatches and the summary\n"
 		"  -v, --verbose         also print each failure's schedule\n");
@@ -44,6 +46,20 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 				cmd, argv[*i]);
 			return -1;
 		}
+	} else if ((strcmp(a, "--random") == 0 || strcmp(a, "--seed") == 0) && has_value) {
+		bool walks = strcmp(a, "--random") == 0;
+		char *end;
+		unsigned long long v = strtoull(argv[++*i], &end, 0);
+
+		if (*end || !*argv[*i] || strchr(argv[*i], '-') || (walks && v == 0)) {
+			fprintf(stderr, "patchcheck %s: %s wants a %s number, got '%s'\n", cmd, a,
+				walks ? "positive" : "non-negative", argv[*i]);
+			return -1;
+		}
+		if (walks)
+			c->random_walks = (unsigned long)v;
+		else
+			c->seed = v;
 	} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 		c->quiet = true;
 	} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -84,6 +100,8 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 	struct explore_options opt = {
 		.guest_dir = c->guest_dir,
 		.max_executions = c->max_executions,
+		.random_walks = c->random_walks,
+		.random_seed = c->seed ? c->seed : 1,
 		.progress = progress_enabled() ? progress_show : NULL,
 		.progress_ud = (void *)s,
 	};

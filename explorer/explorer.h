@@ -183,6 +183,11 @@ struct scenario_result {
 struct explore_options {
 	const char *guest_dir; /* where bundled images live (default: build's guest dir) */
 	unsigned long max_executions; /* overrides the scenario when non-zero */
+	/* Random walks instead of the exhaustive search: this many executions, each choosing the
+	 * next hart with a PRNG seeded by random_seed (same seed, same walks), within the
+	 * preemption bound. 0: exhaustive. */
+	unsigned long random_walks;
+	unsigned long long random_seed;
 	void (*progress)(void *ud, const struct run_stats *stats);
 	void *progress_ud;
 };

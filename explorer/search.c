@@ -214,6 +214,59 @@ static void capture_failure_registers(struct explorer *x, struct scenario_result
 	x->failure = found;
 }
 
+/* xorshift64*: a small, seedable generator (never seeded from the host). */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t v = *state;
+
+	v ^= v >> 12;
+	v ^= v << 25;
+	v ^= v >> 27;
+	*state = v;
+	return v * 0x2545f4914f6cdd1dull;
+}
+
+/*
+ * Random walks: each execution starts from the initial state and picks, at every decision, one
+ * of the harts the preemption bound allows, uniformly. For scenarios too large to exhaust; a
+ * failure found this way replays like any other (its schedule is recorded as it is walked).
+ */
+static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
+{
+	uint64_t state = seed ? seed : 0x9e3779b97f4a7c15ull;
+
+	x->bound = x->scn->preemptions;
+	x->stats.bound_reached = x->bound;
+	for (unsigned long w = 0; w < walks && !x->failure; w++) {
+		exec_reset(x);
+		while (!exec_all_done(x) && !x->failure) {
+			int cur = x->st.last_hart;
+			bool cur_enabled = cur >= 0 && exec_enabled(x, (unsigned)cur);
+			unsigned order[SCN_MAX_HARTS], n = 0, h;
+
+			for (h = 0; h < x->nharts; h++)
+				if (exec_enabled(x, h) &&
+				    ((int)h == cur || !cur_enabled || x->st.preemptions < x->bound))
+					order[n++] = h;
+			if (x->st.ntransitions >= EX_MAX_TRANSITIONS) {
+				check_fail(x, "termination", order[0], 0, "at most 1000 visible operations",
+					   "more", "the execution did not finish");
+				break;
+			}
+			if (n > 1)
+				x->stats.schedule_points++;
+			h = order[next_random(&state) % n];
+			if (cur_enabled && (int)h != cur)
+				x->st.preemptions++;
+			x->st.last_hart = (int)h;
+			exec_transition(x, h);
+		}
+		if (!x->failure)
+			x->stats.executions++;
+	}
+	x->stats.truncated = !x->failure; /* a sample, not every schedule */
+}
+
 int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		 struct scenario_result *res)
 {
@@ -224,7 +277,9 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		return 2;
 	s.started = now_seconds();
 	x.max_executions = opt && opt->max_executions ? opt->max_executions : scn->max_executions;
-	for (unsigned k = 0; k <= scn->preemptions && !x.stop; k++) {
+	if (opt && opt->random_walks)
+		random_walks(&x, opt->random_walks, opt->random_seed);
+	for (unsigned k = 0; k <= scn->preemptions && !x.stop && !(opt && opt->random_walks); k++) {
 		x.bound = k;
 		x.stats.bound_reached = k;
 		exec_reset(&x);

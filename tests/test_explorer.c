@@ -228,6 +228,36 @@ START_TEST(patcher_results_are_checked_against_the_scenario)
 }
 END_TEST
 
+/* Seeded random walks: the same seed walks the same schedules; a failure they find replays. */
+START_TEST(random_walks_are_seeded_and_replay)
+{
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR, .random_walks = 300,
+				      .random_seed = 7};
+	struct scenario_result a, b, again;
+
+	load("init-stop-machine-preempted");
+	ck_assert_int_eq(explorer_run(&scn, &opt, &a), 0);
+	ck_assert_int_eq(explorer_run(&scn, &opt, &b), 0);
+	ck_assert(a.verdict == VERDICT_FAIL && b.verdict == VERDICT_FAIL);
+	ck_assert_str_eq(a.failure->invariant, "site-consistency");
+	ck_assert_str_eq(a.failure->schedule, b.failure->schedule);
+	ck_assert_uint_eq(a.stats.executions, b.stats.executions);
+	ck_assert_int_eq(explorer_replay(&scn, &opt, a.failure->schedule, &again), 0);
+	ck_assert_str_eq(again.failure->message, a.failure->message);
+	scenario_result_free(&again);
+	scenario_result_free(&a);
+	scenario_result_free(&b);
+	/* A correct design passes every walk, and the result says it was a sample. */
+	load("nop-to-call");
+	opt.random_walks = 50;
+	ck_assert_int_eq(explorer_run(&scn, &opt, &a), 0);
+	ck_assert(a.verdict == VERDICT_PASS);
+	ck_assert_uint_eq(a.stats.executions, 50);
+	ck_assert(a.stats.truncated);
+	scenario_result_free(&a);
+}
+END_TEST
+
 START_TEST(exploration_is_deterministic)
 {
 	struct scenario_result a, b;
@@ -301,6 +331,7 @@ int main(void)
 	tcase_add_test(tc, a_callback_that_never_runs_is_caught);
 	tcase_add_test(tc, ignored_invariant_is_not_reported);
 	tcase_add_test(tc, patcher_results_are_checked_against_the_scenario);
+	tcase_add_test(tc, random_walks_are_seeded_and_replay);
 	tcase_add_test(tc, exploration_is_deterministic);
 	tcase_add_test(tc, replay_rejects_a_schedule_that_does_not_fit);
 	tcase_add_test(tc, unknown_symbol_names_file_line_column);
