@@ -44,20 +44,7 @@
 	.type	mcount_seqa, %function
 mcount_seqa:
 	sub	sp, sp, #PT_REGS_SIZE
-	stp	x0, x1, [sp, #S_X(0)]
-	stp	x2, x3, [sp, #S_X(2)]
-	stp	x4, x5, [sp, #S_X(4)]
-	stp	x6, x7, [sp, #S_X(6)]
-	stp	x8, x9, [sp, #S_X(8)]
-	stp	x10, x11, [sp, #S_X(10)]
-	stp	x12, x13, [sp, #S_X(12)]
-	stp	x14, x15, [sp, #S_X(14)]
-	stp	x16, x17, [sp, #S_X(16)]
-	stp	x18, x19, [sp, #S_X(18)]
-	stp	x20, x21, [sp, #S_X(20)]
-	stp	x22, x23, [sp, #S_X(22)]
-	stp	x24, x25, [sp, #S_X(24)]
-	stp	x26, x27, [sp, #S_X(26)]
+	pt_regs_save_x0_to_x27
 	str	x28, [sp, #S_X(28)]
 	ldp	x16, x17, [x29]			/* the site's frame record */
 	stp	x16, x17, [sp, #S_FP]		/* regs[29] = caller's x29, regs[30] = parent LR */
@@ -79,20 +66,7 @@ mcount_seqa:
 	ldr	x16, [x16, :lo12:ftrace_trace_function]
 	blr	x16
 
-	ldp	x0, x1, [sp, #S_X(0)]
-	ldp	x2, x3, [sp, #S_X(2)]
-	ldp	x4, x5, [sp, #S_X(4)]
-	ldp	x6, x7, [sp, #S_X(6)]
-	ldp	x8, x9, [sp, #S_X(8)]
-	ldp	x10, x11, [sp, #S_X(10)]
-	ldp	x12, x13, [sp, #S_X(12)]
-	ldp	x14, x15, [sp, #S_X(14)]
-	ldp	x16, x17, [sp, #S_X(16)]
-	ldp	x18, x19, [sp, #S_X(18)]
-	ldp	x20, x21, [sp, #S_X(20)]
-	ldp	x22, x23, [sp, #S_X(22)]
-	ldp	x24, x25, [sp, #S_X(24)]
-	ldp	x26, x27, [sp, #S_X(26)]
+	pt_regs_load_x0_to_x27
 	ldr	x28, [sp, #S_X(28)]
 	ldp	x29, x30, [sp, #S_STACKFRAME]	/* x29 = the site's record, x30 = func+12 */
 	add	sp, sp, #PT_REGS_SIZE
@@ -126,20 +100,7 @@ mcount_seqa:
 	.type	ftrace_caller_seqb, %function
 ftrace_caller_seqb:
 	sub	sp, sp, #FTRACE_FRAME_SIZE
-	stp	x0, x1, [sp, #S_X(0)]
-	stp	x2, x3, [sp, #S_X(2)]
-	stp	x4, x5, [sp, #S_X(4)]
-	stp	x6, x7, [sp, #S_X(6)]
-	stp	x8, x9, [sp, #S_X(8)]
-	stp	x10, x11, [sp, #S_X(10)]
-	stp	x12, x13, [sp, #S_X(12)]
-	stp	x14, x15, [sp, #S_X(14)]
-	stp	x16, x17, [sp, #S_X(16)]
-	stp	x18, x19, [sp, #S_X(18)]
-	stp	x20, x21, [sp, #S_X(20)]
-	stp	x22, x23, [sp, #S_X(22)]
-	stp	x24, x25, [sp, #S_X(24)]
-	stp	x26, x27, [sp, #S_X(26)]
+	pt_regs_save_x0_to_x27
 	stp	x28, x29, [sp, #S_X(28)]
 	add	x16, sp, #FTRACE_FRAME_SIZE	/* S */
 	stp	x9, x16, [sp, #S_LR]		/* regs[30] = parent LR, sp = S */
@@ -161,20 +122,7 @@ ftrace_caller_seqb:
 	ldr	x16, [x16, :lo12:ftrace_trace_function]
 	blr	x16
 
-	ldp	x0, x1, [sp, #S_X(0)]
-	ldp	x2, x3, [sp, #S_X(2)]
-	ldp	x4, x5, [sp, #S_X(4)]
-	ldp	x6, x7, [sp, #S_X(6)]
-	ldp	x8, x9, [sp, #S_X(8)]
-	ldp	x10, x11, [sp, #S_X(10)]
-	ldp	x12, x13, [sp, #S_X(12)]
-	ldp	x14, x15, [sp, #S_X(14)]
-	ldp	x16, x17, [sp, #S_X(16)]
-	ldp	x18, x19, [sp, #S_X(18)]
-	ldp	x20, x21, [sp, #S_X(20)]
-	ldp	x22, x23, [sp, #S_X(22)]
-	ldp	x24, x25, [sp, #S_X(24)]
-	ldp	x26, x27, [sp, #S_X(26)]
+	pt_regs_load_x0_to_x27
 	ldr	x28, [sp, #S_X(28)]
 	ldr	x30, [sp, #S_STACKFRAME + 8]	/* func+8 */
 	ldr	x29, [sp, #S_FP]

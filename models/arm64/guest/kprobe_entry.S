@@ -55,20 +55,7 @@ el1_unexpected:
 	.type	el1_sync_entry, %function
 el1_sync_entry:
 	sub	sp, sp, #PT_REGS_SIZE
-	stp	x0, x1, [sp, #S_X(0)]
-	stp	x2, x3, [sp, #S_X(2)]
-	stp	x4, x5, [sp, #S_X(4)]
-	stp	x6, x7, [sp, #S_X(6)]
-	stp	x8, x9, [sp, #S_X(8)]
-	stp	x10, x11, [sp, #S_X(10)]
-	stp	x12, x13, [sp, #S_X(12)]
-	stp	x14, x15, [sp, #S_X(14)]
-	stp	x16, x17, [sp, #S_X(16)]
-	stp	x18, x19, [sp, #S_X(18)]
-	stp	x20, x21, [sp, #S_X(20)]
-	stp	x22, x23, [sp, #S_X(22)]
-	stp	x24, x25, [sp, #S_X(24)]
-	stp	x26, x27, [sp, #S_X(26)]
+	pt_regs_save_x0_to_x27
 	stp	x28, x29, [sp, #S_X(28)]
 	add	x1, sp, #PT_REGS_SIZE		/* S */
 	stp	x30, x1, [sp, #S_LR]		/* regs[30], sp */
@@ -85,20 +72,7 @@ el1_sync_entry:
 	ldp	x1, x2, [sp, #S_PC]
 	msr	elr_el1, x1
 	msr	spsr_el1, x2
-	ldp	x0, x1, [sp, #S_X(0)]
-	ldp	x2, x3, [sp, #S_X(2)]
-	ldp	x4, x5, [sp, #S_X(4)]
-	ldp	x6, x7, [sp, #S_X(6)]
-	ldp	x8, x9, [sp, #S_X(8)]
-	ldp	x10, x11, [sp, #S_X(10)]
-	ldp	x12, x13, [sp, #S_X(12)]
-	ldp	x14, x15, [sp, #S_X(14)]
-	ldp	x16, x17, [sp, #S_X(16)]
-	ldp	x18, x19, [sp, #S_X(18)]
-	ldp	x20, x21, [sp, #S_X(20)]
-	ldp	x22, x23, [sp, #S_X(22)]
-	ldp	x24, x25, [sp, #S_X(24)]
-	ldp	x26, x27, [sp, #S_X(26)]
+	pt_regs_load_x0_to_x27
 	ldp	x28, x29, [sp, #S_X(28)]
 	ldr	x30, [sp, #S_LR]
 	add	sp, sp, #PT_REGS_SIZE

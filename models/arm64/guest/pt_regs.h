@@ -69,4 +69,42 @@ static inline void regs_set_instruction_pointer(struct pt_regs *r, unsigned long
 }
 
 #endif /* __ASSEMBLER__ */
+#ifdef __ASSEMBLER__
+/* Store x0-x27 into the struct pt_regs at sp (regs[n] at S_X(n)); x28-x30 are each routine's. */
+.macro	pt_regs_save_x0_to_x27
+	stp	x0, x1, [sp, #S_X(0)]
+	stp	x2, x3, [sp, #S_X(2)]
+	stp	x4, x5, [sp, #S_X(4)]
+	stp	x6, x7, [sp, #S_X(6)]
+	stp	x8, x9, [sp, #S_X(8)]
+	stp	x10, x11, [sp, #S_X(10)]
+	stp	x12, x13, [sp, #S_X(12)]
+	stp	x14, x15, [sp, #S_X(14)]
+	stp	x16, x17, [sp, #S_X(16)]
+	stp	x18, x19, [sp, #S_X(18)]
+	stp	x20, x21, [sp, #S_X(20)]
+	stp	x22, x23, [sp, #S_X(22)]
+	stp	x24, x25, [sp, #S_X(24)]
+	stp	x26, x27, [sp, #S_X(26)]
+.endm
+
+/* Reload x0-x27 from the struct pt_regs at sp. */
+.macro	pt_regs_load_x0_to_x27
+	ldp	x0, x1, [sp, #S_X(0)]
+	ldp	x2, x3, [sp, #S_X(2)]
+	ldp	x4, x5, [sp, #S_X(4)]
+	ldp	x6, x7, [sp, #S_X(6)]
+	ldp	x8, x9, [sp, #S_X(8)]
+	ldp	x10, x11, [sp, #S_X(10)]
+	ldp	x12, x13, [sp, #S_X(12)]
+	ldp	x14, x15, [sp, #S_X(14)]
+	ldp	x16, x17, [sp, #S_X(16)]
+	ldp	x18, x19, [sp, #S_X(18)]
+	ldp	x20, x21, [sp, #S_X(20)]
+	ldp	x22, x23, [sp, #S_X(22)]
+	ldp	x24, x25, [sp, #S_X(24)]
+	ldp	x26, x27, [sp, #S_X(26)]
+.endm
+#endif /* __ASSEMBLER__ */
+
 #endif
