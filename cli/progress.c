@@ -1,6 +1,7 @@
 /*
  * progress.c - a one-line progress display on a terminal: scenario, executions, schedule
- * points, rate. Off when stderr is not a terminal, when CI is set, or when TERM=dumb.
+ * points, rate, once a scenario has run for a second (PATCHCHECK_PROGRESS_AFTER=seconds to
+ * change that). Off when stderr is not a terminal, when CI is set, or when TERM=dumb.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +11,18 @@
 #include "cli.h"
 
 static bool shown;
+static double show_after = 1.0; /* seconds */
 
 bool progress_enabled(void)
 {
 	const char *term = getenv("TERM");
 
+	const char *after = getenv("PATCHCHECK_PROGRESS_AFTER");
+
 	if (getenv("CI") || (term && strcmp(term, "dumb") == 0))
 		return false;
+	if (after && *after)
+		show_after = strtod(after, NULL);
 	return isatty(STDERR_FILENO);
 }
 
@@ -24,7 +30,7 @@ void progress_show(void *ud, const struct run_stats *st)
 {
 	const struct scenario *s = ud;
 
-	if (st->seconds < 1.0)
+	if (st->seconds < show_after)
 		return;
 	fprintf(stderr, "\r%-40.40s %10lu executions %10lu points %9.0f exec/s", s->name,
 		st->executions, st->schedule_points,
