@@ -88,28 +88,60 @@ static void execution_complete(struct search *s)
 	}
 }
 
-static void dfs(struct search *s, unsigned depth)
+/* The harts that may take the next transition within the preemption bound, the current one
+ * first (continuing it costs no preemption). */
+static unsigned schedulable_harts(const struct explorer *x, unsigned order[SCN_MAX_HARTS])
 {
-	struct explorer *x = s->x;
 	int cur = x->st.last_hart;
 	bool cur_enabled = cur >= 0 && exec_enabled(x, (unsigned)cur);
-	unsigned order[SCN_MAX_HARTS], n = 0;
+	unsigned n = 0;
 
-	if (exec_all_done(x)) {
-		execution_complete(s);
-		return;
-	}
-	if (x->st.ntransitions >= EX_MAX_TRANSITIONS) {
-		check_fail(x, "termination", (unsigned)(cur < 0 ? 0 : cur), 0, "at most 1000 visible operations",
-			   "more", "the execution did not finish");
-		return;
-	}
 	if (cur_enabled)
 		order[n++] = (unsigned)cur;
 	for (unsigned h = 0; h < x->nharts; h++)
 		if (exec_enabled(x, h) && (int)h != cur &&
 		    (!cur_enabled || x->st.preemptions < x->bound))
 			order[n++] = h;
+	return n;
+}
+
+/* Hart h takes the next transition; switching away from a hart that could go on is a
+ * preemption. false when the execution failed. */
+static bool schedule_hart(struct explorer *x, unsigned h)
+{
+	int cur = x->st.last_hart;
+
+	if (cur >= 0 && (int)h != cur && exec_enabled(x, (unsigned)cur))
+		x->st.preemptions++;
+	x->st.last_hart = (int)h;
+	return exec_transition(x, h);
+}
+
+/* An execution that does not finish within EX_MAX_TRANSITIONS visible operations fails
+ * termination. */
+static bool too_many_transitions(struct explorer *x)
+{
+	int cur = x->st.last_hart;
+
+	if (x->st.ntransitions < EX_MAX_TRANSITIONS)
+		return false;
+	check_fail(x, "termination", (unsigned)(cur < 0 ? 0 : cur), 0,
+		   "at most 1000 visible operations", "more", "the execution did not finish");
+	return true;
+}
+
+static void dfs(struct search *s, unsigned depth)
+{
+	struct explorer *x = s->x;
+	unsigned order[SCN_MAX_HARTS], n;
+
+	if (exec_all_done(x)) {
+		execution_complete(s);
+		return;
+	}
+	if (too_many_transitions(x))
+		return;
+	n = schedulable_harts(x, order);
 	if (n > 1) {
 		x->stats.schedule_points++;
 		save(s, depth);
@@ -119,10 +151,7 @@ static void dfs(struct search *s, unsigned depth)
 
 		if (i > 0)
 			restore(s, depth);
-		if (cur_enabled && (int)h != cur)
-			x->st.preemptions++;
-		x->st.last_hart = (int)h;
-		if (!exec_transition(x, h))
+		if (!schedule_hart(x, h))
 			return; /* a failure: x->stop is set */
 		dfs(s, depth + 1);
 	}
@@ -170,7 +199,6 @@ static int run_schedule(struct explorer *x, const char *schedule, struct scenari
 		machine_read_regs(x->m, h, x->last_regs[h]);
 	for (const char *p = schedule; *p && !x->stop; p++) {
 		unsigned h = (unsigned)(*p - '0');
-		int cur = x->st.last_hart;
 
 		if (*p < '0' || h >= x->nharts || !exec_enabled(x, h)) {
 			snprintf(res->error, sizeof(res->error),
@@ -181,10 +209,7 @@ static int run_schedule(struct explorer *x, const char *schedule, struct scenari
 			res->verdict = VERDICT_ERROR;
 			return 2;
 		}
-		if (cur >= 0 && (int)h != cur && exec_enabled(x, (unsigned)cur))
-			x->st.preemptions++;
-		x->st.last_hart = (int)h;
-		exec_transition(x, h);
+		schedule_hart(x, h);
 	}
 	return 0;
 }
@@ -239,27 +264,12 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 	x->stats.bound_reached = x->bound;
 	for (unsigned long w = 0; w < walks && !x->failure; w++) {
 		exec_reset(x);
-		while (!exec_all_done(x) && !x->failure) {
-			int cur = x->st.last_hart;
-			bool cur_enabled = cur >= 0 && exec_enabled(x, (unsigned)cur);
-			unsigned order[SCN_MAX_HARTS], n = 0, h;
+		while (!exec_all_done(x) && !x->failure && !too_many_transitions(x)) {
+			unsigned order[SCN_MAX_HARTS], n = schedulable_harts(x, order);
 
-			for (h = 0; h < x->nharts; h++)
-				if (exec_enabled(x, h) &&
-				    ((int)h == cur || !cur_enabled || x->st.preemptions < x->bound))
-					order[n++] = h;
-			if (x->st.ntransitions >= EX_MAX_TRANSITIONS) {
-				check_fail(x, "termination", order[0], 0, "at most 1000 visible operations",
-					   "more", "the execution did not finish");
-				break;
-			}
 			if (n > 1)
 				x->stats.schedule_points++;
-			h = order[next_random(&state) % n];
-			if (cur_enabled && (int)h != cur)
-				x->st.preemptions++;
-			x->st.last_hart = (int)h;
-			exec_transition(x, h);
+			schedule_hart(x, order[next_random(&state) % n]);
 		}
 		if (!x->failure)
 			x->stats.executions++;
