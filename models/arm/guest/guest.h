@@ -49,21 +49,10 @@ void __gnu_mcount_nc(void);
 void ftrace_caller(void);
 void ftrace_regs_caller(void);
 void ftrace_regs_caller_posted(void);
-void ftrace_regs_caller_rmk_misaligned(void);
-void ftrace_regs_caller_rmk_aligned(void);
+void ftrace_regs_caller_review_misaligned(void);
+void ftrace_regs_caller_review_aligned(void);
 
-/* ---- traced functions (traced.c) and their notrace companions ---- */
-long traced_leaf(void);
-long traced_one(long a);
-long traced_add3(long a, long b, long c);
-long traced_mix(long a, long b, long c, long d, long e, long f, long g, long h, long i, long j);
-long traced_outer(long a, long b);
-long traced_saved(long a, long b);
-struct traced_quad {
-	long w, x, y, z;
-};
-struct traced_quad traced_make_quad(long a, long b);
-long traced_quad_sum(long a, long b);
-long patched_add3(long a, long b, long c);
+/* ---- traced functions and their notrace companions ---- */
+#include "common/traced.h"
 
 #endif
