@@ -57,21 +57,9 @@
  */
 .macro	tramp_save allregs
 	sub	sp, sp, #FTRACE_FRAME_SIZE
-	stp	x0, x1, [sp, #S_X(0)]
-	stp	x2, x3, [sp, #S_X(2)]
-	stp	x4, x5, [sp, #S_X(4)]
-	stp	x6, x7, [sp, #S_X(6)]
-	stp	x8, x9, [sp, #S_X(8)]
-	stp	x10, x11, [sp, #S_X(10)]
-	stp	x12, x13, [sp, #S_X(12)]
-	stp	x14, x15, [sp, #S_X(14)]
-	stp	x16, x17, [sp, #S_X(16)]
+	pt_regs_save_x0_to_x17
 	.if \allregs
-	stp	x18, x19, [sp, #S_X(18)]
-	stp	x20, x21, [sp, #S_X(20)]
-	stp	x22, x23, [sp, #S_X(22)]
-	stp	x24, x25, [sp, #S_X(24)]
-	stp	x26, x27, [sp, #S_X(26)]
+	pt_regs_save_x18_to_x27
 	stp	x28, x29, [sp, #S_X(28)]
 	.else
 	stp	x18, xzr, [sp, #S_X(18)]

@@ -70,8 +70,9 @@ static inline void regs_set_instruction_pointer(struct pt_regs *r, unsigned long
 
 #endif /* __ASSEMBLER__ */
 #ifdef __ASSEMBLER__
-/* Store x0-x27 into the struct pt_regs at sp (regs[n] at S_X(n)); x28-x30 are each routine's. */
-.macro	pt_regs_save_x0_to_x27
+/* Store x0-x17 / x18-x27 / x0-x27 into the struct pt_regs at sp (regs[n] at S_X(n)); x28-x30
+ * are each routine's. */
+.macro	pt_regs_save_x0_to_x17
 	stp	x0, x1, [sp, #S_X(0)]
 	stp	x2, x3, [sp, #S_X(2)]
 	stp	x4, x5, [sp, #S_X(4)]
@@ -81,11 +82,19 @@ static inline void regs_set_instruction_pointer(struct pt_regs *r, unsigned long
 	stp	x12, x13, [sp, #S_X(12)]
 	stp	x14, x15, [sp, #S_X(14)]
 	stp	x16, x17, [sp, #S_X(16)]
+.endm
+
+.macro	pt_regs_save_x18_to_x27
 	stp	x18, x19, [sp, #S_X(18)]
 	stp	x20, x21, [sp, #S_X(20)]
 	stp	x22, x23, [sp, #S_X(22)]
 	stp	x24, x25, [sp, #S_X(24)]
 	stp	x26, x27, [sp, #S_X(26)]
+.endm
+
+.macro	pt_regs_save_x0_to_x27
+	pt_regs_save_x0_to_x17
+	pt_regs_save_x18_to_x27
 .endm
 
 /* Reload x0-x27 from the struct pt_regs at sp. */
