@@ -28,14 +28,6 @@ const char *symbolize(const struct explorer *x, uint64_t addr, char *buf, size_t
 	return buf;
 }
 
-int site_at(const struct explorer *x, uint64_t pc)
-{
-	for (unsigned i = 0; i < x->nsites; i++)
-		if (pc >= x->sites[i].lay.start && pc <= x->sites[i].lay.body)
-			return (int)i;
-	return -1;
-}
-
 int watch_index(const struct explorer *x, uint64_t addr)
 {
 	for (unsigned i = 0; i < x->nwatch; i++)

@@ -159,7 +159,10 @@ bool exec_all_done(const struct explorer *x);
 /* May hart h be scheduled now? (not finished, and not parked by another hart's stop-machine) */
 bool exec_enabled(const struct explorer *x, unsigned h);
 
-/* prepare.c: is addr the entry of a function symbol? (a set lookup, cheap per step) */
+/* code_index.c: the index of x->sites containing pc (start .. body), or -1; the set of
+ * function entries (built once by index_function_starts) and a cheap per-step lookup in it. */
+int site_at(const struct explorer *x, uint64_t pc);
+void index_function_starts(struct explorer *x);
 bool is_function_start(const struct explorer *x, uint64_t addr);
 
 /* checks.c */
@@ -189,7 +192,6 @@ bool invariant_ignored(const struct explorer *x, const char *invariant);
 void record_watched_write(struct explorer *x, unsigned h, const struct mem_access *a);
 void check_cmodx(struct explorer *x, unsigned h, uint64_t pc);
 bool check_redirect_entry(struct explorer *x, unsigned h, struct frame *f, uint64_t pc);
-int site_at(const struct explorer *x, uint64_t pc);
 int watch_index(const struct explorer *x, uint64_t addr);
 const char *symbolize(const struct explorer *x, uint64_t addr, char *buf, size_t len);
 

@@ -121,39 +121,6 @@ static bool source_lookup(void *ud, const char *name, uint64_t *addr)
 	return image_lookup(ud, name, addr);
 }
 
-static size_t func_slot(uint64_t addr)
-{
-	return (size_t)((addr * 0x9e3779b97f4a7c15ull) >> 40) & (EX_FUNC_SET - 1);
-}
-
-/* The entries of the image's function symbols (Thumb bit cleared), for per-step lookups. */
-static void index_function_starts(struct explorer *x)
-{
-	const struct image_symbol *syms;
-	size_t n = image_symbols(x->img, &syms), used = 0;
-
-	for (size_t i = 0; i < n && used < EX_FUNC_SET / 2; i++) {
-		uint64_t a = syms[i].addr & ~1ull;
-		size_t k = func_slot(a);
-
-		if (!syms[i].is_func || !a)
-			continue;
-		while (x->func_starts[k] && x->func_starts[k] != a)
-			k = (k + 1) & (EX_FUNC_SET - 1);
-		if (!x->func_starts[k])
-			used++;
-		x->func_starts[k] = a;
-	}
-}
-
-bool is_function_start(const struct explorer *x, uint64_t addr)
-{
-	for (size_t k = func_slot(addr); x->func_starts[k]; k = (k + 1) & (EX_FUNC_SET - 1))
-		if (x->func_starts[k] == addr)
-			return true;
-	return false;
-}
-
 /* The model that decodes this image (arm: the A32 or the T32 one). */
 const struct arch_model *image_arch(const struct arch_model *arch, const struct image *img)
 {
