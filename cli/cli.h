@@ -35,8 +35,13 @@ bool progress_enabled(void);
 void progress_show(void *ud, const struct run_stats *stats);
 void progress_clear(void);
 
-/* util: 64-bit FNV-1a of a file, 16 hex digits; "" when unreadable. */
+/* scenario_file_hash.c: 64-bit FNV-1a of a file, 16 hex digits; "" when unreadable. */
 void file_hash(const char *path, char out[17]);
+/* The file of a scenario stored as stored_path, under the current layout of the bundled tree
+ * (stored_path itself, or where a rename of the tree moved it), into path; and into hash the
+ * hash to compare with the stored one: the file's own, or, for a moved file, the hash it had
+ * before the rename ("" when unreadable). */
+void stored_scenario_file(const char *stored_path, char *path, size_t size, char hash[17]);
 
 /* scenario_runner.c: what the exploring commands (run, gate) share. */
 struct report_db;

@@ -192,13 +192,16 @@ static int replay_given_schedule(const struct replay_options *o, struct scenario
 	return rc;
 }
 
-/* The scenario file must be there and, unless forced, be the one the failure was found with. */
-static int check_scenario_file(const struct replay_options *o, const struct stored_failure *sf)
+/* The scenario file must be there and, unless forced, be the one the failure was found with.
+ * A file the bundled tree has moved since counts as that file when only the move changed it.
+ * The file to load goes into path. */
+static int check_scenario_file(const struct replay_options *o, const struct stored_failure *sf,
+			       char *path, size_t size)
 {
-	const char *path = sf->scenario.file;
 	const char *stored = sf->scenario.file_hash;
 	char now[17];
 
+	stored_scenario_file(sf->scenario.file, path, size, now);
 	if (access(path, R_OK) != 0) {
 		fprintf(stderr,
 			"patchcheck replay: %s: the scenario file of failure %lld cannot be read: %s"
@@ -207,7 +210,8 @@ static int check_scenario_file(const struct replay_options *o, const struct stor
 			path, (long long)sf->id, strerror(errno), sf->schedule);
 		return EXIT_BAD_INPUT;
 	}
-	file_hash(path, now);
+	if (strcmp(path, sf->scenario.file) != 0 && !o->quiet)
+		printf("scenario file %s is now %s\n", sf->scenario.file, path);
 	if (!stored || !*stored || strcmp(now, stored) == 0)
 		return 0;
 	if (!o->force) {
@@ -294,10 +298,10 @@ static int replay_stored_failure(const struct replay_options *o, struct stored_f
 				 struct scenario *s)
 {
 	struct scenario_result res;
-	char differences[512];
+	char differences[512], path[4096];
 	int rc;
 
-	if ((rc = check_scenario_file(o, sf)) || (rc = load_scenario(sf->scenario.file, s)) ||
+	if ((rc = check_scenario_file(o, sf, path, sizeof(path))) || (rc = load_scenario(path, s)) ||
 	    (rc = check_guest_image(o, s, sf)) || (rc = replay_schedule(o, s, sf->schedule, &res)))
 		return rc;
 	if (!o->quiet) {

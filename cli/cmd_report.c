@@ -205,13 +205,13 @@ static void describe_hart(const struct scn_hart *h, char *buf, size_t size)
 
 static void load_hart_roles(const struct stored_scenario *stored, struct failure_sources *src)
 {
-	char hash[17], err[512];
+	char hash[17], err[512], path[4096];
 
-	file_hash(stored->file, hash);
+	stored_scenario_file(stored->file, path, sizeof(path), hash);
 	if (!*hash || strcmp(hash, stored->file_hash))
 		return;
 	src->scenario = calloc(1, sizeof(*src->scenario));
-	if (!src->scenario || scenario_load(stored->file, src->scenario, err, sizeof(err))) {
+	if (!src->scenario || scenario_load(path, src->scenario, err, sizeof(err))) {
 		free(src->scenario);
 		src->scenario = NULL;
 		return;

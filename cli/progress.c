@@ -44,20 +44,3 @@ void progress_clear(void)
 		fprintf(stderr, "\r%90s\r", "");
 	shown = false;
 }
-
-void file_hash(const char *path, char out[17])
-{
-	FILE *f = fopen(path, "rb");
-	unsigned long long h = 1469598103934665603ull;
-	int ch;
-
-	out[0] = 0;
-	if (!f)
-		return;
-	while ((ch = fgetc(f)) != EOF) {
-		h ^= (unsigned char)ch;
-		h *= 1099511628211ull;
-	}
-	fclose(f);
-	snprintf(out, 17, "%016llx", h);
-}

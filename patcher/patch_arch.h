@@ -1,7 +1,9 @@
 /*
  * patch_arch.h - the hooks the generic patcher (ftrace.c) needs from an architecture.
  *
- * Each arch provides, as static inline functions in its own header:
+ * Each arch provides them in its own models/<arch>/patcher/patch_hooks.h (that directory is on
+ * the include path of the arch's images, the way Linux's generic ftrace includes <asm/ftrace.h>),
+ * as static inline functions:
  *   PATCH_INSN_SIZE                       bytes per patched word (and its alignment)
  *   PATCH_INSN_ALIGN                      optional: a smaller alignment of a patched word
  *                                         (Thumb-2: 2, a 32-bit instruction at 2 mod 4)
@@ -30,14 +32,6 @@
 
 #include "patcher.h"
 
-#if defined(__aarch64__)
-#include "ftrace_arm64.h"
-#elif defined(__riscv) && __riscv_xlen == 64
-#include "ftrace_riscv64.h"
-#elif defined(__arm__)
-#include "ftrace_arm.h"
-#else
-#error "patcher: no arch hooks for this target"
-#endif
+#include "patch_hooks.h"
 
 #endif

@@ -253,6 +253,40 @@ START_TEST(replay_refuses_a_changed_scenario_unless_forced)
 }
 END_TEST
 
+/* A database written before the bundled tree renamed scenarios/riscv64/ to scenarios/riscv/
+ * (and each scenario's name with it) still reports and replays: the stored file is found at its
+ * new path and counts as unchanged. Any other edit is still a change. */
+START_TEST(database_from_before_the_riscv_rename_replays)
+{
+	char db[128], tree[128];
+
+	temp_file_name(db, sizeof(db), "rename.db");
+	temp_file_name(tree, sizeof(tree), "rename-tree");
+	/* The old layout: scenarios/riscv64/<file> named riscv64/<name>, gated into db. */
+	ck_assert_int_eq(sh("rm -rf %s && mkdir -p %s/scenarios/riscv64 && sed 's#^name: riscv/#name: riscv64/#'"
+			    " %s/riscv/direct-t0-loops.yaml > %s/scenarios/riscv64/direct-t0-loops.yaml",
+			    tree, tree, BUNDLED, tree), 0);
+	ck_assert_int_eq(sh("cd %s && %s gate -q --db %s scenarios/riscv64/direct-t0-loops.yaml", tree,
+			    TOOL, db), 0);
+	ck_assert_int_eq(query_first_int(db, "SELECT count(*) FROM failures"), 1);
+	/* The rename, as the tree made it. */
+	ck_assert_int_eq(sh("cd %s/scenarios && mv riscv64 riscv && sed -i 's#^name: riscv64/#name: riscv/#'"
+			    " riscv/direct-t0-loops.yaml", tree), 0);
+	ck_assert_int_eq(sh("cd %s && %s replay --db %s 1", tree, TOOL, db), 0);
+	expect_in_output("is now scenarios/riscv/direct-t0-loops.yaml");
+	expect_in_output("reproduced");
+	ck_assert_int_eq(sh("cd %s && %s report --db %s --failure 1", tree, TOOL, db), 0);
+	expect_in_output("riscv64/direct-t0-loops");
+	expect_in_output("traced_add3(1, 2, 3)"); /* the harts' roles: the file was recognised */
+	/* An edit beyond the rename is a change. */
+	ck_assert_int_eq(sh("echo '# edited' >> %s/scenarios/riscv/direct-t0-loops.yaml", tree), 0);
+	ck_assert_int_eq(sh("cd %s && %s replay --db %s 1", tree, TOOL, db), 2);
+	expect_in_output("changed since failure 1 was stored");
+	ck_assert_int_eq(sh("rm -rf %s", tree), 0);
+	remove_db(db);
+}
+END_TEST
+
 START_TEST(replay_of_a_scenario_and_schedule)
 {
 	char db[128], schedule[128], message[512], *at;
@@ -295,6 +329,7 @@ int main(void)
 	tcase_add_test(replay, every_stored_failure_replays);
 	tcase_add_test(replay, replay_refuses_another_guest_image);
 	tcase_add_test(replay, replay_refuses_a_changed_scenario_unless_forced);
+	tcase_add_test(replay, database_from_before_the_riscv_rename_replays);
 	tcase_add_test(replay, replay_of_a_scenario_and_schedule);
 	suite_add_tcase(s, gate);
 	suite_add_tcase(s, replay);

@@ -1,5 +1,5 @@
 /*
- * test_riscv.c - the riscv64 arch: encoders (models/riscv64/insn_riscv64.h) against llvm-mc,
+ * test_riscv.c - the riscv64 arch: encoders (models/riscv/insn_riscv64.h) against llvm-mc,
  * the arch model (register file, special instructions, CMODX classes, site layouts), the LLVM
  * disassembly of traces, the three built guest images (sites, the guest patcher's writes, the
  * machine's handling of ecall / ebreak / fence.i), and every riscv64 scenario decided as its
@@ -20,8 +20,8 @@
 #include "explorer.h"
 #include "guest_abi.h"
 #include "machine.h"
-#include "riscv64/guest/pt_regs.h"
-#include "riscv64/insn_riscv64.h"
+#include "riscv/guest/pt_regs.h"
+#include "riscv/insn_riscv64.h"
 #include "../patcher/patch_errno.h"
 #include "test_support.h"
 
@@ -753,7 +753,7 @@ static struct scenario scn;
 
 static void load(const char *name)
 {
-	load_bundled_scenario(&scn, "riscv64", name);
+	load_bundled_scenario(&scn, "riscv", name);
 }
 
 static void run(struct scenario_result *res)
@@ -787,7 +787,7 @@ START_TEST(test_every_scenario)
 	struct dirent *e;
 	unsigned n = 0;
 
-	snprintf(dir, sizeof(dir), "%s/scenarios/riscv64", PATCHCHECK_SOURCE_DIR);
+	snprintf(dir, sizeof(dir), "%s/scenarios/riscv", PATCHCHECK_SOURCE_DIR);
 	d = opendir(dir);
 	ck_assert_ptr_nonnull(d);
 	while ((e = readdir(d))) {

@@ -212,15 +212,15 @@ static inline uint64_t symbol_address(const struct image *img, const char *name)
 /* ---- the bundled scenarios (the test includes explorer.h first) ---- */
 #ifdef PATCHCHECK_EXPLORER_H
 
-/* Loads scenarios/<arch>/<name> of the source tree into scn (".yaml" is added when name lacks
+/* Loads scenarios/<dir>/<name> of the source tree into scn (".yaml" is added when name lacks
  * it); fails the test with the loader's message when it does not load. */
-static inline void load_bundled_scenario(struct scenario *scn, const char *arch, const char *name)
+static inline void load_bundled_scenario(struct scenario *scn, const char *dir, const char *name)
 {
 	char path[1024], err[1024];
 	size_t len = strlen(name);
 	const char *ext = len > 5 && strcmp(name + len - 5, ".yaml") == 0 ? "" : ".yaml";
 
-	snprintf(path, sizeof(path), "%s/scenarios/%s/%s%s", PATCHCHECK_SOURCE_DIR, arch, name, ext);
+	snprintf(path, sizeof(path), "%s/scenarios/%s/%s%s", PATCHCHECK_SOURCE_DIR, dir, name, ext);
 	ck_assert_msg(scenario_load(path, scn, err, sizeof(err)) == 0, "%s", err);
 }
 

@@ -1,5 +1,5 @@
 /*
- * ftrace_arm.h - arm hooks of the generic patcher, for A32 and T32 images alike (the image's
+ * patch_hooks.h (arm) - arm hooks of the generic patcher, for A32 and T32 images alike (the image's
  * instruction set is the compiler's: __thumb__). Encoders from models/arm/insn_arm.h.
  *
  * Site (clang -pg -meabi gnu, after the function's frame setup; no record section, so
@@ -12,8 +12,8 @@
  * 2 mod 4 when the push is at 0 mod 4, and patch_text_nosync (patch_arm.S) writes it as two
  * halfword stores.
  */
-#ifndef PATCHCHECK_FTRACE_ARM_H
-#define PATCHCHECK_FTRACE_ARM_H
+#ifndef PATCHCHECK_PATCH_HOOKS_H
+#define PATCHCHECK_PATCH_HOOKS_H
 
 #include "arm/insn_arm.h"
 #include "patch_unit.h"

@@ -120,7 +120,7 @@ void direct_tramp(void);
 long traced_add3(long a, long b, long c);
 long patched_add3(long a, long b, long c);
 
-/* ---- patcher/call_ops_arm64.c ---- */
+/* ---- ../patcher/call_ops_arm64.c ---- */
 int ftrace_ops_init_nop(unsigned long func);
 int ftrace_ops_make_call(unsigned long func, unsigned long ops, unsigned long tramp);
 int ftrace_ops_make_nop(unsigned long func, unsigned long tramp);

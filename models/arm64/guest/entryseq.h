@@ -12,8 +12,8 @@
  *     func+16  <body>
  *
  * Each sequence has four forms: A (enabled, as above), A' (word 0 = "b <body>", the rest as in
- * A), B (all NOPs) and B' (word 0 = "b <body>", the rest NOPs). patcher/entry_seq_arm64.c moves
- * a site between them.
+ * A), B (all NOPs) and B' (word 0 = "b <body>", the rest NOPs). ../patcher/entry_seq_arm64.c
+ * moves a site between them.
  *
  * The 2-pad functions use the accepted design (mov x9, x30 written once, NOP <-> BL) with
  * ftrace_caller from ftrace_entry.S.

@@ -16,9 +16,9 @@
  *     registers and MAX_STACK_SIZE bytes of stack, runs a handler with the probed function's
  *     prototype on the same stack, and restores both when that handler calls jprobe_return().
  *
- * Registration lives in the patcher (patcher/kprobe_arm64.c); the handlers, the probe table and
- * the per-hart control blocks in kprobes.c; the vector table, exception entry, out-of-line slots
- * and jprobe_return in kprobe_entry.S.
+ * Registration lives in the arm64 patcher (../patcher/kprobe_arm64.c); the handlers, the probe
+ * table and the per-hart control blocks in kprobes.c; the vector table, exception entry,
+ * out-of-line slots and jprobe_return in kprobe_entry.S.
  */
 #ifndef PATCHCHECK_ARM64_KPROBES_H
 #define PATCHCHECK_ARM64_KPROBES_H
@@ -133,7 +133,7 @@ extern unsigned int kprobe_insn_slots[KPROBE_MAX * 2];
 void vectors(void);
 __attribute__((noreturn)) void jprobe_return(void);
 
-/* ---- registration (patcher/kprobe_arm64.c) ---- */
+/* ---- registration (../patcher/kprobe_arm64.c) ---- */
 /* On the first word of an ftrace site: ftrace-based (the site must be initialised); on another
  * word of a site: -EILSEQ; elsewhere: a breakpoint probe. 0, -EINVAL (misaligned, or an
  * instruction that cannot be probed), -EFAULT (not text), -EBUSY (already probed), -ENOMEM. */

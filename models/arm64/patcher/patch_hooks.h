@@ -1,13 +1,13 @@
 /*
- * ftrace_arm64.h - arm64 hooks of the generic patcher: where the site's words are and how they
+ * patch_hooks.h (arm64) - arm64 hooks of the generic patcher: where the site's words are and how they
  * are encoded (encoders from models/arm64/insn_arm64.h).
  *
  * Site (-fpatchable-function-entry=2, no BTI, no pre-function literal):
  *   func+0  NOP  -> mov x9, x30   once, by ftrace_init_nop
  *   func+4  NOP <-> BL <tramp>    by make_call / make_nop / modify_call
  */
-#ifndef PATCHCHECK_FTRACE_ARM64_H
-#define PATCHCHECK_FTRACE_ARM64_H
+#ifndef PATCHCHECK_PATCH_HOOKS_H
+#define PATCHCHECK_PATCH_HOOKS_H
 
 #include "arm64/insn_arm64.h"
 #include "patcher.h"

@@ -1,6 +1,6 @@
 /*
- * ftrace_riscv64.h - riscv64 hooks of the generic patcher: the three site designs, selected per
- * guest image by a -D flag (encoders from models/riscv64/insn_riscv64.h).
+ * patch_hooks.h (riscv) - riscv64 hooks of the generic patcher: the three site designs, selected per
+ * guest image by a -D flag (encoders from models/riscv/insn_riscv64.h).
  *
  * PC_FTRACE_DETOUR16 (-fpatchable-function-entry=8, RVC; the 2021-era design):
  *   init:      8 c.nops -> 4 NOPs (func .. func+16)
@@ -22,12 +22,12 @@
  * The multi-word units are written word by word (patch_text_nosync per word): they are atomic
  * only if nobody runs the site meanwhile, which is what the stop-machine wrappers are for.
  */
-#ifndef PATCHCHECK_FTRACE_RISCV64_H
-#define PATCHCHECK_FTRACE_RISCV64_H
+#ifndef PATCHCHECK_PATCH_HOOKS_H
+#define PATCHCHECK_PATCH_HOOKS_H
 
 #include "patch_unit.h"
 #include "patcher.h"
-#include "riscv64/insn_riscv64.h"
+#include "riscv/insn_riscv64.h"
 
 #define PATCH_INSN_SIZE 4
 #define ARCH_FTRACE_UNITS 1
@@ -141,7 +141,7 @@ static inline int arch_ftrace_update_literal(unsigned long func, int enabled)
 
 #elif defined(PC_FTRACE_CALL_OPS)
 
-/* From the image's tracer side (models/riscv64/guest/callbacks.c, entry_call_ops.S). */
+/* From the image's tracer side (models/riscv/guest/callbacks.c, entry_call_ops.S). */
 extern char ftrace_caller[];
 extern char ftrace_nop_ops[];
 extern void *volatile pc_site_ops;
@@ -200,7 +200,7 @@ static inline int arch_ftrace_update_literal(unsigned long func, int enabled)
 }
 
 #else
-#error "ftrace_riscv64.h: define PC_FTRACE_DETOUR16, PC_FTRACE_DETOUR8 or PC_FTRACE_CALL_OPS"
+#error "patch_hooks.h (riscv): define PC_FTRACE_DETOUR16, PC_FTRACE_DETOUR8 or PC_FTRACE_CALL_OPS"
 #endif
 
 #endif
