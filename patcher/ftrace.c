@@ -7,13 +7,11 @@
  * unit and compare it with the expected old instruction (-EINVAL and nothing written on any
  * mismatch), update the arch's ops literal if it has one, then write the words in address order,
  * each with patch_text_nosync() (so a unit of several words is several stores, each followed by
- * the arch's fetch maintenance on this hart).
+ * the arch's fetch maintenance on this hart). Reads of text go through patch_text.c, which the
+ * arch hooks use too.
  */
 #include "patch_arch.h"
 #include "patch_unit.h"
-
-/* Bounds of the writable text, from the image's linker script. */
-extern char _stext[], _etext[];
 
 #ifndef ARCH_FTRACE_UNITS
 /* One-word arches: the unit hooks from the one-word hooks of patch_arch.h (an arch whose boot
@@ -54,44 +52,6 @@ static inline int arch_ftrace_update_literal(unsigned long func, int enabled)
 	return 0;
 }
 #endif
-
-#ifndef PATCH_INSN_ALIGN
-#define PATCH_INSN_ALIGN PATCH_INSN_SIZE /* the arch's instructions are word-aligned */
-#endif
-
-/* Is addr an aligned instruction word inside the text? 0, -EINVAL or -EFAULT. */
-static int check_text_word(unsigned long addr)
-{
-	unsigned long begin = (unsigned long)_stext, end = (unsigned long)_etext;
-
-	if (addr & (PATCH_INSN_ALIGN - 1))
-		return -EINVAL;
-	if (addr < begin || addr >= end || end - addr < PATCH_INSN_SIZE)
-		return -EFAULT;
-	return 0;
-}
-
-int patch_read_insn(unsigned long addr, patch_insn_t *insn)
-{
-	int err = check_text_word(addr);
-
-	if (err)
-		return err;
-	*insn = *(const volatile patch_insn_t *)addr;
-	return 0;
-}
-
-int patch_text_checked(unsigned long addr, patch_insn_t old, patch_insn_t insn, int validate)
-{
-	patch_insn_t cur;
-	int err = patch_read_insn(addr, &cur);
-
-	if (err)
-		return err;
-	if (validate && cur != old)
-		return -EINVAL;
-	return patch_text_nosync(addr, insn);
-}
 
 /* Every word of the unit is text and holds the expected old instruction. */
 static int unit_validate(const struct patch_unit *u)
