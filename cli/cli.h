@@ -1,7 +1,9 @@
 /*
  * cli.h - the patchcheck command: subcommands and what they share.
- * Exit codes: 0 every verdict as expected, 1 a check failed or a verdict did not match,
- * 2 bad usage or input.
+ * Exit codes: 0 every verdict as expected, 1 a verdict did not match (a check failed that was
+ * expected to pass, a search was inconclusive), 2 bad usage or input, 3 the environment failed
+ * (results could not be recorded or written, out of memory, a lock held too long). When
+ * several apply, the largest wins.
  */
 #ifndef PATCHCHECK_CLI_H
 #define PATCHCHECK_CLI_H
@@ -14,6 +16,7 @@
 #define EXIT_MATCH 0
 #define EXIT_MISMATCH 1
 #define EXIT_BAD_INPUT 2
+#define EXIT_ENVIRONMENT 3
 
 struct cli_common {
 	const char *db_path;  /* NULL: no database */
@@ -22,6 +25,7 @@ struct cli_common {
 	unsigned long random_walks;  /* --random N: N seeded random walks instead of exhausting */
 	unsigned long long seed;     /* --seed S */
 	const char *guest_dir;
+	bool allow_inconclusive; /* an inconclusive search is skipped, not failed */
 };
 
 int cmd_run(int argc, char **argv);
@@ -54,6 +58,10 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 /* "pass" or "fail:<invariant>" (and "error" for a result). */
 const char *expected_text(const struct scenario *s, char *buf, size_t len);
 const char *got_text(const struct scenario_result *r, char *buf, size_t len);
+/* Why r is inconclusive, one line, into buf. */
+const char *inconclusive_reason(const struct scenario_result *r, char *buf, size_t len);
+/* Is r an inconclusive verdict that c counts as skipped (--allow-inconclusive)? */
+bool inconclusive_allowed(const struct cli_common *c, const struct scenario_result *r);
 /* Explore s with c's options (a progress line on a terminal); true when the verdict matches. */
 bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 		      struct scenario_result *res);
@@ -64,14 +72,26 @@ void print_scenario_result(const struct cli_common *c, const struct scenario *s,
 void print_summary(int passed, int failed, int skipped);
 /* Disassembly of a trace step for reports; ud is a struct disasm * (emu/machine.h). */
 const char *disasm_of_step(void *ud, uint64_t pc, const uint8_t *bytes, unsigned len);
-/* The report database around a run: open it and begin the run when c->db_path is set (*db is
- * NULL otherwise; -1 with a message when it cannot be opened), store one explored scenario
- * (its row id, or -1 with a message), end the run with its exit code and close. */
-int report_run_open(const struct cli_common *c, int argc, char **argv, struct report_db **db,
-		    int64_t *run_id);
-int64_t report_run_add(struct report_db *db, int64_t run_id, const struct scenario *s,
+/* The report database around a run. */
+struct run_record {
+	struct report_db *db; /* NULL: no database (--no-db) */
+	int64_t run_id;
+	unsigned unstored;    /* scenarios that could not be stored */
+};
+
+/* Open the database and begin the run when c->db_path is set (r->db stays NULL otherwise):
+ * 0, or -1 with a message when it cannot be opened or written (exit EXIT_ENVIRONMENT). */
+int report_run_open(const struct cli_common *c, int argc, char **argv, struct run_record *r);
+/* Store one explored scenario: its row id, or -1 with a message (counted in r->unstored). */
+int64_t report_run_add(struct run_record *r, const struct scenario *s,
 		       const struct scenario_result *res);
-void report_run_close(struct report_db *db, int64_t run_id, int exit_code);
+/* End the run with exit_code and close; the run is marked complete only when every scenario
+ * was stored. Returns exit_code, raised to EXIT_ENVIRONMENT when something was not stored. */
+int report_run_close(struct run_record *r, int exit_code);
+/* The exit code when several apply: the largest. */
+int exit_code_worst(int a, int b);
+/* 2 when a scenario was bad input, else 1 when a verdict did not match, else 0. */
+int exit_code_of_counts(int errors, int mismatches);
 
 /* scenario_files.c: the scenario files a gate covers, in a deterministic order. */
 struct scenario_file {
@@ -88,6 +108,30 @@ struct scenario_files {
  * -1 with "root: why" in err when root is missing or a directory holds no scenario. */
 int scenario_files_add(struct scenario_files *l, const char *root, char *err, size_t errlen);
 void scenario_files_free(struct scenario_files *l);
+
+/* output_file.c: an output written whole or not at all (a temporary file in the target's
+ * directory, renamed over the target by output_commit; output_abort removes it and leaves the
+ * target as it was). Each returns 0, or -1 with "path: why" in err. */
+struct output_file {
+	const char *path;
+	char tmp[4096];
+	FILE *f;   /* write here between open and commit */
+	int error; /* the errno of a failed open or commit */
+};
+
+int output_open(struct output_file *o, const char *path, char *err, size_t errlen);
+int output_commit(struct output_file *o, char *err, size_t errlen);
+void output_abort(struct output_file *o);
+/* After a failed open or commit: EXIT_BAD_INPUT when the path cannot name a file (a missing
+ * directory), else EXIT_ENVIRONMENT (a full disk, no permission). */
+int output_exit_code(const struct output_file *o);
+/* Are a and b the same file (same device and inode; for a file that does not exist, the same
+ * canonical directory and name)? */
+bool same_file(const char *a, const char *b);
+/* -1 with a message naming what ("report", "JUnit file") when output is input or one of its
+ * SQLite side files (-wal, -shm, -journal). */
+int output_refuse_input(const char *what, const char *output, const char *input, char *err,
+			size_t errlen);
 
 /* junit.c: results as JUnit XML, as GitLab, Jenkins and GitHub test reporters read it. */
 enum junit_outcome { JUNIT_PASSED = 0, JUNIT_FAILED, JUNIT_ERROR, JUNIT_SKIPPED };

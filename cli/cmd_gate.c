@@ -34,8 +34,7 @@ struct gate {
 	int argc;
 	char **argv;
 	const char *junit_path;
-	struct report_db *db;
-	int64_t run_id;
+	struct run_record rec;
 	struct report_reader *reader; /* opened when a failure's id is first needed */
 	struct gate_case *cases;
 	size_t ncases;
@@ -62,8 +61,10 @@ static void gate_usage(FILE *out)
 	fprintf(out,
 		"  -h, --help            this text\n"
 		"\n"
-		"exit codes: 0 every verdict as expected, 1 a verdict did not match, 2 bad usage or a bad\n"
-		"scenario file (reported as a failure; the other scenarios still run)\n");
+		"exit codes: 0 every verdict as expected; 1 a verdict did not match (an inconclusive\n"
+		"search too, unless --allow-inconclusive); 2 bad usage or a bad scenario file (reported\n"
+		"as a failure; the other scenarios still run); 3 the results could not be recorded or\n"
+		"written, or out of memory. When several apply, the largest wins.\n");
 }
 
 /* Parses options (anywhere on the line) and collects the roots into roots[0..*nroots). */
@@ -141,7 +142,7 @@ static int64_t stored_failure_id(struct gate *g, int64_t scenario_id)
 	int64_t id = 0;
 	char err[1024];
 
-	if (!g->db || g->run_id <= 0 || scenario_id <= 0)
+	if (!g->rec.db || g->rec.run_id <= 0 || scenario_id <= 0)
 		return 0;
 	if (!g->reader) {
 		g->reader = report_reader_open(g->c.db_path, err, sizeof(err));
@@ -150,7 +151,7 @@ static int64_t stored_failure_id(struct gate *g, int64_t scenario_id)
 			return 0;
 		}
 	}
-	if (report_read_scenarios_of_run(g->reader, g->run_id, &rows, &n) < 0) {
+	if (report_read_scenarios_of_run(g->reader, g->rec.run_id, &rows, &n) < 0) {
 		fprintf(stderr, "patchcheck gate: %s\n", report_reader_last_error(g->reader));
 		return 0;
 	}
@@ -289,10 +290,13 @@ static void gate_explored(struct gate *g, const struct scenario_file *file,
 {
 	struct scenario_result res;
 	bool matched = explore_scenario(&g->c, s, &res);
-	int64_t scenario_id = report_run_add(g->db, g->run_id, s, &res);
+	int64_t scenario_id = report_run_add(&g->rec, s, &res);
 	int64_t failure_id = 0;
-	enum junit_outcome outcome = res.verdict == VERDICT_ERROR ? JUNIT_ERROR
-				     : matched ? JUNIT_PASSED : JUNIT_FAILED;
+	char reason[256];
+	enum junit_outcome outcome = res.verdict == VERDICT_ERROR	    ? JUNIT_ERROR
+				     : matched			    ? JUNIT_PASSED
+				     : inconclusive_allowed(&g->c, &res) ? JUNIT_SKIPPED
+									 : JUNIT_FAILED;
 	struct gate_case *k = new_case(g, file, s->name, outcome);
 
 	print_scenario_result(&g->c, s, &res, matched);
@@ -308,15 +312,25 @@ static void gate_explored(struct gate *g, const struct scenario_file *file,
 		g->errors++;
 		if (k)
 			set_case_message(k, "bad-input", res.error, strdup(res.error));
+	} else if (outcome == JUNIT_SKIPPED) {
+		g->skipped++;
+		if (k)
+			k->message = strdup(inconclusive_reason(&res, reason, sizeof(reason)));
 	} else if (outcome == JUNIT_FAILED) {
 		char e[64], got[64], message[1024];
 
 		g->mismatches++;
 		snprintf(message, sizeof(message), "expected %s, got %s%s%s",
 			 expected_text(s, e, sizeof(e)), got_text(&res, got, sizeof(got)),
-			 res.failure ? ": " : "", res.failure ? res.failure->message : "");
+			 res.failure ? ": " : "",
+			 res.failure ? res.failure->message
+			 : res.verdict == VERDICT_INCONCLUSIVE
+				 ? inconclusive_reason(&res, reason, sizeof(reason))
+				 : "");
 		if (k)
-			set_case_message(k, res.failure ? res.failure->invariant : "verdict-mismatch",
+			set_case_message(k, res.failure ? res.failure->invariant
+					 : res.verdict == VERDICT_INCONCLUSIVE ? "inconclusive"
+									       : "verdict-mismatch",
 					 message, failure_text(g, s, &res, failure_id));
 	} else {
 		g->passed++;
@@ -334,6 +348,26 @@ static void gate_file(struct gate *g, const struct scenario_file *file, struct s
 		gate_skipped(g, file, s);
 	else
 		gate_explored(g, file, s);
+}
+
+/* The JUnit file may be neither the database nor a scenario file: refused before anything
+ * runs (exit 2). */
+static int refuse_outputs_over_inputs(struct gate *g, const struct scenario_files *files)
+{
+	char err[1024];
+	int refused = 0;
+
+	if (!g->junit_path)
+		return 0;
+	if (g->c.db_path)
+		refused = output_refuse_input("JUnit file", g->junit_path, g->c.db_path, err,
+					      sizeof(err));
+	for (size_t i = 0; i < files->n && !refused; i++)
+		refused = output_refuse_input("JUnit file", g->junit_path, files->files[i].path, err,
+					      sizeof(err));
+	if (refused)
+		fprintf(stderr, "patchcheck gate: %s\n", err);
+	return refused;
 }
 
 static int write_junit(struct gate *g)
@@ -366,7 +400,7 @@ static int write_junit(struct gate *g)
 
 int cmd_gate(int argc, char **argv)
 {
-	struct gate g = {.argc = argc, .argv = argv, .run_id = -1};
+	struct gate g = {.argc = argc, .argv = argv};
 	struct scenario_files files = {0};
 	const char **roots = calloc((size_t)argc + 1, sizeof(*roots));
 	struct scenario *s = malloc(sizeof(*s));
@@ -381,16 +415,20 @@ int cmd_gate(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (report_run_open(&g.c, argc, argv, &g.db, &g.run_id) < 0)
+	if (refuse_outputs_over_inputs(&g, &files))
 		goto out;
+	if (report_run_open(&g.c, argc, argv, &g.rec) < 0) {
+		exit_code = EXIT_ENVIRONMENT;
+		goto out;
+	}
 	for (size_t i = 0; i < files.n; i++)
 		gate_file(&g, &files.files[i], s);
 	print_summary(g.passed, g.mismatches + g.errors, g.skipped);
-	exit_code = g.errors ? EXIT_BAD_INPUT : g.mismatches ? EXIT_MISMATCH : EXIT_MATCH;
+	exit_code = exit_code_of_counts(g.errors, g.mismatches);
 	if (g.junit_path && write_junit(&g))
-		exit_code = EXIT_BAD_INPUT;
+		exit_code = exit_code_worst(exit_code, EXIT_ENVIRONMENT);
 	report_reader_close(g.reader);
-	report_run_close(g.db, g.run_id, exit_code);
+	exit_code = report_run_close(&g.rec, exit_code);
 out:
 	free_cases(&g);
 	scenario_files_free(&files);

@@ -60,7 +60,11 @@ static void report_usage(FILE *out)
 		"  -h, --help            this text\n"
 		"\n"
 		"Text is colored (failing step red, writes yellow) and fitted to the width only on a\n"
-		"terminal; NO_COLOR turns colors off.\n");
+		"terminal; NO_COLOR turns colors off. -o FILE is written whole or not at all, and may\n"
+		"not be the database.\n"
+		"\n"
+		"exit codes: 0 shown; 2 bad usage or input (no such database, run or failure; -o names\n"
+		"the database or a missing directory); 3 the output could not be written.\n");
 }
 
 /* A positive integer option value; -1 (message printed) when it is not one. */
@@ -393,21 +397,29 @@ int cmd_report(int argc, char **argv)
 {
 	struct report_options o;
 	struct report_reader *reader;
+	struct output_file file;
 	FILE *out = stdout;
 	char err[1024];
 	int rc;
 
 	if (parse_options(argc, argv, &o))
 		return EXIT_BAD_INPUT;
+	if (o.output && output_refuse_input("report", o.output, o.db_path, err, sizeof(err))) {
+		fprintf(stderr, "patchcheck report: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
 	reader = report_reader_open(o.db_path, err, sizeof(err));
 	if (!reader) {
 		fprintf(stderr, "patchcheck report: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	if (o.output && !(out = fopen(o.output, "w"))) {
-		fprintf(stderr, "patchcheck report: %s: cannot write: %s\n", o.output, strerror(errno));
-		report_reader_close(reader);
-		return EXIT_BAD_INPUT;
+	if (o.output) {
+		if (output_open(&file, o.output, err, sizeof(err))) {
+			fprintf(stderr, "patchcheck report: %s\n", err);
+			report_reader_close(reader);
+			return output_exit_code(&file);
+		}
+		out = file.f;
 	}
 	if (o.failure_id)
 		rc = show_failure(reader, &o, out);
@@ -415,13 +427,14 @@ int cmd_report(int argc, char **argv)
 		rc = show_run(reader, &o, o.run_id, out);
 	else
 		rc = show_runs_and_latest(reader, &o, out);
-	if ((o.output ? fclose(out) : fflush(out)) != 0 && rc == EXIT_MATCH) {
-		fprintf(stderr, "patchcheck report: %s: cannot write: %s\n",
-			o.output ? o.output : "standard output", strerror(errno));
-		rc = EXIT_BAD_INPUT;
+	if (o.output && rc != EXIT_MATCH) {
+		output_abort(&file); /* nothing half-written, and an existing file stays as it was */
+	} else if (o.output ? output_commit(&file, err, sizeof(err)) != 0 : fflush(out) != 0) {
+		if (!o.output)
+			snprintf(err, sizeof(err), "standard output: cannot write: %s", strerror(errno));
+		fprintf(stderr, "patchcheck report: %s\n", err);
+		rc = o.output ? output_exit_code(&file) : EXIT_ENVIRONMENT;
 	}
-	if (rc != EXIT_MATCH && o.output)
-		unlink(o.output); /* no half-written file is left behind */
 	report_reader_close(reader);
 	return rc;
 }

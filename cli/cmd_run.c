@@ -1,7 +1,8 @@
 /*
  * cmd_run.c - `patchcheck run FILE...`: load every scenario (any bad file: exit 2 before
  * running), explore each, print its verdict and statistics, store everything in the report
- * database, exit 0 when every verdict matches its expectation and 1 otherwise.
+ * database, exit 0 when every verdict matches its expectation and 1 otherwise (3 when the
+ * database cannot take the results).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,12 @@ static void run_usage(FILE *out)
 		"\n"
 		"options:\n");
 	print_common_options(out);
-	fprintf(out, "  -h, --help            this text\n");
+	fprintf(out,
+		"  -h, --help            this text\n"
+		"\n"
+		"exit codes: 0 every verdict as expected; 1 a verdict did not match (an inconclusive\n"
+		"search too, unless --allow-inconclusive); 2 bad usage or input; 3 the results could\n"
+		"not be recorded, or out of memory. When several apply, the largest wins.\n");
 }
 
 /* Parses options (anywhere on the line) and collects the files into files[0..*nfiles).
@@ -56,8 +62,7 @@ int cmd_run(int argc, char **argv)
 	struct cli_common c = {0};
 	int skipped = 0, nfiles, bad = 0, errors = 0, mismatches = 0, exit_code;
 	struct scenario *scns;
-	struct report_db *db;
-	int64_t run_id;
+	struct run_record rec;
 	char err[1024];
 
 	char **files = calloc((size_t)argc, sizeof(*files));
@@ -83,9 +88,13 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	free(files);
-	if (bad || report_run_open(&c, argc, argv, &db, &run_id) < 0) {
+	if (bad) {
 		free(scns);
 		return EXIT_BAD_INPUT;
+	}
+	if (report_run_open(&c, argc, argv, &rec) < 0) {
+		free(scns);
+		return EXIT_ENVIRONMENT;
 	}
 	for (int i = 0; i < nfiles; i++) {
 		struct scenario_result res;
@@ -100,15 +109,16 @@ int cmd_run(int argc, char **argv)
 		matched = explore_scenario(&c, &scns[i], &res);
 		if (res.verdict == VERDICT_ERROR)
 			errors++;
+		else if (inconclusive_allowed(&c, &res))
+			skipped++;
 		else if (!matched)
 			mismatches++;
 		print_scenario_result(&c, &scns[i], &res, matched);
-		report_run_add(db, run_id, &scns[i], &res);
+		report_run_add(&rec, &scns[i], &res);
 		scenario_result_free(&res);
 	}
 	print_summary(nfiles - mismatches - errors - skipped, mismatches + errors, skipped);
-	exit_code = errors ? EXIT_BAD_INPUT : mismatches ? EXIT_MISMATCH : EXIT_MATCH;
-	report_run_close(db, run_id, exit_code);
+	exit_code = report_run_close(&rec, exit_code_of_counts(errors, mismatches));
 	free(scns);
 	return exit_code;
 }

@@ -183,31 +183,10 @@ static void put_document(FILE *out, const char *name, const struct junit_case *c
 int junit_write(const char *path, const char *name, const struct junit_case *cases,
 		size_t ncases, char *err, size_t errlen)
 {
-	char tmp[4096];
-	FILE *out;
-	int failed;
+	struct output_file out;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: cannot write the JUnit file: name too long", path);
+	if (output_open(&out, path, err, errlen))
 		return -1;
-	}
-	out = fopen(tmp, "w");
-	if (!out) {
-		snprintf(err, errlen, "%s: cannot write the JUnit file: %s", path, strerror(errno));
-		return -1;
-	}
-	put_document(out, name, cases, ncases);
-	failed = ferror(out);
-	if (fclose(out) != 0 || failed) {
-		snprintf(err, errlen, "%s: cannot write the JUnit file: %s", path,
-			 strerror(errno ? errno : EIO));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: cannot write the JUnit file: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	put_document(out.f, name, cases, ncases);
+	return output_commit(&out, err, errlen);
 }

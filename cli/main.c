@@ -3,7 +3,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../emu/machine.h"
 #include "cli.h"
 
 static void usage(FILE *out)
@@ -22,11 +24,31 @@ static void usage(FILE *out)
 		"  list [ARCH/IMAGE]  the guest images, their patch sites and callable functions\n"
 		"\n"
 		"Run 'patchcheck <command> --help' for a command's options.\n"
-		"exit codes: 0 all as expected, 1 a verdict did not match, 2 bad usage or input\n");
+		"exit codes: 0 every verdict as expected; 1 a verdict did not match (a search that\n"
+		"stopped short of its declared space is 'inconclusive' and does not match unless\n"
+		"--allow-inconclusive); 2 bad usage or input; 3 the environment failed (results could\n"
+		"not be recorded or written, out of memory, a lock held too long). When several\n"
+		"apply, the largest wins.\n");
+}
+
+/* Unicorn could not allocate a hart's translation buffer and is ending the process. */
+static void emulator_out_of_memory(void)
+{
+	static const char msg[] =
+		"patchcheck: out of memory: the emulator could not allocate a hart's translation"
+		" buffer (raise the memory or address-space limit, or run fewer harts)\n";
+
+	ssize_t written;
+
+	fflush(stdout);
+	written = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)written; /* nothing more to do if stderr is gone */
+	_exit(EXIT_ENVIRONMENT);
 }
 
 int main(int argc, char **argv)
 {
+	machine_on_engine_out_of_memory(emulator_out_of_memory);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_BAD_INPUT;

@@ -86,7 +86,43 @@ static int layout(struct machine *m, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Unicorn ends the process with exit(1) when it cannot allocate an engine's translation buffer,
+ * which it does on the engine's first use (the first memory mapping), with only its own line
+ * "Could not allocate dynamic translator buffer" on stderr. While a hart's engine is being set
+ * up, an exit handler turns that exit into the handler the program registered.
+ */
+static void (*engine_oom_handler)(void);
+static volatile int setting_up_engine;
+
+static void exit_during_engine_setup(void)
+{
+	if (setting_up_engine && engine_oom_handler)
+		engine_oom_handler();
+}
+
+void machine_on_engine_out_of_memory(void (*handler)(void))
+{
+	static int registered;
+
+	engine_oom_handler = handler;
+	if (!registered && atexit(exit_during_engine_setup) == 0)
+		registered = 1;
+}
+
+static int set_up_hart_engine(struct machine *m, unsigned id, char *err, size_t errlen);
+
 static int open_hart(struct machine *m, unsigned id, char *err, size_t errlen)
+{
+	int rc;
+
+	setting_up_engine = 1;
+	rc = set_up_hart_engine(m, id, err, errlen);
+	setting_up_engine = 0;
+	return rc;
+}
+
+static int set_up_hart_engine(struct machine *m, unsigned id, char *err, size_t errlen)
 {
 	struct hart *h = &m->harts[id];
 	const struct arch_model *arch = m->arch;

@@ -58,6 +58,10 @@ enum fetch_model {
 };
 
 /* Creates nharts engines over one RAM holding the image and one stack per hart. */
+/* Unicorn exits the process when it cannot allocate a hart's translation buffer; while a
+ * machine is being opened, that exit calls handler instead (which should report it and end
+ * the process with _exit). */
+void machine_on_engine_out_of_memory(void (*handler)(void));
 struct machine *machine_open(const struct arch_model *arch, const struct image *img, unsigned nharts,
 			     enum fetch_model fetch, char *err, size_t errlen);
 void machine_close(struct machine *m);

@@ -63,7 +63,9 @@ struct scn_redirect {
 	struct src_pos pos;
 };
 
-enum verdict { VERDICT_PASS = 0, VERDICT_FAIL, VERDICT_ERROR };
+/* INCONCLUSIVE: no failure found, but the search stopped before it covered the scenario's
+ * declared space (an execution limit, or random walks, which sample it). */
+enum verdict { VERDICT_PASS = 0, VERDICT_FAIL, VERDICT_ERROR, VERDICT_INCONCLUSIVE };
 
 struct scenario {
 	char path[512];

@@ -166,7 +166,10 @@ static void search_free(struct search *s)
 
 static void fill_result(struct explorer *x, struct scenario_result *res)
 {
-	res->verdict = x->failure ? VERDICT_FAIL : VERDICT_PASS;
+	if (x->failure)
+		res->verdict = VERDICT_FAIL;
+	else
+		res->verdict = x->stats.truncated ? VERDICT_INCONCLUSIVE : VERDICT_PASS;
 	res->failure = x->failure;
 	x->failure = NULL;
 	res->stats = x->stats;

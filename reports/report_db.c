@@ -9,6 +9,7 @@
  */
 #include "reports.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +23,24 @@
 
 #include "report_schema.h"
 
-/* How long a writer waits for another process's transaction before giving up. */
+/* How long a writer waits for another process's transaction before giving up:
+ * REPORT_BUSY_TIMEOUT_MS, or $PATCHCHECK_BUSY_TIMEOUT_MS (milliseconds, 0 to 3600000). */
 #define REPORT_BUSY_TIMEOUT_MS 10000
+
+static int busy_timeout_ms(void)
+{
+	const char *v = getenv("PATCHCHECK_BUSY_TIMEOUT_MS");
+	char *end;
+	long ms;
+
+	if (!v || !*v)
+		return REPORT_BUSY_TIMEOUT_MS;
+	errno = 0;
+	ms = strtol(v, &end, 10);
+	if (errno || *end || ms < 0 || ms > 3600000)
+		return REPORT_BUSY_TIMEOUT_MS;
+	return (int)ms;
+}
 
 struct report_db {
 	sqlite3 *conn;
@@ -43,7 +60,8 @@ static const char insert_run_sql[] =
 	" VALUES (?, ?, ?, ?, 'incomplete')";
 
 static const char complete_run_sql[] =
-	"UPDATE runs SET status = 'complete', exit_code = ? WHERE id = ?";
+	"UPDATE runs SET status = CASE WHEN ?3 THEN 'complete' ELSE 'incomplete' END, exit_code = ?1"
+	" WHERE id = ?2";
 
 static const char insert_scenario_sql[] =
 	"INSERT INTO scenarios (run_id, name, file, file_hash, arch, image_hash, expected, verdict,"
@@ -267,7 +285,7 @@ static int use_write_ahead_log(struct report_db *db)
 				   mode);
 			return -1;
 		}
-		if ((rc & 0xff) != SQLITE_BUSY || milliseconds_since(&start) >= REPORT_BUSY_TIMEOUT_MS) {
+		if ((rc & 0xff) != SQLITE_BUSY || milliseconds_since(&start) >= busy_timeout_ms()) {
 			note_sqlite_error(db, "cannot open the report database");
 			return -1;
 		}
@@ -279,7 +297,7 @@ static int use_write_ahead_log(struct report_db *db)
 
 static int configure_connection(struct report_db *db)
 {
-	sqlite3_busy_timeout(db->conn, REPORT_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(db->conn, busy_timeout_ms());
 	sqlite3_extended_result_codes(db->conn, 1);
 	if (use_write_ahead_log(db))
 		return -1;
@@ -350,6 +368,11 @@ void report_close(struct report_db *db)
 		return;
 	}
 	release(db);
+}
+
+const char *report_db_path(const struct report_db *db)
+{
+	return db->path;
 }
 
 const char *report_last_error(const struct report_db *db)
@@ -453,9 +476,9 @@ out:
 	return run_id;
 }
 
-int report_end_run(struct report_db *db, int64_t run_id, int exit_code)
+int report_end_run(struct report_db *db, int64_t run_id, int exit_code, bool complete)
 {
-	static const char doing[] = "cannot mark the run complete";
+	static const char doing[] = "cannot record the end of the run";
 
 	if (!db || !database_is_usable(db))
 		return -1;
@@ -463,6 +486,7 @@ int report_end_run(struct report_db *db, int64_t run_id, int exit_code)
 		return -1;
 	sqlite3_bind_int(db->complete_run, 1, exit_code);
 	sqlite3_bind_int64(db->complete_run, 2, run_id);
+	sqlite3_bind_int(db->complete_run, 3, complete ? 1 : 0);
 	if (execute_statement(db, db->complete_run, doing)) {
 		abandon_write(db);
 		return -1;
@@ -486,6 +510,8 @@ static const char *verdict_name(enum verdict v)
 		return "fail";
 	case VERDICT_ERROR:
 		return "error";
+	case VERDICT_INCONCLUSIVE:
+		return "inconclusive";
 	}
 	return NULL;
 }

@@ -134,7 +134,7 @@ static int check_schema_version(struct report_reader *reader)
 			   (long long)version, REPORT_SCHEMA_VERSION);
 		return -1;
 	}
-	if (version < REPORT_SCHEMA_VERSION) {
+	if (version < REPORT_SCHEMA_READABLE_SINCE) {
 		note_error(reader, "report schema version %lld is older than this patchcheck's (%d):"
 			   " 'patchcheck run --db' on it migrates it", (long long)version,
 			   REPORT_SCHEMA_VERSION);

@@ -34,7 +34,8 @@
  *     arch             TEXT     arm64 | riscv64 | arm32
  *     image_hash       TEXT     hash of the guest image explored (NULL if none was loaded)
  *     expected         TEXT     'pass', 'fail', 'fail:<invariant>' or 'error'
- *     verdict          TEXT     'pass' | 'fail' | 'error'
+ *     verdict          TEXT     'pass' | 'fail' | 'error' | 'inconclusive' (no failure found in a
+ *                              search that stopped short: an execution limit, random walks)
  *     invariant        TEXT     the invariant that failed, NULL when no failure was found
  *     matched          INTEGER  1 when the result matches the expectation: a pass for 'pass', a
  *                               failure of that invariant for 'fail:<invariant>'; never for 'error'
@@ -143,6 +144,33 @@
 	" PRIMARY KEY (failure_id, hart, position)" \
 	") WITHOUT ROWID;"
 
+/* Scenario rows (version 3: the verdict may be inconclusive). */
+#define SCENARIOS_TABLE_SQL(name) \
+	"CREATE TABLE " name " (" \
+	" id INTEGER PRIMARY KEY," \
+	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE," \
+	" name TEXT NOT NULL," \
+	" file TEXT NOT NULL," \
+	" file_hash TEXT," \
+	" arch TEXT NOT NULL," \
+	" image_hash TEXT," \
+	" expected TEXT NOT NULL," \
+	" verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'error', 'inconclusive'))," \
+	" invariant TEXT," \
+	" matched INTEGER NOT NULL CHECK (matched IN (0, 1))," \
+	" executions INTEGER NOT NULL," \
+	" steps INTEGER NOT NULL," \
+	" schedule_points INTEGER NOT NULL," \
+	" preemption_bound INTEGER NOT NULL," \
+	" truncated INTEGER NOT NULL CHECK (truncated IN (0, 1))," \
+	" seconds REAL NOT NULL," \
+	" error TEXT" \
+	");"
+
+#define SCENARIO_INDEXES_SQL \
+	"CREATE INDEX scenarios_by_run ON scenarios(run_id);" \
+	"CREATE INDEX scenarios_by_name ON scenarios(name);"
+
 /* The current schema, created in an empty file. */
 static const char schema_tables_sql[] =
 	"CREATE TABLE schema_version (version INTEGER NOT NULL);"
@@ -157,26 +185,7 @@ static const char schema_tables_sql[] =
 	" exit_code INTEGER"
 	");"
 
-	"CREATE TABLE scenarios ("
-	" id INTEGER PRIMARY KEY,"
-	" run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
-	" name TEXT NOT NULL,"
-	" file TEXT NOT NULL,"
-	" file_hash TEXT,"
-	" arch TEXT NOT NULL,"
-	" image_hash TEXT,"
-	" expected TEXT NOT NULL,"
-	" verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'error')),"
-	" invariant TEXT,"
-	" matched INTEGER NOT NULL CHECK (matched IN (0, 1)),"
-	" executions INTEGER NOT NULL,"
-	" steps INTEGER NOT NULL,"
-	" schedule_points INTEGER NOT NULL,"
-	" preemption_bound INTEGER NOT NULL,"
-	" truncated INTEGER NOT NULL CHECK (truncated IN (0, 1)),"
-	" seconds REAL NOT NULL,"
-	" error TEXT"
-	");"
+	SCENARIOS_TABLE_SQL("scenarios")
 
 	"CREATE TABLE failures ("
 	" id INTEGER PRIMARY KEY,"
@@ -210,14 +219,16 @@ static const char schema_tables_sql[] =
 
 	FAILURE_REGISTERS_TABLE_SQL
 
-	"CREATE INDEX scenarios_by_run ON scenarios(run_id);"
-	"CREATE INDEX scenarios_by_name ON scenarios(name);"
+	SCENARIO_INDEXES_SQL
 	"CREATE INDEX failures_by_scenario ON failures(scenario_id);";
 
 /*
  * One migration step takes a file at from_version to from_version + 1. The steps run in order,
  * all in the transaction that opened the file, so a file is migrated completely or not at
- * all. Version 1 files gain the register columns of version 2.
+ * all. Version 1 files gain the register columns of version 2. Version 2 files get the
+ * scenarios table rebuilt with the wider verdict CHECK of version 3 (SQLite cannot alter a
+ * CHECK in place; foreign keys are off while a file is prepared, so dropping the old table
+ * does not cascade into the failures that refer to its rows).
  */
 struct schema_migration {
 	int from_version;
@@ -227,6 +238,12 @@ struct schema_migration {
 static const struct schema_migration schema_migrations[] = {
 	/* 1 -> 2: register deltas per trace step, register states at the failure */
 	{ 1, "ALTER TABLE trace_steps ADD COLUMN registers TEXT;" FAILURE_REGISTERS_TABLE_SQL },
+	/* 2 -> 3: the verdict 'inconclusive' (a search that did not cover its declared space) */
+	{ 2, SCENARIOS_TABLE_SQL("scenarios_v3")
+	     "INSERT INTO scenarios_v3 SELECT * FROM scenarios;"
+	     "DROP TABLE scenarios;"
+	     "ALTER TABLE scenarios_v3 RENAME TO scenarios;"
+	     SCENARIO_INDEXES_SQL },
 	{ 0, NULL },
 };
 
@@ -349,7 +366,20 @@ static int prepare_schema_in_transaction(sqlite3 *conn, const char *path, char *
 	return 0;
 }
 
-int report_schema_prepare(sqlite3 *conn, const char *path, char *err, size_t errlen)
+/* Is PRAGMA foreign_keys on for conn? */
+static bool foreign_keys_on(sqlite3 *conn)
+{
+	sqlite3_stmt *stmt;
+	bool on = false;
+
+	if (sqlite3_prepare_v2(conn, "PRAGMA foreign_keys", -1, &stmt, NULL) == SQLITE_OK) {
+		on = sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0) != 0;
+		sqlite3_finalize(stmt);
+	}
+	return on;
+}
+
+static int prepare_schema(sqlite3 *conn, const char *path, char *err, size_t errlen)
 {
 	if (sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail_with_sqlite_error(conn, path, "cannot open the report database", err,
@@ -364,4 +394,17 @@ int report_schema_prepare(sqlite3 *conn, const char *path, char *err, size_t err
 		return -1;
 	}
 	return 0;
+}
+
+int report_schema_prepare(sqlite3 *conn, const char *path, char *err, size_t errlen)
+{
+	bool fk = foreign_keys_on(conn);
+	int rc;
+
+	/* A no-op inside a transaction, so set around it. */
+	sqlite3_exec(conn, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+	rc = prepare_schema(conn, path, err, errlen);
+	if (fk)
+		sqlite3_exec(conn, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return rc;
 }

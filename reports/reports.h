@@ -14,7 +14,9 @@
 
 #include "../explorer/explorer.h"
 
-#define REPORT_SCHEMA_VERSION 2
+#define REPORT_SCHEMA_VERSION 3
+/* The oldest schema the reader's queries work on (3 only widened a CHECK). */
+#define REPORT_SCHEMA_READABLE_SINCE 2
 
 struct report_db;
 
@@ -26,11 +28,14 @@ void report_close(struct report_db *db);
 
 /* Message of the last failed call on db ("FILE: what failed: why"), for the calls without err. */
 const char *report_last_error(const struct report_db *db);
+/* The file db was opened on. */
+const char *report_db_path(const struct report_db *db);
 
 /* Start a run; returns its id (> 0) or -1. argv is stored as the run's options. */
 int64_t report_begin_run(struct report_db *db, const char *tool_version, int argc, char **argv);
-/* Mark the run complete (it stays "incomplete" if this is never called). */
-int report_end_run(struct report_db *db, int64_t run_id, int exit_code);
+/* Record the run's exit code and, when complete (every scenario of the run was stored), mark
+ * it complete; a run stays "incomplete" when this is never called or complete is false. */
+int report_end_run(struct report_db *db, int64_t run_id, int exit_code, bool complete);
 
 /* Disassembly for a trace step: returns text for (pc, bytes). */
 typedef const char *(*report_disasm_fn)(void *ud, uint64_t pc, const uint8_t *bytes, unsigned len);

@@ -249,7 +249,7 @@ START_TEST(stored_run_reads_back_with_every_value)
 	snprintf(error_res.error, sizeof(error_res.error), "unknown symbol 'frobnicate'");
 	error_id = add_or_fail(db, run, &error_scn, &error_res);
 
-	ck_assert_int_eq(report_end_run(db, run, 1), 0);
+	ck_assert_int_eq(report_end_run(db, run, 1, true), 0);
 	report_close(db);
 
 	/* the run */
@@ -416,14 +416,14 @@ START_TEST(failed_scenario_leaves_no_rows)
 	ck_assert_msg(strstr(err, db_file) && strstr(err, "trace"), "%s", err);
 
 	/* completing a run that does not exist */
-	ck_assert_int_eq(report_end_run(db, run + 100, 0), -1);
+	ck_assert_int_eq(report_end_run(db, run + 100, 0, true), -1);
 	ck_assert_msg(strstr(report_last_error(db), db_file) && strstr(report_last_error(db), "no run"),
 		      "%s", report_last_error(db));
 
 	/* the connection is still good */
 	res.failure->ntrace = 0;
 	add_or_fail(db, run, &scn, &res);
-	ck_assert_int_eq(report_end_run(db, run, 0), 0);
+	ck_assert_int_eq(report_end_run(db, run, 0, true), 0);
 	report_close(db);
 
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios"), 1);
@@ -446,14 +446,14 @@ START_TEST(reopened_file_keeps_its_rows)
 	make_passing_result(&res);
 	first = report_begin_run(db, "0.1.0", 0, NULL);
 	add_or_fail(db, first, &scn, &res);
-	ck_assert_int_eq(report_end_run(db, first, 0), 0);
+	ck_assert_int_eq(report_end_run(db, first, 0, true), 0);
 	report_close(db);
 
 	db = open_or_fail(db_file);
 	second = report_begin_run(db, "0.1.0", 0, NULL);
 	ck_assert_int_gt(second, first);
 	add_or_fail(db, second, &scn, &res);
-	ck_assert_int_eq(report_end_run(db, second, 0), 0);
+	ck_assert_int_eq(report_end_run(db, second, 0, true), 0);
 	report_close(db);
 
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM runs WHERE status = 'complete'"), 2);
@@ -479,7 +479,7 @@ START_TEST(newer_schema_is_refused)
 {
 	report_close(open_or_fail(db_file));
 	execute_sql(db_file, "UPDATE schema_version SET version = 99");
-	assert_refused(db_file, "report schema version 99 is newer than this patchcheck (2)");
+	assert_refused(db_file, "report schema version 99 is newer than this patchcheck (3)");
 	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), 99);
 }
 END_TEST
@@ -510,10 +510,62 @@ START_TEST(version_1_file_is_migrated)
 			     "UPDATE schema_version SET version = 1");
 
 	report_close(open_or_fail(db_file));
-	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), 2);
+	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM trace_steps WHERE registers IS NULL"), 3);
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM failure_registers"), 0);
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'old'"), 1);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM failures"), 1);
+}
+END_TEST
+
+/* A version 2 file (verdicts pass, fail, error) is migrated on open to take an inconclusive
+ * verdict, and keeps its rows: the failures that refer to the rebuilt scenarios table included.
+ * Before the migration, the reader already reads it. */
+START_TEST(version_2_file_is_migrated)
+{
+	struct scenario scn;
+	struct scenario_result res;
+	struct report_db *db = open_or_fail(db_file);
+	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+	struct report_reader *reader;
+	char err[512];
+
+	make_scenario(&scn, "old", VERDICT_FAIL, "site-consistency");
+	make_failing_result(&res, "site-consistency", 3);
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	free_result(&res);
+	execute_sql(db_file, "UPDATE schema_version SET version = 2");
+	/* The version 2 CHECK, put back the way SQLite rebuilds a table (foreign keys are off on
+	 * this connection, so the failures stay). */
+	execute_sql(db_file,
+		    "CREATE TABLE s2 (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id)"
+		    " ON DELETE CASCADE, name TEXT NOT NULL, file TEXT NOT NULL, file_hash TEXT,"
+		    " arch TEXT NOT NULL, image_hash TEXT, expected TEXT NOT NULL, verdict TEXT NOT NULL"
+		    " CHECK (verdict IN ('pass', 'fail', 'error')), invariant TEXT, matched INTEGER"
+		    " NOT NULL CHECK (matched IN (0, 1)), executions INTEGER NOT NULL, steps INTEGER"
+		    " NOT NULL, schedule_points INTEGER NOT NULL, preemption_bound INTEGER NOT NULL,"
+		    " truncated INTEGER NOT NULL CHECK (truncated IN (0, 1)), seconds REAL NOT NULL,"
+		    " error TEXT);"
+		    "INSERT INTO s2 SELECT * FROM scenarios; DROP TABLE scenarios;"
+		    "ALTER TABLE s2 RENAME TO scenarios;");
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM failures"), 1);
+	reader = report_reader_open(db_file, err, sizeof(err));
+	ck_assert_msg(reader != NULL, "%s", err);
+	report_reader_close(reader);
+
+	db = open_or_fail(db_file);
+	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'old'"), 1);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM failures"), 1);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM trace_steps"), 3);
+	make_scenario(&scn, "cut-short", VERDICT_PASS, NULL);
+	memset(&res, 0, sizeof(res));
+	res.verdict = VERDICT_INCONCLUSIVE;
+	res.stats.truncated = true;
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE verdict = 'inconclusive'"), 1);
 }
 END_TEST
 
@@ -655,7 +707,7 @@ static void write_run_as_child(int start_fd, unsigned writer)
 		}
 		free_result(&res);
 	}
-	if (report_end_run(db, run, 0)) {
+	if (report_end_run(db, run, 0, true)) {
 		fprintf(stderr, "writer %u: %s\n", writer, report_last_error(db));
 		_exit(1);
 	}
@@ -912,13 +964,13 @@ START_TEST(example_queries_answer_their_questions)
 	add_named(db, old_run, "a", NULL);
 	add_named(db, old_run, "b", "site_atomic");
 	add_named(db, old_run, "c", "regs_entry");
-	ck_assert_int_eq(report_end_run(db, old_run, 1), 0);
+	ck_assert_int_eq(report_end_run(db, old_run, 1, true), 0);
 	new_run = report_begin_run(db, "0.1.0", 0, NULL);
 	add_named(db, new_run, "a", "site_atomic");
 	add_named(db, new_run, "b", "site_atomic");
 	add_named(db, new_run, "c", NULL);
 	add_named(db, new_run, "d", NULL);
-	ck_assert_int_eq(report_end_run(db, new_run, 1), 0);
+	ck_assert_int_eq(report_end_run(db, new_run, 1, true), 0);
 	report_close(db);
 
 	snprintf(expected, sizeof(expected),
@@ -954,6 +1006,7 @@ static Suite *reports_suite(void)
 	tcase_add_test(files, reopened_file_keeps_its_rows);
 	tcase_add_test(files, newer_schema_is_refused);
 	tcase_add_test(files, version_1_file_is_migrated);
+	tcase_add_test(files, version_2_file_is_migrated);
 	tcase_add_test(files, registers_are_stored);
 	tcase_add_test(files, unknown_older_schema_is_refused);
 	tcase_add_test(files, non_database_file_is_refused);
