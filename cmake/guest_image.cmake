@@ -9,6 +9,9 @@
 # TRACED_CFLAGS (default: the arch's patchable-entry flags from the table below); SOURCES never do,
 # so helper code carries no patch sites. The result is ${PATCHCHECK_GUEST_DIR}/<arch>/<name>.elf,
 # built by the target guest_<arch>_<name>, which the umbrella target guest_images depends on.
+# Beside the ELF, <name>.recipe records the compiler, the flags, the link line and the objects,
+# from which patchcheck builds a scenario's own sources into this image at run time
+# (toolchain/toolchain.c).
 # After the call, <name>_GUEST_ELF in the caller's scope holds the output path, and the target's
 # GUEST_IMAGE_FILE property holds it too.
 
@@ -16,6 +19,8 @@ include_guard(GLOBAL)
 
 find_program(PATCHCHECK_GUEST_CC NAMES clang-14 clang
              DOC "clang used to compile and link the guest images")
+find_program(PATCHCHECK_GUEST_OBJCOPY NAMES llvm-objcopy-14 llvm-objcopy
+             DOC "llvm-objcopy, used at run time to build a scenario's own sources into an image")
 
 # Umbrella target: building it (or "all") builds every guest image.
 if(NOT TARGET guest_images)
@@ -126,6 +131,23 @@ function(add_guest_image)
     DEPENDS ${objs} "${ldscript}"
     COMMENT "Guest LD ${G_ARCH}/${G_NAME}.elf"
     VERBATIM)
+
+  # The recipe, one value per line (toolchain/toolchain.c reads it).
+  set(recipe "cc ${PATCHCHECK_GUEST_CC}\nobjcopy ${PATCHCHECK_GUEST_OBJCOPY}\n")
+  foreach(f IN LISTS cflags)
+    string(APPEND recipe "cflag ${f}\n")
+  endforeach()
+  foreach(f IN LISTS G_TRACED_CFLAGS)
+    string(APPEND recipe "traced_cflag ${f}\n")
+  endforeach()
+  foreach(f ${arch_flags} -fuse-ld=lld -nostdlib -static "-Wl,-T,${ldscript}" -Wl,--build-id=none
+          ${link_flags})
+    string(APPEND recipe "link_flag ${f}\n")
+  endforeach()
+  foreach(o IN LISTS objs)
+    string(APPEND recipe "object ${o}\n")
+  endforeach()
+  file(WRITE "${outdir}/${G_NAME}.recipe" "${recipe}")
 
   set(target "guest_${G_ARCH}_${G_NAME}")
   add_custom_target(${target} DEPENDS "${elf}")

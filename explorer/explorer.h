@@ -21,6 +21,7 @@
 #define SCN_MAX_IGNORE 8
 #define SCN_MAX_OPS 8
 #define SCN_MAX_STACK_ARGS 256
+#define SCN_MAX_SOURCES 16
 
 /* ---- scenarios ---- */
 
@@ -73,6 +74,15 @@ struct scenario {
 	char description[1024];
 	char arch[16];
 	char image[64];          /* bundled image name, e.g. "ftrace" */
+	/* The scenario's own code (paths resolved against the file's directory): sources built
+	 * into the image (with its flags; traced ones with its patchable-entry flags), or a
+	 * prebuilt ELF used in place of the image. */
+	unsigned nsources;
+	char sources[SCN_MAX_SOURCES][512];
+	bool source_traced[SCN_MAX_SOURCES];
+	struct src_pos pos_sources[SCN_MAX_SOURCES];
+	char elf[512];
+	struct src_pos pos_elf;
 	unsigned nsetup;
 	struct scn_call setup[SCN_MAX_SETUP]; /* run in order on hart 0 before exploration */
 	unsigned nharts;

@@ -6,11 +6,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../toolchain/toolchain.h"
 #include "exec.h"
 
 #ifndef PATCHCHECK_GUEST_DIR
 #define PATCHCHECK_GUEST_DIR "guest"
 #endif
+
+/* The ELF the scenario runs: a prebuilt one (elf:), the bundled image with the scenario's
+ * sources built in (sources:, a cached build), or the bundled image. 0, or 2 with a message. */
+static int scenario_image_path(const struct scenario *scn, const struct explore_options *opt, char *path,
+		      size_t size, char *err, size_t errlen)
+{
+	struct toolchain_source src[SCN_MAX_SOURCES];
+	char recipe[1024], why[1024];
+	bool bad_code;
+
+	if (scn->elf[0]) {
+		snprintf(path, size, "%s", scn->elf);
+		return 0;
+	}
+	snprintf(path, size, "%s/%s/%s.elf", explorer_guest_dir(opt), scn->arch, scn->image);
+	if (!scn->nsources)
+		return 0;
+	snprintf(recipe, sizeof(recipe), "%s/%s/%s.recipe", explorer_guest_dir(opt), scn->arch,
+		 scn->image);
+	for (unsigned i = 0; i < scn->nsources; i++)
+		src[i] = (struct toolchain_source){scn->sources[i], scn->source_traced[i]};
+	if (toolchain_build(recipe, src, scn->nsources, path, size, &bad_code, why, sizeof(why)) == 0)
+		return 0;
+	if (bad_code) /* the compiler's own file:line:col comes first */
+		snprintf(err, errlen, "%s", why);
+	else
+		snprintf(err, errlen, "%s:%u:%u: image '%s' with the scenario's sources: %s", scn->path,
+			 scn->pos_sources[0].line, scn->pos_sources[0].col, scn->image, why);
+	return 2;
+}
 
 const char *explorer_guest_dir(const struct explore_options *opt)
 {
@@ -297,7 +328,8 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		snprintf(err, errlen, "%s: arch '%s' has no model in this build", scn->path, scn->arch);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/%s/%s.elf", explorer_guest_dir(opt), scn->arch, scn->image);
+	if (scenario_image_path(scn, opt, path, sizeof(path), err, errlen))
+		return 2;
 	x->img = image_load(path, x->arch, err, errlen);
 	if (!x->img) {
 		char inner[512];

@@ -197,6 +197,12 @@ static int take_image(const struct build *b)
 				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
 	const char *image = b->raw->image;
 
+	if (!image && b->raw->elf) { /* a prebuilt ELF: named after its file */
+		const char *base = strrchr(b->raw->elf, '/');
+
+		snprintf(b->out->image, sizeof(b->out->image), "%s", base ? base + 1 : b->raw->elf);
+		return 0;
+	}
 	if (take_required_text(b, "image", image, b->out->image, sizeof(b->out->image)))
 		return 2;
 	if (strspn(image, allowed) != strlen(image))
@@ -496,7 +502,8 @@ int scn_build(const struct raw_scenario *raw, const struct doc_index *idx,
 {
 	const struct build b = { .raw = raw, .idx = idx, .ctx = ctx, .out = out };
 
-	if (take_identity(&b) || take_setup(&b) || take_harts(&b) || take_watch(&b) ||
+	if (take_identity(&b) || scn_take_sources(raw, idx, ctx, out) || take_setup(&b) ||
+	    take_harts(&b) || take_watch(&b) ||
 	    take_redirects(&b) || take_model(&b) || take_checks(&b) ||
 	    take_expectation(&b))
 		return 2;

@@ -79,6 +79,11 @@ struct raw_hart {
 
 struct raw_scenario {
 	char *name, *description, *arch, *image;
+	char **sources;
+	unsigned sources_count;
+	char **traced_sources;
+	unsigned traced_sources_count;
+	char *elf;
 	char **setup;
 	unsigned setup_count;
 	struct raw_hart *harts;
@@ -105,6 +110,11 @@ struct raw_scenario {
 /* Check raw against the rules libcyaml cannot express and fill out. Returns 0 or 2. */
 int scn_build(const struct raw_scenario *raw, const struct doc_index *idx,
 	      const struct scn_errctx *ctx, struct scenario *out);
+
+/* scenario_sources.c: sources, traced_sources and elf, resolved against the file's directory
+ * and checked to be readable. Returns 0 or 2. */
+int scn_take_sources(const struct raw_scenario *raw, const struct doc_index *idx,
+		     const struct scn_errctx *ctx, struct scenario *out);
 
 /* What an integer key must hold, e.g. "an integer from 1 to 1000"; NULL for unknown keys. */
 const char *scn_int_expectation(const char *key);

@@ -1,0 +1,143 @@
+/*
+ * test_own_code.c - a scenario's own code: sources built into a bundled image at run time
+ * (from a directory outside the tree, cached by content, headers included), a user definition
+ * taking the place of a bundled one, a prebuilt ELF, and compile errors as exit 2 with the
+ * compiler's own file:line:col.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "test_support.h"
+
+#define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
+#define EXAMPLE PATCHCHECK_SOURCE_DIR "/examples/own-trampoline"
+
+static char work[256], cache[300];
+
+/* A fresh directory outside the tree with the example copied in, and a fresh cache. */
+static void setup(void)
+{
+	temp_file_name(work, sizeof(work), "own-code");
+	snprintf(cache, sizeof(cache), "%s/cache", work);
+	ck_assert_int_eq(sh("rm -rf %s && mkdir -p %s && cp %s/* %s/", work, work, EXAMPLE, work), 0);
+	setenv("PATCHCHECK_CACHE_DIR", cache, 1);
+}
+
+static void teardown(void)
+{
+	sh("rm -rf %s", work);
+	unsetenv("PATCHCHECK_CACHE_DIR");
+}
+
+static int cache_entries(void)
+{
+	ck_assert_int_eq(sh("ls %s | grep -c -v '^tmp-' || true", cache), 0);
+	return atoi(output);
+}
+
+START_TEST(sources_outside_the_tree_give_the_expected_verdicts)
+{
+	ck_assert_int_eq(sh("cd %s && %s run --no-db own-tramp.yaml own-tramp-swapped.yaml", work, TOOL), 0);
+	expect_in_output("ok   examples/own-tramp ");
+	expect_in_output("ok   examples/own-tramp-swapped");
+	expect_in_output("x0 at body entry of traced_add3 differs from its value at the call: expected 0x1, actual 0x3");
+	/* One build for both (the same sources), reused by the next run. */
+	ck_assert_int_eq(cache_entries(), 1);
+	ck_assert_int_eq(sh("%s run -q --no-db %s/own-tramp.yaml", TOOL, work), 0);
+	ck_assert_int_eq(cache_entries(), 1);
+	/* A changed source is another build. */
+	ck_assert_int_eq(sh("echo '/* edited */' >> %s/my_count.c", work), 0);
+	ck_assert_int_eq(sh("%s run -q --no-db %s/own-tramp.yaml", TOOL, work), 0);
+	ck_assert_int_eq(cache_entries(), 2);
+}
+END_TEST
+
+/* A header the sources include is part of the build: changing it rebuilds. */
+START_TEST(a_changed_header_rebuilds)
+{
+	static const char tramp[] =
+		"#include \"slot.h\"\n"
+		"\t.globl my_tramp\n\t.type my_tramp, %function\n\t.balign 4\n"
+		"my_tramp:\n\tstp x0, x1, [sp, #-32]!\n\tstp x2, x3, [sp, #16]\n"
+		"\tldp x0, x1, [sp, #SLOT]\n\tldp x2, x3, [sp, #16]\n\tadd sp, sp, #32\n"
+		"\tmov x10, x30\n\tmov x30, x9\n\tret x10\n";
+	FILE *f;
+	char path[400];
+
+	snprintf(path, sizeof(path), "%s/my_tramp.S", work);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(tramp, f);
+	fclose(f);
+	ck_assert_int_eq(sh("cd %s && echo '#define SLOT 0' > slot.h && sed -i 's/my_count.c//' own-tramp.yaml"
+			    " && sed -i 's/, ]/]/' own-tramp.yaml", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/own-tramp.yaml", TOOL, work), 0);
+	ck_assert_int_eq(sh("echo '#define SLOT 16' > %s/slot.h", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/own-tramp.yaml", TOOL, work), 1);
+	expect_in_output("register-preservation");
+}
+END_TEST
+
+/* A source that defines a bundled symbol takes its place: here a flawed ftrace_caller. */
+START_TEST(a_user_definition_replaces_the_bundled_one)
+{
+	ck_assert_int_eq(sh("cd %s && sed -e 's/my_tramp_swapped/ftrace_caller/g' my_tramp.S > mine.S"
+			    " && sed -e 's/my_tramp.S/mine.S/' -e 's/my_tramp_swapped/ftrace_caller/'"
+			    " own-tramp-swapped.yaml > replaced.yaml", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/replaced.yaml", TOOL, work), 0);
+	expect_in_output("fail:register-preservation");
+	/* The bundled ftrace_caller, which keeps x0, passes the same scenario. */
+	ck_assert_int_eq(sh("cd %s && sed -e '/^sources:/d' -e 's/^expect: fail/expect: pass/'"
+			    " -e '/^fails_with/d' replaced.yaml > bundled.yaml", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/bundled.yaml", TOOL, work), 0);
+	expect_in_output("pass");
+}
+END_TEST
+
+START_TEST(a_prebuilt_elf)
+{
+	ck_assert_int_eq(sh("cd %s && cp %s/arm64/ftrace.elf prebuilt.elf && sed -e"
+			    " 's#^image: ftrace#elf: prebuilt.elf#' -e '/^sources:/d' -e 's/my_tramp/ftrace_caller/'"
+			    " own-tramp.yaml > prebuilt.yaml", work, PATCHCHECK_GUEST_DIR), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/prebuilt.yaml", TOOL, work), 0);
+	expect_in_output("pass");
+	ck_assert_int_eq(sh("cd %s && sed -i 's#^arch: arm64#arch: arm64\\nimage: ftrace#' prebuilt.yaml", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/prebuilt.yaml", TOOL, work), 2);
+	expect_in_output("give one or the other");
+}
+END_TEST
+
+START_TEST(compile_errors_exit_2_with_the_compilers_position)
+{
+	ck_assert_int_eq(sh("cd %s && printf '\\t.text\\nmy_tramp:\\n\\tmovz x0, #1, lsl #7\\n' > my_tramp.S", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/own-tramp.yaml", TOOL, work), 2);
+	expect_in_output("my_tramp.S:3:");
+	expect_in_output("error:");
+	/* An undefined symbol is the linker's error. */
+	ck_assert_int_eq(sh("cd %s && printf '\\t.text\\n\\t.globl my_tramp\\nmy_tramp:\\n\\tb nowhere\\n' > my_tramp.S", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/own-tramp.yaml", TOOL, work), 2);
+	expect_in_output("undefined symbol: nowhere");
+	/* A missing source is named at its position in the scenario. */
+	ck_assert_int_eq(sh("rm %s/my_count.c && %s run --no-db %s/own-tramp.yaml", work, TOOL, work), 2);
+	expect_in_output("own-tramp.yaml:9:23: sources[1] 'my_count.c': cannot read");
+	ck_assert_int_eq(sh("cd %s && sed -i 's/my_count.c/notes.txt/' own-tramp.yaml && touch notes.txt"
+			    " && %s run --no-db own-tramp.yaml", work, TOOL), 2);
+	expect_in_output("neither C (.c) nor assembly (.S)");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("own code");
+	TCase *tc = tcase_create("sources");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, sources_outside_the_tree_give_the_expected_verdicts);
+	tcase_add_test(tc, a_changed_header_rebuilds);
+	tcase_add_test(tc, a_user_definition_replaces_the_bundled_one);
+	tcase_add_test(tc, a_prebuilt_elf);
+	tcase_add_test(tc, compile_errors_exit_2_with_the_compilers_position);
+	suite_add_tcase(s, tc);
+	return run_check_suite(s);
+}

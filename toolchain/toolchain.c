@@ -1,0 +1,553 @@
+/*
+ * toolchain.c - toolchain_build(): a bundled image's recipe plus a scenario's sources, compiled
+ * and linked by the image's own toolchain into a content-addressed cache entry.
+ *
+ * Recipe lines (written by cmake/guest_image.cmake, one value per line):
+ *   cc PATH | objcopy PATH | cflag ARG | traced_cflag ARG | link_flag ARG | object PATH
+ * An entry is <cache>/<key>/ with image.elf and deps (one "hash path" line per header the
+ * sources included). The key hashes the recipe, the bundled objects, the compiler's --version
+ * output and every source (path, traced or not, content); an entry whose deps changed is
+ * rebuilt. An entry is built in a temporary directory and renamed into place, so concurrent
+ * builds of the same key are harmless.
+ */
+#define _GNU_SOURCE /* mkdtemp, posix_spawn file actions */
+#include "toolchain.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define MAX_ARGS 256
+#define MAX_SOURCES 32
+
+struct recipe {
+	char *text;
+	const char *cc, *objcopy;
+	const char *cflags[MAX_ARGS], *traced[MAX_ARGS], *link[MAX_ARGS], *objects[MAX_ARGS];
+	size_t ncflags, ntraced, nlink, nobjects;
+};
+
+static void say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* A file name in dir: dir "/" and the printf-style rest (cut short names fail the tool that
+ * gets them, never memory). */
+static void name_in(char *out, size_t size, const char *dir, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void name_in(char *out, size_t size, const char *dir, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(out, size, "%s/", dir);
+
+	if (n < 0 || (size_t)n >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + n, size - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- files and hashes ---- */
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - n < 65536) {
+			char *b = realloc(buf, cap + 262144);
+
+			if (!b) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = b;
+			cap += 262144;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static void hash_bytes(uint64_t *h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++) {
+		*h ^= p[i];
+		*h *= 1099511628211ull;
+	}
+}
+
+static void hash_text(uint64_t *h, const char *s)
+{
+	hash_bytes(h, s, strlen(s) + 1);
+}
+
+/* The file's content into *h; -1 when it cannot be read. */
+static int hash_file(uint64_t *h, const char *path)
+{
+	size_t n;
+	char *data = read_file(path, &n);
+
+	if (!data)
+		return -1;
+	hash_bytes(h, &n, sizeof(n));
+	hash_bytes(h, data, n);
+	free(data);
+	return 0;
+}
+
+/* ---- running a tool ---- */
+
+/* Runs argv with stdout and stderr into log; its exit status, or -1 when it could not start. */
+static int run_tool(char *const argv[], const char *log)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status, rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The first line of log that reports an error (the tool's own "file:line:col: error: ..."),
+ * else its first line, into err. */
+static void first_error_line(const char *log, const char *what, char *err, size_t errlen)
+{
+	char *text = read_file(log, NULL), *line = text, *pick = NULL;
+	unsigned lines = 0;
+
+	for (char *p = text; p && *p; p++)
+		lines += *p == '\n';
+	while (line && *line) {
+		char *end = strchr(line, '\n');
+
+		if (end)
+			*end = 0;
+		if (!pick && strstr(line, "error"))
+			pick = line;
+		line = end ? end + 1 : NULL;
+	}
+	if (!pick && text && *text)
+		pick = text;
+	if (pick)
+		say(err, errlen, "%s (%s; %u line%s of output)", pick, what, lines, lines == 1 ? "" : "s");
+	else
+		say(err, errlen, "%s failed with no output", what);
+	free(text);
+}
+
+/* ---- the recipe ---- */
+
+static int add_arg(const char **v, size_t *n, const char *arg)
+{
+	if (*n >= MAX_ARGS)
+		return -1;
+	v[(*n)++] = arg;
+	return 0;
+}
+
+static int read_recipe(const char *path, struct recipe *r, char *err, size_t errlen)
+{
+	char *line;
+
+	memset(r, 0, sizeof(*r));
+	r->text = read_file(path, NULL);
+	if (!r->text) {
+		say(err, errlen, "%s: no build recipe for this image (%s): is it a bundled image of this"
+		    " build?", path, strerror(errno));
+		return -1;
+	}
+	for (line = r->text; line && *line;) {
+		char *end = strchr(line, '\n'), *value = strchr(line, ' ');
+		int bad = 0;
+
+		if (end)
+			*end = 0;
+		if (value) {
+			*value++ = 0;
+			if (!strcmp(line, "cc"))
+				r->cc = value;
+			else if (!strcmp(line, "objcopy"))
+				r->objcopy = value;
+			else if (!strcmp(line, "cflag"))
+				bad = add_arg(r->cflags, &r->ncflags, value);
+			else if (!strcmp(line, "traced_cflag"))
+				bad = add_arg(r->traced, &r->ntraced, value);
+			else if (!strcmp(line, "link_flag"))
+				bad = add_arg(r->link, &r->nlink, value);
+			else if (!strcmp(line, "object"))
+				bad = add_arg(r->objects, &r->nobjects, value);
+		}
+		if (bad) {
+			say(err, errlen, "%s: too many entries", path);
+			return -1;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	if (!r->cc || !r->objcopy || !r->nobjects) {
+		say(err, errlen, "%s: not a complete build recipe (cc, objcopy and objects needed)", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The recipe as it was read (the parse cut it at spaces and newlines), for the key. */
+static void hash_recipe(uint64_t *h, const struct recipe *r)
+{
+	hash_text(h, r->cc);
+	hash_text(h, r->objcopy);
+	for (size_t i = 0; i < r->ncflags; i++)
+		hash_text(h, r->cflags[i]);
+	hash_text(h, "--traced--");
+	for (size_t i = 0; i < r->ntraced; i++)
+		hash_text(h, r->traced[i]);
+	hash_text(h, "--link--");
+	for (size_t i = 0; i < r->nlink; i++)
+		hash_text(h, r->link[i]);
+}
+
+/* ---- the cache ---- */
+
+int toolchain_cache_dir(char *buf, size_t size)
+{
+	const char *own = getenv("PATCHCHECK_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"),
+		   *home = getenv("HOME");
+	int n;
+
+	if (own && *own)
+		n = snprintf(buf, size, "%s", own);
+	else if (xdg && *xdg == '/')
+		n = snprintf(buf, size, "%s/patchcheck", xdg);
+	else if (home && *home)
+		n = snprintf(buf, size, "%s/.cache/patchcheck", home);
+	else
+		return -1;
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -1;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+/* Does every "hash path" line of deps still hold? */
+static bool deps_hold(const char *deps)
+{
+	char *text = read_file(deps, NULL), *line = text;
+	bool ok = text != NULL;
+
+	while (ok && line && *line) {
+		char *end = strchr(line, '\n'), want[17], now[17];
+		uint64_t h = 1469598103934665603ull;
+
+		if (end)
+			*end = 0;
+		if (strlen(line) < 18 || line[16] != ' ') {
+			ok = false;
+			break;
+		}
+		snprintf(want, sizeof(want), "%.16s", line);
+		ok = hash_file(&h, line + 17) == 0;
+		snprintf(now, sizeof(now), "%016llx", (unsigned long long)h);
+		ok = ok && strcmp(want, now) == 0;
+		line = end ? end + 1 : NULL;
+	}
+	free(text);
+	return ok;
+}
+
+/* Appends "hash path" for every dependency named in the depfile to out. */
+static void record_deps(const char *depfile, FILE *out)
+{
+	char *text = read_file(depfile, NULL), *tok, *save = NULL;
+	bool first = true;
+
+	for (tok = text ? strtok_r(text, " \t\r\n\\", &save) : NULL; tok;
+	     tok = strtok_r(NULL, " \t\r\n\\", &save)) {
+		uint64_t h = 1469598103934665603ull;
+
+		if (first) { /* the target, "x.o:" */
+			first = tok[strlen(tok) - 1] != ':';
+			continue;
+		}
+		if (hash_file(&h, tok) == 0)
+			fprintf(out, "%016llx %s\n", (unsigned long long)h, tok);
+	}
+	free(text);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static void remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- building ---- */
+
+/* The compiler's --version output, hashed (once per compiler path per process). */
+static int hash_compiler(uint64_t *h, const struct recipe *r, const char *tmp, char *err,
+			 size_t errlen)
+{
+	static char known_cc[4096];
+	static uint64_t known;
+	char log[4200];
+	char *argv[] = {(char *)r->cc, "--version", NULL};
+	uint64_t v = 1469598103934665603ull;
+
+	if (strcmp(known_cc, r->cc) != 0) {
+		name_in(log, sizeof(log), tmp, "cc-version");
+		if (run_tool(argv, log) != 0 || hash_file(&v, log)) {
+			say(err, errlen, "%s: the guest compiler does not run", r->cc);
+			return -1;
+		}
+		snprintf(known_cc, sizeof(known_cc), "%s", r->cc);
+		known = v;
+	}
+	hash_bytes(h, &known, sizeof(known));
+	return 0;
+}
+
+static int compile_source(const struct recipe *r, const struct toolchain_source *s, const char *tmp,
+			  unsigned i, bool *compile_error, char *err, size_t errlen)
+{
+	const char *argv[MAX_ARGS * 2 + 16];
+	char obj[4200], dep[4200], log[4200];
+	size_t n = 0;
+
+	name_in(obj, sizeof(obj), tmp, "user%u.o", i);
+	name_in(dep, sizeof(dep), tmp, "user%u.d", i);
+	name_in(log, sizeof(log), tmp, "user%u.log", i);
+	argv[n++] = r->cc;
+	for (size_t k = 0; k < r->ncflags; k++)
+		argv[n++] = r->cflags[k];
+	for (size_t k = 0; s->traced && k < r->ntraced; k++)
+		argv[n++] = r->traced[k];
+	argv[n++] = "-MD";
+	argv[n++] = "-MF";
+	argv[n++] = dep;
+	argv[n++] = "-c";
+	argv[n++] = s->path;
+	argv[n++] = "-o";
+	argv[n++] = obj;
+	argv[n] = NULL;
+	if (run_tool((char *const *)argv, log) != 0) {
+		first_error_line(log, "compiling with the image's flags", err, errlen);
+		*compile_error = true;
+		return -1;
+	}
+	return 0;
+}
+
+/* A copy of a bundled object with every global definition weak, so a user's wins. */
+static int weakened_copy(const struct recipe *r, size_t i, const char *tmp, char *err, size_t errlen)
+{
+	char out[4200], log[4200];
+	char *argv[] = {(char *)r->objcopy, "--weaken", (char *)r->objects[i], out, NULL};
+
+	name_in(out, sizeof(out), tmp, "bundled%zu.o", i);
+	name_in(log, sizeof(log), tmp, "objcopy.log");
+	if (run_tool(argv, log) != 0) {
+		first_error_line(log, "weakening the bundled objects", err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+static int link_image(const struct recipe *r, size_t nsources, const char *tmp,
+		      bool *compile_error, char *err, size_t errlen)
+{
+	static char paths[MAX_SOURCES + MAX_ARGS][4200];
+	const char *argv[MAX_ARGS * 3 + 16];
+	char elf[4200], log[4200];
+	size_t n = 0, p = 0;
+
+	name_in(elf, sizeof(elf), tmp, "image.elf");
+	name_in(log, sizeof(log), tmp, "link.log");
+	argv[n++] = r->cc;
+	for (size_t k = 0; k < r->nlink; k++)
+		argv[n++] = r->link[k];
+	argv[n++] = "-o";
+	argv[n++] = elf;
+	for (size_t i = 0; i < nsources; i++, p++) {
+		name_in(paths[p], sizeof(paths[p]), tmp, "user%zu.o", i);
+		argv[n++] = paths[p];
+	}
+	for (size_t i = 0; i < r->nobjects; i++, p++) {
+		name_in(paths[p], sizeof(paths[p]), tmp, "bundled%zu.o", i);
+		argv[n++] = paths[p];
+	}
+	argv[n] = NULL;
+	if (run_tool((char *const *)argv, log) != 0) {
+		first_error_line(log, "linking with the image's objects", err, errlen);
+		*compile_error = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int build_entry(const struct recipe *r, const struct toolchain_source *sources, size_t n,
+		       const char *tmp, bool *compile_error, char *err, size_t errlen)
+{
+	char deps[4200], dep[4200];
+	FILE *out;
+
+	for (size_t i = 0; i < n; i++)
+		if (compile_source(r, &sources[i], tmp, (unsigned)i, compile_error, err, errlen))
+			return -1;
+	for (size_t i = 0; i < r->nobjects; i++)
+		if (weakened_copy(r, i, tmp, err, errlen))
+			return -1;
+	if (link_image(r, n, tmp, compile_error, err, errlen))
+		return -1;
+	name_in(deps, sizeof(deps), tmp, "deps");
+	out = fopen(deps, "w");
+	if (!out) {
+		say(err, errlen, "%s: cannot write: %s", deps, strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		name_in(dep, sizeof(dep), tmp, "user%zu.d", i);
+		record_deps(dep, out);
+	}
+	if (fclose(out) != 0) {
+		say(err, errlen, "%s: cannot write: %s", deps, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int toolchain_build(const char *recipe, const struct toolchain_source *sources, size_t n,
+		    char *elf, size_t elf_size, bool *compile_error, char *err, size_t errlen)
+{
+	struct recipe r;
+	struct toolchain_source real[MAX_SOURCES];
+	char cache[4096], tmp[4200], entry[4200], deps[4300], paths[MAX_SOURCES][4096];
+	uint64_t key = 1469598103934665603ull;
+	int rc = -1;
+
+	*compile_error = false;
+	memset(&r, 0, sizeof(r));
+	if (n > MAX_SOURCES) {
+		say(err, errlen, "at most %d sources", MAX_SOURCES);
+		*compile_error = true;
+		return -1;
+	}
+	if (toolchain_cache_dir(cache, sizeof(cache)) || make_dirs(cache)) {
+		say(err, errlen, "no cache directory for built images (set XDG_CACHE_HOME or HOME)");
+		return -1;
+	}
+	if (read_recipe(recipe, &r, err, errlen))
+		goto out;
+	name_in(tmp, sizeof(tmp), cache, "tmp-XXXXXX");
+	if (!mkdtemp(tmp)) {
+		say(err, errlen, "%s: cannot create a build directory: %s", cache, strerror(errno));
+		goto out;
+	}
+	hash_recipe(&key, &r);
+	if (hash_compiler(&key, &r, tmp, err, errlen))
+		goto out_tmp;
+	for (size_t i = 0; i < r.nobjects; i++)
+		if (hash_file(&key, r.objects[i])) {
+			say(err, errlen, "%s: a bundled object is missing: rebuild patchcheck", r.objects[i]);
+			goto out_tmp;
+		}
+	for (size_t i = 0; i < n; i++) { /* by their canonical paths: the same build from anywhere */
+		if (!realpath(sources[i].path, paths[i])) {
+			say(err, errlen, "%s: cannot read: %s", sources[i].path, strerror(errno));
+			*compile_error = true;
+			goto out_tmp;
+		}
+		real[i] = (struct toolchain_source){paths[i], sources[i].traced};
+	}
+	sources = real;
+	for (size_t i = 0; i < n; i++) {
+		hash_text(&key, sources[i].path);
+		hash_text(&key, sources[i].traced ? "traced" : "plain");
+		if (hash_file(&key, sources[i].path)) {
+			say(err, errlen, "%s: cannot read: %s", sources[i].path, strerror(errno));
+			*compile_error = true;
+			goto out_tmp;
+		}
+	}
+	name_in(entry, sizeof(entry), cache, "%016llx", (unsigned long long)key);
+	name_in(deps, sizeof(deps), entry, "deps");
+	if (!deps_hold(deps)) {
+		remove_tree(entry); /* stale: a header changed */
+		if (build_entry(&r, sources, n, tmp, compile_error, err, errlen))
+			goto out_tmp;
+		if (rename(tmp, entry) != 0 && errno != EEXIST && errno != ENOTEMPTY) {
+			say(err, errlen, "%s: cannot store the built image: %s", entry, strerror(errno));
+			goto out_tmp;
+		}
+	}
+	if (snprintf(elf, elf_size, "%s/image.elf", entry) >= (int)elf_size) {
+		say(err, errlen, "%s: path too long", entry);
+		goto out_tmp;
+	}
+	rc = 0;
+out_tmp:
+	remove_tree(tmp); /* gone already when it became the entry */
+out:
+	free(r.text);
+	return rc;
+}

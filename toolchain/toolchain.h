@@ -1,0 +1,39 @@
+/*
+ * toolchain.h - building a scenario's own guest code at run time, with the toolchain, flags,
+ * ABI headers and linker script of a bundled image, into a cached ELF.
+ *
+ * The build of every bundled image writes a recipe beside it (<guest dir>/<arch>/<image>.recipe,
+ * cmake/guest_image.cmake): the compiler, the flags of its plain and of its traced sources, the
+ * link flags with the linker script, and its objects. toolchain_build() compiles the user's
+ * sources with the same flags and links them with the image's objects, the user's definitions
+ * taking the place of bundled ones of the same name (every bundled global is made weak), so a
+ * user's trampoline is driven by the bundled patcher and a user's patcher patches the bundled
+ * traced functions. Results are cached by content in $XDG_CACHE_HOME/patchcheck (else
+ * ~/.cache/patchcheck): the recipe, the bundled objects, the compiler's version, every user
+ * source and every header it included.
+ */
+#ifndef PATCHCHECK_TOOLCHAIN_H
+#define PATCHCHECK_TOOLCHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct toolchain_source {
+	const char *path; /* a .c or .S file */
+	bool traced;      /* compiled with the image's patchable-entry flags */
+};
+
+/*
+ * Build recipe's image with the n sources added; the ELF's path goes into elf. 0, or -1 with
+ * the reason in err: the compiler's or linker's own first error line (file:line:col: error: ...)
+ * for bad code, or what could not be done (no recipe, no compiler, no cache directory).
+ * *compile_error is set when the sources themselves are at fault (bad input), not the machine.
+ */
+int toolchain_build(const char *recipe, const struct toolchain_source *sources, size_t n,
+		    char *elf, size_t elf_size, bool *compile_error, char *err, size_t errlen);
+
+/* The cache directory ($PATCHCHECK_CACHE_DIR, else $XDG_CACHE_HOME/patchcheck, else
+ * $HOME/.cache/patchcheck) into buf; -1 when none can be named. */
+int toolchain_cache_dir(char *buf, size_t size);
+
+#endif
