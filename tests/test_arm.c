@@ -452,10 +452,11 @@ static long native_mix(const long *v)
 	return r;
 }
 
+/* traced_saved on the host; the guest's b << 4 is b * 16 here (a negative b shifted is UB in C). */
 static long native_saved(long a, long b)
 {
 	long v0 = a + 1, v1 = b * 3, v2 = a ^ b, v3 = a - b, v4 = a * b;
-	long v5 = a + 7 * b, v6 = ~a, v7 = b << 4;
+	long v5 = a + 7 * b, v6 = ~a, v7 = b * 16;
 	long r = (a * 31) ^ (b + 17);
 
 	return r + v0 + 2 * v1 + 3 * v2 + 4 * v3 + 5 * v4 + 6 * v5 + 7 * v6 + 8 * v7;
