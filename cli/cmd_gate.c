@@ -67,7 +67,8 @@ static void gate_usage(FILE *out)
 		"written, or out of memory. When several apply, the largest wins.\n");
 }
 
-/* Parses options (anywhere on the line) and collects the roots into roots[0..*nroots). */
+/* Parses options (anywhere on the line) and collects the roots into roots[0..*nroots).
+ * Returns 0, 1 after printing --help, or -1 on bad usage. */
 static int parse_options(struct gate *g, const char **roots, int *nroots)
 {
 	const char *scenarios_dir = BUNDLED_SCENARIOS_DIR;
@@ -86,7 +87,7 @@ static int parse_options(struct gate *g, const char **roots, int *nroots)
 			only_roots = true;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			gate_usage(stdout);
-			exit(EXIT_MATCH);
+			return 1;
 		} else if (strcmp(a, "--junit") == 0 && has_value) {
 			g->junit_path = g->argv[++i];
 		} else if (strcmp(a, "--scenarios-dir") == 0 && has_value) {
@@ -404,11 +405,16 @@ int cmd_gate(int argc, char **argv)
 	struct scenario_files files = {0};
 	const char **roots = calloc((size_t)argc + 1, sizeof(*roots));
 	struct scenario *s = malloc(sizeof(*s));
-	int nroots, exit_code = EXIT_BAD_INPUT;
+	int nroots, parsed, exit_code = EXIT_BAD_INPUT;
 	char err[1024];
 
-	if (!roots || !s || parse_options(&g, roots, &nroots) < 0)
+	if (!roots || !s)
 		goto out;
+	parsed = parse_options(&g, roots, &nroots);
+	if (parsed != 0) { /* --help (1) or bad usage (-1); nothing is open yet */
+		exit_code = parsed > 0 ? EXIT_MATCH : EXIT_BAD_INPUT;
+		goto out;
+	}
 	for (int i = 0; i < nroots; i++) {
 		if (scenario_files_add(&files, roots[i], err, sizeof(err))) {
 			fprintf(stderr, "patchcheck gate: %s\n", err);
