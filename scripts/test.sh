@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command: install what is missing, build, run every test with ctest.
+# The test command: install what is missing, build, run every test with ctest; then every test
+# again under ASan + UBSan (build-asan/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure
+scripts/sanitize.sh
