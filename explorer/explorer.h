@@ -22,6 +22,26 @@
 #define SCN_MAX_OPS 8
 #define SCN_MAX_STACK_ARGS 256
 #define SCN_MAX_SOURCES 16
+/* Budgets past these are typing mistakes, not plans: an error, never a run without end. */
+#define SCN_MAX_REPEAT 1000
+#define SCN_MAX_PREEMPTIONS 32
+#define SCN_MAX_STEPS_PER_CALL 10000000ul
+#define SCN_MAX_EXECUTIONS 1000000000ul   /* bounds.max_executions, --max-executions */
+#define SCN_MAX_RANDOM_WALKS 1000000ul    /* --random */
+
+/* ---- whole numbers, as scenario files and the command line write them ---- */
+
+enum whole_number_status {
+	WHOLE_NUMBER_OK = 0,
+	WHOLE_NUMBER_MALFORMED,    /* not decimal or 0x hex: "1e3", "2.9", "10k", "-1", "" */
+	WHOLE_NUMBER_LEADING_ZERO, /* "010": octal to C and YAML 1.1, decimal to a reader */
+	WHOLE_NUMBER_TOO_LARGE,    /* past 2^64 - 1 */
+};
+
+/* text[0..len) as plain decimal or 0x hex, the whole of it (whole_number.c). */
+enum whole_number_status whole_number_parse(const char *text, size_t len, uint64_t *value);
+/* A NUL-terminated text that is a whole number from min to max. */
+bool whole_number_in_range(const char *text, uint64_t min, uint64_t max, uint64_t *value);
 
 /* ---- scenarios ---- */
 

@@ -4,8 +4,10 @@
  *
  * Enumerations are loaded as strings and checked here, so a bad value gets a message that lists
  * the choices; integer ranges, list lengths, call syntax and string lengths (too long is an
- * error, never a truncation) are checked here too, and defaults are applied. Every message
- * names the line and column of the offending value, taken from the document index.
+ * error, never a truncation) are checked here too, and defaults are applied. Integers and
+ * booleans are read from their text, strictly, and a YAML null is never taken for a value.
+ * Every message names the line and column of the offending value, taken from the document
+ * index.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -29,10 +31,11 @@ struct int_rule {
 };
 
 static const struct int_rule int_rules[] = {
-	{ "repeat", 1, 1000, "an integer from 1 to 1000" },
-	{ "preemptions", 0, UINT_MAX, "an integer from 0 to 4294967295" },
-	{ "steps_per_call", 1, UINT_MAX, "an integer from 1 to 4294967295" },
-	{ "max_executions", 0, ULONG_MAX, "a non-negative integer" },
+	{ "repeat", 1, SCN_MAX_REPEAT, "an integer from 1 to 1000" },
+	{ "preemptions", 0, SCN_MAX_PREEMPTIONS, "an integer from 0 to 32" },
+	{ "steps_per_call", 1, SCN_MAX_STEPS_PER_CALL, "an integer from 1 to 10000000" },
+	{ "max_executions", 0, SCN_MAX_EXECUTIONS,
+	  "an integer from 0 (no limit) to 1000000000" },
 	{ "stack_args", 0, SCN_MAX_STACK_ARGS, "an integer from 0 to 256" },
 };
 
@@ -108,22 +111,64 @@ static int take_choice(const struct build *b, const char *what, const char *valu
 #define CHOICES(...) (const char *const[]){ __VA_ARGS__ }, \
 	sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *)
 
-/* An integer at path, checked against the rule for its key; def when absent. */
+/* An integer at path, checked against the rule for its key; def when absent. libcyaml has
+ * checked that it is a scalar, but its conversion is lenient (strtoull: "1e3" reads 1, "010"
+ * 8, "-2" 2^64 - 2), so the value is read again from the text: decimal or 0x hex, nothing
+ * else (whole_number.c), unquoted (a quoted scalar is text). */
 static int take_int(const struct build *b, const char *path, const char *key,
-		    unsigned long raw, unsigned long def, unsigned long *value)
+		    unsigned long def, unsigned long *value)
 {
 	const struct int_rule *rule = int_rule_find(key);
+	const struct doc_node *node = scn_doc_find(b->idx, "%s", path);
+	uint64_t v;
+
+	if (!node) {
+		*value = def;
+		return 0;
+	}
+	if (node->kind != DOC_SCALAR || node->quoted ||
+	    !whole_number_in_range(node->value, rule->min, rule->max, &v))
+		return scn_fail(b->ctx, node->pos, "%s must be %s, got %s'%s'", path,
+				rule->expectation, node->quoted ? "the quoted text " : "",
+				node->value ? node->value : "");
+	*value = (unsigned long)v;
+	return 0;
+}
+
+/* A boolean at path: true or false, unquoted; def when absent. libcyaml reads anything but a
+ * few false words ("maybe", "~") as true. */
+static int take_bool(const struct build *b, const char *path, bool def, bool *value)
+{
 	const struct doc_node *node = scn_doc_find(b->idx, "%s", path);
 
 	if (!node) {
 		*value = def;
 		return 0;
 	}
-	/* libcyaml's strtoull takes "-2" as 2^64 - 2: look at the text */
-	if (raw < rule->min || raw > rule->max || (node->value && strchr(node->value, '-')))
-		return scn_fail(b->ctx, node->pos, "%s must be %s, got '%s'", path,
-				rule->expectation, node->value);
-	*value = raw;
+	if (node->kind == DOC_SCALAR && !node->quoted &&
+	    (strcmp(node->value, "true") == 0 || strcmp(node->value, "false") == 0)) {
+		*value = strcmp(node->value, "true") == 0;
+		return 0;
+	}
+	return scn_fail(b->ctx, node->pos, "%s must be true or false, got %s'%s'", path,
+			node->quoted ? "the quoted text " : "", node->value ? node->value : "");
+}
+
+/* A plain "~", "null" or empty value where a value belongs: libcyaml takes it as the text
+ * "~" (a scenario named "~") or "". No key of a scenario takes null. */
+static int reject_nulls(const struct build *b)
+{
+	for (size_t i = 1; i < b->idx->n; i++) {
+		const struct doc_node *node = &b->idx->nodes[i];
+
+		if (!scn_doc_is_null(node))
+			continue;
+		if (node->value[0] == '\0')
+			return scn_fail(b->ctx, node->pos, "%s has no value", node->path);
+		return scn_fail(b->ctx, node->pos,
+				"%s is null ('%s'); write \"%s\" if that text is meant", node->path,
+				node->value, node->value);
+	}
 	return 0;
 }
 
@@ -281,7 +326,7 @@ static int take_hart(const struct build *b, unsigned h)
 		return 2;
 	hart->role = strcmp(role, "patcher") == 0 ? ROLE_PATCHER : ROLE_RUNNER;
 	snprintf(path, sizeof(path), "harts[%u].repeat", h);
-	if (take_int(b, path, "repeat", raw->repeat, 1, &repeat))
+	if (take_int(b, path, "repeat", 1, &repeat))
 		return 2;
 	hart->repeat = (unsigned)repeat;
 	return take_run(b, h, hart);
@@ -362,15 +407,11 @@ static int take_redirects(const struct build *b)
 
 static int take_bounds(const struct build *b)
 {
-	const struct raw_bounds none = { 0 };
-	const struct raw_bounds *raw = b->raw->bounds ? b->raw->bounds : &none;
 	unsigned long preemptions, steps;
 
-	if (take_int(b, "bounds.preemptions", "preemptions", raw->preemptions, 2, &preemptions) ||
-	    take_int(b, "bounds.steps_per_call", "steps_per_call", raw->steps_per_call, 20000,
-		     &steps) ||
-	    take_int(b, "bounds.max_executions", "max_executions", raw->max_executions, 0,
-		     &b->out->max_executions))
+	if (take_int(b, "bounds.preemptions", "preemptions", 2, &preemptions) ||
+	    take_int(b, "bounds.steps_per_call", "steps_per_call", 20000, &steps) ||
+	    take_int(b, "bounds.max_executions", "max_executions", 0, &b->out->max_executions))
 		return 2;
 	b->out->preemptions = (unsigned)preemptions;
 	b->out->steps_per_call = (unsigned)steps;
@@ -425,7 +466,8 @@ static int take_checks(const struct build *b)
 	if (take_choice(b, "callback_sees", b->raw->callback_sees, CHOICES("ftrace", "kprobe"),
 			out->callback_sees, sizeof(out->callback_sees)))
 		return 2;
-	out->callback_must_run = b->raw->callback_must_run;
+	if (take_bool(b, "callback_must_run", false, &out->callback_must_run))
+		return 2;
 	if (b->raw->skip && copy_text(b, scn_doc_find(b->idx, "skip"), "skip", out->skip,
 				      sizeof(out->skip), b->raw->skip))
 		return 2;
@@ -442,7 +484,7 @@ static int take_checks(const struct build *b)
 		snprintf(out->ignore[i], sizeof(out->ignore[i]), "%s", b->raw->ignore[i]);
 	}
 	out->nignore = b->raw->ignore_count;
-	if (take_int(b, "stack_args", "stack_args", b->raw->stack_args, 0, &stack_args))
+	if (take_int(b, "stack_args", "stack_args", 0, &stack_args))
 		return 2;
 	if (stack_args % 8)
 		return scn_fail(b->ctx, pos_at(b, "stack_args"),
@@ -502,8 +544,8 @@ int scn_build(const struct raw_scenario *raw, const struct doc_index *idx,
 {
 	const struct build b = { .raw = raw, .idx = idx, .ctx = ctx, .out = out };
 
-	if (take_identity(&b) || scn_take_sources(raw, idx, ctx, out) || take_setup(&b) ||
-	    take_harts(&b) || take_watch(&b) ||
+	if (reject_nulls(&b) || take_identity(&b) || scn_take_sources(raw, idx, ctx, out) ||
+	    take_setup(&b) || take_harts(&b) || take_watch(&b) ||
 	    take_redirects(&b) || take_model(&b) || take_checks(&b) ||
 	    take_expectation(&b))
 		return 2;

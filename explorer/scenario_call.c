@@ -103,40 +103,21 @@ static bool scan_symbol(struct cursor *c, char *buf, size_t size)
 	return true;
 }
 
-static int digit_value(char ch)
-{
-	if (isdigit((unsigned char)ch))
-		return ch - '0';
-	if (isxdigit((unsigned char)ch))
-		return tolower((unsigned char)ch) - 'a' + 10;
-	return -1;
-}
-
 /* The unsigned literal digits[0..len) into *value; tok is the whole token, for messages. */
 static bool convert_unsigned(struct cursor *c, const char *digits, size_t len, const char *tok,
 			     uint64_t *value)
 {
-	unsigned base = 10;
-	size_t i = 0;
-
-	if (len >= 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
-		base = 16;
-		i = 2;
-	} else if (len > 1 && digits[0] == '0') {
+	switch (whole_number_parse(digits, len, value)) {
+	case WHOLE_NUMBER_OK:
+		return true;
+	case WHOLE_NUMBER_LEADING_ZERO:
 		return fail(c, "octal literal '%s' not supported (write decimal or 0x hex)", tok);
+	case WHOLE_NUMBER_TOO_LARGE:
+		return fail(c, "number '%s' out of range", tok);
+	case WHOLE_NUMBER_MALFORMED:
+		break;
 	}
-	if (i == len)
-		return fail(c, "bad number '%s'", tok);
-	*value = 0;
-	for (; i < len; i++) {
-		int d = digit_value(digits[i]);
-		if (d < 0 || (unsigned)d >= base)
-			return fail(c, "bad number '%s'", tok);
-		if (*value > (UINT64_MAX - (uint64_t)d) / base)
-			return fail(c, "number '%s' out of range", tok);
-		*value = *value * base + (uint64_t)d;
-	}
-	return true;
+	return fail(c, "bad number '%s'", tok);
 }
 
 /* An integer literal, optionally negative (two's complement into 64 bits). */

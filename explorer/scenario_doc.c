@@ -56,6 +56,18 @@ const char *scn_doc_kind_phrase(enum doc_kind kind)
 	return "a node";
 }
 
+bool scn_doc_is_null(const struct doc_node *node)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+
+	if (node->kind != DOC_SCALAR || node->quoted)
+		return false;
+	for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (strcmp(node->value, nulls[i]) == 0)
+			return true;
+	return false;
+}
+
 void scn_doc_free(struct doc_index *idx)
 {
 	for (size_t i = 0; i < idx->n; i++) {
@@ -145,8 +157,10 @@ static int add_node(struct doc_walk *w, enum doc_kind kind, const yaml_event_t *
 	*node = (struct doc_node){ .kind = kind, .pos = pos,
 				   .key_pos = in_mapping ? parent->key_pos : pos };
 	node->path = strdup(path);
-	if (kind == DOC_SCALAR)
+	if (kind == DOC_SCALAR) {
 		node->value = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+		node->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+	}
 	if (!node->path || (kind == DOC_SCALAR && !node->value)) {
 		free(node->path);
 		free(node->value);

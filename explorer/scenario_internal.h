@@ -41,6 +41,7 @@ struct doc_node {
 	struct src_pos pos;     /* where the value starts (1-based) */
 	struct src_pos key_pos; /* where its key starts, for mapping values; else pos */
 	char *value;            /* scalar text; NULL for sequences and mappings */
+	bool quoted;            /* a scalar written in quotes (or as a block): always text */
 	unsigned count;         /* entries of a sequence or mapping */
 };
 
@@ -58,13 +59,18 @@ void scn_doc_free(struct doc_index *idx);
 const struct doc_node *scn_doc_find(const struct doc_index *idx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A plain scalar YAML reads as null: "~", "null", "Null", "NULL", or nothing at all. */
+bool scn_doc_is_null(const struct doc_node *node);
+
 /* "a scalar", "a list", "a mapping": for messages. */
 const char *scn_doc_kind_phrase(enum doc_kind kind);
 
 /* ---- pass 2: what libcyaml fills (scenario_yaml.c) ---- */
 
-/* Integers are loaded wide and range-checked by scn_build, which knows the limits. Absent
- * keys read 0 (or NULL): presence is told by the index. */
+/* Integer and boolean fields are in the schema so that libcyaml checks they are scalars; their
+ * values are read again from the index's text by scn_build, strictly (libcyaml's conversion
+ * takes "1e3" as 1 and "maybe" as true), and range-checked there. Absent keys read 0 (or
+ * NULL): presence is told by the index. */
 struct raw_bounds {
 	unsigned long preemptions;
 	unsigned long steps_per_call;

@@ -217,6 +217,8 @@ static const char *expected_phrase(const char *type, const char *path)
 		return ints ? ints : "an integer";
 	if (strcmp(type, "STRING") == 0)
 		return "a string";
+	if (strcmp(type, "BOOL") == 0)
+		return "true or false";
 	if (strcmp(type, "SEQUENCE") == 0)
 		return "a list";
 	if (strcmp(type, "MAPPING") == 0)

@@ -1,0 +1,213 @@
+/*
+ * test_strict_input.c - values are what they look like, or an error: whole numbers are plain
+ * decimal or 0x hex within their key's range, booleans are true or false, a null is never a
+ * value, each error one line "file:line:col: message" with exit code 2.
+ * Fixtures live in tests/data/scenarios/; the smaller cases are written to a temporary file.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "explorer.h"
+#include "test_support.h"
+
+#define FIXTURES PATCHCHECK_SOURCE_DIR "/tests/data/scenarios/"
+
+static struct scenario scn; /* large: not on the stack */
+static char err[1024];
+static char path[512];
+
+static int load_fixture(const char *name)
+{
+	snprintf(path, sizeof(path), "%s%s", FIXTURES, name);
+	return scenario_load(path, &scn, err, sizeof(err));
+}
+
+/* Write yaml to a fresh temporary file (named in path) and load it; the file is removed. */
+static int load_text(const char *yaml)
+{
+	write_temp_file(path, sizeof(path), yaml, strlen(yaml));
+	int rc = scenario_load(path, &scn, err, sizeof(err));
+	unlink(path);
+	return rc;
+}
+
+/* The error must be exactly "<path>:<where_what>", on one line, with exit code 2. */
+static void assert_error(int rc, const char *where_what)
+{
+	char expected[1200];
+
+	snprintf(expected, sizeof(expected), "%s:%s", path, where_what);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_str_eq(err, expected);
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+
+/* One runner hart; `rest` ends the file (expect: and anything after it). */
+#define ONE_HART(hart_extra, rest) \
+	"name: t\narch: arm64\nimage: ftrace\nharts:\n  - run: f()\n" hart_extra rest
+
+/* ---- whole numbers ---- */
+
+struct fixture_error {
+	const char *file;
+	const char *where_what;
+};
+
+static const struct fixture_error value_fixtures[] = {
+	{ "bad_int_exponent.yaml",
+	  "6:23: bounds.preemptions must be an integer from 0 to 32, got '1e3'" },
+	{ "bad_int_binary.yaml",
+	  "6:23: bounds.preemptions must be an integer from 0 to 32, got '0b10'" },
+	{ "bad_int_fraction.yaml",
+	  "7:16: bounds.preemptions must be an integer from 0 to 32, got '2.9'" },
+	{ "bad_int_octal.yaml",
+	  "6:23: bounds.preemptions must be an integer from 0 to 32, got '010'" },
+	{ "bad_int_suffix.yaml",
+	  "6:26: bounds.max_executions must be an integer from 0 (no limit) to 1000000000, "
+	  "got '10k'" },
+	{ "bad_repeat_fraction.yaml",
+	  "5:43: harts[0].repeat must be an integer from 1 to 1000, got '1.5'" },
+	{ "bad_budget_steps.yaml",
+	  "6:26: bounds.steps_per_call must be an integer from 1 to 10000000, got '100000000'" },
+	{ "bad_bool_maybe.yaml", "6:20: callback_must_run must be true or false, got 'maybe'" },
+	{ "bad_null_name.yaml", "1:7: name is null ('~'); write \"~\" if that text is meant" },
+};
+
+START_TEST(junk_in_a_value_is_an_error_at_its_position)
+{
+	const struct fixture_error *c = &value_fixtures[_i];
+	assert_error(load_fixture(c->file), c->where_what);
+}
+END_TEST
+
+struct text_error {
+	const char *yaml;
+	const char *where_what;
+};
+
+static const struct text_error value_errors[] = {
+	{ ONE_HART("", "expect: pass\nbounds: {preemptions: 33}\n"),
+	  "7:23: bounds.preemptions must be an integer from 0 to 32, got '33'" },
+	{ ONE_HART("", "expect: pass\nbounds: {max_executions: 1000000001}\n"),
+	  "7:26: bounds.max_executions must be an integer from 0 (no limit) to 1000000000, "
+	  "got '1000000001'" },
+	{ ONE_HART("", "expect: pass\nbounds: {max_executions: 18446744073709551616}\n"),
+	  "7:26: bounds.max_executions must be an integer from 0 (no limit) to 1000000000, "
+	  "got '18446744073709551616'" },
+	{ ONE_HART("", "expect: pass\nbounds: {preemptions: \"2\"}\n"),
+	  "7:23: bounds.preemptions must be an integer from 0 to 32, got the quoted text '2'" },
+	{ ONE_HART("", "expect: pass\nbounds: {preemptions: +2}\n"),
+	  "7:23: bounds.preemptions must be an integer from 0 to 32, got '+2'" },
+	{ ONE_HART("", "expect: pass\nbounds: {preemptions: 0x}\n"),
+	  "7:23: bounds.preemptions must be an integer from 0 to 32, got '0x'" },
+	{ ONE_HART("    repeat: 2.0\n", "expect: pass\n"),
+	  "6:13: harts[0].repeat must be an integer from 1 to 1000, got '2.0'" },
+	{ ONE_HART("", "expect: pass\nstack_args: 1_6\n"),
+	  "7:13: stack_args must be an integer from 0 to 256, got '1_6'" },
+	{ ONE_HART("", "expect: pass\ncallback_must_run: yes\n"),
+	  "7:20: callback_must_run must be true or false, got 'yes'" },
+	{ ONE_HART("", "expect: pass\ncallback_must_run: \"true\"\n"),
+	  "7:20: callback_must_run must be true or false, got the quoted text 'true'" },
+	{ ONE_HART("", "expect: pass\ncallback_must_run: ~\n"),
+	  "7:20: callback_must_run is null ('~'); write \"~\" if that text is meant" },
+	{ ONE_HART("", "expect: pass\ncallback_must_run: [true]\n"),
+	  "7:20: callback_must_run must be true or false, got a list" },
+	{ "name: null\narch: arm64\nimage: ftrace\nharts: [{run: f()}]\nexpect: pass\n",
+	  "1:7: name is null ('null'); write \"null\" if that text is meant" },
+	{ ONE_HART("", "expect: pass\nsetup: [~]\n"),
+	  "7:9: setup[0] is null ('~'); write \"~\" if that text is meant" },
+	{ ONE_HART("", "expect: pass\ndescription:\n"), "7:13: description has no value" },
+	{ ONE_HART("", "expect: pass\nfails_with: NULL\n"),
+	  "7:13: fails_with is null ('NULL'); write \"NULL\" if that text is meant" },
+};
+
+START_TEST(bad_value_names_line_and_column)
+{
+	assert_error(load_text(value_errors[_i].yaml), value_errors[_i].where_what);
+}
+END_TEST
+
+START_TEST(hex_and_plain_decimal_are_taken)
+{
+	ck_assert_int_eq(load_text(ONE_HART("    repeat: 0x10\n", "expect: pass\n"
+					    "bounds: {preemptions: 0, steps_per_call: 0X1F, "
+					    "max_executions: 1000000000}\n"
+					    "callback_must_run: true\nstack_args: 0x100\n")),
+			 0);
+	ck_assert_uint_eq(scn.harts[0].repeat, 16);
+	ck_assert_uint_eq(scn.preemptions, 0);
+	ck_assert_uint_eq(scn.steps_per_call, 31);
+	ck_assert_uint_eq(scn.max_executions, 1000000000);
+	ck_assert(scn.callback_must_run);
+	ck_assert_uint_eq(scn.stack_args, 256);
+	ck_assert_int_eq(load_text("name: \"~\"\narch: arm64\nimage: ftrace\nharts: [{run: f()}]\n"
+				   "expect: pass\n"), 0);
+	ck_assert_str_eq(scn.name, "~");
+}
+END_TEST
+
+START_TEST(whole_number_parse_takes_only_the_whole_text)
+{
+	static const struct {
+		const char *text;
+		enum whole_number_status status;
+		uint64_t value;
+	} cases[] = {
+		{ "0", WHOLE_NUMBER_OK, 0 },
+		{ "42", WHOLE_NUMBER_OK, 42 },
+		{ "0x2a", WHOLE_NUMBER_OK, 42 },
+		{ "0XFFFFFFFFFFFFFFFF", WHOLE_NUMBER_OK, UINT64_MAX },
+		{ "18446744073709551615", WHOLE_NUMBER_OK, UINT64_MAX },
+		{ "18446744073709551616", WHOLE_NUMBER_TOO_LARGE, 0 },
+		{ "0x10000000000000000", WHOLE_NUMBER_TOO_LARGE, 0 },
+		{ "010", WHOLE_NUMBER_LEADING_ZERO, 0 },
+		{ "00", WHOLE_NUMBER_LEADING_ZERO, 0 },
+		{ "", WHOLE_NUMBER_MALFORMED, 0 },
+		{ "0x", WHOLE_NUMBER_MALFORMED, 0 },
+		{ "1e3", WHOLE_NUMBER_MALFORMED, 0 },
+		{ "0b10", WHOLE_NUMBER_MALFORMED, 0 },
+		{ "2.9", WHOLE_NUMBER_MALFORMED, 0 },
+		{ "10k", WHOLE_NUMBER_MALFORMED, 0 },
+		{ "-1", WHOLE_NUMBER_MALFORMED, 0 },
+		{ "+1", WHOLE_NUMBER_MALFORMED, 0 },
+		{ " 1", WHOLE_NUMBER_MALFORMED, 0 },
+		{ "1 ", WHOLE_NUMBER_MALFORMED, 0 },
+		{ "0xg", WHOLE_NUMBER_MALFORMED, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t v = 0;
+		enum whole_number_status st = whole_number_parse(cases[i].text,
+								 strlen(cases[i].text), &v);
+
+		ck_assert_msg(st == cases[i].status, "'%s': status %d, expected %d", cases[i].text,
+			      (int)st, (int)cases[i].status);
+		if (st == WHOLE_NUMBER_OK)
+			ck_assert_uint_eq(v, cases[i].value);
+	}
+}
+END_TEST
+
+#define COUNT(a) (int)(sizeof(a) / sizeof((a)[0]))
+
+static Suite *strict_input_suite(void)
+{
+	Suite *s = suite_create("strict_input");
+	TCase *values = tcase_create("values");
+
+	tcase_add_test(values, whole_number_parse_takes_only_the_whole_text);
+	tcase_add_test(values, hex_and_plain_decimal_are_taken);
+	tcase_add_loop_test(values, junk_in_a_value_is_an_error_at_its_position, 0,
+			    COUNT(value_fixtures));
+	tcase_add_loop_test(values, bad_value_names_line_and_column, 0, COUNT(value_errors));
+	suite_add_tcase(s, values);
+	return s;
+}
+
+int main(void)
+{
+	return run_check_suite(strict_input_suite());
+}
