@@ -9,6 +9,7 @@
 #define PATCHCHECK_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../explorer/explorer.h"
@@ -38,6 +39,11 @@ int cmd_list(int argc, char **argv);   /* cmd_list.c */
 bool progress_enabled(void);
 void progress_show(void *ud, const struct run_stats *stats);
 void progress_clear(void);
+
+/* option_number.c: the value of a numeric option, a whole number from min to max; false with
+ * "patchcheck cmd: option wants a whole number from min to max ..., got 'text'" on stderr. */
+bool option_number(const char *cmd, const char *option, const char *text, uint64_t min,
+		   uint64_t max, uint64_t *value);
 
 /* scenario_file_hash.c: 64-bit FNV-1a of a file, 16 hex digits; "" when unreadable. */
 void file_hash(const char *path, char out[17]);

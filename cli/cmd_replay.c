@@ -336,11 +336,11 @@ static int replay_from_database(const struct replay_options *o, struct scenario 
 {
 	struct report_reader *reader;
 	struct stored_failure sf;
-	char err[1024], *end;
-	long long id = strtoll(o->target, &end, 10);
+	char err[1024];
+	uint64_t id;
 	int rc;
 
-	if (*end || id <= 0) {
+	if (!whole_number_in_range(o->target, 1, INT64_MAX, &id)) {
 		fprintf(stderr, "patchcheck replay: '%s' is not a failure id (a positive number);"
 			" to replay a scenario file give its schedule with --schedule\n", o->target);
 		return EXIT_BAD_INPUT;
@@ -350,7 +350,7 @@ static int replay_from_database(const struct replay_options *o, struct scenario 
 		fprintf(stderr, "patchcheck replay: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	if (report_read_failure(reader, id, &sf) < 0) {
+	if (report_read_failure(reader, (int64_t)id, &sf) < 0) {
 		fprintf(stderr, "patchcheck replay: %s\n", report_reader_last_error(reader));
 		report_reader_close(reader);
 		return EXIT_BAD_INPUT;

@@ -70,16 +70,11 @@ static void report_usage(FILE *out)
 /* A positive integer option value; -1 (message printed) when it is not one. */
 static long long positive_number(const char *option, const char *text)
 {
-	char *end;
-	long long value;
+	uint64_t value;
 
-	errno = 0;
-	value = strtoll(text, &end, 10);
-	if (errno || end == text || *end || value <= 0) {
-		fprintf(stderr, "patchcheck report: %s wants a positive number, got '%s'\n", option, text);
+	if (!option_number("report", option, text, 1, INT64_MAX, &value))
 		return -1;
-	}
-	return value;
+	return (long long)value;
 }
 
 static int parse_format(const char *text, enum report_format *format)

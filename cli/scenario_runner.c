@@ -18,9 +18,10 @@ void print_common_options(FILE *out)
 	fprintf(out,
 		"  --db FILE             report database (default: patchcheck.db in the current directory)\n"
 		"  --no-db               do not write a report database\n"
-		"  --max-executions N    stop exploring a scenario after N executions\n"
+		"  --max-executions N    stop exploring a scenario after N executions (1 to 1000000000)\n"
 		"  --random N            N random walks (seeded, reproducible) instead of every schedule\n"
-		"  --seed S              the seed of --random (default 1)\n"
+		"                        (1 to 1000000)\n"
+		"  --seed S              the seed of --random (default 1); numbers are decimal or 0x hex\n"
 		"  --guest-dir DIR       where the guest images are (default: the build's guest/)\n"
 		"  --allow-inconclusive  count a search that stopped short of its declared space\n"
 		"                        (--max-executions, max_executions, --random) as skipped,\n"
@@ -43,28 +44,23 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 	} else if (strcmp(a, "--guest-dir") == 0 && has_value) {
 		c->guest_dir = argv[++*i];
 	} else if (strcmp(a, "--max-executions") == 0 && has_value) {
-		char *end;
+		uint64_t v;
 
-		c->max_executions = strtoul(argv[++*i], &end, 10);
-		if (*end || c->max_executions == 0 || strchr(argv[*i], '-')) {
-			fprintf(stderr, "patchcheck %s: --max-executions wants a positive number, got '%s'\n",
-				cmd, argv[*i]);
+		if (!option_number(cmd, a, argv[++*i], 1, SCN_MAX_EXECUTIONS, &v))
 			return -1;
-		}
-	} else if ((strcmp(a, "--random") == 0 || strcmp(a, "--seed") == 0) && has_value) {
-		bool walks = strcmp(a, "--random") == 0;
-		char *end;
-		unsigned long long v = strtoull(argv[++*i], &end, 0);
+		c->max_executions = (unsigned long)v;
+	} else if (strcmp(a, "--random") == 0 && has_value) {
+		uint64_t v;
 
-		if (*end || !*argv[*i] || strchr(argv[*i], '-') || (walks && v == 0)) {
-			fprintf(stderr, "patchcheck %s: %s wants a %s number, got '%s'\n", cmd, a,
-				walks ? "positive" : "non-negative", argv[*i]);
+		if (!option_number(cmd, a, argv[++*i], 1, SCN_MAX_RANDOM_WALKS, &v))
 			return -1;
-		}
-		if (walks)
-			c->random_walks = (unsigned long)v;
-		else
-			c->seed = v;
+		c->random_walks = (unsigned long)v;
+	} else if (strcmp(a, "--seed") == 0 && has_value) {
+		uint64_t v;
+
+		if (!option_number(cmd, a, argv[++*i], 0, UINT64_MAX, &v))
+			return -1;
+		c->seed = v;
 	} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 		c->quiet = true;
 	} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {

@@ -1,7 +1,8 @@
 /*
  * test_strict_input.c - values are what they look like, or an error: whole numbers are plain
  * decimal or 0x hex within their key's range, booleans are true or false, a null is never a
- * value, each error one line "file:line:col: message" with exit code 2.
+ * value, each error one line "file:line:col: message" with exit code 2; numeric options of
+ * the command line follow the same rules and name the option and its value.
  * Fixtures live in tests/data/scenarios/; the smaller cases are written to a temporary file.
  */
 #include <check.h>
@@ -14,6 +15,8 @@
 #include "test_support.h"
 
 #define FIXTURES PATCHCHECK_SOURCE_DIR "/tests/data/scenarios/"
+#define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
+#define SCENARIO PATCHCHECK_SOURCE_DIR "/scenarios/arm64/nop-to-call.yaml"
 
 static struct scenario scn; /* large: not on the stack */
 static char err[1024];
@@ -191,6 +194,55 @@ START_TEST(whole_number_parse_takes_only_the_whole_text)
 }
 END_TEST
 
+/* ---- numeric command-line options ---- */
+
+struct option_error {
+	const char *command; /* the options, before the scenario file */
+	const char *message;
+};
+
+static const struct option_error option_errors[] = {
+	{ "run --max-executions 18446744073709551616",
+	  "patchcheck run: --max-executions wants a whole number from 1 to 1000000000 (decimal or "
+	  "0x hex), got '18446744073709551616'\n" },
+	{ "run --max-executions 10k",
+	  "patchcheck run: --max-executions wants a whole number from 1 to 1000000000 (decimal or "
+	  "0x hex), got '10k'\n" },
+	{ "gate --max-executions 0",
+	  "patchcheck gate: --max-executions wants a whole number from 1 to 1000000000 (decimal or "
+	  "0x hex), got '0'\n" },
+	{ "run --random 1000000000000",
+	  "patchcheck run: --random wants a whole number from 1 to 1000000 (decimal or 0x hex), "
+	  "got '1000000000000'\n" },
+	{ "run --random 1e3",
+	  "patchcheck run: --random wants a whole number from 1 to 1000000 (decimal or 0x hex), "
+	  "got '1e3'\n" },
+	{ "run --random 10 --seed 010",
+	  "patchcheck run: --seed wants a whole number from 0 to 18446744073709551615 (decimal or "
+	  "0x hex), got '010'\n" },
+	{ "run --random 10 --seed 18446744073709551616",
+	  "patchcheck run: --seed wants a whole number from 0 to 18446744073709551615 (decimal or "
+	  "0x hex), got '18446744073709551616'\n" },
+	{ "report --last 2.5",
+	  "patchcheck report: --last wants a whole number from 1 to 9223372036854775807 (decimal "
+	  "or 0x hex), got '2.5'\n" },
+};
+
+START_TEST(a_bad_numeric_option_names_itself_and_exits_2)
+{
+	ck_assert_int_eq(sh("%s %s --no-db %s", TOOL, option_errors[_i].command, SCENARIO), 2);
+	ck_assert_str_eq(output, option_errors[_i].message);
+}
+END_TEST
+
+START_TEST(numeric_options_take_decimal_and_hex)
+{
+	ck_assert_int_eq(sh("%s run --no-db -q --allow-inconclusive --random 0x3 "
+			    "--seed 0xffffffffffffffff --max-executions 2 %s", TOOL, SCENARIO), 0);
+	expect_in_output("0 passed, 0 failed, 1 skipped"); /* a sample: inconclusive */
+}
+END_TEST
+
 #define COUNT(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 static Suite *strict_input_suite(void)
@@ -204,6 +256,13 @@ static Suite *strict_input_suite(void)
 			    COUNT(value_fixtures));
 	tcase_add_loop_test(values, bad_value_names_line_and_column, 0, COUNT(value_errors));
 	suite_add_tcase(s, values);
+
+	TCase *options = tcase_create("options");
+	tcase_set_timeout(options, 60);
+	tcase_add_loop_test(options, a_bad_numeric_option_names_itself_and_exits_2, 0,
+			    COUNT(option_errors));
+	tcase_add_test(options, numeric_options_take_decimal_and_hex);
+	suite_add_tcase(s, options);
 	return s;
 }
 
