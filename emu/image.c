@@ -432,7 +432,7 @@ uint64_t image_text_end(const struct image *img)
 	return img->text_end;
 }
 
-bool image_lookup(const struct image *img, const char *name, uint64_t *addr)
+const struct image_symbol *image_symbol_named(const struct image *img, const char *name)
 {
 	const struct image_symbol *best = NULL;
 
@@ -441,9 +441,28 @@ bool image_lookup(const struct image *img, const char *name, uint64_t *addr)
 		if (strcmp(s->name, name) == 0 && (!best || (!best->is_func && s->is_func)))
 			best = s;
 	}
+	return best;
+}
+
+bool image_lookup(const struct image *img, const char *name, uint64_t *addr)
+{
+	const struct image_symbol *best = image_symbol_named(img, name);
+
 	if (best && addr)
 		*addr = best->addr;
 	return best != NULL;
+}
+
+uint64_t image_symbol_extent(const struct image *img, const struct image_symbol *sym)
+{
+	uint64_t start = sym_start(sym);
+
+	if (sym->size)
+		return sym->size;
+	for (size_t i = (size_t)(sym - img->syms) + 1; i < img->nsyms; i++)
+		if (sym_start(&img->syms[i]) > start)
+			return sym_start(&img->syms[i]) - start;
+	return img->end > start ? img->end - start : 0;
 }
 
 /*

@@ -41,6 +41,11 @@ uint64_t image_end(const struct image *img);
 uint64_t image_text_begin(const struct image *img);
 uint64_t image_text_end(const struct image *img);
 bool image_lookup(const struct image *img, const char *name, uint64_t *addr);
+/* The symbol named name (a function preferred over a data symbol or label), or NULL. */
+const struct image_symbol *image_symbol_named(const struct image *img, const char *name);
+/* The bytes a symbol of img covers from its start: its size, or for a label of size 0 up to
+ * the next symbol's start (the end of the image for the last). */
+uint64_t image_symbol_extent(const struct image *img, const struct image_symbol *sym);
 /* Symbol covering addr (function symbols preferred), or NULL; *off gets addr - symbol. */
 const struct image_symbol *image_symbol_at(const struct image *img, uint64_t addr, uint64_t *off);
 /* Every symbol, in address order. */

@@ -64,6 +64,27 @@ static int resolve_symbol(struct explorer *x, const char *name, const struct src
 	return 2;
 }
 
+/* The address of name for "name+off", whose offset must stay inside the symbol: past its end
+ * (traced_add3+0x7fffffff) it names another symbol's bytes, or none. */
+static int resolve_symbol_offset(struct explorer *x, const char *name, uint64_t off,
+				 const struct src_pos *pos, uint64_t *out, char *err, size_t errlen)
+{
+	const struct image_symbol *sym = image_symbol_named(x->img, name);
+	uint64_t extent;
+
+	if (!sym)
+		return resolve_symbol(x, name, pos, out, err, errlen);
+	extent = image_symbol_extent(x->img, sym);
+	if (off && off >= extent) {
+		snprintf(err, errlen, "%s:%u:%u: %s+0x%llx is outside %s, which has 0x%llx bytes",
+			 x->scn->path, pos->line, pos->col, name, (unsigned long long)off, name,
+			 (unsigned long long)extent);
+		return 2;
+	}
+	*out = sym->addr;
+	return 0;
+}
+
 /* Resolve the function and symbolic arguments of a call in place (the scenario is copied). */
 static int resolve_call(struct explorer *x, struct scn_call *c, char *err, size_t errlen)
 {
@@ -74,7 +95,8 @@ static int resolve_call(struct explorer *x, struct scn_call *c, char *err, size_
 
 		if (!c->args[i].is_symbol)
 			continue;
-		if (resolve_symbol(x, c->args[i].symbol, &c->pos, &addr, err, errlen))
+		if (resolve_symbol_offset(x, c->args[i].symbol, c->args[i].value, &c->pos, &addr, err,
+					  errlen))
 			return 2;
 		c->args[i].value += addr; /* value holds the "+offset" part */
 		c->args[i].is_symbol = false;
@@ -355,7 +377,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 
 		snprintf(name, sizeof(name), "%.*s", plus ? (int)(plus - scn->watch[i]) : 63,
 			 scn->watch[i]);
-		if (resolve_symbol(x, name, &scn->pos_watch[i], &a, err, errlen))
+		if (resolve_symbol_offset(x, name, off, &scn->pos_watch[i], &a, err, errlen))
 			return 2;
 		a = (a & ~1ull) + off;
 		if (a >= image_text_begin(x->img) && a < image_text_end(x->img)) {

@@ -194,6 +194,32 @@ START_TEST(whole_number_parse_takes_only_the_whole_text)
 }
 END_TEST
 
+/* ---- values checked against the image ---- */
+
+static const struct fixture_error image_fixtures[] = {
+	{ "bad_watch_outside.yaml",
+	  "6:9: traced_add3+0x7fffffff is outside traced_add3, which has 0x18 bytes" },
+	{ "bad_arg_outside.yaml", "5:5: traced_add3+0x1000 is outside traced_add3, which has "
+				  "0x18 bytes" },
+};
+
+/* patchcheck run on the fixture exits 2 with the one line "<fixture>:<where_what>". */
+static void assert_run_error(const char *file, const char *where_what)
+{
+	char line[1200];
+
+	snprintf(line, sizeof(line), "%s%s:%s\n", FIXTURES, file, where_what);
+	ck_assert_int_eq(sh("%s run --no-db -q --guest-dir %s %s%s", TOOL, PATCHCHECK_GUEST_DIR,
+			    FIXTURES, file), 2);
+	expect_in_output(line);
+}
+
+START_TEST(a_value_the_image_contradicts_is_an_error_at_its_position)
+{
+	assert_run_error(image_fixtures[_i].file, image_fixtures[_i].where_what);
+}
+END_TEST
+
 /* ---- numeric command-line options ---- */
 
 struct option_error {
@@ -256,6 +282,12 @@ static Suite *strict_input_suite(void)
 			    COUNT(value_fixtures));
 	tcase_add_loop_test(values, bad_value_names_line_and_column, 0, COUNT(value_errors));
 	suite_add_tcase(s, values);
+
+	TCase *image = tcase_create("image");
+	tcase_set_timeout(image, 60);
+	tcase_add_loop_test(image, a_value_the_image_contradicts_is_an_error_at_its_position, 0,
+			    COUNT(image_fixtures));
+	suite_add_tcase(s, image);
 
 	TCase *options = tcase_create("options");
 	tcase_set_timeout(options, 60);
