@@ -297,7 +297,25 @@ static int report_cyaml_error(const struct scn_errctx *ctx, const struct doc_ind
 
 /* ---- loading ---- */
 
-/* The whole file into a malloc'd, NUL-terminated buffer. */
+/* Where the byte at offset off of text starts: line and column (in characters, as libyaml
+ * counts them), 1-based. */
+static struct src_pos pos_of_offset(const char *text, size_t off)
+{
+	struct src_pos pos = { 1, 1 };
+
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			pos.line++;
+			pos.col = 1;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) { /* not a UTF-8 continuation */
+			pos.col++;
+		}
+	}
+	return pos;
+}
+
+/* The whole file into a malloc'd, NUL-terminated buffer. Past SCENARIO_MAX_BYTES the error
+ * names where the file crosses the limit. */
 static int read_whole_file(const struct scn_errctx *ctx, char **text, size_t *len)
 {
 	FILE *f = fopen(ctx->file, "rb");
@@ -311,13 +329,15 @@ static int read_whole_file(const struct scn_errctx *ctx, char **text, size_t *le
 	size_t n = fread(buf, 1, SCENARIO_MAX_BYTES + 1, f);
 	int read_errno = ferror(f) ? errno : 0;
 	fclose(f);
-	if (read_errno || n > SCENARIO_MAX_BYTES) {
+	if (read_errno) {
 		free(buf);
-		if (read_errno)
-			return scn_fail(ctx, (struct src_pos){ 0 }, "cannot read: %s",
-					strerror(read_errno));
-		return scn_fail(ctx, (struct src_pos){ 0 }, "larger than %d bytes",
-				SCENARIO_MAX_BYTES);
+		return scn_fail(ctx, (struct src_pos){ 0 }, "cannot read: %s", strerror(read_errno));
+	}
+	if (n > SCENARIO_MAX_BYTES) {
+		struct src_pos at = pos_of_offset(buf, SCENARIO_MAX_BYTES);
+		free(buf);
+		return scn_fail(ctx, at, "a scenario file has at most %d bytes (1 MiB); this one goes "
+				"past that here", SCENARIO_MAX_BYTES);
 	}
 	buf[n] = '\0';
 	*text = buf;

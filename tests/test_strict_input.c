@@ -194,6 +194,32 @@ START_TEST(whole_number_parse_takes_only_the_whole_text)
 }
 END_TEST
 
+/* ---- the size limit ---- */
+
+/* "name: t\n" then lines of 100 bytes ('#', 98 'x', '\n') until past 1 MiB: byte 1048576 is
+ * on line 2 + (1048576 - 8) / 100 = 10487, column 1 + (1048576 - 8) % 100 = 69. */
+START_TEST(a_file_past_1_mib_is_an_error_where_it_crosses_the_limit)
+{
+	size_t len = 8 + 10500 * 100;
+	char *text = malloc(len);
+
+	ck_assert_ptr_nonnull(text);
+	memcpy(text, "name: t\n", 8);
+	for (size_t line = 0; line < 10500; line++) {
+		char *l = text + 8 + line * 100;
+		l[0] = '#';
+		memset(l + 1, 'x', 98);
+		l[99] = '\n';
+	}
+	write_temp_file(path, sizeof(path), text, len);
+	free(text);
+	int rc = scenario_load(path, &scn, err, sizeof(err));
+	unlink(path);
+	assert_error(rc, "10487:69: a scenario file has at most 1048576 bytes (1 MiB); this one "
+			 "goes past that here");
+}
+END_TEST
+
 /* ---- values checked against the image ---- */
 
 static const struct fixture_error image_fixtures[] = {
@@ -281,6 +307,7 @@ static Suite *strict_input_suite(void)
 	tcase_add_loop_test(values, junk_in_a_value_is_an_error_at_its_position, 0,
 			    COUNT(value_fixtures));
 	tcase_add_loop_test(values, bad_value_names_line_and_column, 0, COUNT(value_errors));
+	tcase_add_test(values, a_file_past_1_mib_is_an_error_where_it_crosses_the_limit);
 	suite_add_tcase(s, values);
 
 	TCase *image = tcase_create("image");
