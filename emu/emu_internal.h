@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libelf.h>
 #include <unicorn/unicorn.h>
 
 #include "machine.h"
@@ -101,6 +102,13 @@ struct machine {
 
 	struct disasm *disasm;
 };
+
+/* ---- image_hash.c ---- */
+/* The image's content hash: ELF machine and entry, loaded segments (vaddr, memsz, flags, file
+ * bytes), the kept symbols and the patch records; never debug sections, paths or layout. */
+uint64_t emu_image_content_hash(Elf *elf, const uint8_t *file, size_t file_size,
+				const struct image_symbol *syms, size_t nsyms,
+				const uint64_t *records, size_t nrecords);
 
 /* ---- image.c ---- */
 /* The loaded bytes of [image_base, image_end): segments copied, gaps and .bss zero. */

@@ -1,8 +1,8 @@
 /*
  * image.c - the guest image: an ELF executable read with libelf. Keeps what the machine and the
  * tool need: the loaded bytes of every PT_LOAD segment, the text range, the symbols (sorted by
- * address for image_symbol_at), the records of __patchable_function_entries, and a hash of the
- * file that identifies it in replayable schedules.
+ * address for image_symbol_at), the records of __patchable_function_entries, and the hash that
+ * identifies it in replayable schedules (image_hash.c: of its contents, not of the file).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,18 +58,6 @@ __attribute__((format(printf, 2, 3))) static int fail(struct loader *l, const ch
 	if (l->err && l->errlen)
 		snprintf(l->err, l->errlen, "%s: %s", l->path, msg);
 	return -1;
-}
-
-/* 64-bit FNV-1a. */
-static uint64_t fnv1a64(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
 }
 
 static int read_file(struct loader *l)
@@ -378,7 +366,9 @@ struct image *image_load(const char *path, const struct arch_model *arch, char *
 	find_text_sections(&l);
 	if (load_records(&l) != 0 || load_symbols(&l) != 0)
 		goto out;
-	snprintf(img->hash, sizeof(img->hash), "%016" PRIx64, fnv1a64(l.file, l.file_size));
+	snprintf(img->hash, sizeof(img->hash), "%016" PRIx64,
+		 emu_image_content_hash(l.elf, l.file, l.file_size, img->syms, img->nsyms,
+					img->records, img->nrecords));
 	elf_end(l.elf);
 	free(l.file);
 	return img;

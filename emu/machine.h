@@ -32,7 +32,9 @@ struct image_symbol {
 struct image *image_load(const char *path, const struct arch_model *arch, char *err, size_t errlen);
 void image_free(struct image *img);
 const char *image_path(const struct image *img);
-/* 64-bit FNV-1a of the file's bytes, as 16 hex digits. */
+/* What identifies the image for replay, as 16 hex digits: a 64-bit FNV-1a hash of what the
+ * machine runs and looks up (loaded segments, entry point, symbols, patch records), never of
+ * debug sections or the paths in them, so the same code built elsewhere hashes the same. */
 const char *image_hash(const struct image *img);
 /* Lowest and highest+1 loaded address. */
 uint64_t image_base(const struct image *img);

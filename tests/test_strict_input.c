@@ -11,7 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <gelf.h>
+
 #include "explorer.h"
+#include "machine.h"
 #include "test_support.h"
 
 #define FIXTURES PATCHCHECK_SOURCE_DIR "/tests/data/scenarios/"
@@ -295,6 +299,94 @@ START_TEST(numeric_options_take_decimal_and_hex)
 }
 END_TEST
 
+/* ---- the image hash: contents, not file ---- */
+
+#define FTRACE_ARM64 PATCHCHECK_GUEST_DIR "/arm64/ftrace.elf"
+
+/* The hash of the image at path, into out[17]. */
+static void hash_of_image(const char *image, char out[17])
+{
+	char why[512];
+	struct image *img = image_load(image, arch_model_find("arm64"), why, sizeof(why));
+
+	ck_assert_msg(img != NULL, "%s", why);
+	snprintf(out, 17, "%s", image_hash(img));
+	image_free(img);
+}
+
+/* The file offset of the first byte of section name in the ELF at path. */
+static long section_offset(const char *image, const char *name)
+{
+	int fd = open(image, O_RDONLY);
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t shstrndx;
+	long off = -1;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_ne(elf_version(EV_CURRENT), EV_NONE);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	ck_assert_ptr_nonnull(elf);
+	ck_assert_int_eq(elf_getshdrstrndx(elf, &shstrndx), 0);
+	while ((scn = elf_nextscn(elf, scn)) != NULL)
+		if (gelf_getshdr(scn, &sh) && strcmp(elf_strptr(elf, shstrndx, sh.sh_name), name) == 0)
+			off = (long)sh.sh_offset;
+	elf_end(elf);
+	close(fd);
+	ck_assert_int_ge(off, 0);
+	return off;
+}
+
+/* A copy of the file at from, into to, with the byte at off inverted. */
+static void flip_byte_at(const char *from, const char *to, long off)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	long at = 0;
+	int ch;
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(out);
+	while ((ch = fgetc(in)) != EOF)
+		fputc(at++ == off ? ch ^ 0xff : ch, out);
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+	ck_assert_int_gt(at, off);
+}
+
+START_TEST(the_image_hash_covers_code_and_symbols_not_debug_info_or_layout)
+{
+	char copy[512], note[512], h0[17], h[17];
+
+	temp_file_name(copy, sizeof(copy), "image.elf");
+	temp_file_name(note, sizeof(note), "note.txt");
+	hash_of_image(FTRACE_ARM64, h0);
+
+	/* without its debug sections, or with a section naming a checkout: the same */
+	ck_assert_int_eq(sh("llvm-objcopy-14 --strip-debug %s %s", FTRACE_ARM64, copy), 0);
+	hash_of_image(copy, h);
+	ck_assert_str_eq(h, h0);
+	ck_assert_int_eq(sh("echo /home/someone/patchcheck > %s && llvm-objcopy-14 "
+			    "--add-section .comment.checkout=%s %s %s", note, note, FTRACE_ARM64,
+			    copy), 0);
+	hash_of_image(copy, h);
+	ck_assert_str_eq(h, h0);
+
+	/* a symbol renamed: another hash */
+	ck_assert_int_eq(sh("llvm-objcopy-14 --redefine-sym traced_add3=traced_add4 %s %s",
+			    FTRACE_ARM64, copy), 0);
+	hash_of_image(copy, h);
+	ck_assert_str_ne(h, h0);
+
+	/* one instruction changed: another hash */
+	flip_byte_at(FTRACE_ARM64, copy, section_offset(FTRACE_ARM64, ".text"));
+	hash_of_image(copy, h);
+	ck_assert_str_ne(h, h0);
+	unlink(copy);
+	unlink(note);
+}
+END_TEST
+
 #define COUNT(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 static Suite *strict_input_suite(void)
@@ -315,6 +407,11 @@ static Suite *strict_input_suite(void)
 	tcase_add_loop_test(image, a_value_the_image_contradicts_is_an_error_at_its_position, 0,
 			    COUNT(image_fixtures));
 	suite_add_tcase(s, image);
+
+	TCase *hash = tcase_create("image_hash");
+	tcase_set_timeout(hash, 30);
+	tcase_add_test(hash, the_image_hash_covers_code_and_symbols_not_debug_info_or_layout);
+	suite_add_tcase(s, hash);
 
 	TCase *options = tcase_create("options");
 	tcase_set_timeout(options, 60);
