@@ -27,10 +27,15 @@ if(NOT TARGET guest_images)
   add_custom_target(guest_images ALL)
 endif()
 
-# Flags every guest translation unit gets, whatever the arch.
+# Flags every guest translation unit gets, whatever the arch. -g: the DWARF of C functions
+# gives their prototypes, against which scenario calls are checked; it changes no
+# instruction, and the image hash ignores it (emu/image_hash.c). The prefix maps keep the
+# checkout's path out of the images: sources are named from the project's root. Assembly
+# sources are built with -g0 (see _guest_compile).
 set(PATCHCHECK_GUEST_COMMON_FLAGS
     -O2 -ffreestanding -fno-builtin -fno-pic -fno-stack-protector
-    -fno-asynchronous-unwind-tables -g0)
+    -fno-asynchronous-unwind-tables -g
+    -fdebug-prefix-map=${PROJECT_BINARY_DIR}=build -fdebug-prefix-map=${PROJECT_SOURCE_DIR}=.)
 
 # Per-arch table: code-generation flags, the default flags that make a traced function, and
 # extra link flags. arm64: lld pads segments to 64 KiB file offsets unless told the page size,
@@ -65,6 +70,11 @@ function(_guest_compile src objdir flags out_objs)
   endif()
   string(REPLACE "/" "__" objname "${rel}")
   set(obj "${objdir}/${objname}.o")
+  if(abs MATCHES "\\.[sS]$")
+    # Assembly has no prototypes to read, and clang 14's assembler ignores
+    # -fdebug-prefix-map: its line tables would carry the checkout's path.
+    list(APPEND flags -g0)
+  endif()
   add_custom_command(
     OUTPUT "${obj}"
     COMMAND "${PATCHCHECK_GUEST_CC}" ${flags} -MD -MF "${obj}.d" -c "${abs}" -o "${obj}"

@@ -387,6 +387,16 @@ START_TEST(the_image_hash_covers_code_and_symbols_not_debug_info_or_layout)
 }
 END_TEST
 
+/* Images carry DWARF (-g) for the prototypes, with the checkout's path mapped away: no image
+ * names the checkout it was built in (the recipes beside them do, for run-time builds). */
+START_TEST(guest_images_name_no_path_of_the_checkout)
+{
+	ck_assert_int_eq(sh("llvm-readelf-14 -S %s | grep -c '\\.debug_info'", FTRACE_ARM64), 0);
+	ck_assert_int_eq(sh("grep -rlF --include='*.elf' '%s' %s; test $? = 1",
+			    PATCHCHECK_SOURCE_DIR, PATCHCHECK_GUEST_DIR), 0);
+}
+END_TEST
+
 #define COUNT(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 static Suite *strict_input_suite(void)
@@ -411,6 +421,7 @@ static Suite *strict_input_suite(void)
 	TCase *hash = tcase_create("image_hash");
 	tcase_set_timeout(hash, 30);
 	tcase_add_test(hash, the_image_hash_covers_code_and_symbols_not_debug_info_or_layout);
+	tcase_add_test(hash, guest_images_name_no_path_of_the_checkout);
 	suite_add_tcase(s, hash);
 
 	TCase *options = tcase_create("options");
