@@ -103,6 +103,24 @@ struct machine {
 	struct disasm *disasm;
 };
 
+/* ---- image_dwarf.c ---- */
+struct image_function {
+	char *name;
+	struct image_prototype proto;
+};
+
+struct image_prototypes {
+	struct image_function *funcs;
+	size_t n;
+};
+
+/* The prototypes of the C functions an ELF's DWARF defines (none without .debug_info). 0, or
+ * -1 with the reason in err when the DWARF cannot be read. */
+int emu_read_prototypes(Elf *elf, struct image_prototypes *out, char *err, size_t errlen);
+const struct image_prototype *emu_prototype_find(const struct image_prototypes *protos,
+						 const char *name);
+void emu_prototypes_free(struct image_prototypes *protos);
+
 /* ---- image_hash.c ---- */
 /* The image's content hash: ELF machine and entry, loaded segments (vaddr, memsz, flags, file
  * bytes), the kept symbols and the patch records; never debug sections, paths or layout. */

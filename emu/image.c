@@ -1,8 +1,9 @@
 /*
  * image.c - the guest image: an ELF executable read with libelf. Keeps what the machine and the
  * tool need: the loaded bytes of every PT_LOAD segment, the text range, the symbols (sorted by
- * address for image_symbol_at), the records of __patchable_function_entries, and the hash that
- * identifies it in replayable schedules (image_hash.c: of its contents, not of the file).
+ * address for image_symbol_at), the records of __patchable_function_entries, the prototypes of
+ * its C functions (image_dwarf.c), and the hash that identifies it in replayable schedules
+ * (image_hash.c: of its contents, not of the file).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,7 @@ struct image {
 	char *strings;              /* all symbol names */
 	uint64_t *records;
 	size_t nrecords;
+	struct image_prototypes protos; /* image_dwarf.c */
 };
 
 struct loader {
@@ -327,6 +329,15 @@ static int load_symbols(struct loader *l)
 	return 0;
 }
 
+static int load_prototypes(struct loader *l)
+{
+	char why[256];
+
+	if (emu_read_prototypes(l->elf, &l->img->protos, why, sizeof(why)) != 0)
+		return fail(l, "%s", why);
+	return 0;
+}
+
 const uint8_t *emu_image_bytes(const struct image *img)
 {
 	return img->bytes;
@@ -364,7 +375,7 @@ struct image *image_load(const char *path, const struct arch_model *arch, char *
 	if (load_segments(&l) != 0)
 		goto out;
 	find_text_sections(&l);
-	if (load_records(&l) != 0 || load_symbols(&l) != 0)
+	if (load_records(&l) != 0 || load_symbols(&l) != 0 || load_prototypes(&l) != 0)
 		goto out;
 	snprintf(img->hash, sizeof(img->hash), "%016" PRIx64,
 		 emu_image_content_hash(l.elf, l.file, l.file_size, img->syms, img->nsyms,
@@ -389,6 +400,7 @@ void image_free(struct image *img)
 	free(img->syms);
 	free(img->strings);
 	free(img->records);
+	emu_prototypes_free(&img->protos);
 	free(img);
 }
 
@@ -503,6 +515,12 @@ size_t image_symbols(const struct image *img, const struct image_symbol **syms)
 	if (syms)
 		*syms = img->syms;
 	return img->nsyms;
+}
+
+const struct image_prototype *image_function_prototype(const struct image *img,
+							const char *name)
+{
+	return emu_prototype_find(&img->protos, name);
 }
 
 size_t image_patch_records(const struct image *img, const uint64_t **records)

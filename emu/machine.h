@@ -55,6 +55,34 @@ size_t image_symbols(const struct image *img, const struct image_symbol **syms);
 /* Records of __patchable_function_entries (address of each first pad), in section order. */
 size_t image_patch_records(const struct image *img, const uint64_t **records);
 
+/* ---- prototypes of the image's C functions, from its DWARF (libdw) ---- */
+
+#define IMAGE_MAX_PARAMS 16
+
+enum image_param_kind {
+	PARAM_INTEGER,     /* an integer of size bytes (bool, char, int, long, enum ...) */
+	PARAM_POINTER,     /* a pointer of size bytes */
+	PARAM_UNSUPPORTED, /* a struct or union by value, a float: nothing a call can write */
+};
+
+struct image_param {
+	enum image_param_kind kind;
+	unsigned size;  /* bytes */
+	bool is_signed; /* integers */
+	char text[64];  /* the declaration, for messages: "long a", "const char *s" */
+};
+
+struct image_prototype {
+	unsigned nparams; /* all of them; params describes the first IMAGE_MAX_PARAMS */
+	bool variadic;    /* "..." after them */
+	struct image_param params[IMAGE_MAX_PARAMS];
+};
+
+/* The prototype of the function called name, from the DWARF of its definition; NULL when it
+ * has none (assembly, or an image built without -g): calls of it cannot be checked. */
+const struct image_prototype *image_function_prototype(const struct image *img,
+							const char *name);
+
 /* ---- the machine ---- */
 
 struct machine;

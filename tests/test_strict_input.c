@@ -397,6 +397,79 @@ START_TEST(guest_images_name_no_path_of_the_checkout)
 }
 END_TEST
 
+/* ---- prototypes from the image's DWARF ---- */
+
+static struct image *load_image(const char *arch, const char *image)
+{
+	char why[512];
+	struct image *img = image_load(image, arch_model_find(arch), why, sizeof(why));
+
+	ck_assert_msg(img != NULL, "%s", why);
+	return img;
+}
+
+static void assert_param(const struct image_param *p, enum image_param_kind kind, unsigned size,
+			 bool is_signed, const char *text)
+{
+	ck_assert_int_eq(p->kind, kind);
+	ck_assert_uint_eq(p->size, size);
+	ck_assert_int_eq(p->is_signed, is_signed);
+	ck_assert_str_eq(p->text, text);
+}
+
+START_TEST(c_functions_have_their_prototype_and_assembly_none)
+{
+	struct image *img = load_image("arm64", FTRACE_ARM64);
+	const struct image_prototype *p = image_function_prototype(img, "traced_add3");
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->nparams, 3);
+	ck_assert(!p->variadic);
+	assert_param(&p->params[0], PARAM_INTEGER, 8, true, "long a");
+	assert_param(&p->params[2], PARAM_INTEGER, 8, true, "long c");
+	p = image_function_prototype(img, "traced_leaf");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->nparams, 0);
+	p = image_function_prototype(img, "pc_set_callback");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->nparams, 1);
+	assert_param(&p->params[0], PARAM_POINTER, 8, false, "void *fn");
+	p = image_function_prototype(img, "patch_text_checked");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->nparams, 4);
+	assert_param(&p->params[0], PARAM_INTEGER, 8, false, "unsigned long addr");
+	assert_param(&p->params[1], PARAM_INTEGER, 4, false, "patch_insn_t old");
+	assert_param(&p->params[3], PARAM_INTEGER, 4, true, "int validate");
+	p = image_function_prototype(img, "write_record");
+	ck_assert_ptr_nonnull(p);
+	assert_param(&p->params[3], PARAM_POINTER, 8, false, "const struct pt_regs *regs");
+	/* assembly: no DWARF, no prototype, not checked */
+	ck_assert_ptr_null(image_function_prototype(img, "ftrace_caller"));
+	ck_assert_ptr_null(image_function_prototype(img, "no_such_function"));
+	image_free(img);
+
+	img = load_image("arm", PATCHCHECK_GUEST_DIR "/arm/ftrace_arm.elf");
+	p = image_function_prototype(img, "traced_add3");
+	ck_assert_ptr_nonnull(p);
+	assert_param(&p->params[1], PARAM_INTEGER, 4, true, "long b");
+	image_free(img);
+}
+END_TEST
+
+START_TEST(an_image_without_dwarf_has_no_prototypes)
+{
+	char copy[512];
+	struct image *img;
+
+	temp_file_name(copy, sizeof(copy), "stripped.elf");
+	ck_assert_int_eq(sh("llvm-objcopy-14 --strip-debug %s %s", FTRACE_ARM64, copy), 0);
+	img = load_image("arm64", copy);
+	unlink(copy);
+	ck_assert_ptr_null(image_function_prototype(img, "traced_add3"));
+	image_free(img);
+}
+END_TEST
+
 #define COUNT(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 static Suite *strict_input_suite(void)
@@ -423,6 +496,11 @@ static Suite *strict_input_suite(void)
 	tcase_add_test(hash, the_image_hash_covers_code_and_symbols_not_debug_info_or_layout);
 	tcase_add_test(hash, guest_images_name_no_path_of_the_checkout);
 	suite_add_tcase(s, hash);
+
+	TCase *protos = tcase_create("prototypes");
+	tcase_add_test(protos, c_functions_have_their_prototype_and_assembly_none);
+	tcase_add_test(protos, an_image_without_dwarf_has_no_prototypes);
+	suite_add_tcase(s, protos);
 
 	TCase *options = tcase_create("options");
 	tcase_set_timeout(options, 60);
