@@ -142,6 +142,11 @@ struct explorer {
 	unsigned long max_executions;
 };
 
+/* call_check.c: the call against its function's prototype from the image's DWARF (before
+ * its symbols are resolved); 0, or 2 with "file:line:col: ..." in err. Unchecked without one. */
+int call_check_prototype(const struct explorer *x, const struct scn_call *c, char *err,
+			 size_t errlen);
+
 /* prepare.c */
 const struct arch_model *image_arch(const struct arch_model *arch, const struct image *img);
 int image_find_sites(const struct arch_model *arch, const struct image *img, struct machine *m,

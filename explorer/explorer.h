@@ -52,6 +52,7 @@ struct src_pos {
 
 struct scn_arg {
 	bool is_symbol;
+	bool negative;  /* an integer literal written with '-' (value holds its two's complement) */
 	char symbol[64];
 	uint64_t value; /* integer literal, or symbol address once resolved */
 };

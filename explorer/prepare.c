@@ -85,10 +85,12 @@ static int resolve_symbol_offset(struct explorer *x, const char *name, uint64_t 
 	return 0;
 }
 
-/* Resolve the function and symbolic arguments of a call in place (the scenario is copied). */
+/* Resolve the function and symbolic arguments of a call in place (the scenario is copied),
+ * after checking the call against the function's prototype. */
 static int resolve_call(struct explorer *x, struct scn_call *c, char *err, size_t errlen)
 {
-	if (resolve_symbol(x, c->func, &c->pos, &c->func_addr, err, errlen))
+	if (resolve_symbol(x, c->func, &c->pos, &c->func_addr, err, errlen) ||
+	    call_check_prototype(x, c, err, errlen))
 		return 2;
 	for (unsigned i = 0; i < c->nargs; i++) {
 		uint64_t addr;

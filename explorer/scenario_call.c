@@ -168,8 +168,10 @@ static bool scan_arg(struct cursor *c, struct scn_arg *arg)
 	*arg = (struct scn_arg){ 0 };
 	if (ch == ',' || ch == ')')
 		return fail(c, "empty argument");
-	if (isdigit((unsigned char)ch) || ch == '-')
+	if (isdigit((unsigned char)ch) || ch == '-') {
+		arg->negative = ch == '-';
 		return scan_number(c, true, &arg->value);
+	}
 	if (symbol_start(ch))
 		return scan_symbol_arg(c, arg);
 	if (ch == '\0')

@@ -2,7 +2,10 @@
  * test_strict_input.c - values are what they look like, or an error: whole numbers are plain
  * decimal or 0x hex within their key's range, booleans are true or false, a null is never a
  * value, each error one line "file:line:col: message" with exit code 2; numeric options of
- * the command line follow the same rules and name the option and its value.
+ * the command line follow the same rules and name the option and its value. Calls are checked
+ * against the prototypes in the image's DWARF (arity, and whether each argument fits), using
+ * the bundled images and this test's own (tests/guest/prototypes.c). The image hash covers
+ * what runs, not debug information or layout.
  * Fixtures live in tests/data/scenarios/; the smaller cases are written to a temporary file.
  */
 #include <check.h>
@@ -231,22 +234,67 @@ static const struct fixture_error image_fixtures[] = {
 	  "6:9: traced_add3+0x7fffffff is outside traced_add3, which has 0x18 bytes" },
 	{ "bad_arg_outside.yaml", "5:5: traced_add3+0x1000 is outside traced_add3, which has "
 				  "0x18 bytes" },
+	{ "bad_arity_fewer.yaml",
+	  "5:25: traced_add3 takes 3 arguments (long a, long b, long c), the call gives 2" },
+	{ "bad_arity_none.yaml",
+	  "6:10: traced_add3 takes 3 arguments (long a, long b, long c), the call gives 0" },
+	{ "bad_arity_more.yaml",
+	  "6:35: traced_add3 takes 3 arguments (long a, long b, long c), the call gives 4" },
+	{ "bad_arity_setup.yaml",
+	  "5:5: ftrace_init_nop takes 1 argument (unsigned long func), the call gives 0" },
+	{ "bad_arg_too_wide.yaml", "5:5: argument 2 of patch_text_checked (patch_insn_t old) "
+				   "holds 4 bytes: 4294967296 (0x100000000) does not fit" },
+	{ "bad_arg_symbol_narrow.yaml",
+	  "5:5: argument 2 of patch_text_checked (patch_insn_t old) holds 4 bytes, fewer than an "
+	  "address: traced_add3 does not fit" },
+	{ "bad_arg_negative_too_wide.yaml",
+	  "5:10: argument 2 of traced_add3 (long b) holds 4 bytes: -2147483649 does not fit" },
 };
 
-/* patchcheck run on the fixture exits 2 with the one line "<fixture>:<where_what>". */
-static void assert_run_error(const char *file, const char *where_what)
+/* Against test_strict_input's own image, tests/guest/prototypes.c. */
+static const struct fixture_error prototype_fixtures[] = {
+	{ "bad_proto_struct.yaml", "6:10: argument 1 of by_value (struct pair p) is neither an "
+				   "integer nor a pointer: a scenario call cannot pass it" },
+	{ "bad_proto_narrow.yaml", "6:10: argument 1 of narrow (unsigned char u) holds 1 byte: "
+				   "256 (0x100) does not fit" },
+	{ "bad_proto_negative.yaml",
+	  "6:10: argument 2 of narrow (signed char s) holds 1 byte: -129 does not fit" },
+	{ "bad_proto_variadic.yaml",
+	  "6:10: count takes at least 1 argument (int n, ...), the call gives 0" },
+};
+
+/* patchcheck run on the fixture, with the images of guest_dir, exits 2 with the one line
+ * "<fixture>:<where_what>". */
+static void assert_run_error(const char *guest_dir, const char *file, const char *where_what)
 {
 	char line[1200];
 
 	snprintf(line, sizeof(line), "%s%s:%s\n", FIXTURES, file, where_what);
-	ck_assert_int_eq(sh("%s run --no-db -q --guest-dir %s %s%s", TOOL, PATCHCHECK_GUEST_DIR,
-			    FIXTURES, file), 2);
+	ck_assert_int_eq(sh("%s run --no-db -q --guest-dir %s %s%s", TOOL, guest_dir, FIXTURES,
+			    file), 2);
 	expect_in_output(line);
 }
 
 START_TEST(a_value_the_image_contradicts_is_an_error_at_its_position)
 {
-	assert_run_error(image_fixtures[_i].file, image_fixtures[_i].where_what);
+	assert_run_error(PATCHCHECK_GUEST_DIR, image_fixtures[_i].file,
+			 image_fixtures[_i].where_what);
+}
+END_TEST
+
+START_TEST(a_call_its_prototype_contradicts_is_an_error_at_its_position)
+{
+	assert_run_error(PATCHCHECK_TEST_GUEST_DIR, prototype_fixtures[_i].file,
+			 prototype_fixtures[_i].where_what);
+}
+END_TEST
+
+/* Two's complement either way, symbols in pointers, variadic extras: they load and run. */
+START_TEST(every_argument_that_fits_is_taken)
+{
+	ck_assert_int_eq(sh("%s run --no-db -q --guest-dir %s %sok_proto_values.yaml", TOOL,
+			    PATCHCHECK_TEST_GUEST_DIR, FIXTURES), 0);
+	expect_in_output("1 passed, 0 failed");
 }
 END_TEST
 
@@ -489,6 +537,9 @@ static Suite *strict_input_suite(void)
 	tcase_set_timeout(image, 60);
 	tcase_add_loop_test(image, a_value_the_image_contradicts_is_an_error_at_its_position, 0,
 			    COUNT(image_fixtures));
+	tcase_add_loop_test(image, a_call_its_prototype_contradicts_is_an_error_at_its_position, 0,
+			    COUNT(prototype_fixtures));
+	tcase_add_test(image, every_argument_that_fits_is_taken);
 	suite_add_tcase(s, image);
 
 	TCase *hash = tcase_create("image_hash");
