@@ -38,21 +38,13 @@ static int load_fixture(const char *name)
 /* Write yaml to a fresh temporary file (named in path) and load it; the file is removed. */
 static int load_text(const char *yaml)
 {
-	write_temp_file(path, sizeof(path), yaml, strlen(yaml));
-	int rc = scenario_load(path, &scn, err, sizeof(err));
-	unlink(path);
-	return rc;
+	return load_scenario_text(yaml, path, sizeof(path), &scn, err, sizeof(err));
 }
 
 /* The error must be exactly "<path>:<where_what>", on one line, with exit code 2. */
 static void assert_error(int rc, const char *where_what)
 {
-	char expected[1200];
-
-	snprintf(expected, sizeof(expected), "%s:%s", path, where_what);
-	ck_assert_int_eq(rc, 2);
-	ck_assert_str_eq(err, expected);
-	ck_assert_ptr_null(strchr(err, '\n'));
+	expect_load_error(rc, path, err, where_what);
 }
 
 /* One runner hart; `rest` ends the file (expect: and anything after it). */

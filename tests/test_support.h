@@ -224,6 +224,31 @@ static inline void load_bundled_scenario(struct scenario *scn, const char *dir, 
 	ck_assert_msg(scenario_load(path, scn, err, sizeof(err)) == 0, "%s", err);
 }
 
+/* Writes yaml to a fresh temporary file (named in path[size]), loads it into scn with
+ * scenario_load (error in err[errlen]) and removes the file; scenario_load's return code. */
+static inline int load_scenario_text(const char *yaml, char *path, size_t size,
+				     struct scenario *scn, char *err, size_t errlen)
+{
+	int rc;
+
+	write_temp_file(path, size, yaml, strlen(yaml));
+	rc = scenario_load(path, scn, err, errlen);
+	unlink(path);
+	return rc;
+}
+
+/* Loading path failed with rc 2 and err exactly "<path>:<where_what>", on one line. */
+static inline void expect_load_error(int rc, const char *path, const char *err,
+				     const char *where_what)
+{
+	char expected[1200];
+
+	snprintf(expected, sizeof(expected), "%s:%s", path, where_what);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_str_eq(err, expected);
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+
 /* Explores scn on the built guest images into res; fails the test when the explorer cannot run
  * it or ends with an error verdict. */
 static inline void explore_scenario(const struct scenario *scn, struct scenario_result *res)
