@@ -281,6 +281,23 @@ START_TEST(a_call_its_prototype_contradicts_is_an_error_at_its_position)
 }
 END_TEST
 
+/* A scenario's own C source (sources:) is built with the image's flags, -g included, so its
+ * functions are checked as the bundled ones are. */
+START_TEST(a_call_of_the_scenarios_own_code_is_checked_too)
+{
+	char cache[512], line[1200];
+
+	temp_file_name(cache, sizeof(cache), "cache");
+	snprintf(line, sizeof(line), "%sbad_proto_own_source.yaml:7:10: own_count takes 2 "
+		 "arguments (unsigned long n, unsigned int step), the call gives 1\n", FIXTURES);
+	ck_assert_int_eq(sh("PATCHCHECK_CACHE_DIR=%s %s run --no-db -q --guest-dir %s "
+			    "%sbad_proto_own_source.yaml", cache, TOOL, PATCHCHECK_GUEST_DIR,
+			    FIXTURES), 2);
+	expect_in_output(line);
+	sh("rm -rf %s", cache);
+}
+END_TEST
+
 /* Two's complement either way, symbols in pointers, variadic extras: they load and run. */
 START_TEST(every_argument_that_fits_is_taken)
 {
@@ -532,6 +549,7 @@ static Suite *strict_input_suite(void)
 	tcase_add_loop_test(image, a_call_its_prototype_contradicts_is_an_error_at_its_position, 0,
 			    COUNT(prototype_fixtures));
 	tcase_add_test(image, every_argument_that_fits_is_taken);
+	tcase_add_test(image, a_call_of_the_scenarios_own_code_is_checked_too);
 	suite_add_tcase(s, image);
 
 	TCase *hash = tcase_create("image_hash");
