@@ -27,6 +27,7 @@ struct cli_common {
 	unsigned long long seed;     /* --seed S */
 	const char *guest_dir;
 	bool allow_inconclusive; /* an inconclusive search is skipped, not failed */
+	const char *kernel_tree; /* --kernel-tree DIR: a Linux tree for kernel_sources */
 };
 
 int cmd_run(int argc, char **argv);
@@ -64,6 +65,10 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 /* "pass" or "fail:<invariant>" (and "error" for a result). */
 const char *expected_text(const struct scenario *s, char *buf, size_t len);
 const char *got_text(const struct scenario_result *r, char *buf, size_t len);
+/* Why s is not explored (its skip: reason, no model of its arch in this build, kernel_sources
+ * without --kernel-tree) into buf; NULL when it is explored. */
+const char *skip_reason(const struct cli_common *c, const struct scenario *s, char *buf,
+			size_t len);
 /* Why r is inconclusive, one line, into buf. */
 const char *inconclusive_reason(const struct scenario_result *r, char *buf, size_t len);
 /* Is r an inconclusive verdict that c counts as skipped (--allow-inconclusive)? */

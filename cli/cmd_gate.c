@@ -273,10 +273,7 @@ static void gate_skipped(struct gate *g, const struct scenario_file *file,
 	char reason[300];
 	struct gate_case *k = new_case(g, file, s->name, JUNIT_SKIPPED);
 
-	if (s->skip[0])
-		snprintf(reason, sizeof(reason), "%s", s->skip);
-	else
-		snprintf(reason, sizeof(reason), "arch '%s' has no model in this build", s->arch);
+	skip_reason(&g->c, s, reason, sizeof(reason));
 	g->skipped++;
 	if (!g->c.quiet) {
 		printf("skip %-34s %s\n", s->name, reason);
@@ -341,11 +338,11 @@ static void gate_explored(struct gate *g, const struct scenario_file *file,
 
 static void gate_file(struct gate *g, const struct scenario_file *file, struct scenario *s)
 {
-	char err[1024];
+	char err[1024], reason[300];
 
 	if (scenario_load(file->path, s, err, sizeof(err)))
 		gate_bad_file(g, file, err);
-	else if (s->skip[0] || !arch_model_find(s->arch))
+	else if (skip_reason(&g->c, s, reason, sizeof(reason)))
 		gate_skipped(g, file, s);
 	else
 		gate_explored(g, file, s);

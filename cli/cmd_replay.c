@@ -48,6 +48,7 @@ static void replay_usage(FILE *out)
 		"  --force               replay even when the scenario file changed since the failure\n"
 		"                        was stored (never when the guest image differs)\n"
 		"  --guest-dir DIR       where the guest images are (default: the build's guest/)\n"
+		"  --kernel-tree DIR     the Linux tree a scenario's kernel_sources come from\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"exit codes: 0 the failure reproduced (the stored one identically), 1 it did not or it\n"
@@ -78,6 +79,8 @@ static int parse_options(int argc, char **argv, struct replay_options *o)
 			o->schedule = argv[++i];
 		} else if (strcmp(a, "--guest-dir") == 0 && has_value) {
 			o->explore.guest_dir = argv[++i];
+		} else if (strcmp(a, "--kernel-tree") == 0 && has_value) {
+			o->explore.kernel_tree = argv[++i];
 		} else if (strcmp(a, "--force") == 0) {
 			o->force = true;
 		} else if (strcmp(a, "--trace") == 0 || strcmp(a, "-v") == 0 ||

@@ -98,12 +98,13 @@ int cmd_run(int argc, char **argv)
 	}
 	for (int i = 0; i < nfiles; i++) {
 		struct scenario_result res;
+		char reason[300];
 		bool matched;
 
-		if (scns[i].skip[0]) {
+		if (skip_reason(&c, &scns[i], reason, sizeof(reason))) {
 			skipped++;
 			if (!c.quiet)
-				printf("skip %-34s %s\n", scns[i].name, scns[i].skip);
+				printf("skip %-34s %s\n", scns[i].name, reason);
 			continue;
 		}
 		matched = explore_scenario(&c, &scns[i], &res);

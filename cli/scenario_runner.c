@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../emu/machine.h"
+#include "../models/arch.h"
 #include "../reports/reports.h"
 #include "cli.h"
 
@@ -23,6 +24,8 @@ void print_common_options(FILE *out)
 		"                        (1 to 1000000)\n"
 		"  --seed S              the seed of --random (default 1); numbers are decimal or 0x hex\n"
 		"  --guest-dir DIR       where the guest images are (default: the build's guest/)\n"
+		"  --kernel-tree DIR     a Linux source tree: scenarios with kernel_sources assemble its\n"
+		"                        own trampolines (without it they are skipped)\n"
 		"  --allow-inconclusive  count a search that stopped short of its declared space\n"
 		"                        (--max-executions, max_executions, --random) as skipped,\n"
 		"                        not failed\n"
@@ -43,6 +46,8 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 		c->allow_inconclusive = true;
 	} else if (strcmp(a, "--guest-dir") == 0 && has_value) {
 		c->guest_dir = argv[++*i];
+	} else if (strcmp(a, "--kernel-tree") == 0 && has_value) {
+		c->kernel_tree = argv[++*i];
 	} else if (strcmp(a, "--max-executions") == 0 && has_value) {
 		uint64_t v;
 
@@ -97,6 +102,20 @@ const char *got_text(const struct scenario_result *r, char *buf, size_t len)
 
 /* ---- exploring and printing one scenario ---- */
 
+const char *skip_reason(const struct cli_common *c, const struct scenario *s, char *buf,
+			size_t len)
+{
+	if (s->skip[0])
+		snprintf(buf, len, "%s", s->skip);
+	else if (!arch_model_find(s->arch))
+		snprintf(buf, len, "arch '%s' has no model in this build", s->arch);
+	else if (s->nkernel_sources && !c->kernel_tree)
+		snprintf(buf, len, "needs a Linux tree: --kernel-tree DIR");
+	else
+		return NULL;
+	return buf;
+}
+
 const char *inconclusive_reason(const struct scenario_result *r, char *buf, size_t len)
 {
 	snprintf(buf, len, "no failure in %lu executions, but the search stopped before it covered"
@@ -115,6 +134,7 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 {
 	struct explore_options opt = {
 		.guest_dir = c->guest_dir,
+		.kernel_tree = c->kernel_tree,
 		.max_executions = c->max_executions,
 		.random_walks = c->random_walks,
 		.random_seed = c->seed ? c->seed : 1,

@@ -104,6 +104,11 @@ struct scenario {
 	struct src_pos pos_sources[SCN_MAX_SOURCES];
 	char elf[512];
 	struct src_pos pos_elf;
+	/* Files of a Linux tree (paths inside the tree given with --kernel-tree) assembled
+	 * unmodified into the image, with the kernel's flags and patchcheck's compatibility layer. */
+	unsigned nkernel_sources;
+	char kernel_sources[SCN_MAX_SOURCES][256];
+	struct src_pos pos_kernel_sources[SCN_MAX_SOURCES];
 	unsigned nsetup;
 	struct scn_call setup[SCN_MAX_SETUP]; /* run in order on hart 0 before exploration */
 	unsigned nharts;
@@ -215,6 +220,7 @@ struct scenario_result {
 
 struct explore_options {
 	const char *guest_dir; /* where bundled images live (default: build's guest dir) */
+	const char *kernel_tree; /* a Linux source tree, for scenarios with kernel_sources */
 	unsigned long max_executions; /* overrides the scenario when non-zero */
 	/* Random walks instead of the exhaustive search: this many executions, each choosing the
 	 * next hart with a PRNG seeded by random_seed (same seed, same walks), within the

@@ -13,13 +13,59 @@
 #define PATCHCHECK_GUEST_DIR "guest"
 #endif
 
-/* The ELF the scenario runs: a prebuilt one (elf:), the bundled image with the scenario's
- * sources built in (sources:, a cached build), or the bundled image. 0, or 2 with a message. */
-static int scenario_image_path(const struct scenario *scn, const struct explore_options *opt, char *path,
-		      size_t size, char *err, size_t errlen)
+#ifndef PATCHCHECK_MODELS_DIR
+#define PATCHCHECK_MODELS_DIR "models"
+#endif
+
+/* The tree's files of the scenario as sources with the kernel's flags, after src[*n]. */
+static int add_kernel_sources(const struct scenario *scn, const struct explore_options *opt,
+			      const struct arch_model *arch, const char *recipe,
+			      struct toolchain_source *src, size_t *n, char (*paths)[4096],
+			      struct ktree_flags *kt, char *err, size_t errlen)
 {
-	struct toolchain_source src[SCN_MAX_SOURCES];
+	char cc[4096], why[1024];
+	struct src_pos at = scn->pos_kernel_sources[0];
+
+	if (!opt || !opt->kernel_tree) {
+		snprintf(err, errlen, "%s:%u:%u: kernel_sources need a Linux tree: --kernel-tree DIR",
+			 scn->path, at.line, at.col);
+		return 2;
+	}
+	if (!arch->kernel_tree) {
+		snprintf(err, errlen, "%s:%u:%u: a Linux tree's trampolines cannot be built for %s yet",
+			 scn->path, at.line, at.col, arch->name);
+		return 2;
+	}
+	if (toolchain_recipe_compiler(recipe, cc, sizeof(cc), why, sizeof(why)) ||
+	    ktree_prepare(arch->kernel_tree, opt->kernel_tree, PATCHCHECK_MODELS_DIR, cc, kt, why,
+			  sizeof(why))) {
+		snprintf(err, errlen, "%s:%u:%u: %s", scn->path, at.line, at.col, why);
+		return 2;
+	}
+	for (unsigned i = 0; i < scn->nkernel_sources; i++, (*n)++) {
+		snprintf(paths[i], 4096, "%s/%s", opt->kernel_tree, scn->kernel_sources[i]);
+		src[*n] = (struct toolchain_source){.path = paths[i], .own_flags = kt->flags};
+	}
+	if (arch->kernel_tree->glue) {
+		snprintf(paths[SCN_MAX_SOURCES], 4096, "%s/%s", PATCHCHECK_MODELS_DIR,
+			 arch->kernel_tree->glue);
+		src[(*n)++] = (struct toolchain_source){.path = paths[SCN_MAX_SOURCES]};
+	}
+	return 0;
+}
+
+/* The ELF the scenario runs: a prebuilt one (elf:), the bundled image with the scenario's
+ * sources (and a Linux tree's files) built in (a cached build), or the bundled image. 0, or 2
+ * with a message. */
+static int scenario_image_path(const struct scenario *scn, const struct explore_options *opt,
+			       const struct arch_model *arch, char *path, size_t size, char *err,
+			       size_t errlen)
+{
+	static struct ktree_flags kt;
+	static char tree_paths[SCN_MAX_SOURCES + 1][4096];
+	struct toolchain_source src[2 * SCN_MAX_SOURCES];
 	char recipe[1024], why[1024];
+	size_t n = 0;
 	bool bad_code;
 
 	if (scn->elf[0]) {
@@ -27,19 +73,23 @@ static int scenario_image_path(const struct scenario *scn, const struct explore_
 		return 0;
 	}
 	snprintf(path, size, "%s/%s/%s.elf", explorer_guest_dir(opt), scn->arch, scn->image);
-	if (!scn->nsources)
+	if (!scn->nsources && !scn->nkernel_sources)
 		return 0;
 	snprintf(recipe, sizeof(recipe), "%s/%s/%s.recipe", explorer_guest_dir(opt), scn->arch,
 		 scn->image);
 	for (unsigned i = 0; i < scn->nsources; i++)
-		src[i] = (struct toolchain_source){scn->sources[i], scn->source_traced[i]};
-	if (toolchain_build(recipe, src, scn->nsources, path, size, &bad_code, why, sizeof(why)) == 0)
+		src[n++] = (struct toolchain_source){.path = scn->sources[i],
+						     .traced = scn->source_traced[i]};
+	if (scn->nkernel_sources &&
+	    add_kernel_sources(scn, opt, arch, recipe, src, &n, tree_paths, &kt, err, errlen))
+		return 2;
+	if (toolchain_build(recipe, src, n, path, size, &bad_code, why, sizeof(why)) == 0)
 		return 0;
 	if (bad_code) /* the compiler's own file:line:col comes first */
 		snprintf(err, errlen, "%s", why);
 	else
-		snprintf(err, errlen, "%s:%u:%u: image '%s' with the scenario's sources: %s", scn->path,
-			 scn->pos_sources[0].line, scn->pos_sources[0].col, scn->image, why);
+		snprintf(err, errlen, "%s: image '%s' with the scenario's sources: %s", scn->path,
+			 scn->image, why);
 	return 2;
 }
 
@@ -352,7 +402,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		snprintf(err, errlen, "%s: arch '%s' has no model in this build", scn->path, scn->arch);
 		return 2;
 	}
-	if (scenario_image_path(scn, opt, path, sizeof(path), err, errlen))
+	if (scenario_image_path(scn, opt, x->arch, path, sizeof(path), err, errlen))
 		return 2;
 	x->img = image_load(path, x->arch, err, errlen);
 	if (!x->img) {

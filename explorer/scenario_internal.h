@@ -90,6 +90,8 @@ struct raw_scenario {
 	char **traced_sources;
 	unsigned traced_sources_count;
 	char *elf;
+	char **kernel_sources;
+	unsigned kernel_sources_count;
 	char **setup;
 	unsigned setup_count;
 	struct raw_hart *harts;

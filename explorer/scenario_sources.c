@@ -3,7 +3,8 @@
  * built into the named bundled image with its toolchain and flags, toolchain/toolchain.h) or
  * `elf:` (a prebuilt ELF used in place of a bundled image). Paths are relative to the scenario
  * file's directory; each must name a readable file of the right kind, and the two ways exclude
- * each other.
+ * each other. `kernel_sources:` names files inside a Linux tree (given at run time with
+ * --kernel-tree), relative paths without "..".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -85,6 +86,25 @@ int scn_take_sources(const struct raw_scenario *raw, const struct doc_index *idx
 		out->pos_elf = pos_of(idx, "elf");
 		return resolve(ctx, out->pos_elf, "elf", raw->elf, NULL, out->elf, sizeof(out->elf));
 	}
+	out->nkernel_sources = 0;
+	for (unsigned i = 0; i < raw->kernel_sources_count; i++) {
+		char what[48];
+		const char *p = raw->kernel_sources[i];
+		struct src_pos pos;
+
+		snprintf(what, sizeof(what), "kernel_sources[%u]", i);
+		pos = pos_of(idx, what);
+		if (i >= SCN_MAX_SOURCES)
+			return scn_fail(ctx, pos, "at most %d kernel sources", SCN_MAX_SOURCES);
+		if (!*p || p[0] == '/' || strstr(p, "..") || strlen(p) >= sizeof(out->kernel_sources[0]))
+			return scn_fail(ctx, pos, "%s '%s' is not a path inside a kernel tree", what, p);
+		snprintf(out->kernel_sources[i], sizeof(out->kernel_sources[0]), "%s", p);
+		out->pos_kernel_sources[i] = pos;
+		out->nkernel_sources++;
+	}
+	if (raw->elf && raw->kernel_sources_count)
+		return scn_fail(ctx, pos_of(idx, "elf"),
+				"elf names a prebuilt image, kernel_sources build one: give one or the other");
 	if (take_list(idx, ctx, "sources", raw->sources, raw->sources_count, false, out) ||
 	    take_list(idx, ctx, "traced_sources", raw->traced_sources, raw->traced_sources_count,
 		      true, out))

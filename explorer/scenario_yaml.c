@@ -90,6 +90,7 @@ static const cyaml_schema_field_t scenario_fields[] = {
 	LIST_FIELD("sources", CYAML_FLAG_OPTIONAL, sources, &string_entry),
 	LIST_FIELD("traced_sources", CYAML_FLAG_OPTIONAL, traced_sources, &string_entry),
 	TEXT_FIELD("elf", CYAML_FLAG_OPTIONAL, elf),
+	LIST_FIELD("kernel_sources", CYAML_FLAG_OPTIONAL, kernel_sources, &string_entry),
 	LIST_FIELD("setup", CYAML_FLAG_OPTIONAL, setup, &string_entry),
 	LIST_FIELD("harts", CYAML_FLAG_DEFAULT, harts, &hart_entry),
 	LIST_FIELD("watch", CYAML_FLAG_OPTIONAL, watch, &string_entry),

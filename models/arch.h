@@ -62,6 +62,27 @@ struct site_source {
 	bool (*lookup)(void *ud, const char *name, uint64_t *addr);
 };
 
+/*
+ * How a Linux tree's own trampolines are built for this arch (toolchain/ktree.c): where they
+ * are in the tree, what the tree's headers need to parse struct pt_regs for the asm-offsets
+ * (the arch's CONFIG_ values, headers the kernel build generates with the tree's own awk
+ * scripts), and patchcheck's compatibility layer and CONFIG choices for assembling them.
+ * Paths of the layer are relative to the source tree's models/ directory.
+ */
+#define ARCH_KTREE_MAX_FLAGS 12
+
+struct arch_kernel_tree {
+	const char *tree_arch;                             /* "arm64": arch/<tree_arch>/ */
+	const char *target_flags[ARCH_KTREE_MAX_FLAGS];    /* clang: target and ABI */
+	const char *header_flags[ARCH_KTREE_MAX_FLAGS];    /* -D the tree's headers need */
+	struct { const char *header, *script, *input; } generated[2]; /* awk -f script input */
+	const char *offsets_program;                       /* e.g. "arm64/kernel/offsets.c" */
+	const char *compat_include;                        /* e.g. "arm64/kernel/include" */
+	const char *config_header;                         /* -include'd: the CONFIG_ choices */
+	const char *glue;                                  /* C the tree's files call, ours */
+	const char *asm_flags[ARCH_KTREE_MAX_FLAGS];       /* more flags for the tree's .S files */
+};
+
 struct arch_model {
 	const char *name;        /* "arm64" */
 	int uc_arch, uc_mode;    /* Unicorn */
@@ -119,6 +140,8 @@ struct arch_model {
 	/* Encoders used by checks and tests (the guest patcher has its own copy of the encoding). */
 	uint32_t (*encode_nop)(void);
 	uint32_t (*encode_bl)(uint64_t pc, uint64_t target);
+	/* NULL when a Linux tree's trampolines cannot be built for this arch yet. */
+	const struct arch_kernel_tree *kernel_tree;
 };
 
 /* Find an arch model by name ("arm64"); NULL when unknown. */

@@ -12,6 +12,7 @@
 #endif
 #ifndef EFAULT
 #define EFAULT 14 /* the address is not inside the image's text */
+#define ENOENT 2  /* the image has no such site (a trampoline call site of a Linux tree) */
 #endif
 #ifndef EBUSY
 #define EBUSY 16  /* the site is owned by another user */

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE /* mkdtemp, posix_spawn file actions */
 #include "toolchain.h"
+#include "toolchain_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,9 +39,7 @@ struct recipe {
 	size_t ncflags, ntraced, nlink, nobjects;
 };
 
-static void say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
+void tc_say(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -49,12 +48,7 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A file name in dir: dir "/" and the printf-style rest (cut short names fail the tool that
- * gets them, never memory). */
-static void name_in(char *out, size_t size, const char *dir, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void name_in(char *out, size_t size, const char *dir, const char *fmt, ...)
+void tc_name_in(char *out, size_t size, const char *dir, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(out, size, "%s/", dir);
@@ -68,7 +62,7 @@ static void name_in(char *out, size_t size, const char *dir, const char *fmt, ..
 
 /* ---- files and hashes ---- */
 
-static char *read_file(const char *path, size_t *len)
+char *tc_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -98,7 +92,7 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-static void hash_bytes(uint64_t *h, const void *data, size_t n)
+void tc_hash_bytes(uint64_t *h, const void *data, size_t n)
 {
 	const unsigned char *p = data;
 
@@ -108,21 +102,21 @@ static void hash_bytes(uint64_t *h, const void *data, size_t n)
 	}
 }
 
-static void hash_text(uint64_t *h, const char *s)
+void tc_hash_text(uint64_t *h, const char *s)
 {
-	hash_bytes(h, s, strlen(s) + 1);
+	tc_hash_bytes(h, s, strlen(s) + 1);
 }
 
 /* The file's content into *h; -1 when it cannot be read. */
-static int hash_file(uint64_t *h, const char *path)
+int tc_hash_file(uint64_t *h, const char *path)
 {
 	size_t n;
-	char *data = read_file(path, &n);
+	char *data = tc_read_file(path, &n);
 
 	if (!data)
 		return -1;
-	hash_bytes(h, &n, sizeof(n));
-	hash_bytes(h, data, n);
+	tc_hash_bytes(h, &n, sizeof(n));
+	tc_hash_bytes(h, data, n);
 	free(data);
 	return 0;
 }
@@ -130,7 +124,7 @@ static int hash_file(uint64_t *h, const char *path)
 /* ---- running a tool ---- */
 
 /* Runs argv with stdout and stderr into log; its exit status, or -1 when it could not start. */
-static int run_tool(char *const argv[], const char *log)
+int tc_run_tool(char *const argv[], const char *log)
 {
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
@@ -151,9 +145,9 @@ static int run_tool(char *const argv[], const char *log)
 
 /* The first line of log that reports an error (the tool's own "file:line:col: error: ..."),
  * else its first line, into err. */
-static void first_error_line(const char *log, const char *what, char *err, size_t errlen)
+void tc_first_error_line(const char *log, const char *what, char *err, size_t errlen)
 {
-	char *text = read_file(log, NULL), *line = text, *pick = NULL;
+	char *text = tc_read_file(log, NULL), *line = text, *pick = NULL;
 	unsigned lines = 0;
 
 	for (char *p = text; p && *p; p++)
@@ -170,9 +164,9 @@ static void first_error_line(const char *log, const char *what, char *err, size_
 	if (!pick && text && *text)
 		pick = text;
 	if (pick)
-		say(err, errlen, "%s (%s; %u line%s of output)", pick, what, lines, lines == 1 ? "" : "s");
+		tc_say(err, errlen, "%s (%s; %u line%s of output)", pick, what, lines, lines == 1 ? "" : "s");
 	else
-		say(err, errlen, "%s failed with no output", what);
+		tc_say(err, errlen, "%s failed with no output", what);
 	free(text);
 }
 
@@ -191,9 +185,9 @@ static int read_recipe(const char *path, struct recipe *r, char *err, size_t err
 	char *line;
 
 	memset(r, 0, sizeof(*r));
-	r->text = read_file(path, NULL);
+	r->text = tc_read_file(path, NULL);
 	if (!r->text) {
-		say(err, errlen, "%s: no build recipe for this image (%s): is it a bundled image of this"
+		tc_say(err, errlen, "%s: no build recipe for this image (%s): is it a bundled image of this"
 		    " build?", path, strerror(errno));
 		return -1;
 	}
@@ -219,31 +213,42 @@ static int read_recipe(const char *path, struct recipe *r, char *err, size_t err
 				bad = add_arg(r->objects, &r->nobjects, value);
 		}
 		if (bad) {
-			say(err, errlen, "%s: too many entries", path);
+			tc_say(err, errlen, "%s: too many entries", path);
 			return -1;
 		}
 		line = end ? end + 1 : NULL;
 	}
 	if (!r->cc || !r->objcopy || !r->nobjects) {
-		say(err, errlen, "%s: not a complete build recipe (cc, objcopy and objects needed)", path);
+		tc_say(err, errlen, "%s: not a complete build recipe (cc, objcopy and objects needed)", path);
 		return -1;
 	}
 	return 0;
 }
 
+int toolchain_recipe_compiler(const char *recipe, char *cc, size_t size, char *err, size_t errlen)
+{
+	struct recipe r;
+	int rc = read_recipe(recipe, &r, err, errlen);
+
+	if (!rc)
+		snprintf(cc, size, "%s", r.cc);
+	free(r.text);
+	return rc ? -1 : 0;
+}
+
 /* The recipe as it was read (the parse cut it at spaces and newlines), for the key. */
 static void hash_recipe(uint64_t *h, const struct recipe *r)
 {
-	hash_text(h, r->cc);
-	hash_text(h, r->objcopy);
+	tc_hash_text(h, r->cc);
+	tc_hash_text(h, r->objcopy);
 	for (size_t i = 0; i < r->ncflags; i++)
-		hash_text(h, r->cflags[i]);
-	hash_text(h, "--traced--");
+		tc_hash_text(h, r->cflags[i]);
+	tc_hash_text(h, "--traced--");
 	for (size_t i = 0; i < r->ntraced; i++)
-		hash_text(h, r->traced[i]);
-	hash_text(h, "--link--");
+		tc_hash_text(h, r->traced[i]);
+	tc_hash_text(h, "--link--");
 	for (size_t i = 0; i < r->nlink; i++)
-		hash_text(h, r->link[i]);
+		tc_hash_text(h, r->link[i]);
 }
 
 /* ---- the cache ---- */
@@ -266,7 +271,7 @@ int toolchain_cache_dir(char *buf, size_t size)
 }
 
 /* mkdir -p */
-static int make_dirs(const char *path)
+int tc_make_dirs(const char *path)
 {
 	char buf[4096];
 
@@ -286,7 +291,7 @@ static int make_dirs(const char *path)
 /* Does every "hash path" line of deps still hold? */
 static bool deps_hold(const char *deps)
 {
-	char *text = read_file(deps, NULL), *line = text;
+	char *text = tc_read_file(deps, NULL), *line = text;
 	bool ok = text != NULL;
 
 	while (ok && line && *line) {
@@ -300,7 +305,7 @@ static bool deps_hold(const char *deps)
 			break;
 		}
 		snprintf(want, sizeof(want), "%.16s", line);
-		ok = hash_file(&h, line + 17) == 0;
+		ok = tc_hash_file(&h, line + 17) == 0;
 		snprintf(now, sizeof(now), "%016llx", (unsigned long long)h);
 		ok = ok && strcmp(want, now) == 0;
 		line = end ? end + 1 : NULL;
@@ -312,7 +317,7 @@ static bool deps_hold(const char *deps)
 /* Appends "hash path" for every dependency named in the depfile to out. */
 static void record_deps(const char *depfile, FILE *out)
 {
-	char *text = read_file(depfile, NULL), *tok, *save = NULL;
+	char *text = tc_read_file(depfile, NULL), *tok, *save = NULL;
 	bool first = true;
 
 	for (tok = text ? strtok_r(text, " \t\r\n\\", &save) : NULL; tok;
@@ -323,7 +328,7 @@ static void record_deps(const char *depfile, FILE *out)
 			first = tok[strlen(tok) - 1] != ':';
 			continue;
 		}
-		if (hash_file(&h, tok) == 0)
+		if (tc_hash_file(&h, tok) == 0)
 			fprintf(out, "%016llx %s\n", (unsigned long long)h, tok);
 	}
 	free(text);
@@ -355,15 +360,15 @@ static int hash_compiler(uint64_t *h, const struct recipe *r, const char *tmp, c
 	uint64_t v = 1469598103934665603ull;
 
 	if (strcmp(known_cc, r->cc) != 0) {
-		name_in(log, sizeof(log), tmp, "cc-version");
-		if (run_tool(argv, log) != 0 || hash_file(&v, log)) {
-			say(err, errlen, "%s: the guest compiler does not run", r->cc);
+		tc_name_in(log, sizeof(log), tmp, "cc-version");
+		if (tc_run_tool(argv, log) != 0 || tc_hash_file(&v, log)) {
+			tc_say(err, errlen, "%s: the guest compiler does not run", r->cc);
 			return -1;
 		}
 		snprintf(known_cc, sizeof(known_cc), "%s", r->cc);
 		known = v;
 	}
-	hash_bytes(h, &known, sizeof(known));
+	tc_hash_bytes(h, &known, sizeof(known));
 	return 0;
 }
 
@@ -374,13 +379,15 @@ static int compile_source(const struct recipe *r, const struct toolchain_source 
 	char obj[4200], dep[4200], log[4200];
 	size_t n = 0;
 
-	name_in(obj, sizeof(obj), tmp, "user%u.o", i);
-	name_in(dep, sizeof(dep), tmp, "user%u.d", i);
-	name_in(log, sizeof(log), tmp, "user%u.log", i);
+	tc_name_in(obj, sizeof(obj), tmp, "user%u.o", i);
+	tc_name_in(dep, sizeof(dep), tmp, "user%u.d", i);
+	tc_name_in(log, sizeof(log), tmp, "user%u.log", i);
 	argv[n++] = r->cc;
-	for (size_t k = 0; k < r->ncflags; k++)
+	for (size_t k = 0; s->own_flags && s->own_flags[k] && n < MAX_ARGS; k++)
+		argv[n++] = s->own_flags[k];
+	for (size_t k = 0; !s->own_flags && k < r->ncflags; k++)
 		argv[n++] = r->cflags[k];
-	for (size_t k = 0; s->traced && k < r->ntraced; k++)
+	for (size_t k = 0; !s->own_flags && s->traced && k < r->ntraced; k++)
 		argv[n++] = r->traced[k];
 	argv[n++] = "-MD";
 	argv[n++] = "-MF";
@@ -390,8 +397,8 @@ static int compile_source(const struct recipe *r, const struct toolchain_source 
 	argv[n++] = "-o";
 	argv[n++] = obj;
 	argv[n] = NULL;
-	if (run_tool((char *const *)argv, log) != 0) {
-		first_error_line(log, "compiling with the image's flags", err, errlen);
+	if (tc_run_tool((char *const *)argv, log) != 0) {
+		tc_first_error_line(log, "compiling with the image's flags", err, errlen);
 		*compile_error = true;
 		return -1;
 	}
@@ -404,10 +411,10 @@ static int weakened_copy(const struct recipe *r, size_t i, const char *tmp, char
 	char out[4200], log[4200];
 	char *argv[] = {(char *)r->objcopy, "--weaken", (char *)r->objects[i], out, NULL};
 
-	name_in(out, sizeof(out), tmp, "bundled%zu.o", i);
-	name_in(log, sizeof(log), tmp, "objcopy.log");
-	if (run_tool(argv, log) != 0) {
-		first_error_line(log, "weakening the bundled objects", err, errlen);
+	tc_name_in(out, sizeof(out), tmp, "bundled%zu.o", i);
+	tc_name_in(log, sizeof(log), tmp, "objcopy.log");
+	if (tc_run_tool(argv, log) != 0) {
+		tc_first_error_line(log, "weakening the bundled objects", err, errlen);
 		return -1;
 	}
 	return 0;
@@ -421,24 +428,24 @@ static int link_image(const struct recipe *r, size_t nsources, const char *tmp,
 	char elf[4200], log[4200];
 	size_t n = 0, p = 0;
 
-	name_in(elf, sizeof(elf), tmp, "image.elf");
-	name_in(log, sizeof(log), tmp, "link.log");
+	tc_name_in(elf, sizeof(elf), tmp, "image.elf");
+	tc_name_in(log, sizeof(log), tmp, "link.log");
 	argv[n++] = r->cc;
 	for (size_t k = 0; k < r->nlink; k++)
 		argv[n++] = r->link[k];
 	argv[n++] = "-o";
 	argv[n++] = elf;
 	for (size_t i = 0; i < nsources; i++, p++) {
-		name_in(paths[p], sizeof(paths[p]), tmp, "user%zu.o", i);
+		tc_name_in(paths[p], sizeof(paths[p]), tmp, "user%zu.o", i);
 		argv[n++] = paths[p];
 	}
 	for (size_t i = 0; i < r->nobjects; i++, p++) {
-		name_in(paths[p], sizeof(paths[p]), tmp, "bundled%zu.o", i);
+		tc_name_in(paths[p], sizeof(paths[p]), tmp, "bundled%zu.o", i);
 		argv[n++] = paths[p];
 	}
 	argv[n] = NULL;
-	if (run_tool((char *const *)argv, log) != 0) {
-		first_error_line(log, "linking with the image's objects", err, errlen);
+	if (tc_run_tool((char *const *)argv, log) != 0) {
+		tc_first_error_line(log, "linking with the image's objects", err, errlen);
 		*compile_error = true;
 		return -1;
 	}
@@ -459,18 +466,18 @@ static int build_entry(const struct recipe *r, const struct toolchain_source *so
 			return -1;
 	if (link_image(r, n, tmp, compile_error, err, errlen))
 		return -1;
-	name_in(deps, sizeof(deps), tmp, "deps");
+	tc_name_in(deps, sizeof(deps), tmp, "deps");
 	out = fopen(deps, "w");
 	if (!out) {
-		say(err, errlen, "%s: cannot write: %s", deps, strerror(errno));
+		tc_say(err, errlen, "%s: cannot write: %s", deps, strerror(errno));
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		name_in(dep, sizeof(dep), tmp, "user%zu.d", i);
+		tc_name_in(dep, sizeof(dep), tmp, "user%zu.d", i);
 		record_deps(dep, out);
 	}
 	if (fclose(out) != 0) {
-		say(err, errlen, "%s: cannot write: %s", deps, strerror(errno));
+		tc_say(err, errlen, "%s: cannot write: %s", deps, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -488,60 +495,61 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 	*compile_error = false;
 	memset(&r, 0, sizeof(r));
 	if (n > MAX_SOURCES) {
-		say(err, errlen, "at most %d sources", MAX_SOURCES);
+		tc_say(err, errlen, "at most %d sources", MAX_SOURCES);
 		*compile_error = true;
 		return -1;
 	}
-	if (toolchain_cache_dir(cache, sizeof(cache)) || make_dirs(cache)) {
-		say(err, errlen, "no cache directory for built images (set XDG_CACHE_HOME or HOME)");
+	if (toolchain_cache_dir(cache, sizeof(cache)) || tc_make_dirs(cache)) {
+		tc_say(err, errlen, "no cache directory for built images (set XDG_CACHE_HOME or HOME)");
 		return -1;
 	}
 	if (read_recipe(recipe, &r, err, errlen))
 		goto out;
-	name_in(tmp, sizeof(tmp), cache, "tmp-XXXXXX");
+	tc_name_in(tmp, sizeof(tmp), cache, "tmp-XXXXXX");
 	if (!mkdtemp(tmp)) {
-		say(err, errlen, "%s: cannot create a build directory: %s", cache, strerror(errno));
+		tc_say(err, errlen, "%s: cannot create a build directory: %s", cache, strerror(errno));
 		goto out;
 	}
 	hash_recipe(&key, &r);
 	if (hash_compiler(&key, &r, tmp, err, errlen))
 		goto out_tmp;
 	for (size_t i = 0; i < r.nobjects; i++)
-		if (hash_file(&key, r.objects[i])) {
-			say(err, errlen, "%s: a bundled object is missing: rebuild patchcheck", r.objects[i]);
+		if (tc_hash_file(&key, r.objects[i])) {
+			tc_say(err, errlen, "%s: a bundled object is missing: rebuild patchcheck", r.objects[i]);
 			goto out_tmp;
 		}
 	for (size_t i = 0; i < n; i++) { /* by their canonical paths: the same build from anywhere */
 		if (!realpath(sources[i].path, paths[i])) {
-			say(err, errlen, "%s: cannot read: %s", sources[i].path, strerror(errno));
+			tc_say(err, errlen, "%s: cannot read: %s", sources[i].path, strerror(errno));
 			*compile_error = true;
 			goto out_tmp;
 		}
-		real[i] = (struct toolchain_source){paths[i], sources[i].traced};
+		real[i] = sources[i];
+		real[i].path = paths[i];
 	}
 	sources = real;
 	for (size_t i = 0; i < n; i++) {
-		hash_text(&key, sources[i].path);
-		hash_text(&key, sources[i].traced ? "traced" : "plain");
-		if (hash_file(&key, sources[i].path)) {
-			say(err, errlen, "%s: cannot read: %s", sources[i].path, strerror(errno));
+		tc_hash_text(&key, sources[i].path);
+		tc_hash_text(&key, sources[i].traced ? "traced" : "plain");
+		if (tc_hash_file(&key, sources[i].path)) {
+			tc_say(err, errlen, "%s: cannot read: %s", sources[i].path, strerror(errno));
 			*compile_error = true;
 			goto out_tmp;
 		}
 	}
-	name_in(entry, sizeof(entry), cache, "%016llx", (unsigned long long)key);
-	name_in(deps, sizeof(deps), entry, "deps");
+	tc_name_in(entry, sizeof(entry), cache, "%016llx", (unsigned long long)key);
+	tc_name_in(deps, sizeof(deps), entry, "deps");
 	if (!deps_hold(deps)) {
 		remove_tree(entry); /* stale: a header changed */
 		if (build_entry(&r, sources, n, tmp, compile_error, err, errlen))
 			goto out_tmp;
 		if (rename(tmp, entry) != 0 && errno != EEXIST && errno != ENOTEMPTY) {
-			say(err, errlen, "%s: cannot store the built image: %s", entry, strerror(errno));
+			tc_say(err, errlen, "%s: cannot store the built image: %s", entry, strerror(errno));
 			goto out_tmp;
 		}
 	}
 	if (snprintf(elf, elf_size, "%s/image.elf", entry) >= (int)elf_size) {
-		say(err, errlen, "%s: path too long", entry);
+		tc_say(err, errlen, "%s: path too long", entry);
 		goto out_tmp;
 	}
 	rc = 0;

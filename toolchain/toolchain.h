@@ -21,6 +21,9 @@
 struct toolchain_source {
 	const char *path; /* a .c or .S file */
 	bool traced;      /* compiled with the image's patchable-entry flags */
+	/* When set: the whole set of flags for this source (NULL-terminated), in place of the
+	 * image's (a Linux tree's trampolines are assembled with the kernel's own flags). */
+	const char *const *own_flags;
 };
 
 /*
@@ -32,8 +35,35 @@ struct toolchain_source {
 int toolchain_build(const char *recipe, const struct toolchain_source *sources, size_t n,
 		    char *elf, size_t elf_size, bool *compile_error, char *err, size_t errlen);
 
+/* The compiler a recipe names, into cc. 0, or -1 with the reason in err. */
+int toolchain_recipe_compiler(const char *recipe, char *cc, size_t size, char *err, size_t errlen);
+
 /* The cache directory ($PATCHCHECK_CACHE_DIR, else $XDG_CACHE_HOME/patchcheck, else
  * $HOME/.cache/patchcheck) into buf; -1 when none can be named. */
 int toolchain_cache_dir(char *buf, size_t size);
+
+/* ---- ktree.c: a Linux tree's own trampolines ---- */
+
+struct arch_kernel_tree;
+
+#define KTREE_MAX_FLAGS 48
+
+/* What assembling a tree's .S files takes: the flags, pointing into dir and strings. */
+struct ktree_flags {
+	char dir[4096];                     /* generated headers and asm-offsets, in the cache */
+	const char *flags[KTREE_MAX_FLAGS]; /* NULL-terminated */
+	char strings[8][4200];
+	unsigned noffsets;                  /* asm-offsets derived from the tree's struct pt_regs */
+};
+
+/*
+ * Prepare tree (a Linux source tree) for assembling its trampolines of arch k: the asm-offsets
+ * derived from the tree's own struct definitions (k->offsets_program compiled against the
+ * tree's headers, with the headers the kernel build would generate made the same way), and
+ * the flags that put patchcheck's compatibility layer (under models_dir) first on the include
+ * path. cc is the guest compiler. 0, or -1 with the reason in err.
+ */
+int ktree_prepare(const struct arch_kernel_tree *k, const char *tree, const char *models_dir,
+		  const char *cc, struct ktree_flags *out, char *err, size_t errlen);
 
 #endif

@@ -183,6 +183,22 @@ static uint32_t a64_bl(uint64_t pc, uint64_t target)
 	return a64_encode_bl(pc, target);
 }
 
+/* A Linux tree's arm64 trampolines (toolchain/ktree.c). The CONFIG values are the ones the
+ * tree's page-table headers need to parse; struct pt_regs does not depend on them. */
+static const struct arch_kernel_tree a64_kernel_tree = {
+	.tree_arch = "arm64",
+	.target_flags = {"--target=aarch64-linux-gnu", "-mgeneral-regs-only"},
+	.header_flags = {"-DCONFIG_64BIT=1", "-DCONFIG_ARM64_PAGE_SHIFT=12",
+			 "-DCONFIG_ARM64_VA_BITS=48", "-DCONFIG_ARM64_PA_BITS=48",
+			 "-DCONFIG_PGTABLE_LEVELS=4"},
+	.generated = {{"asm/cpucaps.h", "arch/arm64/tools/gen-cpucaps.awk", "arch/arm64/tools/cpucaps"},
+		      {"asm/sysreg-defs.h", "arch/arm64/tools/gen-sysreg.awk", "arch/arm64/tools/sysreg"}},
+	.offsets_program = "arm64/kernel/offsets.c",
+	.compat_include = "arm64/kernel/include",
+	.config_header = "arm64/kernel/config-ftrace-regs.h",
+	.glue = "arm64/kernel/glue.c",
+};
+
 const struct arch_model arch_model_arm64 = {
 	.name = "arm64",
 	.uc_arch = UC_ARCH_ARM64,
@@ -217,4 +233,5 @@ const struct arch_model arch_model_arm64 = {
 	.take_breakpoint = a64_take_breakpoint,
 	.encode_nop = a64_nop,
 	.encode_bl = a64_bl,
+	.kernel_tree = &a64_kernel_tree,
 };

@@ -1,0 +1,266 @@
+/*
+ * ktree.c - ktree_prepare(): getting a Linux tree ready to have its own trampolines assembled,
+ * unmodified, against patchcheck's compatibility layer.
+ *
+ * The asm-offsets come from the tree: the arch's offsets program (ours, models/<arch>/kernel/)
+ * is compiled with clang -S against the tree's own headers and its "->NAME VALUE" lines are
+ * turned into asm/asm-offsets.h. What the kernel build would generate is made the same way:
+ * generated/autoconf.h is empty (the CONFIG values the headers need are -D flags of the arch),
+ * a missing asm/X.h that exists as asm-generic/X.h becomes a one-line wrapper of it (the
+ * kernel's generic-y), the arch's awk-generated headers are made with the tree's own scripts,
+ * and any other missing header is an empty file. Everything goes to a directory of the cache
+ * named after the tree and the arch.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../models/arch.h"
+#include "toolchain.h"
+#include "toolchain_internal.h"
+
+#define MAX_HEADER_ROUNDS 100
+
+static bool is_file(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	FILE *f;
+	char dir[4200], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = 0;
+		if (tc_make_dirs(dir))
+			return -1;
+	}
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* Make a header the compile found missing ("asm/foo.h", "linux/bar.h"). */
+static int provide_header(const char *tree, const char *gen, const char *missing)
+{
+	char generic[4200], path[4200], text[600];
+
+	if (strncmp(missing, "asm/", 4) == 0) {
+		tc_name_in(generic, sizeof(generic), tree, "include/asm-generic/%s", missing + 4);
+		if (is_file(generic)) {
+			tc_name_in(path, sizeof(path), gen, "arch/%s", missing);
+			snprintf(text, sizeof(text), "#include <asm-generic/%s>\n", missing + 4);
+			return write_text(path, text);
+		}
+		tc_name_in(generic, sizeof(generic), tree, "include/uapi/asm-generic/%s", missing + 4);
+		if (is_file(generic)) {
+			tc_name_in(path, sizeof(path), gen, "uapi/%s", missing);
+			snprintf(text, sizeof(text), "#include <asm-generic/%s>\n", missing + 4);
+			return write_text(path, text);
+		}
+		tc_name_in(path, sizeof(path), gen, "arch/%s", missing);
+		return write_text(path, "");
+	}
+	tc_name_in(path, sizeof(path), gen, "%s", missing);
+	return write_text(path, "");
+}
+
+/* The first "'name' file not found" of the compiler's log, into name. */
+static bool missing_header(const char *log, char *name, size_t size)
+{
+	char *text = tc_read_file(log, NULL), *at = text ? strstr(text, "' file not found") : NULL;
+	char *start = at;
+
+	while (start && start > text && start[-1] != '\'')
+		start--;
+	if (at && start > text)
+		snprintf(name, size, "%.*s", (int)(at - start), start);
+	free(text);
+	return at && start > text;
+}
+
+/* The headers of k->generated, made by the tree's awk scripts. */
+static int generate_headers(const struct arch_kernel_tree *k, const char *tree, const char *gen,
+			    char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(k->generated) / sizeof(k->generated[0]); i++) {
+		char script[4200], input[4200], out[4200], dir[4200];
+		char *argv[] = {"awk", "-f", script, input, NULL};
+
+		if (!k->generated[i].header)
+			continue;
+		tc_name_in(script, sizeof(script), tree, "%s", k->generated[i].script);
+		tc_name_in(input, sizeof(input), tree, "%s", k->generated[i].input);
+		tc_name_in(out, sizeof(out), gen, "arch/%s", k->generated[i].header);
+		if (!is_file(script) || !is_file(input))
+			continue; /* an older tree without it: the header is made empty if needed */
+		snprintf(dir, sizeof(dir), "%s", out);
+		*strrchr(dir, '/') = 0;
+		if (tc_make_dirs(dir) || tc_run_tool(argv, out) != 0) {
+			tc_say(err, errlen, "%s: the tree's %s did not run", tree, k->generated[i].script);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Compile the offsets program into gen/offsets.s, providing missing headers as it asks. */
+static int compile_offsets(const struct arch_kernel_tree *k, const char *tree, const char *gen,
+			   const char *program, const char *cc, char *err, size_t errlen)
+{
+	char s_out[4200], log[4200], inc[7][4200], kconfig[4200], missing[512];
+	const char *argv[64];
+	size_t n = 0;
+
+	tc_name_in(s_out, sizeof(s_out), gen, "offsets.s");
+	tc_name_in(log, sizeof(log), gen, "offsets.log");
+	tc_name_in(inc[0], sizeof(inc[0]), tree, "arch/%s/include", k->tree_arch);
+	tc_name_in(inc[1], sizeof(inc[1]), gen, "arch");
+	tc_name_in(inc[2], sizeof(inc[2]), tree, "include");
+	tc_name_in(inc[3], sizeof(inc[3]), tree, "arch/%s/include/uapi", k->tree_arch);
+	tc_name_in(inc[4], sizeof(inc[4]), gen, "uapi");
+	tc_name_in(inc[5], sizeof(inc[5]), tree, "include/uapi");
+	snprintf(inc[6], sizeof(inc[6]), "%s", gen);
+	tc_name_in(kconfig, sizeof(kconfig), tree, "include/linux/kconfig.h");
+	argv[n++] = cc;
+	for (size_t i = 0; i < ARCH_KTREE_MAX_FLAGS && k->target_flags[i]; i++)
+		argv[n++] = k->target_flags[i];
+	argv[n++] = "-S";
+	argv[n++] = "-O2";
+	argv[n++] = "-nostdinc";
+	argv[n++] = "-D__KERNEL__";
+	argv[n++] = "-Wno-everything";
+	for (size_t i = 0; i < 7; i++) {
+		argv[n++] = "-I";
+		argv[n++] = inc[i];
+	}
+	argv[n++] = "-include";
+	argv[n++] = kconfig;
+	for (size_t i = 0; i < ARCH_KTREE_MAX_FLAGS && k->header_flags[i]; i++)
+		argv[n++] = k->header_flags[i];
+	argv[n++] = program;
+	argv[n++] = "-o";
+	argv[n++] = s_out;
+	argv[n] = NULL;
+	for (unsigned round = 0; round < MAX_HEADER_ROUNDS; round++) {
+		if (tc_run_tool((char *const *)argv, log) == 0)
+			return 0;
+		if (!missing_header(log, missing, sizeof(missing)) ||
+		    provide_header(tree, gen, missing)) {
+			tc_first_error_line(log, "deriving the asm-offsets from the tree's headers", err,
+					    errlen);
+			return -1;
+		}
+	}
+	tc_say(err, errlen, "%s: the tree's headers still miss headers after %d rounds", tree,
+	       MAX_HEADER_ROUNDS);
+	return -1;
+}
+
+/* "->NAME VALUE" lines of the assembly as #defines in out/asm/asm-offsets.h; how many. */
+static int write_offsets(const char *s_file, const char *out, unsigned *count)
+{
+	char *text = tc_read_file(s_file, NULL), *p = text, path[4200];
+	FILE *f;
+
+	*count = 0;
+	tc_name_in(path, sizeof(path), out, "asm/asm-offsets.h");
+	if (!text || write_text(path, "") || !(f = fopen(path, "w"))) {
+		free(text);
+		return -1;
+	}
+	fprintf(f, "/* asm-offsets derived from the tree's own struct definitions by patchcheck */\n"
+		   "#ifndef PC_KTREE_ASM_OFFSETS_H\n#define PC_KTREE_ASM_OFFSETS_H\n");
+	while ((p = strstr(p, "->"))) {
+		char name[64];
+		long long value;
+		int used = 0;
+
+		p += 2;
+		if (sscanf(p, "%63[A-Za-z0-9_] %n", name, &used) != 1)
+			continue;
+		p += used;
+		while (*p == '#' || *p == '$')
+			p++;
+		if (sscanf(p, "%lld", &value) != 1)
+			continue;
+		fprintf(f, "#define %s %lld\n", name, value);
+		(*count)++;
+	}
+	fprintf(f, "#endif\n");
+	free(text);
+	return fclose(f);
+}
+
+int ktree_prepare(const struct arch_kernel_tree *k, const char *tree, const char *models_dir,
+		  const char *cc, struct ktree_flags *out, char *err, size_t errlen)
+{
+	char real[PATH_MAX], cache[4096], gen[4200], program[4200], s_file[4200], probe[4200];
+	uint64_t key = TC_FNV_OFFSET;
+	size_t n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!realpath(tree, real)) {
+		tc_say(err, errlen, "%s: no such kernel tree: %s", tree, strerror(errno));
+		return -1;
+	}
+	tc_name_in(probe, sizeof(probe), real, "arch/%s/include/asm/ptrace.h", k->tree_arch);
+	if (!is_file(probe)) {
+		tc_say(err, errlen, "%s: not a Linux source tree with arch/%s (no %s)", tree,
+		       k->tree_arch, probe);
+		return -1;
+	}
+	if (toolchain_cache_dir(cache, sizeof(cache))) {
+		tc_say(err, errlen, "no cache directory (set XDG_CACHE_HOME or HOME)");
+		return -1;
+	}
+	tc_hash_text(&key, real);
+	tc_hash_text(&key, k->tree_arch);
+	tc_name_in(out->dir, sizeof(out->dir), cache, "ktree-%s-%016llx", k->tree_arch,
+		   (unsigned long long)key);
+	tc_name_in(gen, sizeof(gen), out->dir, "gen");
+	tc_name_in(program, sizeof(program), models_dir, "%s", k->offsets_program);
+	tc_name_in(s_file, sizeof(s_file), gen, "offsets.s");
+	if (tc_make_dirs(gen) || write_text(strcat(strcpy(probe, gen), "/generated/autoconf.h"), "")) {
+		tc_say(err, errlen, "%s: cannot write: %s", gen, strerror(errno));
+		return -1;
+	}
+	if (generate_headers(k, real, gen, err, errlen) ||
+	    compile_offsets(k, real, gen, program, cc, err, errlen))
+		return -1;
+	if (write_offsets(s_file, out->dir, &out->noffsets) || !out->noffsets) {
+		tc_say(err, errlen, "%s: no asm-offsets came out of the tree's struct pt_regs", tree);
+		return -1;
+	}
+
+	/* The flags of the tree's .S files: the arch, the kernel's, our layer first. */
+	for (size_t i = 0; i < ARCH_KTREE_MAX_FLAGS && k->target_flags[i]; i++)
+		out->flags[n++] = k->target_flags[i];
+	out->flags[n++] = "-nostdinc";
+	out->flags[n++] = "-D__KERNEL__";
+	out->flags[n++] = "-D__ASSEMBLY__";
+	out->flags[n++] = "-fno-PIE";
+	out->flags[n++] = "-I";
+	out->flags[n++] = out->dir; /* asm/asm-offsets.h */
+	tc_name_in(out->strings[0], sizeof(out->strings[0]), models_dir, "%s", k->compat_include);
+	out->flags[n++] = "-I";
+	out->flags[n++] = out->strings[0];
+	tc_name_in(out->strings[1], sizeof(out->strings[1]), models_dir, "common/kernel/include");
+	out->flags[n++] = "-I";
+	out->flags[n++] = out->strings[1];
+	tc_name_in(out->strings[2], sizeof(out->strings[2]), models_dir, "%s", k->config_header);
+	out->flags[n++] = "-include";
+	out->flags[n++] = out->strings[2];
+	for (size_t i = 0; i < ARCH_KTREE_MAX_FLAGS && k->asm_flags[i] && n + 1 < KTREE_MAX_FLAGS; i++)
+		out->flags[n++] = k->asm_flags[i];
+	out->flags[n] = NULL;
+	return 0;
+}
