@@ -407,17 +407,36 @@ static bool check_record(struct explorer *x, unsigned h, const struct frame *f, 
 	return true;
 }
 
+/* The length of the instruction at pc as the arch decodes it. */
+static unsigned first_insn_length(struct explorer *x, uint64_t pc)
+{
+	uint64_t word = 0;
+	uint8_t bytes[8];
+
+	machine_read_u64(x->m, pc, &word);
+	for (unsigned i = 0; i < 8; i++)
+		bytes[i] = (uint8_t)(word >> (8 * i));
+	return x->arch->insn_length(bytes);
+}
+
 /*
  * What the callback saw must describe the function's entry state. As an ftrace callback
  * (callback_sees: ftrace): ip = the site's call instruction, pc = the body. As a kprobe on the
- * function (callback_sees: kprobe, the site as one virtual instruction at func+0): the
- * pre-handler sees ip = pc = the site's start, the post-handler (pc_post_records) pc = the body.
+ * function riding on its ftrace site (callback_sees: kprobe, the site as one virtual
+ * instruction at func+0): the pre-handler sees ip = pc = the site's start, the post-handler
+ * (pc_post_records) pc = the body. As a breakpoint kprobe on the site's first word
+ * (callback_sees: kprobe-brk): the pre-handler the same, the post-handler pc = the word after
+ * the probed one, since only that instruction was stepped (arm64: post_kprobe_handler in
+ * arch/arm64/kernel/probes/kprobes.c restores pc to the instruction after the probe before it
+ * calls the post-handler).
  */
 static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *f)
 {
 	const struct site *s = &x->sites[f->site];
 	uint64_t off = (uint64_t)h * PC_RECORD_SIZE, seq;
-	bool kprobe = strcmp(x->scn->callback_sees, "kprobe") == 0;
+	bool brk = strcmp(x->scn->callback_sees, "kprobe-brk") == 0;
+	bool kprobe = brk || strcmp(x->scn->callback_sees, "kprobe") == 0;
+	uint64_t after = brk ? s->lay.start + first_insn_length(x, s->lay.start) : s->lay.body;
 
 	if (x->scn->callback_must_run && f->called && x->records_addr &&
 	    machine_read_u64(x->m, x->records_addr + off, &seq) && seq == f->rec_seq) {
@@ -433,8 +452,7 @@ static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *
 		return;
 	if (kprobe && x->post_records_addr &&
 	    machine_read_u64(x->m, x->post_records_addr + off, &seq) && seq != f->post_seq)
-		check_record(x, h, f, x->post_records_addr + off, 0, s->lay.body,
-			     "kprobe post-handler");
+		check_record(x, h, f, x->post_records_addr + off, 0, after, "kprobe post-handler");
 }
 
 /* The bytes above SP at the outermost site (stack-passed arguments, caller memory) must be

@@ -463,7 +463,7 @@ static int take_checks(const struct build *b)
 	unsigned long stack_args;
 	char names[512];
 
-	if (take_choice(b, "callback_sees", b->raw->callback_sees, CHOICES("ftrace", "kprobe"),
+	if (take_choice(b, "callback_sees", b->raw->callback_sees, CHOICES("ftrace", "kprobe", "kprobe-brk"),
 			out->callback_sees, sizeof(out->callback_sees)))
 		return 2;
 	if (take_bool(b, "callback_must_run", false, &out->callback_must_run))

@@ -323,7 +323,7 @@ static const struct text_error value_errors[] = {
 	{ ONE_HART("f()", "expect: pass\nredirects: [a -> 1b]\n"),
 	  "7:13: redirects[0] must name two symbols as 'from -> to', got 'a -> 1b'" },
 	{ ONE_HART("f()", "expect: pass\ncallback_sees: uprobe\n"),
-	  "7:16: callback_sees must be 'ftrace' or 'kprobe', got 'uprobe'" },
+	  "7:16: callback_sees must be one of 'ftrace', 'kprobe', 'kprobe-brk', got 'uprobe'" },
 	{ ONE_HART("f()", "expect: pass\nstack_args: 12\n"),
 	  "7:13: stack_args must be a multiple of 8 (whole stack slots), got 12" },
 	{ ONE_HART("f()", "expect: pass\nstack_args: 512\n"),

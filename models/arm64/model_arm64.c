@@ -218,9 +218,9 @@ const struct arch_model arch_model_arm64 = {
 	.reg_ret = 0,
 	.arg_regs = {0, 1, 2, 3, 4, 5, 6, 7},
 	.narg_regs = 8,
-	/* AAPCS64 + the ftrace convention: x9-x11, x16, x17 may differ at body entry; nzcv too. */
-	.scratch_mask = (1ull << 9) | (1ull << 10) | (1ull << 11) | (1ull << 16) | (1ull << 17) |
-			(1ull << A64_NZCV),
+	/* The kernel's rule at an ftrace site (CONTRACT.md): x9-x17 may differ at body entry;
+	 * NZCV too. */
+	.scratch_mask = 0x3fe00ull | (1ull << A64_NZCV),
 	.callee_saved_mask = 0x1ff80000ull | (1ull << 29) | (1ull << 30), /* x19-x28, fp, lr */
 	.stack_align = 16,
 	.hart_id_reg_id = UC_ARM64_REG_TPIDR_EL0,
