@@ -164,4 +164,9 @@ struct junit_case {
 int junit_write(const char *path, const char *name, const struct junit_case *cases,
 		size_t ncases, char *err, size_t errlen);
 
+/* tap.c: the same cases as TAP version 13 (kselftest's format), written whole or not at all.
+ * 0, or -1 with "path: why" in err. */
+int tap_write(const char *path, const struct junit_case *cases, size_t ncases, char *err,
+	      size_t errlen);
+
 #endif

@@ -33,7 +33,7 @@ struct gate {
 	struct cli_common c;
 	int argc;
 	char **argv;
-	const char *junit_path;
+	const char *junit_path, *tap_path;
 	struct run_record rec;
 	struct report_reader *reader; /* opened when a failure's id is first needed */
 	struct gate_case *cases;
@@ -54,6 +54,7 @@ static void gate_usage(FILE *out)
 		"\n"
 		"options:\n"
 		"  --junit FILE          also write the results as JUnit XML (GitLab, Jenkins, GitHub)\n"
+		"  --tap FILE            also write the results as TAP version 13 (kselftest's format)\n"
 		"  --scenarios-dir DIR   the directory gated when no DIR|FILE is given\n"
 		"                        (default: %s)\n",
 		BUNDLED_SCENARIOS_DIR);
@@ -90,6 +91,8 @@ static int parse_options(struct gate *g, const char **roots, int *nroots)
 			return 1;
 		} else if (strcmp(a, "--junit") == 0 && has_value) {
 			g->junit_path = g->argv[++i];
+		} else if (strcmp(a, "--tap") == 0 && has_value) {
+			g->tap_path = g->argv[++i];
 		} else if (strcmp(a, "--scenarios-dir") == 0 && has_value) {
 			scenarios_dir = g->argv[++i];
 		} else if ((common = parse_common_option("gate", g->argc, g->argv, &i, &g->c)) != 0) {
@@ -298,7 +301,7 @@ static void gate_explored(struct gate *g, const struct scenario_file *file,
 	struct gate_case *k = new_case(g, file, s->name, outcome);
 
 	print_scenario_result(&g->c, s, &res, matched);
-	if (res.failure && (g->junit_path || !matched || g->c.verbose))
+	if (res.failure && (g->junit_path || g->tap_path || !matched || g->c.verbose))
 		failure_id = stored_failure_id(g, scenario_id);
 	if (res.failure && (!matched || g->c.verbose)) {
 		put_replay_commands(stdout, "     ", g->c.db_path, failure_id, s, res.failure);
@@ -348,35 +351,44 @@ static void gate_file(struct gate *g, const struct scenario_file *file, struct s
 		gate_explored(g, file, s);
 }
 
-/* The JUnit file may be neither the database nor a scenario file: refused before anything
- * runs (exit 2). */
-static int refuse_outputs_over_inputs(struct gate *g, const struct scenario_files *files)
+/* An output may be neither the database, nor a scenario file, nor the other output: refused
+ * before anything runs (exit 2). */
+static int refuse_output(struct gate *g, const struct scenario_files *files, const char *what,
+			 const char *path, const char *other)
 {
 	char err[1024];
 	int refused = 0;
 
-	if (!g->junit_path)
+	if (!path)
 		return 0;
 	if (g->c.db_path)
-		refused = output_refuse_input("JUnit file", g->junit_path, g->c.db_path, err,
-					      sizeof(err));
+		refused = output_refuse_input(what, path, g->c.db_path, err, sizeof(err));
 	for (size_t i = 0; i < files->n && !refused; i++)
-		refused = output_refuse_input("JUnit file", g->junit_path, files->files[i].path, err,
-					      sizeof(err));
+		refused = output_refuse_input(what, path, files->files[i].path, err, sizeof(err));
+	if (!refused && other && same_file(path, other)) {
+		snprintf(err, sizeof(err), "%s: the JUnit and the TAP file must differ", path);
+		refused = 1;
+	}
 	if (refused)
 		fprintf(stderr, "patchcheck gate: %s\n", err);
 	return refused;
 }
 
-static int write_junit(struct gate *g)
+static int refuse_outputs_over_inputs(struct gate *g, const struct scenario_files *files)
+{
+	return refuse_output(g, files, "JUnit file", g->junit_path, g->tap_path) ||
+	       refuse_output(g, files, "TAP file", g->tap_path, NULL);
+}
+
+/* The JUnit and TAP files, each when asked for: 0, or -1 with a message. */
+static int write_reports(struct gate *g)
 {
 	struct junit_case *cases = calloc(g->ncases ? g->ncases : 1, sizeof(*cases));
 	char err[1024];
-	int rc;
+	int rc = 0;
 
 	if (!cases) {
-		fprintf(stderr, "patchcheck gate: %s: cannot write the JUnit file: out of memory\n",
-			g->junit_path);
+		fprintf(stderr, "patchcheck gate: cannot write the results: out of memory\n");
 		return -1;
 	}
 	for (size_t i = 0; i < g->ncases; i++) {
@@ -389,9 +401,15 @@ static int write_junit(struct gate *g)
 		cases[i].message = k->message;
 		cases[i].text = k->text;
 	}
-	rc = junit_write(g->junit_path, "patchcheck gate", cases, g->ncases, err, sizeof(err));
-	if (rc)
+	if (g->junit_path && junit_write(g->junit_path, "patchcheck gate", cases, g->ncases, err,
+					 sizeof(err))) {
 		fprintf(stderr, "patchcheck gate: %s\n", err);
+		rc = -1;
+	}
+	if (g->tap_path && tap_write(g->tap_path, cases, g->ncases, err, sizeof(err))) {
+		fprintf(stderr, "patchcheck gate: %s\n", err);
+		rc = -1;
+	}
 	free(cases);
 	return rc;
 }
@@ -428,7 +446,7 @@ int cmd_gate(int argc, char **argv)
 		gate_file(&g, &files.files[i], s);
 	print_summary(g.passed, g.mismatches + g.errors, g.skipped);
 	exit_code = exit_code_of_counts(g.errors, g.mismatches);
-	if (g.junit_path && write_junit(&g))
+	if ((g.junit_path || g.tap_path) && write_reports(&g))
 		exit_code = exit_code_worst(exit_code, EXIT_ENVIRONMENT);
 	report_reader_close(g.reader);
 	exit_code = report_run_close(&g.rec, exit_code);
