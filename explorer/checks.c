@@ -358,9 +358,10 @@ static bool check_value(struct explorer *x, const char *inv, unsigned h, uint64_
 	return false;
 }
 
-/* One pc_record (pre or post) against the entry state: ip, parent_ip, pc, sp, lr, arguments. */
+/* One pc_record (pre or post) against the entry state: ip, parent_ip, and unless the frame is
+ * not a pt_regs (with_regs false), pc, sp (if the arch promises it), lr and the arguments. */
 static bool check_record(struct explorer *x, unsigned h, const struct frame *f, uint64_t base,
-			 uint64_t want_ip, uint64_t want_pc, const char *who)
+			 uint64_t want_ip, uint64_t want_pc, bool with_regs, const char *who)
 {
 	const struct site *s = &x->sites[f->site];
 	const struct arch_model *arch = x->arch;
@@ -376,13 +377,15 @@ static bool check_record(struct explorer *x, unsigned h, const struct frame *f, 
 	snprintf(what, sizeof(what), "parent_ip argument of the %s", who);
 	if (!check_value(x, "regs-seen", h, pc, f->lr, v, what, where))
 		return false;
+	if (!with_regs)
+		return true;
 	machine_read_u64(x->m, base + 24, &v);
 	snprintf(what, sizeof(what), "regs->pc seen by the %s", who);
 	if (!check_value(x, "regs-seen", h, pc, want_pc, v, what, where))
 		return false;
 	machine_read_u64(x->m, base + 32, &v);
 	snprintf(what, sizeof(what), "regs->sp seen by the %s", who);
-	if (!check_value(x, "regs-seen", h, pc, f->sp, v, what, where))
+	if (!arch->regs_sp_unchecked && !check_value(x, "regs-seen", h, pc, f->sp, v, what, where))
 		return false;
 	machine_read_u64(x->m, base + 40, &v);
 	snprintf(what, sizeof(what), "regs->lr seen by the %s", who);
@@ -428,7 +431,9 @@ static unsigned first_insn_length(struct explorer *x, uint64_t pc)
  * (callback_sees: kprobe-brk): the pre-handler the same, the post-handler pc = the word after
  * the probed one, since only that instruction was stepped (arm64: post_kprobe_handler in
  * arch/arm64/kernel/probes/kprobes.c restores pc to the instruction after the probe before it
- * calls the post-handler).
+ * calls the post-handler). As the callback of an ftrace_ops without SAVE_REGS
+ * (callback_sees: ftrace-no-regs), only ip and parent_ip are promised: the frame it gets need
+ * not be a pt_regs.
  */
 static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *f)
 {
@@ -436,6 +441,7 @@ static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *
 	uint64_t off = (uint64_t)h * PC_RECORD_SIZE, seq;
 	bool brk = strcmp(x->scn->callback_sees, "kprobe-brk") == 0;
 	bool kprobe = brk || strcmp(x->scn->callback_sees, "kprobe") == 0;
+	bool with_regs = strcmp(x->scn->callback_sees, "ftrace-no-regs") != 0;
 	uint64_t after = brk ? s->lay.start + first_insn_length(x, s->lay.start) : s->lay.body;
 
 	if (x->scn->callback_must_run && f->called && x->records_addr &&
@@ -448,11 +454,13 @@ static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *
 	if (x->records_addr && machine_read_u64(x->m, x->records_addr + off, &seq) &&
 	    seq != f->rec_seq &&
 	    !check_record(x, h, f, x->records_addr + off, kprobe ? s->lay.start : s->lay.bl,
-			  kprobe ? s->lay.start : s->lay.body, kprobe ? "kprobe pre-handler" : "callback"))
+			  kprobe ? s->lay.start : s->lay.body, with_regs,
+			  kprobe ? "kprobe pre-handler" : "callback"))
 		return;
 	if (kprobe && x->post_records_addr &&
 	    machine_read_u64(x->m, x->post_records_addr + off, &seq) && seq != f->post_seq)
-		check_record(x, h, f, x->post_records_addr + off, 0, after, "kprobe post-handler");
+		check_record(x, h, f, x->post_records_addr + off, 0, after, true,
+			     "kprobe post-handler");
 }
 
 /* The bytes above SP at the outermost site (stack-passed arguments, caller memory) must be

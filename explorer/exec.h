@@ -118,6 +118,7 @@ struct explorer {
 	uint64_t code_watch[EX_MAX_CODE_WATCH]; /* watched instruction words outside sites */
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
+	bool nonpreempt_stop;          /* protocol stop-machine-nonpreempt (exec_enabled) */
 	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */
 	uint64_t direct_requests_addr, direct_calls_addr; /* pc_direct_requests/_calls, or 0 */
 	uint64_t redirect_requests_addr; /* pc_redirect_requests, or 0 */

@@ -486,6 +486,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	memset(&x->st, 0, sizeof(x->st));
 	x->st.last_hart = -1;
 	x->st.exclusive = -1;
+	x->nonpreempt_stop = strcmp(x->scn->protocol, "stop-machine-nonpreempt") == 0;
 	for (unsigned w = 0; w < EX_MAX_WATCH; w++)
 		x->st.last_write[w].writer = -1;
 	record_initial_forms(x);

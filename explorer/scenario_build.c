@@ -423,7 +423,8 @@ static int take_model(const struct build *b)
 	struct scenario *out = b->out;
 
 	if (take_choice(b, "protocol", b->raw->protocol,
-			CHOICES("single-word", "stop-machine", "staged", "breakpoint"),
+			CHOICES("single-word", "stop-machine", "stop-machine-nonpreempt", "staged",
+				"breakpoint"),
 			out->protocol, sizeof(out->protocol)) ||
 	    take_choice(b, "fetch", b->raw->fetch, CHOICES("coherent", "relaxed"), out->fetch,
 			sizeof(out->fetch)))
@@ -463,7 +464,8 @@ static int take_checks(const struct build *b)
 	unsigned long stack_args;
 	char names[512];
 
-	if (take_choice(b, "callback_sees", b->raw->callback_sees, CHOICES("ftrace", "kprobe", "kprobe-brk"),
+	if (take_choice(b, "callback_sees", b->raw->callback_sees,
+			CHOICES("ftrace", "ftrace-no-regs", "kprobe", "kprobe-brk"),
 			out->callback_sees, sizeof(out->callback_sees)))
 		return 2;
 	if (take_bool(b, "callback_must_run", false, &out->callback_must_run))

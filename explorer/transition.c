@@ -101,13 +101,35 @@ static void trace_pending_step(struct explorer *x, unsigned h, uint64_t pc, uint
 	failure_take_trace(x);
 }
 
+/* Hart h has begun a patch site and not yet left it (its pc is past the site's first word). */
+static bool inside_site(const struct explorer *x, unsigned h)
+{
+	uint64_t pc = machine_reg(x->m, h, x->arch->reg_pc);
+	int s = site_at(x, pc);
+
+	return s >= 0 && pc > x->sites[s].lay.start && pc < x->sites[s].lay.body;
+}
+
+/*
+ * While a hart holds the machine (stop_machine), the others are parked. In a kernel without
+ * preemption (protocol stop-machine-nonpreempt) a CPU reaches the stopper only at a schedule
+ * point, and the inside of a patch site is never one: a hart that has begun a site runs on
+ * until it has left it, and the holder waits for that before it may write.
+ */
 bool exec_enabled(const struct explorer *x, unsigned h)
 {
 	int ex = x->st.exclusive;
 
 	if (x->st.harts[h].done)
 		return false;
-	return ex < 0 || ex == (int)h || x->st.harts[ex].done;
+	if (ex < 0 || x->st.harts[ex].done)
+		return true;
+	if (x->nonpreempt_stop) {
+		for (unsigned p = 0; p < x->nharts; p++)
+			if ((int)p != ex && !x->st.harts[p].done && inside_site(x, p))
+				return (int)h != ex && inside_site(x, h);
+	}
+	return ex == (int)h;
 }
 
 bool exec_all_done(const struct explorer *x)

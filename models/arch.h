@@ -102,6 +102,7 @@ struct arch_model {
 	uint64_t scratch_mask;   /* regs that a patch site / trampoline may clobber at body entry */
 	uint64_t regs_seen_mask; /* besides arg_regs, regs whose value in the frame a callback gets
 				  * (pc_record regs[]) must be as at the site; 0: arguments only */
+	bool regs_sp_unchecked;  /* regs->sp a callback sees need not be the entry SP (riscv) */
 	uint64_t callee_saved_mask;
 	unsigned stack_align;    /* required SP alignment whenever C code is called */
 	uint64_t hart_id_reg_id; /* Unicorn register that carries the hart id (TPIDR_EL0) */

@@ -39,6 +39,7 @@ int ftrace_modify_call(unsigned long func, unsigned long old_tramp, unsigned lon
 int ftrace_init_and_call_stopped(unsigned long func, unsigned long tramp);
 int ftrace_make_call_stopped(unsigned long func, unsigned long tramp);
 int ftrace_make_nop_stopped(unsigned long func, unsigned long tramp);
+int ftrace_modify_call_stopped(unsigned long func, unsigned long old_tramp, unsigned long new_tramp);
 
 /* Read the instruction word at addr into *insn: 0, -EINVAL if misaligned, -EFAULT outside text. */
 int patch_read_insn(unsigned long addr, patch_insn_t *insn);

@@ -47,6 +47,11 @@ static int make_nop(unsigned long func, unsigned long tramp, unsigned long unuse
 	return ftrace_make_nop(func, tramp);
 }
 
+static int modify_call(unsigned long func, unsigned long old_tramp, unsigned long new_tramp)
+{
+	return ftrace_modify_call(func, old_tramp, new_tramp);
+}
+
 int ftrace_init_and_call_stopped(unsigned long func, unsigned long tramp)
 {
 	return stop_machine_run(init_and_call, func, tramp, 0);
@@ -60,4 +65,9 @@ int ftrace_make_call_stopped(unsigned long func, unsigned long tramp)
 int ftrace_make_nop_stopped(unsigned long func, unsigned long tramp)
 {
 	return stop_machine_run(make_nop, func, tramp, 0);
+}
+
+int ftrace_modify_call_stopped(unsigned long func, unsigned long old_tramp, unsigned long new_tramp)
+{
+	return stop_machine_run(modify_call, func, old_tramp, new_tramp);
 }

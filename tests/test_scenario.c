@@ -304,8 +304,8 @@ static const struct text_error value_errors[] = {
 	{ "name: t\narch: x86\nimage: ftrace\nharts: [{run: f()}]\nexpect: pass\n",
 	  "2:7: arch must be one of 'arm64', 'riscv64', 'arm', got 'x86'" },
 	{ ONE_HART("f()", "expect: pass\nprotocol: two-step\n"),
-	  "7:11: protocol must be one of 'single-word', 'stop-machine', 'staged', 'breakpoint', "
-	  "got 'two-step'" },
+	  "7:11: protocol must be one of 'single-word', 'stop-machine', 'stop-machine-nonpreempt', "
+	  "'staged', 'breakpoint', got 'two-step'" },
 	{ ONE_HART("f()", "expect: pass\nfetch: weak\n"),
 	  "7:8: fetch must be 'coherent' or 'relaxed', got 'weak'" },
 	{ ONE_HART("f()", "    role: patchr\nexpect: pass\n"),
@@ -323,7 +323,7 @@ static const struct text_error value_errors[] = {
 	{ ONE_HART("f()", "expect: pass\nredirects: [a -> 1b]\n"),
 	  "7:13: redirects[0] must name two symbols as 'from -> to', got 'a -> 1b'" },
 	{ ONE_HART("f()", "expect: pass\ncallback_sees: uprobe\n"),
-	  "7:16: callback_sees must be one of 'ftrace', 'kprobe', 'kprobe-brk', got 'uprobe'" },
+	  "7:16: callback_sees must be one of 'ftrace', 'ftrace-no-regs', 'kprobe', 'kprobe-brk', got 'uprobe'" },
 	{ ONE_HART("f()", "expect: pass\nstack_args: 12\n"),
 	  "7:13: stack_args must be a multiple of 8 (whole stack slots), got 12" },
 	{ ONE_HART("f()", "expect: pass\nstack_args: 512\n"),

@@ -69,14 +69,3 @@ unsigned long arm_ftrace_site(unsigned long func)
 #endif
 	return 0;
 }
-
-static int modify_call(unsigned long func, unsigned long old_tramp, unsigned long new_tramp)
-{
-	return ftrace_modify_call(func, old_tramp, new_tramp);
-}
-
-int ftrace_modify_call_stopped(unsigned long func, unsigned long old_tramp,
-			       unsigned long new_tramp)
-{
-	return stop_machine_run(modify_call, func, old_tramp, new_tramp);
-}

@@ -36,9 +36,6 @@ unsigned long arm_ftrace_site(unsigned long func);
 patch_insn_t arm_ftrace_nop(void);
 /* Select the older disabled form, pop {lr} (on != 0), or the current add sp, sp, #4. */
 int ftrace_arm_legacy_nop(unsigned long on);
-/* ftrace_modify_call under the stop-machine protocol (stop_machine.h). */
-int ftrace_modify_call_stopped(unsigned long func, unsigned long old_tramp,
-			       unsigned long new_tramp);
 
 extern char __gnu_mcount_nc[];
 
