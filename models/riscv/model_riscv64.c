@@ -185,6 +185,27 @@ static uint32_t rv_jal(uint64_t pc, uint64_t target)
 	return rv_encode_jal(RV_RA, off);
 }
 
+/*
+ * A Linux tree's riscv trampolines (toolchain/ktree.c): arch/riscv/kernel/mcount-dyn.S and
+ * mcount.S. The target flags are the bundled images' (RV64IMAC, LP64, medany) with linker
+ * relaxation off: the kernel links with --no-relax, and the trampoline's `call` sites must stay
+ * the 8-byte auipc + jalr pairs that ftrace_update_ftrace_func rewrites. ktree.c adds -fno-PIE
+ * for every arch (without it clang's default PIC makes `la` GOT-relative). The CONFIG values
+ * are the ones the tree's headers need to parse struct pt_regs and STACK_ALIGN.
+ */
+static const struct arch_kernel_tree rv_kernel_tree = {
+	.tree_arch = "riscv",
+	.target_flags = {"--target=riscv64-linux-gnu", "-march=rv64imac", "-mabi=lp64",
+			 "-mcmodel=medany", "-mno-relax"},
+	.header_flags = {"-DCONFIG_64BIT=1", "-DCONFIG_RISCV=1", "-DCONFIG_ARCH_RV64I=1",
+			 "-DCONFIG_MMU=1", "-DCONFIG_PAGE_OFFSET=0xff60000000000000",
+			 "-DCONFIG_RISCV_ISA_C=1"},
+	.offsets_program = "riscv/kernel/offsets.c",
+	.compat_include = "riscv/kernel/include",
+	.config_header = "riscv/kernel/config-ftrace-regs.h",
+	.glue = "riscv/kernel/glue.c",
+};
+
 const struct arch_model arch_model_riscv64 = {
 	.name = "riscv64",
 	.uc_arch = UC_ARCH_RISCV,
@@ -210,14 +231,20 @@ const struct arch_model arch_model_riscv64 = {
 	.arg_regs = {10, 11, 12, 13, 14, 15, 16, 17},
 	.narg_regs = 8,
 	/*
-	 * t0 (x5): the 8-byte and CALL_OPS sites load the return address into the body into it
-	 * (the CALL_OPS `auipc t0` runs even while tracing is off), and the trampolines return
-	 * through it (`jr t0`). t1 (x6): the trampolines' ops pointer and the direct-call dispatch
-	 * register (`bnez t1 -> jr t1`). No other register may differ at body entry: t2-t6 are
-	 * caller-saved temporaries, but a register live at entry must survive the hook whatever the
-	 * ABI says, so the trampolines restore them.
+	 * The temporaries t0-t6 (x5-x7, x28-x31): the LP64 psABI makes them caller-saved and passes
+	 * nothing in them, so no value is live in them at a function's entry, and a trampoline may
+	 * leave them changed. Linux's riscv ftrace_caller (arch/riscv/kernel/mcount-dyn.S, 6.1)
+	 * relies on exactly that: it saves a0-a7, t0 and ra only and calls C, which may clobber
+	 * t1-t6. The bundled designs use t0 (the sites' link register, the `jr t0` return) and t1
+	 * (the ops pointer, the direct-call dispatch). See models/riscv/CONTRACT.md.
 	 */
-	.scratch_mask = (1ull << RV_T0) | (1ull << RV_T1),
+	.scratch_mask = (1ull << RV_T0) | (1ull << RV_T1) | (1ull << 7) | (0xfull << 28),
+	/*
+	 * regs->sp as a callback sees it is not compared with the entry SP: 6.1's
+	 * ftrace_regs_caller stores sp after reserving its frame (PT_SP = entry SP - PT_SIZE_ON_STACK)
+	 * and restores sp from that slot; a callback may rely on epc, ra and a0-a7.
+	 */
+	.regs_sp_unchecked = true,
 	.callee_saved_mask = (1ull << 8) | (1ull << 9) | 0x0ffc0000ull, /* s0, s1, s2-s11 */
 	.stack_align = 16,
 	.hart_id_reg_id = UC_RISCV_REG_TP,
@@ -228,4 +255,5 @@ const struct arch_model arch_model_riscv64 = {
 	.find_sites = rv_find_sites,
 	.encode_nop = rv_nop,
 	.encode_bl = rv_jal,
+	.kernel_tree = &rv_kernel_tree,
 };

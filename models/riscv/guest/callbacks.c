@@ -86,6 +86,28 @@ void record_regs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_
 }
 
 /*
+ * The callback of an ftrace_ops without SAVE_REGS: records ip and parent_ip only and never
+ * reads the frame, which Linux's riscv ftrace_caller makes of a0-a7, t0 and ra (80 bytes), not
+ * a pt_regs. pc, sp, lr and regs[] are recorded as 0 (callback_sees: ftrace-no-regs).
+ */
+void record_ip(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
+{
+	unsigned long hart = current_hart();
+	volatile struct pc_record *rec;
+
+	if (hart >= PC_MAX_HARTS)
+		return;
+	rec = &pc_records[hart];
+	rec->ip = ip;
+	rec->parent_ip = parent_ip;
+	rec->pc = 0;
+	rec->sp = 0;
+	rec->lr = 0;
+	barrier();
+	rec->seq = rec->seq + 1;
+}
+
+/*
  * An IPMODIFY user (livepatch-like): records like record_regs, then, if pc_redirect_target is
  * set, makes the trampoline continue there instead of at the body. The target is entered with
  * ra = the traced function's parent and a0-a7 as at the call, so it must have the same prototype.

@@ -44,6 +44,7 @@ extern unsigned long pc_direct_requests[];   /* per hart: direct calls call_dire
 /* ---- callbacks (callbacks.c, never traced) ---- */
 void ftrace_stub(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
 void record_regs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
+void record_ip(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
 void redirect_pc(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
 void call_direct_funcs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
 void call_direct_funcs_t0(unsigned long ip, unsigned long parent_ip, void *op,
