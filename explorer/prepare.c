@@ -25,20 +25,21 @@ static int add_kernel_sources(const struct scenario *scn, const struct explore_o
 {
 	char cc[4096], why[1024];
 	struct src_pos at = scn->pos_kernel_sources[0];
+	const struct arch_kernel_tree *k = arch_kernel_tree_for_image(arch, scn->image);
 
 	if (!opt || !opt->kernel_tree) {
 		snprintf(err, errlen, "%s:%u:%u: kernel_sources need a Linux tree: --kernel-tree DIR",
 			 scn->path, at.line, at.col);
 		return 2;
 	}
-	if (!arch->kernel_tree) {
-		snprintf(err, errlen, "%s:%u:%u: a Linux tree's trampolines cannot be built for %s yet",
-			 scn->path, at.line, at.col, arch->name);
+	if (!k) {
+		snprintf(err, errlen,
+			 "%s:%u:%u: a Linux tree's trampolines cannot be built into %s image '%s' yet",
+			 scn->path, at.line, at.col, arch->name, scn->image);
 		return 2;
 	}
 	if (toolchain_recipe_compiler(recipe, cc, sizeof(cc), why, sizeof(why)) ||
-	    ktree_prepare(arch->kernel_tree, opt->kernel_tree, PATCHCHECK_MODELS_DIR, cc, kt, why,
-			  sizeof(why))) {
+	    ktree_prepare(k, opt->kernel_tree, PATCHCHECK_MODELS_DIR, cc, kt, why, sizeof(why))) {
 		snprintf(err, errlen, "%s:%u:%u: %s", scn->path, at.line, at.col, why);
 		return 2;
 	}
@@ -46,9 +47,8 @@ static int add_kernel_sources(const struct scenario *scn, const struct explore_o
 		snprintf(paths[i], 4096, "%s/%s", opt->kernel_tree, scn->kernel_sources[i]);
 		src[*n] = (struct toolchain_source){.path = paths[i], .own_flags = kt->flags};
 	}
-	if (arch->kernel_tree->glue) {
-		snprintf(paths[SCN_MAX_SOURCES], 4096, "%s/%s", PATCHCHECK_MODELS_DIR,
-			 arch->kernel_tree->glue);
+	if (k->glue) {
+		snprintf(paths[SCN_MAX_SOURCES], 4096, "%s/%s", PATCHCHECK_MODELS_DIR, k->glue);
 		src[(*n)++] = (struct toolchain_source){.path = paths[SCN_MAX_SOURCES]};
 	}
 	return 0;

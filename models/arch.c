@@ -30,3 +30,12 @@ int arch_reg_index(const struct arch_model *arch, const char *name)
 			return (int)i;
 	return -1;
 }
+
+const struct arch_kernel_tree *arch_kernel_tree_for_image(const struct arch_model *arch,
+							  const char *image)
+{
+	for (const struct arch_kernel_tree *k = arch->kernel_tree; k; k = k->other)
+		if (!k->image || strcmp(k->image, image) == 0)
+			return k;
+	return NULL;
+}

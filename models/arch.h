@@ -68,10 +68,15 @@ struct site_source {
  * (the arch's CONFIG_ values, headers the kernel build generates with the tree's own awk
  * scripts), and patchcheck's compatibility layer and CONFIG choices for assembling them.
  * Paths of the layer are relative to the source tree's models/ directory.
+ *
+ * An arch whose kernel is built one of several ways that its images also differ in (arm: all
+ * A32 or all T32) gives one of these per image, chained by `other`; image names the bundled
+ * image each is for (NULL: every image of the arch). arch_kernel_tree_for_image picks one.
  */
 #define ARCH_KTREE_MAX_FLAGS 12
 
 struct arch_kernel_tree {
+	const char *image;                                 /* "ftrace_thumb"; NULL: any image */
 	const char *tree_arch;                             /* "arm64": arch/<tree_arch>/ */
 	const char *target_flags[ARCH_KTREE_MAX_FLAGS];    /* clang: target and ABI */
 	const char *header_flags[ARCH_KTREE_MAX_FLAGS];    /* -D the tree's headers need */
@@ -81,6 +86,7 @@ struct arch_kernel_tree {
 	const char *config_header;                         /* -include'd: the CONFIG_ choices */
 	const char *glue;                                  /* C the tree's files call, ours */
 	const char *asm_flags[ARCH_KTREE_MAX_FLAGS];       /* more flags for the tree's .S files */
+	const struct arch_kernel_tree *other;              /* the variant for other images */
 };
 
 struct arch_model {
@@ -141,7 +147,8 @@ struct arch_model {
 	/* Encoders used by checks and tests (the guest patcher has its own copy of the encoding). */
 	uint32_t (*encode_nop)(void);
 	uint32_t (*encode_bl)(uint64_t pc, uint64_t target);
-	/* NULL when a Linux tree's trampolines cannot be built for this arch yet. */
+	/* NULL when a Linux tree's trampolines cannot be built for this arch yet; else the first
+	 * of its variants (arch_kernel_tree_for_image). */
 	const struct arch_kernel_tree *kernel_tree;
 };
 
@@ -150,6 +157,11 @@ const struct arch_model *arch_model_find(const char *name);
 
 /* Index of a register by name in the model's register file, or -1. */
 int arch_reg_index(const struct arch_model *arch, const char *name);
+
+/* How a Linux tree's trampolines are built into the bundled image named image; NULL when the
+ * arch has no way for it. */
+const struct arch_kernel_tree *arch_kernel_tree_for_image(const struct arch_model *arch,
+							  const char *image);
 
 /* The model that decodes one image of arch: model_for_image's choice, else arch itself. */
 static inline const struct arch_model *arch_model_for_image(const struct arch_model *arch,

@@ -224,6 +224,7 @@ int ktree_prepare(const struct arch_kernel_tree *k, const char *tree, const char
 	}
 	tc_hash_text(&key, real);
 	tc_hash_text(&key, k->tree_arch);
+	tc_hash_text(&key, k->config_header); /* one directory per variant of the arch */
 	tc_name_in(out->dir, sizeof(out->dir), cache, "ktree-%s-%016llx", k->tree_arch,
 		   (unsigned long long)key);
 	tc_name_in(gen, sizeof(gen), out->dir, "gen");

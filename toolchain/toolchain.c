@@ -6,9 +6,9 @@
  *   cc PATH | objcopy PATH | cflag ARG | traced_cflag ARG | link_flag ARG | object PATH
  * An entry is <cache>/<key>/ with image.elf and deps (one "hash path" line per header the
  * sources included). The key hashes the recipe, the bundled objects, the compiler's --version
- * output and every source (path, traced or not, content); an entry whose deps changed is
- * rebuilt. An entry is built in a temporary directory and renamed into place, so concurrent
- * builds of the same key are harmless.
+ * output and every source (path, traced or not, its own flags, content); an entry whose deps
+ * changed is rebuilt. An entry is built in a temporary directory and renamed into place, so
+ * concurrent builds of the same key are harmless.
  */
 #define _GNU_SOURCE /* mkdtemp, posix_spawn file actions */
 #include "toolchain.h"
@@ -531,6 +531,8 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 	for (size_t i = 0; i < n; i++) {
 		tc_hash_text(&key, sources[i].path);
 		tc_hash_text(&key, sources[i].traced ? "traced" : "plain");
+		for (size_t k = 0; sources[i].own_flags && sources[i].own_flags[k]; k++)
+			tc_hash_text(&key, sources[i].own_flags[k]);
 		if (tc_hash_file(&key, sources[i].path)) {
 			tc_say(err, errlen, "%s: cannot read: %s", sources[i].path, strerror(errno));
 			*compile_error = true;
