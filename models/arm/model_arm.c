@@ -315,6 +315,40 @@ static uint32_t thumb_bl(uint64_t pc, uint64_t target)
 }
 
 /*
+ * A Linux tree's arm trampolines (toolchain/ktree.c), one way per image: an arm kernel is
+ * built all A32 or all Thumb-2, and the tree's entry-ftrace.S is assembled for the image's
+ * instruction set. For Thumb-2 that takes what the kernel's arch/arm/Makefile passes: -mthumb,
+ * and -Wa,-mthumb, without which clang's assembler silently emits A32 code from a .S file,
+ * and implicit IT blocks. Every kernel .S file starts with asm/unified.h (-include). The
+ * CONFIG values are the ones the tree's headers need to parse struct pt_regs.
+ */
+#define ARM_KTREE_COMMON                                                                       \
+	.tree_arch = "arm",                                                                     \
+	.header_flags = {"-march=armv7-a", "-DCONFIG_ARM=1", "-DCONFIG_MMU=1", "-DCONFIG_AEABI=1", \
+			 "-DCONFIG_CPU_32v7=1", "-D__LINUX_ARM_ARCH__=7",                        \
+			 "-DCONFIG_PAGE_OFFSET=0xC0000000"},                                    \
+	.offsets_program = "arm/kernel/offsets.c", .compat_include = "arm/kernel/include",     \
+	.glue = "arm/kernel/glue.c"
+
+static const struct arch_kernel_tree arm_kernel_tree_thumb = {
+	ARM_KTREE_COMMON,
+	.image = "ftrace_thumb",
+	.target_flags = {"--target=armv7a-linux-gnueabihf", "-mfloat-abi=soft", "-mthumb",
+			 "-Wa,-mthumb", "-Wa,-mimplicit-it=always"},
+	.config_header = "arm/kernel/config-ftrace-regs-thumb.h",
+	.asm_flags = {"-include", "asm/unified.h"},
+};
+
+static const struct arch_kernel_tree arm_kernel_tree = {
+	ARM_KTREE_COMMON,
+	.image = "ftrace_arm",
+	.target_flags = {"--target=armv7a-linux-gnueabihf", "-mfloat-abi=soft", "-marm"},
+	.config_header = "arm/kernel/config-ftrace-regs-arm.h",
+	.asm_flags = {"-include", "asm/unified.h"},
+	.other = &arm_kernel_tree_thumb,
+};
+
+/*
  * Shared by both models. Scratch at body entry: ip (r12), which AAPCS lets any BL corrupt
  * (veneers, interworking stubs), so the compiler keeps nothing in it across the site's BL and
  * a trampoline that calls C without saving it is correct (ftrace_caller here saves r0-r3 and lr
@@ -330,7 +364,8 @@ static uint32_t thumb_bl(uint64_t pc, uint64_t target)
 	.scratch_mask = (1ull << 12) | (1ull << ARM_CPSR), .regs_seen_mask = 0x1fffull,        \
 	.callee_saved_mask = 0x0ff0ull,                                                         \
 	.stack_align = 8, .hart_id_reg_id = UC_ARM_REG_C13_C0_3, .isa_state_reg = ARM_CPSR,   \
-	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image
+	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image,                      \
+	.kernel_tree = &arm_kernel_tree
 
 const struct arch_model arch_model_arm = {
 	ARM_COMMON,

@@ -1,0 +1,18 @@
+/*
+ * config-ftrace-regs-arm.h - the arm configuration whose trampolines patchcheck builds from a
+ * Linux tree into the ftrace_arm image: an ARMv7-A EABI kernel built as A32 (ARM), dynamic
+ * ftrace with pt_regs (DYNAMIC_FTRACE_WITH_REGS: ftrace_caller and ftrace_regs_caller) and
+ * the function-graph tracer, unwound by the ARM (EHABI) unwinder, as the Thumb-2 build must
+ * be (the frame-pointer unwinder is A32 only), so that both builds differ in the ISA alone.
+ */
+#define CONFIG_ARM 1
+#define CONFIG_AEABI 1
+#define CONFIG_MMU 1
+#define CONFIG_CPU_32v7 1
+#define __LINUX_ARM_ARCH__ 7
+#define CONFIG_FUNCTION_TRACER 1
+#define CONFIG_DYNAMIC_FTRACE 1
+#define CONFIG_DYNAMIC_FTRACE_WITH_REGS 1
+#define CONFIG_FUNCTION_GRAPH_TRACER 1
+#define CONFIG_UNWINDER_ARM 1
+#define CONFIG_ARM_UNWIND 1
