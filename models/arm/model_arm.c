@@ -354,14 +354,17 @@ static const struct arch_kernel_tree arm_kernel_tree = {
  * a trampoline that calls C without saving it is correct (ftrace_caller here saves r0-r3 and lr
  * only); and CPSR, whose flags are not preserved across a call (its T bit and mode are the
  * machine's instruction-set check). Callee-saved: r4-r11. A regs callback (pt_regs) must see
- * all of r0-r12 as at the site, ip included, whatever the trampoline does with them after.
+ * r0-r11 as at the site. Not ip: being scratch across the site's BL, it holds no value of the
+ * call when the trampoline runs (a veneer may have rewritten it), so no frame can hold "ip as
+ * at the site" and no callback may read it; arm's frame from 2017 to 2022 kept the body
+ * address there (arm/regs-ip-as-pc). The rules and their sources: models/arm/CONTRACT.md.
  */
 #define ARM_COMMON                                                                             \
 	.name = "arm", .uc_arch = UC_ARCH_ARM, .uc_cpu_model = -1, .cs_arch = CS_ARCH_ARM,      \
 	.page_size = 1024, .word_size = 4, .nregs = ARM_NREGS, .reg_ids = arm_reg_ids,          \
 	.reg_names = arm_reg_names, .reg_pc = ARM_PC, .reg_sp = ARM_SP, .reg_lr = ARM_LR,       \
 	.reg_ret = 0, .arg_regs = {0, 1, 2, 3}, .narg_regs = 4,                                 \
-	.scratch_mask = (1ull << 12) | (1ull << ARM_CPSR), .regs_seen_mask = 0x1fffull,        \
+	.scratch_mask = (1ull << 12) | (1ull << ARM_CPSR), .regs_seen_mask = 0x0fffull,        \
 	.callee_saved_mask = 0x0ff0ull,                                                         \
 	.stack_align = 8, .hart_id_reg_id = UC_ARM_REG_C13_C0_3, .isa_state_reg = ARM_CPSR,   \
 	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image,                      \

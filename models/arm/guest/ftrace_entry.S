@@ -271,3 +271,36 @@ ENTRY ftrace_regs_caller_review_aligned
 						 * assemblers warn: LR and PC together deprecated) */
 #endif
 END ftrace_regs_caller_review_aligned
+
+/*
+ * ftrace_regs_caller_ip_as_pc - the pt_regs frame arm merged in 2017 and kept until a 2022
+ * rework: every field as in ftrace_regs_caller, except that the ARM_ip slot holds B (the
+ * return into the body, the trampoline's lr) instead of ip as at the site, and ip is B when
+ * the body starts. Neither is a flaw: ip is the AAPCS intra-procedure-call scratch register,
+ * which any BL may corrupt (a veneer between the site and the trampoline can have rewritten
+ * it before the trampoline runs), so at an mcount site it holds nothing a callback could
+ * read, and nothing lives in it when the body starts (models/arm/CONTRACT.md).
+ *   In/out: the common contract, with ARM_ip = B and ip = B at the body.
+ */
+ENTRY ftrace_regs_caller_ip_as_pc
+	sub	sp, sp, #(PT_REGS_SIZE - 4)
+	stmia	sp, {r0-r11}
+	str	lr, [sp, #S_IP]			/* B where the frame could keep ip */
+	ldr	r5, [sp, #S_OLD_R0]		/* the parent LR the site pushed */
+	str	r0, [sp, #S_OLD_R0]
+	add	r4, sp, #PT_REGS_SIZE		/* S */
+	mov	r6, lr				/* B */
+	mrs	r7, apsr
+	add	r8, sp, #S_SP
+	stmia	r8, {r4-r7}			/* ARM_sp, ARM_lr, ARM_pc, ARM_cpsr */
+	bic	r0, r6, #1
+	sub	r0, r0, #4
+	mov	r1, r5
+	load_trace_op
+	mov	r3, sp
+	tramp_call
+	ldmia	sp, {r0-r12}			/* ip = B */
+	ldr	lr, [sp, #S_LR]
+	add	sp, sp, #S_PC
+	ldr	pc, [sp], #(PT_REGS_SIZE - S_PC)
+END ftrace_regs_caller_ip_as_pc

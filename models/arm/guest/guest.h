@@ -51,6 +51,7 @@ void ftrace_regs_caller(void);
 void ftrace_regs_caller_posted(void);
 void ftrace_regs_caller_review_misaligned(void);
 void ftrace_regs_caller_review_aligned(void);
+void ftrace_regs_caller_ip_as_pc(void);
 
 /* ---- traced functions and their notrace companions ---- */
 #include "common/traced.h"
