@@ -77,6 +77,29 @@ void record_regs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_
 }
 
 /*
+ * The callback of an ftrace_ops without SAVE_REGS: records ip and parent_ip only and never
+ * reads regs, which Linux's arm ftrace_caller passes as NULL (r3 = 0). pc, sp, lr and regs[]
+ * are recorded as 0 (callback_sees: ftrace-no-regs).
+ */
+void record_ip(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
+{
+	unsigned long hart = current_hart();
+	volatile struct pc_record *rec;
+
+	count_call(hart);
+	if (hart >= PC_MAX_HARTS)
+		return;
+	rec = &pc_records[hart];
+	rec->ip = ip;
+	rec->parent_ip = parent_ip;
+	rec->pc = 0;
+	rec->sp = 0;
+	rec->lr = 0;
+	barrier();
+	rec->seq = rec->seq + 1;
+}
+
+/*
  * An IPMODIFY user (livepatch-like): records like record_regs, then, if pc_redirect_target is
  * set, makes the trampoline continue there instead of in the body. The target is a function
  * pointer, so in the Thumb image it carries bit 0 and the trampoline's interworking return

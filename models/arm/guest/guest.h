@@ -38,6 +38,7 @@ extern unsigned long long pc_calls[];        /* callbacks run per hart (any call
 /* ---- callbacks (callbacks.c, never traced) ---- */
 void ftrace_stub(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
 void record_regs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
+void record_ip(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
 void redirect_pc(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
 void redirect_pc_arm_state(unsigned long ip, unsigned long parent_ip, void *op,
 			   struct pt_regs *regs);
