@@ -72,6 +72,8 @@ static const struct family_case cases[] = {
 	{"callops-bl-before-literal", NULL},
 	{"callops-literal-split-before-call", NULL},
 	{"callops-literal-split", "literal-consistency"},
+	{"callops-misaligned-refused", NULL},
+	{"callops-misaligned-beside-aligned", NULL},
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -477,6 +479,30 @@ START_TEST(call_ops_literal_and_registration)
 }
 END_TEST
 
+/* The misaligned fixture: at 4 mod 8 with its pads, refused everywhere, never written. */
+START_TEST(call_ops_refuses_a_misaligned_function)
+{
+	uint64_t f, pad;
+	uint32_t w[4];
+
+	open_image("ftrace_ops");
+	f = sym("traced_add3_misaligned");
+	pad = sym("traced_add3_misaligned_pad");
+	ck_assert_uint_eq(f % 8, 4);
+	ck_assert_uint_eq(pad, f - 8);
+	ck_assert_int_eq(rc(G("ftrace_ops_init_nop", f)), -22);
+	ck_assert_int_eq(rc(G("ftrace_ops_make_call", f, sym("trace_ops"), sym("ftrace_caller_ops"))),
+			 -22);
+	ck_assert_int_eq(rc(G("ftrace_ops_register", sym("trace_ops"), f)), -22);
+	for (unsigned i = 0; i < 4; i++) {
+		ck_assert(machine_read_u32(m, pad + 4 * i, &w[i]));
+		ck_assert_uint_eq(w[i], 0xd503201f); /* every pad still a NOP */
+	}
+	ck_assert_uint_eq(G("traced_add3_misaligned", 1, 2, 3), 14);
+	close_image();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("arm64_families");
@@ -494,6 +520,7 @@ int main(void)
 	tcase_add_test(tu, kprobe_registration_errors);
 	tcase_add_test(tu, entry_seq_steps_validate_and_reach_each_form);
 	tcase_add_test(tu, call_ops_literal_and_registration);
+	tcase_add_test(tu, call_ops_refuses_a_misaligned_function);
 	suite_add_tcase(s, tu);
 	return run_check_suite(s);
 }
