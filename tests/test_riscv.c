@@ -619,6 +619,46 @@ START_TEST(test_patcher_call_ops)
 }
 END_TEST
 
+/* The far-trampoline fixture (far_tramp.S): from a traced function, ftrace_caller_far needs
+ * another auipc and another jalr than ftrace_caller, so the t0 detour rewrites both words and
+ * CALL_OPS's fixed auipc cannot reach it. */
+START_TEST(test_far_trampoline_fixture)
+{
+	struct guest g;
+
+	guest_open(&g, "ftrace8", 1);
+	uint64_t f = sym(&g, "traced_add3"), tr = sym(&g, "ftrace_caller");
+	uint64_t far = sym(&g, "ftrace_caller_far");
+
+	ck_assert_int_eq(patch_op(&g, "ftrace_init_nop", 1, f, 0, 0), 0);
+	ck_assert_int_eq(patch_op(&g, "ftrace_make_call", 2, f, tr, 0), 0);
+	uint32_t au = word_at(&g, f), j = word_at(&g, f + 4);
+	ck_assert_int_eq(patch_op(&g, "ftrace_modify_call", 3, f, tr, far), 0);
+	ck_assert_uint_eq(call_pair_target(&g, f), far);
+	ck_assert_uint_ne(word_at(&g, f), au); /* both words changed */
+	ck_assert_uint_ne(word_at(&g, f + 4), j);
+	uint64_t r = 0;
+	ck_assert_int_eq(call(&g, 0, "traced_add3", &r, NULL, 3, (uint64_t)1, (uint64_t)2,
+			      (uint64_t)3),
+			 STEP_RETURNED); /* through ftrace_caller_far, then ftrace_caller */
+	ck_assert_uint_eq(r, 14);
+	guest_close(&g);
+
+	guest_open(&g, "ftrace_ops", 1);
+	f = sym(&g, "traced_add3");
+	tr = sym(&g, "ftrace_caller");
+	far = sym(&g, "ftrace_caller_far");
+	ck_assert_uint_gt(far - tr, 4096);
+	ck_assert_int_eq(patch_op(&g, "ftrace_init_nop", 1, f, 0, 0), 0);
+	ck_assert_int_eq(patch_op(&g, "ftrace_make_call", 2, f, far, 0), -ERANGE);
+	ck_assert_uint_eq(word_at(&g, f + 4), RV_NOP4);
+	ck_assert_int_eq(patch_op(&g, "ftrace_make_call", 2, f, tr, 0), 0);
+	ck_assert_int_eq(patch_op(&g, "ftrace_modify_call", 3, f, tr, far), -ERANGE);
+	ck_assert_uint_eq(call_pair_target(&g, f), tr);
+	guest_close(&g);
+}
+END_TEST
+
 /* ecall, ebreak, c.ebreak and fence.i on a hart; the hart id in tp. */
 START_TEST(test_special_instructions_on_a_hart)
 {
@@ -937,6 +977,7 @@ int main(void)
 	tcase_add_test(tc, test_patcher_detour16);
 	tcase_add_test(tc, test_patcher_detour8);
 	tcase_add_test(tc, test_patcher_call_ops);
+	tcase_add_test(tc, test_far_trampoline_fixture);
 	tcase_add_test(tc, test_special_instructions_on_a_hart);
 	tcase_add_test(tc, test_trampolines_record);
 	tcase_add_test(tc, test_direct_coexistence_on_a_hart);
