@@ -9,6 +9,13 @@
  * Guard pages are part of the host buffer but are not mapped in any engine, so a stack that
  * overflows faults instead of silently writing into its neighbour. The magic return page is a
  * separate mapping far away (MACHINE_MAGIC_RETURN).
+ *
+ * A segment linked at one address and loaded at another (an ELF segment whose p_paddr is not
+ * its p_vaddr: an AT() in the linker script) is an alias: its bytes sit at the load address
+ * inside the image pages, and the same host pages are mapped a second time, read and execute
+ * only, at its link address. That is how an image has code hundreds of MiB away from its text
+ * (a trampoline out of a branch's reach) without RAM for the gap: snapshots copy only the host
+ * buffer.
  */
 #ifndef PATCHCHECK_EMU_INTERNAL_H
 #define PATCHCHECK_EMU_INTERNAL_H
@@ -55,9 +62,12 @@ struct range {
 	uint64_t begin, end;
 };
 
-/* A region of RAM that is mapped in every engine (image, or one stack). */
+/* A region of RAM that is mapped in every engine (image, a far alias of part of it, or one
+ * stack): guest [begin, end) is host ram + host. */
 struct region {
 	uint64_t begin, end;
+	uint64_t host;
+	bool alias;                /* read and execute only: the guest cannot write it */
 };
 
 /* The step in progress: where the hooks record what they see. */
@@ -87,7 +97,7 @@ struct machine {
 	size_t ram_size;
 	uint64_t ram_base, ram_end;
 	unsigned nregions;
-	struct region regions[1 + MACHINE_MAX_HARTS];
+	struct region regions[1 + EMU_MAX_ALIASES + MACHINE_MAX_HARTS];
 	uint64_t stack_top[MACHINE_MAX_HARTS];
 	uint8_t *magic_page;
 
@@ -129,8 +139,11 @@ uint64_t emu_image_content_hash(Elf *elf, const uint8_t *file, size_t file_size,
 				const uint64_t *records, size_t nrecords);
 
 /* ---- image.c ---- */
-/* The loaded bytes of [image_base, image_end): segments copied, gaps and .bss zero. */
+/* The loaded bytes of [image_base, image_end): segments copied (an alias at its load address),
+ * gaps and .bss zero. */
 const uint8_t *emu_image_bytes(const struct image *img);
+/* The image's aliases (segments whose address is not their load address), *n of them. */
+const struct image_alias *emu_image_aliases(const struct image *img, unsigned *n);
 
 /* ---- machine.c ---- */
 /* Host pointer for [addr, addr+len) if the whole range is inside one mapped region, else NULL. */

@@ -1,9 +1,10 @@
 /*
  * image.c - the guest image: an ELF executable read with libelf. Keeps what the machine and the
- * tool need: the loaded bytes of every PT_LOAD segment, the text range, the symbols (sorted by
- * address for image_symbol_at), the records of __patchable_function_entries, the prototypes of
- * its C functions (image_dwarf.c), and the hash that identifies it in replayable schedules
- * (image_hash.c: of its contents, not of the file).
+ * tool need: the loaded bytes of every PT_LOAD segment, the text range, the aliases (segments
+ * linked far from where they are loaded), the symbols (sorted by address for image_symbol_at),
+ * the records of __patchable_function_entries, the prototypes of its C functions
+ * (image_dwarf.c), and the hash that identifies it in replayable schedules (image_hash.c: of
+ * its contents, not of the file).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,8 @@ struct image {
 	uint64_t base, end;
 	uint8_t *bytes;             /* [base, end) */
 	uint64_t text_begin, text_end;
+	struct image_alias aliases[EMU_MAX_ALIASES]; /* segments linked far, loaded near */
+	unsigned naliases;
 	struct image_symbol *syms;  /* sorted by sym_start() */
 	uint64_t max_size;          /* largest symbol size: bounds the search in image_symbol_at */
 	size_t nsyms;
@@ -149,13 +152,31 @@ static int load_segments(struct loader *l)
 	for (size_t i = 0; i < nph; i++) {
 		if (!gelf_getphdr(l->elf, (int)i, &ph) || ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
-		if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr || ph.p_filesz > ph.p_memsz)
+		if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr || ph.p_filesz > ph.p_memsz ||
+		    ph.p_paddr + ph.p_memsz < ph.p_paddr)
 			return fail(l, "bad PT_LOAD segment %zu", i);
 		any = true;
-		if (ph.p_vaddr < img->base)
-			img->base = ph.p_vaddr;
-		if (ph.p_vaddr + ph.p_memsz > img->end)
-			img->end = ph.p_vaddr + ph.p_memsz;
+		if (ph.p_paddr != ph.p_vaddr) { /* linked far, loaded near: an alias */
+			struct image_alias *a = &img->aliases[img->naliases];
+
+			if (img->naliases == EMU_MAX_ALIASES)
+				return fail(l, "more than %u segments loaded away from their address",
+					    EMU_MAX_ALIASES);
+			if ((ph.p_vaddr - ph.p_paddr) % EMU_PAGE != 0)
+				return fail(l, "PT_LOAD segment %zu: address 0x%" PRIx64
+					    " and load address 0x%" PRIx64 " differ by a partial page",
+					    i, (uint64_t)ph.p_vaddr, (uint64_t)ph.p_paddr);
+			a->vaddr = ph.p_vaddr;
+			a->paddr = ph.p_paddr;
+			a->size = ph.p_memsz;
+			img->naliases++;
+		}
+		if (ph.p_paddr < img->base)
+			img->base = ph.p_paddr;
+		if (ph.p_paddr + ph.p_memsz > img->end)
+			img->end = ph.p_paddr + ph.p_memsz;
+		if (ph.p_paddr != ph.p_vaddr)
+			continue; /* never text: nothing runs at its load address, nothing writes it */
 		if (ph.p_flags & PF_X) {
 			anyx = true;
 			if (ph.p_vaddr < xb)
@@ -177,7 +198,7 @@ static int load_segments(struct loader *l)
 			continue;
 		if (ph.p_offset > l->file_size || ph.p_filesz > l->file_size - ph.p_offset)
 			return fail(l, "PT_LOAD segment %zu extends past the end of the file", i);
-		memcpy(img->bytes + (ph.p_vaddr - img->base), l->file + ph.p_offset,
+		memcpy(img->bytes + (ph.p_paddr - img->base), l->file + ph.p_offset,
 		       (size_t)ph.p_filesz);
 	}
 	img->text_begin = anyx ? xb : 0;
@@ -197,6 +218,8 @@ static void find_text_sections(struct loader *l)
 			continue;
 		if ((sh.sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR))
 			continue;
+		if (image_alias_of(l->img, sh.sh_addr))
+			continue; /* far code, read-only to the guest: not the patchable text */
 		if (sh.sh_addr < b)
 			b = sh.sh_addr;
 		if (sh.sh_addr + sh.sh_size > e)
@@ -343,6 +366,20 @@ const uint8_t *emu_image_bytes(const struct image *img)
 	return img->bytes;
 }
 
+const struct image_alias *emu_image_aliases(const struct image *img, unsigned *n)
+{
+	*n = img->naliases;
+	return img->aliases;
+}
+
+const struct image_alias *image_alias_of(const struct image *img, uint64_t addr)
+{
+	for (unsigned i = 0; i < img->naliases; i++)
+		if (addr >= img->aliases[i].vaddr && addr - img->aliases[i].vaddr < img->aliases[i].size)
+			return &img->aliases[i];
+	return NULL;
+}
+
 struct image *image_load(const char *path, const struct arch_model *arch, char *err, size_t errlen)
 {
 	struct loader l = {.path = path ? path : "(null)", .arch = arch, .err = err, .errlen = errlen};
@@ -461,10 +498,13 @@ uint64_t image_symbol_extent(const struct image *img, const struct image_symbol 
 
 	if (sym->size)
 		return sym->size;
+	const struct image_alias *a = image_alias_of(img, start);
+	uint64_t end = a ? a->vaddr + a->size : img->end;
+
 	for (size_t i = (size_t)(sym - img->syms) + 1; i < img->nsyms; i++)
 		if (sym_start(&img->syms[i]) > start)
-			return sym_start(&img->syms[i]) - start;
-	return img->end > start ? img->end - start : 0;
+			return (sym_start(&img->syms[i]) < end ? sym_start(&img->syms[i]) : end) - start;
+	return end > start ? end - start : 0;
 }
 
 /*

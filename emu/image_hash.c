@@ -66,6 +66,8 @@ uint64_t emu_image_content_hash(Elf *elf, const uint8_t *file, size_t file_size,
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
 		h = hash_u64(h, ph.p_vaddr);
+		if (ph.p_paddr != ph.p_vaddr) /* an alias: where it is loaded matters too */
+			h = hash_u64(h, ph.p_paddr);
 		h = hash_u64(h, ph.p_memsz);
 		h = hash_u64(h, ph.p_flags);
 		if (ph.p_offset <= file_size && ph.p_filesz <= file_size - ph.p_offset)

@@ -42,6 +42,36 @@ static uint64_t page_of(const struct arch_model *arch)
 	return arch->page_size > EMU_PAGE ? arch->page_size : EMU_PAGE;
 }
 
+/* The image's aliases as regions over its own pages: each far range is the host pages of its
+ * load address. They must not overlap the image, the stacks' range or the magic page. */
+static int alias_regions(struct machine *m, uint64_t pg, uint64_t limit, char *err, size_t errlen)
+{
+	unsigned n;
+	const struct image_alias *al = emu_image_aliases(m->img, &n);
+	uint64_t near_end = align_up(image_end(m->img), pg) +
+			    m->nharts * (pg + align_up(MACHINE_STACK_SIZE, pg));
+
+	for (unsigned i = 0; i < n; i++) {
+		struct region *rg = &m->regions[m->nregions];
+		uint64_t b = align_down(al[i].vaddr, pg), e = align_up(al[i].vaddr + al[i].size, pg);
+		uint64_t magic = align_down(MACHINE_MAGIC_RETURN, pg);
+
+		if ((al[i].vaddr - al[i].paddr) % pg != 0 || e > limit || e < b ||
+		    (b < near_end && e > m->ram_base) || (b < magic + pg && e > magic)) {
+			set_err(err, errlen, "%s: segment linked at 0x%llx and loaded at 0x%llx cannot be "
+				"mapped there", image_path(m->img), (unsigned long long)al[i].vaddr,
+				(unsigned long long)al[i].paddr);
+			return -1;
+		}
+		rg->begin = b;
+		rg->end = e;
+		rg->host = align_down(al[i].paddr, pg) - m->ram_base;
+		rg->alias = true;
+		m->nregions++;
+	}
+	return 0;
+}
+
 /* Places the image and the stacks; fills ram_base/end, regions, stack tops. */
 static int layout(struct machine *m, char *err, size_t errlen)
 {
@@ -65,15 +95,21 @@ static int layout(struct machine *m, char *err, size_t errlen)
 	}
 	m->regions[0].begin = m->ram_base;
 	m->regions[0].end = img_end;
+	m->regions[0].host = 0;
+	m->nregions = 1;
+	if (alias_regions(m, pg, limit, err, errlen) != 0)
+		return -1;
 	uint64_t a = img_end;
 	for (unsigned h = 0; h < m->nharts; h++) {
+		struct region *rg = &m->regions[m->nregions++];
+
 		a += pg; /* guard page below each stack */
-		m->regions[1 + h].begin = a;
-		m->regions[1 + h].end = a + stack;
+		rg->begin = a;
+		rg->end = a + stack;
+		rg->host = a - m->ram_base;
 		a += stack;
 		m->stack_top[h] = align_down(a, 16);
 	}
-	m->nregions = 1 + m->nharts;
 	m->ram_end = a;
 	m->ram_size = (size_t)(m->ram_end - m->ram_base);
 
@@ -141,8 +177,9 @@ static int set_up_hart_engine(struct machine *m, unsigned id, char *err, size_t 
 		goto fail;
 	for (unsigned r = 0; r < m->nregions; r++) {
 		const struct region *rg = &m->regions[r];
-		e = uc_mem_map_ptr(h->uc, rg->begin, (size_t)(rg->end - rg->begin), UC_PROT_ALL,
-				   m->ram + (rg->begin - m->ram_base));
+		e = uc_mem_map_ptr(h->uc, rg->begin, (size_t)(rg->end - rg->begin),
+				   rg->alias ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL,
+				   m->ram + rg->host);
 		if (e != UC_ERR_OK)
 			goto fail;
 	}
@@ -272,7 +309,7 @@ uint8_t *emu_ram_ptr(struct machine *m, uint64_t addr, size_t len)
 	for (unsigned r = 0; r < m->nregions; r++) {
 		const struct region *rg = &m->regions[r];
 		if (addr >= rg->begin && addr <= rg->end && len <= rg->end - addr)
-			return m->ram + (addr - m->ram_base);
+			return m->ram + rg->host + (addr - rg->begin);
 	}
 	return NULL;
 }

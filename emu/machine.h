@@ -36,9 +36,17 @@ const char *image_path(const struct image *img);
  * machine runs and looks up (loaded segments, entry point, symbols, patch records), never of
  * debug sections or the paths in them, so the same code built elsewhere hashes the same. */
 const char *image_hash(const struct image *img);
-/* Lowest and highest+1 loaded address. */
+/* Lowest and highest+1 load address (an alias counts at its load address). */
 uint64_t image_base(const struct image *img);
 uint64_t image_end(const struct image *img);
+/* A segment linked far from where it is loaded (ELF p_vaddr != p_paddr): the machine maps its
+ * load-address bytes a second time, read and execute only, at vaddr. */
+#define EMU_MAX_ALIASES 2
+struct image_alias {
+	uint64_t vaddr, paddr, size;
+};
+/* The alias whose link-address range holds addr, or NULL. */
+const struct image_alias *image_alias_of(const struct image *img, uint64_t addr);
 /* Executable range(s) covered by the loaded text: [text_begin, text_end). */
 uint64_t image_text_begin(const struct image *img);
 uint64_t image_text_end(const struct image *img);

@@ -171,7 +171,9 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		break;
 	}
 
-	m->exec_pages[(pc - m->ram_base) / EMU_PAGE] = 1;
+	const uint8_t *at = emu_ram_ptr(m, pc, 1);
+	if (at)
+		m->exec_pages[(size_t)(at - m->ram) / EMU_PAGE] = 1;
 	struct step_ctx *c = &m->cur;
 	c->hart = h;
 	c->info = info;
