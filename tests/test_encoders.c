@@ -29,6 +29,13 @@
 #define W_B_FWD_40    0x14000010u /* b #0x40 */
 #define W_B_MAX_FWD   0x15ffffffu /* b #0x7fffffc */
 #define W_B_MAX_BACK  0x16000000u /* b #-0x8000000 */
+#define W_ADRP_X16_256M  0x90080010u /* adrp x16, #0x10000000 */
+#define W_ADRP_X16_M4K   0xf0fffff0u /* adrp x16, #-4096 */
+#define W_ADRP_X16_M4G   0x90800010u /* adrp x16, #-0x100000000 */
+#define W_ADD_X16_123    0x91048e10u /* add x16, x16, #0x123 */
+#define W_ADD_X18_FFF    0x913ffe52u /* add x18, x18, #0xfff */
+#define W_BR_X16         0xd61f0200u
+#define W_BR_X18         0xd61f0240u
 #define W_BRK_0       0xd4200000u
 #define W_BRK_1234    0xd4224680u
 #define W_BRK_FFFF    0xd43fffe0u
@@ -95,6 +102,24 @@ START_TEST(test_bl)
 	ck_assert_uint_eq(arm64()->encode_bl(PC, PC - 0x8000000), W_BL_MAX_BACK);
 	/* offset zero: bl to itself */
 	ck_assert_uint_eq(a64_encode_bl(PC, PC), 0x94000000u);
+}
+END_TEST
+
+/* The PLT entry words: adrp reaches +-4 GiB of pages from pc's page, whatever pc's offset. */
+START_TEST(test_plt_words)
+{
+	ck_assert_uint_eq(a64_encode_adrp(16, PC, PC + 0x10000000), W_ADRP_X16_256M);
+	ck_assert_uint_eq(a64_encode_adrp(16, PC + 0xffc, PC + 0x10000123), W_ADRP_X16_256M);
+	ck_assert_uint_eq(a64_encode_adrp(16, PC, PC - 1), W_ADRP_X16_M4K);
+	ck_assert_uint_eq(a64_encode_adrp(16, 0x100000000ull, 0), W_ADRP_X16_M4G);
+	ck_assert(a64_adrp_reachable(0x100000000ull, 0));
+	ck_assert(!a64_adrp_reachable(0x100001000ull, 0));
+	ck_assert(a64_adrp_reachable(PC, PC + 0xfffff000ull));
+	ck_assert(!a64_adrp_reachable(PC, PC + 0x100000000ull));
+	ck_assert_uint_eq(a64_encode_add_imm(16, 16, 0x123), W_ADD_X16_123);
+	ck_assert_uint_eq(a64_encode_add_imm(18, 18, 0xfff), W_ADD_X18_FFF);
+	ck_assert_uint_eq(a64_encode_br(16), W_BR_X16);
+	ck_assert_uint_eq(a64_encode_br(18), W_BR_X18);
 }
 END_TEST
 
@@ -510,6 +535,7 @@ static Suite *encoders_suite(void)
 	tcase_add_test(tc, test_constants);
 	tcase_add_test(tc, test_bl);
 	tcase_add_test(tc, test_b);
+	tcase_add_test(tc, test_plt_words);
 	tcase_add_test(tc, test_brk);
 	tcase_add_test(tc, test_classifiers);
 	tcase_add_test(tc, test_branch_roundtrip);

@@ -56,6 +56,35 @@ static inline int a64_is_svc(a64_insn w) { return (w & 0xffe0001fu) == 0xd400000
 static inline int a64_is_hvc(a64_insn w) { return (w & 0xffe0001fu) == 0xd4000002u; }
 static inline int a64_is_smc(a64_insn w) { return (w & 0xffe0001fu) == 0xd4000003u; }
 
+/* A PLT entry / veneer to target: adrp xd, target's 4 KiB page (+-4 GiB from pc's page);
+ * add xd, xd, #(target & 0xfff); br xd. The caller checks the adrp's reach (a64_adrp_reachable). */
+#define A64_ADRP_RANGE (1ll << 32)
+
+static inline int a64_adrp_reachable(unsigned long long pc, unsigned long long target)
+{
+	long long off = (long long)((target & ~0xfffull) - (pc & ~0xfffull));
+	return off >= -A64_ADRP_RANGE && off < A64_ADRP_RANGE;
+}
+
+static inline a64_insn a64_encode_adrp(unsigned rd, unsigned long long pc, unsigned long long target)
+{
+	long long pages = (long long)((target & ~0xfffull) - (pc & ~0xfffull)) >> 12;
+	a64_insn imm = (a64_insn)pages & 0x1fffffu;
+	return 0x90000000u | ((imm & 3u) << 29) | ((imm >> 2) << 5) | (rd & 31u);
+}
+
+/* add xd, xn, #imm12 (64-bit, no shift) */
+static inline a64_insn a64_encode_add_imm(unsigned rd, unsigned rn, unsigned imm12)
+{
+	return 0x91000000u | ((imm12 & 0xfffu) << 10) | ((rn & 31u) << 5) | (rd & 31u);
+}
+
+/* br xn */
+static inline a64_insn a64_encode_br(unsigned rn)
+{
+	return 0xd61f0000u | ((rn & 31u) << 5);
+}
+
 /* Target of a B or BL at pc. */
 static inline unsigned long long a64_branch_target(unsigned long long pc, a64_insn w)
 {
