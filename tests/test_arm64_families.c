@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arm64/insn_arm64.h"
 #include "explorer.h"
 #include "machine.h"
 #include "test_support.h"
@@ -74,6 +75,12 @@ static const struct family_case cases[] = {
 	{"callops-literal-split", "literal-consistency"},
 	{"callops-misaligned-refused", NULL},
 	{"callops-misaligned-beside-aligned", NULL},
+	/* a trampoline out of BL range, through a PLT entry */
+	{"plt-nop-to-call", NULL},
+	{"plt-modify-call", NULL},
+	{"plt-missing-erange", NULL},
+	{"plt-written-after-bl", "guest-fault"},
+	{"plt-clobbers-x18", "register-preservation"},
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -479,6 +486,43 @@ START_TEST(call_ops_literal_and_registration)
 }
 END_TEST
 
+/* The far fixture: ftrace_caller_far is mapped 256 MiB above the text (read and execute only),
+ * a site reaches it only through a PLT entry, which make_call finds by itself. */
+START_TEST(plt_reaches_the_far_trampoline)
+{
+	uint64_t f, far, plts;
+	uint32_t w;
+
+	open_image("ftrace");
+	f = sym("traced_add3");
+	far = sym("ftrace_caller_far");
+	plts = sym("ftrace_plts");
+	ck_assert_uint_gt(far - (f + 4), 128ull << 20);
+	ck_assert(machine_read_u32(m, far, &w));
+	ck_assert_uint_eq(w & 0xff00001fu, 0x58000010u); /* ldr x16, <literal> */
+	ck_assert_int_eq(machine_poke(m, far, &w, 4), 0); /* the host may; the guest cannot */
+	ck_assert_int_eq(rc(G("ftrace_init_nop", f)), 0);
+	ck_assert_int_eq(rc(G("ftrace_make_call", f, far)), -34); /* no PLT entry yet */
+	ck_assert_int_eq(rc(G("ftrace_plt_init", far)), 0);
+	ck_assert_int_eq(rc(G("ftrace_plt_init", far)), 0); /* the same entry again */
+	ck_assert_int_eq(rc(G("ftrace_make_call", f, far)), 0);
+	ck_assert(machine_read_u32(m, f + 4, &w));
+	ck_assert(a64_is_bl(w));
+	ck_assert_uint_eq(a64_branch_target(f + 4, w), plts);
+	ck_assert(machine_read_u32(m, plts + 8, &w));
+	ck_assert_uint_eq(w, 0xd61f0200u); /* br x16 */
+	ck_assert_uint_eq(G("traced_add3", 1, 2, 3), 14);
+	ck_assert_int_eq(rc(G("ftrace_modify_call", f, far, sym("ftrace_caller"))), 0);
+	ck_assert_int_eq(rc(G("ftrace_modify_call", f, sym("ftrace_caller"), far)), 0);
+	ck_assert_int_eq(rc(G("ftrace_make_nop", f, far)), 0);
+	ck_assert(machine_read_u32(m, f + 4, &w));
+	ck_assert_uint_eq(w, 0xd503201fu);
+	ck_assert_int_eq(rc(G("ftrace_plt_init", sym("ftrace_regs_caller"))), 0);
+	ck_assert_int_eq(rc(G("ftrace_plt_init", sym("ftrace_caller"))), -12); /* both used */
+	close_image();
+}
+END_TEST
+
 /* The misaligned fixture: at 4 mod 8 with its pads, refused everywhere, never written. */
 START_TEST(call_ops_refuses_a_misaligned_function)
 {
@@ -521,6 +565,7 @@ int main(void)
 	tcase_add_test(tu, entry_seq_steps_validate_and_reach_each_form);
 	tcase_add_test(tu, call_ops_literal_and_registration);
 	tcase_add_test(tu, call_ops_refuses_a_misaligned_function);
+	tcase_add_test(tu, plt_reaches_the_far_trampoline);
 	suite_add_tcase(s, tu);
 	return run_check_suite(s);
 }

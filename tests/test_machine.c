@@ -466,6 +466,30 @@ START_TEST(test_image_guest_ftrace)
 	ck_assert_msg(m != NULL, "%s", err);
 	uint32_t w;
 	ck_assert(machine_read_u32(m, rec[0], &w));
+
+	/* Its far code: linked 256 MiB up, loaded after the image, mapped at its address from the
+	 * same host bytes, read and execute only, and neither text nor part of the RAM range. */
+	uint64_t far, load, x0 = 0;
+	ck_assert(image_lookup(g, "ftrace_caller_far", &far));
+	const struct image_alias *al = image_alias_of(g, far);
+	ck_assert_ptr_nonnull(al);
+	load = al->paddr + (far - al->vaddr);
+	ck_assert_uint_lt(load, image_end(g));
+	ck_assert_uint_gt(far, image_end(g) + (128ull << 20));
+	ck_assert_uint_le(image_text_end(g), image_base(g) + 0x100000);
+	ck_assert_ptr_eq(machine_ram(m, far, 4), machine_ram(m, load, 4));
+	ck_assert_ptr_null(image_alias_of(g, rec[0]));
+	/* a guest store there faults (patch_text_nosync stores wherever it is told) */
+	uint64_t args[2] = {far, 0};
+	struct step_info info;
+	enum step_status st = STEP_OK;
+	ck_assert(image_lookup(g, "patch_text_nosync", &x0));
+	machine_call_begin(m, 1, x0, args, 2);
+	for (int i = 0; i < 1000 && st == STEP_OK; i++)
+		st = machine_step(m, 1, &info);
+	ck_assert_int_eq(st, STEP_FAULT);
+	ck_assert(machine_read_u32(m, far, &w));
+	ck_assert_uint_ne(w, 0);
 	machine_close(m);
 	image_free(g);
 }

@@ -5,6 +5,7 @@
  * Site (-fpatchable-function-entry=2, no BTI, no pre-function literal):
  *   func+0  NOP  -> mov x9, x30   once, by ftrace_init_nop
  *   func+4  NOP <-> BL <tramp>    by make_call / make_nop / modify_call
+ *                                 (BL <tramp's PLT entry> when tramp is out of BL range)
  */
 #ifndef PATCHCHECK_PATCH_HOOKS_H
 #define PATCHCHECK_PATCH_HOOKS_H
@@ -43,14 +44,32 @@ static inline patch_insn_t arch_ftrace_nop(void)
 	return A64_NOP;
 }
 
-/* BL target placed at pc: -EINVAL for a misaligned target, -ERANGE beyond +-128 MiB. */
+/* The ftrace PLT entry that reaches target, or 0 (ftrace_plt_arm64.c, in the images built with
+ * -DPC_ARM64_FTRACE_PLTS). Elsewhere there are none: every out-of-range target is unreachable. */
+#ifdef PC_ARM64_FTRACE_PLTS
+unsigned long ftrace_plt_for(unsigned long target);
+#else
+static inline unsigned long ftrace_plt_for(unsigned long target)
+{
+	(void)target;
+	return 0;
+}
+#endif
+
+/* BL target placed at pc: -EINVAL for a misaligned target; beyond +-128 MiB a BL to the
+ * target's PLT entry (the kernel's module PLT), or -ERANGE when there is none in reach. */
 static inline int arch_ftrace_encode_call(unsigned long pc, unsigned long target,
 					  patch_insn_t *insn)
 {
 	if (target & 3)
 		return -EINVAL;
-	if (!a64_branch_reachable(pc, target))
-		return -ERANGE;
+	if (!a64_branch_reachable(pc, target)) {
+		unsigned long plt = ftrace_plt_for(target);
+
+		if (!plt || !a64_branch_reachable(pc, plt))
+			return -ERANGE;
+		target = plt;
+	}
 	*insn = a64_encode_bl(pc, target);
 	return 0;
 }
