@@ -13,6 +13,8 @@
  *   probe_ldr_lit     +8          ldr  x2, <literal>           PC-relative: must be simulated
  *   probe_bcond       +12         b.lt <label>                 PC-relative: must be simulated
  *   probe_cbz         +8          cbz  x0, <label>             PC-relative: must be simulated
+ *   kret_target       +0          stp  x29, x30, [sp, #-48]!   store: stepped out of line (the
+ *                                                              entry probe of a kretprobe)
  */
 
 	.data
@@ -110,6 +112,33 @@ probe_cbz:
 	add	x0, x0, x3
 	ret
 	.size	probe_cbz, . - probe_cbz
+
+/*
+ * long kret_target(long a) = probe_alu(a) + 17a + 256 * probe_data = 20a + 7 + 257 * probe_data
+ * A function for return probes: a frame record, and x19-x21 live across a call, restored in
+ * the epilogue, so what reaches the caller through a return trampoline is what the function
+ * restored. The value depends on a, so a return into the wrong call is seen in the result.
+ */
+	.globl	kret_target
+	.type	kret_target, %function
+kret_target:
+	stp	x29, x30, [sp, #-48]!
+	mov	x29, sp
+	stp	x19, x20, [sp, #16]
+	str	x21, [sp, #32]
+	mov	x19, x0
+	adrp	x20, probe_data
+	ldr	x20, [x20, :lo12:probe_data]
+	lsl	x21, x0, #4
+	bl	probe_alu
+	add	x0, x0, x19
+	add	x0, x0, x21
+	add	x0, x0, x20, lsl #8
+	ldr	x21, [sp, #32]
+	ldp	x19, x20, [sp, #16]
+	ldp	x29, x30, [sp], #48
+	ret
+	.size	kret_target, . - kret_target
 
 /*
  * jp_tail12, jp_tail30 - where the jprobe handlers of jprobe_handlers.c end: their sibling call
