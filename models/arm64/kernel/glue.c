@@ -44,8 +44,10 @@ unsigned long ftrace_return_to_handler(unsigned long frame_pointer)
 
 #define KRETPROBE_DEPTH 4 /* nested probed calls per hart */
 
-/* The tree's trampoline; weak, so an image without it (0) still links, and arms no probe. */
+/* The tree's trampoline; weak, so an image without it (0) still links, and arms no probe. Its
+ * address is kept in data (an absolute relocation), not formed PC-relative in code. */
 extern char __kretprobe_trampoline[] __attribute__((weak));
+static void *volatile kretprobe_trampoline_addr = __kretprobe_trampoline;
 
 struct kretprobe_instance {
 	unsigned long long ret_addr, fp, sp;
@@ -80,7 +82,7 @@ int kretprobe_entry(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kretprobe_hart *k = this_kretprobe_hart();
 	struct kretprobe_instance *ri;
-	void *volatile tramp = __kretprobe_trampoline;
+	void *tramp = kretprobe_trampoline_addr;
 
 	(void)p;
 	if (!tramp || k->depth == KRETPROBE_DEPTH) { /* no trampoline, no free instance */
