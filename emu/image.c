@@ -37,7 +37,16 @@ struct image {
 	char *strings;              /* all symbol names */
 	uint64_t *records;
 	size_t nrecords;
+	struct image_mapping *maps; /* arm mapping symbols ($a, $t, $d), sorted by address */
+	size_t nmaps;
 	struct image_prototypes protos; /* image_dwarf.c */
+};
+
+/* From an ELF mapping symbol: what the bytes from addr on are (AAELF32, 5.5.5 "Mapping
+ * symbols": $a A32 code, $t T32 code, $d data; a suffix ".n" may follow). */
+struct image_mapping {
+	uint64_t addr;
+	char kind;
 };
 
 struct loader {
@@ -352,6 +361,63 @@ static int load_symbols(struct loader *l)
 	return 0;
 }
 
+static int map_cmp(const void *a, const void *b)
+{
+	const struct image_mapping *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* The arm mapping symbols of the symbol table, for image_code_kind_at. */
+static int load_mapping_symbols(struct loader *l)
+{
+	struct image *img = l->img;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	GElf_Sym s;
+
+	if (l->eh.e_machine != EM_ARM)
+		return 0;
+	while ((scn = elf_nextscn(l->elf, scn)) != NULL)
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			break;
+	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+	if (!d || !d->d_buf || sh.sh_entsize == 0)
+		return 0;
+	size_t n = d->d_size / sh.sh_entsize;
+	img->maps = calloc(n ? n : 1, sizeof(*img->maps));
+	if (!img->maps)
+		return fail(l, "out of memory");
+	for (size_t i = 1; i < n; i++) {
+		const char *name;
+
+		if (!gelf_getsym(d, (int)i, &s) || s.st_shndx == SHN_UNDEF)
+			continue;
+		name = elf_strptr(l->elf, sh.sh_link, s.st_name);
+		if (!name || name[0] != '$' || !strchr("atd", name[1] ? name[1] : 'x') ||
+		    (name[2] && name[2] != '.'))
+			continue;
+		img->maps[img->nmaps++] = (struct image_mapping){s.st_value, name[1]};
+	}
+	qsort(img->maps, img->nmaps, sizeof(*img->maps), map_cmp);
+	return 0;
+}
+
+char image_code_kind_at(const struct image *img, uint64_t addr)
+{
+	size_t lo = 0, hi = img->nmaps;
+
+	while (lo < hi) { /* the first mapping symbol above addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (img->maps[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? img->maps[lo - 1].kind : 0;
+}
+
 static int load_prototypes(struct loader *l)
 {
 	char why[256];
@@ -412,7 +478,8 @@ struct image *image_load(const char *path, const struct arch_model *arch, char *
 	if (load_segments(&l) != 0)
 		goto out;
 	find_text_sections(&l);
-	if (load_records(&l) != 0 || load_symbols(&l) != 0 || load_prototypes(&l) != 0)
+	if (load_records(&l) != 0 || load_symbols(&l) != 0 || load_mapping_symbols(&l) != 0 ||
+	    load_prototypes(&l) != 0)
 		goto out;
 	snprintf(img->hash, sizeof(img->hash), "%016" PRIx64,
 		 emu_image_content_hash(l.elf, l.file, l.file_size, img->syms, img->nsyms,
@@ -437,6 +504,7 @@ void image_free(struct image *img)
 	free(img->syms);
 	free(img->strings);
 	free(img->records);
+	free(img->maps);
 	emu_prototypes_free(&img->protos);
 	free(img);
 }

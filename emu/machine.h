@@ -60,6 +60,9 @@ uint64_t image_symbol_extent(const struct image *img, const struct image_symbol 
 const struct image_symbol *image_symbol_at(const struct image *img, uint64_t addr, uint64_t *off);
 /* Every symbol, in address order. */
 size_t image_symbols(const struct image *img, const struct image_symbol **syms);
+/* What the bytes at addr are by the image's arm mapping symbols: 'a' (A32 code), 't' (T32
+ * code), 'd' (data), or 0 when no mapping symbol precedes addr (or the image is not arm). */
+char image_code_kind_at(const struct image *img, uint64_t addr);
 /* Records of __patchable_function_entries (address of each first pad), in section order. */
 size_t image_patch_records(const struct image *img, const uint64_t **records);
 

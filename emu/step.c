@@ -112,13 +112,25 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	}
 
 	/* Instruction-set state (arm: CPSR.T): Unicorn takes it from bit 0 of every pc written,
-	 * the start address included, so each restart and each pc write carries it. */
+	 * the start address included, so each restart and each pc write carries it. The state
+	 * must be the one of the code at pc: the image's, or, where the mapping symbols say the
+	 * code is of the other set (isa_other), that one's; the step then decodes with it. */
 	uint64_t isa_bit = 0;
 	if (arch->isa_state_mask) {
+		const struct arch_model *other = arch->isa_other;
+		char kind = arch->isa_code_kind ? image_code_kind_at(m->img, pc) : 0;
+		bool other_code = other && kind == other->isa_code_kind;
 		uint64_t state = 0;
+
 		uc_reg_read(h->uc, arch->reg_ids[arch->isa_state_reg], &state);
 		state &= arch->isa_state_mask;
-		if (state != arch->isa_state_value)
+		if (other_code && state == other->isa_state_value)
+			arch = other;
+		else if (other_code)
+			return fault(info, "instruction-set state 0x%" PRIx64 " at 0x%" PRIx64
+				     ": the code there is $%c (its mapping symbol), which runs in "
+				     "state 0x%x", state, pc, kind, (unsigned)other->isa_state_value);
+		else if (state != arch->isa_state_value)
 			return fault(info, "instruction-set state 0x%" PRIx64 " at 0x%" PRIx64
 				     ": this image's code runs in state 0x%x",
 				     state, pc, (unsigned)arch->isa_state_value);

@@ -123,6 +123,15 @@ struct arch_model {
 	 */
 	int isa_state_reg;
 	uint32_t isa_state_mask, isa_state_value;
+	/*
+	 * Code of the other instruction set inside one image (arm: an A32 function in a Thumb-2
+	 * image): isa_code_kind is the mapping-symbol kind of this model's code ('a', 't'), and
+	 * isa_other the model of the other instruction set. A hart in isa_other's state at code
+	 * of isa_other's kind is stepped and decoded by isa_other; a hart in either state at code
+	 * the mapping symbols give to the other instruction set faults. 0 / NULL: no mixing.
+	 */
+	char isa_code_kind;
+	const struct arch_model *isa_other;
 
 	/* Length in bytes of the instruction whose first bytes are given (len >= 4 readable). */
 	unsigned (*insn_length)(const uint8_t *bytes);

@@ -443,6 +443,22 @@ static uint64_t call_on(struct loaded *l, unsigned hart, const char *func, const
 	return machine_reg(l->m, hart, 0);
 }
 
+/* Run the code at f (bit 0: the Thumb state) to its return, whatever the instruction set. */
+static uint64_t call_on_any_state(struct loaded *l, unsigned hart, uint64_t f,
+				  const uint64_t *args, unsigned nargs)
+{
+	struct step_info info;
+	unsigned n = 0;
+
+	machine_call_begin(l->m, hart, f, args, nargs);
+	while (machine_pc(l->m, hart) != MACHINE_MAGIC_RETURN) {
+		ck_assert_msg(machine_step(l->m, hart, &info) == STEP_OK, "step at %llx: %s",
+			      (unsigned long long)info.pc, info.fault);
+		ck_assert_uint_lt(++n, 1000);
+	}
+	return machine_reg(l->m, hart, 0);
+}
+
 static long native_mix(const long *v)
 {
 	long r = 0;
@@ -504,6 +520,30 @@ END_TEST
 START_TEST(test_arm_stepping)
 {
 	check_unpatched_calls("ftrace_arm");
+}
+END_TEST
+
+/* A32 code inside the Thumb image (arm_state.S): the mapping symbols mark it, a call in the
+ * ARM state runs it with the A32 model, and entering it in the Thumb state faults. */
+START_TEST(test_arm_code_in_thumb_image)
+{
+	struct loaded l;
+	struct step_info info;
+	uint64_t f, args[3] = {1, 2, 3};
+
+	load_image("ftrace_thumb", 1, &l);
+	f = sym(&l, "patched_add3_arm");
+	ck_assert_uint_eq(f & 1, 0);
+	ck_assert_int_eq(image_code_kind_at(l.img, f), 'a');
+	ck_assert_int_eq(image_code_kind_at(l.img, sym(&l, "traced_add3") & ~1ull), 't');
+	ck_assert_int_eq(image_code_kind_at(l.img, 0), 0);
+	ck_assert_int_eq((int32_t)call_on_any_state(&l, 0, f, args, 3), 1 + 4 + 9 + 1000);
+
+	machine_call_begin(l.m, 0, f | 1, args, 3); /* the Thumb state at A32 code */
+	ck_assert_int_eq(machine_step(l.m, 0, &info), STEP_FAULT);
+	ck_assert_msg(strstr(info.fault, "instruction-set state 0x20") &&
+		      strstr(info.fault, "$a"), "%s", info.fault);
+	unload(&l);
 }
 END_TEST
 
@@ -749,6 +789,7 @@ int main(void)
 	tcase_add_test(img, test_sites_thumb);
 	tcase_add_test(img, test_thumb_stepping);
 	tcase_add_test(img, test_arm_stepping);
+	tcase_add_test(img, test_arm_code_in_thumb_image);
 	tcase_add_test(img, test_patched_call_arm);
 	tcase_add_test(img, test_patched_call_thumb_aligned);
 	tcase_add_test(img, test_patched_call_thumb_halfwords);

@@ -2,14 +2,16 @@
  * model_arm.c - the arm32 arch model (host side): register file, ABI sets, special
  * instructions, the CMODX set, the EABI mcount patch site, encoders.
  *
- * One arch, "arm", two instruction sets. A guest image is either all A32 (ARM) or all T32
- * (Thumb-2), as an arm kernel is built one way or the other, so there are two model structs
- * that share everything but decoding: arch_model_arm (A32, the one arch_model_find returns)
- * and arch_model_arm_thumb (T32). model_for_image picks the one for an image from the
- * instruction set of its __gnu_mcount_nc symbol (bit 0 set: Thumb). Both also declare CPSR.T
- * as the instruction-set state, so the machine restarts each step at pc | T and faults a hart
- * that ends up in the other state (a return without the Thumb bit, say) instead of running
- * Thumb code as ARM or the reverse.
+ * One arch, "arm", two instruction sets. A guest image is A32 (ARM) or T32 (Thumb-2), as an
+ * arm kernel is built one way or the other, so there are two model structs that share
+ * everything but decoding: arch_model_arm (A32, the one arch_model_find returns) and
+ * arch_model_arm_thumb (T32). model_for_image picks the one for an image from the instruction
+ * set of its __gnu_mcount_nc symbol (bit 0 set: Thumb). Both also declare CPSR.T as the
+ * instruction-set state, so the machine restarts each step at pc | T and faults a hart that
+ * ends up in the other state (a return without the Thumb bit, say) instead of running Thumb
+ * code as ARM or the reverse. Code of the other set inside an image (an A32 function, .arm,
+ * in the Thumb image) is known from the ELF mapping symbols ($a, $t): a hart in ARM state
+ * there runs it with the A32 model (isa_other), and a hart in the wrong state faults.
  *
  * The patch site (clang -pg -meabi gnu, placed after the function's own frame setup):
  *
@@ -376,6 +378,8 @@ const struct arch_model arch_model_arm = {
 	.cs_mode = CS_MODE_ARM,
 	.insn_align = 4,
 	.isa_state_value = 0,
+	.isa_code_kind = 'a',
+	.isa_other = &arch_model_arm_thumb,
 	.insn_length = arm_insn_length,
 	.decode_special = arm_decode_special,
 	.cmodx_set = "B, BL, NOP, BKPT, SVC, HVC, SMC",
@@ -391,6 +395,8 @@ const struct arch_model arch_model_arm_thumb = {
 	.cs_mode = CS_MODE_THUMB,
 	.insn_align = 2,
 	.isa_state_value = CPSR_T,
+	.isa_code_kind = 't',
+	.isa_other = &arch_model_arm,
 	.insn_length = thumb_length,
 	.decode_special = thumb_decode_special,
 	.cmodx_set = "16-bit B, NOP, BKPT, SVC; 32-bit B, BL, NOP.W within one word",
