@@ -121,7 +121,9 @@ END ftrace_caller
  *   Out: r0-r12 and lr reloaded from pt_regs; sp = S (a change of ARM_sp is ignored);
  *   continues at ARM_pc by `ldr pc` (interworking: bit 0 selects Thumb).
  */
-ENTRY ftrace_regs_caller
+/* ftrace_regs_caller up to its return: the pt_regs built, the callback called, r0-r12 and
+ * lr reloaded; sp = S - 72 still points at the pt_regs. */
+.macro	regs_caller_body
 	sub	sp, sp, #(PT_REGS_SIZE - 4)
 	stmia	sp, {r0-r12}
 	ldr	r5, [sp, #S_OLD_R0]		/* the parent LR the site pushed */
@@ -139,6 +141,10 @@ ENTRY ftrace_regs_caller
 	tramp_call
 	ldmia	sp, {r0-r12}
 	ldr	lr, [sp, #S_LR]
+.endm
+
+ENTRY ftrace_regs_caller
+	regs_caller_body
 	add	sp, sp, #S_PC
 	ldr	pc, [sp], #(PT_REGS_SIZE - S_PC)
 END ftrace_regs_caller
@@ -304,3 +310,40 @@ ENTRY ftrace_regs_caller_ip_as_pc
 	add	sp, sp, #S_PC
 	ldr	pc, [sp], #(PT_REGS_SIZE - S_PC)
 END ftrace_regs_caller_ip_as_pc
+
+/*
+ * The return of ftrace_regs_caller three other ways, for a Thumb-2 image whose callbacks may
+ * send the call to ARM-state code (ARM_pc with bit 0 clear, arm_state.S). Each is
+ * ftrace_regs_caller but for its last instructions; ip is scratch at the body, so it may carry
+ * the target. ARMv7 (Arm ARM DDI 0406C, A2.3.2 "Pseudocode details of operations on ARM core
+ * registers"): BX, and LDR/LDM/POP loading the pc (LoadWritePC), interwork in both
+ * instruction sets; a MOV to the pc (ALUWritePC) interworks only in the ARM state, and in the
+ * Thumb state it is a plain branch that stays in Thumb.
+ *   ftrace_regs_caller_bx       ip = ARM_pc; sp = S; bx ip
+ *   ftrace_regs_caller_pop_pc   ARM_pc copied to [S-4] (the ARM_ORIG_r0 slot); sp = S - 4;
+ *                               pop {pc}
+ *   ftrace_regs_caller_mov_pc   FLAWED in Thumb: ip = ARM_pc; sp = S; mov pc, ip. An ARM-state
+ *                               target is entered in the Thumb state: caught by guest-fault
+ *                               (the machine's instruction-set state check).
+ */
+ENTRY ftrace_regs_caller_bx
+	regs_caller_body
+	ldr	ip, [sp, #S_PC]
+	add	sp, sp, #PT_REGS_SIZE
+	bx	ip
+END ftrace_regs_caller_bx
+
+ENTRY ftrace_regs_caller_pop_pc
+	regs_caller_body
+	ldr	ip, [sp, #S_PC]
+	str	ip, [sp, #S_OLD_R0]
+	add	sp, sp, #S_OLD_R0
+	pop	{pc}
+END ftrace_regs_caller_pop_pc
+
+ENTRY ftrace_regs_caller_mov_pc
+	regs_caller_body
+	ldr	ip, [sp, #S_PC]
+	add	sp, sp, #PT_REGS_SIZE
+	mov	pc, ip
+END ftrace_regs_caller_mov_pc
