@@ -94,6 +94,17 @@ START_TEST(a_user_definition_replaces_the_bundled_one)
 }
 END_TEST
 
+/* A hart may run a function of the scenario's own sources, as litmus-style per-hart code does. */
+START_TEST(a_hart_runs_a_function_of_the_sources)
+{
+	ck_assert_int_eq(sh("cd %s && sed -e 's/^name: .*/name: own\\/hart-runs-mine/' -e '/^setup:/d'"
+			    " -e '/role: patcher/d' -e 's/traced_add3(1, 2, 3)/my_count(7)/'"
+			    " -e 's/traced_add3(4, 5, 6)/my_count(9)/' own-tramp.yaml > mine.yaml", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/mine.yaml", TOOL, work), 0);
+	expect_in_output("ok   own/hart-runs-mine");
+}
+END_TEST
+
 START_TEST(a_prebuilt_elf)
 {
 	ck_assert_int_eq(sh("cd %s && cp %s/arm64/ftrace.elf prebuilt.elf && sed -e"
@@ -136,6 +147,7 @@ int main(void)
 	tcase_add_test(tc, sources_outside_the_tree_give_the_expected_verdicts);
 	tcase_add_test(tc, a_changed_header_rebuilds);
 	tcase_add_test(tc, a_user_definition_replaces_the_bundled_one);
+	tcase_add_test(tc, a_hart_runs_a_function_of_the_sources);
 	tcase_add_test(tc, a_prebuilt_elf);
 	tcase_add_test(tc, compile_errors_exit_2_with_the_compilers_position);
 	suite_add_tcase(s, tc);
