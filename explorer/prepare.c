@@ -63,7 +63,7 @@ static int scenario_image_path(const struct scenario *scn, const struct explore_
 {
 	static struct ktree_flags kt;
 	static char tree_paths[SCN_MAX_SOURCES + 1][4096];
-	struct toolchain_source src[2 * SCN_MAX_SOURCES];
+	struct toolchain_source src[2 * SCN_MAX_SOURCES + 1]; /* own, the tree's, the arch's glue */
 	char recipe[1024], why[1024];
 	size_t n = 0;
 	bool bad_code;

@@ -76,6 +76,9 @@ int scn_take_sources(const struct raw_scenario *raw, const struct doc_index *idx
 {
 	out->nsources = 0;
 	out->elf[0] = 0;
+	if (raw->elf && raw->kernel_sources_count)
+		return scn_fail(ctx, pos_of(idx, "elf"),
+				"elf names a prebuilt image, kernel_sources build one: give one or the other");
 	if (raw->elf && (raw->sources_count || raw->traced_sources_count))
 		return scn_fail(ctx, pos_of(idx, "elf"),
 				"elf names a prebuilt image, sources build one: give one or the other");
@@ -102,9 +105,6 @@ int scn_take_sources(const struct raw_scenario *raw, const struct doc_index *idx
 		out->pos_kernel_sources[i] = pos;
 		out->nkernel_sources++;
 	}
-	if (raw->elf && raw->kernel_sources_count)
-		return scn_fail(ctx, pos_of(idx, "elf"),
-				"elf names a prebuilt image, kernel_sources build one: give one or the other");
 	if (take_list(idx, ctx, "sources", raw->sources, raw->sources_count, false, out) ||
 	    take_list(idx, ctx, "traced_sources", raw->traced_sources, raw->traced_sources_count,
 		      true, out))

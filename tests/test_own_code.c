@@ -52,7 +52,8 @@ START_TEST(sources_outside_the_tree_give_the_expected_verdicts)
 }
 END_TEST
 
-/* A header the sources include is part of the build: changing it rebuilds. */
+/* A header the sources include is part of the build: changing it rebuilds, also in a directory
+ * whose name has a space (the depfile escapes it). */
 START_TEST(a_changed_header_rebuilds)
 {
 	static const char tramp[] =
@@ -64,17 +65,21 @@ START_TEST(a_changed_header_rebuilds)
 	FILE *f;
 	char path[400];
 
+	ck_assert_int_eq(sh("mkdir -p '%s/with space' && mv %s/*.S %s/*.c %s/*.yaml '%s/with space/'",
+			    work, work, work, work, work), 0);
+	snprintf(work + strlen(work), sizeof(work) - strlen(work), "/with space");
 	snprintf(path, sizeof(path), "%s/my_tramp.S", work);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(tramp, f);
 	fclose(f);
-	ck_assert_int_eq(sh("cd %s && echo '#define SLOT 0' > slot.h && sed -i 's/my_count.c//' own-tramp.yaml"
+	ck_assert_int_eq(sh("cd '%s' && echo '#define SLOT 0' > slot.h && sed -i 's/my_count.c//' own-tramp.yaml"
 			    " && sed -i 's/, ]/]/' own-tramp.yaml", work), 0);
-	ck_assert_int_eq(sh("%s run --no-db %s/own-tramp.yaml", TOOL, work), 0);
-	ck_assert_int_eq(sh("echo '#define SLOT 16' > %s/slot.h", work), 0);
-	ck_assert_int_eq(sh("%s run --no-db %s/own-tramp.yaml", TOOL, work), 1);
+	ck_assert_int_eq(sh("%s run --no-db '%s/own-tramp.yaml'", TOOL, work), 0);
+	ck_assert_int_eq(sh("echo '#define SLOT 16' > '%s/slot.h'", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db '%s/own-tramp.yaml'", TOOL, work), 1);
 	expect_in_output("register-preservation");
+	*strrchr(work, '/') = 0;
 }
 END_TEST
 
@@ -115,6 +120,11 @@ START_TEST(a_prebuilt_elf)
 	ck_assert_int_eq(sh("cd %s && sed -i 's#^arch: arm64#arch: arm64\\nimage: ftrace#' prebuilt.yaml", work), 0);
 	ck_assert_int_eq(sh("%s run --no-db %s/prebuilt.yaml", TOOL, work), 2);
 	expect_in_output("give one or the other");
+	/* A prebuilt image cannot take a tree's files either. */
+	ck_assert_int_eq(sh("cd %s && sed -i -e '/^image: ftrace/d' -e 's#^elf: prebuilt.elf#&\\nkernel_sources:"
+			    " [arch/arm64/kernel/entry-ftrace.S]#' prebuilt.yaml", work), 0);
+	ck_assert_int_eq(sh("%s run --no-db %s/prebuilt.yaml", TOOL, work), 2);
+	expect_in_output("kernel_sources build one: give one or the other");
 }
 END_TEST
 

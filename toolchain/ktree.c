@@ -8,8 +8,10 @@
  * generated/autoconf.h is empty (the CONFIG values the headers need are -D flags of the arch),
  * a missing asm/X.h that exists as asm-generic/X.h becomes a one-line wrapper of it (the
  * kernel's generic-y), the arch's awk-generated headers are made with the tree's own scripts,
- * and any other missing header is an empty file. Everything goes to a directory of the cache
- * named after the tree and the arch.
+ * and any other missing header is an empty file. The work is done in a private directory of
+ * the cache; the result, asm/asm-offsets.h, is renamed into a directory named after its own
+ * content, so concurrent processes never see a half-written header and agree on the path (and
+ * so on the cached images built with it). A process prepares each tree and variant once.
  */
 #include <errno.h>
 #include <limits.h>
@@ -52,6 +54,9 @@ static int write_text(const char *path, const char *text)
 static int provide_header(const char *tree, const char *gen, const char *missing)
 {
 	char generic[4200], path[4200], text[600];
+
+	if (missing[0] == '/' || strstr(missing, ".."))
+		return -1; /* not a header the build generates */
 
 	if (strncmp(missing, "asm/", 4) == 0) {
 		tc_name_in(generic, sizeof(generic), tree, "include/asm-generic/%s", missing + 4);
@@ -200,11 +205,74 @@ static int write_offsets(const char *s_file, const char *out, unsigned *count)
 	return fclose(f);
 }
 
+/* The trees and variants this process has prepared, and where their asm-offsets went. */
+#define KTREE_MEMO 8
+static struct {
+	char tree[PATH_MAX];
+	const struct arch_kernel_tree *k;
+	char dir[4096];
+	unsigned noffsets;
+} prepared[KTREE_MEMO];
+static unsigned nprepared;
+
+/* Derive the asm-offsets of tree (a real path) for k into a directory of the cache named
+ * after their content, into dir. 0, or -1 with err. */
+static int derive_offsets(const struct arch_kernel_tree *k, const char *tree,
+			  const char *models_dir, const char *cc, char *dir, size_t size,
+			  unsigned *noffsets, char *err, size_t errlen)
+{
+	char cache[4096], work[4200], gen[4200], program[4200], s_file[4200], probe[4300];
+	uint64_t key = TC_FNV_OFFSET;
+	int rc = -1;
+
+	if (toolchain_cache_dir(cache, sizeof(cache)) || tc_make_dirs(cache)) {
+		tc_say(err, errlen, "no cache directory (set XDG_CACHE_HOME or HOME)");
+		return -1;
+	}
+	tc_name_in(work, sizeof(work), cache, "ktree-tmp-XXXXXX");
+	if (!mkdtemp(work)) {
+		tc_say(err, errlen, "%s: cannot create a work directory: %s", cache, strerror(errno));
+		return -1;
+	}
+	tc_name_in(gen, sizeof(gen), work, "gen");
+	tc_name_in(program, sizeof(program), models_dir, "%s", k->offsets_program);
+	tc_name_in(s_file, sizeof(s_file), gen, "offsets.s");
+	tc_name_in(probe, sizeof(probe), gen, "generated/autoconf.h");
+	if (tc_make_dirs(gen) || write_text(probe, "")) {
+		tc_say(err, errlen, "%s: cannot write: %s", gen, strerror(errno));
+		goto out;
+	}
+	if (generate_headers(k, tree, gen, err, errlen) ||
+	    compile_offsets(k, tree, gen, program, cc, err, errlen))
+		goto out;
+	if (write_offsets(s_file, work, noffsets) || !*noffsets) {
+		tc_say(err, errlen, "%s: no asm-offsets came out of the tree's struct pt_regs", tree);
+		goto out;
+	}
+	tc_remove_tree(gen);
+	tc_name_in(probe, sizeof(probe), work, "asm/asm-offsets.h");
+	tc_hash_text(&key, k->tree_arch);
+	tc_hash_text(&key, k->config_header);
+	if (tc_hash_file(&key, probe)) {
+		tc_say(err, errlen, "%s: cannot read: %s", probe, strerror(errno));
+		goto out;
+	}
+	tc_name_in(dir, size, cache, "ktree-%s-%016llx", k->tree_arch, (unsigned long long)key);
+	if (rename(work, dir) != 0 && errno != EEXIST && errno != ENOTEMPTY) {
+		tc_say(err, errlen, "%s: cannot store the asm-offsets: %s", dir, strerror(errno));
+		goto out;
+	}
+	rc = 0; /* placed, or another process placed the same content first */
+out:
+	tc_remove_tree(work); /* gone already when it became dir */
+	return rc;
+}
+
 int ktree_prepare(const struct arch_kernel_tree *k, const char *tree, const char *models_dir,
 		  const char *cc, struct ktree_flags *out, char *err, size_t errlen)
 {
-	char real[PATH_MAX], cache[4096], gen[4200], program[4200], s_file[4200], probe[4200];
-	uint64_t key = TC_FNV_OFFSET;
+	char real[PATH_MAX], probe[4200];
+	unsigned i;
 	size_t n = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -218,28 +286,22 @@ int ktree_prepare(const struct arch_kernel_tree *k, const char *tree, const char
 		       k->tree_arch, probe);
 		return -1;
 	}
-	if (toolchain_cache_dir(cache, sizeof(cache))) {
-		tc_say(err, errlen, "no cache directory (set XDG_CACHE_HOME or HOME)");
-		return -1;
-	}
-	tc_hash_text(&key, real);
-	tc_hash_text(&key, k->tree_arch);
-	tc_hash_text(&key, k->config_header); /* one directory per variant of the arch */
-	tc_name_in(out->dir, sizeof(out->dir), cache, "ktree-%s-%016llx", k->tree_arch,
-		   (unsigned long long)key);
-	tc_name_in(gen, sizeof(gen), out->dir, "gen");
-	tc_name_in(program, sizeof(program), models_dir, "%s", k->offsets_program);
-	tc_name_in(s_file, sizeof(s_file), gen, "offsets.s");
-	if (tc_make_dirs(gen) || write_text(strcat(strcpy(probe, gen), "/generated/autoconf.h"), "")) {
-		tc_say(err, errlen, "%s: cannot write: %s", gen, strerror(errno));
-		return -1;
-	}
-	if (generate_headers(k, real, gen, err, errlen) ||
-	    compile_offsets(k, real, gen, program, cc, err, errlen))
-		return -1;
-	if (write_offsets(s_file, out->dir, &out->noffsets) || !out->noffsets) {
-		tc_say(err, errlen, "%s: no asm-offsets came out of the tree's struct pt_regs", tree);
-		return -1;
+	for (i = 0; i < nprepared; i++)
+		if (prepared[i].k == k && strcmp(prepared[i].tree, real) == 0)
+			break;
+	if (i < nprepared) {
+		snprintf(out->dir, sizeof(out->dir), "%s", prepared[i].dir);
+		out->noffsets = prepared[i].noffsets;
+	} else {
+		if (derive_offsets(k, real, models_dir, cc, out->dir, sizeof(out->dir),
+				   &out->noffsets, err, errlen))
+			return -1;
+		if (nprepared < KTREE_MEMO) {
+			snprintf(prepared[nprepared].tree, sizeof(prepared[0].tree), "%s", real);
+			prepared[nprepared].k = k;
+			snprintf(prepared[nprepared].dir, sizeof(prepared[0].dir), "%s", out->dir);
+			prepared[nprepared++].noffsets = out->noffsets;
+		}
 	}
 
 	/* The flags of the tree's .S files: the arch, the kernel's, our layer first. */

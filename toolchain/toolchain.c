@@ -315,21 +315,48 @@ static bool deps_hold(const char *deps)
 }
 
 /* Appends "hash path" for every dependency named in the depfile to out. */
+/* One dependency: "hash path", or a hash that never holds when the file cannot be read (the
+ * entry is then rebuilt every time rather than trusted). */
+static void record_dep(const char *path, FILE *out)
+{
+	uint64_t h = TC_FNV_OFFSET;
+
+	if (tc_hash_file(&h, path) == 0)
+		fprintf(out, "%016llx %s\n", (unsigned long long)h, path);
+	else
+		fprintf(out, "unreadable------ %s\n", path);
+}
+
+/* Appends a line for every dependency the depfile names (Make syntax: "target: dep dep \",
+ * a space in a name written "\ ", a '$' written "$$"). */
 static void record_deps(const char *depfile, FILE *out)
 {
-	char *text = tc_read_file(depfile, NULL), *tok, *save = NULL;
-	bool first = true;
+	char *text = tc_read_file(depfile, NULL), name[4096];
+	size_t n = 0;
+	bool in_targets = true;
 
-	for (tok = text ? strtok_r(text, " \t\r\n\\", &save) : NULL; tok;
-	     tok = strtok_r(NULL, " \t\r\n\\", &save)) {
-		uint64_t h = 1469598103934665603ull;
+	for (const char *p = text; p; p++) {
+		char c = *p;
 
-		if (first) { /* the target, "x.o:" */
-			first = tok[strlen(tok) - 1] != ':';
+		if (c == '\\' && (p[1] == ' ' || p[1] == '#')) {
+			c = *++p;
+		} else if (c == '$' && p[1] == '$') {
+			p++;
+		} else if (c == '\\' && (p[1] == '\n' || p[1] == '\r')) {
+			c = ' ';
+		} else if (c == 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			name[n] = 0;
+			if (n && in_targets) /* "x.o:" ends the targets */
+				in_targets = name[n - 1] != ':';
+			else if (n && strcmp(name, ":") != 0)
+				record_dep(name, out);
+			n = 0;
+			if (c == 0)
+				break;
 			continue;
 		}
-		if (tc_hash_file(&h, tok) == 0)
-			fprintf(out, "%016llx %s\n", (unsigned long long)h, tok);
+		if (n + 1 < sizeof(name))
+			name[n++] = c;
 	}
 	free(text);
 }
@@ -342,7 +369,7 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 	return remove(path);
 }
 
-static void remove_tree(const char *dir)
+void tc_remove_tree(const char *dir)
 {
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -542,12 +569,30 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 	tc_name_in(entry, sizeof(entry), cache, "%016llx", (unsigned long long)key);
 	tc_name_in(deps, sizeof(deps), entry, "deps");
 	if (!deps_hold(deps)) {
-		remove_tree(entry); /* stale: a header changed */
 		if (build_entry(&r, sources, n, tmp, compile_error, err, errlen))
 			goto out_tmp;
-		if (rename(tmp, entry) != 0 && errno != EEXIST && errno != ENOTEMPTY) {
-			tc_say(err, errlen, "%s: cannot store the built image: %s", entry, strerror(errno));
-			goto out_tmp;
+		if (rename(tmp, entry) != 0) {
+			char stale[4200];
+
+			if (errno != EEXIST && errno != ENOTEMPTY) {
+				tc_say(err, errlen, "%s: cannot store the built image: %s", entry,
+				       strerror(errno));
+				goto out_tmp;
+			}
+			/* An entry is there: placed meanwhile by another process (use it), or stale
+			 * (a header changed): moved aside whole, never deleted in place, so a process
+			 * that is loading it keeps its files. */
+			tc_name_in(stale, sizeof(stale), cache, "stale-%016llx-%ld",
+				   (unsigned long long)key, (long)getpid());
+			if (!deps_hold(deps) && rename(entry, stale) == 0) {
+				if (rename(tmp, entry) != 0 && errno != EEXIST && errno != ENOTEMPTY) {
+					tc_say(err, errlen, "%s: cannot store the built image: %s", entry,
+					       strerror(errno));
+					tc_remove_tree(stale);
+					goto out_tmp;
+				}
+				tc_remove_tree(stale);
+			}
 		}
 	}
 	if (snprintf(elf, elf_size, "%s/image.elf", entry) >= (int)elf_size) {
@@ -556,7 +601,7 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 	}
 	rc = 0;
 out_tmp:
-	remove_tree(tmp); /* gone already when it became the entry */
+	tc_remove_tree(tmp); /* gone already when it became the entry */
 out:
 	free(r.text);
 	return rc;

@@ -25,6 +25,8 @@ int tc_hash_file(uint64_t *h, const char *path);
 int tc_run_tool(char *const argv[], const char *log);
 /* The first line of log reporting an error (else its first line), with what was being done. */
 void tc_first_error_line(const char *log, const char *what, char *err, size_t errlen);
+/* rm -r (what can be removed). */
+void tc_remove_tree(const char *dir);
 /* mkdir -p: 0 or -1. */
 int tc_make_dirs(const char *path);
 
