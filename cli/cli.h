@@ -125,6 +125,8 @@ void scenario_files_free(struct scenario_files *l);
  * target as it was). Each returns 0, or -1 with "path: why" in err. */
 struct output_file {
 	const char *path;
+	char target[4096]; /* path with symlinks resolved: the file that is replaced */
+	bool direct;       /* not a regular file (a device, a pipe): written as it is */
 	char tmp[4096];
 	FILE *f;   /* write here between open and commit */
 	int error; /* the errno of a failed open or commit */

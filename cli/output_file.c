@@ -7,7 +7,8 @@
  * deletes a file patchcheck did not create. A target that is the report database (or its -wal
  * and -shm files) or an input of the command is refused before anything is opened: the same
  * file is the same device and inode, or, for a target that does not exist yet, the same
- * canonical directory and name.
+ * canonical directory and name. A target that exists and is not a regular file (/dev/stdout, a
+ * pipe) is written directly; a symlink is followed, and the file it names is replaced.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,10 +72,24 @@ int output_open(struct output_file *o, const char *path, char *err, size_t errle
 	mode_t mask;
 	int fd;
 
+	struct stat st;
+
 	memset(o, 0, sizeof(*o));
 	o->path = path;
-	snprintf(dir_copy, sizeof(dir_copy), "%s", path);
-	snprintf(base_copy, sizeof(base_copy), "%s", path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		o->direct = true;
+		o->f = fopen(path, "w");
+		o->error = errno;
+		if (!o->f) {
+			snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (!realpath(path, o->target))
+		snprintf(o->target, sizeof(o->target), "%s", path); /* not there yet */
+	snprintf(dir_copy, sizeof(dir_copy), "%s", o->target);
+	snprintf(base_copy, sizeof(base_copy), "%s", o->target);
 	if (snprintf(o->tmp, sizeof(o->tmp), "%s/.%s.XXXXXX", dirname(dir_copy),
 		     basename(base_copy)) >= (int)sizeof(o->tmp)) {
 		snprintf(err, errlen, "%s: cannot write: name too long", path);
@@ -110,14 +125,16 @@ int output_commit(struct output_file *o, char *err, size_t errlen)
 		saved = errno;
 	}
 	o->f = NULL;
-	if (failed) {
+	if (failed || o->direct) {
+		if (!failed)
+			return 0;
 		o->error = saved ? saved : EIO;
 		snprintf(err, errlen, "%s: cannot write: %s", o->path, strerror(o->error));
 		unlink(o->tmp);
 		o->tmp[0] = 0;
 		return -1;
 	}
-	if (rename(o->tmp, o->path) != 0) {
+	if (rename(o->tmp, o->target) != 0) {
 		o->error = errno;
 		snprintf(err, errlen, "%s: cannot write: %s", o->path, strerror(errno));
 		unlink(o->tmp);

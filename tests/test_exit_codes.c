@@ -80,6 +80,34 @@ START_TEST(failing_report_leaves_an_existing_file_as_it_was)
 }
 END_TEST
 
+/* A symlink is followed (the file it names gets the report, the link stays), and a target that
+ * is not a regular file (a pipe, the terminal, /dev/stdout) is written as it is, never replaced. */
+START_TEST(report_follows_a_symlink_and_writes_a_device)
+{
+	char db[256], file[256], link[300];
+
+	make_db_with_a_failure(db, sizeof(db), "link.db");
+	write_temp_file(file, sizeof(file), "old\n", 4);
+	snprintf(link, sizeof(link), "%s.link", file);
+	unlink(link);
+	ck_assert_int_eq(symlink(file, link), 0);
+	ck_assert_int_eq(sh("%s report --db %s --failure 1 -o %s", TOOL, db, link), 0);
+	ck_assert_int_eq(sh("test -L %s && grep -c register-preservation %s", link, file), 0);
+	unlink(link);
+	/* A FIFO stands for the terminal or /dev/stdout (never touched by a test). */
+	snprintf(link, sizeof(link), "%s.fifo", file);
+	unlink(link);
+	ck_assert_int_eq(sh("mkfifo %s && (cat %s > %s.out &) && %s report --db %s --failure 1 -o %s"
+			    " && sleep 0.2 && test -p %s && grep -c register-preservation %s.out",
+			    link, link, link, TOOL, db, link, link, link), 0);
+	ck_assert_int_ne(atoi(output), 0);
+	sh("rm -f %s.out", link);
+	unlink(link);
+	unlink(file);
+	remove_db(db);
+}
+END_TEST
+
 START_TEST(gate_refuses_junit_over_its_database_or_a_scenario)
 {
 	char db[256], scn[256];
@@ -226,6 +254,7 @@ int main(void)
 	tcase_add_test(out, report_refuses_to_write_over_its_database);
 	tcase_add_test(out, failing_report_leaves_an_existing_file_as_it_was);
 	tcase_add_test(out, gate_refuses_junit_over_its_database_or_a_scenario);
+	tcase_add_test(out, report_follows_a_symlink_and_writes_a_device);
 	tcase_add_test(env, corrupt_database_exits_3);
 	tcase_add_test(env, database_locked_past_the_timeout_exits_3);
 	tcase_add_test(env, scenario_not_stored_mid_gate_exits_3_and_run_stays_incomplete);
