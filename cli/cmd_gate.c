@@ -39,6 +39,7 @@ struct gate {
 	struct gate_case *cases;
 	size_t ncases;
 	int passed, mismatches, errors, skipped;
+	int environment; /* errors the machine caused (exit 3), counted among errors too */
 };
 
 static void gate_usage(FILE *out)
@@ -311,8 +312,10 @@ static void gate_explored(struct gate *g, const struct scenario_file *file,
 		k->junit.seconds = res.stats.seconds;
 	if (outcome == JUNIT_ERROR) {
 		g->errors++;
+		g->environment += res.environment;
 		if (k)
-			set_case_message(k, "bad-input", res.error, strdup(res.error));
+			set_case_message(k, res.environment ? "environment" : "bad-input", res.error,
+					 strdup(res.error));
 	} else if (outcome == JUNIT_SKIPPED) {
 		g->skipped++;
 		if (k)
@@ -445,7 +448,9 @@ int cmd_gate(int argc, char **argv)
 	for (size_t i = 0; i < files.n; i++)
 		gate_file(&g, &files.files[i], s);
 	print_summary(g.passed, g.mismatches + g.errors, g.skipped);
-	exit_code = exit_code_of_counts(g.errors, g.mismatches);
+	exit_code = exit_code_of_counts(g.errors - g.environment, g.mismatches);
+	if (g.environment)
+		exit_code = exit_code_worst(exit_code, EXIT_ENVIRONMENT);
 	if ((g.junit_path || g.tap_path) && write_reports(&g))
 		exit_code = exit_code_worst(exit_code, EXIT_ENVIRONMENT);
 	report_reader_close(g.reader);

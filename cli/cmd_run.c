@@ -60,7 +60,7 @@ static int parse_options(int argc, char **argv, struct cli_common *c, char **fil
 int cmd_run(int argc, char **argv)
 {
 	struct cli_common c = {0};
-	int skipped = 0, nfiles, bad = 0, errors = 0, mismatches = 0, exit_code;
+	int skipped = 0, nfiles, bad = 0, errors = 0, mismatches = 0, environment = 0, exit_code;
 	struct scenario *scns;
 	struct run_record rec;
 	char err[1024];
@@ -108,7 +108,9 @@ int cmd_run(int argc, char **argv)
 			continue;
 		}
 		matched = explore_scenario(&c, &scns[i], &res);
-		if (res.verdict == VERDICT_ERROR)
+		if (res.verdict == VERDICT_ERROR && res.environment)
+			environment++;
+		else if (res.verdict == VERDICT_ERROR)
 			errors++;
 		else if (inconclusive_allowed(&c, &res))
 			skipped++;
@@ -118,8 +120,12 @@ int cmd_run(int argc, char **argv)
 		report_run_add(&rec, &scns[i], &res);
 		scenario_result_free(&res);
 	}
-	print_summary(nfiles - mismatches - errors - skipped, mismatches + errors, skipped);
-	exit_code = report_run_close(&rec, exit_code_of_counts(errors, mismatches));
+	print_summary(nfiles - mismatches - errors - environment - skipped,
+		      mismatches + errors + environment, skipped);
+	exit_code = exit_code_of_counts(errors, mismatches);
+	if (environment)
+		exit_code = exit_code_worst(exit_code, EXIT_ENVIRONMENT);
+	exit_code = report_run_close(&rec, exit_code);
 	free(scns);
 	return exit_code;
 }

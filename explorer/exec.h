@@ -152,6 +152,9 @@ int call_check_prototype(const struct explorer *x, const struct scn_call *c, cha
 const struct arch_model *image_arch(const struct arch_model *arch, const struct image *img);
 int image_find_sites(const struct arch_model *arch, const struct image *img, struct machine *m,
 		     struct site_layout *lays, size_t max, size_t *n, char *err, size_t errlen);
+/* 0; 2 with err when the scenario is at fault (a symbol, an image, its code); 3 with err when
+ * the machine is (a build of the scenario's sources that could not run: no cache directory,
+ * a full disk, no compiler). */
 int explorer_prepare(struct explorer *x, const struct scenario *scn, const struct explore_options *opt,
 		     char *err, size_t errlen);
 void explorer_release(struct explorer *x);

@@ -212,6 +212,7 @@ struct scenario_result {
 	struct run_stats stats;
 	struct failure *failure;  /* first failure found (fewest preemptions), or NULL */
 	char error[512];          /* VERDICT_ERROR: why (bad symbol, missing image...) */
+	bool environment;         /* VERDICT_ERROR from the machine, not the scenario (exit 3) */
 	char image_hash[17];
 	/* The arch model that decoded the image (arm: the A32 or the T32 one, see
 	 * arch_model_for_image): disassemble the failure's trace with it. NULL on early errors. */

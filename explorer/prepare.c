@@ -85,12 +85,13 @@ static int scenario_image_path(const struct scenario *scn, const struct explore_
 		return 2;
 	if (toolchain_build(recipe, src, n, path, size, &bad_code, why, sizeof(why)) == 0)
 		return 0;
-	if (bad_code) /* the compiler's own file:line:col comes first */
+	if (bad_code) { /* the compiler's own file:line:col comes first */
 		snprintf(err, errlen, "%s", why);
-	else
-		snprintf(err, errlen, "%s: image '%s' with the scenario's sources: %s", scn->path,
-			 scn->image, why);
-	return 2;
+		return 2;
+	}
+	snprintf(err, errlen, "%s: image '%s' with the scenario's sources: %s", scn->path,
+		 scn->image, why);
+	return 3; /* the machine failed the build: no cache directory, a full disk, no compiler */
 }
 
 const char *explorer_guest_dir(const struct explore_options *opt)
@@ -402,8 +403,8 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		snprintf(err, errlen, "%s: arch '%s' has no model in this build", scn->path, scn->arch);
 		return 2;
 	}
-	if (scenario_image_path(scn, opt, x->arch, path, sizeof(path), err, errlen))
-		return 2;
+	if ((rc = scenario_image_path(scn, opt, x->arch, path, sizeof(path), err, errlen)))
+		return rc;
 	x->img = image_load(path, x->arch, err, errlen);
 	if (!x->img) {
 		char inner[512];

@@ -180,9 +180,12 @@ static void fill_result(struct explorer *x, struct scenario_result *res)
 static int prepare_or_error(struct explorer *x, const struct scenario *scn,
 			    const struct explore_options *opt, struct scenario_result *res)
 {
+	int rc;
+
 	memset(res, 0, sizeof(*res));
-	if (explorer_prepare(x, scn, opt, res->error, sizeof(res->error))) {
+	if ((rc = explorer_prepare(x, scn, opt, res->error, sizeof(res->error)))) {
 		res->verdict = VERDICT_ERROR;
+		res->environment = rc == 3;
 		if (x->img)
 			snprintf(res->image_hash, sizeof(res->image_hash), "%s", image_hash(x->img));
 		explorer_release(x);

@@ -128,6 +128,18 @@ START_TEST(a_prebuilt_elf)
 }
 END_TEST
 
+/* A build the machine cannot do (no usable cache directory) is the environment's failure:
+ * exit 3, not bad input. */
+START_TEST(a_build_the_machine_cannot_do_exits_3)
+{
+	ck_assert_int_eq(sh("PATCHCHECK_CACHE_DIR=/proc/no-such-cache %s run --no-db %s/own-tramp.yaml",
+			    TOOL, work), 3);
+	expect_in_output("image 'ftrace' with the scenario's sources: no cache directory");
+	ck_assert_int_eq(sh("PATCHCHECK_CACHE_DIR=/proc/no-such-cache %s gate -q --no-db %s/own-tramp.yaml",
+			    TOOL, work), 3);
+}
+END_TEST
+
 START_TEST(compile_errors_exit_2_with_the_compilers_position)
 {
 	ck_assert_int_eq(sh("cd %s && printf '\\t.text\\nmy_tramp:\\n\\tmovz x0, #1, lsl #7\\n' > my_tramp.S", work), 0);
@@ -160,6 +172,7 @@ int main(void)
 	tcase_add_test(tc, a_hart_runs_a_function_of_the_sources);
 	tcase_add_test(tc, a_prebuilt_elf);
 	tcase_add_test(tc, compile_errors_exit_2_with_the_compilers_position);
+	tcase_add_test(tc, a_build_the_machine_cannot_do_exits_3);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);
 }
