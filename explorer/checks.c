@@ -410,18 +410,6 @@ static bool check_record(struct explorer *x, unsigned h, const struct frame *f, 
 	return true;
 }
 
-/* The length of the instruction at pc as the arch decodes it. */
-static unsigned first_insn_length(struct explorer *x, uint64_t pc)
-{
-	uint64_t word = 0;
-	uint8_t bytes[8];
-
-	machine_read_u64(x->m, pc, &word);
-	for (unsigned i = 0; i < 8; i++)
-		bytes[i] = (uint8_t)(word >> (8 * i));
-	return x->arch->insn_length(bytes);
-}
-
 /*
  * What the callback saw must describe the function's entry state. As an ftrace callback
  * (callback_sees: ftrace): ip = the site's call instruction, pc = the body. As a kprobe on the
@@ -442,7 +430,8 @@ static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *
 	bool brk = strcmp(x->scn->callback_sees, "kprobe-brk") == 0;
 	bool kprobe = brk || strcmp(x->scn->callback_sees, "kprobe") == 0;
 	bool with_regs = strcmp(x->scn->callback_sees, "ftrace-no-regs") != 0;
-	uint64_t after = brk ? s->lay.start + first_insn_length(x, s->lay.start) : s->lay.body;
+	const uint8_t *probed = brk ? machine_ram(x->m, s->lay.start, 4) : NULL;
+	uint64_t after = probed ? s->lay.start + x->arch->insn_length(probed) : s->lay.body;
 
 	if (x->scn->callback_must_run && f->called && x->records_addr &&
 	    machine_read_u64(x->m, x->records_addr + off, &seq) && seq == f->rec_seq) {
