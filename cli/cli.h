@@ -101,8 +101,9 @@ int64_t report_run_add(struct run_record *r, const struct scenario *s,
 int report_run_close(struct run_record *r, int exit_code);
 /* The exit code when several apply: the largest. */
 int exit_code_worst(int a, int b);
-/* 2 when a scenario was bad input, else 1 when a verdict did not match, else 0. */
-int exit_code_of_counts(int errors, int mismatches);
+/* The exit code of counted outcomes: 3 when the environment failed a scenario, else 2 when a
+ * scenario was bad input, else 1 when a verdict did not match, else 0. */
+int exit_code_of_counts(int bad_input, int mismatches, int environment);
 
 /* scenario_files.c: the scenario files a gate covers, in a deterministic order. */
 struct scenario_file {

@@ -122,10 +122,7 @@ int cmd_run(int argc, char **argv)
 	}
 	print_summary(nfiles - mismatches - errors - environment - skipped,
 		      mismatches + errors + environment, skipped);
-	exit_code = exit_code_of_counts(errors, mismatches);
-	if (environment)
-		exit_code = exit_code_worst(exit_code, EXIT_ENVIRONMENT);
-	exit_code = report_run_close(&rec, exit_code);
+	exit_code = report_run_close(&rec, exit_code_of_counts(errors, mismatches, environment));
 	free(scns);
 	return exit_code;
 }

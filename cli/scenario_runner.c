@@ -263,7 +263,10 @@ int exit_code_worst(int a, int b)
 	return a > b ? a : b;
 }
 
-int exit_code_of_counts(int errors, int mismatches)
+int exit_code_of_counts(int bad_input, int mismatches, int environment)
 {
-	return errors ? EXIT_BAD_INPUT : mismatches ? EXIT_MISMATCH : EXIT_MATCH;
+	return environment ? EXIT_ENVIRONMENT
+	       : bad_input ? EXIT_BAD_INPUT
+	       : mismatches ? EXIT_MISMATCH
+			    : EXIT_MATCH;
 }
