@@ -72,6 +72,7 @@ const char *skip_reason(const struct cli_common *c, const struct scenario *s, ch
 /* Why r is inconclusive, one line, into buf. */
 const char *inconclusive_reason(const struct scenario_result *r, char *buf, size_t len);
 /* Is r an inconclusive verdict that c counts as skipped (--allow-inconclusive)? */
+const char *search_extent(const struct scenario_result *r, char *buf, size_t len);
 bool inconclusive_allowed(const struct cli_common *c, const struct scenario_result *r);
 /* Explore s with c's options (a progress line on a terminal); true when the verdict matches. */
 bool explore_scenario(const struct cli_common *c, const struct scenario *s,

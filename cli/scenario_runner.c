@@ -147,10 +147,27 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 	return scenario_result_matches(s, res);
 }
 
+/* How much of the scenario's space the search covered: "complete" (every execution, up to
+ * equivalence), "bound N" (every one with at most N preemptions), "truncated" (stopped by an
+ * execution limit or sampled by random walks), or "first" (it stopped at a failure without
+ * preemptions, which none can beat). */
+const char *search_extent(const struct scenario_result *r, char *buf, size_t len)
+{
+	if (r->stats.complete)
+		snprintf(buf, len, "complete");
+	else if (r->stats.truncated)
+		snprintf(buf, len, "truncated");
+	else if (r->failure && r->failure->preemptions == 0)
+		snprintf(buf, len, "first");
+	else
+		snprintf(buf, len, "bound %u", r->stats.bound_reached);
+	return buf;
+}
+
 void print_scenario_result(const struct cli_common *c, const struct scenario *s,
 			   const struct scenario_result *r, bool matched)
 {
-	char e[64], g[64];
+	char e[64], g[64], x[32];
 
 	if (r->verdict == VERDICT_ERROR) { /* bad input: its one-line message, on stderr */
 		fprintf(stderr, "%s\n", r->error);
@@ -166,9 +183,9 @@ void print_scenario_result(const struct cli_common *c, const struct scenario *s,
 		printf("skip %-34s %-28s", s->name, g);
 	else
 		printf("FAIL %-34s expected %s, got %s\n     %-34s %-28s", s->name, e, g, "", "");
-	printf(" %7lu interleavings %7lu points %9llu steps  bound %u%s  %.2fs\n", r->stats.executions,
-	       r->stats.schedule_points, r->stats.steps, r->stats.bound_reached,
-	       r->stats.truncated ? " (truncated)" : "", r->stats.seconds);
+	printf(" %7lu executions %7lu traces %10llu steps  %-9s %.2fs\n", r->stats.executions,
+	       r->stats.distinct_traces, r->stats.steps, search_extent(r, x, sizeof(x)),
+	       r->stats.seconds);
 	if (r->failure) {
 		printf("     %s\n", r->failure->message);
 		if (c->verbose || !matched)

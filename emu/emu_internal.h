@@ -99,6 +99,7 @@ struct machine {
 	unsigned nregions;
 	struct region regions[1 + EMU_MAX_ALIASES + MACHINE_MAX_HARTS];
 	uint64_t stack_top[MACHINE_MAX_HARTS];
+	uint64_t stack_base[MACHINE_MAX_HARTS]; /* lowest address of each hart's stack */
 	uint8_t *magic_page;
 
 	uint64_t text_begin, text_end;
@@ -107,6 +108,7 @@ struct machine {
 
 	struct range *watch;
 	size_t nwatch, watch_cap;
+	bool report_shared;        /* report every access outside the stepping hart's stack */
 
 	struct step_ctx cur;       /* valid during machine_step only */
 

@@ -3,7 +3,8 @@
  * unmapped / protection faults, and traps. They only record into the step in progress
  * (machine->cur) and into the hart; machine_step turns that into a step_info.
  *
- * One READ|WRITE hook spans the whole RAM and filters in C, so ranges watched after machine_open
+ * Reported: accesses into watched ranges, or, when the explorer asks, every access outside the
+ * stepping hart's stack; and every write into code. One READ|WRITE hook spans the whole RAM and filters in C, so ranges watched after machine_open
  * are seen without adding hooks later (hooks are not retroactive in Unicorn).
  */
 #include <string.h>
@@ -22,8 +23,14 @@ bool emu_is_code(const struct machine *m, uint64_t addr, uint64_t len)
 	       m->exec_pages[(end - 1 - m->ram_base) / EMU_PAGE];
 }
 
-static bool is_watched(const struct machine *m, uint64_t addr, uint64_t len)
+/* Is the access reported: into a watched range, or (report_shared) outside the stack of the
+ * hart that makes it? */
+static bool is_watched(const struct machine *m, const struct hart *h, uint64_t addr, uint64_t len)
 {
+	if (m->report_shared) {
+		if (addr + len <= m->stack_base[h->id] || addr >= m->stack_top[h->id])
+			return true;
+	}
 	for (size_t i = 0; i < m->nwatch; i++)
 		if (addr < m->watch[i].end && addr + len > m->watch[i].begin)
 			return true;
@@ -77,7 +84,7 @@ static void on_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int
 		return;
 	if (type == UC_MEM_WRITE) {
 		bool code = emu_is_code(m, addr, n);
-		if (!code && !is_watched(m, addr, n))
+		if (!code && !is_watched(m, h, addr, n))
 			return;
 		uint64_t old = ram_value(m, addr, n, true);
 		record(m, ACCESS_WRITE, addr, n, (uint64_t)value & mask, old);
@@ -94,7 +101,7 @@ static void on_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int
 				c->swap_ram[a - c->swap_addr] = (uint8_t)((uint64_t)value >> (8 * i));
 		}
 	} else if (type == UC_MEM_READ) {
-		if (!is_watched(m, addr, n))
+		if (!is_watched(m, h, addr, n))
 			return;
 		uint64_t v = ram_value(m, addr, n, false);
 		record(m, ACCESS_READ, addr, n, v, v);

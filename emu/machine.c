@@ -107,6 +107,7 @@ static int layout(struct machine *m, char *err, size_t errlen)
 		rg->begin = a;
 		rg->end = a + stack;
 		rg->host = a - m->ram_base;
+		m->stack_base[h] = a;
 		a += stack;
 		m->stack_top[h] = align_down(a, 16);
 	}
@@ -466,4 +467,9 @@ void machine_watch(struct machine *m, uint64_t begin, uint64_t end)
 	m->watch[m->nwatch].begin = begin;
 	m->watch[m->nwatch].end = end;
 	m->nwatch++;
+}
+
+void machine_report_shared(struct machine *m, bool on)
+{
+	m->report_shared = on;
 }

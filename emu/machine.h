@@ -142,6 +142,9 @@ bool machine_call_done(struct machine *m, unsigned hart);
 
 /* Watched ranges: memory accesses (loads, stores) into them are reported per step. */
 void machine_watch(struct machine *m, uint64_t begin, uint64_t end);
+/* With on, every load and store outside the stepping hart's own stack (memory more than one
+ * hart may touch) is reported too, watched or not. Default off. */
+void machine_report_shared(struct machine *m, bool on);
 
 enum access_kind { ACCESS_READ = 1, ACCESS_WRITE = 2 };
 
@@ -153,7 +156,7 @@ struct mem_access {
 	uint64_t old_value; /* memory before the write (WRITE) or the value read (READ) */
 };
 
-#define STEP_MAX_ACCESSES 8
+#define STEP_MAX_ACCESSES 20 /* an arm LDM/STM of 16 registers, a pair of 8-byte words ... */
 
 enum step_status {
 	STEP_OK = 0,
@@ -169,7 +172,8 @@ struct step_info {
 	uint8_t bytes[4];     /* the instruction bytes the hart fetched (its view) */
 	unsigned len;
 	struct special_insn special;
-	unsigned naccesses;   /* accesses into watched ranges, and every write into code */
+	unsigned naccesses;   /* accesses into watched ranges (with machine_report_shared, every
+			       * access outside the hart's stack), and every write into code */
 	struct mem_access accesses[STEP_MAX_ACCESSES];
 	bool wrote_code;      /* some write in this step hit code: the text range, or a page some
 			       * hart has fetched instructions from */

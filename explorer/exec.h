@@ -21,6 +21,48 @@
 #define EX_MAX_TRANSITIONS 1000
 #define EX_MAX_CODE_WATCH 8
 #define EX_FUNC_SET 1024 /* slots of the set of function start addresses (a power of two) */
+#define EX_CODE_SET 1024 /* slots of the set of code words some hart wrote (a power of two) */
+#define EX_MAX_EVENT_ACCESSES 24 /* ranges; adjacent accesses of one kind are merged */
+#define EX_SPIN_WINDOW 4  /* transitions a spin loop may take per iteration */
+#define EX_MAX_WAIT 8     /* shared ranges one spin iteration may read */
+
+/*
+ * Not memory: the stop-machine token. A transition that ends with its hart holding the machine
+ * while other harts still run (stop-machine-nonpreempt: they finish their sites first) writes
+ * it, and for sleep sets it is dependent with every transition: taking the machine holds the
+ * others back. A section where every other hart is parked is one transition and needs none.
+ */
+#define EX_STOP_TOKEN 0xfffffffffffff000ull
+
+/* A range of shared memory one transition touched. */
+struct ev_access {
+	uint64_t addr;
+	uint32_t size;
+	bool write;
+};
+
+/* What one transition touched: two transitions of different harts are dependent when they
+ * touch a common byte and one of them writes it. */
+struct event_sig {
+	unsigned naccesses;
+	bool overflow;   /* more accesses than fit: the last one covers the rest, as a write */
+	struct ev_access acc[EX_MAX_EVENT_ACCESSES];
+};
+
+/* One transition of the execution, for partial-order reduction (dpor.c). */
+struct event {
+	uint8_t hart;
+	uint16_t index;                 /* 1, 2, ... among the hart's transitions */
+	uint16_t clock[SCN_MAX_HARTS];  /* vector clock: happens-before */
+	struct event_sig sig;
+};
+
+/* A point of the search (the state after a prefix of transitions): which harts could run,
+ * which must be explored (backtrack), which were, and which need not be (sleep). */
+struct dpor_node {
+	uint32_t enabled, backtrack, done, sleep;
+	struct event_sig next[SCN_MAX_HARTS]; /* the transition each done / sleeping hart takes */
+};
 
 /* A patch site found in the image, with the words that make it up. */
 struct site {
@@ -56,6 +98,13 @@ struct hart_state {
 	uint64_t call_regs[ARCH_MAX_REGS]; /* registers when the current top-level call began */
 	unsigned depth;
 	struct frame frames[EX_MAX_DEPTH];
+	/* Spin loops (spin.c): the hart's state at the end of its recent transitions that only
+	 * read; when one recurs, nothing it did changed anything, and it waits for a write. */
+	bool blocked;
+	unsigned nspin, nwait;
+	uint64_t spin_state[EX_SPIN_WINDOW];
+	unsigned spin_wait_at[EX_SPIN_WINDOW]; /* nwait after that transition's reads */
+	struct ev_access wait[EX_MAX_WAIT];    /* read since the window began; blocked: awaited */
 };
 
 /* The latest write of a watched word: who wrote what, and which harts were parked then. */
@@ -85,6 +134,9 @@ struct exec_state {
 	char schedule[EX_MAX_TRANSITIONS + 1];
 	unsigned preemptions;
 	int last_hart;          /* hart of the previous transition, -1 at start */
+	unsigned run_length;    /* transitions in a row of last_hart */
+	uint32_t held;          /* harts counted as descheduled in their current wait */
+	int16_t last_event[SCN_MAX_HARTS]; /* position of each hart's latest transition, or -1 */
 	struct hart_state harts[SCN_MAX_HARTS]; /* last: checkpoints copy only the harts in use */
 };
 
@@ -119,6 +171,12 @@ struct explorer {
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	bool nonpreempt_stop;          /* protocol stop-machine-nonpreempt (exec_enabled) */
+	uint64_t code_written[EX_CODE_SET]; /* code words (4-byte aligned) a hart may write; 0 empty */
+	bool code_set_grew;            /* a write hit a code word not yet in code_written */
+	struct event *events;          /* EX_MAX_TRANSITIONS: the transitions of this execution */
+	struct dpor_node *nodes;       /* EX_MAX_TRANSITIONS + 1 while searching, else NULL */
+	bool bound_active;             /* a preemption bound limits the search */
+	char schedule_error[256];      /* why exec_run_schedule refused a schedule */
 	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */
 	uint64_t direct_requests_addr, direct_calls_addr; /* pc_direct_requests/_calls, or 0 */
 	uint64_t redirect_requests_addr; /* pc_redirect_requests, or 0 */
@@ -148,6 +206,28 @@ struct explorer {
 int call_check_prototype(const struct explorer *x, const struct scn_call *c, char *err,
 			 size_t errlen);
 
+/* dpor.c: the transition in progress (position st.ntransitions - 1) is an event; its accesses
+ * are added as its steps run, and its end finds its races with earlier events. */
+void dpor_event_begin(struct explorer *x, unsigned h);
+void dpor_event_access(struct explorer *x, uint64_t addr, unsigned size, bool write);
+void dpor_event_end(struct explorer *x);
+bool dpor_dependent(const struct event_sig *a, const struct event_sig *b);
+/* For sleep sets: dependent, or one of them takes the machine (which parks the other hart). */
+bool dpor_sleep_dependent(const struct event_sig *a, const struct event_sig *b);
+uint64_t dpor_trace_hash(const struct explorer *x);
+
+/* spin.c: after hart h's transition: detect a spin loop (the hart blocks), and wake the harts
+ * waiting on what it wrote. A deadlock: every unfinished hart blocked or parked. */
+void spin_after_transition(struct explorer *x, unsigned h);
+void check_deadlock(struct explorer *x);
+
+/* search.c: run the transitions a schedule names from the initial state; 0, or 2 with
+ * x->schedule_error set when it does not fit the scenario. */
+int exec_run_schedule(struct explorer *x, const char *schedule);
+
+/* minimise.c: replace x->failure by the simplest schedule of its trace that fails the same. */
+void minimise_failure(struct explorer *x);
+
 /* prepare.c */
 const struct arch_model *image_arch(const struct arch_model *arch, const struct image *img);
 int image_find_sites(const struct arch_model *arch, const struct image *img, struct machine *m,
@@ -173,6 +253,11 @@ bool exec_enabled(const struct explorer *x, unsigned h);
 int site_at(const struct explorer *x, uint64_t pc);
 void index_function_starts(struct explorer *x);
 bool is_function_start(const struct explorer *x, uint64_t addr);
+/* The code words a hart may write: their fetches are shared reads. Adding a word not yet in
+ * the set marks code_set_grew (the search restarts: earlier executions ran its fetches as
+ * local steps). */
+void code_written_add(struct explorer *x, uint64_t addr, unsigned size);
+bool code_written_holds(const struct explorer *x, uint64_t pc);
 
 /* checks.c */
 void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64_t pc,

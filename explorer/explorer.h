@@ -130,7 +130,8 @@ struct scenario {
 	struct src_pos pos_ops[SCN_MAX_OPS];
 	char protocol[32];
 	char fetch[16];          /* "coherent" | "relaxed" */
-	unsigned preemptions;    /* bound; default 2 */
+	bool preemptions_bounded; /* bounds.preemptions given: the search stops at that bound */
+	unsigned preemptions;    /* the bound, when preemptions_bounded */
 	unsigned steps_per_call; /* termination budget; default 20000 */
 	unsigned long max_executions; /* 0: unbounded */
 	enum verdict expect;
@@ -196,6 +197,9 @@ struct failure {
 
 struct run_stats {
 	unsigned long executions;      /* complete executions explored */
+	unsigned long distinct_traces; /* Mazurkiewicz traces among them (1 per execution is optimal) */
+	unsigned long sleep_blocked;   /* executions abandoned: every runnable hart asleep (redundant) */
+	bool complete;                 /* every execution was covered: no bound, limit or sample */
 	unsigned long schedule_points; /* decision points with more than one choice */
 	unsigned long long steps;      /* instructions stepped, all executions */
 	unsigned bound_reached;        /* preemption bound explored up to */

@@ -17,6 +17,7 @@ const char *const invariant_names[] = {
 	"result",
 	"body-once",
 	"termination",
+	"deadlock",
 	"guest-fault",
 	"patch-op",
 	"stack-alignment",

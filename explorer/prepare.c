@@ -487,6 +487,21 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	memset(&x->st, 0, sizeof(x->st));
 	x->st.last_hart = -1;
 	x->st.exclusive = -1;
+	for (unsigned h = 0; h < SCN_MAX_HARTS; h++)
+		x->st.last_event[h] = -1;
+	/* From here on, harts run concurrently: every access outside a hart's own stack may race. */
+	machine_report_shared(x->m, true);
+	for (unsigned i = 0; i < x->nsites; i++)
+		code_written_add(x, x->sites[i].lay.start,
+				 (unsigned)(x->sites[i].lay.body - x->sites[i].lay.start));
+	for (unsigned i = 0; i < x->ncode_watch; i++)
+		code_written_add(x, x->code_watch[i], 4);
+	x->code_set_grew = false;
+	x->events = calloc(EX_MAX_TRANSITIONS, sizeof(*x->events));
+	if (!x->events) {
+		snprintf(err, errlen, "out of memory");
+		return 3;
+	}
 	x->nonpreempt_stop = strcmp(x->scn->protocol, "stop-machine-nonpreempt") == 0;
 	for (unsigned w = 0; w < EX_MAX_WATCH; w++)
 		x->st.last_write[w].writer = -1;
@@ -532,6 +547,7 @@ void explorer_release(struct explorer *x)
 	if (x->img)
 		image_free(x->img);
 	free(x->trace);
+	free(x->events);
 	free(x->deltas);
 	free((void *)x->scn);
 	memset(x, 0, sizeof(*x));

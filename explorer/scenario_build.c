@@ -409,7 +409,9 @@ static int take_bounds(const struct build *b)
 {
 	unsigned long preemptions, steps;
 
-	if (take_int(b, "bounds.preemptions", "preemptions", 2, &preemptions) ||
+	/* Without a bound the search is complete (partial-order reduction keeps it small). */
+	b->out->preemptions_bounded = scn_doc_find(b->idx, "bounds.preemptions") != NULL;
+	if (take_int(b, "bounds.preemptions", "preemptions", 0, &preemptions) ||
 	    take_int(b, "bounds.steps_per_call", "steps_per_call", 20000, &steps) ||
 	    take_int(b, "bounds.max_executions", "max_executions", 0, &b->out->max_executions))
 		return 2;

@@ -1,8 +1,8 @@
 /*
- * search.c - exhaustive depth-first search over schedules with a preemption bound, iteratively
- * deepened (0, 1, ... k preemptions) so the first failure found has the fewest preemptions;
- * checkpoints (machine snapshot + execution state) at every decision point for backtracking;
- * replay of a stored schedule.
+ * search.c - the exhaustive search over schedules: dynamic partial-order reduction (dpor.c) in
+ * depth-first order, with checkpoints (machine snapshot + execution state) at every point with
+ * more than one choice; an optional preemption bound; the failure with the fewest preemptions
+ * (the bound tightens each time one is found); random walks; replay of a stored schedule.
  *
  * A schedule is the string of hart numbers, one per transition ("0112..."): with the scenario
  * and the image it determines the execution exactly.
@@ -24,6 +24,10 @@ struct search {
 	struct checkpoint *levels;
 	unsigned nlevels;
 	double started;
+	uint64_t *traces;        /* hashes of the distinct traces seen (open addressing, 0 empty) */
+	size_t traces_cap;
+	struct failure *best;    /* the failure with the fewest preemptions found so far */
+	bool restart;            /* a code word nobody was known to write was written */
 };
 
 static double now_seconds(void)
@@ -66,6 +70,36 @@ static void restore(struct search *s, unsigned depth)
 	memcpy(&s->x->st, &c->st, EXEC_STATE_SIZE(s->x->nharts));
 }
 
+/* Adds the trace hash to the set; true if it was new. */
+static bool trace_seen_first(struct search *s, uint64_t hash)
+{
+	size_t k;
+
+	hash |= 1; /* 0 marks an empty slot */
+	if (2 * (s->x->stats.distinct_traces + 1) > s->traces_cap) {
+		size_t cap = s->traces_cap ? 2 * s->traces_cap : 1024;
+		uint64_t *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			abort();
+		for (size_t i = 0; i < s->traces_cap; i++) {
+			if (!s->traces[i])
+				continue;
+			for (k = s->traces[i] & (cap - 1); t[k]; k = (k + 1) & (cap - 1))
+				;
+			t[k] = s->traces[i];
+		}
+		free(s->traces);
+		s->traces = t;
+		s->traces_cap = cap;
+	}
+	for (k = hash & (s->traces_cap - 1); s->traces[k]; k = (k + 1) & (s->traces_cap - 1))
+		if (s->traces[k] == hash)
+			return false;
+	s->traces[k] = hash;
+	return true;
+}
+
 static void execution_complete(struct search *s)
 {
 	struct explorer *x = s->x;
@@ -75,46 +109,57 @@ static void execution_complete(struct search *s)
 		for (unsigned h = 0; h < x->nharts; h++)
 			x->stats.first_execution_steps[h] = x->st.harts[h].steps;
 	}
-	/* Executions with fewer preemptions were counted by an earlier, smaller bound. */
-	if (x->st.preemptions == x->bound)
-		x->stats.executions++;
+	x->stats.executions++;
+	if (trace_seen_first(s, dpor_trace_hash(x)))
+		x->stats.distinct_traces++;
+	if (x->code_set_grew) {
+		s->restart = true;
+		x->stop = true;
+	}
 	if (x->max_executions && x->stats.executions >= x->max_executions) {
 		x->stats.truncated = true;
 		x->stop = true;
 	}
-	if (x->opt && x->opt->progress && (x->stats.executions & 1023) == 0) {
+	if (x->opt && x->opt->progress && (x->stats.executions & 63) == 0) {
 		x->stats.seconds = now_seconds() - s->started;
 		x->opt->progress(x->opt->progress_ud, &x->stats);
 	}
 }
 
-/* The harts that may take the next transition within the preemption bound, the current one
- * first (continuing it costs no preemption). */
-static unsigned schedulable_harts(const struct explorer *x, unsigned order[SCN_MAX_HARTS])
+/*
+ * The preemptions scheduling hart h now would add. Harts on their own CPUs run concurrently,
+ * and alternating between them one visible operation at a time costs nothing. A hart is
+ * descheduled when it has begun, could run, and is held back while another hart takes two or
+ * more transitions in a row; each such wait counts once. A hart that has not begun yet, is
+ * parked by stop-machine or spins on memory is not held back.
+ */
+static uint32_t held_back_by(const struct explorer *x, unsigned h)
 {
-	int cur = x->st.last_hart;
-	bool cur_enabled = cur >= 0 && exec_enabled(x, (unsigned)cur);
-	unsigned n = 0;
+	uint32_t held = 0;
 
-	if (cur_enabled)
-		order[n++] = (unsigned)cur;
-	for (unsigned h = 0; h < x->nharts; h++)
-		if (exec_enabled(x, h) && (int)h != cur &&
-		    (!cur_enabled || x->st.preemptions < x->bound))
-			order[n++] = h;
-	return n;
+	if (x->st.last_hart != (int)h)
+		return 0;
+	for (unsigned a = 0; a < x->nharts; a++)
+		if (a != h && !(x->st.held & (1u << a)) && x->st.last_event[a] >= 0 &&
+		    exec_enabled(x, a))
+			held |= 1u << a;
+	return held;
 }
 
-/* Hart h takes the next transition; switching away from a hart that could go on is a
- * preemption. false when the execution failed. */
+/* Hart h takes the next transition. false when the execution failed. */
 static bool schedule_hart(struct explorer *x, unsigned h)
 {
-	int cur = x->st.last_hart;
+	uint32_t held = held_back_by(x, h);
+	bool ok;
 
-	if (cur >= 0 && (int)h != cur && exec_enabled(x, (unsigned)cur))
-		x->st.preemptions++;
+	x->st.preemptions += (unsigned)__builtin_popcount(held);
+	x->st.held = (x->st.held | held) & ~(1u << h);
+	x->st.run_length = x->st.last_hart == (int)h ? x->st.run_length + 1 : 1;
 	x->st.last_hart = (int)h;
-	return exec_transition(x, h);
+	ok = exec_transition(x, h);
+	dpor_event_end(x);
+	spin_after_transition(x, h);
+	return ok;
 }
 
 /* An execution that does not finish within EX_MAX_TRANSITIONS visible operations fails
@@ -122,38 +167,132 @@ static bool schedule_hart(struct explorer *x, unsigned h)
 static bool too_many_transitions(struct explorer *x)
 {
 	int cur = x->st.last_hart;
+	char e[64];
 
 	if (x->st.ntransitions < EX_MAX_TRANSITIONS)
 		return false;
-	check_fail(x, "termination", (unsigned)(cur < 0 ? 0 : cur), 0,
-		   "at most 1000 visible operations", "more", "the execution did not finish");
+	snprintf(e, sizeof(e), "at most %d visible operations", EX_MAX_TRANSITIONS);
+	check_fail(x, "termination", (unsigned)(cur < 0 ? 0 : cur), 0, e, "more",
+		   "the execution did not finish");
 	return true;
 }
 
-static void dfs(struct search *s, unsigned depth)
+/* The harts that may run now, as a mask. */
+static uint32_t enabled_harts(const struct explorer *x)
+{
+	uint32_t en = 0;
+
+	for (unsigned h = 0; h < x->nharts; h++)
+		if (exec_enabled(x, h))
+			en |= 1u << h;
+	return en;
+}
+
+/*
+ * The execution failed (x->failure). Keep the failure with the fewest preemptions (then the
+ * shortest schedule; the first found among equals) and search on: every trace is explored,
+ * so the one kept is the simplest among them (minimise.c then drops what it does not need).
+ * A failure without preemptions cannot be beaten: the search stops.
+ */
+static void failure_found(struct search *s)
 {
 	struct explorer *x = s->x;
-	unsigned order[SCN_MAX_HARTS], n;
+	struct failure *f = x->failure;
+
+	x->failure = NULL;
+	x->stop = false;
+	if (x->code_set_grew) {
+		s->restart = true;
+		x->stop = true;
+	}
+	if (s->best && (f->preemptions > s->best->preemptions ||
+			(f->preemptions == s->best->preemptions &&
+			 strlen(f->schedule) >= strlen(s->best->schedule)))) {
+		scenario_result_free(&(struct scenario_result){.failure = f});
+		return;
+	}
+	if (s->best)
+		scenario_result_free(&(struct scenario_result){.failure = s->best});
+	s->best = f;
+	if (f->preemptions == 0)
+		x->stop = true;
+}
+
+/*
+ * Source-set DPOR over the state after depth transitions (dpor.c finds the races that add
+ * harts to the backtrack sets of earlier points). Within the preemption bound; the first
+ * choice continues the hart that ran last.
+ */
+static void explore(struct search *s, unsigned depth)
+{
+	struct explorer *x = s->x;
+	struct dpor_node *n = &x->nodes[depth];
+	unsigned cost[SCN_MAX_HARTS], base;
+	uint32_t runnable;
+	unsigned first;
 
 	if (exec_all_done(x)) {
 		execution_complete(s);
 		return;
 	}
-	if (too_many_transitions(x))
+	if (too_many_transitions(x)) {
+		failure_found(s);
 		return;
-	n = schedulable_harts(x, order);
-	if (n > 1) {
-		x->stats.schedule_points++;
-		save(s, depth);
 	}
-	for (unsigned i = 0; i < n && !x->stop; i++) {
-		unsigned h = order[i];
+	n->enabled = enabled_harts(x);
+	n->done = 0;
+	if (!n->enabled) {
+		check_deadlock(x);
+		if (x->failure)
+			failure_found(s);
+		return;
+	}
+	base = x->st.preemptions;
+	for (unsigned h = 0; h < x->nharts; h++)
+		cost[h] = (unsigned)__builtin_popcount(held_back_by(x, h));
+	runnable = n->enabled & ~n->sleep;
+	if (!runnable) {
+		x->stats.sleep_blocked++;
+		return;
+	}
+	first = x->st.last_hart >= 0 && (runnable & (1u << x->st.last_hart))
+		? (unsigned)x->st.last_hart : (unsigned)__builtin_ctz(runnable);
+	n->backtrack = 1u << first;
+	if (__builtin_popcount(runnable) > 1)
+		x->stats.schedule_points++;
+	for (;;) {
+		uint32_t todo = n->backtrack & runnable & ~n->done & ~n->sleep, allowed = 0;
+		unsigned p;
 
-		if (i > 0)
+		for (unsigned h = 0; h < x->nharts; h++)
+			if ((todo & (1u << h)) &&
+			    (!x->bound_active || base + cost[h] <= x->bound))
+				allowed |= 1u << h;
+		if (!allowed || x->stop)
+			break;
+		p = (allowed & (1u << first)) ? first : (unsigned)__builtin_ctz(allowed);
+		if (n->done)
 			restore(s, depth);
-		if (!schedule_hart(x, h))
-			return; /* a failure: x->stop is set */
-		dfs(s, depth + 1);
+		else if (__builtin_popcount(runnable) > 1)
+			save(s, depth);
+		n->done |= 1u << p;
+		if (!schedule_hart(x, p)) {
+			n->next[p] = x->events[depth].sig;
+			failure_found(s);
+		} else {
+			struct dpor_node *child = &x->nodes[depth + 1];
+
+			n->next[p] = x->events[depth].sig;
+			child->sleep = 0;
+			for (unsigned q = 0; q < x->nharts; q++)
+				if ((n->sleep & (1u << q)) &&
+				    !dpor_sleep_dependent(&n->next[q], &x->events[depth].sig)) {
+					child->sleep |= 1u << q;
+					child->next[q] = n->next[q];
+				}
+			explore(s, depth + 1);
+		}
+		n->sleep |= 1u << p;
 	}
 }
 
@@ -162,6 +301,11 @@ static void search_free(struct search *s)
 	for (unsigned i = 0; i < s->nlevels; i++)
 		machine_snapshot_free(s->levels[i].snap);
 	free(s->levels);
+	free(s->traces);
+	if (s->best)
+		scenario_result_free(&(struct scenario_result){.failure = s->best});
+	free(s->x->nodes);
+	s->x->nodes = NULL;
 }
 
 static void fill_result(struct explorer *x, struct scenario_result *res)
@@ -198,6 +342,16 @@ static int prepare_or_error(struct explorer *x, const struct scenario *scn,
  * when the schedule does not fit the scenario. */
 static int run_schedule(struct explorer *x, const char *schedule, struct scenario_result *res)
 {
+	if (exec_run_schedule(x, schedule)) {
+		snprintf(res->error, sizeof(res->error), "%s", x->schedule_error);
+		res->verdict = VERDICT_ERROR;
+		return 2;
+	}
+	return 0;
+}
+
+int exec_run_schedule(struct explorer *x, const char *schedule)
+{
 	exec_reset(x);
 	x->bound = ~0u;
 	x->deltas_len = 0;
@@ -207,16 +361,20 @@ static int run_schedule(struct explorer *x, const char *schedule, struct scenari
 		unsigned h = (unsigned)(*p - '0');
 
 		if (*p < '0' || h >= x->nharts || !exec_enabled(x, h)) {
-			snprintf(res->error, sizeof(res->error),
+			snprintf(x->schedule_error, sizeof(x->schedule_error),
 				 "schedule '%s' does not fit scenario %s: at position %ld hart '%c' %s",
 				 schedule, x->scn->name, (long)(p - schedule), *p,
 				 h >= x->nharts ? "does not exist"
-				 : x->st.harts[h].done ? "has already finished" : "is parked");
-			res->verdict = VERDICT_ERROR;
+				 : x->st.harts[h].done ? "has already finished"
+				 : x->st.harts[h].blocked ? "is blocked" : "is parked");
 			return 2;
 		}
 		schedule_hart(x, h);
 	}
+	if (!x->failure && !exec_all_done(x) && !enabled_harts(x))
+		check_deadlock(x);
+	if (!x->failure && !exec_all_done(x))
+		too_many_transitions(x);
 	return 0;
 }
 
@@ -267,12 +425,27 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 	uint64_t state = seed ? seed : 0x9e3779b97f4a7c15ull;
 
 	x->bound = x->scn->preemptions;
+	x->bound_active = x->scn->preemptions_bounded;
 	x->stats.bound_reached = x->bound;
 	for (unsigned long w = 0; w < walks && !x->failure; w++) {
 		exec_reset(x);
 		while (!exec_all_done(x) && !x->failure && !too_many_transitions(x)) {
-			unsigned order[SCN_MAX_HARTS], n = schedulable_harts(x, order);
+			uint32_t en = enabled_harts(x), allowed = 0;
+			unsigned order[SCN_MAX_HARTS], n = 0;
 
+			if (!en) {
+				check_deadlock(x);
+				break;
+			}
+			for (unsigned h = 0; h < x->nharts; h++)
+				if ((en & (1u << h)) &&
+				    (!x->bound_active ||
+				     x->st.preemptions + (unsigned)__builtin_popcount(held_back_by(x, h)) <=
+					     x->bound))
+					allowed |= 1u << h;
+			for (unsigned h = 0; h < x->nharts; h++)
+				if (allowed & (1u << h))
+					order[n++] = h;
 			if (n > 1)
 				x->stats.schedule_points++;
 			schedule_hart(x, order[next_random(&state) % n]);
@@ -281,6 +454,39 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 			x->stats.executions++;
 	}
 	x->stats.truncated = !x->failure; /* a sample, not every schedule */
+}
+
+/* The search from the initial state, restarted (at most a few times) when an execution wrote
+ * a code word not known to be written: fetches of it were local steps until then. */
+static void search_all(struct explorer *x, struct search *s)
+{
+	const struct scenario *scn = x->scn;
+
+	for (unsigned attempt = 0;; attempt++) {
+		x->bound = scn->preemptions_bounded ? scn->preemptions : ~0u;
+		x->bound_active = scn->preemptions_bounded;
+		x->stop = false;
+		x->code_set_grew = false;
+		s->restart = false;
+		memset(x->nodes, 0, sizeof(x->nodes[0]));
+		exec_reset(x);
+		explore(s, 0);
+		if (!s->restart || attempt == 8)
+			break;
+		x->stats = (struct run_stats){0};
+		if (s->traces)
+			memset(s->traces, 0, s->traces_cap * sizeof(*s->traces));
+		if (s->best)
+			scenario_result_free(&(struct scenario_result){.failure = s->best});
+		s->best = NULL;
+	}
+	/* Complete: every trace was explored (a failure without preemptions ends the search
+	 * early: none can be simpler). The preemption bound reached is the scenario's, or 0. */
+	x->stats.bound_reached = scn->preemptions_bounded ? scn->preemptions : 0;
+	x->stats.complete = !scn->preemptions_bounded && !x->stats.truncated &&
+			    !(s->best && s->best->preemptions == 0);
+	x->failure = s->best;
+	s->best = NULL;
 }
 
 int explorer_run(const struct scenario *scn, const struct explore_options *opt,
@@ -293,17 +499,22 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		return 2;
 	s.started = now_seconds();
 	x.max_executions = opt && opt->max_executions ? opt->max_executions : scn->max_executions;
-	if (opt && opt->random_walks)
+	if (opt && opt->random_walks) {
 		random_walks(&x, opt->random_walks, opt->random_seed);
-	for (unsigned k = 0; k <= scn->preemptions && !x.stop && !(opt && opt->random_walks); k++) {
-		x.bound = k;
-		x.stats.bound_reached = k;
-		exec_reset(&x);
-		dfs(&s, 0);
+	} else {
+		x.nodes = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*x.nodes));
+		if (!x.nodes)
+			abort();
+		search_all(&x, &s);
 	}
 	x.stats.seconds = now_seconds() - s.started;
-	if (x.failure)
+	if (x.failure) {
+		struct run_stats searched = x.stats;
+
+		minimise_failure(&x);
+		x.stats = searched;
 		capture_failure_registers(&x, res);
+	}
 	fill_result(&x, res);
 	search_free(&s);
 	explorer_release(&x);

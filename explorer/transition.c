@@ -120,7 +120,7 @@ bool exec_enabled(const struct explorer *x, unsigned h)
 {
 	int ex = x->st.exclusive;
 
-	if (x->st.harts[h].done)
+	if (x->st.harts[h].done || x->st.harts[h].blocked)
 		return false;
 	if (ex < 0 || x->st.harts[ex].done)
 		return true;
@@ -130,6 +130,21 @@ bool exec_enabled(const struct explorer *x, unsigned h)
 				return (int)h != ex && inside_site(x, h);
 	}
 	return ex == (int)h;
+}
+
+/*
+ * Hart h holds the machine (stop-machine) and every other hart is parked: nothing can come
+ * between its operations, so they are local to it. The section from taking the machine to
+ * releasing it is then one transition, atomic as the protocol makes it.
+ */
+static bool holds_machine_alone(const struct explorer *x, unsigned h)
+{
+	if (x->st.exclusive != (int)h)
+		return false;
+	for (unsigned p = 0; p < x->nharts; p++)
+		if (p != h && exec_enabled(x, p))
+			return false;
+	return true;
 }
 
 bool exec_all_done(const struct explorer *x)
@@ -239,14 +254,8 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 	if (hs->depth && x->scn->nredirects &&
 	    check_redirect_entry(x, h, &hs->frames[hs->depth - 1], pc))
 		return false;
-	for (unsigned i = 0; i < x->ncode_watch; i++)
-		if ((pc & ~3ull) == x->code_watch[i])
-			return true;
-	if (pc < x->sites_lo || pc > x->sites_hi)
-		return false;
-	s = site_at(x, pc);
-	if (s < 0)
-		return false;
+	if (pc < x->sites_lo || pc > x->sites_hi || (s = site_at(x, pc)) < 0)
+		return code_written_holds(x, pc);
 	if (pc == x->sites[s].lay.start)
 		push_frame(x, h, s);
 	if (hs->depth && hs->frames[hs->depth - 1].site == s) {
@@ -284,6 +293,7 @@ bool exec_transition(struct explorer *x, unsigned h)
 		x->st.schedule[x->st.ntransitions++] = (char)('0' + h);
 		x->st.schedule[x->st.ntransitions] = 0;
 	}
+	dpor_event_begin(x, h);
 	for (;;) {
 		uint64_t pc = machine_pc(x->m, h);
 		bool visible, visible_fetch, wrote = false;
@@ -320,13 +330,18 @@ bool exec_transition(struct explorer *x, unsigned h)
 			const struct mem_access *a = &info.accesses[i];
 
 			visible = true;
+			dpor_event_access(x, a->addr, a->size, a->kind == ACCESS_WRITE);
 			if (a->kind == ACCESS_WRITE) {
 				wrote = true;
 				record_watched_write(x, h, a);
+				if (info.wrote_code)
+					code_written_add(x, a->addr, a->size);
 			} else {
 				check_literal_read(x, h, info.pc, a);
 			}
 		}
+		if (visible_fetch && info.len)
+			dpor_event_access(x, info.pc, info.len, false);
 		if (info.wrote_code)
 			visible = true;
 		trace_append(x, h, &info, version, wrote, visible && !wrote && info.naccesses == 0);
@@ -370,7 +385,7 @@ bool exec_transition(struct explorer *x, unsigned h)
 		if (x->failure)
 			return false;
 		hs->prev_pc = pc;
-		if (visible)
+		if (visible && !holds_machine_alone(x, h))
 			return true;
 	}
 }

@@ -707,6 +707,7 @@ START_TEST(test_torn_bl_between_the_halfwords)
 
 	load_scenario("thumb-torn-bl.yaml");
 	scn.preemptions = 0;
+	scn.preemptions_bounded = true;
 	run(&res);
 	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
 	scenario_result_free(&res);
@@ -765,8 +766,8 @@ START_TEST(test_arm_stop_machine_preempted_inside_the_site)
 	load_scenario("init-and-call-stopped-preempted.yaml");
 	run(&res);
 	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
-	ck_assert_uint_eq(res.stats.bound_reached, 2);
-	ck_assert_uint_gt(res.stats.executions, 50);
+	ck_assert(res.stats.complete);
+	ck_assert_uint_gt(res.stats.executions, 1);
 	scenario_result_free(&res);
 }
 END_TEST

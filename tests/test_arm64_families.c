@@ -104,7 +104,8 @@ START_TEST(scenario_reaches_its_verdict)
 	if (!c->invariant) {
 		ck_assert_msg(res.verdict == VERDICT_PASS, "%s: %s", c->name,
 			      res.failure ? res.failure->message : "");
-		ck_assert_uint_gt(res.stats.executions, 1);
+		ck_assert_uint_ge(res.stats.executions, res.stats.distinct_traces);
+		ck_assert_uint_ge(res.stats.distinct_traces, 1);
 		scenario_result_free(&res);
 		return;
 	}
@@ -117,9 +118,9 @@ START_TEST(scenario_reaches_its_verdict)
 }
 END_TEST
 
-/* A stop-machine multi-step transition is only unsafe for a CPU preempted inside the site:
- * without preemption the same scenario passes. */
-START_TEST(multi_step_under_stop_machine_needs_a_preemption)
+/* A stop-machine multi-step transition is unsafe for a CPU parked inside the site between two
+ * stopped sections: the complete search finds it. */
+START_TEST(multi_step_under_stop_machine_needs_a_parked_runner)
 {
 	static const char *const names[] = {"entryseq-a-multi-step-stopped-enable",
 					    "entryseq-b-multi-step-stopped-disable"};
@@ -129,17 +130,11 @@ START_TEST(multi_step_under_stop_machine_needs_a_preemption)
 		struct scenario_result res;
 
 		load(names[i]);
-		scn.preemptions = 0;
-		ck_assert_int_eq(explorer_run(&scn, &opt, &res), 0);
-		ck_assert_msg(res.verdict == VERDICT_PASS, "%s: %s", names[i],
-			      res.failure ? res.failure->message : "");
-		scenario_result_free(&res);
-		load(names[i]);
-		scn.preemptions = 1;
 		ck_assert_int_eq(explorer_run(&scn, &opt, &res), 0);
 		ck_assert(res.verdict == VERDICT_FAIL);
 		ck_assert_str_eq(res.failure->invariant, "site-consistency");
-		ck_assert_uint_eq(res.failure->preemptions, 1);
+		ck_assert_uint_le(res.failure->preemptions, 1);
+		ck_assert_uint_ne(res.failure->hart, 0); /* a runner, not the patcher */
 		scenario_result_free(&res);
 	}
 }
@@ -555,7 +550,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, scenario_reaches_its_verdict, 0, (int)NCASES);
-	tcase_add_test(tc, multi_step_under_stop_machine_needs_a_preemption);
+	tcase_add_test(tc, multi_step_under_stop_machine_needs_a_parked_runner);
 	tcase_add_test(tc, checks_see_what_the_handlers_did);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tu, 60);

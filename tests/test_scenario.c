@@ -161,7 +161,7 @@ START_TEST(absent_keys_take_their_defaults)
 	ck_assert_uint_eq(scn.nwatch, 0);
 	ck_assert_str_eq(scn.protocol, "single-word");
 	ck_assert_str_eq(scn.fetch, "coherent");
-	ck_assert_uint_eq(scn.preemptions, 2);
+	ck_assert(!scn.preemptions_bounded); /* no bound: a complete search */
 	ck_assert_uint_eq(scn.steps_per_call, 20000);
 	ck_assert_uint_eq(scn.max_executions, 0);
 	ck_assert_int_eq(scn.expect, VERDICT_PASS);
@@ -177,6 +177,7 @@ START_TEST(bounds_given_in_part_default_the_rest)
 {
 	ck_assert_int_eq(load_text(ONE_HART("f()", "expect: pass\nbounds: {preemptions: 0}\n")), 0);
 	ck_assert_uint_eq(scn.preemptions, 0);
+	ck_assert(scn.preemptions_bounded);
 	ck_assert_uint_eq(scn.steps_per_call, 20000);
 	ck_assert_uint_eq(scn.max_executions, 0);
 }
@@ -216,7 +217,7 @@ static const struct fixture_error fixture_errors[] = {
 	{ "bad_fails_with_unknown.yaml",
 	  "7:13: fails_with 'regs' is not an invariant (one of: site-consistency, cmodx, "
 	  "coherence, register-preservation, lr-at-entry, sp-at-entry, regs-seen, result, "
-	  "body-once, termination, guest-fault, patch-op, stack-alignment, stack-args, "
+	  "body-once, termination, deadlock, guest-fault, patch-op, stack-alignment, stack-args, "
 	  "literal-consistency, ipmodify, direct-call)" },
 	{ "bad_yaml_syntax.yaml", "7:1: YAML syntax error: found unexpected end of stream "
 				  "(while scanning a quoted scalar started at 5:10)" },
@@ -452,9 +453,9 @@ START_TEST(invariant_names_are_known_and_others_not)
 
 	while (invariant_names[n])
 		ck_assert(invariant_known(invariant_names[n++]));
-	ck_assert_uint_eq(n, 17);
+	ck_assert_uint_eq(n, 18);
 	ck_assert_str_eq(invariant_names[0], "site-consistency");
-	ck_assert_str_eq(invariant_names[16], "direct-call");
+	ck_assert_str_eq(invariant_names[17], "direct-call");
 	ck_assert(!invariant_known("regs"));
 	ck_assert(!invariant_known(""));
 	ck_assert(!invariant_known("Site-consistency"));

@@ -1,0 +1,249 @@
+/*
+ * dpor.c - source-set dynamic partial-order reduction with sleep sets (Abdulla, Aronis,
+ * Jonsson and Sagonas, "Optimal dynamic partial order reduction", POPL 2014, Algorithm 1).
+ *
+ * Every transition of an execution is an event: the hart that took it and the shared memory
+ * its visible step touched (loads, stores, the fetch of a code word some hart may write; a
+ * fetch reads the word). Two events of different harts are dependent when they touch a common
+ * byte and at least one writes it. Happens-before (program order plus the order of dependent
+ * events) is kept as a vector clock per event.
+ *
+ * When an event e' is added, every earlier event e of another hart that is dependent with it
+ * and not already ordered before it through other events is a race. Reversing the race is
+ * another Mazurkiewicz trace: at the point just before e, some hart that can start the
+ * sequence v = (the events after e that do not happen after e).e' must be explored. If none of
+ * v's initial harts is already in that point's backtrack set, one is added (hart(e') when it
+ * is an initial, else the lowest).
+ *
+ * With a preemption bound, each such point is also added at the start of the run of
+ * transitions that contains e, where scheduling another hart costs no preemption (bounded
+ * partial-order reduction, Coons, Musuvathi and McKinley, OOPSLA 2013).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+static bool accesses_conflict(const struct event_sig *a, const struct event_sig *b)
+{
+	for (unsigned i = 0; i < a->naccesses; i++)
+		for (unsigned j = 0; j < b->naccesses; j++) {
+			const struct ev_access *p = &a->acc[i], *q = &b->acc[j];
+
+			if (!(p->write | q->write))
+				continue;
+			if (p->addr < q->addr + q->size && q->addr < p->addr + p->size)
+				return true;
+		}
+	return false;
+}
+
+bool dpor_dependent(const struct event_sig *a, const struct event_sig *b)
+{
+	return accesses_conflict(a, b);
+}
+
+static bool takes_machine(const struct event_sig *s)
+{
+	for (unsigned i = 0; i < s->naccesses; i++)
+		if (s->acc[i].addr == EX_STOP_TOKEN && s->acc[i].write)
+			return true;
+	return false;
+}
+
+bool dpor_sleep_dependent(const struct event_sig *a, const struct event_sig *b)
+{
+	return takes_machine(a) || takes_machine(b) || accesses_conflict(a, b);
+}
+
+void dpor_event_begin(struct explorer *x, unsigned h)
+{
+	struct event *e = &x->events[x->st.ntransitions - 1];
+
+	e->hart = (uint8_t)h;
+	e->sig.naccesses = 0;
+	e->sig.overflow = false;
+}
+
+void dpor_event_access(struct explorer *x, uint64_t addr, unsigned size, bool write)
+{
+	struct event_sig *s = &x->events[x->st.ntransitions - 1].sig;
+
+	for (unsigned i = 0; i < s->naccesses; i++) {
+		struct ev_access *a = &s->acc[i];
+
+		if (a->addr == addr && a->size == size) {
+			a->write |= write;
+			return;
+		}
+		if (a->write == write && (a->addr + a->size == addr || addr + size == a->addr)) {
+			a->addr = a->addr < addr ? a->addr : addr;
+			a->size += size;
+			return;
+		}
+	}
+	if (s->naccesses == EX_MAX_EVENT_ACCESSES) {
+		/* More than the event can hold: one range covering all, written. Coarser, so
+		 * dependent with more: sound. */
+		struct ev_access *a = &s->acc[EX_MAX_EVENT_ACCESSES - 1];
+		uint64_t lo = a->addr < addr ? a->addr : addr;
+		uint64_t hi = a->addr + a->size > addr + size ? a->addr + a->size : addr + size;
+
+		a->addr = lo;
+		a->size = (uint32_t)(hi - lo);
+		a->write = true;
+		s->overflow = true;
+		return;
+	}
+	s->acc[s->naccesses].addr = addr;
+	s->acc[s->naccesses].size = size;
+	s->acc[s->naccesses].write = write;
+	s->naccesses++;
+}
+
+/* Does event a (at some position) happen before the event whose clock is c? */
+static bool happens_before(const struct event *a, const uint16_t *c)
+{
+	return c[a->hart] >= a->index;
+}
+
+static unsigned lowest(uint32_t mask)
+{
+	return (unsigned)__builtin_ctz(mask);
+}
+
+/*
+ * Hart q must be explored at position pos. If it cannot run there (parked by another hart's
+ * stop-machine, or spinning), the race can only be reversed where q could last run, before it
+ * was parked: q is added at the latest earlier point where it was enabled (Flanagan and
+ * Godefroid's co-enabled transition). With none, every hart that can run at pos is added.
+ */
+static void add_backtrack_at(struct explorer *x, unsigned pos, unsigned q)
+{
+	for (unsigned j = pos + 1; j-- > 0;) {
+		struct dpor_node *n = &x->nodes[j];
+
+		if (n->enabled & (1u << q)) {
+			n->backtrack |= 1u << q;
+			return;
+		}
+	}
+	x->nodes[pos].backtrack |= x->nodes[pos].enabled;
+}
+
+/* The race e (at position i) ⋖ e2 (at position pos, with clock c so far): make sure one of the
+ * initials of v = notdep(e).e2 is explored before e. */
+static void reverse_race(struct explorer *x, unsigned i, unsigned pos, const uint16_t *c)
+{
+	const struct event *e = &x->events[i], *e2 = &x->events[pos];
+	struct dpor_node *n = &x->nodes[i];
+	uint32_t initials = 0, seen = 0;
+	unsigned v[EX_MAX_TRANSITIONS], nv = 0, q;
+	bool e2_initial = true;
+
+	for (unsigned j = i + 1; j < pos; j++)
+		if (!happens_before(e, x->events[j].clock))
+			v[nv++] = j;
+	for (unsigned k = 0; k < nv && e2_initial; k++)
+		if (happens_before(&x->events[v[k]], c))
+			e2_initial = false;
+	if (e2_initial && ((n->backtrack | n->done) & (1u << e2->hart)) &&
+	    !x->bound_active)
+		return;
+	/* The initials: harts whose first event in v has no predecessor in v. */
+	for (unsigned k = 0; k < nv; k++) {
+		const struct event *ev = &x->events[v[k]];
+		bool initial = true;
+
+		if (seen & (1u << ev->hart))
+			continue;
+		seen |= 1u << ev->hart;
+		for (unsigned l = 0; l < k && initial; l++)
+			if (happens_before(&x->events[v[l]], ev->clock))
+				initial = false;
+		if (initial)
+			initials |= 1u << ev->hart;
+	}
+	if (e2_initial)
+		initials |= 1u << e2->hart;
+	if (!initials) /* cannot happen: the first event of v is always an initial */
+		initials = 1u << e2->hart;
+	q = (initials & (1u << e2->hart)) ? e2->hart : lowest(initials);
+	if (!((n->backtrack | n->done) & initials))
+		add_backtrack_at(x, i, q);
+	if (x->bound_active) {
+		unsigned j = i;
+
+		while (j > 0 && x->events[j - 1].hart == x->events[j].hart)
+			j--;
+		if (j != i && !((x->nodes[j].backtrack | x->nodes[j].done) & (1u << q)))
+			add_backtrack_at(x, j, q);
+	}
+}
+
+void dpor_event_end(struct explorer *x)
+{
+	unsigned pos = x->st.ntransitions - 1;
+	struct event *e = &x->events[pos];
+	unsigned h = e->hart;
+	int prev = x->st.last_event[h];
+	uint16_t c[SCN_MAX_HARTS];
+
+	/* The hart holds the machine and others still run (they finish their sites first): its
+	 * next transitions can be held back by them, so for sleep sets it depends on them all. */
+	if (x->st.exclusive == (int)h)
+		dpor_event_access(x, EX_STOP_TOKEN, 1, true);
+
+	if (prev >= 0)
+		memcpy(c, x->events[prev].clock, sizeof(c));
+	else
+		memset(c, 0, sizeof(c));
+	e->index = (uint16_t)(prev >= 0 ? x->events[prev].index + 1 : 1);
+	c[h] = e->index;
+	for (unsigned i = pos; i-- > 0;) {
+		const struct event *f = &x->events[i];
+
+		if (f->hart == h || happens_before(f, c) || !accesses_conflict(&f->sig, &e->sig))
+			continue;
+		if (x->nodes)
+			reverse_race(x, i, pos, c);
+		for (unsigned k = 0; k < x->nharts; k++)
+			if (f->clock[k] > c[k])
+				c[k] = f->clock[k];
+	}
+	memcpy(e->clock, c, sizeof(c));
+	x->st.last_event[h] = (int16_t)pos;
+}
+
+/* splitmix64's finaliser: a 64-bit mix of one value. */
+static uint64_t mix(uint64_t v)
+{
+	v ^= v >> 30;
+	v *= 0xbf58476d1ce4e5b9ull;
+	v ^= v >> 27;
+	v *= 0x94d049bb133111ebull;
+	return v ^ (v >> 31);
+}
+
+/*
+ * The Mazurkiewicz trace of the execution so far, as a 64-bit hash: the set of its events, each
+ * with what it touched and its vector clock. Equivalent executions have the same events with the
+ * same happens-before, in any order, so the events' hashes are summed.
+ */
+uint64_t dpor_trace_hash(const struct explorer *x)
+{
+	uint64_t sum = 0;
+
+	for (unsigned i = 0; i < x->st.ntransitions && i < EX_MAX_TRANSITIONS; i++) {
+		const struct event *e = &x->events[i];
+		uint64_t v = mix(((uint64_t)e->hart << 32) | e->index);
+
+		for (unsigned k = 0; k < x->nharts; k++)
+			v = mix(v ^ e->clock[k] ^ ((uint64_t)k << 20));
+		for (unsigned k = 0; k < e->sig.naccesses; k++)
+			v = mix(v ^ e->sig.acc[k].addr ^ ((uint64_t)e->sig.acc[k].size << 48) ^
+				((uint64_t)e->sig.acc[k].write << 63));
+		sum += v;
+	}
+	return sum;
+}

@@ -1,0 +1,162 @@
+/*
+ * spin.c - harts that wait: spin loops detected from the code the guest runs, and deadlock.
+ *
+ * A hart that spins on shared memory (a lock word, a rendezvous flag, a wait loop with WFE or
+ * a pause hint) runs iterations that load, compare and branch back, and store nothing. Such an
+ * iteration is recognised, as stateless model checkers do, by the hart coming back to the same
+ * state: at the end of a transition that only read shared memory, the hart's pc, registers and
+ * stack (from SP to its top) are hashed; when the hash equals one from an earlier transition in
+ * the window, with no store in between, the iteration changed nothing and the next one would
+ * repeat it. The hart is then blocked on the shared memory the iteration read: not runnable,
+ * so its waiting costs no preemption and no budget, until another hart writes that memory.
+ *
+ * A state where every unfinished hart is blocked, or parked behind one that is, is a deadlock.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "exec.h"
+
+/* FNV-1a over the hart's place in its program, its registers (pc among them) and the live part
+ * of its stack. */
+static uint64_t hart_state_hash(struct explorer *x, unsigned h)
+{
+	uint64_t regs[ARCH_MAX_REGS], v = 0xcbf29ce484222325ull;
+	uint64_t sp, top = machine_stack_top(x->m, h);
+	const uint8_t *stack;
+
+	machine_read_regs(x->m, h, regs);
+	/* Where the hart is in its program: the same call repeated is progress, not a spin. */
+	v = (v ^ x->st.harts[h].call) * 0x100000001b3ull;
+	for (unsigned i = 0; i < x->arch->nregs; i++)
+		for (unsigned b = 0; b < 8; b++)
+			v = (v ^ ((regs[i] >> (8 * b)) & 0xff)) * 0x100000001b3ull;
+	sp = regs[x->arch->reg_sp];
+	if (sp < top && top - sp <= MACHINE_STACK_SIZE && (stack = machine_ram(x->m, sp, top - sp)))
+		for (uint64_t i = 0; i < top - sp; i++)
+			v = (v ^ stack[i]) * 0x100000001b3ull;
+	return v;
+}
+
+static void forget_window(struct hart_state *hs)
+{
+	hs->nspin = 0;
+	hs->nwait = 0;
+}
+
+/* Wake the harts blocked on memory this event wrote. */
+static void wake_waiters(struct explorer *x, unsigned writer, const struct event_sig *s)
+{
+	for (unsigned b = 0; b < x->nharts; b++) {
+		struct hart_state *hs = &x->st.harts[b];
+		struct event_sig waits = {.naccesses = hs->nwait};
+
+		if (b == writer || !hs->blocked)
+			continue;
+		memcpy(waits.acc, hs->wait, hs->nwait * sizeof(hs->wait[0]));
+		if (dpor_dependent(&waits, s)) {
+			hs->blocked = false;
+			forget_window(hs);
+		}
+	}
+}
+
+void spin_after_transition(struct explorer *x, unsigned h)
+{
+	struct hart_state *hs = &x->st.harts[h];
+	const struct event_sig *s = &x->events[x->st.ntransitions - 1].sig;
+	unsigned nread = 0;
+	uint64_t state;
+	bool wrote = s->overflow;
+
+	for (unsigned i = 0; i < s->naccesses; i++)
+		wrote |= s->acc[i].write;
+	if (wrote) {
+		wake_waiters(x, h, s);
+		forget_window(hs);
+		return;
+	}
+	if (hs->done)
+		return;
+	/* Append what this transition read (the stop-machine token is not memory). */
+	for (unsigned i = 0; i < s->naccesses; i++) {
+		if (s->acc[i].addr == EX_STOP_TOKEN)
+			continue;
+		if (hs->nwait == EX_MAX_WAIT) {
+			forget_window(hs);
+			return;
+		}
+		hs->wait[hs->nwait++] = s->acc[i];
+		nread++;
+	}
+	if (!nread)
+		return;
+	state = hart_state_hash(x, h);
+	for (unsigned j = 0; j < hs->nspin; j++) {
+		if (hs->spin_state[j] != state)
+			continue;
+		/* The iteration since entry j: it read wait[spin_wait_at[j] ..], and nothing else. */
+		unsigned from = hs->spin_wait_at[j], n = hs->nwait - from;
+
+		memmove(hs->wait, hs->wait + from, n * sizeof(hs->wait[0]));
+		hs->nwait = n;
+		hs->nspin = 0;
+		hs->blocked = true;
+		return;
+	}
+	if (hs->nspin == EX_SPIN_WINDOW) { /* keep the newest entries */
+		unsigned drop = hs->spin_wait_at[0];
+
+		memmove(hs->spin_state, hs->spin_state + 1, (EX_SPIN_WINDOW - 1) * sizeof(uint64_t));
+		memmove(hs->spin_wait_at, hs->spin_wait_at + 1,
+			(EX_SPIN_WINDOW - 1) * sizeof(unsigned));
+		hs->nspin--;
+		memmove(hs->wait, hs->wait + drop, (hs->nwait - drop) * sizeof(hs->wait[0]));
+		hs->nwait -= drop;
+		for (unsigned j = 0; j < hs->nspin; j++)
+			hs->spin_wait_at[j] -= drop;
+	}
+	hs->spin_state[hs->nspin] = state;
+	hs->spin_wait_at[hs->nspin] = hs->nwait;
+	hs->nspin++;
+}
+
+/* Nobody can run and somebody has not finished: name what each unfinished hart waits for. */
+void check_deadlock(struct explorer *x)
+{
+	char actual[160], detail[320], where[96];
+	size_t n = 0;
+	unsigned first = 0;
+	bool any = false;
+
+	for (unsigned h = 0; h < x->nharts; h++) {
+		const struct hart_state *hs = &x->st.harts[h];
+
+		if (hs->done)
+			continue;
+		if (!any)
+			first = h;
+		any = true;
+		if (hs->blocked && hs->nwait) {
+			uint64_t v = 0;
+			const uint8_t *p = machine_ram(x->m, hs->wait[0].addr, 8);
+
+			if (p)
+				memcpy(&v, p, hs->wait[0].size < 8 ? hs->wait[0].size : 8);
+			v &= hs->wait[0].size >= 8 ? ~0ull : (1ull << (8 * hs->wait[0].size)) - 1;
+			n += (size_t)snprintf(detail + n, n < sizeof(detail) ? sizeof(detail) - n : 0,
+					      "%shart %u spins on %s (= 0x%llx)", n ? "; " : "", h,
+					      symbolize(x, hs->wait[0].addr, where, sizeof(where)),
+					      (unsigned long long)v);
+		} else {
+			n += (size_t)snprintf(detail + n, n < sizeof(detail) ? sizeof(detail) - n : 0,
+					      "%shart %u is parked by hart %d", n ? "; " : "", h,
+					      x->st.exclusive);
+		}
+	}
+	if (!any)
+		return;
+	snprintf(actual, sizeof(actual), "no hart can run");
+	check_fail(x, "deadlock", first, machine_pc(x->m, first), "a hart that can make progress",
+		   actual, "%s", detail);
+}
