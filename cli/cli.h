@@ -28,6 +28,7 @@ struct cli_common {
 	const char *guest_dir;
 	bool allow_inconclusive; /* an inconclusive search is skipped, not failed */
 	const char *kernel_tree; /* --kernel-tree DIR: a Linux tree for kernel_sources */
+	unsigned long shard_index, shard_count; /* --shard I/N (1 <= I <= N); 0/0: every scenario */
 };
 
 int cmd_run(int argc, char **argv);
@@ -46,6 +47,15 @@ void progress_clear(void);
 bool option_number(const char *cmd, const char *option, const char *text, uint64_t min,
 		   uint64_t max, uint64_t *value);
 
+/* shard.c: --shard I/N. Scenario k (from 0) of a command's ordered list belongs to shard
+ * (k mod N) + 1. */
+#define SHARD_MAX_COUNT 1000000ul
+/* Parse I/N into c; false with "patchcheck cmd: option wants I/N ..., got 'text'" on stderr. */
+bool parse_shard_option(const char *cmd, const char *option, const char *text,
+			struct cli_common *c);
+/* Does c's shard (every scenario without --shard) hold scenario k of the ordered list? */
+bool shard_holds(const struct cli_common *c, size_t k);
+
 /* scenario_file_hash.c: 64-bit FNV-1a of a file, 16 hex digits; "" when unreadable. */
 void file_hash(const char *path, char out[17]);
 /* The file of a scenario stored as stored_path, under the current layout of the bundled tree
@@ -58,7 +68,7 @@ void stored_scenario_file(const char *stored_path, char *path, size_t size, char
 struct report_db;
 
 /* The options every exploring command takes (--db, --no-db, --max-executions, --guest-dir,
- * -q, -v): their help lines, and parsing the one at argv[*i], consuming its value. Returns 1
+ * --shard, -q, -v): their help lines, and parsing the one at argv[*i], consuming its value. Returns 1
  * when it was one, 0 when it was not, -1 when malformed (the message names cmd). */
 void print_common_options(FILE *out);
 int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct cli_common *c);

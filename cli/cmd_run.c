@@ -1,8 +1,8 @@
 /*
  * cmd_run.c - `patchcheck run FILE...`: load every scenario (any bad file: exit 2 before
- * running), explore each, print its verdict and statistics, store everything in the report
- * database, exit 0 when every verdict matches its expectation and 1 otherwise (3 when the
- * database cannot take the results).
+ * running), explore each (with --shard, those of the shard), print its verdict and
+ * statistics, store everything in the report database, exit 0 when every verdict matches its
+ * expectation and 1 otherwise (3 when the database cannot take the results).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +60,8 @@ static int parse_options(int argc, char **argv, struct cli_common *c, char **fil
 int cmd_run(int argc, char **argv)
 {
 	struct cli_common c = {0};
-	int skipped = 0, nfiles, bad = 0, errors = 0, mismatches = 0, environment = 0, exit_code;
+	int skipped = 0, nfiles, nrun = 0, bad = 0, errors = 0, mismatches = 0, environment = 0;
+	int exit_code;
 	struct scenario *scns;
 	struct run_record rec;
 	char err[1024];
@@ -101,6 +102,9 @@ int cmd_run(int argc, char **argv)
 		char reason[300];
 		bool matched;
 
+		if (!shard_holds(&c, (size_t)i))
+			continue;
+		nrun++;
 		if (skip_reason(&c, &scns[i], reason, sizeof(reason))) {
 			skipped++;
 			if (!c.quiet)
@@ -120,7 +124,7 @@ int cmd_run(int argc, char **argv)
 		report_run_add(&rec, &scns[i], &res);
 		scenario_result_free(&res);
 	}
-	print_summary(nfiles - mismatches - errors - environment - skipped,
+	print_summary(nrun - mismatches - errors - environment - skipped,
 		      mismatches + errors + environment, skipped);
 	exit_code = report_run_close(&rec, exit_code_of_counts(errors, mismatches, environment));
 	free(scns);

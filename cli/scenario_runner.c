@@ -29,6 +29,8 @@ void print_common_options(FILE *out)
 		"  --allow-inconclusive  count a search that stopped short of its declared space\n"
 		"                        (--max-executions, max_executions, --random) as skipped,\n"
 		"                        not failed\n"
+		"  --shard I/N           run only shard I of N (1 <= I <= N): scenario k (from 0) of\n"
+		"                        the ordered list goes to shard (k mod N) + 1\n"
 		"  -q, --quiet           print only mismatches and the summary\n"
 		"  -v, --verbose         also print each failure's schedule\n");
 }
@@ -66,6 +68,9 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 		if (!option_number(cmd, a, argv[++*i], 0, UINT64_MAX, &v))
 			return -1;
 		c->seed = v;
+	} else if (strcmp(a, "--shard") == 0 && has_value) {
+		if (!parse_shard_option(cmd, a, argv[++*i], c))
+			return -1;
 	} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 		c->quiet = true;
 	} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {

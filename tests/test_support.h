@@ -167,6 +167,55 @@ static inline void execute_sql(const char *db, const char *sql)
 	sqlite3_close(h);
 }
 
+/* The rows of sql on db, with the files attach[0..nattach) attached as s1, s2, ..., as text
+ * (malloc'd): one line per row, its columns joined by '|', NULL for SQL NULL. Fails the test
+ * when a file cannot be opened or sql does not compile. */
+static inline char *query_rows(const char *db, const char *const *attach, int nattach,
+			       const char *sql)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	for (int i = 0; i < nattach; i++) {
+		char *sql_attach = sqlite3_mprintf("ATTACH %Q AS s%d", attach[i], i + 1);
+
+		ck_assert_msg(sqlite3_exec(h, sql_attach, NULL, NULL, NULL) == SQLITE_OK, "%s: %s",
+			      sql_attach, sqlite3_errmsg(h));
+		sqlite3_free(sql_attach);
+	}
+	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+		      sqlite3_errmsg(h));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int c = 0; c < sqlite3_column_count(st); c++) {
+			const unsigned char *v = sqlite3_column_text(st, c);
+
+			fprintf(out, "%s%s", c ? "|" : "", v ? (const char *)v : "NULL");
+		}
+		fputc('\n', out);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	fclose(out);
+	return text;
+}
+
+/* Removes a report database and its -wal and -shm files. */
+static inline void remove_report_db(const char *db)
+{
+	char side[1024];
+
+	unlink(db);
+	snprintf(side, sizeof(side), "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", db);
+	unlink(side);
+}
+
 #endif /* SQLITE3_H */
 
 /* ---- guest images (the test includes machine.h first) ---- */

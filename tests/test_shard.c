@@ -1,0 +1,218 @@
+/*
+ * test_shard.c - `--shard I/N`: the shards of a gate or run together are the unsharded run
+ * (the same scenarios, verdicts and failures, none in two shards, the closing counts adding
+ * up), dealt out in turn along the ordered list; bad values are an error naming the option.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_support.h"
+
+#define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
+#define SCENARIOS PATCHCHECK_SOURCE_DIR "/scenarios/riscv"
+
+/* What a scenario's result is, apart from ids and times: its row and its failure's. */
+#define RESULT_COLUMNS \
+	"s.name, s.file, s.file_hash, s.arch, s.image_hash, s.expected, s.verdict, s.invariant," \
+	" s.matched, s.executions, s.steps, s.schedule_points, s.preemption_bound, s.truncated," \
+	" s.error, f.invariant, f.message, f.hart, f.step, f.pc, f.expected_value," \
+	" f.actual_value, f.schedule, f.preemptions, f.minimal"
+#define RESULTS_OF(schema) \
+	"SELECT " RESULT_COLUMNS " FROM " schema "scenarios s" \
+	" LEFT JOIN " schema "failures f ON f.scenario_id = s.id"
+
+/* The union of RESULTS_OF over the databases attached as s1 ... sn, ordered by name. */
+static void results_of_attached(char *sql, size_t size, int n)
+{
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++) {
+		char schema[8];
+
+		snprintf(schema, sizeof(schema), "s%d.", i + 1);
+		len += (size_t)snprintf(sql + len, size - len, "%s" RESULTS_OF("%s") " %s",
+					i ? " UNION ALL " : "", schema, schema,
+					i + 1 < n ? "" : "ORDER BY 1");
+		ck_assert_uint_lt(len, size);
+	}
+}
+
+/* "N passed, M failed[, K skipped]" of the last output, as three numbers. */
+static void closing_counts(int counts[3])
+{
+	const char *line = strrchr(output, '\n');
+
+	ck_assert_ptr_nonnull(line);
+	while (line > output && line[-1] != '\n')
+		line--;
+	counts[2] = 0;
+	ck_assert_msg(sscanf(line, "%d passed, %d failed, %d skipped", &counts[0], &counts[1],
+			     &counts[2]) >= 2, "no closing line in:\n%s", output);
+}
+
+/* The scenario names of the last output's "ok", "FAIL" and "skip" lines, one per line, in
+ * order (malloc'd). */
+static char *scenarios_listed(void)
+{
+	char *text = NULL, name[256];
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(out);
+	for (const char *line = output; *line; line = strchr(line, '\n') + 1) {
+		if ((!strncmp(line, "ok   ", 5) || !strncmp(line, "FAIL ", 5) ||
+		     !strncmp(line, "skip ", 5)) && sscanf(line + 5, "%255s", name) == 1)
+			fprintf(out, "%s\n", name);
+		if (!strchr(line, '\n'))
+			break;
+	}
+	fclose(out);
+	return text;
+}
+
+/* Lines i, i+n, i+2n, ... of listing (from 0), in a static buffer. */
+static const char *expected_listing(const char *listing, int n, int i)
+{
+	static char buf[1 << 14];
+	size_t len = 0;
+	int k = 0;
+
+	buf[0] = 0;
+	for (const char *line = listing; *line; k++) {
+		const char *end = strchr(line, '\n');
+
+		ck_assert_ptr_nonnull(end);
+		if (k % n == i) {
+			ck_assert_uint_lt(len + (size_t)(end - line) + 1, sizeof(buf));
+			memcpy(buf + len, line, (size_t)(end - line) + 1);
+			len += (size_t)(end - line) + 1;
+			buf[len] = 0;
+		}
+		line = end + 1;
+	}
+	return buf;
+}
+
+/* Runs cmd over inputs unsharded, then as shards 1..n of n: the union of the shards' databases is
+ * the unsharded one, row for row, each scenario in exactly one shard; shard i lists the
+ * scenarios at positions i-1, i-1+n, ... of the unsharded listing (skipped ones included);
+ * the closing counts add up. */
+static void expect_shards_make_the_whole(const char *cmd, const char *inputs, int n)
+{
+	char whole[128], shard[3][128], name[32], sql[2048], *listed[4];
+	const char *dbs[3];
+	int counts[3], sum[3] = {0, 0, 0}, whole_rc, rc = 0;
+	char *expected, *got;
+
+	temp_file_name(whole, sizeof(whole), "whole.db");
+	whole_rc = sh("%s %s --db %s %s", TOOL, cmd, whole, inputs);
+	ck_assert_int_eq(whole_rc, 0);
+	closing_counts(counts);
+	listed[0] = scenarios_listed();
+	ck_assert_int_gt(counts[0], 0);
+	for (int i = 0; i < n; i++) {
+		int part[3];
+
+		snprintf(name, sizeof(name), "shard%d.db", i + 1);
+		temp_file_name(shard[i], sizeof(shard[i]), name);
+		dbs[i] = shard[i];
+		rc = sh("%s %s --db %s --shard %d/%d %s", TOOL, cmd, shard[i], i + 1, n, inputs);
+		ck_assert_msg(rc == whole_rc, "shard %d/%d: exit %d\n%s", i + 1, n, rc, output);
+		closing_counts(part);
+		listed[i + 1] = scenarios_listed();
+		for (int k = 0; k < 3; k++)
+			sum[k] += part[k];
+	}
+	for (int k = 0; k < 3; k++)
+		ck_assert_int_eq(sum[k], counts[k]);
+
+	/* The same rows, none twice. */
+	expected = query_rows(whole, NULL, 0, RESULTS_OF("") " ORDER BY s.name");
+	results_of_attached(sql, sizeof(sql), n);
+	got = query_rows(whole, dbs, n, sql);
+	ck_assert_str_eq(got, expected);
+	free(expected);
+	free(got);
+
+	for (int i = 0; i < n; i++) {
+		ck_assert_str_eq(listed[i + 1], expected_listing(listed[0], n, i));
+		free(listed[i + 1]);
+		remove_report_db(shard[i]);
+	}
+	free(listed[0]);
+	remove_report_db(whole);
+}
+
+START_TEST(gate_shards_make_the_whole_gate)
+{
+	for (int n = 1; n <= 3; n++)
+		expect_shards_make_the_whole("gate", SCENARIOS, n);
+}
+END_TEST
+
+START_TEST(run_shards_make_the_whole_run)
+{
+	expect_shards_make_the_whole("run", SCENARIOS "/*.yaml", 2);
+}
+END_TEST
+
+/* Skipped scenarios (kernel-* without a tree) are dealt out too, and a shard past the end of
+ * the list runs nothing and passes. */
+START_TEST(skipped_and_empty_shards)
+{
+	ck_assert_int_eq(sh("%s gate --no-db --shard 2/2 %s/kernel-nop-to-call.yaml"
+			    " %s/kernel-call-to-nop.yaml", TOOL, SCENARIOS, SCENARIOS), 0);
+	expect_in_output("skip riscv/kernel-call-to-nop");
+	ck_assert_ptr_null(strstr(output, "kernel-nop-to-call"));
+	expect_in_output("\n0 passed, 0 failed, 1 skipped\n");
+	ck_assert_int_eq(sh("%s gate --no-db --shard 3/3 %s/direct-t1.yaml %s/direct-t0-loops.yaml",
+			    TOOL, SCENARIOS, SCENARIOS), 0);
+	ck_assert_str_eq(output, "0 passed, 0 failed\n");
+}
+END_TEST
+
+START_TEST(bad_shard_values_exit_2_naming_the_option)
+{
+	static const char *const bad[] = {"0/3", "4/3", "a/b", "3", "1/0", "1/1000001",
+					  "1/99999999999999999999", "-1/3", "1/3/3", "01/3", "/3",
+					  "1/", ""};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (int gate = 0; gate < 2; gate++) {
+			char expected[128];
+
+			ck_assert_msg(sh("%s %s --no-db --shard '%s' %s/direct-t1.yaml", TOOL,
+					 gate ? "gate" : "run", bad[i], SCENARIOS) == 2,
+				      "--shard '%s': %s", bad[i], output);
+			snprintf(expected, sizeof(expected), "patchcheck %s: --shard wants I/N",
+				 gate ? "gate" : "run");
+			expect_in_output(expected);
+			snprintf(expected, sizeof(expected), "got '%s'\n", bad[i]);
+			expect_in_output(expected);
+			ck_assert_ptr_null(strstr(output, "passed"));
+		}
+	}
+	ck_assert_int_eq(sh("%s gate --no-db %s/direct-t1.yaml --shard", TOOL, SCENARIOS), 2);
+	expect_in_output("'--shard'");
+	ck_assert_int_eq(sh("%s gate --help", TOOL), 0);
+	expect_in_output("--shard I/N");
+	ck_assert_int_eq(sh("%s run --help", TOOL), 0);
+	expect_in_output("--shard I/N");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("shard");
+	TCase *shard = tcase_create("shard");
+
+	tcase_set_timeout(shard, 600);
+	tcase_add_test(shard, gate_shards_make_the_whole_gate);
+	tcase_add_test(shard, run_shards_make_the_whole_run);
+	tcase_add_test(shard, skipped_and_empty_shards);
+	tcase_add_test(shard, bad_shard_values_exit_2_naming_the_option);
+	suite_add_tcase(s, shard);
+	return run_check_suite(s);
+}
