@@ -29,6 +29,7 @@ struct cli_common {
 	bool allow_inconclusive; /* an inconclusive search is skipped, not failed */
 	const char *kernel_tree; /* --kernel-tree DIR: a Linux tree for kernel_sources */
 	unsigned long shard_index, shard_count; /* --shard I/N (1 <= I <= N); 0/0: every scenario */
+	unsigned long jobs;      /* -j N: worker processes exploring at once (0, 1: none) */
 };
 
 int cmd_run(int argc, char **argv);
@@ -115,6 +116,41 @@ int exit_code_worst(int a, int b);
 /* The exit code of counted outcomes: 3 when the environment failed a scenario, else 2 when a
  * scenario was bad input, else 1 when a verdict did not match, else 0. */
 int exit_code_of_counts(int bad_input, int mismatches, int environment);
+
+/* explore_jobs.c: the items of a run or gate explored in list order, here (-j 1) or by c->jobs
+ * worker processes, each handed back to the command in the order it was fed; only the caller
+ * prints and writes files. A worker that dies gives its scenario an environment error. */
+#define EXPLORE_MAX_JOBS 1024ul
+struct scenario_job {
+	const struct scenario *scn; /* explore it; NULL: nothing to explore (a bad file, a skip) */
+	void *item;                 /* the command's own record of the item */
+};
+
+struct scenario_job_ops {
+	/* The next item of the list into job; false at its end. */
+	bool (*next)(void *ud, struct scenario_job *job);
+	/* The item back, in list order, with its result (NULL when job->scn is NULL) and whether
+	 * it matched; the result is freed after. */
+	void (*done)(void *ud, struct scenario_job *job, struct scenario_result *res, bool matched);
+};
+
+void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud);
+
+/* fd_io.c: whole transfers on a file descriptor, through EINTR and short reads and writes. */
+/* 0 when all of data was written, -1 otherwise. */
+int fd_write_all(int fd, const void *data, size_t len);
+/* The bytes read into data: len, or fewer at end of file or on an error. */
+size_t fd_read_all(int fd, void *data, size_t len);
+
+/* result_wire.c: a result sent from a worker process to its parent (a fork of it) as bytes. */
+/* Write res to fd: 0, or -1 when the write failed. */
+int result_write(int fd, const struct scenario_result *res);
+/* The length of the message that starts buf[0..len): 0 while its header is incomplete or
+ * when it is not a result. */
+size_t result_wire_length(const void *buf, size_t len);
+/* The result in buf[0..len) into res (free with scenario_result_free): 0, or -1 when the
+ * bytes are not one whole result or memory ran out. */
+int result_read(const void *buf, size_t len, struct scenario_result *res);
 
 /* scenario_files.c: the scenario files a gate covers, in a deterministic order. */
 struct scenario_file {

@@ -33,6 +33,8 @@ struct gate {
 	struct cli_common c;
 	int argc;
 	char **argv;
+	const struct scenario_files *files;
+	size_t next;                  /* the next file to hand out */
 	const char *junit_path, *tap_path;
 	struct run_record rec;
 	struct report_reader *reader; /* opened when a failure's id is first needed */
@@ -288,70 +290,108 @@ static void gate_skipped(struct gate *g, const struct scenario_file *file,
 }
 
 static void gate_explored(struct gate *g, const struct scenario_file *file,
-			  const struct scenario *s)
+			  const struct scenario *s, const struct scenario_result *res, bool matched)
 {
-	struct scenario_result res;
-	bool matched = explore_scenario(&g->c, s, &res);
-	int64_t scenario_id = report_run_add(&g->rec, s, &res);
+	int64_t scenario_id = report_run_add(&g->rec, s, res);
 	int64_t failure_id = 0;
 	char reason[256];
-	enum junit_outcome outcome = res.verdict == VERDICT_ERROR	    ? JUNIT_ERROR
+	enum junit_outcome outcome = res->verdict == VERDICT_ERROR	    ? JUNIT_ERROR
 				     : matched			    ? JUNIT_PASSED
-				     : inconclusive_allowed(&g->c, &res) ? JUNIT_SKIPPED
+				     : inconclusive_allowed(&g->c, res) ? JUNIT_SKIPPED
 									 : JUNIT_FAILED;
 	struct gate_case *k = new_case(g, file, s->name, outcome);
 
-	print_scenario_result(&g->c, s, &res, matched);
-	if (res.failure && (g->junit_path || g->tap_path || !matched || g->c.verbose))
+	print_scenario_result(&g->c, s, res, matched);
+	if (res->failure && (g->junit_path || g->tap_path || !matched || g->c.verbose))
 		failure_id = stored_failure_id(g, scenario_id);
-	if (res.failure && (!matched || g->c.verbose)) {
-		put_replay_commands(stdout, "     ", g->c.db_path, failure_id, s, res.failure);
+	if (res->failure && (!matched || g->c.verbose)) {
+		put_replay_commands(stdout, "     ", g->c.db_path, failure_id, s, res->failure);
 		fflush(stdout);
 	}
 	if (k)
-		k->junit.seconds = res.stats.seconds;
+		k->junit.seconds = res->stats.seconds;
 	if (outcome == JUNIT_ERROR) {
 		g->errors++;
-		g->environment += res.environment;
+		g->environment += res->environment;
 		if (k)
-			set_case_message(k, res.environment ? "environment" : "bad-input", res.error,
-					 strdup(res.error));
+			set_case_message(k, res->environment ? "environment" : "bad-input", res->error,
+					 strdup(res->error));
 	} else if (outcome == JUNIT_SKIPPED) {
 		g->skipped++;
 		if (k)
-			k->message = strdup(inconclusive_reason(&res, reason, sizeof(reason)));
+			k->message = strdup(inconclusive_reason(res, reason, sizeof(reason)));
 	} else if (outcome == JUNIT_FAILED) {
 		char e[64], got[64], message[1024];
 
 		g->mismatches++;
 		snprintf(message, sizeof(message), "expected %s, got %s%s%s",
-			 expected_text(s, e, sizeof(e)), got_text(&res, got, sizeof(got)),
-			 res.failure ? ": " : "",
-			 res.failure ? res.failure->message
-			 : res.verdict == VERDICT_INCONCLUSIVE
-				 ? inconclusive_reason(&res, reason, sizeof(reason))
+			 expected_text(s, e, sizeof(e)), got_text(res, got, sizeof(got)),
+			 res->failure ? ": " : "",
+			 res->failure ? res->failure->message
+			 : res->verdict == VERDICT_INCONCLUSIVE
+				 ? inconclusive_reason(res, reason, sizeof(reason))
 				 : "");
 		if (k)
-			set_case_message(k, res.failure ? res.failure->invariant
-					 : res.verdict == VERDICT_INCONCLUSIVE ? "inconclusive"
+			set_case_message(k, res->failure ? res->failure->invariant
+					 : res->verdict == VERDICT_INCONCLUSIVE ? "inconclusive"
 									       : "verdict-mismatch",
-					 message, failure_text(g, s, &res, failure_id));
+					 message, failure_text(g, s, res, failure_id));
 	} else {
 		g->passed++;
 	}
-	scenario_result_free(&res);
 }
 
-static void gate_file(struct gate *g, const struct scenario_file *file, struct scenario *s)
-{
-	char err[1024], reason[300];
+/* One file of the gate, loaded: a scenario to explore or skip, or a bad file. */
+struct gate_item {
+	const struct scenario_file *file;
+	bool bad;
+	char err[1024];
+	struct scenario s;
+};
 
-	if (scenario_load(file->path, s, err, sizeof(err)))
-		gate_bad_file(g, file, err);
-	else if (skip_reason(&g->c, s, reason, sizeof(reason)))
-		gate_skipped(g, file, s);
+/* The next file of the shard, loaded. */
+static bool gate_next(void *ud, struct scenario_job *job)
+{
+	struct gate *g = ud;
+	struct gate_item *it;
+	char reason[300];
+
+	while (g->next < g->files->n && !shard_holds(&g->c, g->next))
+		g->next++;
+	if (g->next >= g->files->n)
+		return false;
+	it = malloc(sizeof(*it));
+	job->item = it;
+	if (!it) {
+		fprintf(stderr, "patchcheck gate: %s: out of memory\n", g->files->files[g->next].path);
+		g->errors++;
+		g->environment++;
+		g->next++;
+		return true;
+	}
+	it->file = &g->files->files[g->next++];
+	it->bad = scenario_load(it->file->path, &it->s, it->err, sizeof(it->err)) != 0;
+	if (!it->bad && !skip_reason(&g->c, &it->s, reason, sizeof(reason)))
+		job->scn = &it->s;
+	return true;
+}
+
+/* A file back, in order: reported, counted, stored. */
+static void gate_done(void *ud, struct scenario_job *job, struct scenario_result *res,
+		      bool matched)
+{
+	struct gate *g = ud;
+	struct gate_item *it = job->item;
+
+	if (!it)
+		return;
+	if (it->bad)
+		gate_bad_file(g, it->file, it->err);
+	else if (!res)
+		gate_skipped(g, it->file, &it->s);
 	else
-		gate_explored(g, file, s);
+		gate_explored(g, it->file, &it->s, res, matched);
+	free(it);
 }
 
 /* An output may be neither the database, nor a scenario file, nor the other output: refused
@@ -420,13 +460,13 @@ static int write_reports(struct gate *g)
 int cmd_gate(int argc, char **argv)
 {
 	struct gate g = {.argc = argc, .argv = argv};
+	static const struct scenario_job_ops ops = {.next = gate_next, .done = gate_done};
 	struct scenario_files files = {0};
 	const char **roots = calloc((size_t)argc + 1, sizeof(*roots));
-	struct scenario *s = malloc(sizeof(*s));
 	int nroots, parsed, exit_code = EXIT_BAD_INPUT;
 	char err[1024];
 
-	if (!roots || !s)
+	if (!roots)
 		goto out;
 	parsed = parse_options(&g, roots, &nroots);
 	if (parsed != 0) { /* --help (1) or bad usage (-1); nothing is open yet */
@@ -445,9 +485,8 @@ int cmd_gate(int argc, char **argv)
 		exit_code = EXIT_ENVIRONMENT;
 		goto out;
 	}
-	for (size_t i = 0; i < files.n; i++)
-		if (shard_holds(&g.c, i))
-			gate_file(&g, &files.files[i], s);
+	g.files = &files;
+	explore_in_order(&g.c, &ops, &g);
 	print_summary(g.passed, g.mismatches + g.errors, g.skipped);
 	exit_code = exit_code_of_counts(g.errors - g.environment, g.mismatches, g.environment);
 	if ((g.junit_path || g.tap_path) && write_reports(&g))
@@ -457,7 +496,6 @@ int cmd_gate(int argc, char **argv)
 out:
 	free_cases(&g);
 	scenario_files_free(&files);
-	free(s);
 	free(roots);
 	return exit_code;
 }

@@ -57,76 +57,100 @@ static int parse_options(int argc, char **argv, struct cli_common *c, char **fil
 	return 0;
 }
 
+/* A run: its loaded scenarios, the next one to hand out, and the counts of what came back. */
+struct run {
+	struct cli_common c;
+	struct scenario *scns;
+	int nfiles, next;
+	struct run_record rec;
+	int nrun, skipped, errors, mismatches, environment;
+};
+
+/* The next scenario of the shard; it is explored unless skipped. */
+static bool run_next(void *ud, struct scenario_job *job)
+{
+	struct run *r = ud;
+	char reason[300];
+
+	while (r->next < r->nfiles && !shard_holds(&r->c, (size_t)r->next))
+		r->next++;
+	if (r->next >= r->nfiles)
+		return false;
+	job->item = &r->scns[r->next++];
+	job->scn = skip_reason(&r->c, job->item, reason, sizeof(reason)) ? NULL : job->item;
+	r->nrun++;
+	return true;
+}
+
+/* A scenario back, in order: counted, printed, stored. */
+static void run_done(void *ud, struct scenario_job *job, struct scenario_result *res,
+		     bool matched)
+{
+	struct run *r = ud;
+	const struct scenario *s = job->item;
+	char reason[300];
+
+	if (!res) {
+		r->skipped++;
+		if (!r->c.quiet)
+			printf("skip %-34s %s\n", s->name, skip_reason(&r->c, s, reason, sizeof(reason)));
+		return;
+	}
+	if (res->verdict == VERDICT_ERROR && res->environment)
+		r->environment++;
+	else if (res->verdict == VERDICT_ERROR)
+		r->errors++;
+	else if (inconclusive_allowed(&r->c, res))
+		r->skipped++;
+	else if (!matched)
+		r->mismatches++;
+	print_scenario_result(&r->c, s, res, matched);
+	report_run_add(&r->rec, s, res);
+}
+
 int cmd_run(int argc, char **argv)
 {
-	struct cli_common c = {0};
-	int skipped = 0, nfiles, nrun = 0, bad = 0, errors = 0, mismatches = 0, environment = 0;
-	int exit_code;
-	struct scenario *scns;
-	struct run_record rec;
+	static const struct scenario_job_ops ops = {.next = run_next, .done = run_done};
+	struct run r = {0};
+	int bad = 0, exit_code;
 	char err[1024];
 
 	char **files = calloc((size_t)argc, sizeof(*files));
 
-	if (!files || parse_options(argc, argv, &c, files, &nfiles) < 0) {
+	if (!files || parse_options(argc, argv, &r.c, files, &r.nfiles) < 0) {
 		free(files);
 		return EXIT_BAD_INPUT;
 	}
-	if (nfiles <= 0) {
+	if (r.nfiles <= 0) {
 		run_usage(stderr);
 		free(files);
 		return EXIT_BAD_INPUT;
 	}
-	scns = calloc((size_t)nfiles, sizeof(*scns));
-	if (!scns) {
+	r.scns = calloc((size_t)r.nfiles, sizeof(*r.scns));
+	if (!r.scns) {
 		free(files);
 		return EXIT_BAD_INPUT;
 	}
-	for (int i = 0; i < nfiles; i++) {
-		if (scenario_load(files[i], &scns[i], err, sizeof(err))) {
+	for (int i = 0; i < r.nfiles; i++) {
+		if (scenario_load(files[i], &r.scns[i], err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			bad = 1;
 		}
 	}
 	free(files);
 	if (bad) {
-		free(scns);
+		free(r.scns);
 		return EXIT_BAD_INPUT;
 	}
-	if (report_run_open(&c, argc, argv, &rec) < 0) {
-		free(scns);
+	if (report_run_open(&r.c, argc, argv, &r.rec) < 0) {
+		free(r.scns);
 		return EXIT_ENVIRONMENT;
 	}
-	for (int i = 0; i < nfiles; i++) {
-		struct scenario_result res;
-		char reason[300];
-		bool matched;
-
-		if (!shard_holds(&c, (size_t)i))
-			continue;
-		nrun++;
-		if (skip_reason(&c, &scns[i], reason, sizeof(reason))) {
-			skipped++;
-			if (!c.quiet)
-				printf("skip %-34s %s\n", scns[i].name, reason);
-			continue;
-		}
-		matched = explore_scenario(&c, &scns[i], &res);
-		if (res.verdict == VERDICT_ERROR && res.environment)
-			environment++;
-		else if (res.verdict == VERDICT_ERROR)
-			errors++;
-		else if (inconclusive_allowed(&c, &res))
-			skipped++;
-		else if (!matched)
-			mismatches++;
-		print_scenario_result(&c, &scns[i], &res, matched);
-		report_run_add(&rec, &scns[i], &res);
-		scenario_result_free(&res);
-	}
-	print_summary(nrun - mismatches - errors - environment - skipped,
-		      mismatches + errors + environment, skipped);
-	exit_code = report_run_close(&rec, exit_code_of_counts(errors, mismatches, environment));
-	free(scns);
+	explore_in_order(&r.c, &ops, &r);
+	print_summary(r.nrun - r.mismatches - r.errors - r.environment - r.skipped,
+		      r.mismatches + r.errors + r.environment, r.skipped);
+	exit_code = report_run_close(&r.rec, exit_code_of_counts(r.errors, r.mismatches,
+								 r.environment));
+	free(r.scns);
 	return exit_code;
 }

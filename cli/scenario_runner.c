@@ -31,8 +31,10 @@ void print_common_options(FILE *out)
 		"                        not failed\n"
 		"  --shard I/N           run only shard I of N (1 <= I <= N): scenario k (from 0) of\n"
 		"                        the ordered list goes to shard (k mod N) + 1\n"
-		"  -q, --quiet           print only mismatches and the summary\n"
-		"  -v, --verbose         also print each failure's schedule\n");
+		"  -j, --jobs N          explore with N worker processes at once (1 to %lu, default 1);\n"
+		"                        the output and the database are as with -j 1\n"
+		"  -q, --quiet           print only mismatches and the summary, without times\n"
+		"  -v, --verbose         also print each failure's schedule\n", EXPLORE_MAX_JOBS);
 }
 
 int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct cli_common *c)
@@ -68,6 +70,12 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 		if (!option_number(cmd, a, argv[++*i], 0, UINT64_MAX, &v))
 			return -1;
 		c->seed = v;
+	} else if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && has_value) {
+		uint64_t v;
+
+		if (!option_number(cmd, a, argv[++*i], 1, EXPLORE_MAX_JOBS, &v))
+			return -1;
+		c->jobs = (unsigned long)v;
 	} else if (strcmp(a, "--shard") == 0 && has_value) {
 		if (!parse_shard_option(cmd, a, argv[++*i], c))
 			return -1;
@@ -143,7 +151,8 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 		.max_executions = c->max_executions,
 		.random_walks = c->random_walks,
 		.random_seed = c->seed ? c->seed : 1,
-		.progress = progress_enabled() ? progress_show : NULL,
+		/* Workers exploring at once would write over each other's line. */
+		.progress = c->jobs <= 1 && progress_enabled() ? progress_show : NULL,
 		.progress_ud = (void *)s,
 	};
 
@@ -188,9 +197,11 @@ void print_scenario_result(const struct cli_common *c, const struct scenario *s,
 		printf("skip %-34s %-28s", s->name, g);
 	else
 		printf("FAIL %-34s expected %s, got %s\n     %-34s %-28s", s->name, e, g, "", "");
-	printf(" %7lu executions %7lu traces %10llu steps  %-9s %.2fs\n", r->stats.executions,
-	       r->stats.distinct_traces, r->stats.steps, search_extent(r, x, sizeof(x)),
-	       r->stats.seconds);
+	printf(" %7lu executions %7lu traces %10llu steps  %-9s", r->stats.executions,
+	       r->stats.distinct_traces, r->stats.steps, search_extent(r, x, sizeof(x)));
+	if (!c->quiet) /* -q: the same results print the same bytes */
+		printf(" %.2fs", r->stats.seconds);
+	printf("\n");
 	if (r->failure) {
 		printf("     %s\n", r->failure->message);
 		if (c->verbose || !matched)

@@ -1,0 +1,370 @@
+/*
+ * explore_jobs.c - the scenarios of a run or gate explored in list order, in this process
+ * (-j 1) or by N worker processes at once (-j N), each result handed back to the command in
+ * list order, so the output, the database rows and the output files are those of -j 1.
+ *
+ * The command feeds items (a loaded scenario to explore, or an item with nothing to explore: a
+ * bad file, a skipped scenario) and takes each back, with its result, in the order it fed
+ * them; only the parent prints and writes files. A worker is a fork() of the parent that lives
+ * for the whole run: it reads a scenario from its job pipe (the struct as it is: the same
+ * program on both sides), explores it, writes the result down its result pipe (result_wire.c)
+ * and waits for the next. Long-lived workers reuse their memory as one process exploring
+ * everything would; a fresh process per scenario spent as much time faulting in new pages as
+ * it gained. The parent keeps at most EXPLORE_LOOKAHEAD items waiting behind the oldest one,
+ * whose result it waits for, so a slow scenario does not leave the other workers idle.
+ *
+ * A worker that dies (a crash, the emulator out of memory) closes its result pipe: its
+ * scenario's result is an error of the environment (exit 3), a new worker takes the next
+ * scenario, and the parent never waits on a dead one.
+ */
+#define _GNU_SOURCE /* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Items fed beyond the running ones; each holds a loaded scenario until its turn. */
+#define EXPLORE_LOOKAHEAD 64
+
+enum job_state { JOB_WAITING, JOB_RUNNING, JOB_DONE };
+
+struct job {
+	struct scenario_job job;
+	enum job_state state;
+	struct scenario_result res;
+};
+
+struct worker {
+	pid_t pid;       /* 0: no process in this slot */
+	int to, from;    /* the job pipe's write end, the result pipe's read end */
+	struct job *job; /* the item it explores; NULL when idle */
+	char *buf;       /* what it wrote of its result so far */
+	size_t len, cap;
+};
+
+struct jobs {
+	const struct cli_common *c;
+	const struct scenario_job_ops *ops;
+	void *ud;
+	struct job *ring;
+	size_t cap, first, count; /* ring[first .. first + count) in list order, modulo cap */
+	struct worker *workers;   /* c->jobs slots */
+	bool fed_all;
+};
+
+static struct job *job_at(struct jobs *q, size_t i)
+{
+	return &q->ring[(q->first + i) % q->cap];
+}
+
+/* ---- results that are errors of the environment ---- */
+
+static void set_environment_error(struct scenario_result *res, const struct scenario *s,
+				  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set_environment_error(struct scenario_result *res, const struct scenario *s,
+				  const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	scenario_result_free(res);
+	memset(res, 0, sizeof(*res));
+	res->verdict = VERDICT_ERROR;
+	res->environment = true;
+	snprintf(res->error, sizeof(res->error), "%.300s: %.200s", s->path, why);
+}
+
+/* ---- a worker process ---- */
+
+/* In the child: explore each scenario that comes, until the job pipe closes. Never returns,
+ * never touches stdout or the parent's database. */
+static void run_worker(const struct cli_common *c, int in, int out)
+{
+	struct scenario *s = malloc(sizeof(*s));
+	size_t got;
+
+	if (!s)
+		_exit(EXIT_ENVIRONMENT);
+	while ((got = fd_read_all(in, s, sizeof(*s))) == sizeof(*s)) {
+		struct scenario_result res;
+
+		explore_scenario(c, s, &res);
+		if (result_write(out, &res) < 0)
+			_exit(EXIT_ENVIRONMENT);
+		scenario_result_free(&res);
+	}
+	_exit(got == 0 ? EXIT_MATCH : EXIT_ENVIRONMENT);
+}
+
+/* Start a worker in slot w: 0, or -1 with errno set. */
+static int start_worker(struct jobs *q, struct worker *w)
+{
+	int jobs[2], results[2];
+	pid_t pid;
+
+	if (pipe2(jobs, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(results, O_CLOEXEC) < 0) {
+		close(jobs[0]);
+		close(jobs[1]);
+		return -1;
+	}
+	fflush(NULL); /* the child must not write the parent's buffered output again */
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(jobs[0]);
+		close(jobs[1]);
+		close(results[0]);
+		close(results[1]);
+		errno = e;
+		return -1;
+	}
+	if (pid == 0) {
+		/* The other workers' job pipes must close when the parent closes them. */
+		for (unsigned long i = 0; i < q->c->jobs; i++) {
+			if (q->workers[i].pid) {
+				close(q->workers[i].to);
+				close(q->workers[i].from);
+			}
+		}
+		close(jobs[1]);
+		close(results[0]);
+		run_worker(q->c, jobs[0], results[1]);
+	}
+	close(jobs[0]);
+	close(results[1]);
+	*w = (struct worker){.pid = pid, .to = jobs[1], .from = results[0]};
+	return 0;
+}
+
+/* End the worker in slot w (its job pipe closed, it exits) and collect it; its status. */
+static int stop_worker(struct worker *w)
+{
+	int status = 0;
+
+	close(w->to);
+	close(w->from);
+	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free(w->buf);
+	*w = (struct worker){0};
+	return status;
+}
+
+/* The worker's result pipe closed with its result incomplete: it died. */
+static void worker_died(struct worker *w)
+{
+	struct job *j = w->job;
+	int status = stop_worker(w);
+
+	j->state = JOB_DONE;
+	if (WIFSIGNALED(status))
+		set_environment_error(&j->res, j->job.scn,
+				      "the worker process exploring it was killed by signal %d (%s)",
+				      WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		set_environment_error(&j->res, j->job.scn,
+				      "the worker process exploring it exited with status %d before"
+				      " sending a result", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* The worker sent a whole message of total bytes: its item's result. */
+static void worker_answered(struct worker *w, size_t total)
+{
+	struct job *j = w->job;
+
+	j->state = JOB_DONE;
+	if (result_read(w->buf, total, &j->res) < 0)
+		set_environment_error(&j->res, j->job.scn,
+				      "its worker process sent no whole result, or memory ran out"
+				      " taking it");
+	w->job = NULL;
+	w->len = 0;
+}
+
+/* No memory for the rest of the result: the worker is ended (it would wait for a job after
+ * it) and its item gets an error. */
+static void result_too_big(struct worker *w)
+{
+	struct job *j = w->job;
+
+	kill(w->pid, SIGKILL);
+	stop_worker(w);
+	j->state = JOB_DONE;
+	set_environment_error(&j->res, j->job.scn,
+			      "out of memory taking the result of its worker process");
+}
+
+/* Read what the worker wrote; a whole message is its item's result. */
+static void read_worker(struct worker *w)
+{
+	size_t total, room;
+	ssize_t n;
+
+	if (w->len == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 1 << 16;
+		char *v = realloc(w->buf, cap);
+
+		if (!v) {
+			result_too_big(w);
+			return;
+		}
+		w->buf = v;
+		w->cap = cap;
+	}
+	/* A worker writes one message and waits for its next job: never read past the end. */
+	total = result_wire_length(w->buf, w->len);
+	room = w->cap - w->len;
+	if (total && total - w->len < room)
+		room = total - w->len;
+	n = read(w->from, w->buf + w->len, room);
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n <= 0) {
+		worker_died(w);
+		return;
+	}
+	w->len += (size_t)n;
+	total = result_wire_length(w->buf, w->len);
+	if (total && w->len >= total)
+		worker_answered(w, total);
+}
+
+/* Hand the item to the idle worker in slot w (started when the slot is empty). */
+static void assign(struct jobs *q, struct worker *w, struct job *j)
+{
+	if (!w->pid && start_worker(q, w) < 0) {
+		j->state = JOB_DONE;
+		set_environment_error(&j->res, j->job.scn, "cannot start a worker process: %s",
+				      strerror(errno));
+		return;
+	}
+	j->state = JOB_RUNNING;
+	w->job = j;
+	if (fd_write_all(w->to, j->job.scn, sizeof(*j->job.scn)) < 0)
+		worker_died(w);
+}
+
+/* Wait until some busy worker wrote or ended, and take it in. */
+static void wait_for_workers(struct jobs *q)
+{
+	struct pollfd fds[q->c->jobs];
+	struct worker *of[q->c->jobs];
+	unsigned n = 0;
+
+	for (unsigned long i = 0; i < q->c->jobs; i++) {
+		if (q->workers[i].job) {
+			fds[n] = (struct pollfd){.fd = q->workers[i].from, .events = POLLIN};
+			of[n++] = &q->workers[i];
+		}
+	}
+	if (n == 0 || poll(fds, n, -1) < 0)
+		return; /* EINTR: the caller waits again */
+	for (unsigned i = 0; i < n; i++)
+		if (fds[i].revents)
+			read_worker(of[i]);
+}
+
+/* ---- the queue ---- */
+
+static struct worker *idle_worker(struct jobs *q)
+{
+	for (unsigned long i = 0; i < q->c->jobs; i++)
+		if (!q->workers[i].job)
+			return &q->workers[i];
+	return NULL;
+}
+
+static void feed(struct jobs *q)
+{
+	struct worker *w;
+
+	while (!q->fed_all && q->count < q->cap) {
+		struct job *j = job_at(q, q->count);
+
+		memset(j, 0, sizeof(*j));
+		if (!q->ops->next(q->ud, &j->job)) {
+			q->fed_all = true;
+			break;
+		}
+		j->state = j->job.scn ? JOB_WAITING : JOB_DONE;
+		q->count++;
+	}
+	for (size_t i = 0; i < q->count && (w = idle_worker(q)) != NULL; i++)
+		if (job_at(q, i)->state == JOB_WAITING)
+			assign(q, w, job_at(q, i));
+}
+
+/* The oldest item, once its result is in. */
+static void hand_back_first(struct jobs *q)
+{
+	struct job *j = job_at(q, 0);
+	bool matched = j->job.scn && scenario_result_matches(j->job.scn, &j->res);
+
+	q->ops->done(q->ud, &j->job, j->job.scn ? &j->res : NULL, matched);
+	scenario_result_free(&j->res);
+	q->first = (q->first + 1) % q->cap;
+	q->count--;
+}
+
+/* -j 1: each item explored here, in turn. */
+static void explore_here(const struct cli_common *c, const struct scenario_job_ops *ops,
+			 void *ud)
+{
+	struct scenario_job job;
+
+	while (memset(&job, 0, sizeof(job)), ops->next(ud, &job)) {
+		struct scenario_result res = {0};
+		bool matched = job.scn && explore_scenario(c, job.scn, &res);
+
+		ops->done(ud, &job, job.scn ? &res : NULL, matched);
+		scenario_result_free(&res);
+	}
+}
+
+void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud)
+{
+	struct jobs q = {.c = c, .ops = ops, .ud = ud, .cap = c->jobs + EXPLORE_LOOKAHEAD};
+	void (*old_sigpipe)(int);
+
+	if (c->jobs > 1) {
+		q.ring = calloc(q.cap, sizeof(*q.ring));
+		q.workers = calloc(c->jobs, sizeof(*q.workers));
+	}
+	if (!q.ring || !q.workers) {
+		free(q.ring);
+		free(q.workers);
+		explore_here(c, ops, ud);
+		return;
+	}
+	old_sigpipe = signal(SIGPIPE, SIG_IGN); /* a dead worker's job pipe: EPIPE, not death */
+	for (;;) {
+		feed(&q);
+		if (!q.count)
+			break;
+		if (job_at(&q, 0)->state == JOB_DONE)
+			hand_back_first(&q);
+		else
+			wait_for_workers(&q);
+	}
+	for (unsigned long i = 0; i < c->jobs; i++)
+		if (q.workers[i].pid)
+			stop_worker(&q.workers[i]);
+	signal(SIGPIPE, old_sigpipe);
+	free(q.workers);
+	free(q.ring);
+}

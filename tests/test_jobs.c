@@ -1,0 +1,193 @@
+/*
+ * test_jobs.c - `-j N`: worker processes explore, the parent prints and stores, and nothing
+ * tells the result from -j 1: the same bytes on stdout and stderr with -q, the same listing
+ * apart from the times, the same JUnit file apart from the times, the same database rows
+ * apart from the times and the command line. A worker that dies (out of memory, killed) is an
+ * error of the environment for its scenario (exit 3) while the others still run; bad values
+ * are an error naming the option.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_support.h"
+
+#define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
+#define SCENARIOS PATCHCHECK_SOURCE_DIR "/scenarios"
+#define FIXTURES PATCHCHECK_SOURCE_DIR "/tests/data/gate"
+
+/* Passing and failing scenarios, a mismatch (with its replay commands), a bad file and a
+ * skipped one. */
+#define GATE_INPUTS SCENARIOS "/riscv " FIXTURES "/mismatch " FIXTURES "/bad-file " FIXTURES "/skip"
+
+/* The rows of a stored result, apart from ids' owners and times. */
+static const char *const stored_rows_sql[] = {
+	"SELECT id, name, file, file_hash, arch, image_hash, expected, verdict, invariant, matched,"
+	" executions, steps, schedule_points, preemption_bound, truncated, error FROM scenarios"
+	" ORDER BY id",
+	"SELECT * FROM failures ORDER BY id",
+	"SELECT * FROM trace_steps ORDER BY failure_id, seq",
+	"SELECT * FROM failure_registers ORDER BY failure_id, hart, position",
+	"SELECT status, exit_code FROM runs",
+};
+
+/* A fresh directory for one run of the gate, named in dir. */
+static void make_run_dir(char *dir, size_t size, const char *name)
+{
+	temp_file_name(dir, size, name);
+	ck_assert_int_eq(sh("rm -rf %s && mkdir %s", dir, dir), 0);
+}
+
+/* Gates GATE_INPUTS in dir (database gate.db, JUnit gate.xml there) with the options given,
+ * stdout and stderr into out and err there; the exit code. */
+static int gate_in(const char *dir, const char *options)
+{
+	return sh("cd %s && %s gate --db gate.db --junit gate.xml %s " GATE_INPUTS " > out 2> err",
+		  dir, TOOL, options);
+}
+
+/* The files name in a and b are the same bytes, after sed expression strip on both. */
+static void expect_same_file(const char *a, const char *b, const char *name, const char *strip)
+{
+	ck_assert_msg(sh("sed -e '%s' %s/%s > %s/%s.cmp && sed -e '%s' %s/%s > %s/%s.cmp &&"
+			 " cmp %s/%s.cmp %s/%s.cmp", strip, a, name, a, name, strip, b, name, b,
+			 name, a, name, b, name) == 0, "%s differs: %s", name, output);
+}
+
+/* The databases dir_a/gate.db and dir_b/gate.db hold the same results. */
+static void expect_same_rows(const char *dir_a, const char *dir_b)
+{
+	char db1[160], db2[160];
+
+	snprintf(db1, sizeof(db1), "%s/gate.db", dir_a);
+	snprintf(db2, sizeof(db2), "%s/gate.db", dir_b);
+	for (size_t i = 0; i < sizeof(stored_rows_sql) / sizeof(stored_rows_sql[0]); i++) {
+		char *a = query_rows(db1, NULL, 0, stored_rows_sql[i]);
+		char *b = query_rows(db2, NULL, 0, stored_rows_sql[i]);
+
+		ck_assert_str_eq(b, a);
+		free(a);
+		free(b);
+	}
+	ck_assert_int_gt(query_first_int(db2, "SELECT count(*) FROM scenarios"), 0);
+}
+
+START_TEST(two_workers_give_what_one_process_gives)
+{
+	char one[128], two[128], db[160];
+
+	make_run_dir(one, sizeof(one), "j1");
+	make_run_dir(two, sizeof(two), "j2");
+	/* -q: no times, so the bytes themselves must match; the exit code is the bad file's. */
+	ck_assert_int_eq(gate_in(one, "-q"), 2);
+	ck_assert_int_eq(gate_in(two, "-q -j 2"), 2);
+	expect_same_file(one, two, "out", "");
+	expect_same_file(one, two, "err", "");
+	ck_assert_int_eq(sh("cat %s/out", two), 0);
+	expect_in_output("FAIL gate/clobber-x2-expected-pass");
+	expect_in_output("replay: patchcheck replay --db gate.db ");
+	expect_in_output(" passed, 2 failed, ");
+	expect_same_rows(one, two);
+	snprintf(db, sizeof(db), "%s/gate.db", two);
+	ck_assert_int_gt(query_first_int(db, "SELECT count(*) FROM trace_steps"), 0);
+	expect_same_file(one, two, "gate.xml", "s/ time=\"[0-9.]*\"//");
+
+	/* The whole listing, times apart, with three workers. */
+	ck_assert_int_eq(sh("rm -f %s/gate.* %s/gate.*", one, two), 0);
+	ck_assert_int_eq(gate_in(one, "--jobs 1"), 2);
+	ck_assert_int_eq(gate_in(two, "--jobs 3"), 2);
+	expect_same_file(one, two, "out", "s/  [0-9]*\\.[0-9][0-9]s$//");
+	expect_same_file(one, two, "err", "");
+	ck_assert_int_eq(sh("rm -rf %s %s", one, two), 0);
+}
+END_TEST
+
+START_TEST(run_with_workers_matches_run)
+{
+	char one[128], two[128];
+
+	make_run_dir(one, sizeof(one), "run1");
+	make_run_dir(two, sizeof(two), "run2");
+	ck_assert_int_eq(sh("cd %s && %s run -q --db gate.db %s/arm64/*.yaml > out 2> err", one, TOOL,
+			    SCENARIOS), 0);
+	ck_assert_int_eq(sh("cd %s && %s run -q --db gate.db -j 2 %s/arm64/*.yaml > out 2> err", two,
+			    TOOL, SCENARIOS), 0);
+	expect_same_file(one, two, "out", "");
+	expect_same_file(one, two, "err", "");
+	expect_same_rows(one, two);
+	ck_assert_int_eq(sh("rm -rf %s %s", one, two), 0);
+}
+END_TEST
+
+/* Out of memory in the emulator ends a worker (exit 3 with the emulator's message); the
+ * parent, which runs no emulator, reports each such scenario as an environment error. Not
+ * under AddressSanitizer, whose shadow memory does not fit the limit. */
+START_TEST(worker_out_of_memory_is_an_error_of_its_scenario)
+{
+	if (getenv("ASAN_OPTIONS"))
+		return;
+	ck_assert_int_eq(sh("ulimit -v 400000 && %s run -q --no-db -j 2 %s/arm64/nop-to-call.yaml"
+			    " %s/arm64/flawed-clobber-x2.yaml", TOOL, SCENARIOS, SCENARIOS), 3);
+	expect_in_output("patchcheck: out of memory");
+	expect_in_output("nop-to-call.yaml: the worker process exploring it exited with status 3");
+	expect_in_output("flawed-clobber-x2.yaml: the worker process exploring it exited with status 3");
+	expect_in_output("\n0 passed, 2 failed\n");
+}
+END_TEST
+
+/* A worker killed while exploring (here by the CPU-time limit, one second: far less than a
+ * million random walks take) is an error of its scenario; the scenarios after it run in a new
+ * worker and the parent does not wait on the dead one. */
+START_TEST(killed_worker_is_an_error_of_its_scenario)
+{
+	ck_assert_int_eq(sh("ulimit -t 1 && %s gate --no-db -j 2 --random 1000000"
+			    " %s/arm64/nop-to-call.yaml %s/arm64/flawed-clobber-x2.yaml", TOOL,
+			    SCENARIOS, SCENARIOS), 3);
+	expect_in_output("nop-to-call.yaml: the worker process exploring it was killed by signal");
+	expect_in_output("ok   arm64/flawed-clobber-x2");
+	expect_in_output("\n1 passed, 1 failed\n");
+}
+END_TEST
+
+START_TEST(bad_job_counts_exit_2_naming_the_option)
+{
+	static const char *const bad[] = {"0", "-1", "a", "1025", "", "2.5", "02"};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char expected[128];
+
+		ck_assert_int_eq(sh("%s gate --no-db -j '%s' %s/riscv/direct-t1.yaml", TOOL, bad[i],
+				    SCENARIOS), 2);
+		snprintf(expected, sizeof(expected), "patchcheck gate: -j wants a whole number from 1"
+			 " to 1024 (decimal or 0x hex), got '%s'\n", bad[i]);
+		expect_in_output(expected);
+		ck_assert_int_eq(sh("%s run --no-db --jobs '%s' %s/riscv/direct-t1.yaml", TOOL, bad[i],
+				    SCENARIOS), 2);
+		snprintf(expected, sizeof(expected), "patchcheck run: --jobs wants a whole number from 1"
+			 " to 1024 (decimal or 0x hex), got '%s'\n", bad[i]);
+		expect_in_output(expected);
+	}
+	ck_assert_int_eq(sh("%s gate --no-db %s/riscv/direct-t1.yaml -j", TOOL, SCENARIOS), 2);
+	expect_in_output("'-j'");
+	ck_assert_int_eq(sh("%s gate --help", TOOL), 0);
+	expect_in_output("-j, --jobs N");
+	ck_assert_int_eq(sh("%s run --help", TOOL), 0);
+	expect_in_output("-j, --jobs N");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("jobs");
+	TCase *tc = tcase_create("jobs");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, two_workers_give_what_one_process_gives);
+	tcase_add_test(tc, run_with_workers_matches_run);
+	tcase_add_test(tc, worker_out_of_memory_is_an_error_of_its_scenario);
+	tcase_add_test(tc, killed_worker_is_an_error_of_its_scenario);
+	tcase_add_test(tc, bad_job_counts_exit_2_naming_the_option);
+	suite_add_tcase(s, tc);
+	return run_check_suite(s);
+}
