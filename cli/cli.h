@@ -105,8 +105,9 @@ struct run_record {
 /* Open the database and begin the run when c->db_path is set (r->db stays NULL otherwise):
  * 0, or -1 with a message when it cannot be opened or written (exit EXIT_ENVIRONMENT). */
 int report_run_open(const struct cli_common *c, int argc, char **argv, struct run_record *r);
-/* Store one explored scenario: its row id, or -1 with a message (counted in r->unstored). */
-int64_t report_run_add(struct run_record *r, const struct scenario *s,
+/* Store one explored scenario, the one at position (from 0) in the command's ordered list:
+ * its row id, or -1 with a message (counted in r->unstored). */
+int64_t report_run_add(struct run_record *r, size_t position, const struct scenario *s,
 		       const struct scenario_result *res);
 /* End the run with exit_code and close; the run is marked complete only when every scenario
  * was stored. Returns exit_code, raised to EXIT_ENVIRONMENT when something was not stored. */

@@ -292,7 +292,7 @@ static void gate_skipped(struct gate *g, const struct scenario_file *file,
 static void gate_explored(struct gate *g, const struct scenario_file *file,
 			  const struct scenario *s, const struct scenario_result *res, bool matched)
 {
-	int64_t scenario_id = report_run_add(&g->rec, s, res);
+	int64_t scenario_id = report_run_add(&g->rec, (size_t)(file - g->files->files), s, res);
 	int64_t failure_id = 0;
 	char reason[256];
 	enum junit_outcome outcome = res->verdict == VERDICT_ERROR	    ? JUNIT_ERROR

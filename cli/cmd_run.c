@@ -105,7 +105,7 @@ static void run_done(void *ud, struct scenario_job *job, struct scenario_result 
 	else if (!matched)
 		r->mismatches++;
 	print_scenario_result(&r->c, s, res, matched);
-	report_run_add(&r->rec, s, res);
+	report_run_add(&r->rec, (size_t)(s - r->scns), s, res);
 }
 
 int cmd_run(int argc, char **argv)

@@ -250,7 +250,7 @@ int report_run_open(const struct cli_common *c, int argc, char **argv, struct ru
 	return 0;
 }
 
-int64_t report_run_add(struct run_record *r, const struct scenario *s,
+int64_t report_run_add(struct run_record *r, size_t position, const struct scenario *s,
 		       const struct scenario_result *res)
 {
 	const struct arch_model *arch;
@@ -263,7 +263,8 @@ int64_t report_run_add(struct run_record *r, const struct scenario *s,
 	arch = res->arch ? res->arch : arch_model_find(s->arch); /* arm: the A32 or T32 model */
 	d = arch ? disasm_open(arch) : NULL;
 	file_hash(s->path, fh);
-	id = report_add_scenario(r->db, r->run_id, s, fh, res, disasm_of_step, d, err, sizeof(err));
+	id = report_add_scenario(r->db, r->run_id, (int64_t)position, s, fh, res, disasm_of_step, d,
+				 err, sizeof(err));
 	if (id < 0) {
 		fprintf(stderr, "patchcheck: %s: %s was not stored\n", err, s->name);
 		r->unstored++;

@@ -66,8 +66,8 @@ static const char complete_run_sql[] =
 static const char insert_scenario_sql[] =
 	"INSERT INTO scenarios (run_id, name, file, file_hash, arch, image_hash, expected, verdict,"
 	" invariant, matched, executions, steps, schedule_points, preemption_bound, truncated,"
-	" seconds, error)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" seconds, error, position)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static const char insert_failure_sql[] =
 	"INSERT INTO failures (scenario_id, invariant, message, hart, step, pc, expected_value,"
@@ -544,9 +544,9 @@ static int result_matches_expectation(const struct scenario *scn,
 	       !strncmp(res->failure->invariant, scn->expect_invariant, sizeof(scn->expect_invariant));
 }
 
-static int store_scenario_row(struct report_db *db, int64_t run_id, const struct scenario *scn,
-			      const char *file_hash, const struct scenario_result *res,
-			      const char *doing)
+static int store_scenario_row(struct report_db *db, int64_t run_id, int64_t position,
+			      const struct scenario *scn, const char *file_hash,
+			      const struct scenario_result *res, const char *doing)
 {
 	sqlite3_stmt *s = db->insert_scenario;
 	char expected[sizeof(scn->expect_invariant) + 8];
@@ -572,6 +572,7 @@ static int store_scenario_row(struct report_db *db, int64_t run_id, const struct
 	sqlite3_bind_double(s, 16, res->stats.seconds);
 	if (res->verdict == VERDICT_ERROR)
 		BIND_FIELD_OR_NULL(s, 17, res->error);
+	sqlite3_bind_int64(s, 18, position);
 	return execute_statement(db, s, doing);
 }
 
@@ -674,14 +675,14 @@ static int store_register_rows(struct report_db *db, int64_t failure_id, const s
 }
 
 static int64_t store_scenario_in_transaction(struct report_db *db, int64_t run_id,
-					     const struct scenario *scn, const char *file_hash,
+					     int64_t position, const struct scenario *scn, const char *file_hash,
 					     const struct scenario_result *res,
 					     report_disasm_fn disasm, void *disasm_ud,
 					     const char *doing)
 {
 	int64_t scenario_id, failure_id;
 
-	if (store_scenario_row(db, run_id, scn, file_hash, res, doing))
+	if (store_scenario_row(db, run_id, position, scn, file_hash, res, doing))
 		return -1;
 	scenario_id = sqlite3_last_insert_rowid(db->conn);
 	if (!res->failure)
@@ -695,7 +696,8 @@ static int64_t store_scenario_in_transaction(struct report_db *db, int64_t run_i
 	return scenario_id;
 }
 
-int64_t report_add_scenario(struct report_db *db, int64_t run_id, const struct scenario *scn,
+int64_t report_add_scenario(struct report_db *db, int64_t run_id, int64_t position,
+			    const struct scenario *scn,
 			    const char *scenario_file_hash, const struct scenario_result *res,
 			    report_disasm_fn disasm, void *disasm_ud, char *err, size_t errlen)
 {
@@ -718,8 +720,8 @@ int64_t report_add_scenario(struct report_db *db, int64_t run_id, const struct s
 	}
 	if (!database_is_usable(db) || begin_write(db, doing))
 		goto fail;
-	scenario_id = store_scenario_in_transaction(db, run_id, scn, scenario_file_hash, res, disasm,
-						    disasm_ud, doing);
+	scenario_id = store_scenario_in_transaction(db, run_id, position, scn, scenario_file_hash,
+						    res, disasm, disasm_ud, doing);
 	if (scenario_id < 0) {
 		abandon_write(db);
 		goto fail;

@@ -3,7 +3,7 @@
  * that migrate an older file to the current version.
  *
  * ---------------------------------------------------------------------------------------------
- * The report database (schema version 2)
+ * The report database (schema version 4)
  *
  * One SQLite file holds any number of runs. It is in WAL mode, so several patchcheck processes
  * may write to it at once; every write is one BEGIN IMMEDIATE transaction, and each scenario is
@@ -46,6 +46,10 @@
  *     truncated        INTEGER  1 when the execution limit cut the search short
  *     seconds          REAL     time spent exploring (statistics only)
  *     error            TEXT     why the verdict is 'error', else NULL
+ *     position         INTEGER  its place (from 0) in the command's ordered list of scenarios,
+ *                               skipped ones counted: the same in a shard (--shard I/N) as in
+ *                               the unsharded run
+ *                               (version 4; NULL in rows stored before)
  *
  * failures: the failing interleaving of a scenario (at most one per scenario).
  *     id              INTEGER PRIMARY KEY
@@ -167,6 +171,9 @@
 	" error TEXT" \
 	");"
 
+/* The scenario's place in its command's list (version 4). */
+#define SCENARIO_POSITION_COLUMN_SQL "ALTER TABLE scenarios ADD COLUMN position INTEGER;"
+
 #define SCENARIO_INDEXES_SQL \
 	"CREATE INDEX scenarios_by_run ON scenarios(run_id);" \
 	"CREATE INDEX scenarios_by_name ON scenarios(name);"
@@ -186,6 +193,7 @@ static const char schema_tables_sql[] =
 	");"
 
 	SCENARIOS_TABLE_SQL("scenarios")
+	SCENARIO_POSITION_COLUMN_SQL
 
 	"CREATE TABLE failures ("
 	" id INTEGER PRIMARY KEY,"
@@ -228,7 +236,8 @@ static const char schema_tables_sql[] =
  * all. Version 1 files gain the register columns of version 2. Version 2 files get the
  * scenarios table rebuilt with the wider verdict CHECK of version 3 (SQLite cannot alter a
  * CHECK in place; foreign keys are off while a file is prepared, so dropping the old table
- * does not cascade into the failures that refer to its rows).
+ * does not cascade into the failures that refer to its rows). Version 3 files gain the
+ * scenarios' position column of version 4.
  */
 struct schema_migration {
 	int from_version;
@@ -244,6 +253,8 @@ static const struct schema_migration schema_migrations[] = {
 	     "DROP TABLE scenarios;"
 	     "ALTER TABLE scenarios_v3 RENAME TO scenarios;"
 	     SCENARIO_INDEXES_SQL },
+	/* 3 -> 4: each scenario's place in its command's list, for merging shards */
+	{ 3, SCENARIO_POSITION_COLUMN_SQL },
 	{ 0, NULL },
 };
 

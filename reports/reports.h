@@ -14,8 +14,9 @@
 
 #include "../explorer/explorer.h"
 
-#define REPORT_SCHEMA_VERSION 3
-/* The oldest schema the reader's queries work on (3 only widened a CHECK). */
+#define REPORT_SCHEMA_VERSION 4
+/* The oldest schema the reader's queries work on (3 only widened a CHECK, 4 added a column
+ * they do not read). */
 #define REPORT_SCHEMA_READABLE_SINCE 2
 
 struct report_db;
@@ -40,9 +41,11 @@ int report_end_run(struct report_db *db, int64_t run_id, int exit_code, bool com
 /* Disassembly for a trace step: returns text for (pc, bytes). */
 typedef const char *(*report_disasm_fn)(void *ud, uint64_t pc, const uint8_t *bytes, unsigned len);
 
-/* Store one scenario's verdict, statistics and failure (with its trace) in one transaction.
- * Returns the scenario row id or -1 (err set). */
-int64_t report_add_scenario(struct report_db *db, int64_t run_id, const struct scenario *scn,
+/* Store one scenario's verdict, statistics and failure (with its trace) in one transaction;
+ * position is its place (from 0) in the command's ordered list of scenarios. Returns the
+ * scenario row id or -1 (err set). */
+int64_t report_add_scenario(struct report_db *db, int64_t run_id, int64_t position,
+			    const struct scenario *scn,
 			    const char *scenario_file_hash, const struct scenario_result *res,
 			    report_disasm_fn disasm, void *disasm_ud, char *err, size_t errlen);
 

@@ -210,7 +210,7 @@ static int64_t add_or_fail(struct report_db *db, int64_t run, const struct scena
 			   const struct scenario_result *res)
 {
 	char err[1024] = "";
-	int64_t id = report_add_scenario(db, run, scn, "feedface", res, disassemble_for_test, NULL,
+	int64_t id = report_add_scenario(db, run, 0, scn, "feedface", res, disassemble_for_test, NULL,
 					 err, sizeof(err));
 
 	ck_assert_msg(id > 0, "report_add_scenario: %s", err);
@@ -238,7 +238,7 @@ START_TEST(stored_run_reads_back_with_every_value)
 
 	make_scenario(&fail_scn, "torn_site", VERDICT_FAIL, "site_atomic");
 	make_failing_result(&fail_res, "site_atomic", 50);
-	fail_id = report_add_scenario(db, run, &fail_scn, NULL, &fail_res, disassemble_for_test,
+	fail_id = report_add_scenario(db, run, 0, &fail_scn, NULL, &fail_res, disassemble_for_test,
 				      &disasm_calls, err, sizeof(err));
 	ck_assert_msg(fail_id > 0, "%s", err);
 	ck_assert_uint_eq(disasm_calls, 50);
@@ -402,7 +402,7 @@ START_TEST(failed_scenario_leaves_no_rows)
 	make_failing_result(&res, "site_atomic", 20);
 
 	/* no such run: the foreign key refuses the scenario row */
-	ck_assert_int_eq(report_add_scenario(db, run + 100, &scn, NULL, &res, NULL, NULL, err,
+	ck_assert_int_eq(report_add_scenario(db, run + 100, 0, &scn, NULL, &res, NULL, NULL, err,
 					     sizeof(err)), -1);
 	ck_assert_msg(strstr(err, db_file) && strstr(err, "orphan") && strstr(err, "FOREIGN KEY"),
 		      "%s", err);
@@ -411,7 +411,7 @@ START_TEST(failed_scenario_leaves_no_rows)
 	free(res.failure->trace);
 	res.failure->trace = NULL;
 	err[0] = '\0';
-	ck_assert_int_eq(report_add_scenario(db, run, &scn, NULL, &res, NULL, NULL, err, sizeof(err)),
+	ck_assert_int_eq(report_add_scenario(db, run, 0, &scn, NULL, &res, NULL, NULL, err, sizeof(err)),
 			 -1);
 	ck_assert_msg(strstr(err, db_file) && strstr(err, "trace"), "%s", err);
 
@@ -477,9 +477,13 @@ static void assert_refused(const char *path, const char *what)
 
 START_TEST(newer_schema_is_refused)
 {
+	char what[80];
+
 	report_close(open_or_fail(db_file));
 	execute_sql(db_file, "UPDATE schema_version SET version = 99");
-	assert_refused(db_file, "report schema version 99 is newer than this patchcheck (3)");
+	snprintf(what, sizeof(what), "report schema version 99 is newer than this patchcheck (%d)",
+		 REPORT_SCHEMA_VERSION);
+	assert_refused(db_file, what);
 	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), 99);
 }
 END_TEST
@@ -507,6 +511,7 @@ START_TEST(version_1_file_is_migrated)
 	free_result(&res);
 	execute_sql(db_file, "ALTER TABLE trace_steps DROP COLUMN registers;"
 			     "DROP TABLE failure_registers;"
+			     "ALTER TABLE scenarios DROP COLUMN position;"
 			     "UPDATE schema_version SET version = 1");
 
 	report_close(open_or_fail(db_file));
@@ -535,7 +540,8 @@ START_TEST(version_2_file_is_migrated)
 	add_or_fail(db, run, &scn, &res);
 	report_close(db);
 	free_result(&res);
-	execute_sql(db_file, "UPDATE schema_version SET version = 2");
+	execute_sql(db_file, "ALTER TABLE scenarios DROP COLUMN position;"
+			     "UPDATE schema_version SET version = 2");
 	/* The version 2 CHECK, put back the way SQLite rebuilds a table (foreign keys are off on
 	 * this connection, so the failures stay). */
 	execute_sql(db_file,
@@ -566,6 +572,32 @@ START_TEST(version_2_file_is_migrated)
 	add_or_fail(db, run, &scn, &res);
 	report_close(db);
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE verdict = 'inconclusive'"), 1);
+}
+END_TEST
+
+/* A version 3 file (no scenario positions) is migrated on open: its rows keep a NULL position,
+ * rows stored after have theirs. */
+START_TEST(version_3_file_is_migrated)
+{
+	struct scenario scn;
+	struct scenario_result res;
+	struct report_db *db = open_or_fail(db_file);
+	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+
+	make_scenario(&scn, "old", VERDICT_PASS, NULL);
+	memset(&res, 0, sizeof(res));
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	execute_sql(db_file, "ALTER TABLE scenarios DROP COLUMN position;"
+			     "UPDATE schema_version SET version = 3");
+	db = open_or_fail(db_file);
+	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
+	make_scenario(&scn, "new", VERDICT_PASS, NULL);
+	ck_assert_int_gt(report_add_scenario(db, run, 7, &scn, NULL, &res, NULL, NULL, NULL, 0), 0);
+	report_close(db);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'old'"
+					    " AND position IS NULL"), 1);
+	ck_assert_int_eq(query_int(db_file, "SELECT position FROM scenarios WHERE name = 'new'"), 7);
 }
 END_TEST
 
@@ -700,7 +732,7 @@ static void write_run_as_child(int start_fd, unsigned writer)
 		snprintf(name, sizeof(name), "writer%u_scenario%02u", writer, i);
 		make_scenario(&scn, name, VERDICT_FAIL, "site_atomic");
 		make_failing_result(&res, "site_atomic", trace_length_of(i));
-		if (report_add_scenario(db, run, &scn, "feedface", &res, disassemble_for_test, NULL, err,
+		if (report_add_scenario(db, run, 0, &scn, "feedface", &res, disassemble_for_test, NULL, err,
 					sizeof(err)) < 0) {
 			fprintf(stderr, "writer %u: %s\n", writer, err);
 			_exit(1);
@@ -797,7 +829,7 @@ START_TEST(killed_run_keeps_finished_scenarios_whole)
 		for (i = 0; run > 0 && i < 3; i++) {
 			make_scenario(&scn, "before_the_crash", VERDICT_FAIL, NULL);
 			make_failing_result(&res, "site_atomic", 30);
-			if (report_add_scenario(db, run, &scn, NULL, &res, NULL, NULL, NULL, 0) < 0)
+			if (report_add_scenario(db, run, 0, &scn, NULL, &res, NULL, NULL, NULL, 0) < 0)
 				_exit(1);
 		}
 		kill(getpid(), SIGKILL);
@@ -840,7 +872,7 @@ START_TEST(full_disk_fails_cleanly)
 
 		make_scenario(&scn, "small", VERDICT_FAIL, NULL);
 		make_failing_result(&res, "site_atomic", 10);
-		if (run < 0 || report_add_scenario(db, run, &scn, NULL, &res, NULL, NULL, err,
+		if (run < 0 || report_add_scenario(db, run, 0, &scn, NULL, &res, NULL, NULL, err,
 						   sizeof(err)) < 0)
 			_exit(10);
 		free_result(&res);
@@ -860,7 +892,7 @@ START_TEST(full_disk_fails_cleanly)
 
 		make_scenario(&scn, "huge", VERDICT_FAIL, NULL);
 		make_failing_result(&res, "site_atomic", 20000);
-		if (report_add_scenario(db, run, &scn, NULL, &res, disassemble_for_test, NULL, err,
+		if (report_add_scenario(db, run, 0, &scn, NULL, &res, disassemble_for_test, NULL, err,
 					sizeof(err)) != -1)
 			_exit(12);
 		if (strncmp(err, db_file, strlen(db_file)) || !strstr(err, "huge")) {
@@ -1007,6 +1039,7 @@ static Suite *reports_suite(void)
 	tcase_add_test(files, newer_schema_is_refused);
 	tcase_add_test(files, version_1_file_is_migrated);
 	tcase_add_test(files, version_2_file_is_migrated);
+	tcase_add_test(files, version_3_file_is_migrated);
 	tcase_add_test(files, registers_are_stored);
 	tcase_add_test(files, unknown_older_schema_is_refused);
 	tcase_add_test(files, non_database_file_is_refused);

@@ -17,7 +17,7 @@
 #define RESULT_COLUMNS \
 	"s.name, s.file, s.file_hash, s.arch, s.image_hash, s.expected, s.verdict, s.invariant," \
 	" s.matched, s.executions, s.steps, s.schedule_points, s.preemption_bound, s.truncated," \
-	" s.error, f.invariant, f.message, f.hart, f.step, f.pc, f.expected_value," \
+	" s.error, s.position, f.invariant, f.message, f.hart, f.step, f.pc, f.expected_value," \
 	" f.actual_value, f.schedule, f.preemptions, f.minimal"
 #define RESULTS_OF(schema) \
 	"SELECT " RESULT_COLUMNS " FROM " schema "scenarios s" \
