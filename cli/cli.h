@@ -37,6 +37,7 @@ int cmd_gate(int argc, char **argv);   /* cmd_gate.c */
 int cmd_replay(int argc, char **argv); /* cmd_replay.c */
 int cmd_report(int argc, char **argv); /* cmd_report.c */
 int cmd_list(int argc, char **argv);   /* cmd_list.c */
+int cmd_merge(int argc, char **argv);  /* cmd_merge.c */
 
 /* progress.c: a progress line on a terminal, nothing in CI or when piped. */
 bool progress_enabled(void);
@@ -51,6 +52,11 @@ bool option_number(const char *cmd, const char *option, const char *text, uint64
 /* shard.c: --shard I/N. Scenario k (from 0) of a command's ordered list belongs to shard
  * (k mod N) + 1. */
 #define SHARD_MAX_COUNT 1000000ul
+/* text[0..len) as I/N into index and count; false when it is not that. */
+bool shard_parse(const char *text, size_t len, unsigned long *index, unsigned long *count);
+/* The shard a stored command line (a run's options: arguments joined by spaces) ran, from its
+ * "--shard I/N"; false when it has none. */
+bool shard_of_command_line(const char *options, unsigned long *index, unsigned long *count);
 /* Parse I/N into c; false with "patchcheck cmd: option wants I/N ..., got 'text'" on stderr. */
 bool parse_shard_option(const char *cmd, const char *option, const char *text,
 			struct cli_common *c);

@@ -22,6 +22,7 @@ static void usage(FILE *out)
 		"  replay FAILURE  re-execute a stored failing schedule and show the same failure\n"
 		"  report          show runs and failures from the report database (text, svg, html)\n"
 		"  list [ARCH/IMAGE]  the guest images, their patch sites and callable functions\n"
+		"  merge OUT.db IN.db...  combine the runs of shard databases into one run\n"
 		"\n"
 		"Run 'patchcheck <command> --help' for a command's options.\n"
 		"exit codes: 0 every verdict as expected; 1 a verdict did not match (a search that\n"
@@ -72,6 +73,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "merge") == 0)
+		return cmd_merge(argc - 1, argv + 1);
 	fprintf(stderr, "patchcheck: unknown command '%s' (try 'patchcheck --help')\n", argv[1]);
 	return EXIT_BAD_INPUT;
 }

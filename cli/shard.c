@@ -11,29 +11,53 @@
  * by at most one; the shards together hold every scenario exactly once, and a shard with no
  * scenario (N larger than the list) is an empty run, not an error.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
+bool shard_parse(const char *text, size_t len, unsigned long *index, unsigned long *count)
+{
+	const char *slash = memchr(text, '/', len);
+	uint64_t i, n;
+
+	if (!slash ||
+	    whole_number_parse(text, (size_t)(slash - text), &i) != WHOLE_NUMBER_OK ||
+	    whole_number_parse(slash + 1, len - (size_t)(slash + 1 - text), &n) != WHOLE_NUMBER_OK ||
+	    n < 1 || n > SHARD_MAX_COUNT || i < 1 || i > n)
+		return false;
+	*index = (unsigned long)i;
+	*count = (unsigned long)n;
+	return true;
+}
+
 bool parse_shard_option(const char *cmd, const char *option, const char *text,
 			struct cli_common *c)
 {
-	const char *slash = strchr(text, '/');
-	uint64_t index, count;
-
-	if (slash &&
-	    whole_number_parse(text, (size_t)(slash - text), &index) == WHOLE_NUMBER_OK &&
-	    whole_number_parse(slash + 1, strlen(slash + 1), &count) == WHOLE_NUMBER_OK &&
-	    count >= 1 && count <= SHARD_MAX_COUNT && index >= 1 && index <= count) {
-		c->shard_index = (unsigned long)index;
-		c->shard_count = (unsigned long)count;
+	if (shard_parse(text, strlen(text), &c->shard_index, &c->shard_count))
 		return true;
-	}
 	fprintf(stderr, "patchcheck %s: %s wants I/N (shard I of N), whole numbers with"
 		" 1 <= I <= N <= %lu (decimal or 0x hex), got '%s'\n", cmd, option,
 		SHARD_MAX_COUNT, text);
+	return false;
+}
+
+bool shard_of_command_line(const char *options, unsigned long *index, unsigned long *count)
+{
+	const char *p = options, *end;
+	bool after_option = false;
+
+	while (p && *p) {
+		while (*p == ' ')
+			p++;
+		end = strchr(p, ' ');
+		if (!end)
+			end = p + strlen(p);
+		if (after_option)
+			return shard_parse(p, (size_t)(end - p), index, count);
+		after_option = end - p == 7 && !strncmp(p, "--shard", 7);
+		p = end;
+	}
 	return false;
 }
 

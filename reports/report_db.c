@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "report_db_conn.h"
 #include "report_schema.h"
 
 /* How long a writer waits for another process's transaction before giving up:
@@ -126,6 +127,16 @@ static int database_is_usable(struct report_db *db)
 		return 0;
 	}
 	return 1;
+}
+
+sqlite3 *report_db_connection(struct report_db *db)
+{
+	return database_is_usable(db) ? db->conn : NULL;
+}
+
+void report_db_note_sqlite_error(struct report_db *db, const char *doing)
+{
+	note_sqlite_error(db, doing);
 }
 
 /* ---- transactions ---- */

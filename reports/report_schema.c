@@ -48,7 +48,7 @@
  *     error            TEXT     why the verdict is 'error', else NULL
  *     position         INTEGER  its place (from 0) in the command's ordered list of scenarios,
  *                               skipped ones counted: the same in a shard (--shard I/N) as in
- *                               the unsharded run
+ *                               the unsharded run, so `patchcheck merge` restores that order
  *                               (version 4; NULL in rows stored before)
  *
  * failures: the failing interleaving of a scenario (at most one per scenario).

@@ -49,6 +49,23 @@ int64_t report_add_scenario(struct report_db *db, int64_t run_id, int64_t positi
 			    const char *scenario_file_hash, const struct scenario_result *res,
 			    report_disasm_fn disasm, void *disasm_ud, char *err, size_t errlen);
 
+/* ---- merging runs (report_merge.c) ---- */
+
+/* A run of another report database to copy. */
+struct report_run_source {
+	const char *path;
+	int64_t run_id;
+	/* The run was shard I of N (--shard I/N): its scenarios take their stored positions in
+	 * the merged run. 0/0: not a shard; they follow those of the sources before it. */
+	unsigned long shard_index, shard_count;
+};
+
+/* Copy the scenarios of each source's run, with their failures, traces and registers, into
+ * run_id of db (begun with report_begin_run), in one transaction. 0; -2 when a source could not
+ * be read (err: "SOURCE: why"); -1 when db could not take them (err: "DB: why"). */
+int report_copy_runs(struct report_db *db, int64_t run_id, const struct report_run_source *src,
+		     size_t nsrc, char *err, size_t errlen);
+
 /* ---- reading a report database (report_read.c) ---------------------------------------------
  * Read-only access for `patchcheck report`: never creates, migrates or writes a file. Every
  * string below is owned by the struct holding it and freed by the matching *_free/release call.

@@ -2,6 +2,8 @@
  * test_shard.c - `--shard I/N`: the shards of a gate or run together are the unsharded run
  * (the same scenarios, verdicts and failures, none in two shards, the closing counts adding
  * up), dealt out in turn along the ordered list; bad values are an error naming the option.
+ * `patchcheck merge` of the shards' databases is the unsharded database, for report and
+ * replay too; bad inputs are refused with exit 2 naming the file.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -173,6 +175,113 @@ START_TEST(skipped_and_empty_shards)
 }
 END_TEST
 
+/* Every column of every stored row but the run's times and command line. */
+static const char *const stored_rows_sql[] = {
+	"SELECT id, run_id, name, file, file_hash, arch, image_hash, expected, verdict, invariant,"
+	" matched, executions, steps, schedule_points, preemption_bound, truncated, error, position"
+	" FROM scenarios ORDER BY id",
+	"SELECT * FROM failures ORDER BY id",
+	"SELECT * FROM trace_steps ORDER BY failure_id, seq",
+	"SELECT * FROM failure_registers ORDER BY failure_id, hart, position",
+	"SELECT id, status, exit_code FROM runs",
+};
+
+#define MERGE_INPUTS SCENARIOS " " PATCHCHECK_SOURCE_DIR "/tests/data/gate/mismatch"
+
+/* The shards of a gate (with failures and a mismatch), each written by two workers, merged in
+ * any order: the same rows as the unsharded database, ids included, a report that reads the
+ * same, and every stored failure replays from the merged file. */
+START_TEST(merged_shards_are_the_unsharded_database)
+{
+	char dir[128], out[256], whole[256];
+	long long nfailures;
+
+	temp_file_name(dir, sizeof(dir), "merge");
+	ck_assert_int_eq(sh("rm -rf %s && mkdir %s", dir, dir), 0);
+	ck_assert_int_eq(sh("cd %s && %s gate -q --db whole.db " MERGE_INPUTS, dir, TOOL), 1);
+	/* one shard holds the mismatch: it exits 1, the others 0 */
+	for (int i = 1, mismatched = 0; i <= 3; i++) {
+		int rc = sh("cd %s && %s gate -q -j 2 --shard %d/3 --db s%d.db " MERGE_INPUTS, dir,
+			    TOOL, i, i);
+
+		ck_assert_msg(rc == 0 || rc == 1, "shard %d exited %d", i, rc);
+		mismatched += rc;
+		if (i == 3)
+			ck_assert_int_eq(mismatched, 1);
+	}
+	ck_assert_int_eq(sh("cd %s && %s merge out.db s3.db s1.db s2.db", dir, TOOL), 0);
+	expect_in_output("out.db: run 1, complete, from 3 databases\n");
+	snprintf(out, sizeof(out), "%s/out.db", dir);
+	snprintf(whole, sizeof(whole), "%s/whole.db", dir);
+	expect_same_rows(whole, out, stored_rows_sql,
+			 sizeof(stored_rows_sql) / sizeof(stored_rows_sql[0]));
+	nfailures = query_first_int(out, "SELECT count(*) FROM failures");
+	ck_assert_int_gt(nfailures, 1);
+	/* The report of a failure reads the same (but for the file named in its replay line). */
+	ck_assert_int_eq(sh("cd %s && %s report --db whole.db --failure 2 | sed s/whole.db/X/ > a &&"
+			    " %s report --db out.db --failure 2 | sed s/out.db/X/ > b && cmp a b",
+			    dir, TOOL, TOOL), 0);
+	ck_assert_int_eq(sh("cd %s && %s report --db out.db", dir, TOOL), 0);
+	expect_in_output("complete       1         24");
+	for (long long id = 1; id <= nfailures; id++) {
+		ck_assert_msg(sh("cd %s && %s replay --db out.db %lld", dir, TOOL, id) == 0,
+			      "failure %lld: %s", id, output);
+		expect_in_output("reproduced:");
+	}
+
+	/* A shard missing: merged, but the run stays incomplete. */
+	ck_assert_int_eq(sh("cd %s && %s merge part.db s1.db s3.db", dir, TOOL), 0);
+	expect_in_output("1 shard of 3 missing");
+	snprintf(out, sizeof(out), "%s/part.db", dir);
+	ck_assert_int_eq(query_first_int(out, "SELECT count(*) FROM runs WHERE status = 'incomplete'"
+					      " AND exit_code IS NOT NULL"), 1);
+	ck_assert_int_eq(sh("rm -rf %s", dir), 0);
+}
+END_TEST
+
+START_TEST(merge_refuses_bad_inputs)
+{
+	char dir[128], db[256];
+
+	temp_file_name(dir, sizeof(dir), "merge-bad");
+	ck_assert_int_eq(sh("rm -rf %s && mkdir %s", dir, dir), 0);
+	ck_assert_int_eq(sh("cd %s && %s gate -q --db whole.db %s/direct-t1.yaml && %s gate -q"
+			    " --shard 1/2 --db a.db %s/direct-t1.yaml && %s gate -q --shard 1/3"
+			    " --db b.db %s/direct-t1.yaml && %s gate -q --shard 1/2 --db c.db"
+			    " %s/direct-t1.yaml && echo garbage > bad.db", dir, TOOL, SCENARIOS, TOOL,
+			    SCENARIOS, TOOL, SCENARIOS, TOOL, SCENARIOS), 0);
+	ck_assert_int_eq(sh("cd %s && %s merge a.db a.db c.db", dir, TOOL), 2);
+	expect_in_output("a.db: the merged database would overwrite a.db, an input of this command");
+	ck_assert_int_eq(sh("cd %s && %s merge out.db a.db ./a.db", dir, TOOL), 2);
+	expect_in_output("a.db and ./a.db are the same database");
+	ck_assert_int_eq(sh("cd %s && %s merge out.db a.db c.db", dir, TOOL), 2);
+	expect_in_output("a.db and c.db both hold shard 1/2");
+	ck_assert_int_eq(sh("cd %s && %s merge out.db a.db b.db", dir, TOOL), 2);
+	expect_in_output("a.db holds shard 1/2 but b.db holds shard 1/3");
+	ck_assert_int_eq(sh("cd %s && %s merge out.db a.db whole.db", dir, TOOL), 2);
+	expect_in_output("whole.db holds a run that is no shard");
+	ck_assert_int_eq(sh("cd %s && %s merge out.db a.db missing.db", dir, TOOL), 2);
+	expect_in_output("missing.db: no such report database");
+	ck_assert_int_eq(sh("cd %s && %s merge out.db bad.db", dir, TOOL), 2);
+	expect_in_output("bad.db: ");
+	snprintf(db, sizeof(db), "%s/whole.db", dir);
+	execute_sql(db, "DELETE FROM runs");
+	ck_assert_int_eq(sh("cd %s && %s merge out.db whole.db", dir, TOOL), 2);
+	expect_in_output("whole.db: holds no run");
+	ck_assert_int_eq(sh("cd %s && %s merge out.db", dir, TOOL), 2);
+	expect_in_output("usage: patchcheck merge OUT.db IN.db...");
+	ck_assert_int_eq(sh("cd %s && %s merge --bogus out.db a.db", dir, TOOL), 2);
+	/* Nothing was written by the refused merges. */
+	ck_assert_int_eq(sh("test -e %s/out.db", dir), 1);
+	/* An output that cannot be written: the environment. */
+	ck_assert_int_eq(sh("cd %s && %s merge /proc/out.db a.db", dir, TOOL), 3);
+	expect_in_output("/proc/out.db: cannot open the report database");
+	ck_assert_int_eq(sh("%s merge --help", TOOL), 0);
+	expect_in_output("OUT.db IN.db...");
+	ck_assert_int_eq(sh("rm -rf %s", dir), 0);
+}
+END_TEST
+
 START_TEST(bad_shard_values_exit_2_naming_the_option)
 {
 	static const char *const bad[] = {"0/3", "4/3", "a/b", "3", "1/0", "1/1000001",
@@ -213,6 +322,8 @@ int main(void)
 	tcase_add_test(shard, run_shards_make_the_whole_run);
 	tcase_add_test(shard, skipped_and_empty_shards);
 	tcase_add_test(shard, bad_shard_values_exit_2_naming_the_option);
+	tcase_add_test(shard, merged_shards_are_the_unsharded_database);
+	tcase_add_test(shard, merge_refuses_bad_inputs);
 	suite_add_tcase(s, shard);
 	return run_check_suite(s);
 }

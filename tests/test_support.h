@@ -204,6 +204,20 @@ static inline char *query_rows(const char *db, const char *const *attach, int na
 	return text;
 }
 
+/* Each of the queries sql[0..n) gives the same rows on db a as on db b. */
+static inline void expect_same_rows(const char *a, const char *b, const char *const *sql,
+				    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *rows_a = query_rows(a, NULL, 0, sql[i]), *rows_b = query_rows(b, NULL, 0, sql[i]);
+
+		ck_assert_msg(strcmp(rows_a, rows_b) == 0, "%s and %s differ in %s:\n%s\n---\n%s", a,
+			      b, sql[i], rows_a, rows_b);
+		free(rows_a);
+		free(rows_b);
+	}
+}
+
 /* Removes a report database and its -wal and -shm files. */
 static inline void remove_report_db(const char *db)
 {

@@ -1,0 +1,197 @@
+/*
+ * report_merge.c - runs of other report databases copied into one run of a database: the
+ * scenarios of each source run with their failures, traces and register states, row for row
+ * (times and all), only the ids new.
+ *
+ * Each source is attached in turn and its rows staged in temporary tables, each scenario with
+ * its place in the merged run: for shards of one split (`--shard I/N`), its position in the
+ * command's list, which a shard stores as the unsharded run does, so the merged run lists the
+ * scenarios in the unsharded order (and numbers their failures the same way in a new file);
+ * other runs follow one another in the order given. Then one BEGIN IMMEDIATE transaction
+ * stores everything in that order, so the merged run is stored whole or not at all.
+ */
+#include "reports.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "report_db_conn.h"
+
+static const char stage_tables_sql[] =
+	"DROP TABLE IF EXISTS temp.merge_scenarios;"
+	"DROP TABLE IF EXISTS temp.merge_failures;"
+	"DROP TABLE IF EXISTS temp.merge_trace;"
+	"DROP TABLE IF EXISTS temp.merge_registers;"
+	"DROP TABLE IF EXISTS temp.merge_scenario_ids;"
+	"DROP TABLE IF EXISTS temp.merge_failure_ids;"
+	"CREATE TEMP TABLE merge_scenarios (place INTEGER, src INTEGER, old_id INTEGER, name, file,"
+	" file_hash, arch, image_hash, expected, verdict, invariant, matched, executions, steps,"
+	" schedule_points, preemption_bound, truncated, seconds, error);"
+	"CREATE TEMP TABLE merge_failures (src INTEGER, old_id INTEGER, old_scenario_id INTEGER,"
+	" invariant, message, hart, step, pc, expected_value, actual_value, schedule, preemptions,"
+	" minimal);"
+	"CREATE TEMP TABLE merge_trace (src INTEGER, old_failure_id INTEGER, seq, step, hart, pc,"
+	" bytes, disasm, version, patch_write, watched_fetch, registers);"
+	"CREATE TEMP TABLE merge_registers (src INTEGER, old_failure_id INTEGER, hart, reg,"
+	" position, actual, expected);";
+
+/* One source's run into the staging tables: ?1 its number, ?2 its run, ?3 N of its shard
+ * (0: not a shard, its scenarios after those staged so far). */
+static const char *const stage_source_sql[] = {
+	"INSERT INTO temp.merge_scenarios SELECT"
+	" CASE WHEN ?3 > 0 THEN position"
+	" ELSE (SELECT coalesce(max(place) + 1, 0) FROM temp.merge_scenarios)"
+	" + row_number() OVER (ORDER BY id) - 1 END,"
+	" ?1, id, name, file, file_hash, arch, image_hash, expected, verdict, invariant, matched,"
+	" executions, steps, schedule_points, preemption_bound, truncated, seconds, error"
+	" FROM merge_src.scenarios WHERE run_id = ?2",
+
+	"INSERT INTO temp.merge_failures SELECT ?1, f.id, f.scenario_id, f.invariant, f.message,"
+	" f.hart, f.step, f.pc, f.expected_value, f.actual_value, f.schedule, f.preemptions,"
+	" f.minimal FROM merge_src.failures f JOIN merge_src.scenarios s ON s.id = f.scenario_id"
+	" WHERE s.run_id = ?2",
+
+	"INSERT INTO temp.merge_trace SELECT ?1, t.failure_id, t.seq, t.step, t.hart, t.pc,"
+	" t.bytes, t.disasm, t.version, t.patch_write, t.watched_fetch, t.registers"
+	" FROM merge_src.trace_steps t JOIN merge_src.failures f ON f.id = t.failure_id"
+	" JOIN merge_src.scenarios s ON s.id = f.scenario_id WHERE s.run_id = ?2",
+
+	"INSERT INTO temp.merge_registers SELECT ?1, r.failure_id, r.hart, r.reg, r.position,"
+	" r.actual, r.expected FROM merge_src.failure_registers r"
+	" JOIN merge_src.failures f ON f.id = r.failure_id"
+	" JOIN merge_src.scenarios s ON s.id = f.scenario_id WHERE s.run_id = ?2",
+};
+
+/* Inside the transaction: the staged rows into run ?1, new ids given in merged order. */
+static const char store_staged_sql[] =
+	"CREATE TEMP TABLE merge_scenario_ids AS SELECT src, old_id,"
+	" (SELECT coalesce(max(id), 0) FROM main.scenarios)"
+	" + row_number() OVER (ORDER BY place, src, old_id) AS new_id FROM temp.merge_scenarios;"
+	"CREATE TEMP TABLE merge_failure_ids AS SELECT f.src, f.old_id, i.new_id AS scenario_id,"
+	" (SELECT coalesce(max(id), 0) FROM main.failures)"
+	" + row_number() OVER (ORDER BY i.new_id, f.old_id) AS new_id"
+	" FROM temp.merge_failures f JOIN temp.merge_scenario_ids i"
+	" ON i.src = f.src AND i.old_id = f.old_scenario_id;"
+	"INSERT INTO main.scenarios (id, run_id, name, file, file_hash, arch, image_hash, expected,"
+	" verdict, invariant, matched, executions, steps, schedule_points, preemption_bound,"
+	" truncated, seconds, error, position)"
+	" SELECT i.new_id, (SELECT run FROM temp.merge_run), s.name, s.file, s.file_hash, s.arch,"
+	" s.image_hash, s.expected, s.verdict, s.invariant, s.matched, s.executions, s.steps,"
+	" s.schedule_points, s.preemption_bound, s.truncated, s.seconds, s.error, s.place"
+	" FROM temp.merge_scenarios s JOIN temp.merge_scenario_ids i"
+	" ON i.src = s.src AND i.old_id = s.old_id ORDER BY i.new_id;"
+	"INSERT INTO main.failures (id, scenario_id, invariant, message, hart, step, pc,"
+	" expected_value, actual_value, schedule, preemptions, minimal)"
+	" SELECT i.new_id, i.scenario_id, f.invariant, f.message, f.hart, f.step, f.pc,"
+	" f.expected_value, f.actual_value, f.schedule, f.preemptions, f.minimal"
+	" FROM temp.merge_failures f JOIN temp.merge_failure_ids i"
+	" ON i.src = f.src AND i.old_id = f.old_id ORDER BY i.new_id;"
+	"INSERT INTO main.trace_steps (failure_id, seq, step, hart, pc, bytes, disasm, version,"
+	" patch_write, watched_fetch, registers)"
+	" SELECT i.new_id, t.seq, t.step, t.hart, t.pc, t.bytes, t.disasm, t.version,"
+	" t.patch_write, t.watched_fetch, t.registers FROM temp.merge_trace t"
+	" JOIN temp.merge_failure_ids i ON i.src = t.src AND i.old_id = t.old_failure_id"
+	" ORDER BY i.new_id, t.seq;"
+	"INSERT INTO main.failure_registers (failure_id, hart, reg, position, actual, expected)"
+	" SELECT i.new_id, r.hart, r.reg, r.position, r.actual, r.expected"
+	" FROM temp.merge_registers r"
+	" JOIN temp.merge_failure_ids i ON i.src = r.src AND i.old_id = r.old_failure_id"
+	" ORDER BY i.new_id, r.hart, r.position;";
+
+static const char drop_staged_sql[] =
+	"DROP TABLE IF EXISTS temp.merge_run;"
+	"DROP TABLE IF EXISTS temp.merge_scenarios;"
+	"DROP TABLE IF EXISTS temp.merge_failures;"
+	"DROP TABLE IF EXISTS temp.merge_trace;"
+	"DROP TABLE IF EXISTS temp.merge_registers;"
+	"DROP TABLE IF EXISTS temp.merge_scenario_ids;"
+	"DROP TABLE IF EXISTS temp.merge_failure_ids;";
+
+/* Stage one source; -1 with "SOURCE: why" in err. */
+static int stage_source(sqlite3 *conn, const struct report_run_source *src, int number,
+			char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(conn, "ATTACH ?1 AS merge_src", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, src->path, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+		sqlite3_finalize(st);
+	} else {
+		rc = -1;
+	}
+	if (rc) {
+		snprintf(err, errlen, "%s: cannot read the report database: %s", src->path,
+			 sqlite3_errmsg(conn));
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(stage_source_sql) / sizeof(stage_source_sql[0]) && !rc; i++) {
+		if (sqlite3_prepare_v2(conn, stage_source_sql[i], -1, &st, NULL) != SQLITE_OK) {
+			rc = -1;
+			break;
+		}
+		sqlite3_bind_int(st, 1, number);
+		sqlite3_bind_int64(st, 2, src->run_id);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)src->shard_count);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+		sqlite3_finalize(st);
+	}
+	if (rc)
+		snprintf(err, errlen, "%s: cannot read run %lld: %s", src->path,
+			 (long long)src->run_id, sqlite3_errmsg(conn));
+	sqlite3_exec(conn, "DETACH merge_src", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Store the staged rows into run_id in one transaction; -1 with the output's error noted. */
+static int store_staged(struct report_db *db, sqlite3 *conn, int64_t run_id)
+{
+	static const char doing[] = "cannot store the merged run";
+	char *sql = sqlite3_mprintf("CREATE TEMP TABLE merge_run AS SELECT %lld AS run;",
+				    (long long)run_id);
+
+	if (!sql || sqlite3_exec(conn, sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(conn, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_free(sql);
+		report_db_note_sqlite_error(db, doing);
+		return -1;
+	}
+	sqlite3_free(sql);
+	if (sqlite3_exec(conn, store_staged_sql, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(conn, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		report_db_note_sqlite_error(db, doing);
+		if (!sqlite3_get_autocommit(conn))
+			sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int report_copy_runs(struct report_db *db, int64_t run_id, const struct report_run_source *src,
+		     size_t nsrc, char *err, size_t errlen)
+{
+	sqlite3 *conn = db ? report_db_connection(db) : NULL;
+	int rc = 0;
+
+	if (!conn) {
+		snprintf(err, errlen, "%s", report_last_error(db));
+		return -1;
+	}
+	if (sqlite3_exec(conn, stage_tables_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		report_db_note_sqlite_error(db, "cannot prepare the merge");
+		snprintf(err, errlen, "%s", report_last_error(db));
+		return -1;
+	}
+	for (size_t i = 0; i < nsrc && !rc; i++)
+		if (stage_source(conn, &src[i], (int)i, err, errlen))
+			rc = -2;
+	if (!rc && store_staged(db, conn, run_id)) {
+		snprintf(err, errlen, "%s", report_last_error(db));
+		rc = -1;
+	}
+	sqlite3_exec(conn, drop_staged_sql, NULL, NULL, NULL);
+	return rc;
+}
