@@ -94,20 +94,24 @@ void report_print_run(FILE *out, const struct stored_run *run,
 		run->scenarios, run->matched, run->scenarios - run->matched, run->failures);
 	if (!nscenarios)
 		return;
-	fprintf(out, "     %-*s  %-*s  %-*s  %10s  %7s  %9s  %5s  %7s  %7s\n", c.name_w, "scenario",
-		c.expected_w, "expected", c.verdict_w, "verdict", "executions", "points", "steps",
-		"bound", "seconds", "failure");
+	fprintf(out, "     %-*s  %-*s  %-*s  %10s  %7s  %9s  %-9s  %7s  %7s\n", c.name_w,
+		"scenario", c.expected_w, "expected", c.verdict_w, "verdict", "executions", "traces",
+		"steps", "search", "seconds", "failure");
 	for (size_t i = 0; i < nscenarios; i++) {
 		const struct stored_scenario *s = &scenarios[i];
-		char verdict[96], failure[24] = "-";
+		char verdict[96], failure[24] = "-", search[24];
 
 		if (s->failure_id)
 			snprintf(failure, sizeof(failure), "%" PRId64, s->failure_id);
+		if (!s->search || strcmp(s->search, "bound") == 0) /* before version 4: bounded */
+			snprintf(search, sizeof(search), "bound %u", s->preemption_bound);
+		else
+			snprintf(search, sizeof(search), "%s", s->search);
 		fprintf(out, "%-4s %-*s  %-*s  %-*s  %10" PRIu64 "  %7" PRIu64 "  %9" PRIu64
-			     "  %5u  %7.2f  %7s%s\n",
+			     "  %-9s  %7.2f  %7s%s\n",
 			s->matched ? "ok" : "FAIL", c.name_w, s->name, c.expected_w, s->expected,
 			c.verdict_w, verdict_text(s, verdict, sizeof(verdict)), s->executions,
-			s->schedule_points, s->steps, s->preemption_bound, s->seconds, failure,
+			s->distinct_traces, s->steps, search, s->seconds, failure,
 			s->truncated ? "  (search truncated)" : "");
 		if (s->error)
 			fprintf(out, "     %s\n", s->error);

@@ -28,7 +28,7 @@ static const char stage_tables_sql[] =
 	"DROP TABLE IF EXISTS temp.merge_failure_ids;"
 	"CREATE TEMP TABLE merge_scenarios (place INTEGER, src INTEGER, old_id INTEGER, name, file,"
 	" file_hash, arch, image_hash, expected, verdict, invariant, matched, executions, steps,"
-	" schedule_points, preemption_bound, truncated, seconds, error);"
+	" schedule_points, preemption_bound, truncated, seconds, error, distinct_traces, search);"
 	"CREATE TEMP TABLE merge_failures (src INTEGER, old_id INTEGER, old_scenario_id INTEGER,"
 	" invariant, message, hart, step, pc, expected_value, actual_value, schedule, preemptions,"
 	" minimal);"
@@ -45,8 +45,8 @@ static const char *const stage_source_sql[] = {
 	" ELSE (SELECT coalesce(max(place) + 1, 0) FROM temp.merge_scenarios)"
 	" + row_number() OVER (ORDER BY id) - 1 END,"
 	" ?1, id, name, file, file_hash, arch, image_hash, expected, verdict, invariant, matched,"
-	" executions, steps, schedule_points, preemption_bound, truncated, seconds, error"
-	" FROM merge_src.scenarios WHERE run_id = ?2",
+	" executions, steps, schedule_points, preemption_bound, truncated, seconds, error,"
+	" distinct_traces, search FROM merge_src.scenarios WHERE run_id = ?2",
 
 	"INSERT INTO temp.merge_failures SELECT ?1, f.id, f.scenario_id, f.invariant, f.message,"
 	" f.hart, f.step, f.pc, f.expected_value, f.actual_value, f.schedule, f.preemptions,"
@@ -76,10 +76,11 @@ static const char store_staged_sql[] =
 	" ON i.src = f.src AND i.old_id = f.old_scenario_id;"
 	"INSERT INTO main.scenarios (id, run_id, name, file, file_hash, arch, image_hash, expected,"
 	" verdict, invariant, matched, executions, steps, schedule_points, preemption_bound,"
-	" truncated, seconds, error, position)"
+	" truncated, seconds, error, position, distinct_traces, search)"
 	" SELECT i.new_id, (SELECT run FROM temp.merge_run), s.name, s.file, s.file_hash, s.arch,"
 	" s.image_hash, s.expected, s.verdict, s.invariant, s.matched, s.executions, s.steps,"
-	" s.schedule_points, s.preemption_bound, s.truncated, s.seconds, s.error, s.place"
+	" s.schedule_points, s.preemption_bound, s.truncated, s.seconds, s.error, s.place,"
+	" s.distinct_traces, s.search"
 	" FROM temp.merge_scenarios s JOIN temp.merge_scenario_ids i"
 	" ON i.src = s.src AND i.old_id = s.old_id ORDER BY i.new_id;"
 	"INSERT INTO main.failures (id, scenario_id, invariant, message, hart, step, pc,"

@@ -23,6 +23,7 @@
 struct report_reader {
 	sqlite3 *conn;
 	char *path;
+	int64_t version;      /* the file's schema version */
 	char last_error[1024];
 };
 
@@ -38,8 +39,14 @@ static const char scenario_columns_sql[] =
 	"s.id, s.run_id, s.name, s.file, s.file_hash, s.arch, s.image_hash, s.expected, s.verdict,"
 	" s.invariant, s.error, s.matched, s.truncated, s.executions, s.steps, s.schedule_points,"
 	" s.preemption_bound, s.seconds,"
-	" (SELECT max(f.id) FROM failures f WHERE f.scenario_id = s.id)";
-#define SCENARIO_COLUMNS 19
+	" (SELECT max(f.id) FROM failures f WHERE f.scenario_id = s.id), "; /* + traces_columns */
+#define SCENARIO_COLUMNS 21
+
+/* The last two scenario columns: the file's, or NULL in a file from before version 4. */
+static const char *traces_columns(const struct report_reader *reader)
+{
+	return reader->version >= 4 ? "s.distinct_traces, s.search" : "NULL, NULL";
+}
 
 static const char failure_columns_sql[] =
 	"f.id, f.invariant, f.message, f.expected_value, f.actual_value, f.schedule, f.hart, f.step,"
@@ -129,6 +136,7 @@ static int check_schema_version(struct report_reader *reader)
 
 	if (query_schema_version(reader, &version))
 		return -1;
+	reader->version = version;
 	if (version > REPORT_SCHEMA_VERSION) {
 		note_error(reader, "report schema version %lld is newer than this patchcheck (%d)",
 			   (long long)version, REPORT_SCHEMA_VERSION);
@@ -379,6 +387,7 @@ static void release_scenario(struct stored_scenario *s)
 	free(s->verdict);
 	free(s->invariant);
 	free(s->error);
+	free(s->search);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -411,6 +420,8 @@ static void read_scenario_columns(sqlite3_stmt *stmt, int first, struct stored_s
 	s->preemption_bound = (unsigned)sqlite3_column_int64(stmt, first + 16);
 	s->seconds = sqlite3_column_double(stmt, first + 17);
 	s->failure_id = sqlite3_column_int64(stmt, first + 18); /* NULL reads as 0 */
+	s->distinct_traces = column_unsigned(stmt, first + 19); /* NULL (before version 4): 0 */
+	s->search = copy_text_or_null(stmt, first + 20);
 }
 
 static void read_scenario_row_into(sqlite3_stmt *stmt, void *row)
@@ -422,13 +433,13 @@ int report_read_scenarios_of_run(struct report_reader *reader, int64_t run_id,
 				 struct stored_scenario **scenarios, size_t *nscenarios)
 {
 	static const char doing[] = "cannot read the scenarios";
-	char sql[sizeof(scenario_columns_sql) + 80];
+	char sql[sizeof(scenario_columns_sql) + 120];
 	sqlite3_stmt *stmt;
 	void *rows;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT %s FROM scenarios s WHERE s.run_id = ? ORDER BY s.id",
-		 scenario_columns_sql);
+	snprintf(sql, sizeof(sql), "SELECT %s%s FROM scenarios s WHERE s.run_id = ? ORDER BY s.id",
+		 scenario_columns_sql, traces_columns(reader));
 	stmt = prepare_with_id(reader, sql, run_id, doing);
 	if (!stmt)
 		return -1;
@@ -619,14 +630,15 @@ int report_read_failure(struct report_reader *reader, int64_t failure_id,
 			struct stored_failure *f)
 {
 	static const char doing[] = "cannot read the failure";
-	char sql[sizeof(failure_columns_sql) + sizeof(scenario_columns_sql) + 120];
+	char sql[sizeof(failure_columns_sql) + sizeof(scenario_columns_sql) + 160];
 	sqlite3_stmt *stmt;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
 	snprintf(sql, sizeof(sql),
-		 "SELECT %s, %s FROM failures f JOIN scenarios s ON s.id = f.scenario_id"
-		 " WHERE f.id = ?", failure_columns_sql, scenario_columns_sql);
+		 "SELECT %s, %s%s FROM failures f JOIN scenarios s ON s.id = f.scenario_id"
+		 " WHERE f.id = ?", failure_columns_sql, scenario_columns_sql,
+		 traces_columns(reader));
 	stmt = prepare_with_id(reader, sql, failure_id, doing);
 	if (!stmt)
 		return -1;

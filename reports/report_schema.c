@@ -50,6 +50,13 @@
  *                               skipped ones counted: the same in a shard (--shard I/N) as in
  *                               the unsharded run, so `patchcheck merge` restores that order
  *                               (version 4; NULL in rows stored before)
+ *     distinct_traces  INTEGER  Mazurkiewicz traces among the executions (executions that differ
+ *                               only in the order of independent operations are one trace)
+ *                               (version 4; NULL before)
+ *     search           TEXT     how much of the scenario the search covered: 'complete' (every
+ *                               trace), 'bound' (every execution within preemption_bound),
+ *                               'truncated' (an execution limit, random walks), 'first' (it
+ *                               stopped at a failure without preemptions) (version 4; NULL before)
  *
  * failures: the failing interleaving of a scenario (at most one per scenario).
  *     id              INTEGER PRIMARY KEY
@@ -171,8 +178,12 @@
 	" error TEXT" \
 	");"
 
-/* The scenario's place in its command's list (version 4). */
-#define SCENARIO_POSITION_COLUMN_SQL "ALTER TABLE scenarios ADD COLUMN position INTEGER;"
+/* The scenario's place in its command's list, the distinct traces among its executions and
+ * how much of its space the search covered (version 4). */
+#define SCENARIO_POSITION_COLUMN_SQL \
+	"ALTER TABLE scenarios ADD COLUMN position INTEGER;" \
+	"ALTER TABLE scenarios ADD COLUMN distinct_traces INTEGER;" \
+	"ALTER TABLE scenarios ADD COLUMN search TEXT;"
 
 #define SCENARIO_INDEXES_SQL \
 	"CREATE INDEX scenarios_by_run ON scenarios(run_id);" \

@@ -96,6 +96,8 @@ struct stored_scenario {
 	char *invariant, *error; /* NULL when absent */
 	bool matched, truncated;
 	uint64_t executions, steps, schedule_points;
+	uint64_t distinct_traces; /* 0 in rows stored before schema version 4 */
+	char *search;             /* complete | bound | truncated | first; NULL before version 4 */
 	unsigned preemption_bound;
 	double seconds;
 	int64_t failure_id; /* 0: no failure stored */

@@ -512,6 +512,8 @@ START_TEST(version_1_file_is_migrated)
 	execute_sql(db_file, "ALTER TABLE trace_steps DROP COLUMN registers;"
 			     "DROP TABLE failure_registers;"
 			     "ALTER TABLE scenarios DROP COLUMN position;"
+			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
+			     "ALTER TABLE scenarios DROP COLUMN search;"
 			     "UPDATE schema_version SET version = 1");
 
 	report_close(open_or_fail(db_file));
@@ -541,6 +543,8 @@ START_TEST(version_2_file_is_migrated)
 	report_close(db);
 	free_result(&res);
 	execute_sql(db_file, "ALTER TABLE scenarios DROP COLUMN position;"
+			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
+			     "ALTER TABLE scenarios DROP COLUMN search;"
 			     "UPDATE schema_version SET version = 2");
 	/* The version 2 CHECK, put back the way SQLite rebuilds a table (foreign keys are off on
 	 * this connection, so the failures stay). */
@@ -589,6 +593,8 @@ START_TEST(version_3_file_is_migrated)
 	add_or_fail(db, run, &scn, &res);
 	report_close(db);
 	execute_sql(db_file, "ALTER TABLE scenarios DROP COLUMN position;"
+			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
+			     "ALTER TABLE scenarios DROP COLUMN search;"
 			     "UPDATE schema_version SET version = 3");
 	db = open_or_fail(db_file);
 	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
