@@ -1,22 +1,41 @@
 /*
- * bench_step.c - how fast patchcheck steps, against the physical limit.
+ * bench_step.c - how fast patchcheck steps and explores, against the physical limit.
  *
- * In one process: (1) raw Unicorn single-stepping (uc_emu_start count=1, exits enabled) of a
- * call of traced_add3 on the arm64 image (only the stepping loops are timed, not call setup); (2) the same call through machine_step; (3) the
- * explorer on scenarios/arm64/nop-to-call.yaml: scheduled steps per second and complete
- * executions per second. Prints each rate and its ratio to raw stepping. A program, not a test.
+ * In one process:
+ *   (1) raw Unicorn single-stepping (uc_emu_start count=1, exits enabled, pc read back) of a
+ *       call of traced_add3 on one image of each arch: the limit every rate below is compared
+ *       with (only the stepping loops are timed, not call setup);
+ *   (2) the same arm64 call through machine_step;
+ *   (3) the whole bundled gate (scenarios/ of every arch; the kernel-* scenarios only with
+ *       --kernel-tree DIR): executions, steps, the time spent before the search (image, machine,
+ *       references, setup) and in it, and the scheduled steps per second as a percentage of
+ *       raw stepping of the same arch;
+ *   (4) arm64/nop-to-call and riscv/direct-t1 with 2, 3 and 4 runners, the variants written to
+ *       a temporary directory from the bundled file by repeating its last runner hart.
+ * Each figure is printed next to its target (DESIGN.md, "Performance") where one exists. A
+ * program, not a test: its times depend on the host.
+ *
+ * usage: bench_step [--kernel-tree DIR] [--runners N] [GUEST_DIR]
+ * GUEST_DIR defaults to $PATCHCHECK_GUEST_DIR, else build/guest; --runners 3 leaves out the
+ * 4-runner variants (about a minute).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <unicorn/unicorn.h>
 
+#include "../cli/cli.h"
 #include "../emu/machine.h"
 #include "../explorer/explorer.h"
 
-#define CALLS 20000
+#define CALLS 100000  /* calls of traced_add3 per measurement of raw or machine stepping */
+#define PASSES 3      /* measurements; the fastest counts (the host's noise only slows) */
+#define TARGET_RAW_PERCENT 50.0      /* scheduled steps over the gate, % of raw stepping */
+#define TARGET_EXEC_PER_TRACE 1.2    /* executions per distinct Mazurkiewicz trace */
+#define TARGET_NOP_TO_CALL_4 1.0     /* seconds, nop-to-call with 4 runners */
 
 static double now(void)
 {
@@ -26,8 +45,40 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The process's CPU time: what every rate below is measured in, so that other work on the
+ * host does not count (the explorer runs in this one thread). */
+static double cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- (1), (2): raw stepping and machine_step ---- */
+
+/* One image per arch whose traced_add3(1, 2, 3) is stepped raw. */
+static const struct {
+	const char *arch, *image;
+} raw_images[] = {
+	{"arm64", "arm64/ftrace"},
+	{"riscv64", "riscv64/ftrace8"},
+	{"arm", "arm/ftrace_arm"},
+};
+#define NARCH (sizeof(raw_images) / sizeof(raw_images[0]))
+
+static double raw_rate[NARCH]; /* steps/s, 0 when not measured */
+
+static int arch_index(const char *name)
+{
+	for (unsigned i = 0; i < NARCH; i++)
+		if (strcmp(raw_images[i].arch, name) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* Raw: one engine over the machine's RAM, stepping one instruction per uc_emu_start (count 1)
- * with exits enabled and no exit address set. */
+ * with exits enabled and no exit address set, pc read back after each. */
 static double raw_steps_per_second(struct machine *m, uint64_t func, uint64_t *steps_out)
 {
 	const struct arch_model *arch = machine_arch(m);
@@ -37,57 +88,279 @@ static double raw_steps_per_second(struct machine *m, uint64_t func, uint64_t *s
 	uint64_t top = machine_stack_top(m, 0);
 	uint64_t stack = (top - MACHINE_STACK_SIZE) & ~0xfffull;
 	uint8_t *ram = machine_ram(m, base, size), *stack_ram = machine_ram(m, stack, top - stack);
-	uint64_t steps = 0, pc, x;
+	uint64_t steps = 0, pc, x, mask = arch->word_size == 4 ? 0xffffffffull : ~0ull;
+	const int *id = arch->reg_ids;
 	uc_engine *uc;
-	double t0, stepping = 0;
+	double t0, stepping = 0, setup = 0;
 
 	if (!ram || !stack_ram || uc_open(arch->uc_arch, arch->uc_mode, &uc) != UC_ERR_OK)
 		return 0;
-	uc_ctl_set_cpu_model(uc, arch->uc_cpu_model);
+	if (arch->uc_cpu_model >= 0)
+		uc_ctl_set_cpu_model(uc, arch->uc_cpu_model);
 	uc_mem_map_ptr(uc, base, size, UC_PROT_ALL, ram);
 	uc_mem_map_ptr(uc, stack, (size_t)(top - stack), UC_PROT_ALL, stack_ram);
 	uc_mem_map(uc, MACHINE_MAGIC_RETURN, 0x1000, UC_PROT_ALL); /* as the machine does */
 	uc_ctl_exits_enable(uc);
 	uc_ctl_set_exits(uc, NULL, 0);
-	for (int c = 0; c < CALLS; c++) {
-		x = 1;
-		uc_reg_write(uc, UC_ARM64_REG_X0, &x);
-		x = 2;
-		uc_reg_write(uc, UC_ARM64_REG_X1, &x);
-		x = 3;
-		uc_reg_write(uc, UC_ARM64_REG_X2, &x);
-		x = MACHINE_MAGIC_RETURN;
-		uc_reg_write(uc, UC_ARM64_REG_X30, &x);
-		uc_reg_write(uc, UC_ARM64_REG_SP, &top);
-		pc = func;
-		t0 = now();
-		while (pc != MACHINE_MAGIC_RETURN) {
-			if (uc_emu_start(uc, pc, 0, 0, 1) != UC_ERR_OK)
-				break;
-			uc_reg_read(uc, UC_ARM64_REG_PC, &pc);
-			steps++;
+	/* Timed with the calls' register setup, whose own time is measured apart and taken off. */
+	for (int pass = 0; pass < 2; pass++) {
+		t0 = cpu_seconds();
+		for (int c = 0; c < CALLS; c++) {
+			for (unsigned a = 0; a < 3; a++) {
+				x = a + 1;
+				uc_reg_write(uc, id[arch->arg_regs[a]], &x);
+			}
+			x = MACHINE_MAGIC_RETURN;
+			uc_reg_write(uc, id[arch->reg_lr], &x);
+			uc_reg_write(uc, id[arch->reg_sp], &top);
+			pc = pass ? func : MACHINE_MAGIC_RETURN;
+			while (pc != MACHINE_MAGIC_RETURN) {
+				if (uc_emu_start(uc, pc, 0, 0, 1) != UC_ERR_OK)
+					break;
+				uc_reg_read(uc, id[arch->reg_pc], &pc);
+				pc &= mask;
+				steps++;
+			}
 		}
-		stepping += now() - t0;
+		if (pass == 0)
+			setup = cpu_seconds() - t0;
+		else
+			stepping = cpu_seconds() - t0 - setup;
 	}
 	*steps_out = steps;
 	uc_close(uc);
-	return (double)steps / stepping;
+	return stepping > 0 ? (double)steps / stepping : 0;
 }
 
 static double machine_steps_per_second(struct machine *m, uint64_t func)
 {
 	struct step_info info;
 	uint64_t args[3] = {1, 2, 3}, steps = 0;
-	double t0, stepping = 0;
+	double t0, setup = 0, stepping = 0;
 
-	for (int c = 0; c < CALLS; c++) {
-		machine_call_begin(m, 0, func, args, 3);
-		t0 = now();
-		while (machine_step(m, 0, &info) == STEP_OK)
-			steps++;
-		stepping += now() - t0;
+	/* As raw_steps_per_second: the time of the calls' setup alone is taken off. */
+	for (int pass = 0; pass < 2; pass++) {
+		t0 = cpu_seconds();
+		for (int c = 0; c < CALLS; c++) {
+			machine_call_begin(m, 0, pass ? func : MACHINE_MAGIC_RETURN, args, 3);
+			while (machine_step(m, 0, &info) == STEP_OK)
+				steps++;
+		}
+		if (pass == 0)
+			setup = cpu_seconds() - t0;
+		else
+			stepping = cpu_seconds() - t0 - setup;
 	}
-	return (double)steps / stepping;
+	return stepping > 0 ? (double)steps / stepping : 0;
+}
+
+static int measure_raw(const char *guest)
+{
+	char path[1024], err[1024];
+
+	for (unsigned i = 0; i < NARCH; i++) {
+		const struct arch_model *arch = arch_model_find(raw_images[i].arch);
+		struct image *img;
+		struct machine *m;
+		uint64_t func, count = 0;
+
+		snprintf(path, sizeof(path), "%s/%s.elf", guest, raw_images[i].image);
+		img = arch ? image_load(path, arch, err, sizeof(err)) : NULL;
+		if (!img) {
+			fprintf(stderr, "bench: %s\n", arch ? err : raw_images[i].arch);
+			return 2;
+		}
+		m = machine_open(arch, img, 1, FETCH_COHERENT, err, sizeof(err));
+		if (!m || !image_lookup(img, "traced_add3", &func)) {
+			fprintf(stderr, "bench: %s\n", m ? "no traced_add3" : err);
+			return 2;
+		}
+		for (int p = 0; p < PASSES; p++) {
+			double r = raw_steps_per_second(m, func, &count);
+
+			if (r > raw_rate[i])
+				raw_rate[i] = r;
+		}
+		printf("raw unicorn single-step  %-8s %12.0f steps/s  (%llu steps of traced_add3)\n",
+		       raw_images[i].arch, raw_rate[i], (unsigned long long)count);
+		if (i == 0) {
+			double stepped = 0;
+
+			for (int p = 0; p < PASSES; p++) {
+				double r = machine_steps_per_second(m, func);
+
+				if (r > stepped)
+					stepped = r;
+			}
+
+			printf("machine_step             %-8s %12.0f steps/s  %5.1f%% of raw\n",
+			       raw_images[i].arch, stepped, 100.0 * stepped / raw_rate[i]);
+		}
+		machine_close(m);
+		image_free(img);
+	}
+	return 0;
+}
+
+/* ---- (3), (4): the explorer ---- */
+
+struct totals {
+	unsigned scenarios, mismatched, errors;
+	unsigned long executions;
+	unsigned long long steps;
+	double search, total;  /* seconds: in the search; in explorer_run as a whole */
+	double raw_equivalent; /* seconds raw stepping would take for the same steps */
+};
+
+struct one_run {
+	struct scenario_result res;
+	double total;
+	bool matched;
+};
+
+/*
+ * Runs one scenario file. The times are CPU seconds: total, explorer_run as a whole; the
+ * search's share is its wall-clock share (run_stats.seconds) of the run.
+ */
+static int run_one(const char *path, const struct explore_options *opt, struct scenario *scn,
+		   struct one_run *r, char *err, size_t errlen)
+{
+	double t0, c0, wall;
+
+	if (scenario_load(path, scn, err, errlen))
+		return 2;
+	t0 = now();
+	c0 = cpu_seconds();
+	if (explorer_run(scn, opt, &r->res)) {
+		snprintf(err, errlen, "%s", r->res.error);
+		return 2;
+	}
+	r->total = cpu_seconds() - c0;
+	wall = now() - t0;
+	if (wall > 0 && r->res.stats.seconds < wall)
+		r->res.stats.seconds *= r->total / wall;
+	r->matched = scenario_result_matches(scn, &r->res);
+	return 0;
+}
+
+static void add_run(struct totals *t, const struct scenario *scn, const struct one_run *r)
+{
+	int a = arch_index(scn->arch);
+
+	t->scenarios++;
+	t->mismatched += !r->matched;
+	t->executions += r->res.stats.executions;
+	t->steps += r->res.stats.steps;
+	t->search += r->res.stats.seconds;
+	t->total += r->total;
+	if (a >= 0 && raw_rate[a] > 0)
+		t->raw_equivalent += (double)r->res.stats.steps / raw_rate[a];
+}
+
+static void print_rate_line(const char *what, const struct totals *t)
+{
+	double rate_search = t->search > 0 ? (double)t->steps / t->search : 0;
+	double rate_total = t->total > 0 ? (double)t->steps / t->total : 0;
+
+	printf("  %-34s %12.0f steps/s  %5.1f%% of raw   (in the search: %.0f steps/s, %.1f%% "
+	       "of raw)   target >= %.0f%%\n", what, rate_total,
+	       t->total > 0 ? 100.0 * t->raw_equivalent / t->total : 0, rate_search,
+	       t->search > 0 ? 100.0 * t->raw_equivalent / t->search : 0, TARGET_RAW_PERCENT);
+}
+
+/*
+ * Executions per distinct Mazurkiewicz trace (target <= 1.2). run_stats has no count of
+ * distinct traces yet: when it gets one (distinct_traces), print
+ * executions / distinct_traces here and in the scenario table's "exec/trace" column.
+ */
+static void print_exec_per_trace(const struct totals *t)
+{
+	(void)t;
+	printf("  %-34s %12s                              target <= %.1f\n",
+	       "executions per distinct trace", "n/a", TARGET_EXEC_PER_TRACE);
+}
+
+static int bench_gate(const struct explore_options *opt)
+{
+	struct scenario_files files = {0};
+	struct totals t = {0};
+	unsigned skipped = 0;
+	char err[1024];
+	double cpu0 = cpu_seconds(), wall0 = now();
+
+	/* The files the gate covers, in its order (cli/scenario_files.c). */
+	if (scenario_files_add(&files, PATCHCHECK_SOURCE_DIR "/scenarios", err, sizeof(err))) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 2;
+	}
+	for (size_t i = 0; i < files.n; i++) {
+		static struct scenario scn;
+		struct one_run r = {0};
+		const char *path = files.files[i].path;
+
+		if (scenario_load(path, &scn, err, sizeof(err)) == 0 &&
+		    (scn.skip[0] || (scn.nkernel_sources && !opt->kernel_tree))) {
+			skipped++;
+			continue;
+		}
+		if (run_one(path, opt, &scn, &r, err, sizeof(err))) {
+			fprintf(stderr, "bench: %s\n", err);
+			t.errors++;
+			continue;
+		}
+		add_run(&t, &scn, &r);
+		scenario_result_free(&r.res);
+	}
+	scenario_files_free(&files);
+	double wall = now() - wall0, cpu = cpu_seconds() - cpu0;
+
+	printf("\ngate: %u scenarios of scenarios/ (%u skipped%s), %u not as "
+	       "expected, %u errors\n", t.scenarios, skipped,
+	       opt->kernel_tree ? "" : ", kernel-* need --kernel-tree", t.mismatched, t.errors);
+	printf("  %-34s %12lu\n", "executions", t.executions);
+	printf("  %-34s %12llu\n", "steps", t.steps);
+	printf("  %-34s %12.2f s  (before the search: %.2f s = %.0f%%; search %.2f s)\n", "cpu time",
+	       t.total, t.total - t.search, t.total > 0 ? 100.0 * (t.total - t.search) / t.total : 0,
+	       t.search);
+	print_rate_line("scheduled steps", &t);
+	print_exec_per_trace(&t);
+	printf("  (times are CPU seconds; cpu/wall %.2f, below 1 when the host was busy)\n",
+	       wall > 0 ? cpu / wall : 0);
+	return t.errors || t.mismatched ? 1 : 0;
+}
+
+/* Writes the scenario at src with its last runner hart repeated until it has runners runners,
+ * named "<name>-<runners>r", into dst. 0, or -1. */
+static int write_variant(const char *src, const char *dst, unsigned runners)
+{
+	FILE *in = fopen(src, "r"), *out;
+	char lines[256][512];
+	unsigned n = 0, have = 0;
+	int last_runner = -1;
+
+	if (!in)
+		return -1;
+	while (n < 256 && fgets(lines[n], sizeof(lines[n]), in)) {
+		if (strstr(lines[n], "{role: runner")) {
+			last_runner = (int)n;
+			have++;
+		}
+		n++;
+	}
+	fclose(in);
+	if (last_runner < 0 || have > runners || !(out = fopen(dst, "w")))
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		if (strncmp(lines[i], "name:", 5) == 0) {
+			lines[i][strcspn(lines[i], "\n")] = '\0';
+			fprintf(out, "%s-%ur\n", lines[i], runners);
+		} else {
+			fputs(lines[i], out);
+		}
+		for (unsigned k = have; (int)i == last_runner && k < runners; k++)
+			fputs(lines[i], out);
+	}
+	return fclose(out) == 0 ? 0 : -1;
 }
 
 /*
@@ -106,60 +379,96 @@ static void print_reduction(const struct run_stats *st)
 	for (unsigned h = 0; h < st->nharts; h++)
 		log10_naive -= lgamma((double)st->first_execution_steps[h] + 1);
 	log10_naive /= log(10);
-	printf("naive interleavings of one execution's %.0f instructions: 10^%.0f; explored %lu "
-	       "executions: reduction 10^%.0f\n", total, log10_naive, st->executions,
+	printf("nop-to-call: naive interleavings of one execution's %.0f instructions: 10^%.0f; "
+	       "explored %lu executions: reduction 10^%.0f\n", total, log10_naive, st->executions,
 	       log10_naive - log10((double)(st->executions ? st->executions : 1)));
+}
+
+static int bench_variants(const struct explore_options *opt, unsigned max_runners)
+{
+	static const char *const bundled[] = {"arm64/nop-to-call", "riscv/direct-t1"};
+	char tmp[] = "/tmp/patchcheck-bench-XXXXXX";
+	struct run_stats first = {0};
+	int rc = 0;
+
+	if (!mkdtemp(tmp)) {
+		perror("bench: mkdtemp");
+		return 2;
+	}
+	printf("\n%-22s %7s %-12s %10s %12s %9s %8s %8s %8s %10s  %s\n", "scenario", "runners",
+	       "verdict", "executions", "steps", "search s", "cpu s", "% raw", "(search)",
+	       "exec/trace", "target");
+	for (unsigned b = 0; b < sizeof(bundled) / sizeof(bundled[0]); b++) {
+		for (unsigned runners = 2; runners <= max_runners; runners++) {
+			char src[1024], dst[1100], err[1024];
+			static struct scenario scn;
+			struct one_run r = {0};
+			struct totals t = {0};
+			char target[64] = "";
+
+			snprintf(src, sizeof(src), "%s/scenarios/%s.yaml", PATCHCHECK_SOURCE_DIR,
+				 bundled[b]);
+			snprintf(dst, sizeof(dst), "%s/%u.yaml", tmp, runners);
+			if (write_variant(src, dst, runners) ||
+			    run_one(dst, opt, &scn, &r, err, sizeof(err))) {
+				fprintf(stderr, "bench: %s: %s\n", bundled[b],
+					err[0] ? err : "cannot write the variant");
+				unlink(dst);
+				rc = 2;
+				continue;
+			}
+			unlink(dst);
+			add_run(&t, &scn, &r);
+			if (runners == 4 && b == 0)
+				snprintf(target, sizeof(target), "total < %.0f s",
+					 TARGET_NOP_TO_CALL_4);
+			/* "exec/trace": executions / run_stats.distinct_traces once it exists. */
+			printf("%-22s %7u %-12s %10lu %12llu %9.3f %8.3f %7.1f%% %7.1f%% %10s  %s\n",
+			       bundled[b], runners,
+			       r.res.verdict == VERDICT_PASS ? "pass"
+			       : r.res.verdict == VERDICT_FAIL ? "fail"
+			       : r.res.verdict == VERDICT_INCONCLUSIVE ? "inconclusive" : "error",
+			       r.res.stats.executions, r.res.stats.steps, r.res.stats.seconds,
+			       r.total, r.total > 0 ? 100.0 * t.raw_equivalent / r.total : 0,
+			       t.search > 0 ? 100.0 * t.raw_equivalent / t.search : 0, "n/a", target);
+			if (b == 0 && runners == 2)
+				first = r.res.stats;
+			scenario_result_free(&r.res);
+		}
+	}
+	rmdir(tmp);
+	if (first.nharts)
+		print_reduction(&first);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	const char *guest = getenv("PATCHCHECK_GUEST_DIR");
-	const struct arch_model *arch = arch_model_find("arm64");
-	char path[1024], err[1024];
-	struct image *img;
-	struct machine *m;
-	struct scenario scn;
-	struct scenario_result res;
 	struct explore_options opt = {0};
-	uint64_t func, raw_count = 0;
-	double raw, stepped;
+	unsigned long max_runners = 4;
+	int rc;
 
-	if (!guest)
-		guest = argc > 1 ? argv[1] : "build/guest";
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--kernel-tree") == 0 && i + 1 < argc)
+			opt.kernel_tree = argv[++i];
+		else if (strcmp(argv[i], "--runners") == 0 && i + 1 < argc)
+			max_runners = strtoul(argv[++i], NULL, 10);
+		else if (argv[i][0] != '-')
+			guest = argv[i];
+		else {
+			fprintf(stderr, "usage: bench_step [--kernel-tree DIR] [--runners N] "
+				"[GUEST_DIR]\n");
+			return 2;
+		}
+	}
+	if (!guest || !*guest)
+		guest = "build/guest";
 	opt.guest_dir = guest;
-	snprintf(path, sizeof(path), "%s/arm64/ftrace.elf", guest);
-	img = image_load(path, arch, err, sizeof(err));
-	if (!img) {
-		fprintf(stderr, "bench: %s\n", err);
-		return 2;
-	}
-	m = machine_open(arch, img, 1, FETCH_COHERENT, err, sizeof(err));
-	if (!m || !image_lookup(img, "traced_add3", &func)) {
-		fprintf(stderr, "bench: %s\n", m ? "no traced_add3" : err);
-		return 2;
-	}
-	raw = raw_steps_per_second(m, func, &raw_count);
-	stepped = machine_steps_per_second(m, func);
-	printf("raw unicorn single-step      %12.0f steps/s  (%llu steps)\n", raw,
-	       (unsigned long long)raw_count);
-	printf("machine_step                 %12.0f steps/s  %5.1f%% of raw\n", stepped,
-	       100.0 * stepped / raw);
-	machine_close(m);
-	image_free(img);
-
-	snprintf(path, sizeof(path), "%s/scenarios/arm64/nop-to-call.yaml", PATCHCHECK_SOURCE_DIR);
-	if (scenario_load(path, &scn, err, sizeof(err)) || explorer_run(&scn, &opt, &res)) {
-		fprintf(stderr, "bench: %s\n", res.error[0] ? res.error : err);
-		return 2;
-	}
-	printf("explorer (%s): %lu executions, %llu steps, %lu schedule points in %.3fs\n", scn.name,
-	       res.stats.executions, res.stats.steps, res.stats.schedule_points, res.stats.seconds);
-	printf("explorer scheduled steps     %12.0f steps/s  %5.1f%% of raw\n",
-	       (double)res.stats.steps / res.stats.seconds,
-	       100.0 * ((double)res.stats.steps / res.stats.seconds) / raw);
-	printf("explorer executions          %12.0f executions/s\n",
-	       (double)res.stats.executions / res.stats.seconds);
-	print_reduction(&res.stats);
-	scenario_result_free(&res);
-	return 0;
+	if ((rc = measure_raw(guest)))
+		return rc;
+	rc = bench_gate(&opt);
+	if (bench_variants(&opt, (unsigned)max_runners))
+		rc = 2;
+	return rc;
 }
