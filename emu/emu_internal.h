@@ -106,6 +106,19 @@ struct machine {
 	uint64_t vectors;          /* exception vector table ("vectors"), 0 when the image has none */
 	uint8_t *exec_pages;       /* one flag per EMU_PAGE of RAM: some hart fetched from it */
 
+	/*
+	 * Dirty tracking for snapshots, per EMU_PAGE of RAM: the version of the page's contents.
+	 * Equal versions mean equal bytes, in the machine and in every snapshot. A write to a page
+	 * whose version a snapshot may hold (one <= shared_versions) gives the page a new version
+	 * (++last_version); snapshot save and restore then copy only the pages whose versions
+	 * differ, and set shared_versions = last_version. Every write into RAM is marked: guest
+	 * stores by the write hook, host writes by machine_poke, machine_call_begin and machine_ram.
+	 */
+	uint64_t *page_version;
+	size_t npages;
+	uint64_t serial;           /* unique per machine opened in this process */
+	uint64_t last_version, shared_versions;
+
 	struct range *watch;
 	size_t nwatch, watch_cap;
 	bool report_shared;        /* report every access outside the stepping hart's stack */
@@ -150,6 +163,21 @@ const struct image_alias *emu_image_aliases(const struct image *img, unsigned *n
 /* ---- machine.c ---- */
 /* Host pointer for [addr, addr+len) if the whole range is inside one mapped region, else NULL. */
 uint8_t *emu_ram_ptr(struct machine *m, uint64_t addr, size_t len);
+
+/* RAM bytes [off, off+len) (offsets into m->ram) are about to change: their pages get new
+ * versions unless they already have ones no snapshot holds. */
+static inline void emu_ram_written(struct machine *m, size_t off, size_t len)
+{
+	if (len == 0 || off >= m->ram_size)
+		return;
+	size_t last = (off + len - 1) / EMU_PAGE;
+
+	if (last >= m->npages)
+		last = m->npages - 1;
+	for (size_t p = off / EMU_PAGE; p <= last; p++)
+		if (m->page_version[p] <= m->shared_versions)
+			m->page_version[p] = ++m->last_version;
+}
 
 /* ---- hooks.c ---- */
 /* Adds every hook to the hart's engine (before its first uc_emu_start). 0 or a uc_err. */

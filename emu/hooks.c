@@ -83,6 +83,7 @@ static void on_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int
 	if (addr < m->ram_base || addr + n > m->ram_end)
 		return;
 	if (type == UC_MEM_WRITE) {
+		emu_ram_written(m, (size_t)(addr - m->ram_base), n); /* for snapshots */
 		bool code = emu_is_code(m, addr, n);
 		if (!code && !is_watched(m, h, addr, n))
 			return;

@@ -6,6 +6,7 @@
  * disasm.c. The RAM layout is described in emu_internal.h.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 #include "emu_internal.h"
 
 #define EMU_MAX_RAM (1ull << 30) /* refuse absurd layouts rather than mmap them */
+
+static _Atomic uint64_t machines_opened; /* serials of machines: snapshots know their own */
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -249,12 +252,20 @@ struct machine *machine_open(const struct arch_model *arch, const struct image *
 	m->magic_page = mmap(NULL, (size_t)page_of(arch), PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	m->exec_pages = calloc(m->ram_size / EMU_PAGE + 1, 1);
-	if (m->ram == MAP_FAILED || m->magic_page == MAP_FAILED || !m->exec_pages) {
+	m->npages = (m->ram_size + EMU_PAGE - 1) / EMU_PAGE;
+	m->page_version = malloc(m->npages * sizeof(*m->page_version));
+	if (m->ram == MAP_FAILED || m->magic_page == MAP_FAILED || !m->exec_pages ||
+	    !m->page_version) {
 		set_err(err, errlen, "machine_open: %s", strerror(errno));
 		goto fail;
 	}
 	memcpy(m->ram + (image_base(img) - m->ram_base), emu_image_bytes(img),
 	       (size_t)(image_end(img) - image_base(img)));
+	m->serial = atomic_fetch_add(&machines_opened, 1) + 1;
+	/* Version 1 is the contents as opened; a snapshot's pages start at 0 (none held). */
+	for (size_t p = 0; p < m->npages; p++)
+		m->page_version[p] = 1;
+	m->last_version = m->shared_versions = 1;
 	m->text_begin = image_text_begin(img);
 	m->text_end = image_text_end(img);
 	if (!arch->take_breakpoint || !image_lookup(img, "vectors", &m->vectors))
@@ -283,6 +294,7 @@ void machine_close(struct machine *m)
 	if (m->magic_page != MAP_FAILED)
 		munmap(m->magic_page, (size_t)page_of(m->arch));
 	free(m->exec_pages);
+	free(m->page_version);
 	free(m->watch);
 	disasm_close(m->disasm);
 	free(m);
@@ -315,9 +327,14 @@ uint8_t *emu_ram_ptr(struct machine *m, uint64_t addr, size_t len)
 	return NULL;
 }
 
+/* The caller may write through the pointer: its pages count as written (snapshots copy them). */
 uint8_t *machine_ram(struct machine *m, uint64_t addr, size_t len)
 {
-	return emu_ram_ptr(m, addr, len);
+	uint8_t *p = emu_ram_ptr(m, addr, len);
+
+	if (p)
+		emu_ram_written(m, (size_t)(p - m->ram), len);
+	return p;
 }
 
 int machine_poke(struct machine *m, uint64_t addr, const void *src, size_t len)
@@ -328,6 +345,7 @@ int machine_poke(struct machine *m, uint64_t addr, const void *src, size_t len)
 		return -1;
 	if (len == 0)
 		return 0;
+	emu_ram_written(m, (size_t)(p - m->ram), len);
 	memcpy(p, src, len);
 	emu_fetch_forget(m, addr, addr + len);
 	emu_invalidate_all(m, addr, addr + len);
@@ -437,6 +455,9 @@ void machine_call_begin(struct machine *m, unsigned hart, uint64_t func, const u
 	for (unsigned i = 0; i < nreg; i++)
 		machine_set_reg(m, hart, arch->arg_regs[i], args[i]);
 	uint8_t *p = emu_ram_ptr(m, sp, (size_t)extra * ws);
+
+	if (p)
+		emu_ram_written(m, (size_t)(p - m->ram), (size_t)extra * ws);
 	for (unsigned i = 0; p && i < extra; i++)
 		for (unsigned b = 0; b < ws; b++)
 			p[i * ws + b] = (uint8_t)(args[nreg + i] >> (8 * b));

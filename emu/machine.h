@@ -116,7 +116,9 @@ const struct image *machine_image(const struct machine *m);
 unsigned machine_nharts(const struct machine *m);
 
 /* Host pointer to guest RAM [addr, addr+len), or NULL if not inside RAM. Writes through it are
- * data writes by the host (tests, setup): code caches are NOT invalidated (use machine_poke). */
+ * data writes by the host (tests, setup): code caches are NOT invalidated (use machine_poke).
+ * Every call counts as a write of the range for snapshots (which copy only written pages): write
+ * through the pointer before the next snapshot save or restore, or call machine_ram again. */
 uint8_t *machine_ram(struct machine *m, uint64_t addr, size_t len);
 /* Host write into guest memory that also invalidates every hart's translations over the range. */
 int machine_poke(struct machine *m, uint64_t addr, const void *src, size_t len);

@@ -6,6 +6,11 @@
  * RAM back and then drops, in every engine, the translations over code whose bytes differ
  * between the current RAM and the snapshot, so that no hart runs code that the restored state
  * never held.
+ *
+ * RAM is copied by pages, only those whose version (emu_internal.h) differs between the machine
+ * and the snapshot: a save copies the pages written since the snapshot's state, a restore those
+ * written since the machine left it. Versions name contents, not times, so any snapshot of a
+ * stack of them (the search's checkpoints) restores correctly after any other.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +21,8 @@ struct machine_snapshot {
 	unsigned nharts;
 	size_t ram_size;
 	uint8_t *ram;
+	uint64_t machine;          /* serial of the machine the versions are of */
+	uint64_t *page_version;    /* of the bytes in ram; 0: not copied yet */
 	uc_context *ctx[MACHINE_MAX_HARTS];
 	uint64_t steps[MACHINE_MAX_HARTS];
 	struct stale_list stale[MACHINE_MAX_HARTS];
@@ -30,7 +37,8 @@ struct machine_snapshot *machine_snapshot_new(struct machine *m)
 	s->nharts = m->nharts;
 	s->ram_size = m->ram_size;
 	s->ram = malloc(m->ram_size);
-	if (!s->ram)
+	s->page_version = calloc(m->npages, sizeof(*s->page_version));
+	if (!s->ram || !s->page_version)
 		goto fail;
 	for (unsigned i = 0; i < m->nharts; i++)
 		if (uc_context_alloc(m->harts[i].uc, &s->ctx[i]) != UC_ERR_OK) {
@@ -54,6 +62,7 @@ void machine_snapshot_free(struct machine_snapshot *s)
 		emu_stale_free(&s->stale[i]);
 	}
 	free(s->ram);
+	free(s->page_version);
 	free(s);
 }
 
@@ -67,7 +76,18 @@ void machine_snapshot_save(struct machine *m, struct machine_snapshot *s)
 		if (emu_stale_copy(&s->stale[i], &m->harts[i].stale) != 0)
 			s->stale[i].n = 0; /* out of memory: restored harts would see memory */
 	}
-	memcpy(s->ram, m->ram, m->ram_size);
+	if (s->machine != m->serial) { /* saved from another machine: its versions mean nothing */
+		memset(s->page_version, 0, m->npages * sizeof(*s->page_version));
+		s->machine = m->serial;
+	}
+	for (size_t p = 0; p < m->npages; p++) {
+		if (s->page_version[p] == m->page_version[p])
+			continue;
+		size_t b = p * EMU_PAGE, n = m->ram_size - b < EMU_PAGE ? m->ram_size - b : EMU_PAGE;
+		memcpy(s->ram + b, m->ram + b, n);
+		s->page_version[p] = m->page_version[p];
+	}
+	m->shared_versions = m->last_version; /* the snapshot holds them now */
 }
 
 /*
@@ -110,25 +130,25 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 			h->stale.n = 0;
 	}
 
-	/* Code is the text range plus every page some hart fetched from; all 4-byte aligned. */
+	/* Pages whose contents differ are copied back; over code (the text range, 4-byte
+	 * aligned, and every page some hart fetched from) the changed words are invalidated. */
 	size_t tb = m->text_begin > m->ram_base ? (size_t)(m->text_begin - m->ram_base) : 0;
 	size_t te = m->text_end < m->ram_end ? (size_t)(m->text_end - m->ram_base) : m->ram_size;
 	tb &= ~(size_t)3;
 	te = (te + 3) & ~(size_t)3;
 	if (te > m->ram_size)
 		te = m->ram_size;
-	if (tb < te)
-		invalidate_changed(m, m->ram, s->ram, tb, te);
-	for (size_t p = 0; p * EMU_PAGE < m->ram_size; p++) {
-		if (!m->exec_pages[p])
+	bool foreign = s->machine != m->serial; /* saved from another machine: copy every page */
+	for (size_t p = 0; p < m->npages; p++) {
+		if (!foreign && m->page_version[p] == s->page_version[p])
 			continue;
-		size_t b = p * EMU_PAGE, e = b + EMU_PAGE;
-		if (e > m->ram_size)
-			e = m->ram_size;
-		if (b < tb)  /* the part below the text range */
-			invalidate_changed(m, m->ram, s->ram, b, e < tb ? e : tb);
-		if (e > te)  /* the part above it */
-			invalidate_changed(m, m->ram, s->ram, b > te ? b : te, e);
+		size_t b = p * EMU_PAGE, e = m->ram_size - b < EMU_PAGE ? m->ram_size : b + EMU_PAGE;
+		if (m->exec_pages[p])
+			invalidate_changed(m, m->ram, s->ram, b, e);
+		else if (b < te && e > tb)
+			invalidate_changed(m, m->ram, s->ram, b > tb ? b : tb, e < te ? e : te);
+		memcpy(m->ram + b, s->ram + b, e - b);
+		m->page_version[p] = foreign ? ++m->last_version : s->page_version[p];
 	}
-	memcpy(m->ram, s->ram, m->ram_size);
+	m->shared_versions = m->last_version;
 }

@@ -48,6 +48,11 @@
 #define MRS_X1_ESR 0xd5385201u
 #define MRS_X2_SPSR 0xd5384002u
 #define ERET 0xd69f03e0u
+#define LDXR_X2_X0 0xc85f7c02u
+#define ADD_X2_X2_X1 0x8b010042u
+#define STXR_W3_X2_X0 0xc8037c02u
+#define CBNZ_W3_MINUS_12 0x35ffffa3u
+#define MOV_X0_X2 0xaa0203e0u
 
 /* ---- the test image ---- */
 #define T 0x10000ull           /* .text, 0x1000 bytes */
@@ -70,6 +75,7 @@
 #define JUMPX1 (T + 0x160)     /* br x1 */
 #define CALL (T + 0x180)       /* bl +0x80 */
 #define SYSCALL (T + 0x1a0)    /* svc #0 */
+#define EXCL_ADD (T + 0x1c0)   /* [x0] += x1 with ldxr / stxr; return the sum */
 #define VECTORS (T + 0x800)    /* vector table (2 KiB aligned), only with elf_opts.vectors */
 #define SYNC_EL1 (VECTORS + 0x200) /* skip the faulting instruction, x1 = ESR, x2 = SPSR, eret */
 
@@ -92,6 +98,7 @@ static const struct {
 	{JUMPX1, {BR_X1}, 1},
 	{CALL, {BL_PLUS_0x80}, 1},
 	{SYSCALL, {SVC_0, RET}, 2},
+	{EXCL_ADD, {LDXR_X2_X0, ADD_X2_X2_X1, STXR_W3_X2_X0, CBNZ_W3_MINUS_12, MOV_X0_X2, RET}, 6},
 	{SYNC_EL1, {MRS_X0_ELR, ADD_X0_4, MSR_ELR_X0, MRS_X1_ESR, MRS_X2_SPSR, ERET}, 6},
 };
 
@@ -751,6 +758,16 @@ struct state {
 	uint8_t stacks[SNAP_HARTS][MACHINE_STACK_SIZE];
 };
 
+/* Reads guest memory without machine_ram, which would count as a write of those pages. */
+static void read_ram(struct machine *m, uint64_t addr, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t v;
+		ck_assert(machine_read_u64(m, addr + i, &v));
+		memcpy(out + i, &v, 8);
+	}
+}
+
 static void capture(struct machine *m, struct state *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -758,10 +775,9 @@ static void capture(struct machine *m, struct state *s)
 		machine_read_regs(m, h, s->regs[h]);
 		s->steps[h] = machine_steps(m, h);
 		uint64_t top = machine_stack_top(m, h);
-		memcpy(s->stacks[h], machine_ram(m, top - MACHINE_STACK_SIZE, MACHINE_STACK_SIZE),
-		       MACHINE_STACK_SIZE);
+		read_ram(m, top - MACHINE_STACK_SIZE, s->stacks[h], MACHINE_STACK_SIZE);
 	}
-	memcpy(s->text_data, machine_ram(m, T, sizeof(s->text_data)), sizeof(s->text_data));
+	read_ram(m, T, s->text_data, sizeof(s->text_data));
 }
 
 static void run_round_robin(struct machine *m, unsigned steps)
@@ -838,6 +854,82 @@ START_TEST(test_snapshot_restores_code)
 	machine_snapshot_restore(m, s);
 	run_call(m, 0, STORE32, patch, 2);
 	ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 1);
+	machine_snapshot_free(s);
+	machine_close(m);
+}
+END_TEST
+
+/*
+ * A stack of snapshots used like the search's checkpoints: saved at increasing depths, restored
+ * to any of them in any order, saved again deeper after a restore. Snapshots copy only the pages
+ * written since; writes by the guest and by the host (machine_ram, machine_poke, the stack
+ * arguments of machine_call_begin) all count.
+ */
+START_TEST(test_snapshot_levels)
+{
+	enum { LEVELS = 4 };
+	struct machine *m = open_machine(SNAP_HARTS, FETCH_COHERENT);
+	static struct state at[LEVELS], now;
+	struct machine_snapshot *s[LEVELS];
+	uint64_t a0[3] = {0, D + 0x10, 0}, a1[3] = {100, D + 0x18, 0};
+	uint64_t args[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+	static const unsigned order[] = {2, 0, 3, 1, 1, 0, 3, 2};
+	/* A page only the host writes: the bottom of hart 1's stack. */
+	uint64_t host_only = machine_stack_top(m, 1) - MACHINE_STACK_SIZE + 0x100;
+
+	machine_call_begin(m, 0, LOOP, a0, 3);
+	machine_call_begin(m, 1, LOOP, a1, 3);
+	for (unsigned d = 0; d < LEVELS; d++) {
+		run_round_robin(m, 11 + 7 * d);
+		machine_ram(m, D + 0x80 + 8 * d, 1)[0] = (uint8_t)(0xa0 + d);
+		machine_ram(m, host_only + d, 1)[0] = (uint8_t)(0xb0 + d);
+		s[d] = machine_snapshot_new(m);
+		ck_assert_ptr_nonnull(s[d]);
+		capture(m, &at[d]);
+	}
+	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		unsigned d = order[i];
+		uint64_t v = 0x77 + i;
+
+		/* Change guest memory, host data, code and a stack, then go back. */
+		run_round_robin(m, 9);
+		machine_ram(m, D + 0x100, 1)[0] = (uint8_t)i;
+		machine_ram(m, host_only + 8, 1)[0] = (uint8_t)(i + 1);
+		ck_assert_int_eq(machine_poke(m, D + 0x108, &v, 8), 0);
+		ck_assert_int_eq(machine_poke(m, T + 0x400, &v, 4), 0);
+		machine_call_begin(m, 0, STACKARGS, args, 10);
+		machine_snapshot_restore(m, s[d]);
+		capture(m, &now);
+		ck_assert_msg(memcmp(&now, &at[d], sizeof(now)) == 0, "level %u (restore %u)", d, i);
+		if (d + 1 < LEVELS) { /* deeper from here, as the search does */
+			run_round_robin(m, 5 + i);
+			machine_snapshot_save(m, s[d + 1]);
+			capture(m, &at[d + 1]);
+		}
+	}
+	for (unsigned d = 0; d < LEVELS; d++)
+		machine_snapshot_free(s[d]);
+	machine_close(m);
+}
+END_TEST
+
+/* A store-exclusive is a write like any other for snapshots: restoring undoes it. */
+START_TEST(test_snapshot_restores_exclusive_store)
+{
+	struct machine *m = open_machine(1, FETCH_COHERENT);
+	uint64_t args[2] = {D + 0x40, 5}, v;
+
+	ck_assert(machine_read_u64(m, D + 0x40, &v));
+	ck_assert_uint_eq(v, 0);
+	struct machine_snapshot *s = machine_snapshot_new(m);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(run_call(m, 0, EXCL_ADD, args, 2), 5);
+	ck_assert(machine_read_u64(m, D + 0x40, &v));
+	ck_assert_uint_eq(v, 5);
+	machine_snapshot_restore(m, s);
+	ck_assert(machine_read_u64(m, D + 0x40, &v));
+	ck_assert_uint_eq(v, 0);
+	ck_assert_uint_eq(run_call(m, 0, EXCL_ADD, args, 2), 5);
 	machine_snapshot_free(s);
 	machine_close(m);
 }
@@ -1124,6 +1216,8 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_snapshot_replay_identical);
 	tcase_add_test(tc, test_snapshot_restores_code);
 	tcase_add_test(tc, test_snapshot_relaxed_views);
+	tcase_add_test(tc, test_snapshot_levels);
+	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
 	return s;
 }
 
