@@ -49,6 +49,10 @@ struct hart {
 	uc_engine *uc;
 	uint64_t steps;            /* instructions this hart executed: its deterministic clock */
 	struct stale_list stale;   /* relaxed model: words this hart still sees old */
+	/* pc as the machine reads it (masked to the word size), valid while pc_known: cleared by
+	 * every uc_emu_start, register write and context restore on the engine (emu_hart_pc). */
+	bool pc_known;
+	uint64_t pc;
 
 	/* Filled by the hooks during one uc_emu_start. */
 	bool fault;                /* an unmapped / protection event was reported */
@@ -178,6 +182,9 @@ static inline void emu_ram_written(struct machine *m, size_t off, size_t len)
 		if (m->page_version[p] <= m->shared_versions)
 			m->page_version[p] = ++m->last_version;
 }
+
+/* The hart's pc (masked to the word size), read from its engine only when not known. */
+uint64_t emu_hart_pc(struct machine *m, struct hart *h);
 
 /* ---- hooks.c ---- */
 /* Adds every hook to the hart's engine (before its first uc_emu_start). 0 or a uc_err. */

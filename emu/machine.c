@@ -201,6 +201,7 @@ static int set_up_hart_engine(struct machine *m, unsigned id, char *err, size_t 
 		goto fail;
 
 	uint64_t v = id;
+	h->pc_known = false;
 	if ((e = uc_reg_write(h->uc, (int)arch->hart_id_reg_id, &v)) != UC_ERR_OK)
 		goto fail;
 	if (m->vectors && (e = (uc_err)arch->set_vectors(h->uc, m->vectors)) != UC_ERR_OK)
@@ -389,6 +390,8 @@ uint64_t machine_reg(struct machine *m, unsigned hart, int idx)
 
 	if (hart >= m->nharts || idx < 0 || (unsigned)idx >= m->arch->nregs)
 		return 0;
+	if (idx == m->arch->reg_pc)
+		return emu_hart_pc(m, &m->harts[hart]);
 	uc_reg_read(m->harts[hart].uc, m->arch->reg_ids[idx], &v);
 	if (m->arch->word_size == 4)
 		v &= 0xffffffffu;
@@ -400,6 +403,7 @@ void machine_set_reg(struct machine *m, unsigned hart, int idx, uint64_t value)
 	if (hart >= m->nharts || idx < 0 || (unsigned)idx >= m->arch->nregs)
 		return;
 	uc_reg_write(m->harts[hart].uc, m->arch->reg_ids[idx], &value);
+	m->harts[hart].pc_known = false; /* pc, or a register pc is read with (arm: CPSR.T) */
 }
 
 void machine_read_regs(struct machine *m, unsigned hart, uint64_t *regs)
@@ -419,9 +423,21 @@ void machine_read_regs(struct machine *m, unsigned hart, uint64_t *regs)
 			regs[i] &= 0xffffffffu;
 }
 
+uint64_t emu_hart_pc(struct machine *m, struct hart *h)
+{
+	if (!h->pc_known) {
+		h->pc = 0;
+		uc_reg_read(h->uc, m->arch->reg_ids[m->arch->reg_pc], &h->pc);
+		if (m->arch->word_size == 4)
+			h->pc &= 0xffffffffu;
+		h->pc_known = true;
+	}
+	return h->pc;
+}
+
 uint64_t machine_pc(struct machine *m, unsigned hart)
 {
-	return machine_reg(m, hart, m->arch->reg_pc);
+	return hart < m->nharts ? emu_hart_pc(m, &m->harts[hart]) : 0;
 }
 
 uint64_t machine_stack_top(const struct machine *m, unsigned hart)

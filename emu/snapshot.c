@@ -122,6 +122,7 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 	for (unsigned i = 0; i < m->nharts; i++) {
 		struct hart *h = &m->harts[i];
 		uc_context_restore(h->uc, s->ctx[i]);
+		h->pc_known = false;
 		h->steps = s->steps[i];
 		/* Translations of the current stale words may hold bytes that the restored view
 		 * does not: drop them (words stale in the snapshot are fetched from its view). */

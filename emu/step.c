@@ -101,10 +101,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	}
 
 	struct hart *h = &m->harts[hart];
-	uint64_t pc = 0;
-	uc_reg_read(h->uc, arch->reg_ids[arch->reg_pc], &pc);
-	if (arch->word_size == 4)
-		pc &= 0xffffffffu;
+	uint64_t pc = emu_hart_pc(m, h);
 	info->pc = pc;
 	if (pc == MACHINE_MAGIC_RETURN) {
 		info->status = STEP_RETURNED;
@@ -158,6 +155,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	case SPECIAL_HINT: {
 		uint64_t next = (pc + len) | isa_bit;
 		uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &next);
+		h->pc_known = false;
 		h->steps++;
 		return STEP_OK;
 	}
@@ -165,6 +163,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		if (m->vectors) { /* the guest handles it: enter the exception like the hardware */
 			int e = arch->take_breakpoint(h->uc, pc, info->special.imm, m->vectors);
 
+			h->pc_known = false;
 			if (e)
 				return fault(info, "breakpoint exception at 0x%" PRIx64 ": %s", pc,
 					     uc_strerror((uc_err)e));
@@ -198,6 +197,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 
 	uc_err e = uc_emu_start(h->uc, pc | isa_bit, 0, 0, 1);
 
+	h->pc_known = false;
 	if (c->swap_active)
 		swap_out(m, h, ram);
 	emu_fetch_publish(m);
@@ -211,10 +211,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	 */
 	if (h->fault && !h->trapped &&
 	    (h->fault_type == UC_MEM_FETCH_UNMAPPED || h->fault_type == UC_MEM_FETCH_PROT)) {
-		uint64_t now = 0;
-		uc_reg_read(h->uc, arch->reg_ids[arch->reg_pc], &now);
-		if (arch->word_size == 4)
-			now &= 0xffffffffu;
+		uint64_t now = emu_hart_pc(m, h);
 		if (now == h->fault_addr && now != pc) {
 			h->steps++;
 			return STEP_OK;
@@ -231,6 +228,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		/* The faulting instruction did not complete: the hart stays on it. */
 		uint64_t again = pc | isa_bit;
 		uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &again);
+		h->pc_known = false;
 		return STEP_FAULT;
 	}
 	h->steps++;
