@@ -129,6 +129,10 @@ struct machine {
 
 	struct step_ctx cur;       /* valid during machine_step only */
 
+	/* Reuse (machine_park): the state machine_open left, and what identifies the image. */
+	struct machine_snapshot *opened;
+	char image_hash[17];
+
 	struct disasm *disasm;
 };
 

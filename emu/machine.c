@@ -216,6 +216,63 @@ fail:
 	return -1;
 }
 
+/* ---- reuse ---- */
+
+static struct machine *parked; /* machine_park's machine, or NULL */
+
+/* Back to the state machine_open left, for img (whose hash is the machine's image's). */
+static void reset_parked(struct machine *m, const struct image *img, enum fetch_model fetch)
+{
+	m->img = img;
+	m->fetch = fetch;
+	m->invalidate = true;
+	m->nwatch = 0;
+	m->report_shared = false;
+	memset(&m->cur, 0, sizeof(m->cur));
+	/* RAM (the changed pages; translations over changed code dropped), registers, clocks,
+	 * fetch views. */
+	machine_snapshot_restore(m, m->opened);
+	/* Pages outside the text that some hart fetched from stop being code: their
+	 * translations go, as a new machine has none. */
+	for (size_t p = 0; p < m->npages; p++) {
+		uint64_t b = m->ram_base + p * EMU_PAGE;
+
+		if (m->exec_pages[p] && (b < m->text_begin || b + EMU_PAGE > m->text_end))
+			emu_invalidate_all(m, b, b + EMU_PAGE);
+	}
+	memset(m->exec_pages, 0, m->ram_size / EMU_PAGE + 1);
+	memset(m->magic_page, 0, (size_t)page_of(m->arch));
+}
+
+void machine_park(struct machine *m)
+{
+	if (!m)
+		return;
+	if (!m->opened) {
+		machine_close(m);
+		return;
+	}
+	machine_close(parked);
+	parked = m;
+}
+
+/* The parked machine, reset, if it fits the request; otherwise it is closed. */
+static struct machine *take_parked(const struct arch_model *arch, const struct image *img,
+				   unsigned nharts, enum fetch_model fetch)
+{
+	struct machine *m = parked;
+
+	if (!m)
+		return NULL;
+	parked = NULL;
+	if (m->arch != arch || m->nharts != nharts || strcmp(m->image_hash, image_hash(img)) != 0) {
+		machine_close(m);
+		return NULL;
+	}
+	reset_parked(m, img, fetch);
+	return m;
+}
+
 struct machine *machine_open(const struct arch_model *arch, const struct image *img, unsigned nharts,
 			     enum fetch_model fetch, char *err, size_t errlen)
 {
@@ -234,6 +291,8 @@ struct machine *machine_open(const struct arch_model *arch, const struct image *
 		set_err(err, errlen, "machine_open: unknown fetch model %d", (int)fetch);
 		return NULL;
 	}
+	if ((m = take_parked(arch, img, nharts, fetch)))
+		return m;
 	m = calloc(1, sizeof(*m));
 	if (!m) {
 		set_err(err, errlen, "machine_open: %s", strerror(errno));
@@ -275,6 +334,8 @@ struct machine *machine_open(const struct arch_model *arch, const struct image *
 	for (unsigned i = 0; i < nharts; i++)
 		if (open_hart(m, i, err, errlen) != 0)
 			goto fail;
+	snprintf(m->image_hash, sizeof(m->image_hash), "%s", image_hash(img));
+	m->opened = machine_snapshot_new(m); /* without it (no memory) the machine is not kept */
 	return m;
 fail:
 	machine_close(m);
@@ -285,6 +346,7 @@ void machine_close(struct machine *m)
 {
 	if (!m)
 		return;
+	machine_snapshot_free(m->opened);
 	for (unsigned i = 0; i < m->nharts; i++) {
 		if (m->harts[i].uc)
 			uc_close(m->harts[i].uc);

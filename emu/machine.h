@@ -111,6 +111,14 @@ void machine_on_engine_out_of_memory(void (*handler)(void));
 struct machine *machine_open(const struct arch_model *arch, const struct image *img, unsigned nharts,
 			     enum fetch_model fetch, char *err, size_t errlen);
 void machine_close(struct machine *m);
+/*
+ * Closes the machine, or keeps it for the next machine_open of an image with the same hash,
+ * the same arch model and as many harts, which then gets it back as just opened (RAM, registers,
+ * clocks, fetch views, watched ranges, code fetched from), with the engines' translations of
+ * the code that did not change: no engine setup and no cold translation. One machine is kept,
+ * per process; a machine_open that does not match closes it.
+ */
+void machine_park(struct machine *m);
 const struct arch_model *machine_arch(const struct machine *m);
 const struct image *machine_image(const struct machine *m);
 unsigned machine_nharts(const struct machine *m);

@@ -543,7 +543,7 @@ void explorer_release(struct explorer *x)
 	if (x->initial)
 		machine_snapshot_free(x->initial);
 	if (x->m)
-		machine_close(x->m);
+		machine_park(x->m); /* the next scenario of the same image takes it back */
 	if (x->img)
 		image_free(x->img);
 	free(x->trace);

@@ -969,6 +969,63 @@ START_TEST(test_snapshot_relaxed_views)
 }
 END_TEST
 
+/*
+ * A parked machine comes back from machine_open as just opened: memory, registers, clocks,
+ * fetch views, watched ranges and the pages code ran from are those of a new machine, and no
+ * hart runs a translation of code that changed; translations of unchanged code are kept.
+ */
+START_TEST(test_park_reopens_as_new)
+{
+	struct machine *m = open_machine(2, FETCH_RELAXED), *fresh;
+	static struct state a, b;
+	uint64_t first, zero[1] = {0}, v = 0x55;
+	uint32_t data_code[2] = {ADD_X0_1, RET};
+	uint64_t load[2] = {5, D + 0x48}, to_watched[2] = {D + 0x40, 1}, to_data[2] = {D + 0x200, 1};
+	struct step_info info;
+
+	/* Change everything: code (hart 1 runs the new code), data, fetch views, a watched range,
+	 * code run from the data page. */
+	ck_assert_uint_eq(patch_site_between_runs(m, &first), 0);
+	machine_fetch_sync(m, 1);
+	ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 1);
+	ck_assert(machine_fetch_stale(m, 0, SITE));
+	machine_watch(m, D + 0x40, D + 0x44);
+	ck_assert_int_eq(machine_poke(m, D + 0x200, data_code, sizeof(data_code)), 0);
+	ck_assert_uint_eq(run_call(m, 1, D + 0x200, zero, 1), 1);
+	ck_assert_int_eq(machine_poke(m, D + 0x48, &v, 8), 0);
+	ck_assert_uint_eq(run_call(m, 1, LOADX1, load, 2), 0x55);
+	machine_park(m);
+
+	m = open_machine(2, FETCH_COHERENT);
+	fresh = open_machine(2, FETCH_COHERENT);
+	capture(m, &a);
+	capture(fresh, &b);
+	ck_assert(memcmp(&a, &b, sizeof(a)) == 0);
+	ck_assert(!machine_fetch_stale(m, 0, SITE));
+	ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 0); /* the nop again, not the add */
+	machine_call_begin(m, 0, STORE32, to_watched, 2);
+	ck_assert_int_eq(machine_step(m, 0, &info), STEP_OK);
+	ck_assert_uint_eq(info.naccesses, 0);
+	finish(m, 0);
+	machine_call_begin(m, 0, STORE32, to_data, 2);
+	ck_assert_int_eq(machine_step(m, 0, &info), STEP_OK);
+	ck_assert(!info.wrote_code);
+	finish(m, 0);
+
+	/* Kept: hart 1 translated LOADX1 before the park. A host write through machine_ram drops
+	 * no translation, so that hart still runs the load where a new machine runs the add. */
+	memcpy(machine_ram(m, LOADX1, 4), &(uint32_t){ADD_X0_1}, 4);
+	memcpy(machine_ram(fresh, LOADX1, 4), &(uint32_t){ADD_X0_1}, 4);
+	ck_assert_uint_eq(run_call(m, 1, LOADX1, load, 2), 0);
+	ck_assert_uint_eq(run_call(fresh, 1, LOADX1, load, 2), 6);
+	machine_close(fresh);
+	machine_park(m);
+	m = open_machine(1, FETCH_COHERENT); /* other harts: a new machine, the parked one closed */
+	ck_assert_uint_eq(machine_nharts(m), 1);
+	machine_close(m);
+}
+END_TEST
+
 /* ---- (5) calls ---- */
 
 START_TEST(test_call_stack_args)
@@ -1218,6 +1275,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_snapshot_relaxed_views);
 	tcase_add_test(tc, test_snapshot_levels);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
+	tcase_add_test(tc, test_park_reopens_as_new);
 	return s;
 }
 
