@@ -206,7 +206,7 @@ static int measure_raw(const char *guest)
 
 struct totals {
 	unsigned scenarios, mismatched, errors;
-	unsigned long executions;
+	unsigned long executions, traces;
 	unsigned long long steps;
 	double search, total;  /* seconds: in the search; in explorer_run as a whole */
 	double raw_equivalent; /* seconds raw stepping would take for the same steps */
@@ -250,6 +250,7 @@ static void add_run(struct totals *t, const struct scenario *scn, const struct o
 	t->scenarios++;
 	t->mismatched += !r->matched;
 	t->executions += r->res.stats.executions;
+	t->traces += r->res.stats.distinct_traces;
 	t->steps += r->res.stats.steps;
 	t->search += r->res.stats.seconds;
 	t->total += r->total;
@@ -268,16 +269,14 @@ static void print_rate_line(const char *what, const struct totals *t)
 	       t->search > 0 ? 100.0 * t->raw_equivalent / t->search : 0, TARGET_RAW_PERCENT);
 }
 
-/*
- * Executions per distinct Mazurkiewicz trace (target <= 1.2). run_stats has no count of
- * distinct traces yet: when it gets one (distinct_traces), print
- * executions / distinct_traces here and in the scenario table's "exec/trace" column.
- */
+/* Executions per distinct Mazurkiewicz trace, over every scenario (target <= 1.2). */
 static void print_exec_per_trace(const struct totals *t)
 {
-	(void)t;
-	printf("  %-34s %12s                              target <= %.1f\n",
-	       "executions per distinct trace", "n/a", TARGET_EXEC_PER_TRACE);
+	printf("  %-34s %12.3f   (%llu executions, %llu traces)   target <= %.1f\n",
+	       "executions per distinct trace",
+	       t->traces ? (double)t->executions / (double)t->traces : 0,
+	       (unsigned long long)t->executions, (unsigned long long)t->traces,
+	       TARGET_EXEC_PER_TRACE);
 }
 
 static int bench_gate(const struct explore_options *opt)
@@ -422,15 +421,18 @@ static int bench_variants(const struct explore_options *opt, unsigned max_runner
 			if (runners == 4 && b == 0)
 				snprintf(target, sizeof(target), "total < %.0f s",
 					 TARGET_NOP_TO_CALL_4);
-			/* "exec/trace": executions / run_stats.distinct_traces once it exists. */
-			printf("%-22s %7u %-12s %10lu %12llu %9.3f %8.3f %7.1f%% %7.1f%% %10s  %s\n",
+			printf("%-22s %7u %-12s %10lu %12llu %9.3f %8.3f %7.1f%% %7.1f%% %10.3f  %s\n",
 			       bundled[b], runners,
 			       r.res.verdict == VERDICT_PASS ? "pass"
 			       : r.res.verdict == VERDICT_FAIL ? "fail"
 			       : r.res.verdict == VERDICT_INCONCLUSIVE ? "inconclusive" : "error",
 			       r.res.stats.executions, r.res.stats.steps, r.res.stats.seconds,
 			       r.total, r.total > 0 ? 100.0 * t.raw_equivalent / r.total : 0,
-			       t.search > 0 ? 100.0 * t.raw_equivalent / t.search : 0, "n/a", target);
+			       t.search > 0 ? 100.0 * t.raw_equivalent / t.search : 0,
+			       r.res.stats.distinct_traces
+				       ? (double)r.res.stats.executions / r.res.stats.distinct_traces
+				       : 0,
+			       target);
 			if (b == 0 && runners == 2)
 				first = r.res.stats;
 			scenario_result_free(&r.res);

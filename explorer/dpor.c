@@ -205,7 +205,7 @@ void dpor_event_end(struct explorer *x)
 
 		if (f->hart == h || happens_before(f, c) || !accesses_conflict(&f->sig, &e->sig))
 			continue;
-		if (x->nodes)
+		if (x->nodes && !x->replaying)
 			reverse_race(x, i, pos, c);
 		for (unsigned k = 0; k < x->nharts; k++)
 			if (f->clock[k] > c[k])

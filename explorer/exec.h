@@ -61,6 +61,7 @@ struct event {
  * which must be explored (backtrack), which were, and which need not be (sleep). */
 struct dpor_node {
 	uint32_t enabled, backtrack, done, sleep;
+	bool saved;      /* a checkpoint of this point, on the current path, is in the search's */
 	struct event_sig next[SCN_MAX_HARTS]; /* the transition each done / sleeping hart takes */
 };
 
@@ -177,6 +178,7 @@ struct explorer {
 	struct dpor_node *nodes;       /* EX_MAX_TRANSITIONS + 1 while searching, else NULL */
 	bool bound_active;             /* a preemption bound limits the search */
 	char schedule_error[256];      /* why exec_run_schedule refused a schedule */
+	bool replaying;                /* re-running known transitions: no races to look for */
 	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */
 	uint64_t direct_requests_addr, direct_calls_addr; /* pc_direct_requests/_calls, or 0 */
 	uint64_t redirect_requests_addr; /* pc_redirect_requests, or 0 */

@@ -14,6 +14,8 @@
 
 #include "exec.h"
 
+#define CHECKPOINT_EVERY 8 /* points between checkpoints on a path: fewer copies, some re-runs */
+
 struct checkpoint {
 	struct machine_snapshot *snap;
 	struct exec_state st;
@@ -62,12 +64,56 @@ static void save(struct search *s, unsigned depth)
 	memcpy(&c->st, &s->x->st, EXEC_STATE_SIZE(s->x->nharts));
 }
 
-static void restore(struct search *s, unsigned depth)
+static void restore_level(struct search *s, unsigned depth)
 {
 	struct checkpoint *c = &s->levels[depth];
 
 	machine_snapshot_restore(s->x->m, c->snap);
 	memcpy(&s->x->st, &c->st, EXEC_STATE_SIZE(s->x->nharts));
+}
+
+static bool schedule_hart(struct explorer *x, unsigned h);
+
+/*
+ * Back to the point after depth transitions of the current path. Checkpoints are kept only
+ * every CHECKPOINT_EVERY points: the nearest one at or before depth is restored (or the initial
+ * state) and the path's transitions from there are run again; the machine is deterministic,
+ * so they do exactly what they did, and their races were already found.
+ */
+static void restore(struct search *s, unsigned depth)
+{
+	struct explorer *x = s->x;
+	char path[EX_MAX_TRANSITIONS + 1];
+	int from = (int)depth;
+
+	while (from >= 0 && !x->nodes[from].saved)
+		from--;
+	if (depth > EX_MAX_TRANSITIONS)
+		abort(); /* cannot happen: the search stops at EX_MAX_TRANSITIONS */
+	memcpy(path, x->st.schedule, depth);
+	if (from >= 0)
+		restore_level(s, (unsigned)from);
+	else
+		exec_reset(x);
+	x->replaying = true;
+	for (unsigned i = from < 0 ? 0 : (unsigned)from; i < depth; i++)
+		schedule_hart(x, (unsigned)(path[i] - '0'));
+	x->replaying = false;
+}
+
+/* Save a checkpoint at depth when the last one on the path is CHECKPOINT_EVERY points back. */
+static void save_if_due(struct search *s, unsigned depth)
+{
+	struct explorer *x = s->x;
+
+	for (unsigned j = depth; j + CHECKPOINT_EVERY > depth; j--) {
+		if (x->nodes[j].saved)
+			return;
+		if (j == 0)
+			break;
+	}
+	save(s, depth);
+	x->nodes[depth].saved = true;
 }
 
 /* Adds the trace hash to the set; true if it was new. */
@@ -241,6 +287,7 @@ static void explore(struct search *s, unsigned depth)
 	}
 	n->enabled = enabled_harts(x);
 	n->done = 0;
+	n->saved = false;
 	if (!n->enabled) {
 		check_deadlock(x);
 		if (x->failure)
@@ -274,7 +321,7 @@ static void explore(struct search *s, unsigned depth)
 		if (n->done)
 			restore(s, depth);
 		else if (__builtin_popcount(runnable) > 1)
-			save(s, depth);
+			save_if_due(s, depth);
 		n->done |= 1u << p;
 		if (!schedule_hart(x, p)) {
 			n->next[p] = x->events[depth].sig;
