@@ -400,6 +400,11 @@ uint8_t *machine_ram(struct machine *m, uint64_t addr, size_t len)
 	return p;
 }
 
+const uint8_t *machine_ram_view(struct machine *m, uint64_t addr, size_t len)
+{
+	return emu_ram_ptr(m, addr, len);
+}
+
 int machine_poke(struct machine *m, uint64_t addr, const void *src, size_t len)
 {
 	uint8_t *p = emu_ram_ptr(m, addr, len);

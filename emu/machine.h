@@ -128,6 +128,8 @@ unsigned machine_nharts(const struct machine *m);
  * Every call counts as a write of the range for snapshots (which copy only written pages): write
  * through the pointer before the next snapshot save or restore, or call machine_ram again. */
 uint8_t *machine_ram(struct machine *m, uint64_t addr, size_t len);
+/* The same for reading only: the range does not count as written. */
+const uint8_t *machine_ram_view(struct machine *m, uint64_t addr, size_t len);
 /* Host write into guest memory that also invalidates every hart's translations over the range. */
 int machine_poke(struct machine *m, uint64_t addr, const void *src, size_t len);
 bool machine_read_u32(struct machine *m, uint64_t addr, uint32_t *out);

@@ -221,7 +221,7 @@ static void record_site_forms(struct explorer *x, uint64_t addr, unsigned size)
 
 		if (addr + size <= s->lay.start || addr >= s->lay.body)
 			continue;
-		now = machine_ram(x->m, s->lay.start, s->size);
+		now = machine_ram_view(x->m, s->lay.start, s->size);
 		if (!now)
 			continue;
 		for (uint64_t b = addr; b < addr + size; b++)
@@ -430,7 +430,7 @@ static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *
 	bool brk = strcmp(x->scn->callback_sees, "kprobe-brk") == 0;
 	bool kprobe = brk || strcmp(x->scn->callback_sees, "kprobe") == 0;
 	bool with_regs = strcmp(x->scn->callback_sees, "ftrace-no-regs") != 0;
-	const uint8_t *probed = brk ? machine_ram(x->m, s->lay.start, 4) : NULL;
+	const uint8_t *probed = brk ? machine_ram_view(x->m, s->lay.start, 4) : NULL;
 	uint64_t after = probed ? s->lay.start + x->arch->insn_length(probed) : s->lay.body;
 
 	if (x->scn->callback_must_run && f->called && x->records_addr &&
@@ -463,7 +463,7 @@ static bool check_stack_args(struct explorer *x, unsigned h, const struct frame 
 
 	if (!x->scn->stack_args || f != &hs->frames[0])
 		return true;
-	now = machine_ram(x->m, f->sp, x->scn->stack_args);
+	now = machine_ram_view(x->m, f->sp, x->scn->stack_args);
 	if (!now)
 		return true;
 	for (unsigned i = 0; i < x->scn->stack_args; i += 8) {
@@ -717,7 +717,7 @@ void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f,
 	sym = image_symbol_at(x->img, pc, &off);
 	if (!sym || !sym->is_func || off != 0)
 		return;
-	prev = machine_ram(x->m, prev_pc, 4);
+	prev = machine_ram_view(x->m, prev_pc, 4);
 	lr = machine_reg(x->m, h, arch->reg_lr) & ~1ull;
 	if (!prev || lr != prev_pc + arch->insn_length(prev))
 		return;

@@ -304,7 +304,7 @@ static void record_initial_forms(struct explorer *x)
 {
 	for (unsigned i = 0; i < x->nsites; i++) {
 		struct site_history *h = &x->st.history[i];
-		const uint8_t *now = machine_ram(x->m, x->sites[i].lay.start, x->sites[i].size);
+		const uint8_t *now = machine_ram_view(x->m, x->sites[i].lay.start, x->sites[i].size);
 
 		h->nforms = 1;
 		if (now)

@@ -32,7 +32,7 @@ static uint64_t hart_state_hash(struct explorer *x, unsigned h)
 		for (unsigned b = 0; b < 8; b++)
 			v = (v ^ ((regs[i] >> (8 * b)) & 0xff)) * 0x100000001b3ull;
 	sp = regs[x->arch->reg_sp];
-	if (sp < top && top - sp <= MACHINE_STACK_SIZE && (stack = machine_ram(x->m, sp, top - sp)))
+	if (sp < top && top - sp <= MACHINE_STACK_SIZE && (stack = machine_ram_view(x->m, sp, top - sp)))
 		for (uint64_t i = 0; i < top - sp; i++)
 			v = (v ^ stack[i]) * 0x100000001b3ull;
 	return v;
@@ -139,7 +139,7 @@ void check_deadlock(struct explorer *x)
 		any = true;
 		if (hs->blocked && hs->nwait) {
 			uint64_t v = 0;
-			const uint8_t *p = machine_ram(x->m, hs->wait[0].addr, 8);
+			const uint8_t *p = machine_ram_view(x->m, hs->wait[0].addr, 8);
 
 			if (p)
 				memcpy(&v, p, hs->wait[0].size < 8 ? hs->wait[0].size : 8);

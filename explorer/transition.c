@@ -89,7 +89,7 @@ static void trace_pending_step(struct explorer *x, unsigned h, uint64_t pc, uint
 				bool watched)
 {
 	struct step_info info = {.pc = pc};
-	const uint8_t *bytes = machine_ram(x->m, pc, 4);
+	const uint8_t *bytes = machine_ram_view(x->m, pc, 4);
 
 	if (!bytes)
 		return;
@@ -207,7 +207,7 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 	read_direct_counters(x, h, &f->direct_requests, &f->direct_calls);
 	f->redirect_requests = read_hart_counter(x, x->redirect_requests_addr, h);
 	if (hs->depth == 1 && x->scn->stack_args) {
-		const uint8_t *above = machine_ram(x->m, f->sp, x->scn->stack_args);
+		const uint8_t *above = machine_ram_view(x->m, f->sp, x->scn->stack_args);
 
 		if (above)
 			memcpy(hs->stack_args, above, x->scn->stack_args);
