@@ -302,6 +302,14 @@ static void explore(struct search *s, unsigned depth)
 		x->stats.sleep_blocked++;
 		return;
 	}
+	/* Within the bound: the harts that can go without exceeding it. The first choice is one
+	 * of them (the hart that ran last, if it can): a point where only choices past the bound
+	 * were tried would explore nothing. */
+	for (unsigned h = 0; h < x->nharts; h++)
+		if ((runnable & (1u << h)) && x->bound_active && base + cost[h] > x->bound)
+			runnable &= ~(1u << h);
+	if (!runnable)
+		return;
 	first = x->st.last_hart >= 0 && (runnable & (1u << x->st.last_hart))
 		? (unsigned)x->st.last_hart : (unsigned)__builtin_ctz(runnable);
 	n->backtrack = 1u << first;
