@@ -296,6 +296,18 @@ static bool same_failure(const struct stored_failure *sf, const struct failure *
 	return out[0] == 0;
 }
 
+/* A failure stored before schema version 4 has a schedule of an explorer that stopped harts at
+ * fewer points (site words and watched words only): this build's transitions differ. */
+static void explain_older_schedule(const struct stored_failure *sf)
+{
+	if (sf->scenario.search)
+		return;
+	printf("note: failure %lld was stored by an earlier patchcheck, whose schedules counted a "
+	       "transition only at site words and watched words; this build stops a hart at every "
+	       "shared access, so the schedule means other transitions. Run the scenario again "
+	       "for a schedule of this build.\n", (long long)sf->id);
+}
+
 /* `replay FAILURE_ID`: 0 when the stored failure reproduces identically, 1 when not. */
 static int replay_stored_failure(const struct replay_options *o, struct stored_failure *sf,
 				 struct scenario *s)
@@ -329,6 +341,7 @@ static int replay_stored_failure(const struct replay_options *o, struct stored_f
 			print_no_failure(&res);
 			printf("not reproduced: no failure on this build\n");
 		}
+		explain_older_schedule(sf);
 		rc = EXIT_MISMATCH;
 	}
 	scenario_result_free(&res);

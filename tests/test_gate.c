@@ -304,6 +304,26 @@ START_TEST(database_from_before_the_riscv_rename_replays)
 }
 END_TEST
 
+/* A failure stored before schema 4 (no search column) whose schedule no longer reproduces: the
+ * replay says why schedules of earlier versions differ. */
+START_TEST(replay_of_an_older_schedule_explains_it)
+{
+	char db[128];
+
+	temp_file_name(db, sizeof(db), "older.db");
+	ck_assert_int_eq(sh("%s gate -q --db %s %s/arm64/flawed-bad-lr.yaml", TOOL, db, BUNDLED), 0);
+	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 0);
+	ck_assert_ptr_null(strstr(output, "earlier patchcheck"));
+	/* as an earlier version stored it: no search column, a schedule of other transitions */
+	execute_sql(db, "UPDATE scenarios SET search = NULL, distinct_traces = NULL;"
+			"UPDATE failures SET schedule = '0001'");
+	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 1);
+	expect_in_output("not reproduced");
+	expect_in_output("note: failure 1 was stored by an earlier patchcheck");
+	remove_db(db);
+}
+END_TEST
+
 START_TEST(replay_of_a_scenario_and_schedule)
 {
 	char db[128], schedule[128], message[512], *at;
@@ -348,6 +368,7 @@ int main(void)
 	tcase_add_test(replay, replay_refuses_a_changed_scenario_unless_forced);
 	tcase_add_test(replay, database_from_before_the_riscv_rename_replays);
 	tcase_add_test(replay, replay_of_a_scenario_and_schedule);
+	tcase_add_test(replay, replay_of_an_older_schedule_explains_it);
 	suite_add_tcase(s, gate);
 	suite_add_tcase(s, replay);
 	return run_check_suite(s);
