@@ -161,20 +161,15 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 	return scenario_result_matches(s, res);
 }
 
-/* How much of the scenario's space the search covered: "complete" (every execution, up to
- * equivalence), "bound N" (every one with at most N preemptions), "truncated" (stopped by an
- * execution limit or sampled by random walks), or "first" (it stopped at a failure without
- * preemptions, which none can beat). */
+/* scenario_result_search, with the bound when it is one: "bound 2". */
 const char *search_extent(const struct scenario_result *r, char *buf, size_t len)
 {
-	if (r->stats.complete)
-		snprintf(buf, len, "complete");
-	else if (r->stats.truncated)
-		snprintf(buf, len, "truncated");
-	else if (r->failure && r->failure->preemptions == 0)
-		snprintf(buf, len, "first");
-	else
+	const char *search = scenario_result_search(r);
+
+	if (strcmp(search, "bound") == 0)
 		snprintf(buf, len, "bound %u", r->stats.bound_reached);
+	else
+		snprintf(buf, len, "%s", search);
 	return buf;
 }
 

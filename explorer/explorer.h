@@ -260,6 +260,22 @@ struct image_site {
 int explorer_image_sites(const char *arch, const char *path, struct image_site *out, size_t max,
 			 size_t *n, char *err, size_t errlen);
 
+/* How much of the scenario's space the search covered: "complete" (every execution, up to
+ * equivalence), "bound" (every one within the preemption bound, stats.bound_reached),
+ * "truncated" (an execution limit stopped it, or random walks sampled it), or "first" (it
+ * stopped at a failure without preemptions, which none can beat). Inline: reports/ reads it
+ * without linking the explorer. */
+static inline const char *scenario_result_search(const struct scenario_result *res)
+{
+	if (res->stats.complete)
+		return "complete";
+	if (res->stats.truncated)
+		return "truncated";
+	if (res->failure && res->failure->preemptions == 0)
+		return "first";
+	return "bound";
+}
+
 /* Does the result match the scenario's expectation? */
 bool scenario_result_matches(const struct scenario *scn, const struct scenario_result *res);
 

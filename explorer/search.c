@@ -192,6 +192,16 @@ static uint32_t held_back_by(const struct explorer *x, unsigned h)
 	return held;
 }
 
+/* The harts of mask that can take the next transition without passing the preemption bound. */
+static uint32_t within_bound(const struct explorer *x, uint32_t mask)
+{
+	for (unsigned h = 0; h < x->nharts && x->bound_active; h++)
+		if ((mask & (1u << h)) &&
+		    x->st.preemptions + (unsigned)__builtin_popcount(held_back_by(x, h)) > x->bound)
+			mask &= ~(1u << h);
+	return mask;
+}
+
 /* Hart h takes the next transition. false when the execution failed. */
 static bool schedule_hart(struct explorer *x, unsigned h)
 {
@@ -273,7 +283,6 @@ static void explore(struct search *s, unsigned depth)
 {
 	struct explorer *x = s->x;
 	struct dpor_node *n = &x->nodes[depth];
-	unsigned cost[SCN_MAX_HARTS], base;
 	uint32_t runnable;
 	unsigned first;
 
@@ -294,20 +303,15 @@ static void explore(struct search *s, unsigned depth)
 			failure_found(s);
 		return;
 	}
-	base = x->st.preemptions;
-	for (unsigned h = 0; h < x->nharts; h++)
-		cost[h] = (unsigned)__builtin_popcount(held_back_by(x, h));
 	runnable = n->enabled & ~n->sleep;
 	if (!runnable) {
 		x->stats.sleep_blocked++;
 		return;
 	}
-	/* Within the bound: the harts that can go without exceeding it. The first choice is one
-	 * of them (the hart that ran last, if it can): a point where only choices past the bound
-	 * were tried would explore nothing. */
-	for (unsigned h = 0; h < x->nharts; h++)
-		if ((runnable & (1u << h)) && x->bound_active && base + cost[h] > x->bound)
-			runnable &= ~(1u << h);
+	/* Within the bound: the harts that can go without passing it (computed here, where the
+	 * state is the point's own). The first choice is one of them (the hart that ran last, if
+	 * it can): a point where only choices past the bound were tried would explore nothing. */
+	runnable = within_bound(x, runnable);
 	if (!runnable)
 		return;
 	first = x->st.last_hart >= 0 && (runnable & (1u << x->st.last_hart))
@@ -316,16 +320,12 @@ static void explore(struct search *s, unsigned depth)
 	if (__builtin_popcount(runnable) > 1)
 		x->stats.schedule_points++;
 	for (;;) {
-		uint32_t todo = n->backtrack & runnable & ~n->done & ~n->sleep, allowed = 0;
+		uint32_t todo = n->backtrack & runnable & ~n->done & ~n->sleep;
 		unsigned p;
 
-		for (unsigned h = 0; h < x->nharts; h++)
-			if ((todo & (1u << h)) &&
-			    (!x->bound_active || base + cost[h] <= x->bound))
-				allowed |= 1u << h;
-		if (!allowed || x->stop)
+		if (!todo || x->stop)
 			break;
-		p = (allowed & (1u << first)) ? first : (unsigned)__builtin_ctz(allowed);
+		p = (todo & (1u << first)) ? first : (unsigned)__builtin_ctz(todo);
 		if (n->done)
 			restore(s, depth);
 		else if (__builtin_popcount(runnable) > 1)
@@ -485,19 +485,13 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 	for (unsigned long w = 0; w < walks && !x->failure; w++) {
 		exec_reset(x);
 		while (!exec_all_done(x) && !x->failure && !too_many_transitions(x)) {
-			uint32_t en = enabled_harts(x), allowed = 0;
+			uint32_t en = enabled_harts(x), allowed = within_bound(x, en);
 			unsigned order[SCN_MAX_HARTS], n = 0;
 
 			if (!en) {
 				check_deadlock(x);
 				break;
 			}
-			for (unsigned h = 0; h < x->nharts; h++)
-				if ((en & (1u << h)) &&
-				    (!x->bound_active ||
-				     x->st.preemptions + (unsigned)__builtin_popcount(held_back_by(x, h)) <=
-					     x->bound))
-					allowed |= 1u << h;
 			for (unsigned h = 0; h < x->nharts; h++)
 				if (allowed & (1u << h))
 					order[n++] = h;

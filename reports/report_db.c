@@ -555,18 +555,6 @@ static int result_matches_expectation(const struct scenario *scn,
 	       !strncmp(res->failure->invariant, scn->expect_invariant, sizeof(scn->expect_invariant));
 }
 
-/* The scenarios.search value of a result (see report_schema.c). */
-static const char *search_coverage(const struct scenario_result *res)
-{
-	if (res->stats.complete)
-		return "complete";
-	if (res->stats.truncated)
-		return "truncated";
-	if (res->failure && res->failure->preemptions == 0)
-		return "first";
-	return "bound";
-}
-
 static int store_scenario_row(struct report_db *db, int64_t run_id, int64_t position,
 			      const struct scenario *scn, const char *file_hash,
 			      const struct scenario_result *res, const char *doing)
@@ -598,7 +586,7 @@ static int store_scenario_row(struct report_db *db, int64_t run_id, int64_t posi
 	sqlite3_bind_int64(s, 18, position);
 	if (res->verdict != VERDICT_ERROR) {
 		bind_unsigned(s, 19, res->stats.distinct_traces);
-		sqlite3_bind_text(s, 20, search_coverage(res), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 20, scenario_result_search(res), -1, SQLITE_STATIC);
 	}
 	return execute_statement(db, s, doing);
 }
