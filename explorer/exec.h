@@ -62,6 +62,7 @@ struct event {
 struct dpor_node {
 	uint32_t enabled, backtrack, done, sleep;
 	bool saved;      /* a checkpoint of this point, on the current path, is in the search's */
+	unsigned branched; /* points with more than one choice before this one on the path */
 	struct event_sig next[SCN_MAX_HARTS]; /* the transition each done / sleeping hart takes */
 };
 

@@ -234,6 +234,13 @@ struct explore_options {
 	unsigned long long random_seed;
 	void (*progress)(void *ud, const struct run_stats *stats);
 	void *progress_ud;
+	/* Shard tree_shard_index (1..tree_shard_count) of the scenario's search tree (search.c
+	 * deals the schedule prefixes of its first branch points out in turn); the shards
+	 * together cover every trace the whole search covers. 0/0: the whole tree. */
+	unsigned long tree_shard_index, tree_shard_count;
+	/* Called once per distinct trace (its hash, as counted in distinct_traces), if set. */
+	void (*trace_seen)(void *ud, uint64_t hash);
+	void *trace_seen_ud;
 };
 
 /* Run a scenario to a verdict. Returns 0 when explored (verdict set), 2 on bad input (error set). */

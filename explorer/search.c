@@ -30,6 +30,10 @@ struct search {
 	size_t traces_cap;
 	struct failure *best;    /* the failure with the fewest preemptions found so far */
 	bool restart;            /* a code word nobody was known to write was written */
+	/* This shard of the tree (split_index of split_count; 0: the whole tree): the schedule
+	 * prefixes up to split_depth branch points are dealt out in turn. */
+	unsigned long split_index, split_count, prefixes;
+	unsigned split_depth;
 };
 
 static double now_seconds(void)
@@ -149,6 +153,7 @@ static bool trace_seen_first(struct search *s, uint64_t hash)
 static void execution_complete(struct search *s)
 {
 	struct explorer *x = s->x;
+	uint64_t hash;
 
 	if (!x->stats.nharts) {
 		x->stats.nharts = x->nharts;
@@ -156,8 +161,12 @@ static void execution_complete(struct search *s)
 			x->stats.first_execution_steps[h] = x->st.harts[h].steps;
 	}
 	x->stats.executions++;
-	if (trace_seen_first(s, dpor_trace_hash(x)))
+	hash = dpor_trace_hash(x);
+	if (trace_seen_first(s, hash)) {
 		x->stats.distinct_traces++;
+		if (x->opt && x->opt->trace_seen)
+			x->opt->trace_seen(x->opt->trace_seen_ud, hash);
+	}
 	if (x->code_set_grew) {
 		s->restart = true;
 		x->stop = true;
@@ -275,6 +284,53 @@ static void failure_found(struct search *s)
 }
 
 /*
+ * Sharding one scenario's tree. Near the root every choice is taken (no backtrack sets, no
+ * sleep sets) until split_depth points with more than one choice have passed; each schedule
+ * prefix that ends there (or ends the execution earlier) is dealt to the next shard in turn,
+ * and the shard that holds it runs source-set DPOR below it from an empty sleep set. DPOR from
+ * a state with an empty sleep set explores every trace of the executions through that state,
+ * and the prefixes together are every way to begin, so the shards together cover every trace
+ * the whole search covers (a trace that can begin in two ways may be explored by two shards).
+ * Every shard walks the same prefixes in the same order: the deal is the same everywhere.
+ * A shard whose search restarts (it wrote a code word nobody was known to write, which would
+ * cut the transitions near the root differently) searches the whole tree: still sound, and
+ * the deal of the others does not depend on it.
+ */
+static bool in_split(const struct search *s, unsigned depth)
+{
+	return s->split_count && s->x->nodes[depth].branched < s->split_depth;
+}
+
+/* Does the point at depth end a prefix that another shard holds? Counts the prefix if it ends
+ * one. */
+static bool prefix_elsewhere(struct search *s, unsigned depth)
+{
+	struct explorer *x = s->x;
+
+	if (!s->split_count || (depth > 0 && !in_split(s, depth - 1)))
+		return false;
+	if (in_split(s, depth) && !exec_all_done(x) && x->st.ntransitions < EX_MAX_TRANSITIONS &&
+	    enabled_harts(x))
+		return false;
+	return s->prefixes++ % s->split_count + 1 != s->split_index;
+}
+
+/* A transition near the root failed: the prefix ends there. Keeps the failure if this shard
+ * holds it, else drops it. */
+static void split_failure(struct search *s)
+{
+	struct explorer *x = s->x;
+
+	if (s->prefixes++ % s->split_count + 1 == s->split_index) {
+		failure_found(s);
+		return;
+	}
+	scenario_result_free(&(struct scenario_result){.failure = x->failure});
+	x->failure = NULL;
+	x->stop = false;
+}
+
+/*
  * Source-set DPOR over the state after depth transitions (dpor.c finds the races that add
  * harts to the backtrack sets of earlier points). Within the preemption bound; the first
  * choice continues the hart that ran last.
@@ -285,7 +341,10 @@ static void explore(struct search *s, unsigned depth)
 	struct dpor_node *n = &x->nodes[depth];
 	uint32_t runnable;
 	unsigned first;
+	bool split;
 
+	if (prefix_elsewhere(s, depth))
+		return;
 	if (exec_all_done(x)) {
 		execution_complete(s);
 		return;
@@ -316,7 +375,8 @@ static void explore(struct search *s, unsigned depth)
 		return;
 	first = x->st.last_hart >= 0 && (runnable & (1u << x->st.last_hart))
 		? (unsigned)x->st.last_hart : (unsigned)__builtin_ctz(runnable);
-	n->backtrack = 1u << first;
+	split = in_split(s, depth);
+	n->backtrack = split ? runnable : 1u << first;
 	if (__builtin_popcount(runnable) > 1)
 		x->stats.schedule_points++;
 	for (;;) {
@@ -333,11 +393,15 @@ static void explore(struct search *s, unsigned depth)
 		n->done |= 1u << p;
 		if (!schedule_hart(x, p)) {
 			n->next[p] = x->events[depth].sig;
-			failure_found(s);
+			if (split)
+				split_failure(s);
+			else
+				failure_found(s);
 		} else {
 			struct dpor_node *child = &x->nodes[depth + 1];
 
 			n->next[p] = x->events[depth].sig;
+			child->branched = n->branched + (__builtin_popcount(runnable) > 1);
 			child->sleep = 0;
 			for (unsigned q = 0; q < x->nharts; q++)
 				if ((n->sleep & (1u << q)) &&
@@ -347,7 +411,8 @@ static void explore(struct search *s, unsigned depth)
 				}
 			explore(s, depth + 1);
 		}
-		n->sleep |= 1u << p;
+		if (!split)
+			n->sleep |= 1u << p;
 	}
 }
 
@@ -519,9 +584,11 @@ static void search_all(struct explorer *x, struct search *s)
 		s->restart = false;
 		memset(x->nodes, 0, sizeof(x->nodes[0]));
 		exec_reset(x);
+		s->prefixes = 0;
 		explore(s, 0);
 		if (!s->restart || attempt == 8)
 			break;
+		s->split_count = 0; /* the whole tree from now on: see in_split */
 		x->stats = (struct run_stats){0};
 		if (s->traces)
 			memset(s->traces, 0, s->traces_cap * sizeof(*s->traces));
@@ -554,6 +621,14 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		x.nodes = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*x.nodes));
 		if (!x.nodes)
 			abort();
+		if (opt && opt->tree_shard_count > 1) {
+			s.split_index = opt->tree_shard_index;
+			s.split_count = opt->tree_shard_count;
+			/* Enough branch points for about two prefixes per shard. */
+			for (s.split_depth = 1; (1ul << (s.split_depth - 1)) < s.split_count &&
+			     s.split_depth < 24; s.split_depth++)
+				;
+		}
 		search_all(&x, &s);
 	}
 	x.stats.seconds = now_seconds() - s.started;

@@ -1,0 +1,160 @@
+/*
+ * test_tree_shard.c - one scenario's search tree split into shards (explore_options
+ * tree_shard_index/count): the shards together explore every distinct trace the unsharded
+ * search explores, no more, and find a failure exactly when it does.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explorer.h"
+#include "test_support.h"
+
+/* A set of trace hashes, as a sorted-on-demand array. */
+struct trace_set {
+	uint64_t *hash;
+	size_t n, cap;
+};
+
+static void trace_add(void *ud, uint64_t hash)
+{
+	struct trace_set *t = ud;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 256;
+		t->hash = realloc(t->hash, t->cap * sizeof(*t->hash));
+		ck_assert_ptr_nonnull(t->hash);
+	}
+	t->hash[t->n++] = hash;
+}
+
+static int compare_hash(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts and drops repeats. */
+static void trace_set_normalise(struct trace_set *t)
+{
+	size_t k = 0;
+
+	qsort(t->hash, t->n, sizeof(*t->hash), compare_hash);
+	for (size_t i = 0; i < t->n; i++)
+		if (!k || t->hash[k - 1] != t->hash[i])
+			t->hash[k++] = t->hash[i];
+	t->n = k;
+}
+
+/* Explores shard index of count (0/0: the whole tree), adding its traces to set; the result
+ * in res. */
+static void explore_shard(const struct scenario *scn, unsigned long index, unsigned long count,
+			  struct trace_set *set, struct scenario_result *res)
+{
+	struct explore_options opt = {
+		.tree_shard_index = index,
+		.tree_shard_count = count,
+		.trace_seen = trace_add,
+		.trace_seen_ud = set,
+	};
+
+	ck_assert_int_eq(explorer_run(scn, &opt, res), 0);
+	ck_assert_msg(res->verdict == VERDICT_PASS || res->verdict == VERDICT_FAIL,
+		      "%s shard %lu/%lu: verdict %d (%s)", scn->name, index, count, res->verdict,
+		      res->error);
+}
+
+/* The union of count shards against the whole search of scenarios/dir/name. */
+static void shards_cover_the_tree(const char *dir, const char *name, unsigned long count)
+{
+	struct scenario scn;
+	struct scenario_result whole, part;
+	struct trace_set all = {0}, joined = {0};
+	unsigned long executions = 0, busy = 0;
+	bool failed = false;
+
+	load_bundled_scenario(&scn, dir, name);
+	explore_shard(&scn, 0, 0, &all, &whole);
+	trace_set_normalise(&all);
+	for (unsigned long i = 1; i <= count; i++) {
+		explore_shard(&scn, i, count, &joined, &part);
+		executions += part.stats.executions;
+		failed |= part.verdict == VERDICT_FAIL;
+		if (part.verdict == VERDICT_FAIL && whole.verdict == VERDICT_FAIL)
+			ck_assert_str_eq(part.failure->invariant, whole.failure->invariant);
+		busy += part.stats.executions > 0;
+		scenario_result_free(&part);
+	}
+	trace_set_normalise(&joined);
+	ck_assert_msg(failed == (whole.verdict == VERDICT_FAIL),
+		      "%s/%s: the %lu shards %s, the whole search %s", dir, name, count,
+		      failed ? "failed" : "passed", whole.verdict == VERDICT_FAIL ? "failed" : "passed");
+	if (whole.verdict == VERDICT_PASS) {
+		ck_assert_msg(joined.n == all.n &&
+			      memcmp(joined.hash, all.hash, all.n * sizeof(*all.hash)) == 0,
+			      "%s/%s: %zu distinct traces in %lu shards, %zu in the whole search",
+			      dir, name, joined.n, count, all.n);
+		ck_assert_uint_ge(executions, whole.stats.executions);
+		/* The work is spread: more than one shard explored executions. */
+		ck_assert_msg(busy >= 2, "%s/%s: %lu of %lu shards explored anything", dir, name,
+			      busy, count);
+	}
+	scenario_result_free(&whole);
+	free(all.hash);
+	free(joined.hash);
+}
+
+START_TEST(passing_scenarios_split_two_and_three_ways)
+{
+	static const char *const cases[][2] = {
+		{"arm64", "nop-to-call"},
+		{"riscv", "direct-t1"},
+		{"arm64", "shared-counter-locked"},
+		{"riscv", "shared-counter-locked"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (unsigned long n = 2; n <= 3; n++)
+			shards_cover_the_tree(cases[i][0], cases[i][1], n);
+}
+END_TEST
+
+START_TEST(failing_scenarios_fail_in_some_shard)
+{
+	shards_cover_the_tree("arm64", "shared-counter-racy", 2);
+	shards_cover_the_tree("arm64", "shared-lock-order-deadlock", 3);
+	shards_cover_the_tree("riscv", "shared-counter-racy", 4);
+}
+END_TEST
+
+START_TEST(one_shard_is_the_whole_tree)
+{
+	struct scenario scn;
+	struct scenario_result whole, one;
+	struct trace_set a = {0}, b = {0};
+
+	load_bundled_scenario(&scn, "arm64", "nop-to-call");
+	explore_shard(&scn, 0, 0, &a, &whole);
+	explore_shard(&scn, 1, 1, &b, &one);
+	ck_assert_uint_eq(whole.stats.executions, one.stats.executions);
+	ck_assert_uint_eq(whole.stats.distinct_traces, one.stats.distinct_traces);
+	scenario_result_free(&whole);
+	scenario_result_free(&one);
+	free(a.hash);
+	free(b.hash);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tree_shard");
+	TCase *tc = tcase_create("tree_shard");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, passing_scenarios_split_two_and_three_ways);
+	tcase_add_test(tc, failing_scenarios_fail_in_some_shard);
+	tcase_add_test(tc, one_shard_is_the_whole_tree);
+	suite_add_tcase(s, tc);
+	return run_check_suite(s);
+}
