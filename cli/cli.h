@@ -29,6 +29,7 @@ struct cli_common {
 	bool allow_inconclusive; /* an inconclusive search is skipped, not failed */
 	const char *kernel_tree; /* --kernel-tree DIR: a Linux tree for kernel_sources */
 	unsigned long shard_index, shard_count; /* --shard I/N (1 <= I <= N); 0/0: every scenario */
+	bool shard_tree;         /* the shard splits the one scenario's search tree */
 	unsigned long jobs;      /* -j N: worker processes exploring at once (0, 1: none) */
 };
 
@@ -62,6 +63,8 @@ bool parse_shard_option(const char *cmd, const char *option, const char *text,
 			struct cli_common *c);
 /* Does c's shard (every scenario without --shard) hold scenario k of the ordered list? */
 bool shard_holds(const struct cli_common *c, size_t k);
+/* The list has n scenarios: a list of one is split by its search tree instead (shard_tree). */
+void shard_list_of(struct cli_common *c, size_t n);
 
 /* scenario_file_hash.c: 64-bit FNV-1a of a file, 16 hex digits; "" when unreadable. */
 void file_hash(const char *path, char out[17]);

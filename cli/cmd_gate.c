@@ -481,6 +481,7 @@ int cmd_gate(int argc, char **argv)
 	}
 	if (refuse_outputs_over_inputs(&g, &files))
 		goto out;
+	shard_list_of(&g.c, files.n);
 	if (report_run_open(&g.c, argc, argv, &g.rec) < 0) {
 		exit_code = EXIT_ENVIRONMENT;
 		goto out;

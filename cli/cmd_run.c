@@ -142,6 +142,7 @@ int cmd_run(int argc, char **argv)
 		free(r.scns);
 		return EXIT_BAD_INPUT;
 	}
+	shard_list_of(&r.c, (size_t)r.nfiles);
 	if (report_run_open(&r.c, argc, argv, &r.rec) < 0) {
 		free(r.scns);
 		return EXIT_ENVIRONMENT;

@@ -30,7 +30,8 @@ void print_common_options(FILE *out)
 		"                        (--max-executions, max_executions, --random) as skipped,\n"
 		"                        not failed\n"
 		"  --shard I/N           run only shard I of N (1 <= I <= N): scenario k (from 0) of\n"
-		"                        the ordered list goes to shard (k mod N) + 1\n"
+		"                        the ordered list goes to shard (k mod N) + 1; a list of one\n"
+		"                        scenario splits its search tree instead\n"
 		"  -j, --jobs N          explore with N worker processes at once (1 to %lu, default 1);\n"
 		"                        the output and the database are as with -j 1\n"
 		"  -q, --quiet           print only mismatches and the summary, without times\n"
@@ -150,7 +151,10 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 		.kernel_tree = c->kernel_tree,
 		.max_executions = c->max_executions,
 		.random_walks = c->random_walks,
-		.random_seed = c->seed ? c->seed : 1,
+		.random_seed = (c->seed ? c->seed : 1) +
+			       (c->shard_tree ? (c->shard_index - 1) * 0x9e3779b97f4a7c15ull : 0),
+		.tree_shard_index = c->shard_tree ? c->shard_index : 0,
+		.tree_shard_count = c->shard_tree ? c->shard_count : 0,
 		/* Workers exploring at once would write over each other's line. */
 		.progress = c->jobs <= 1 && progress_enabled() ? progress_show : NULL,
 		.progress_ud = (void *)s,

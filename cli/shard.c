@@ -10,6 +10,10 @@
  * shard a whole family while dealing spreads each family over every shard. Shard sizes differ
  * by at most one; the shards together hold every scenario exactly once, and a shard with no
  * scenario (N larger than the list) is an empty run, not an error.
+ *
+ * A list of one scenario is split by its search tree instead: every shard explores that
+ * scenario, each the schedule prefixes the explorer deals to it (search.c), and together they
+ * cover every trace. With --random, each shard walks from its own seed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -61,9 +65,14 @@ bool shard_of_command_line(const char *options, unsigned long *index, unsigned l
 	return false;
 }
 
+void shard_list_of(struct cli_common *c, size_t n)
+{
+	c->shard_tree = c->shard_count > 1 && n == 1;
+}
+
 bool shard_holds(const struct cli_common *c, size_t k)
 {
-	if (c->shard_count == 0)
+	if (c->shard_count == 0 || c->shard_tree)
 		return true;
 	return k % c->shard_count + 1 == c->shard_index;
 }

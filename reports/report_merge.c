@@ -9,6 +9,13 @@
  * scenarios in the unsharded order (and numbers their failures the same way in a new file);
  * other runs follow one another in the order given. Then one BEGIN IMMEDIATE transaction
  * stores everything in that order, so the merged run is stored whole or not at all.
+ *
+ * The shards of one scenario's search tree (a list of one, `--shard I/N`) all hold it at
+ * place 0: they fold into one row. Its verdict is the worst of theirs (error, fail,
+ * inconclusive, pass) and its failure the one with the fewest preemptions, then the shortest
+ * schedule, then from the lowest shard; executions, steps, points, distinct traces and seconds
+ * add up (a trace two shards both explored counts twice); the search is truncated if any
+ * shard's was, else as the kept shard's, but complete only if every shard's was.
  */
 #include "reports.h"
 
@@ -101,7 +108,44 @@ static const char store_staged_sql[] =
 	" JOIN temp.merge_failure_ids i ON i.src = r.src AND i.old_id = r.old_failure_id"
 	" ORDER BY i.new_id, r.hart, r.position;";
 
+/* Scenarios staged at the same place (the shards of one search tree) into one row. */
+static const char fold_tree_shards_sql[] =
+	"CREATE TEMP TABLE merge_keep AS SELECT src, old_id FROM (SELECT s.src, s.old_id,"
+	" row_number() OVER (PARTITION BY s.place ORDER BY CASE s.verdict WHEN 'error' THEN 0"
+	" WHEN 'fail' THEN 1 WHEN 'inconclusive' THEN 2 ELSE 3 END, f.preemptions,"
+	" length(f.schedule), s.src, f.old_id) AS r FROM temp.merge_scenarios s"
+	" LEFT JOIN temp.merge_failures f ON f.src = s.src AND f.old_scenario_id = s.old_id)"
+	" WHERE r = 1;"
+	"UPDATE temp.merge_scenarios SET"
+	" executions = (SELECT sum(o.executions) FROM temp.merge_scenarios o"
+	"  WHERE o.place = merge_scenarios.place),"
+	" steps = (SELECT sum(o.steps) FROM temp.merge_scenarios o"
+	"  WHERE o.place = merge_scenarios.place),"
+	" schedule_points = (SELECT sum(o.schedule_points) FROM temp.merge_scenarios o"
+	"  WHERE o.place = merge_scenarios.place),"
+	" distinct_traces = (SELECT sum(o.distinct_traces) FROM temp.merge_scenarios o"
+	"  WHERE o.place = merge_scenarios.place),"
+	" seconds = (SELECT sum(o.seconds) FROM temp.merge_scenarios o"
+	"  WHERE o.place = merge_scenarios.place),"
+	" truncated = (SELECT max(o.truncated) FROM temp.merge_scenarios o"
+	"  WHERE o.place = merge_scenarios.place),"
+	" search = CASE"
+	"  WHEN (SELECT max(o.search = 'truncated') FROM temp.merge_scenarios o"
+	"   WHERE o.place = merge_scenarios.place) THEN 'truncated'"
+	"  WHEN search = 'complete' AND (SELECT min(o.search = 'complete') FROM"
+	"   temp.merge_scenarios o WHERE o.place = merge_scenarios.place) = 0 THEN 'bound'"
+	"  ELSE search END"
+	" WHERE (src, old_id) IN (SELECT src, old_id FROM temp.merge_keep)"
+	" AND (SELECT count(*) FROM temp.merge_scenarios o WHERE o.place = merge_scenarios.place)"
+	" > 1;"
+	"DELETE FROM temp.merge_failures WHERE (src, old_scenario_id) NOT IN"
+	" (SELECT src, old_id FROM temp.merge_keep);"
+	"DELETE FROM temp.merge_scenarios WHERE (src, old_id) NOT IN"
+	" (SELECT src, old_id FROM temp.merge_keep);"
+	"DROP TABLE temp.merge_keep;";
+
 static const char drop_staged_sql[] =
+	"DROP TABLE IF EXISTS temp.merge_keep;"
 	"DROP TABLE IF EXISTS temp.merge_run;"
 	"DROP TABLE IF EXISTS temp.merge_scenarios;"
 	"DROP TABLE IF EXISTS temp.merge_failures;"
@@ -189,6 +233,11 @@ int report_copy_runs(struct report_db *db, int64_t run_id, const struct report_r
 	for (size_t i = 0; i < nsrc && !rc; i++)
 		if (stage_source(conn, &src[i], (int)i, err, errlen))
 			rc = -2;
+	if (!rc && sqlite3_exec(conn, fold_tree_shards_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		report_db_note_sqlite_error(db, "cannot fold the shards of one scenario");
+		snprintf(err, errlen, "%s", report_last_error(db));
+		rc = -1;
+	}
 	if (!rc && store_staged(db, conn, run_id)) {
 		snprintf(err, errlen, "%s", report_last_error(db));
 		rc = -1;

@@ -282,6 +282,59 @@ START_TEST(merge_refuses_bad_inputs)
 }
 END_TEST
 
+/* A list of one scenario is split by its search tree: every shard explores it, each a part;
+ * merged, the shards are one row with the unsharded verdict and failure invariant, at least
+ * the unsharded distinct traces, and a failure that replays from the merged file. */
+START_TEST(one_scenario_splits_its_search_tree)
+{
+	static const char *const cases[][2] = {
+		{"arm64", "shared-lock-order-deadlock"}, /* fails, with a preemption */
+		{"arm64", "shared-counter-locked"},      /* passes */
+	};
+	static const char *const verdict_sql[] = {
+		"SELECT name, verdict, invariant, matched FROM scenarios",
+	};
+	char dir[128], db[256], whole[256];
+
+	temp_file_name(dir, sizeof(dir), "tree");
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		long long executions = 0, whole_executions, shard_executions;
+		char scn[512];
+
+		snprintf(scn, sizeof(scn), "%s/scenarios/%s/%s.yaml", PATCHCHECK_SOURCE_DIR,
+			 cases[c][0], cases[c][1]);
+		ck_assert_int_eq(sh("rm -rf %s && mkdir %s", dir, dir), 0);
+		ck_assert_int_eq(sh("cd %s && %s run -q --db whole.db %s", dir, TOOL, scn), 0);
+		snprintf(db, sizeof(db), "%s/whole.db", dir);
+		whole_executions = query_first_int(db, "SELECT executions FROM scenarios");
+		for (int i = 1; i <= 3; i++) {
+			ck_assert_int_eq(sh("cd %s && %s run -q --db s%d.db --shard %d/3 %s", dir, TOOL,
+					    i, i, scn), 0);
+			snprintf(db, sizeof(db), "%s/s%d.db", dir, i);
+			shard_executions = query_first_int(db, "SELECT executions FROM scenarios");
+			ck_assert_int_lt(shard_executions, 2 * whole_executions);
+			executions += shard_executions;
+		}
+		ck_assert_int_eq(sh("cd %s && %s merge out.db s2.db s3.db s1.db", dir, TOOL), 0);
+		expect_in_output("out.db: run 1, complete, from 3 databases\n");
+		snprintf(db, sizeof(db), "%s/out.db", dir);
+		ck_assert_int_eq(query_first_int(db, "SELECT count(*) FROM scenarios"), 1);
+		ck_assert_int_eq(query_first_int(db, "SELECT executions FROM scenarios"), executions);
+		ck_assert_int_eq(query_first_int(db, "SELECT search = 'complete' FROM scenarios"), 1);
+		snprintf(whole, sizeof(whole), "%s/whole.db", dir);
+		ck_assert_int_ge(query_first_int(db, "SELECT distinct_traces FROM scenarios"),
+				 query_first_int(whole, "SELECT distinct_traces FROM scenarios"));
+		expect_same_rows(whole, db, verdict_sql, 1);
+		if (c == 0) {
+			ck_assert_int_eq(query_first_int(db, "SELECT count(*) FROM failures"), 1);
+			ck_assert_int_eq(sh("cd %s && %s replay --db out.db 1", dir, TOOL), 0);
+			expect_in_output("reproduced:");
+		}
+	}
+	ck_assert_int_eq(sh("rm -rf %s", dir), 0);
+}
+END_TEST
+
 START_TEST(bad_shard_values_exit_2_naming_the_option)
 {
 	static const char *const bad[] = {"0/3", "4/3", "a/b", "3", "1/0", "1/1000001",
@@ -321,6 +374,7 @@ int main(void)
 	tcase_add_test(shard, gate_shards_make_the_whole_gate);
 	tcase_add_test(shard, run_shards_make_the_whole_run);
 	tcase_add_test(shard, skipped_and_empty_shards);
+	tcase_add_test(shard, one_scenario_splits_its_search_tree);
 	tcase_add_test(shard, bad_shard_values_exit_2_naming_the_option);
 	tcase_add_test(shard, merged_shards_are_the_unsharded_database);
 	tcase_add_test(shard, merge_refuses_bad_inputs);
