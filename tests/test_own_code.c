@@ -35,16 +35,34 @@ static int cache_entries(void)
 	return atoi(output);
 }
 
+/* The inode numbers of the cached images, one line each: a rebuild puts a new file there. */
+static char *cached_images(void)
+{
+	ck_assert_int_eq(sh("ls -i %s/*/image.elf | cut -d' ' -f1", cache), 0);
+	return strdup(output);
+}
+
 START_TEST(sources_outside_the_tree_give_the_expected_verdicts)
 {
+	char *images, *again;
+
 	ck_assert_int_eq(sh("cd %s && %s run --no-db own-tramp.yaml own-tramp-swapped.yaml", work, TOOL), 0);
 	expect_in_output("ok   examples/own-tramp ");
 	expect_in_output("ok   examples/own-tramp-swapped");
 	expect_in_output("x0 at body entry of traced_add3 differs from its value at the call: expected 0x1, actual 0x3");
-	/* One build for both (the same sources), reused by the next run. */
+	/* One build for both (the same sources), reused by the next run, not rebuilt: every
+	 * dependency its depfile named (one per line there) was read. */
 	ck_assert_int_eq(cache_entries(), 1);
+	images = cached_images();
 	ck_assert_int_eq(sh("%s run -q --no-db %s/own-tramp.yaml", TOOL, work), 0);
 	ck_assert_int_eq(cache_entries(), 1);
+	again = cached_images();
+	ck_assert_str_eq(again, images);
+	free(again);
+	ck_assert_int_eq(sh("cat %s/*/deps", cache), 0);
+	ck_assert_ptr_null(strstr(output, "unreadable"));
+	expect_in_output("/my_count.c\n");
+	free(images);
 	/* A changed source is another build. */
 	ck_assert_int_eq(sh("echo '/* edited */' >> %s/my_count.c", work), 0);
 	ck_assert_int_eq(sh("%s run -q --no-db %s/own-tramp.yaml", TOOL, work), 0);

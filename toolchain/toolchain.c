@@ -328,7 +328,8 @@ static void record_dep(const char *path, FILE *out)
 }
 
 /* Appends a line for every dependency the depfile names (Make syntax: "target: dep dep \",
- * a space in a name written "\ ", a '$' written "$$"). */
+ * a space in a name written "\ ", a '$' written "$$"; a backslash ending a line continues the
+ * list and separates names, as a space does). */
 static void record_deps(const char *depfile, FILE *out)
 {
 	char *text = tc_read_file(depfile, NULL), name[4096];
@@ -342,9 +343,8 @@ static void record_deps(const char *depfile, FILE *out)
 			c = *++p;
 		} else if (c == '$' && p[1] == '$') {
 			p++;
-		} else if (c == '\\' && (p[1] == '\n' || p[1] == '\r')) {
-			c = ' ';
-		} else if (c == 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+		} else if (c == 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+			   (c == '\\' && (p[1] == '\n' || p[1] == '\r'))) {
 			name[n] = 0;
 			if (n && in_targets) /* "x.o:" ends the targets */
 				in_targets = name[n - 1] != ':';
