@@ -16,14 +16,15 @@
 
 #define CHECKPOINT_EVERY 8 /* points between checkpoints on a path: fewer copies, some re-runs */
 
+/* A checkpoint: the machine and the execution state (its first EXEC_STATE_SIZE bytes). */
 struct checkpoint {
 	struct machine_snapshot *snap;
-	struct exec_state st;
+	struct exec_state *st;
 };
 
 struct search {
 	struct explorer *x;
-	struct checkpoint *levels;
+	struct checkpoint *levels; /* by depth; made when a checkpoint is first saved there */
 	unsigned nlevels;
 	double started;
 	uint64_t *traces;        /* hashes of the distinct traces seen (open addressing, 0 empty) */
@@ -46,18 +47,26 @@ static double now_seconds(void)
 
 static struct checkpoint *level(struct search *s, unsigned depth)
 {
+	struct checkpoint *c;
+
 	if (depth >= s->nlevels) {
-		unsigned n = depth + 16;
+		unsigned n = depth + 64;
 		struct checkpoint *l = realloc(s->levels, n * sizeof(*l));
 
 		if (!l)
 			abort();
-		for (unsigned i = s->nlevels; i < n; i++)
-			l[i].snap = machine_snapshot_new(s->x->m);
+		memset(l + s->nlevels, 0, (n - s->nlevels) * sizeof(*l));
 		s->levels = l;
 		s->nlevels = n;
 	}
-	return &s->levels[depth];
+	c = &s->levels[depth];
+	if (!c->snap) {
+		c->snap = machine_snapshot_new(s->x->m);
+		c->st = malloc(EXEC_STATE_SIZE(s->x->nharts));
+		if (!c->st)
+			abort();
+	}
+	return c;
 }
 
 static void save(struct search *s, unsigned depth)
@@ -65,7 +74,7 @@ static void save(struct search *s, unsigned depth)
 	struct checkpoint *c = level(s, depth);
 
 	machine_snapshot_save(s->x->m, c->snap);
-	memcpy(&c->st, &s->x->st, EXEC_STATE_SIZE(s->x->nharts));
+	memcpy(c->st, &s->x->st, EXEC_STATE_SIZE(s->x->nharts));
 }
 
 static void restore_level(struct search *s, unsigned depth)
@@ -73,7 +82,7 @@ static void restore_level(struct search *s, unsigned depth)
 	struct checkpoint *c = &s->levels[depth];
 
 	machine_snapshot_restore(s->x->m, c->snap);
-	memcpy(&s->x->st, &c->st, EXEC_STATE_SIZE(s->x->nharts));
+	memcpy(&s->x->st, c->st, EXEC_STATE_SIZE(s->x->nharts));
 }
 
 static bool schedule_hart(struct explorer *x, unsigned h);
@@ -418,8 +427,10 @@ static void explore(struct search *s, unsigned depth)
 
 static void search_free(struct search *s)
 {
-	for (unsigned i = 0; i < s->nlevels; i++)
+	for (unsigned i = 0; i < s->nlevels; i++) {
 		machine_snapshot_free(s->levels[i].snap);
+		free(s->levels[i].st);
+	}
 	free(s->levels);
 	free(s->traces);
 	if (s->best)
