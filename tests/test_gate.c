@@ -129,6 +129,38 @@ START_TEST(bundled_scenarios_pass_the_gate)
 }
 END_TEST
 
+#ifdef PATCHCHECK_LINUX_TREE
+/* The asm-offsets a tree gives are derived once per cache: a second process finds them through
+ * the index entry (its deps file and the offsets directory left as they were), and an entry
+ * whose listed files no longer hash as recorded is derived again and replaced. */
+START_TEST(kernel_tree_offsets_are_derived_once_per_cache)
+{
+	char dir[128], before[4096];
+	const char *run = "PATCHCHECK_CACHE_DIR=%s/cache %s run -q --no-db --kernel-tree "
+			  PATCHCHECK_LINUX_TREE " " BUNDLED "/arm64/kernel-nop-to-call.yaml";
+	const char *listing = "cd %s/cache && ls -i -d ktree-* ktree-index-*/deps | sort -k2";
+
+	temp_file_name(dir, sizeof(dir), "ktree-cache");
+	ck_assert_int_eq(sh("rm -rf %s && mkdir %s", dir, dir), 0);
+	ck_assert_int_eq(sh(run, dir, TOOL), 0);
+	ck_assert_int_eq(sh(listing, dir), 0);
+	expect_in_output("ktree-index-");
+	expect_in_output("ktree-arm64-");
+	snprintf(before, sizeof(before), "%s", output);
+	ck_assert_int_eq(sh(run, dir, TOOL), 0);
+	ck_assert_int_eq(sh(listing, dir), 0);
+	ck_assert_str_eq(output, before);
+	/* A listed file that changed (here: its recorded hash) is derived again. */
+	ck_assert_int_eq(sh("cd %s/cache && sed -i '1s/^[0-9a-f]/x/' ktree-index-*/deps", dir), 0);
+	ck_assert_int_eq(sh(run, dir, TOOL), 0);
+	ck_assert_int_eq(sh(listing, dir), 0);
+	ck_assert_str_ne(output, before);
+	ck_assert_int_eq(sh("cd %s/cache && grep -c '^x' ktree-index-*/deps", dir), 1);
+	ck_assert_int_eq(sh("rm -rf %s", dir), 0);
+}
+END_TEST
+#endif
+
 START_TEST(mismatching_verdict_fails_the_gate)
 {
 	char db[128], xml[128];
@@ -360,6 +392,9 @@ int main(void)
 	tcase_set_timeout(replay, 300);
 	tcase_add_test(gate, bundled_scenarios_pass_the_gate);
 	tcase_add_test(gate, mismatching_verdict_fails_the_gate);
+#ifdef PATCHCHECK_LINUX_TREE
+	tcase_add_test(gate, kernel_tree_offsets_are_derived_once_per_cache);
+#endif
 	tcase_add_test(gate, bad_file_is_reported_and_others_still_run);
 	tcase_add_test(gate, skipped_scenario_is_counted_not_failed);
 	tcase_add_test(gate, bad_usage_exits_2);

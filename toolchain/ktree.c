@@ -12,9 +12,16 @@
  * the cache; the result, asm/asm-offsets.h, is renamed into a directory named after its own
  * content, so concurrent processes never see a half-written header and agree on the path (and
  * so on the cached images built with it). A process prepares each tree and variant once.
+ *
+ * Across processes, an index entry (ktree-index-<key>, the key hashing the tree's path, the
+ * arch variant, the compiler and the offsets program) names that directory and lists every
+ * file the derivation read (the depfile of the offsets compile, the awk scripts and their
+ * inputs), each with its hash. While they all still hash the same, the directory is used
+ * without compiling again; a changed header, script or program derives the offsets anew.
  */
 #include <errno.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,11 +128,12 @@ static int generate_headers(const struct arch_kernel_tree *k, const char *tree, 
 static int compile_offsets(const struct arch_kernel_tree *k, const char *tree, const char *gen,
 			   const char *program, const char *cc, char *err, size_t errlen)
 {
-	char s_out[4200], log[4200], inc[7][4200], kconfig[4200], missing[512];
+	char s_out[4200], d_out[4200], log[4200], inc[7][4200], kconfig[4200], missing[512];
 	const char *argv[64];
 	size_t n = 0;
 
 	tc_name_in(s_out, sizeof(s_out), gen, "offsets.s");
+	tc_name_in(d_out, sizeof(d_out), gen, "offsets.d");
 	tc_name_in(log, sizeof(log), gen, "offsets.log");
 	tc_name_in(inc[0], sizeof(inc[0]), tree, "arch/%s/include", k->tree_arch);
 	tc_name_in(inc[1], sizeof(inc[1]), gen, "arch");
@@ -152,6 +160,9 @@ static int compile_offsets(const struct arch_kernel_tree *k, const char *tree, c
 	for (size_t i = 0; i < ARCH_KTREE_MAX_FLAGS && k->header_flags[i]; i++)
 		argv[n++] = k->header_flags[i];
 	argv[n++] = program;
+	argv[n++] = "-MD";
+	argv[n++] = "-MF";
+	argv[n++] = d_out;
 	argv[n++] = "-o";
 	argv[n++] = s_out;
 	argv[n] = NULL;
@@ -215,6 +226,118 @@ static struct {
 } prepared[KTREE_MEMO];
 static unsigned nprepared;
 
+/* The index key of tree (a real path) for k with the offsets program and compiler cc. */
+static uint64_t index_key(const struct arch_kernel_tree *k, const char *tree, const char *program,
+			  const char *cc)
+{
+	uint64_t key = TC_FNV_OFFSET;
+	struct stat st;
+
+	tc_hash_text(&key, "ktree-index 1");
+	tc_hash_text(&key, tree);
+	tc_hash_text(&key, k->tree_arch);
+	tc_hash_text(&key, k->config_header);
+	for (size_t i = 0; i < ARCH_KTREE_MAX_FLAGS; i++) {
+		tc_hash_text(&key, k->target_flags[i] ? k->target_flags[i] : "");
+		tc_hash_text(&key, k->header_flags[i] ? k->header_flags[i] : "");
+	}
+	tc_hash_text(&key, cc);
+	if (stat(cc, &st) == 0) { /* another compiler installed at the same path */
+		tc_hash_bytes(&key, &st.st_size, sizeof(st.st_size));
+		tc_hash_bytes(&key, &st.st_mtim, sizeof(st.st_mtim));
+	}
+	tc_hash_file(&key, program);
+	return key;
+}
+
+/* The directory (and offset count) the index entry at index names, if every file it lists
+ * still hashes the same and the directory is there. */
+static bool index_lookup(const char *index, char *dir, size_t size, unsigned *noffsets)
+{
+	char path[4300], *text;
+	bool ok;
+
+	tc_name_in(path, sizeof(path), index, "deps");
+	if (!tc_deps_hold(path))
+		return false;
+	tc_name_in(path, sizeof(path), index, "result");
+	text = tc_read_file(path, NULL);
+	ok = text && sscanf(text, "%u", noffsets) == 1 && strchr(text, '\n') &&
+	     snprintf(dir, size, "%s", strchr(text, '\n') + 1) < (int)size;
+	free(text);
+	if (ok && (!*dir || dir[strlen(dir) - 1] != '\n'))
+		ok = false;
+	if (ok)
+		dir[strlen(dir) - 1] = 0;
+	tc_name_in(path, sizeof(path), dir, "asm/asm-offsets.h");
+	return ok && is_file(path);
+}
+
+/* Write the index entry for the derivation in work (its depfile gen/offsets.d) that put its
+ * offsets in dir: built in a directory of its own and renamed into place. Best effort: without
+ * it the next process derives the offsets again. */
+static void index_store(const struct arch_kernel_tree *k, const char *tree, const char *work,
+			const char *index, const char *dir, unsigned noffsets)
+{
+	char tmp[4300], path[4300], *text = NULL, *line;
+	size_t len = 0, prefix = strlen(work);
+	FILE *all = open_memstream(&text, &len), *out;
+
+	if (!all)
+		return;
+	tc_name_in(path, sizeof(path), work, "gen/offsets.d");
+	tc_record_deps(path, all);
+	for (size_t i = 0; i < sizeof(k->generated) / sizeof(k->generated[0]); i++) {
+		if (!k->generated[i].header)
+			continue;
+		tc_name_in(path, sizeof(path), tree, "%s", k->generated[i].script);
+		if (is_file(path))
+			tc_record_dep(path, all);
+		tc_name_in(path, sizeof(path), tree, "%s", k->generated[i].input);
+		if (is_file(path))
+			tc_record_dep(path, all);
+	}
+	if (fclose(all) != 0) {
+		free(text);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%s-tmp-%ld", index, (long)getpid());
+	tc_name_in(path, sizeof(path), tmp, "deps");
+	if (tc_make_dirs(tmp) || !(out = fopen(path, "w"))) {
+		free(text);
+		tc_remove_tree(tmp);
+		return;
+	}
+	/* The files made in the work directory are gone: what they were made from is listed. */
+	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (strncmp(line + 17, work, prefix) != 0)
+			fwrite(line, 1, strchr(line, '\n') ? (size_t)(strchr(line, '\n') - line + 1)
+							   : strlen(line), out);
+	free(text);
+	if (fclose(out) != 0) {
+		tc_remove_tree(tmp);
+		return;
+	}
+	tc_name_in(path, sizeof(path), tmp, "result");
+	if (!(out = fopen(path, "w"))) {
+		tc_remove_tree(tmp);
+		return;
+	}
+	fprintf(out, "%u\n%s\n", noffsets, dir);
+	if (fclose(out) != 0 || rename(tmp, index) != 0) {
+		/* an entry is there already: a stale one is replaced, a fresh one kept */
+		char stale[4400];
+
+		snprintf(stale, sizeof(stale), "%s-stale-%ld", index, (long)getpid());
+		if (rename(index, stale) == 0) {
+			if (rename(tmp, index) != 0)
+				tc_remove_tree(tmp);
+			tc_remove_tree(stale);
+		}
+	}
+	tc_remove_tree(tmp);
+}
+
 /* Derive the asm-offsets of tree (a real path) for k into a directory of the cache named
  * after their content, into dir. 0, or -1 with err. */
 static int derive_offsets(const struct arch_kernel_tree *k, const char *tree,
@@ -222,6 +345,7 @@ static int derive_offsets(const struct arch_kernel_tree *k, const char *tree,
 			  unsigned *noffsets, char *err, size_t errlen)
 {
 	char cache[4096], work[4200], gen[4200], program[4200], s_file[4200], probe[4300];
+	char index[4200];
 	uint64_t key = TC_FNV_OFFSET;
 	int rc = -1;
 
@@ -229,13 +353,17 @@ static int derive_offsets(const struct arch_kernel_tree *k, const char *tree,
 		tc_say(err, errlen, "no cache directory (set XDG_CACHE_HOME or HOME)");
 		return -1;
 	}
+	tc_name_in(program, sizeof(program), models_dir, "%s", k->offsets_program);
+	tc_name_in(index, sizeof(index), cache, "ktree-index-%016llx",
+		   (unsigned long long)index_key(k, tree, program, cc));
+	if (index_lookup(index, dir, size, noffsets))
+		return 0;
 	tc_name_in(work, sizeof(work), cache, "ktree-tmp-XXXXXX");
 	if (!mkdtemp(work)) {
 		tc_say(err, errlen, "%s: cannot create a work directory: %s", cache, strerror(errno));
 		return -1;
 	}
 	tc_name_in(gen, sizeof(gen), work, "gen");
-	tc_name_in(program, sizeof(program), models_dir, "%s", k->offsets_program);
 	tc_name_in(s_file, sizeof(s_file), gen, "offsets.s");
 	tc_name_in(probe, sizeof(probe), gen, "generated/autoconf.h");
 	if (tc_make_dirs(gen) || write_text(probe, "")) {
@@ -249,7 +377,6 @@ static int derive_offsets(const struct arch_kernel_tree *k, const char *tree,
 		tc_say(err, errlen, "%s: no asm-offsets came out of the tree's struct pt_regs", tree);
 		goto out;
 	}
-	tc_remove_tree(gen);
 	tc_name_in(probe, sizeof(probe), work, "asm/asm-offsets.h");
 	tc_hash_text(&key, k->tree_arch);
 	tc_hash_text(&key, k->config_header);
@@ -258,6 +385,8 @@ static int derive_offsets(const struct arch_kernel_tree *k, const char *tree,
 		goto out;
 	}
 	tc_name_in(dir, size, cache, "ktree-%s-%016llx", k->tree_arch, (unsigned long long)key);
+	index_store(k, tree, work, index, dir, *noffsets);
+	tc_remove_tree(gen);
 	if (rename(work, dir) != 0 && errno != EEXIST && errno != ENOTEMPTY) {
 		tc_say(err, errlen, "%s: cannot store the asm-offsets: %s", dir, strerror(errno));
 		goto out;

@@ -289,7 +289,7 @@ int tc_make_dirs(const char *path)
 }
 
 /* Does every "hash path" line of deps still hold? */
-static bool deps_hold(const char *deps)
+bool tc_deps_hold(const char *deps)
 {
 	char *text = tc_read_file(deps, NULL), *line = text;
 	bool ok = text != NULL;
@@ -317,7 +317,7 @@ static bool deps_hold(const char *deps)
 /* Appends "hash path" for every dependency named in the depfile to out. */
 /* One dependency: "hash path", or a hash that never holds when the file cannot be read (the
  * entry is then rebuilt every time rather than trusted). */
-static void record_dep(const char *path, FILE *out)
+void tc_record_dep(const char *path, FILE *out)
 {
 	uint64_t h = TC_FNV_OFFSET;
 
@@ -330,7 +330,7 @@ static void record_dep(const char *path, FILE *out)
 /* Appends a line for every dependency the depfile names (Make syntax: "target: dep dep \",
  * a space in a name written "\ ", a '$' written "$$"; a backslash ending a line continues the
  * list and separates names, as a space does). */
-static void record_deps(const char *depfile, FILE *out)
+void tc_record_deps(const char *depfile, FILE *out)
 {
 	char *text = tc_read_file(depfile, NULL), name[4096];
 	size_t n = 0;
@@ -349,7 +349,7 @@ static void record_deps(const char *depfile, FILE *out)
 			if (n && in_targets) /* "x.o:" ends the targets */
 				in_targets = name[n - 1] != ':';
 			else if (n && strcmp(name, ":") != 0)
-				record_dep(name, out);
+				tc_record_dep(name, out);
 			n = 0;
 			if (c == 0)
 				break;
@@ -501,7 +501,7 @@ static int build_entry(const struct recipe *r, const struct toolchain_source *so
 	}
 	for (size_t i = 0; i < n; i++) {
 		tc_name_in(dep, sizeof(dep), tmp, "user%zu.d", i);
-		record_deps(dep, out);
+		tc_record_deps(dep, out);
 	}
 	if (fclose(out) != 0) {
 		tc_say(err, errlen, "%s: cannot write: %s", deps, strerror(errno));
@@ -568,7 +568,7 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 	}
 	tc_name_in(entry, sizeof(entry), cache, "%016llx", (unsigned long long)key);
 	tc_name_in(deps, sizeof(deps), entry, "deps");
-	if (!deps_hold(deps)) {
+	if (!tc_deps_hold(deps)) {
 		if (build_entry(&r, sources, n, tmp, compile_error, err, errlen))
 			goto out_tmp;
 		if (rename(tmp, entry) != 0) {
@@ -584,7 +584,7 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 			 * that is loading it keeps its files. */
 			tc_name_in(stale, sizeof(stale), cache, "stale-%016llx-%ld",
 				   (unsigned long long)key, (long)getpid());
-			if (!deps_hold(deps) && rename(entry, stale) == 0) {
+			if (!tc_deps_hold(deps) && rename(entry, stale) == 0) {
 				if (rename(tmp, entry) != 0 && errno != EEXIST && errno != ENOTEMPTY) {
 					tc_say(err, errlen, "%s: cannot store the built image: %s", entry,
 					       strerror(errno));

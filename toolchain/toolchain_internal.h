@@ -4,8 +4,10 @@
 #ifndef PATCHCHECK_TOOLCHAIN_INTERNAL_H
 #define PATCHCHECK_TOOLCHAIN_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define TC_FNV_OFFSET 1469598103934665603ull
 
@@ -29,5 +31,10 @@ void tc_first_error_line(const char *log, const char *what, char *err, size_t er
 void tc_remove_tree(const char *dir);
 /* mkdir -p: 0 or -1. */
 int tc_make_dirs(const char *path);
+/* Dependency lists ("hash path" per line, a file a build read): does every file still hash
+ * as recorded; append path's line; append a line for every file a Make depfile names. */
+bool tc_deps_hold(const char *deps);
+void tc_record_dep(const char *path, FILE *out);
+void tc_record_deps(const char *depfile, FILE *out);
 
 #endif
