@@ -11,7 +11,9 @@
  *       references, setup) and in it, and the scheduled steps per second as a percentage of
  *       raw stepping of the same arch;
  *   (4) arm64/nop-to-call and riscv/direct-t1 with 2, 3 and 4 runners, the variants written to
- *       a temporary directory from the bundled file by repeating its last runner hart.
+ *       a temporary directory from the bundled file by repeating its last runner hart;
+ *   (5) the patchcheck command's gate (--no-db -q) with -j 1 and -j 2, wall time, the fastest of
+ *       PASSES each: the speed-up of two workers (it needs two idle cores to show).
  * Each figure is printed next to its target (DESIGN.md, "Performance") where one exists. A
  * program, not a test: its times depend on the host.
  *
@@ -19,11 +21,14 @@
  * GUEST_DIR defaults to $PATCHCHECK_GUEST_DIR, else build/guest; --runners 3 leaves out the
  * 4-runner variants (about a minute).
  */
+#include <fcntl.h>
 #include <math.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <unicorn/unicorn.h>
 
@@ -36,6 +41,7 @@
 #define TARGET_RAW_PERCENT 50.0      /* scheduled steps over the gate, % of raw stepping */
 #define TARGET_EXEC_PER_TRACE 1.2    /* executions per distinct Mazurkiewicz trace */
 #define TARGET_NOP_TO_CALL_4 1.0     /* seconds, nop-to-call with 4 runners */
+#define TARGET_J2_SPEEDUP 1.7        /* gate wall time, -j 1 over -j 2 */
 
 static double now(void)
 {
@@ -444,6 +450,68 @@ static int bench_variants(const struct explore_options *opt, unsigned max_runner
 	return rc;
 }
 
+/* ---- (5): -j 2 against -j 1 ---- */
+
+extern char **environ;
+
+/* Wall seconds of one `patchcheck gate --no-db -q -j jobs [--kernel-tree DIR] scenarios/`, its
+ * output discarded; negative when it did not run or did not pass. */
+static double gate_wall(const struct explore_options *opt, const char *jobs)
+{
+	char *argv[12];
+	int n = 0, status;
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	double t0 = now();
+
+	argv[n++] = PATCHCHECK_BINARY_DIR "/patchcheck";
+	argv[n++] = "gate";
+	argv[n++] = "--no-db";
+	argv[n++] = "-q";
+	argv[n++] = "-j";
+	argv[n++] = (char *)jobs;
+	if (opt->kernel_tree) {
+		argv[n++] = "--kernel-tree";
+		argv[n++] = (char *)opt->kernel_tree;
+	}
+	argv[n++] = PATCHCHECK_SOURCE_DIR "/scenarios";
+	argv[n] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	return now() - t0;
+}
+
+static int bench_jobs(const struct explore_options *opt)
+{
+	double best[2] = {INFINITY, INFINITY};
+	static const char *const jobs[2] = {"1", "2"};
+
+	gate_wall(opt, "1"); /* the image and kernel-tree caches filled */
+	for (int pass = 0; pass < PASSES; pass++) {
+		for (int j = 0; j < 2; j++) {
+			double t = gate_wall(opt, jobs[j]);
+
+			if (t < 0) {
+				fprintf(stderr, "bench_step: patchcheck gate -j %s did not pass\n", jobs[j]);
+				return 2;
+			}
+			best[j] = fmin(best[j], t);
+		}
+	}
+	printf("\ngate -j (wall, fastest of %d; %ld cores online)\n", PASSES,
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("  -j 1 %8.2f s   -j 2 %8.2f s   speed-up %.2fx   target >= %.1fx\n", best[0],
+	       best[1], best[0] / best[1], TARGET_J2_SPEEDUP);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *guest = getenv("PATCHCHECK_GUEST_DIR");
@@ -471,6 +539,8 @@ int main(int argc, char **argv)
 		return rc;
 	rc = bench_gate(&opt);
 	if (bench_variants(&opt, (unsigned)max_runners))
+		rc = 2;
+	if (bench_jobs(&opt))
 		rc = 2;
 	return rc;
 }
