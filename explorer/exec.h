@@ -61,6 +61,7 @@ struct event {
  * which must be explored (backtrack), which were, and which need not be (sleep). */
 struct dpor_node {
 	uint32_t enabled, backtrack, done, sleep;
+	uint32_t allowed; /* the harts the preemption bound lets go here (all enabled: no bound) */
 	bool saved;      /* a checkpoint of this point, on the current path, is in the search's */
 	unsigned branched; /* points with more than one choice before this one on the path */
 	struct event_sig next[SCN_MAX_HARTS]; /* the transition each done / sleeping hart takes */

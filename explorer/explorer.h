@@ -238,6 +238,9 @@ struct explore_options {
 	 * deals the schedule prefixes of its first branch points out in turn); the shards
 	 * together cover every trace the whole search covers. 0/0: the whole tree. */
 	unsigned long tree_shard_index, tree_shard_count;
+	/* Every interleaving within the bound, without the reduction: each point takes every
+	 * choice and nothing sleeps. A reference to check the reduction against (tests). */
+	bool every_interleaving;
 	/* Called once per distinct trace (its hash, as counted in distinct_traces), if set. */
 	void (*trace_seen)(void *ud, uint64_t hash);
 	void *trace_seen_ud;

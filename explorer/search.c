@@ -310,6 +310,13 @@ static bool in_split(const struct search *s, unsigned depth)
 	return s->split_count && s->x->nodes[depth].branched < s->split_depth;
 }
 
+/* Does the point at depth take every choice (near the root of a split tree, or everywhere
+ * when the options ask for every interleaving)? */
+static bool every_choice(const struct search *s, unsigned depth)
+{
+	return in_split(s, depth) || (s->x->opt && s->x->opt->every_interleaving);
+}
+
 /* Does the point at depth end a prefix that another shard holds? Counts the prefix if it ends
  * one. */
 static bool prefix_elsewhere(struct search *s, unsigned depth)
@@ -379,13 +386,14 @@ static void explore(struct search *s, unsigned depth)
 	/* Within the bound: the harts that can go without passing it (computed here, where the
 	 * state is the point's own). The first choice is one of them (the hart that ran last, if
 	 * it can): a point where only choices past the bound were tried would explore nothing. */
-	runnable = within_bound(x, runnable);
+	n->allowed = within_bound(x, n->enabled);
+	runnable &= n->allowed;
 	if (!runnable)
 		return;
 	first = x->st.last_hart >= 0 && (runnable & (1u << x->st.last_hart))
 		? (unsigned)x->st.last_hart : (unsigned)__builtin_ctz(runnable);
 	split = in_split(s, depth);
-	n->backtrack = split ? runnable : 1u << first;
+	n->backtrack = every_choice(s, depth) ? runnable : 1u << first;
 	if (__builtin_popcount(runnable) > 1)
 		x->stats.schedule_points++;
 	for (;;) {
@@ -420,7 +428,7 @@ static void explore(struct search *s, unsigned depth)
 				}
 			explore(s, depth + 1);
 		}
-		if (!split)
+		if (!every_choice(s, depth) && !x->bound_active) /* no sleep sets: dpor.c */
 			n->sleep |= 1u << p;
 	}
 }

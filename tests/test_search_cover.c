@@ -1,6 +1,8 @@
 /*
- * test_tree_shard.c - one scenario's search tree split into shards (explore_options
- * tree_shard_index/count): the shards together explore every distinct trace the unsharded
+ * test_search_cover.c - the reduced search covers every trace, checked by the traces' hashes:
+ * the same distinct traces as every interleaving (explore_options every_interleaving), with
+ * and without a preemption bound; and one scenario's search tree split into shards
+ * (tree_shard_index/count): the shards together explore every distinct trace the unsharded
  * search explores, no more, and find a failure exactly when it does.
  */
 #include <check.h>
@@ -48,14 +50,15 @@ static void trace_set_normalise(struct trace_set *t)
 	t->n = k;
 }
 
-/* Explores shard index of count (0/0: the whole tree), adding its traces to set; the result
- * in res. */
-static void explore_shard(const struct scenario *scn, unsigned long index, unsigned long count,
-			  struct trace_set *set, struct scenario_result *res)
+/* Explores shard index of count (0/0: the whole tree), every interleaving when every, adding
+ * its traces to set; the result in res. */
+static void explore_traces(const struct scenario *scn, unsigned long index, unsigned long count,
+			   bool every, struct trace_set *set, struct scenario_result *res)
 {
 	struct explore_options opt = {
 		.tree_shard_index = index,
 		.tree_shard_count = count,
+		.every_interleaving = every,
 		.trace_seen = trace_add,
 		.trace_seen_ud = set,
 	};
@@ -76,10 +79,10 @@ static void shards_cover_the_tree(const char *dir, const char *name, unsigned lo
 	bool failed = false;
 
 	load_bundled_scenario(&scn, dir, name);
-	explore_shard(&scn, 0, 0, &all, &whole);
+	explore_traces(&scn, 0, 0, false, &all, &whole);
 	trace_set_normalise(&all);
 	for (unsigned long i = 1; i <= count; i++) {
-		explore_shard(&scn, i, count, &joined, &part);
+		explore_traces(&scn, i, count, false, &joined, &part);
 		executions += part.stats.executions;
 		failed |= part.verdict == VERDICT_FAIL;
 		if (part.verdict == VERDICT_FAIL && whole.verdict == VERDICT_FAIL)
@@ -105,6 +108,47 @@ static void shards_cover_the_tree(const char *dir, const char *name, unsigned lo
 	free(all.hash);
 	free(joined.hash);
 }
+
+/* The reduced search against every interleaving of scenarios/dir/name, within bound (-1: none):
+ * the same distinct traces, in no more executions. */
+static void reduction_covers_every_trace(const char *dir, const char *name, int bound)
+{
+	struct scenario scn;
+	struct scenario_result reduced, every;
+	struct trace_set r = {0}, e = {0};
+
+	load_bundled_scenario(&scn, dir, name);
+	scn.preemptions_bounded = bound >= 0;
+	scn.preemptions = bound >= 0 ? (unsigned)bound : 0;
+	explore_traces(&scn, 0, 0, false, &r, &reduced);
+	explore_traces(&scn, 0, 0, true, &e, &every);
+	trace_set_normalise(&r);
+	trace_set_normalise(&e);
+	ck_assert_int_eq(reduced.verdict, every.verdict);
+	if (every.verdict == VERDICT_PASS)
+		ck_assert_msg(r.n == e.n && memcmp(r.hash, e.hash, e.n * sizeof(*e.hash)) == 0,
+			      "%s/%s bound %d: %zu distinct traces reduced, %zu in every"
+			      " interleaving (%lu executions)", dir, name, bound, r.n, e.n,
+			      every.stats.executions);
+	ck_assert_uint_le(reduced.stats.executions, every.stats.executions);
+	scenario_result_free(&reduced);
+	scenario_result_free(&every);
+	free(r.hash);
+	free(e.hash);
+}
+
+/* Small enough for every interleaving (nop-to-call at bound 0: 36,556 executions); with a
+ * bound, every interleaving within it. */
+START_TEST(reduction_covers_every_interleaving)
+{
+	reduction_covers_every_trace("riscv", "shared-counter-locked", -1);
+	reduction_covers_every_trace("arm64", "shared-lock-order-deadlock", -1);
+	reduction_covers_every_trace("arm64", "nop-to-call", 0);
+	reduction_covers_every_trace("riscv", "shared-counter-locked", 0);
+	reduction_covers_every_trace("arm64", "init-then-isb", 0);
+	reduction_covers_every_trace("riscv", "shared-counter-locked", 1);
+}
+END_TEST
 
 START_TEST(passing_scenarios_split_two_and_three_ways)
 {
@@ -136,8 +180,8 @@ START_TEST(one_shard_is_the_whole_tree)
 	struct trace_set a = {0}, b = {0};
 
 	load_bundled_scenario(&scn, "arm64", "nop-to-call");
-	explore_shard(&scn, 0, 0, &a, &whole);
-	explore_shard(&scn, 1, 1, &b, &one);
+	explore_traces(&scn, 0, 0, false, &a, &whole);
+	explore_traces(&scn, 1, 1, false, &b, &one);
 	ck_assert_uint_eq(whole.stats.executions, one.stats.executions);
 	ck_assert_uint_eq(whole.stats.distinct_traces, one.stats.distinct_traces);
 	scenario_result_free(&whole);
@@ -149,9 +193,10 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("tree_shard");
-	TCase *tc = tcase_create("tree_shard");
+	Suite *s = suite_create("search_cover");
+	TCase *tc = tcase_create("search_cover");
 	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, reduction_covers_every_interleaving);
 	tcase_add_test(tc, passing_scenarios_split_two_and_three_ways);
 	tcase_add_test(tc, failing_scenarios_fail_in_some_shard);
 	tcase_add_test(tc, one_shard_is_the_whole_tree);
