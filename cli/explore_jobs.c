@@ -12,6 +12,10 @@
  * everything would; a fresh process per scenario spent as much time faulting in new pages as
  * it gained. The parent keeps at most EXPLORE_LOOKAHEAD items waiting behind the oldest one,
  * whose result it waits for, so a slow scenario does not leave the other workers idle.
+ * An idle worker takes the first waiting item of the same guest machine as its last one (arch,
+ * image, own sources, harts), else the first waiting item: a worker keeps its machine and its
+ * translations for the next scenario (machine_park), as one process exploring in list order
+ * would for a run of scenarios of one image, instead of every worker opening every machine.
  *
  * A worker that dies (a crash, the emulator out of memory) closes its result pipe: its
  * scenario's result is an error of the environment (exit 3), a new worker takes the next
@@ -46,6 +50,9 @@ struct worker {
 	pid_t pid;       /* 0: no process in this slot */
 	int to, from;    /* the job pipe's write end, the result pipe's read end */
 	struct job *job; /* the item it explores; NULL when idle */
+	/* What the scenario it explored last ran on (its item may be gone): same_machine */
+	char last_arch[16], last_image[64], last_elf[512];
+	unsigned last_harts, last_sources;
 	char *buf;       /* what it wrote of its result so far */
 	size_t len, cap;
 };
@@ -255,6 +262,11 @@ static void assign(struct jobs *q, struct worker *w, struct job *j)
 	}
 	j->state = JOB_RUNNING;
 	w->job = j;
+	snprintf(w->last_arch, sizeof(w->last_arch), "%s", j->job.scn->arch);
+	snprintf(w->last_image, sizeof(w->last_image), "%s", j->job.scn->image);
+	snprintf(w->last_elf, sizeof(w->last_elf), "%s", j->job.scn->elf);
+	w->last_harts = j->job.scn->nharts;
+	w->last_sources = j->job.scn->nsources + j->job.scn->nkernel_sources;
 	if (fd_write_all(w->to, j->job.scn, sizeof(*j->job.scn)) < 0)
 		worker_died(w);
 }
@@ -289,6 +301,33 @@ static struct worker *idle_worker(struct jobs *q)
 	return NULL;
 }
 
+/* Would s run on the machine the worker used last (the same arch, image and harts, and no
+ * sources of its own, which build another image)? */
+static bool same_machine(const struct worker *w, const struct scenario *s)
+{
+	return w->last_harts == s->nharts && !w->last_sources && !s->nsources &&
+	       !s->nkernel_sources && strcmp(w->last_arch, s->arch) == 0 &&
+	       strcmp(w->last_image, s->image) == 0 && strcmp(w->last_elf, s->elf) == 0;
+}
+
+/* The waiting item an idle worker takes: the first of its last machine, else the first. */
+static struct job *next_for(struct jobs *q, const struct worker *w)
+{
+	struct job *first = NULL;
+
+	for (size_t i = 0; i < q->count; i++) {
+		struct job *j = job_at(q, i);
+
+		if (j->state != JOB_WAITING)
+			continue;
+		if (same_machine(w, j->job.scn))
+			return j;
+		if (!first)
+			first = j;
+	}
+	return first;
+}
+
 static void feed(struct jobs *q)
 {
 	struct worker *w;
@@ -304,9 +343,13 @@ static void feed(struct jobs *q)
 		j->state = j->job.scn ? JOB_WAITING : JOB_DONE;
 		q->count++;
 	}
-	for (size_t i = 0; i < q->count && (w = idle_worker(q)) != NULL; i++)
-		if (job_at(q, i)->state == JOB_WAITING)
-			assign(q, w, job_at(q, i));
+	while ((w = idle_worker(q)) != NULL) {
+		struct job *j = next_for(q, w);
+
+		if (!j)
+			break;
+		assign(q, w, j);
+	}
 }
 
 /* The oldest item, once its result is in. */
