@@ -204,6 +204,44 @@ bool same_file(const char *a, const char *b);
 int output_refuse_input(const char *what, const char *output, const char *input, char *err,
 			size_t errlen);
 
+/* gate_baseline.c: gate --baseline DB[:RUN], each scenario classified against a stored run. */
+enum baseline_class {
+	BASELINE_UNCHANGED = 0,           /* as expected then and now */
+	BASELINE_NEW_FAILURE,             /* as expected then (or not in the run), not now */
+	BASELINE_FIXED,                   /* not as expected then, as expected now */
+	BASELINE_STILL_FAILING_SAME,      /* the same outcome then and now */
+	BASELINE_STILL_FAILING_DIFFERENT, /* another invariant (or verdict) than then */
+	BASELINE_NEWLY_INCONCLUSIVE,      /* inconclusive now, something else then */
+	BASELINE_NEW_SCENARIO,            /* not in the run, as expected now */
+	BASELINE_NCLASSES
+};
+
+struct stored_scenario;
+
+struct gate_baseline {
+	char *db_path;
+	int64_t run_id;
+	struct stored_scenario *rows;
+	size_t nrows;
+	bool *used;                          /* rows[i] was matched to a scenario gated now */
+	unsigned count[BASELINE_NCLASSES];
+};
+
+/* Read the run spec names ("DB", its newest run, or "DB:RUN") into b: 0, or -1 with
+ * "--baseline SPEC: why" in err (no such file, not a report database, no such run). */
+int gate_baseline_load(const char *spec, struct gate_baseline *b, char *err, size_t errlen);
+void gate_baseline_free(struct gate_baseline *b);
+/* The class of s's outcome against the baseline row of the same name, counted; into was
+ * what the baseline held ("run 3: fail:register-preservation", "not in run 3"). */
+enum baseline_class gate_baseline_classify(struct gate_baseline *b, const struct scenario *s,
+					   const struct scenario_result *r, bool matched,
+					   char *was, size_t waslen);
+const char *baseline_class_name(enum baseline_class k);
+/* Does the class fail a gate with a baseline? */
+bool baseline_class_regressed(enum baseline_class k);
+/* "against run 3 of DB: 1 unchanged; 0 new failure; ...": every class counted. */
+void gate_baseline_print_counts(FILE *out, const struct gate_baseline *b);
+
 /* junit.c: results as JUnit XML, as GitLab, Jenkins and GitHub test reporters read it. */
 enum junit_outcome { JUNIT_PASSED = 0, JUNIT_FAILED, JUNIT_ERROR, JUNIT_SKIPPED };
 
@@ -217,6 +255,7 @@ struct junit_case {
 	const char *message;   /* the failure's, error's or skip's message attribute (one line) */
 	const char *type;      /* the failure's or error's type attribute */
 	const char *text;      /* the failure's or error's body */
+	const char *baseline;  /* its class against gate --baseline, or NULL */
 };
 
 /* Write the cases to path as <testsuites> holding one <testsuite> per suite, everything

@@ -9,6 +9,10 @@
  * message in the listing, an <error> in the JUnit file), counted as failed, the other scenarios
  * still run, and the exit code is 2. A scenario whose arch has no model in this build is
  * skipped: counted and reported, never a failure. Exit 0 only when every other verdict matches.
+ *
+ * With --baseline DB[:RUN], each scenario is also classified against a stored run
+ * (gate_baseline.c); the class is printed, and written to the JUnit and TAP files, and a verdict
+ * fails the gate only when it regressed: a known failure that stays the same passes it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +31,7 @@
 struct gate_case {
 	struct junit_case junit;
 	char *name, *classname, *type, *message, *text;
+	bool regressed; /* against the baseline */
 };
 
 struct gate {
@@ -36,11 +41,14 @@ struct gate {
 	const struct scenario_files *files;
 	size_t next;                  /* the next file to hand out */
 	const char *junit_path, *tap_path;
+	const char *baseline_spec;    /* --baseline DB[:RUN], or NULL */
+	struct gate_baseline baseline;
 	struct run_record rec;
 	struct report_reader *reader; /* opened when a failure's id is first needed */
 	struct gate_case *cases;
 	size_t ncases;
 	int passed, mismatches, errors, skipped;
+	int regressions; /* verdicts that regressed against the baseline */
 	int environment; /* errors the machine caused (exit 3), counted among errors too */
 };
 
@@ -58,6 +66,10 @@ static void gate_usage(FILE *out)
 		"options:\n"
 		"  --junit FILE          also write the results as JUnit XML (GitLab, Jenkins, GitHub)\n"
 		"  --tap FILE            also write the results as TAP version 13 (kselftest's format)\n"
+		"  --baseline DB[:RUN]   classify each scenario against run RUN (default: the newest)\n"
+		"                        of the report database DB: new failure, fixed, still failing\n"
+		"                        (same or different invariant), newly inconclusive, unchanged;\n"
+		"                        only a regression fails the gate\n"
 		"  --scenarios-dir DIR   the directory gated when no DIR|FILE is given\n"
 		"                        (default: %s)\n",
 		BUNDLED_SCENARIOS_DIR);
@@ -66,8 +78,9 @@ static void gate_usage(FILE *out)
 		"  -h, --help            this text\n"
 		"\n"
 		"exit codes: 0 every verdict as expected; 1 a verdict did not match (an inconclusive\n"
-		"search too, unless --allow-inconclusive); 2 bad usage or a bad scenario file (reported\n"
-		"as a failure; the other scenarios still run); 3 the results could not be recorded or\n"
+		"search too, unless --allow-inconclusive), or with --baseline a new failure, another\n"
+		"invariant or a newly inconclusive search; 2 bad usage, a bad scenario file (reported\n"
+		"as a failure; the other scenarios still run) or baseline; 3 the results could not be recorded or\n"
 		"written, or out of memory. When several apply, the largest wins.\n");
 }
 
@@ -96,6 +109,8 @@ static int parse_options(struct gate *g, const char **roots, int *nroots)
 			g->junit_path = g->argv[++i];
 		} else if (strcmp(a, "--tap") == 0 && has_value) {
 			g->tap_path = g->argv[++i];
+		} else if (strcmp(a, "--baseline") == 0 && has_value) {
+			g->baseline_spec = g->argv[++i];
 		} else if (strcmp(a, "--scenarios-dir") == 0 && has_value) {
 			scenarios_dir = g->argv[++i];
 		} else if ((common = parse_common_option("gate", g->argc, g->argv, &i, &g->c)) != 0) {
@@ -261,6 +276,39 @@ static void free_cases(struct gate *g)
 
 /* ---- gating one file ---- */
 
+/* The case's class against the baseline: printed under the scenario's lines when it is not
+ * "unchanged", kept for the JUnit and TAP files, counted when it regressed. */
+static void classify_against_baseline(struct gate *g, struct gate_case *k,
+				      const struct scenario *s, const struct scenario_result *res,
+				      bool matched)
+{
+	char was[200];
+	enum baseline_class c = gate_baseline_classify(&g->baseline, s, res, matched, was,
+						       sizeof(was));
+
+	k->junit.baseline = baseline_class_name(c);
+	k->regressed = baseline_class_regressed(c) &&
+		       !(c == BASELINE_NEWLY_INCONCLUSIVE && inconclusive_allowed(&g->c, res));
+	g->regressions += k->regressed;
+	if (c == BASELINE_UNCHANGED)
+		return;
+	if (g->c.quiet && (matched || inconclusive_allowed(&g->c, res))) /* no line above */
+		printf("%-4s %-34s ", matched ? "ok" : "skip", s->name);
+	else
+		printf("     ");
+	printf("baseline: %s (%s)\n", baseline_class_name(c), was);
+	fflush(stdout);
+}
+
+/* The scenarios that regressed against the baseline, by name, and the count of each class. */
+static void print_baseline_summary(struct gate *g)
+{
+	for (size_t i = 0; i < g->ncases; i++)
+		if (g->cases[i].regressed)
+			printf("regressed: %s (%s)\n", g->cases[i].name, g->cases[i].junit.baseline);
+	gate_baseline_print_counts(stdout, &g->baseline);
+}
+
 static void gate_bad_file(struct gate *g, const struct scenario_file *file, const char *err)
 {
 	const char *base = strrchr(file->path, '/');
@@ -302,6 +350,8 @@ static void gate_explored(struct gate *g, const struct scenario_file *file,
 	struct gate_case *k = new_case(g, file, s->name, outcome);
 
 	print_scenario_result(&g->c, s, res, matched);
+	if (k && g->baseline_spec)
+		classify_against_baseline(g, k, s, res, matched);
 	if (res->failure && (g->junit_path || g->tap_path || !matched || g->c.verbose))
 		failure_id = stored_failure_id(g, scenario_id);
 	if (res->failure && (!matched || g->c.verbose)) {
@@ -482,19 +532,28 @@ int cmd_gate(int argc, char **argv)
 	if (refuse_outputs_over_inputs(&g, &files))
 		goto out;
 	shard_list_of(&g.c, files.n);
+	if (g.baseline_spec && gate_baseline_load(g.baseline_spec, &g.baseline, err, sizeof(err))) {
+		fprintf(stderr, "patchcheck gate: %s\n", err);
+		goto out;
+	}
 	if (report_run_open(&g.c, argc, argv, &g.rec) < 0) {
 		exit_code = EXIT_ENVIRONMENT;
 		goto out;
 	}
 	g.files = &files;
 	explore_in_order(&g.c, &ops, &g);
+	if (g.baseline_spec)
+		print_baseline_summary(&g);
 	print_summary(g.passed, g.mismatches + g.errors, g.skipped);
-	exit_code = exit_code_of_counts(g.errors - g.environment, g.mismatches, g.environment);
+	exit_code = exit_code_of_counts(g.errors - g.environment,
+					g.baseline_spec ? g.regressions : g.mismatches,
+					g.environment);
 	if ((g.junit_path || g.tap_path) && write_reports(&g))
 		exit_code = exit_code_worst(exit_code, EXIT_ENVIRONMENT);
 	report_reader_close(g.reader);
 	exit_code = report_run_close(&g.rec, exit_code);
 out:
+	gate_baseline_free(&g.baseline);
 	free_cases(&g);
 	scenario_files_free(&files);
 	free(roots);

@@ -2,7 +2,9 @@
  * junit.c - test results as JUnit XML: <testsuites> holding one <testsuite> per suite with
  * tests/failures/errors/skipped/time counts, one <testcase classname name file time> per case,
  * and in it <failure message type>, <error message type> or <skipped message>. That is the
- * subset GitLab, Jenkins and the GitHub test-report actions all read.
+ * subset GitLab, Jenkins and the GitHub test-report actions all read. A case classified against
+ * gate --baseline carries <properties><property name="baseline" value="CLASS"/></properties>,
+ * and its failure's message starts with "CLASS: ".
  *
  * Every string is XML-escaped, control characters and bytes that are not UTF-8 become '?',
  * and the output depends only on the cases (times included), so the same results give the same
@@ -118,12 +120,27 @@ static void put_case(FILE *out, const struct junit_case *k)
 	if (k->file)
 		put_attribute(out, "file", k->file);
 	fprintf(out, " time=\"%.3f\"", k->seconds);
-	if (k->outcome == JUNIT_PASSED) {
+	if (k->outcome == JUNIT_PASSED && !k->baseline) {
 		fputs("/>\n", out);
 		return;
 	}
-	fprintf(out, ">\n      <%s", element[k->outcome]);
-	put_attribute(out, "message", k->message);
+	fputs(">\n", out);
+	if (k->baseline) {
+		fputs("      <properties><property name=\"baseline\"", out);
+		put_attribute(out, "value", k->baseline);
+		fputs("/></properties>\n", out);
+	}
+	if (k->outcome == JUNIT_PASSED) {
+		fputs("    </testcase>\n", out);
+		return;
+	}
+	fprintf(out, "      <%s message=\"", element[k->outcome]);
+	if (k->baseline && k->outcome == JUNIT_FAILED) {
+		put_escaped(out, k->baseline, true);
+		fputs(": ", out);
+	}
+	put_escaped(out, k->message, true);
+	fputc('"', out);
 	if (k->outcome != JUNIT_SKIPPED && k->type)
 		put_attribute(out, "type", k->type);
 	if (k->outcome == JUNIT_SKIPPED || !k->text) {

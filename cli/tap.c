@@ -3,7 +3,8 @@
  * and of the CI tools that read them: "TAP version 13", the plan "1..N", one line per case,
  * "ok N - suite: name", "not ok N - suite: name" followed by an indented YAML block with the
  * failure's type, message and details, "ok N - suite: name # SKIP reason" for a skipped one.
- * A bad scenario file is "not ok" with severity "error". The file is written whole or not at
+ * A bad scenario file is "not ok" with severity "error". A case classified against
+ * gate --baseline has "baseline: CLASS" in its YAML block (ok cases get a block for it). The file is written whole or not at
  * all (output_file.c); the same results give the same file.
  */
 #include <stdio.h>
@@ -54,6 +55,11 @@ static void put_case(FILE *out, size_t number, const struct junit_case *k)
 			fputc(*p == '\n' ? ' ' : *p, out);
 	}
 	fputc('\n', out);
+	if (!bad && k->baseline) {
+		fputs("  ---\n  baseline: ", out);
+		put_yaml_string(out, k->baseline);
+		fputs("\n  ...\n", out);
+	}
 	if (!bad)
 		return;
 	fputs("  ---\n  severity: ", out);
@@ -62,6 +68,10 @@ static void put_case(FILE *out, size_t number, const struct junit_case *k)
 	put_yaml_string(out, k->type);
 	fputs("\n  message: ", out);
 	put_yaml_string(out, k->message);
+	if (k->baseline) {
+		fputs("\n  baseline: ", out);
+		put_yaml_string(out, k->baseline);
+	}
 	if (k->file) {
 		fputs("\n  file: ", out);
 		put_yaml_string(out, k->file);

@@ -4,7 +4,8 @@
  * verdict exits 1, a bad file 2 with file:line:col, an arch without a model is skipped; the
  * JUnit file parses as XML with the right counts and the failing invariant; every failure the
  * bundled scenarios store replays to the same invariant and step; replay refuses another guest
- * image or a changed scenario file.
+ * image or a changed scenario file; with --baseline a known failure passes the gate and a
+ * regression fails it, named, the class written to the JUnit and TAP files.
  */
 #define _GNU_SOURCE /* nftw */
 #include <ftw.h>
@@ -216,6 +217,83 @@ START_TEST(skipped_scenario_is_counted_not_failed)
 }
 END_TEST
 
+/* A tree with a known failure adopts the gate with --baseline: the known failure stays a
+ * failure in the count but passes the gate; a scenario that regresses fails it, named. */
+START_TEST(baseline_passes_known_failures_and_fails_a_regression)
+{
+	char base[128], after[128], xml[128], tap[128];
+
+	temp_file_name(base, sizeof(base), "baseline.db");
+	temp_file_name(after, sizeof(after), "baseline-after.db");
+	temp_file_name(xml, sizeof(xml), "baseline.xml");
+	temp_file_name(tap, sizeof(tap), "baseline.tap");
+	ck_assert_int_eq(sh("%s gate --db %s %s/mismatch %s/baseline/before", TOOL, base, FIXTURES,
+			    FIXTURES), 1);
+	expect_in_output("\n1 passed, 1 failed\n");
+
+	/* Nothing regressed: exit 0, the closing line as without a baseline. */
+	ck_assert_int_eq(sh("%s gate --db %s --baseline %s --junit %s --tap %s %s/mismatch"
+			    " %s/baseline/before", TOOL, base, base, xml, tap, FIXTURES, FIXTURES), 0);
+	expect_in_output("baseline: still failing, same invariant (run 1: fail:register-preservation)");
+	expect_in_output("against run 1 of ");
+	expect_in_output(": 1 unchanged; 0 new failure; 0 fixed; 1 still failing, same invariant;");
+	expect_in_output("\n1 passed, 1 failed\n");
+	ck_assert_ptr_null(strstr(output, "regressed:"));
+	summarize_junit(xml);
+	expect_in_output("counts 2 1 0 0\n");
+	expect_in_output("properties None None None");
+	expect_in_output("failure register-preservation still failing, same invariant: expected pass");
+	ck_assert_int_eq(sh("grep -c 'baseline: \"' %s", tap), 0);
+	expect_in_output("2\n");
+	ck_assert_int_eq(sh("cat %s", xml), 0);
+	expect_in_output("<property name=\"baseline\" value=\"unchanged\"/>");
+
+	/* One scenario regresses (run 1, named explicitly; run 2 is the newest): exit 1, named. */
+	ck_assert_int_eq(sh("%s gate --db %s --baseline %s:1 --junit %s --tap %s %s/mismatch"
+			    " %s/baseline/after", TOOL, after, base, xml, tap, FIXTURES, FIXTURES), 1);
+	expect_in_output("baseline: new failure (run 1: as expected)");
+	expect_in_output("\nregressed: gate/baseline-site (new failure)\n");
+	expect_in_output(": 0 unchanged; 1 new failure; 0 fixed; 1 still failing, same invariant;");
+	expect_in_output("\n0 passed, 2 failed\n");
+	ck_assert_int_eq(sh("cat %s", tap), 0);
+	expect_in_output("not ok 2 - after: gate/baseline-site\n  ---\n  severity: fail\n");
+	expect_in_output("  baseline: \"new failure\"\n");
+	summarize_junit(xml);
+	expect_in_output("failure register-preservation new failure: expected pass");
+
+	/* The other way round, the change fixes it: exit 0, "fixed". */
+	ck_assert_int_eq(sh("%s gate --no-db -q --baseline %s %s/baseline/before", TOOL, after,
+			    FIXTURES), 0);
+	expect_in_output("ok   gate/baseline-site                 baseline: fixed (run 1: "
+			 "fail:register-preservation)\n");
+	expect_in_output("of its scenarios not explored now");
+	remove_db(base);
+	remove_db(after);
+	unlink(xml);
+	unlink(tap);
+}
+END_TEST
+
+START_TEST(bad_baseline_exits_2)
+{
+	char db[128];
+
+	temp_file_name(db, sizeof(db), "bad-baseline.db");
+	ck_assert_int_eq(sh("%s gate --no-db --baseline /nonexistent.db %s/skip", TOOL, FIXTURES), 2);
+	expect_in_output("--baseline /nonexistent.db: /nonexistent.db: no such report database");
+	ck_assert_int_eq(sh("%s gate --db %s -q %s/skip", TOOL, db, FIXTURES), 0);
+	ck_assert_int_eq(sh("%s gate --no-db --baseline %s:7 %s/skip", TOOL, db, FIXTURES), 2);
+	expect_in_output(": there is no run 7");
+	ck_assert_int_eq(sh("%s gate --no-db --baseline %s:0 %s/skip", TOOL, db, FIXTURES), 2);
+	expect_in_output("RUN wants a run id from 1, got '0'");
+	ck_assert_int_eq(sh("%s gate --no-db --baseline %s/skip/unpatched.yaml %s/skip", TOOL,
+			    FIXTURES, FIXTURES), 2);
+	expect_in_output("unpatched.yaml");
+	ck_assert_int_eq(sh("%s gate --no-db --baseline", TOOL), 2);
+	remove_db(db);
+}
+END_TEST
+
 START_TEST(bad_usage_exits_2)
 {
 	ck_assert_int_eq(sh("%s gate --no-db /nonexistent-dir", TOOL), 2);
@@ -398,6 +476,8 @@ int main(void)
 	tcase_add_test(gate, bad_file_is_reported_and_others_still_run);
 	tcase_add_test(gate, skipped_scenario_is_counted_not_failed);
 	tcase_add_test(gate, bad_usage_exits_2);
+	tcase_add_test(gate, baseline_passes_known_failures_and_fails_a_regression);
+	tcase_add_test(gate, bad_baseline_exits_2);
 	tcase_add_test(replay, every_stored_failure_replays);
 	tcase_add_test(replay, replay_refuses_another_guest_image);
 	tcase_add_test(replay, replay_refuses_a_changed_scenario_unless_forced);
