@@ -2,7 +2,7 @@
  * cmd_report.c - `patchcheck report`: show what a report database holds. Without a selector:
  * the runs, then the scenarios of the latest run; `--run N`: that run's scenarios; `--failure N`:
  * one failing interleaving as text (the trace side by side, one column per hart), SVG or HTML
- * (a swimlane timeline). Exit 0, or 2 for bad usage, a missing file or an unknown id.
+ * (a swimlane timeline), or as plain text of at most 80 columns for a patch review (email). Exit 0, or 2 for bad usage, a missing file or an unknown id.
  *
  * A failure is shown with what the database alone cannot say when that is still at hand: what
  * each hart ran, from the scenario file if it is unchanged (same hash), and guest symbols, from
@@ -24,7 +24,10 @@
 #include "../reports/reports.h"
 #include "cli.h"
 
-enum report_format { FORMAT_TEXT, FORMAT_SVG, FORMAT_HTML };
+enum report_format { FORMAT_TEXT, FORMAT_SVG, FORMAT_HTML, FORMAT_EMAIL };
+
+/* The steps of a failure --format email shows without --last: the window before the failure. */
+#define EMAIL_STEPS 12
 
 struct report_options {
 	const char *db_path;
@@ -51,7 +54,9 @@ static void report_usage(FILE *out)
 		"                        hart (W: a write to a patched word, F vN: a fetch of one that had\n"
 		"                        seen N writes, >>: the failing step)\n"
 		"  --format FORMAT       text (default), svg or html (svg and html need --failure):\n"
-		"                        a timeline with one lane per hart\n"
+		"                        a timeline with one lane per hart; email (needs --failure):\n"
+		"                        plain text of at most 80 columns for a patch review, the\n"
+		"                        last %d steps unless --last N or -v\n"
 		"  --last N              show only the last N steps of the trace\n"
 		"  -q, --quiet           a failure's details only, without its trace\n"
 		"  -v, --verbose         the whole trace even with --last\n"
@@ -64,7 +69,8 @@ static void report_usage(FILE *out)
 		"not be the database.\n"
 		"\n"
 		"exit codes: 0 shown; 2 bad usage or input (no such database, run or failure; -o names\n"
-		"the database or a missing directory); 3 the output could not be written.\n");
+		"the database or a missing directory); 3 the output could not be written.\n",
+		EMAIL_STEPS);
 }
 
 /* A positive integer option value; -1 (message printed) when it is not one. */
@@ -85,8 +91,11 @@ static int parse_format(const char *text, enum report_format *format)
 		*format = FORMAT_SVG;
 	else if (!strcmp(text, "html"))
 		*format = FORMAT_HTML;
+	else if (!strcmp(text, "email"))
+		*format = FORMAT_EMAIL;
 	else {
-		fprintf(stderr, "patchcheck report: --format wants text, svg or html, got '%s'\n", text);
+		fprintf(stderr, "patchcheck report: --format wants text, svg, html or email, got '%s'\n",
+			text);
 		return -1;
 	}
 	return 0;
@@ -137,8 +146,11 @@ static int parse_options(int argc, char **argv, struct report_options *o)
 		}
 	}
 	if (o->format != FORMAT_TEXT && !o->failure_id) {
+		static const char *const names[] = { [FORMAT_SVG] = "svg", [FORMAT_HTML] = "html",
+						     [FORMAT_EMAIL] = "email" };
+
 		fprintf(stderr, "patchcheck report: --format %s shows one failure: give --failure N\n",
-			o->format == FORMAT_SVG ? "svg" : "html");
+			names[o->format]);
 		return -1;
 	}
 	return 0;
@@ -331,11 +343,15 @@ static int show_failure(struct report_reader *reader, const struct report_option
 	}
 	if (o->last_steps && !o->verbose)
 		stored_failure_keep_last_steps(&f, o->last_steps);
+	else if (o->format == FORMAT_EMAIL && !o->verbose)
+		stored_failure_keep_last_steps(&f, EMAIL_STEPS);
 	ctx = gather_context(o, &f, &src);
 	if (o->format == FORMAT_SVG) {
 		report_write_failure_svg(out, &f, &ctx);
 	} else if (o->format == FORMAT_HTML) {
 		report_write_failure_html(out, &f, &ctx);
+	} else if (o->format == FORMAT_EMAIL) {
+		report_write_failure_email(out, &f, &ctx);
 	} else {
 		style = terminal_style(out);
 		style.details_only = o->quiet;

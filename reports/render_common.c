@@ -27,8 +27,7 @@ static void append_text(char *buf, size_t size, size_t *len, const char *text)
 		*len += (size_t)snprintf(buf + *len, size - *len, "%s", text);
 }
 
-/* arg, single-quoted when a shell would need it, into buf (cut short if buf is too small). */
-static const char *shell_quoted(const char *arg, char *buf, size_t size)
+const char *shell_quoted(const char *arg, char *buf, size_t size)
 {
 	size_t len = 0;
 

@@ -47,10 +47,18 @@ const char *lane_role(const struct stored_failure *f, size_t lane,
 /* "symbol+0xoffset" of pc into buf, or "" when no symbol is known. */
 const char *symbol_of(const struct report_context *ctx, uint64_t pc, char *buf, size_t size);
 
+/* arg, single-quoted when a shell would need it, into buf (cut short if buf is too small). */
+const char *shell_quoted(const char *arg, char *buf, size_t size);
+
 /* text cut to at most max characters, ending in "..." when cut; into buf. */
 const char *shortened(const char *text, size_t max, char *buf, size_t size);
 /* As shortened, but a "symbol+0xoffset" keeps its offset: "stop_mach...+0x14". */
 const char *shortened_symbol(const char *text, size_t max, char *buf, size_t size);
+
+/* render_text.c: the trace side by side, one column per hart (headings, rule, one row per
+ * step), within style->width when it is not 0. */
+void print_trace_lanes(FILE *out, const struct stored_failure *f,
+		       const struct report_context *ctx, const struct text_style *style);
 
 /* render_svg.c: the <svg> element of the swimlane timeline, for a file or to embed in a page;
  * with_heading adds the title, the failing place and the message above the lanes. */

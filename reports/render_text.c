@@ -213,6 +213,7 @@ static void fit_cells(struct cell_layout *l, size_t nlanes, unsigned width)
 		l->text_w = natural_text_w; /* the room of the addresses goes to the instructions */
 	}
 	shorten_instructions(l, nlanes, width, SHORTEST_INSTRUCTION);
+	shorten_instructions(l, nlanes, width, 1); /* many lanes: the width is a limit */
 }
 
 static void print_cell(FILE *out, const struct cell_layout *l, const struct cell_fields *c,
@@ -404,18 +405,11 @@ static void print_register_changes(FILE *out, const struct stored_failure *f, si
 	fputc('\n', out);
 }
 
-void report_print_failure(FILE *out, const struct stored_failure *f,
-			  const struct report_context *ctx, const struct text_style *style)
+void print_trace_lanes(FILE *out, const struct stored_failure *f,
+		       const struct report_context *ctx, const struct text_style *style)
 {
-	static const struct text_style plain = { 0 };
 	struct cell_layout layout;
 
-	if (!style)
-		style = &plain;
-	print_facts(out, f, ctx, style);
-	if (style->details_only)
-		return;
-	fputc('\n', out);
 	measure_cells(f, ctx, &layout);
 	fit_cells(&layout, f->nharts, style->width);
 	print_lane_headings(out, f, ctx, &layout, style);
@@ -423,6 +417,20 @@ void report_print_failure(FILE *out, const struct stored_failure *f,
 		fprintf(out, "%*s(%zu earlier steps not shown)\n", GUTTER, "", f->omitted_steps);
 	for (size_t i = 0; i < f->ntrace; i++)
 		print_step_row(out, f, i, ctx, &layout, style);
+}
+
+void report_print_failure(FILE *out, const struct stored_failure *f,
+			  const struct report_context *ctx, const struct text_style *style)
+{
+	static const struct text_style plain = { 0 };
+
+	if (!style)
+		style = &plain;
+	print_facts(out, f, ctx, style);
+	if (style->details_only)
+		return;
+	fputc('\n', out);
+	print_trace_lanes(out, f, ctx, style);
 	fputc('\n', out);
 	print_legend(out);
 	fputc('\n', out);

@@ -198,6 +198,13 @@ void report_print_run(FILE *out, const struct stored_run *run,
 /* A failure: its facts, then its trace side by side, one column per hart, with a legend. */
 void report_print_failure(FILE *out, const struct stored_failure *failure,
 			  const struct report_context *ctx, const struct text_style *style);
+/* A failure as plain text for a patch review, no line over REPORT_EMAIL_WIDTH columns: the
+ * scenario and its verdict, the failure's facts, the replay commands, the trace as given (see
+ * stored_failure_keep_last_steps) side by side per hart, and the failing hart's registers that
+ * differ from the start of its traced site. */
+#define REPORT_EMAIL_WIDTH 80
+void report_write_failure_email(FILE *out, const struct stored_failure *failure,
+				const struct report_context *ctx);
 /* A failure as a standalone SVG swimlane timeline: one vertical lane per hart, steps downwards. */
 void report_write_failure_svg(FILE *out, const struct stored_failure *failure,
 			      const struct report_context *ctx);

@@ -3,7 +3,8 @@
  * bundled scenarios: the runs and a run's scenarios; each failure as text with one column per
  * hart, the failing step marked and colors only on a terminal; as SVG that parses as XML with
  * one lane per hart; as HTML that headless Chromium loads without a script error, whose DOM
- * holds the lanes and the failing step and whose screenshot is a real picture; and clear errors
+ * holds the lanes and the failing step and whose screenshot is a real picture; as email text of
+ * at most 80 columns whose replay commands paste into a shell; and clear errors
  * with exit 2 for missing files and unknown ids.
  *
  * Chromium is required (scripts/deps.sh installs it): without it the HTML test fails.
@@ -418,6 +419,112 @@ START_TEST(html_loads_in_chromium_with_lanes_and_the_failing_step)
 }
 END_TEST
 
+/* ---- a failure as email ---- */
+
+/* The widest line of text, in bytes (the report writes ASCII only). */
+static size_t widest_line(const char *text)
+{
+	size_t widest = 0;
+
+	for (const char *line = text; line && *line; line = next_line(line)) {
+		size_t len = strcspn(line, "\n");
+
+		widest = len > widest ? len : widest;
+	}
+	return widest;
+}
+
+/* The shell command that starts at the line after the one starting with label, its backslash
+ * continuations joined as a shell joins them, into buf. */
+static void pasted_command(const char *text, const char *label, char *buf, size_t size)
+{
+	char first[4096];
+	const char *at;
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(line_starting_with(text, label, first, sizeof(first)));
+	at = next_line(strstr(text, first));
+	ck_assert_ptr_nonnull(at);
+	for (; *at && len + 1 < size; at++) {
+		if (at[0] == '\\' && at[1] == '\n') {
+			at++;
+			continue;
+		}
+		if (*at == '\n')
+			break;
+		buf[len++] = *at;
+	}
+	buf[len] = 0;
+}
+
+START_TEST(email_fits_80_columns_with_verdict_replay_trace_and_registers)
+{
+	for (size_t i = 0; i < nfailures; i++) {
+		const struct expected_failure *f = &failures[i];
+		char want[1024], lanes[4096];
+
+		ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format email", TOOL,
+				    db_file, f->id), 0);
+		ck_assert_msg(widest_line(output) <= 80, "failure %" PRId64 ": a line of %zu columns:\n%s",
+			      f->id, widest_line(output), output);
+		ck_assert_ptr_null(strchr(output, '\t'));
+		ck_assert_ptr_null(strchr(output, '\033'));
+		snprintf(want, sizeof(want), "patchcheck: %s: expected", f->scenario);
+		ck_assert_msg(!strncmp(output, want, strlen(want)), "heading: %.200s", output);
+		snprintf(want, sizeof(want), "\ninvariant:   %s\n", f->invariant);
+		expect_in_output(want);
+		expect_in_output("\nschedule:    ");
+		expect_in_output("\n  patchcheck replay --db ");
+		expect_in_output("--schedule ");
+		/* the interesting window: the last 12 steps, one column per hart */
+		expect_in_output("steps not shown");
+		ck_assert_ptr_nonnull(line_starting_with(output, "   hart ", lanes, sizeof(lanes)));
+		ck_assert_uint_eq(count_occurrences(lanes, " | "), f->nharts - 1);
+		ck_assert_uint_eq(lane_of_failing_row(output), lane_index(f, f->hart));
+		snprintf(want, sizeof(want), "Registers of hart %u that differ", f->hart);
+		snprintf(lanes, sizeof(lanes), "No register of hart %u differs", f->hart);
+		ck_assert_msg(strstr(output, want) || strstr(output, lanes), "no registers: %s", output);
+	}
+	/* A register-preservation failure shows the register that differs, expected vs actual. */
+	for (size_t i = 0; i < nfailures; i++) {
+		if (strcmp(failures[i].invariant, "register-preservation"))
+			continue;
+		ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format email", TOOL,
+				    db_file, failures[i].id), 0);
+		expect_in_output("that differ from the start of its traced site:\n  reg    expected");
+		return;
+	}
+	ck_abort_msg("no register-preservation failure among the bundled scenarios");
+}
+END_TEST
+
+/* Paths too long for a line are continued with a backslash: pasted into a shell, both replay
+ * commands still reproduce the failure. */
+START_TEST(email_replay_commands_paste_into_a_shell)
+{
+	char dir[700], db[800], command[8192];
+
+	scratch_path(dir, sizeof(dir), "a-directory-whose-name-is-long-enough-to-need-more-than-"
+			 "one-line-of-eighty-columns");
+	snprintf(db, sizeof(db), "%s/copy.db", dir);
+	ck_assert_int_eq(sh("mkdir -p %s && sqlite3 %s '.backup %s'", dir, db_file, db), 0);
+	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format email", TOOL, db,
+			    failures[0].id), 0);
+	ck_assert_msg(widest_line(output) <= 80, "%s", output);
+	expect_in_output("\\\n");
+	pasted_command(output, "Replay it", command, sizeof(command));
+	ck_assert_msg(strstr(command, db), "'%s' does not name %s", command, db);
+	ck_assert_int_eq(sh("PATH=%s:$PATH %s", PATCHCHECK_BINARY_DIR, command), 0);
+	expect_in_output("reproduced");
+	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format email", TOOL, db,
+			    failures[0].id), 0);
+	pasted_command(output, "or without the database", command, sizeof(command));
+	ck_assert_int_eq(sh("PATH=%s:$PATH %s", PATCHCHECK_BINARY_DIR, command), 0);
+	ck_assert_int_eq(sh("%s report --db %s --format email", TOOL, db), 2);
+	expect_in_output("--format email shows one failure: give --failure N");
+}
+END_TEST
+
 /* ---- errors ---- */
 
 START_TEST(bad_input_exits_2_naming_the_file_or_id)
@@ -469,6 +576,8 @@ int main(void)
 	tcase_add_test(tc, svg_and_html_escape_everything);
 	tcase_add_test(tc, html_loads_in_chromium_with_lanes_and_the_failing_step);
 	tcase_add_test(tc, bad_input_exits_2_naming_the_file_or_id);
+	tcase_add_test(tc, email_fits_80_columns_with_verdict_replay_trace_and_registers);
+	tcase_add_test(tc, email_replay_commands_paste_into_a_shell);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);
 }
