@@ -1,6 +1,6 @@
 /*
  * cmd_gate.c - `patchcheck gate [DIR|FILE...]`: the regression gate for CI. Runs every scenario
- * under the given directories (default: the bundled scenarios/ of the source tree), compares
+ * under the given directories (default: the bundled scenarios, patchcheck_scenarios_dir()), compares
  * each verdict with the file's `expect`, prints one line per scenario and the closing count,
  * stores the run in the report database and, with --junit, writes the results as JUnit XML
  * with the replay command of every failing interleaving.
@@ -22,10 +22,6 @@
 #include "../reports/reports.h"
 #include "cli.h"
 
-#ifndef PATCHCHECK_SOURCE_DIR
-#define PATCHCHECK_SOURCE_DIR "."
-#endif
-#define BUNDLED_SCENARIOS_DIR PATCHCHECK_SOURCE_DIR "/scenarios"
 
 /* What the JUnit file says about one scenario file; the strings are owned. */
 struct gate_case {
@@ -72,7 +68,7 @@ static void gate_usage(FILE *out)
 		"                        only a regression fails the gate\n"
 		"  --scenarios-dir DIR   the directory gated when no DIR|FILE is given\n"
 		"                        (default: %s)\n",
-		BUNDLED_SCENARIOS_DIR);
+		patchcheck_scenarios_dir());
 	print_common_options(out);
 	fprintf(out,
 		"  -h, --help            this text\n"
@@ -88,7 +84,7 @@ static void gate_usage(FILE *out)
  * Returns 0, 1 after printing --help, or -1 on bad usage. */
 static int parse_options(struct gate *g, const char **roots, int *nroots)
 {
-	const char *scenarios_dir = BUNDLED_SCENARIOS_DIR;
+	const char *scenarios_dir = patchcheck_scenarios_dir();
 	bool only_roots = false;
 
 	g->c.db_path = "patchcheck.db";

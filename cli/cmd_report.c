@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +60,7 @@ static void report_usage(FILE *out)
 		"  -q, --quiet           a failure's details only, without its trace\n"
 		"  -v, --verbose         the whole trace even with --last\n"
 		"  -o, --output FILE     write to FILE instead of standard output\n"
-		"  --guest-dir DIR       where the guest images are, for symbols (default: the build's guest/)\n"
+		"  --guest-dir DIR       where the guest images are, for symbols (default: %s)\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Text is colored (failing step red, writes yellow) and fitted to the width only on a\n"
@@ -70,7 +69,7 @@ static void report_usage(FILE *out)
 		"\n"
 		"exit codes: 0 shown; 2 bad usage or input (no such database, run or failure; -o names\n"
 		"the database or a missing directory); 3 the output could not be written.\n",
-		EMAIL_STEPS);
+		EMAIL_STEPS, explorer_guest_dir(NULL));
 }
 
 /* A positive integer option value; -1 (message printed) when it is not one. */
@@ -233,22 +232,6 @@ static void load_hart_roles(const struct stored_scenario *stored, struct failure
 	}
 }
 
-/* The guest directory: --guest-dir, $PATCHCHECK_GUEST_DIR, or guest/ beside this program. */
-static void find_guest_dir(const char *given, char *buf, size_t size)
-{
-	const char *env = getenv("PATCHCHECK_GUEST_DIR");
-	char exe[PATH_MAX];
-	ssize_t n;
-
-	if (given || (env && *env)) {
-		snprintf(buf, size, "%s", given ? given : env);
-		return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	snprintf(buf, size, "%s/guest", n > 0 ? dirname(exe) : ".");
-}
-
 /* The image explored is the .elf under DIR/<arch>/ whose hash is the one stored. */
 static void load_guest_symbols(const struct stored_scenario *stored, const char *guest_dir,
 			       struct failure_sources *src)
@@ -260,7 +243,8 @@ static void load_guest_symbols(const struct stored_scenario *stored, const char 
 
 	if (!arch || !*stored->image_hash)
 		return;
-	find_guest_dir(guest_dir, dir, sizeof(dir));
+	snprintf(dir, sizeof(dir), "%s",
+		 explorer_guest_dir(&(struct explore_options){ .guest_dir = guest_dir }));
 	snprintf(arch_dir, sizeof(arch_dir), "%s/%s", dir, stored->arch);
 	d = opendir(arch_dir);
 	while (d && !src->image && (e = readdir(d))) {

@@ -24,7 +24,8 @@ static void usage(FILE *out)
 		"  list [ARCH/IMAGE]  the guest images, their patch sites and callable functions\n"
 		"  merge OUT.db IN.db...  combine the runs of shard databases into one run\n"
 		"\n"
-		"Run 'patchcheck <command> --help' for a command's options.\n"
+		"Run 'patchcheck <command> --help' for a command's options; 'patchcheck --version' for\n"
+		"the version and where the guest images and bundled scenarios are.\n"
 		"exit codes: 0 every verdict as expected; 1 a verdict did not match (a search that\n"
 		"stopped short of its declared space is 'inconclusive' and does not match unless\n"
 		"--allow-inconclusive); 2 bad usage or input; 3 the environment failed (results could\n"
@@ -60,7 +61,9 @@ int main(int argc, char **argv)
 		return EXIT_MATCH;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("patchcheck %s\n", PATCHCHECK_VERSION);
+		printf("patchcheck %s\nguest images: %s\nkernel-tree compatibility layer: %s\n"
+		       "bundled scenarios: %s\n", PATCHCHECK_VERSION, explorer_guest_dir(NULL),
+		       patchcheck_models_dir(), patchcheck_scenarios_dir());
 		return EXIT_MATCH;
 	}
 	if (strcmp(argv[1], "run") == 0)

@@ -258,8 +258,15 @@ void scenario_result_free(struct scenario_result *res);
 
 /* ---- inspecting guest images (patchcheck list) ---- */
 
-/* Where bundled images live: opt->guest_dir, else $PATCHCHECK_GUEST_DIR, else the build's. */
+/* Where bundled images live: opt->guest_dir, else $PATCHCHECK_GUEST_DIR, else
+ * patchcheck_images_dir(). */
 const char *explorer_guest_dir(const struct explore_options *opt);
+
+/* data_dirs.c: patchcheck's data, PREFIX/share/patchcheck/... for an installed program (found
+ * from where it is), else that of the build and source tree it was built in. */
+const char *patchcheck_images_dir(void);    /* the guest images, <arch>/<image>.elf */
+const char *patchcheck_models_dir(void);    /* the kernel-tree compatibility layer */
+const char *patchcheck_scenarios_dir(void); /* the bundled scenarios */
 
 struct image_site {
 	char func[64];

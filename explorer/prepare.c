@@ -9,14 +9,6 @@
 #include "../toolchain/toolchain.h"
 #include "exec.h"
 
-#ifndef PATCHCHECK_GUEST_DIR
-#define PATCHCHECK_GUEST_DIR "guest"
-#endif
-
-#ifndef PATCHCHECK_MODELS_DIR
-#define PATCHCHECK_MODELS_DIR "models"
-#endif
-
 /* The tree's files of the scenario as sources with the kernel's flags, after src[*n]. */
 static int add_kernel_sources(const struct scenario *scn, const struct explore_options *opt,
 			      const struct arch_model *arch, const char *recipe,
@@ -39,7 +31,7 @@ static int add_kernel_sources(const struct scenario *scn, const struct explore_o
 		return 2;
 	}
 	if (toolchain_recipe_compiler(recipe, cc, sizeof(cc), why, sizeof(why)) ||
-	    ktree_prepare(k, opt->kernel_tree, PATCHCHECK_MODELS_DIR, cc, kt, why, sizeof(why))) {
+	    ktree_prepare(k, opt->kernel_tree, patchcheck_models_dir(), cc, kt, why, sizeof(why))) {
 		snprintf(err, errlen, "%s:%u:%u: %s", scn->path, at.line, at.col, why);
 		return 2;
 	}
@@ -48,7 +40,7 @@ static int add_kernel_sources(const struct scenario *scn, const struct explore_o
 		src[*n] = (struct toolchain_source){.path = paths[i], .own_flags = kt->flags};
 	}
 	if (k->glue) {
-		snprintf(paths[SCN_MAX_SOURCES], 4096, "%s/%s", PATCHCHECK_MODELS_DIR, k->glue);
+		snprintf(paths[SCN_MAX_SOURCES], 4096, "%s/%s", patchcheck_models_dir(), k->glue);
 		src[(*n)++] = (struct toolchain_source){.path = paths[SCN_MAX_SOURCES]};
 	}
 	return 0;
@@ -102,7 +94,7 @@ const char *explorer_guest_dir(const struct explore_options *opt)
 		return opt->guest_dir;
 	if (env && *env)
 		return env;
-	return PATCHCHECK_GUEST_DIR;
+	return patchcheck_images_dir();
 }
 
 static int resolve_symbol(struct explorer *x, const char *name, const struct src_pos *pos,

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages patchcheck needs, only when some are missing.
 set -euo pipefail
 PKGS="cmake ninja-build pkg-config clang-14 libclang-rt-14-dev lld-14 llvm-14 llvm-14-dev libunicorn-dev libcapstone-dev
-      check libelf-dev libdw-dev linux-source-6.1 libcyaml-dev libyaml-dev libsqlite3-dev sqlite3 python3 chromium"
+      check libelf-dev libdw-dev linux-source-6.1 libcyaml-dev libyaml-dev libsqlite3-dev sqlite3 python3 chromium dpkg-dev"
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

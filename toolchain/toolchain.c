@@ -4,6 +4,8 @@
  *
  * Recipe lines (written by cmake/guest_image.cmake, one value per line):
  *   cc PATH | objcopy PATH | cflag ARG | traced_cflag ARG | link_flag ARG | object PATH
+ * An installed recipe (cmake/install.cmake) writes its installed files as @DATA@/..., @DATA@
+ * standing for the data directory the recipe is in (DATA/guest/<arch>/<image>.recipe).
  * An entry is <cache>/<key>/ with image.elf and deps (one "hash path" line per header the
  * sources included). The key hashes the recipe, the bundled objects, the compiler's --version
  * output and every source (path, traced or not, its own flags, content); an entry whose deps
@@ -180,6 +182,43 @@ static int add_arg(const char **v, size_t *n, const char *arg)
 	return 0;
 }
 
+/* text with every @DATA@ replaced by the data directory of the recipe at path; text is
+ * freed. NULL when memory ran out. */
+static char *with_data_dir(char *text, const char *path)
+{
+	static const char mark[] = "@DATA@";
+	char *dir = strdup(path), *out = NULL;
+	size_t len = 0, marks = 0;
+	FILE *f;
+
+	for (const char *at = text; (at = strstr(at, mark)); at += strlen(mark))
+		marks++;
+	if (!marks || !dir) {
+		free(dir);
+		return marks ? (free(text), NULL) : text;
+	}
+	*strrchr(dir, '/') = 0; /* DATA/guest/<arch> */
+	for (int up = 0; up < 2; up++) { /* DATA/guest, DATA */
+		char *slash = strrchr(dir, '/');
+
+		if (!slash) {
+			strcpy(dir, "."); /* "guest/<arch>/<image>.recipe": DATA is here */
+			break;
+		}
+		*slash = 0;
+	}
+	f = open_memstream(&out, &len);
+	for (const char *at = text, *next; f && at; at = next ? next + strlen(mark) : NULL) {
+		next = strstr(at, mark);
+		fprintf(f, "%.*s%s", next ? (int)(next - at) : (int)strlen(at), at, next ? dir : "");
+	}
+	if (f)
+		fclose(f);
+	free(dir);
+	free(text);
+	return out;
+}
+
 static int read_recipe(const char *path, struct recipe *r, char *err, size_t errlen)
 {
 	char *line;
@@ -189,6 +228,11 @@ static int read_recipe(const char *path, struct recipe *r, char *err, size_t err
 	if (!r->text) {
 		tc_say(err, errlen, "%s: no build recipe for this image (%s): is it a bundled image of this"
 		    " build?", path, strerror(errno));
+		return -1;
+	}
+	r->text = strchr(path, '/') ? with_data_dir(r->text, path) : r->text;
+	if (!r->text) {
+		tc_say(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
 	for (line = r->text; line && *line;) {
