@@ -2,7 +2,8 @@
  * cmd_report.c - `patchcheck report`: show what a report database holds. Without a selector:
  * the runs, then the scenarios of the latest run; `--run N`: that run's scenarios; `--failure N`:
  * one failing interleaving as text (the trace side by side, one column per hart), SVG or HTML
- * (a swimlane timeline), or as plain text of at most 80 columns for a patch review (email). Exit 0, or 2 for bad usage, a missing file or an unknown id.
+ * (a swimlane timeline), or as plain text of at most 80 columns for a patch review (email);
+ * `--history [SCENARIO]`: every run, or one scenario's runs, side by side. Exit 0, or 2 for bad usage, a missing file or an unknown id.
  *
  * A failure is shown with what the database alone cannot say when that is still at hand: what
  * each hart ran, from the scenario file if it is unchanged (same hash), and guest symbols, from
@@ -36,6 +37,8 @@ struct report_options {
 	size_t last_steps;          /* 0: the whole trace */
 	const char *guest_dir;
 	bool quiet, verbose;        /* details only; the whole trace whatever --last says */
+	bool history;               /* --history [SCENARIO] */
+	const char *history_of;     /* SCENARIO, or NULL: every run */
 };
 
 static void report_usage(FILE *out)
@@ -49,6 +52,9 @@ static void report_usage(FILE *out)
 		"options:\n"
 		"  --db FILE             report database (default: patchcheck.db in the current directory)\n"
 		"  --run N               the scenarios of run N: verdict, expectation, statistics, failure ids\n"
+		"  --history [SCENARIO]  each run's scenarios, executions, distinct traces and time, and\n"
+		"                        the verdicts that changed from one run to the next; with\n"
+		"                        SCENARIO, its verdict and statistics in every run it was in\n"
 		"  --failure N           failure N: its details and its trace side by side, one column per\n"
 		"                        hart (W: a write to a patched word, F vN: a fetch of one that had\n"
 		"                        seen N writes, >>: the failing step)\n"
@@ -123,6 +129,10 @@ static int parse_options(int argc, char **argv, struct report_options *o)
 			if ((n = positive_number(a, argv[++i])) < 0)
 				return -1;
 			o->failure_id = n;
+		} else if (!strcmp(a, "--history")) {
+			o->history = true;
+			if (has_value && argv[i + 1][0] != '-')
+				o->history_of = argv[++i];
 		} else if (!strcmp(a, "--last") && has_value) {
 			if ((n = positive_number(a, argv[++i])) < 0)
 				return -1;
@@ -143,6 +153,11 @@ static int parse_options(int argc, char **argv, struct report_options *o)
 				a);
 			return -1;
 		}
+	}
+	if (o->history && (o->run_id || o->failure_id || o->format != FORMAT_TEXT)) {
+		fprintf(stderr, "patchcheck report: --history shows the runs as text: it takes no"
+				" --run, --failure or --format\n");
+		return -1;
 	}
 	if (o->format != FORMAT_TEXT && !o->failure_id) {
 		static const char *const names[] = { [FORMAT_SVG] = "svg", [FORMAT_HTML] = "html",
@@ -346,6 +361,25 @@ static int show_failure(struct report_reader *reader, const struct report_option
 	return EXIT_MATCH;
 }
 
+/* Every run, or the runs of one scenario, side by side. */
+static int show_history(struct report_reader *reader, const struct report_options *o, FILE *out)
+{
+	struct stored_scenario *rows = NULL;
+	struct stored_run *runs = NULL;
+	size_t nruns = 0, nrows = 0;
+
+	if (report_read_runs(reader, &runs, &nruns) ||
+	    report_read_history(reader, o->history_of, &rows, &nrows)) {
+		fprintf(stderr, "patchcheck report: %s\n", report_reader_last_error(reader));
+		stored_runs_free(runs, nruns);
+		return EXIT_BAD_INPUT;
+	}
+	report_print_history(out, o->history_of, runs, nruns, rows, nrows);
+	stored_scenarios_free(rows, nrows);
+	stored_runs_free(runs, nruns);
+	return EXIT_MATCH;
+}
+
 /* A run's scenarios, and how to look at its failures. */
 static int show_run(struct report_reader *reader, const struct report_options *o, int64_t run_id,
 		    FILE *out)
@@ -416,7 +450,9 @@ int cmd_report(int argc, char **argv)
 		}
 		out = file.f;
 	}
-	if (o.failure_id)
+	if (o.history)
+		rc = show_history(reader, &o, out);
+	else if (o.failure_id)
 		rc = show_failure(reader, &o, out);
 	else if (o.run_id)
 		rc = show_run(reader, &o, o.run_id, out);

@@ -195,3 +195,12 @@ void write_xml_escaped(FILE *out, const char *text)
 		}
 	}
 }
+
+const char *stored_verdict_text(const struct stored_scenario *s, char *buf, size_t size)
+{
+	if (!strcmp(s->verdict, "fail") && s->invariant)
+		snprintf(buf, size, "fail:%s", s->invariant);
+	else
+		snprintf(buf, size, "%s", s->verdict);
+	return buf;
+}

@@ -20,6 +20,9 @@
 #define LEGEND_FAILING_MARK ">>"
 #define LEGEND_FAILING_TEXT "the step the check failed at"
 
+/* A stored verdict as an expectation is written: "pass", "fail:<invariant>", "error", ... */
+const char *stored_verdict_text(const struct stored_scenario *s, char *buf, size_t size);
+
 /* One labelled line of a failure's details ("invariant", "site-consistency"). */
 struct failure_fact {
 	const char *label;

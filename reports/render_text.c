@@ -46,16 +46,6 @@ void report_print_runs(FILE *out, const struct stored_run *runs, size_t nruns)
 	}
 }
 
-/* "pass", "fail:<invariant>" or "error", as the expectation is written. */
-static const char *verdict_text(const struct stored_scenario *s, char *buf, size_t size)
-{
-	if (!strcmp(s->verdict, "fail") && s->invariant)
-		snprintf(buf, size, "fail:%s", s->invariant);
-	else
-		snprintf(buf, size, "%s", s->verdict);
-	return buf;
-}
-
 /* Widths of the name, expected and verdict columns: their widest entries or headings. */
 struct scenario_columns {
 	int name_w, expected_w, verdict_w;
@@ -71,7 +61,7 @@ static struct scenario_columns measure_scenario_columns(const struct stored_scen
 	for (size_t i = 0; i < n; i++) {
 		int name_w = (int)strlen(scenarios[i].name);
 		int expected_w = (int)strlen(scenarios[i].expected);
-		int verdict_w = (int)strlen(verdict_text(&scenarios[i], verdict, sizeof(verdict)));
+		int verdict_w = (int)strlen(stored_verdict_text(&scenarios[i], verdict, sizeof(verdict)));
 
 		c.name_w = name_w > c.name_w ? name_w : c.name_w;
 		c.expected_w = expected_w > c.expected_w ? expected_w : c.expected_w;
@@ -110,7 +100,7 @@ void report_print_run(FILE *out, const struct stored_run *run,
 		fprintf(out, "%-4s %-*s  %-*s  %-*s  %10" PRIu64 "  %7" PRIu64 "  %9" PRIu64
 			     "  %-9s  %7.2f  %7s%s\n",
 			s->matched ? "ok" : "FAIL", c.name_w, s->name, c.expected_w, s->expected,
-			c.verdict_w, verdict_text(s, verdict, sizeof(verdict)), s->executions,
+			c.verdict_w, stored_verdict_text(s, verdict, sizeof(verdict)), s->executions,
 			s->distinct_traces, s->steps, search, s->seconds, failure,
 			s->truncated ? "  (search truncated)" : "");
 		if (s->error)

@@ -455,6 +455,40 @@ int report_read_scenarios_of_run(struct report_reader *reader, int64_t run_id,
 	return rc;
 }
 
+/* Every stored row of the scenario named name (of every scenario when name is NULL), oldest
+ * run first. */
+int report_read_history(struct report_reader *reader, const char *name,
+			struct stored_scenario **scenarios, size_t *nscenarios)
+{
+	static const char doing[] = "cannot read the scenarios' history";
+	char sql[sizeof(scenario_columns_sql) + 160];
+	sqlite3_stmt *stmt;
+	void *rows;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT %s%s FROM scenarios s %s ORDER BY s.run_id, s.id",
+		 scenario_columns_sql, traces_columns(reader), name ? "WHERE s.name = ?" : "");
+	stmt = prepare_with_id(reader, sql, 0, doing);
+	if (!stmt)
+		return -1;
+	if (name)
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
+	rc = read_all_rows(reader, stmt, sizeof(**scenarios), &rows, nscenarios,
+			   read_scenario_row_into, doing);
+	sqlite3_finalize(stmt);
+	*scenarios = rows;
+	if (!rc && name && !*nscenarios) {
+		note_error(reader, "no scenario named '%s' was stored", name);
+		rc = -1;
+	}
+	if (rc) {
+		stored_scenarios_free(*scenarios, *nscenarios);
+		*scenarios = NULL;
+		*nscenarios = 0;
+	}
+	return rc;
+}
+
 /* ---- failures ---- */
 
 static void release_trace(struct stored_step *trace, size_t ntrace)

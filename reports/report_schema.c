@@ -3,7 +3,7 @@
  * that migrate an older file to the current version.
  *
  * ---------------------------------------------------------------------------------------------
- * The report database (schema version 4)
+ * The report database (schema version 5)
  *
  * One SQLite file holds any number of runs. It is in WAL mode, so several patchcheck processes
  * may write to it at once; every write is one BEGIN IMMEDIATE transaction, and each scenario is
@@ -100,6 +100,16 @@
  *                             was in (what entry checks compare with); NULL for the other harts
  *     PRIMARY KEY (failure_id, hart, position)
  *
+ * Views (version 5), for queries by hand; patchcheck itself reads the tables:
+ *   scenario_history       one row per scenario per run: run_id, started_at, run_status, name,
+ *                          arch, expected, verdict ('fail:<invariant>' for a failure), matched,
+ *                          executions, distinct_traces, steps, search, seconds, failure_id
+ *   failures_by_invariant  invariant, failures, unexpected (of scenarios not as expected),
+ *                          scenarios, arches (comma-separated), latest_run
+ *   failures_by_arch       arch, scenarios (rows), not_as_expected, failures, invariants
+ *   slowest_scenarios      name, arch, runs, mean_seconds, max_seconds, latest_seconds,
+ *                          mean_executions; the slowest (by mean) first
+ *
  * Indexes: scenarios(run_id), scenarios(name), failures(scenario_id).
  * Deleting a run deletes its scenarios, failures and trace steps (ON DELETE CASCADE; SQLite
  * needs PRAGMA foreign_keys=ON on the connection for that).
@@ -185,6 +195,32 @@
 	"ALTER TABLE scenarios ADD COLUMN distinct_traces INTEGER;" \
 	"ALTER TABLE scenarios ADD COLUMN search TEXT;"
 
+/* Views for queries by hand (version 5). */
+#define REPORT_VIEWS_SQL \
+	"CREATE VIEW scenario_history AS" \
+	" SELECT r.id AS run_id, r.started_at, r.status AS run_status, s.name, s.arch, s.expected," \
+	" CASE WHEN s.verdict = 'fail' AND s.invariant IS NOT NULL THEN 'fail:' || s.invariant" \
+	"  ELSE s.verdict END AS verdict," \
+	" s.matched, s.executions, s.distinct_traces, s.steps, s.search, s.seconds," \
+	" (SELECT max(f.id) FROM failures f WHERE f.scenario_id = s.id) AS failure_id" \
+	" FROM scenarios s JOIN runs r ON r.id = s.run_id;" \
+	"CREATE VIEW failures_by_invariant AS" \
+	" SELECT f.invariant, count(*) AS failures, sum(s.matched = 0) AS unexpected," \
+	" count(DISTINCT s.name) AS scenarios, group_concat(DISTINCT s.arch) AS arches," \
+	" max(s.run_id) AS latest_run" \
+	" FROM failures f JOIN scenarios s ON s.id = f.scenario_id GROUP BY f.invariant;" \
+	"CREATE VIEW failures_by_arch AS" \
+	" SELECT s.arch, count(*) AS scenarios, sum(s.matched = 0) AS not_as_expected," \
+	" count(f.id) AS failures, count(DISTINCT f.invariant) AS invariants" \
+	" FROM scenarios s LEFT JOIN failures f ON f.scenario_id = s.id GROUP BY s.arch;" \
+	"CREATE VIEW slowest_scenarios AS" \
+	" SELECT s.name, s.arch, count(*) AS runs, avg(s.seconds) AS mean_seconds," \
+	" max(s.seconds) AS max_seconds," \
+	" (SELECT l.seconds FROM scenarios l WHERE l.name = s.name ORDER BY l.id DESC LIMIT 1)" \
+	"  AS latest_seconds," \
+	" avg(s.executions) AS mean_executions" \
+	" FROM scenarios s GROUP BY s.name, s.arch ORDER BY mean_seconds DESC, s.name;"
+
 #define SCENARIO_INDEXES_SQL \
 	"CREATE INDEX scenarios_by_run ON scenarios(run_id);" \
 	"CREATE INDEX scenarios_by_name ON scenarios(name);"
@@ -239,7 +275,9 @@ static const char schema_tables_sql[] =
 	FAILURE_REGISTERS_TABLE_SQL
 
 	SCENARIO_INDEXES_SQL
-	"CREATE INDEX failures_by_scenario ON failures(scenario_id);";
+	"CREATE INDEX failures_by_scenario ON failures(scenario_id);"
+
+	REPORT_VIEWS_SQL;
 
 /*
  * One migration step takes a file at from_version to from_version + 1. The steps run in order,
@@ -248,7 +286,7 @@ static const char schema_tables_sql[] =
  * scenarios table rebuilt with the wider verdict CHECK of version 3 (SQLite cannot alter a
  * CHECK in place; foreign keys are off while a file is prepared, so dropping the old table
  * does not cascade into the failures that refer to its rows). Version 3 files gain the
- * scenarios' position column of version 4.
+ * scenarios' position column of version 4, version 4 files the views of version 5.
  */
 struct schema_migration {
 	int from_version;
@@ -266,6 +304,8 @@ static const struct schema_migration schema_migrations[] = {
 	     SCENARIO_INDEXES_SQL },
 	/* 3 -> 4: each scenario's place in its command's list, for merging shards */
 	{ 3, SCENARIO_POSITION_COLUMN_SQL },
+	/* 4 -> 5: views for queries by hand */
+	{ 4, REPORT_VIEWS_SQL },
 	{ 0, NULL },
 };
 

@@ -14,9 +14,9 @@
 
 #include "../explorer/explorer.h"
 
-#define REPORT_SCHEMA_VERSION 4
-/* The oldest schema the reader's queries work on (3 only widened a CHECK, 4 added a column
- * they do not read). */
+#define REPORT_SCHEMA_VERSION 5
+/* The oldest schema the reader's queries work on (3 only widened a CHECK, 4 added columns read
+ * only from version 4 on, 5 added views). */
 #define REPORT_SCHEMA_READABLE_SINCE 2
 
 struct report_db;
@@ -156,6 +156,10 @@ int64_t report_read_latest_run_id(struct report_reader *reader);
 /* The scenarios of a run, in the order they were stored. */
 int report_read_scenarios_of_run(struct report_reader *reader, int64_t run_id,
 				 struct stored_scenario **scenarios, size_t *nscenarios);
+/* Every stored row of the scenario named name, or of every scenario when name is NULL, oldest
+ * run first; -1 when name names none. */
+int report_read_history(struct report_reader *reader, const char *name,
+			struct stored_scenario **scenarios, size_t *nscenarios);
 /* One failure with its scenario and trace; -1 when there is no such failure. */
 int report_read_failure(struct report_reader *reader, int64_t failure_id,
 			struct stored_failure *failure);
@@ -195,6 +199,11 @@ void report_print_runs(FILE *out, const struct stored_run *runs, size_t nruns);
 /* A run's scenarios with verdict, expectation, statistics and failure ids. */
 void report_print_run(FILE *out, const struct stored_run *run,
 		      const struct stored_scenario *scenarios, size_t nscenarios);
+/* render_history.c: the history of the runs (name NULL: one line per run, then every verdict
+ * that changed from one run of a scenario to its next) or of one scenario (one line per run
+ * it was in), from report_read_runs and report_read_history. */
+void report_print_history(FILE *out, const char *name, const struct stored_run *runs,
+			  size_t nruns, const struct stored_scenario *rows, size_t nrows);
 /* A failure: its facts, then its trace side by side, one column per hart, with a legend. */
 void report_print_failure(FILE *out, const struct stored_failure *failure,
 			  const struct report_context *ctx, const struct text_style *style);

@@ -4,7 +4,8 @@
  * hart, the failing step marked and colors only on a terminal; as SVG that parses as XML with
  * one lane per hart; as HTML that headless Chromium loads without a script error, whose DOM
  * holds the lanes and the failing step and whose screenshot is a real picture; as email text of
- * at most 80 columns whose replay commands paste into a shell; and clear errors
+ * at most 80 columns whose replay commands paste into a shell; the history of the runs and of
+ * one scenario; and clear errors
  * with exit 2 for missing files and unknown ids.
  *
  * Chromium is required (scripts/deps.sh installs it): without it the HTML test fails.
@@ -22,6 +23,7 @@
 
 #define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
 #define SCENARIOS PATCHCHECK_SOURCE_DIR "/scenarios/arm64"
+#define BASELINE_FIXTURES PATCHCHECK_SOURCE_DIR "/tests/data/gate/baseline"
 #define MAX_FAILURES 64
 #define MAX_HARTS 8
 
@@ -525,6 +527,40 @@ START_TEST(email_replay_commands_paste_into_a_shell)
 }
 END_TEST
 
+/* ---- history ---- */
+
+/* Two runs of one scenario whose verdict flips: each run's line, the flip named; the
+ * scenario's own history marks it; an unknown scenario is exit 2. */
+START_TEST(history_shows_each_run_and_a_flipped_verdict)
+{
+	char db[600], line[1024];
+
+	scratch_path(db, sizeof(db), "history.db");
+	ck_assert_int_eq(sh("%s gate -q --db %s %s/before", TOOL, db, BASELINE_FIXTURES), 0);
+	ck_assert_int_eq(sh("%s gate -q --db %s %s/after", TOOL, db, BASELINE_FIXTURES), 1);
+	ck_assert_int_eq(sh("%s report --db %s --history", TOOL, db), 0);
+	expect_in_output("not as expected  executions    traces         steps    seconds\n");
+	ck_assert_ptr_nonnull(line_starting_with(output, "    1  ", line, sizeof(line)));
+	ck_assert_msg(strstr(line, " complete            1                0 "), "%s", line);
+	ck_assert_ptr_nonnull(line_starting_with(output, "    2  ", line, sizeof(line)));
+	ck_assert_msg(strstr(line, " complete            1                1 "), "%s", line);
+	expect_in_output("  run 2 (was run 1)  gate/baseline-site  pass -> fail:register-preservation\n");
+
+	ck_assert_int_eq(sh("%s report --db %s --history gate/baseline-site", TOOL, db), 0);
+	expect_in_output("history of gate/baseline-site: 2 runs\n");
+	ck_assert_ptr_nonnull(line_starting_with(output, "    1  ", line, sizeof(line)));
+	ck_assert_msg(strstr(line, "  ok    pass ") && !strstr(line, "changed"), "%s", line);
+	ck_assert_ptr_nonnull(line_starting_with(output, "    2  ", line, sizeof(line)));
+	ck_assert_msg(strstr(line, "  FAIL  fail:register-preservation ") &&
+		      strstr(line, "<- verdict changed"), "%s", line);
+
+	ck_assert_int_eq(sh("%s report --db %s --history no/such-scenario", TOOL, db), 2);
+	expect_in_output("no scenario named 'no/such-scenario' was stored");
+	ck_assert_int_eq(sh("%s report --db %s --history --failure 1", TOOL, db), 2);
+	expect_in_output("--history shows the runs as text");
+}
+END_TEST
+
 /* ---- errors ---- */
 
 START_TEST(bad_input_exits_2_naming_the_file_or_id)
@@ -578,6 +614,7 @@ int main(void)
 	tcase_add_test(tc, bad_input_exits_2_naming_the_file_or_id);
 	tcase_add_test(tc, email_fits_80_columns_with_verdict_replay_trace_and_registers);
 	tcase_add_test(tc, email_replay_commands_paste_into_a_shell);
+	tcase_add_test(tc, history_shows_each_run_and_a_flipped_verdict);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);
 }

@@ -497,6 +497,11 @@ START_TEST(unknown_older_schema_is_refused)
 END_TEST
 
 /* A version 1 file (no register columns) is migrated on open and keeps its rows. */
+/* The views of version 5: a file of an older version has none. */
+#define DROP_VIEWS_SQL                                                                         \
+	"DROP VIEW scenario_history; DROP VIEW failures_by_invariant; DROP VIEW failures_by_arch;" \
+	"DROP VIEW slowest_scenarios;"
+
 START_TEST(version_1_file_is_migrated)
 {
 	struct scenario scn;
@@ -509,7 +514,7 @@ START_TEST(version_1_file_is_migrated)
 	add_or_fail(db, run, &scn, &res);
 	report_close(db);
 	free_result(&res);
-	execute_sql(db_file, "ALTER TABLE trace_steps DROP COLUMN registers;"
+	execute_sql(db_file, DROP_VIEWS_SQL "ALTER TABLE trace_steps DROP COLUMN registers;"
 			     "DROP TABLE failure_registers;"
 			     "ALTER TABLE scenarios DROP COLUMN position;"
 			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
@@ -542,7 +547,7 @@ START_TEST(version_2_file_is_migrated)
 	add_or_fail(db, run, &scn, &res);
 	report_close(db);
 	free_result(&res);
-	execute_sql(db_file, "ALTER TABLE scenarios DROP COLUMN position;"
+	execute_sql(db_file, DROP_VIEWS_SQL "ALTER TABLE scenarios DROP COLUMN position;"
 			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
 			     "ALTER TABLE scenarios DROP COLUMN search;"
 			     "UPDATE schema_version SET version = 2");
@@ -592,7 +597,7 @@ START_TEST(version_3_file_is_migrated)
 	memset(&res, 0, sizeof(res));
 	add_or_fail(db, run, &scn, &res);
 	report_close(db);
-	execute_sql(db_file, "ALTER TABLE scenarios DROP COLUMN position;"
+	execute_sql(db_file, DROP_VIEWS_SQL "ALTER TABLE scenarios DROP COLUMN position;"
 			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
 			     "ALTER TABLE scenarios DROP COLUMN search;"
 			     "UPDATE schema_version SET version = 3");
@@ -604,6 +609,73 @@ START_TEST(version_3_file_is_migrated)
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'old'"
 					    " AND position IS NULL"), 1);
 	ck_assert_int_eq(query_int(db_file, "SELECT position FROM scenarios WHERE name = 'new'"), 7);
+}
+END_TEST
+
+/* A version 4 file (no views) is migrated on open: the views are there, over its rows; before,
+ * the reader reads it. */
+START_TEST(version_4_file_is_migrated)
+{
+	struct scenario scn;
+	struct scenario_result res;
+	struct report_db *db = open_or_fail(db_file);
+	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+	struct report_reader *reader;
+	char err[512];
+
+	make_scenario(&scn, "old", VERDICT_FAIL, "site-consistency");
+	make_failing_result(&res, "site-consistency", 3);
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	free_result(&res);
+	execute_sql(db_file, DROP_VIEWS_SQL "UPDATE schema_version SET version = 4");
+	reader = report_reader_open(db_file, err, sizeof(err));
+	ck_assert_msg(reader != NULL, "%s", err);
+	report_reader_close(reader);
+	report_close(open_or_fail(db_file));
+	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM sqlite_master WHERE type = 'view'"), 4);
+	ck_assert_int_eq(query_int(db_file, "SELECT failures FROM failures_by_invariant"
+					    " WHERE invariant = 'site-consistency'"), 1);
+}
+END_TEST
+
+/* The views answer the questions they are named for: history, failures by invariant and by
+ * arch, the slowest scenarios. */
+START_TEST(views_summarize_the_runs)
+{
+	struct scenario scn;
+	struct scenario_result res;
+	struct report_db *db = open_or_fail(db_file);
+	int64_t run1 = report_begin_run(db, "0.1.0", 0, NULL), run2;
+
+	make_scenario(&scn, "flips", VERDICT_PASS, NULL);
+	make_passing_result(&res);
+	res.stats.seconds = 1.0;
+	add_or_fail(db, run1, &scn, &res);
+	run2 = report_begin_run(db, "0.1.0", 0, NULL);
+	make_failing_result(&res, "site-consistency", 3);
+	res.stats.seconds = 3.0;
+	add_or_fail(db, run2, &scn, &res);
+	free_result(&res);
+	make_scenario(&scn, "quick", VERDICT_PASS, NULL);
+	make_passing_result(&res);
+	res.stats.seconds = 0.5;
+	add_or_fail(db, run2, &scn, &res);
+	report_close(db);
+
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenario_history WHERE name = 'flips'"), 2);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenario_history WHERE name = 'flips'"
+					    " AND verdict = 'fail:site-consistency' AND run_id = 2"
+					    " AND failure_id > 0 AND matched = 0"), 1);
+	ck_assert_int_eq(query_int(db_file, "SELECT unexpected FROM failures_by_invariant"
+					    " WHERE invariant = 'site-consistency'"), 1);
+	ck_assert_int_eq(query_int(db_file, "SELECT not_as_expected FROM failures_by_arch"), 1);
+	ck_assert_int_eq(query_int(db_file, "SELECT scenarios FROM failures_by_arch"), 3);
+	ck_assert_int_eq(query_int(db_file, "SELECT runs FROM slowest_scenarios LIMIT 1"), 2);
+	ck_assert_int_eq(query_int(db_file, "SELECT max_seconds FROM slowest_scenarios LIMIT 1"), 3);
+	ck_assert_int_eq(query_int(db_file, "SELECT latest_seconds FROM slowest_scenarios"
+					    " WHERE name = 'flips'"), 3);
 }
 END_TEST
 
@@ -1046,6 +1118,8 @@ static Suite *reports_suite(void)
 	tcase_add_test(files, version_1_file_is_migrated);
 	tcase_add_test(files, version_2_file_is_migrated);
 	tcase_add_test(files, version_3_file_is_migrated);
+	tcase_add_test(files, version_4_file_is_migrated);
+	tcase_add_test(files, views_summarize_the_runs);
 	tcase_add_test(files, registers_are_stored);
 	tcase_add_test(files, unknown_older_schema_is_refused);
 	tcase_add_test(files, non_database_file_is_refused);
