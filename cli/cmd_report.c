@@ -58,8 +58,10 @@ static void report_usage(FILE *out)
 		"  --failure N           failure N: its details and its trace side by side, one column per\n"
 		"                        hart (W: a write to a patched word, F vN: a fetch of one that had\n"
 		"                        seen N writes, >>: the failing step)\n"
-		"  --format FORMAT       text (default), svg or html (svg and html need --failure):\n"
-		"                        a timeline with one lane per hart; email (needs --failure):\n"
+		"  --format FORMAT       text (default), svg or html: with --failure, a timeline with\n"
+		"                        one lane per hart; html without it, the run's overview (the\n"
+		"                        latest run's, or --run N's), linking failure-N.html; email\n"
+		"                        (needs --failure):\n"
 		"                        plain text of at most 80 columns for a patch review, the\n"
 		"                        last %d steps unless --last N or -v\n"
 		"  --last N              show only the last N steps of the trace\n"
@@ -159,7 +161,7 @@ static int parse_options(int argc, char **argv, struct report_options *o)
 				" --run, --failure or --format\n");
 		return -1;
 	}
-	if (o->format != FORMAT_TEXT && !o->failure_id) {
+	if (o->format != FORMAT_TEXT && o->format != FORMAT_HTML && !o->failure_id) {
 		static const char *const names[] = { [FORMAT_SVG] = "svg", [FORMAT_HTML] = "html",
 						     [FORMAT_EMAIL] = "email" };
 
@@ -394,8 +396,12 @@ static int show_run(struct report_reader *reader, const struct report_options *o
 		stored_run_release(&run);
 		return EXIT_BAD_INPUT;
 	}
-	report_print_run(out, &run, scenarios, n);
-	if (run.failures)
+	if (o->format == FORMAT_HTML) {
+		report_write_run_html(out, &run, scenarios, n);
+	} else {
+		report_print_run(out, &run, scenarios, n);
+	}
+	if (run.failures && o->format == FORMAT_TEXT)
 		fprintf(out, "\nA failure in detail: patchcheck report --db %s --failure N"
 			     " [--format svg|html -o FILE]\n", o->db_path);
 	stored_scenarios_free(scenarios, n);
@@ -410,6 +416,14 @@ static int show_runs_and_latest(struct report_reader *reader, const struct repor
 	size_t n;
 	int64_t latest;
 
+	if (o->format == FORMAT_HTML) { /* the overview of the latest run */
+		if ((latest = report_read_latest_run_id(reader)) <= 0) {
+			fprintf(stderr, "patchcheck report: %s\n",
+				latest ? report_reader_last_error(reader) : "the database holds no run");
+			return EXIT_BAD_INPUT;
+		}
+		return show_run(reader, o, latest, out);
+	}
 	if (report_read_runs(reader, &runs, &n) || (latest = report_read_latest_run_id(reader)) < 0) {
 		fprintf(stderr, "patchcheck report: %s\n", report_reader_last_error(reader));
 		return EXIT_BAD_INPUT;

@@ -204,3 +204,33 @@ const char *stored_verdict_text(const struct stored_scenario *s, char *buf, size
 		snprintf(buf, size, "%s", s->verdict);
 	return buf;
 }
+
+/* Do trace steps a and b look alike for a loop: the same hart, pc and marker, no write? */
+static bool same_loop_step(const struct stored_failure *f, size_t a, size_t b)
+{
+	const struct stored_step *x = &f->trace[a], *y = &f->trace[b];
+
+	return x->lane == y->lane && x->pc == y->pc && x->watched_fetch == y->watched_fetch &&
+	       !x->patch_write && !y->patch_write && a != f->failing_index &&
+	       b != f->failing_index && !x->not_run && !y->not_run;
+}
+
+bool loop_at(const struct stored_failure *f, size_t i, struct trace_loop *loop)
+{
+	for (size_t period = 1; period <= LOOP_MAX_PERIOD && i + period <= f->ntrace; period++) {
+		size_t j = i + period;
+
+		for (size_t k = i + 1; k < i + period; k++) /* one hart's block */
+			if (f->trace[k].lane != f->trace[i].lane)
+				return false;
+		while (j < f->ntrace && same_loop_step(f, j - period, j))
+			j++;
+		if ((j - i) / period >= LOOP_MIN_REPEATS) {
+			loop->first = i;
+			loop->period = period;
+			loop->repeats = (j - i) / period;
+			return true;
+		}
+	}
+	return false;
+}

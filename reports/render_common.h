@@ -20,6 +20,18 @@
 #define LEGEND_FAILING_MARK ">>"
 #define LEGEND_FAILING_TEXT "the step the check failed at"
 
+/* A loop in a trace: the steps first .. first + period * repeats - 1 are one block of period
+ * steps of one hart repeated: the same pcs, no write of a patched word, not the failing step. */
+#define LOOP_MAX_PERIOD 64
+#define LOOP_MIN_REPEATS 4
+struct trace_loop {
+	size_t first, period, repeats;
+};
+
+/* Does a loop start at trace index i? The shortest block that repeats at least
+ * LOOP_MIN_REPEATS times into loop. */
+bool loop_at(const struct stored_failure *f, size_t i, struct trace_loop *loop);
+
 /* A stored verdict as an expectation is written: "pass", "fail:<invariant>", "error", ... */
 const char *stored_verdict_text(const struct stored_scenario *s, char *buf, size_t size);
 

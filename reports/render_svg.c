@@ -4,8 +4,10 @@
  *
  * Consecutive steps of one hart that touch no patched word are one grey box ("steps 14-39
  * (26)", the functions they ran, every step in its tooltip), a box taller the more steps
- * it holds. Each write of a patched word (amber, W), fetch of a patched word (blue, F vN) and
- * the failing step (red, >>) is a box of its own. A dashed line across every lane at each
+ * it holds. A loop (a block of steps of one hart repeated, render_common.c) is one violet box:
+ * where it began, how many times the block ran, and the block's instructions once. Each write
+ * of a patched word (amber, W), fetch of a patched word (blue, F vN) and the failing step (red,
+ * >>) is a box of its own. A dashed line across every lane at each
  * write and at the failing step shows what the other harts had or had not done by then. Text is
  * monospace, so its width is known without a layout engine; nothing is loaded from anywhere.
  */
@@ -28,11 +30,14 @@
 #define TOOLTIP_MAX_STEPS 200
 #define ROLE_LINES_MAX 3
 #define MESSAGE_LINES_MAX 4
+#define LOOP_LINES_MAX 8 /* instructions of a loop's block shown in its box */
+#define LINE_H 15
 
 /* A row of the timeline: one notable step, or a stretch of plain steps of one hart. */
 struct segment {
 	size_t first, last; /* indices into the trace, inclusive */
 	unsigned lane;
+	size_t period, repeats; /* a loop: a block of period steps, repeats times; else 0 */
 	double y, h;
 };
 
@@ -42,6 +47,7 @@ struct timeline {
 	struct segment *segs;
 	size_t nsegs;
 	double lane_w, width, legend_top, lanes_top, height;
+	const char *failing_id; /* the id of the failing step's box */
 };
 
 static bool step_is_notable(const struct stored_failure *f, size_t i)
@@ -60,10 +66,15 @@ static size_t chars_in_box(const struct timeline *tl)
 	return (size_t)((tl->lane_w - 2 * BOX_INSET - 2 * BOX_PAD) / CHAR_W);
 }
 
-static double segment_height(size_t nsteps, bool notable)
+static double segment_height(const struct segment *s, bool notable)
 {
+	size_t nsteps = s->last - s->first + 1;
+
 	double extra = (double)nsteps / 4;
 
+	if (s->repeats) /* a heading, the block's lines, and "... more" when it is cut */
+		return STEP_H + LINE_H * (double)(s->period < LOOP_LINES_MAX ? s->period
+							     : LOOP_LINES_MAX + 1) + 8;
 	if (notable || nsteps < 4)
 		return STEP_H;
 	return RUN_H + (extra < 60 ? extra : 60);
@@ -81,9 +92,18 @@ static int cut_segments(struct timeline *tl)
 	tl->nsegs = 0;
 	for (i = 0; i < f->ntrace; i++) {
 		struct segment *prev = tl->nsegs ? &tl->segs[tl->nsegs - 1] : NULL;
+		struct trace_loop loop;
 
-		if (prev && prev->lane == f->trace[i].lane && !step_is_notable(f, i) &&
-		    !step_is_notable(f, prev->last)) {
+		if (loop_at(f, i, &loop)) {
+			tl->segs[tl->nsegs++] = (struct segment){
+				.first = i, .last = i + loop.period * loop.repeats - 1,
+				.lane = f->trace[i].lane, .period = loop.period, .repeats = loop.repeats
+			};
+			i = tl->segs[tl->nsegs - 1].last;
+			continue;
+		}
+		if (prev && !prev->repeats && prev->lane == f->trace[i].lane &&
+		    !step_is_notable(f, i) && !step_is_notable(f, prev->last)) {
 			prev->last = i;
 			continue;
 		}
@@ -180,6 +200,7 @@ static double walk_legend(FILE *out, const struct timeline *tl, double top)
 		{ "write", LEGEND_WRITE_MARK, LEGEND_WRITE_TEXT },
 		{ "fetch", LEGEND_FETCH_MARK, LEGEND_FETCH_TEXT },
 		{ "failing", LEGEND_FAILING_MARK, LEGEND_FAILING_TEXT },
+		{ "loop", "Nx", "a loop: its block once, run N times" },
 		{ "plain", "", "other steps, grouped (hover for each)" },
 	};
 	double x = MARGIN, y = top + 12;
@@ -254,7 +275,7 @@ static int lay_out(struct timeline *tl, bool with_heading)
 	for (size_t i = 0; i < tl->nsegs; i++) {
 		struct segment *s = &tl->segs[i];
 
-		s->h = segment_height(s->last - s->first + 1, step_is_notable(tl->f, s->first));
+		s->h = segment_height(s, step_is_notable(tl->f, s->first));
 		s->y = y;
 		y += s->h + ROW_GAP;
 	}
@@ -286,6 +307,7 @@ static void write_style(FILE *out)
 		".timeline .step.failing rect, .timeline .swatch.failing"
 		" { fill: #fecaca; stroke: #dc2626; stroke-width: 2.5; }\n"
 		".timeline .step.failing text { font-weight: bold; fill: #7f1d1d; }\n"
+		".timeline .step.loop rect, .timeline .swatch.loop { fill: #ede9fe; stroke: #7c3aed; }\n"
 		".timeline .where { fill: #4b5563; }\n"
 		".timeline .guide { stroke-dasharray: 5 4; stroke-width: 1; }\n"
 		".timeline .guide.write { stroke: #d97706; }\n"
@@ -328,11 +350,13 @@ static void write_lane_backgrounds(FILE *out, const struct timeline *tl)
 	fprintf(out, "</g>\n");
 }
 
-/* "write", "fetch", "failing" or "plain": the class of a segment's first step. */
+/* "loop", or "write", "fetch", "failing" or "plain": the class of a segment's first step. */
 static const char *segment_kind(const struct timeline *tl, const struct segment *s)
 {
 	const struct stored_step *t = &tl->f->trace[s->first];
 
+	if (s->repeats)
+		return "loop";
 	if (s->first == tl->f->failing_index)
 		return "failing";
 	if (t->patch_write)
@@ -395,12 +419,17 @@ static void write_step_tooltip_line(FILE *out, const struct timeline *tl, size_t
 
 static void write_tooltip(FILE *out, const struct timeline *tl, const struct segment *s)
 {
-	size_t n = s->last - s->first + 1, shown = n < TOOLTIP_MAX_STEPS ? n : TOOLTIP_MAX_STEPS;
-	char heading[128];
+	size_t n = s->repeats ? s->period : s->last - s->first + 1;
+	size_t shown = n < TOOLTIP_MAX_STEPS ? n : TOOLTIP_MAX_STEPS;
+	char heading[160];
 
 	fputs("<title>", out);
-	snprintf(heading, sizeof(heading), "hart %u, %zu step%s\n", tl->f->harts[s->lane], n,
-		 n == 1 ? "" : "s");
+	if (s->repeats)
+		snprintf(heading, sizeof(heading), "hart %u, a loop of %zu step%s run %zu times:\n",
+			 tl->f->harts[s->lane], n, n == 1 ? "" : "s", s->repeats);
+	else
+		snprintf(heading, sizeof(heading), "hart %u, %zu step%s\n", tl->f->harts[s->lane], n,
+			 n == 1 ? "" : "s");
 	write_xml_escaped(out, heading);
 	for (size_t i = s->first; i < s->first + shown; i++)
 		write_step_tooltip_line(out, tl, i);
@@ -456,17 +485,53 @@ static void write_stretch_text(FILE *out, const struct timeline *tl, const struc
 		write_text(out, x + BOX_PAD, s->y + 31, "where", NULL, shown);
 }
 
+/* A loop: "loop from step 230: 1500x 2 steps (to step 3229)", then its block once. */
+static void write_loop_text(FILE *out, const struct timeline *tl, const struct segment *s,
+			    double x)
+{
+	char line[256], sym[160], text[512];
+	double y = s->y + 15;
+
+	snprintf(line, sizeof(line), "loop from step %" PRIu64 ": %zux %zu step%s (to step %" PRIu64
+		 ")", tl->f->trace[s->first].step, s->repeats, s->period, s->period == 1 ? "" : "s",
+		 tl->f->trace[s->last].step);
+	shortened(line, chars_in_box(tl), text, sizeof(text));
+	write_text(out, x + BOX_PAD, y, "insn", NULL, text);
+	for (size_t k = 0; k < s->period && k < LOOP_LINES_MAX; k++) {
+		const struct stored_step *t = &tl->f->trace[s->first + k];
+		char mark[40];
+
+		step_marker(t, mark, sizeof(mark));
+		symbol_of(tl->ctx, t->pc, sym, sizeof(sym));
+		snprintf(line, sizeof(line), "  %s%s%s  %s", *sym ? sym : "", *sym ? "  " : "",
+			 step_instruction(t), mark);
+		shortened(line, chars_in_box(tl), text, sizeof(text));
+		write_text(out, x + BOX_PAD, y += LINE_H, "where", NULL, text);
+	}
+	if (s->period > LOOP_LINES_MAX) {
+		snprintf(line, sizeof(line), "  ... %zu more in the block", s->period - LOOP_LINES_MAX);
+		write_text(out, x + BOX_PAD, y + LINE_H, "where", NULL, line);
+	}
+}
+
 static void write_segment(FILE *out, const struct timeline *tl, const struct segment *s)
 {
 	const char *kind = segment_kind(tl, s);
 	double x = lane_x(tl, s->lane) + BOX_INSET, w = tl->lane_w - 2 * BOX_INSET;
 
-	fprintf(out, "<g class=\"step %s\" data-step=\"%" PRIu64 "\"%s>\n", kind,
-		tl->f->trace[s->first].step, strcmp(kind, "failing") ? "" : " id=\"failing-step\"");
+	fprintf(out, "<g class=\"step %s\" data-step=\"%" PRIu64 "\"", kind,
+		tl->f->trace[s->first].step);
+	if (!strcmp(kind, "failing"))
+		fprintf(out, " id=\"%s\"", tl->failing_id);
+	if (s->repeats)
+		fprintf(out, " data-repeats=\"%zu\" data-period=\"%zu\"", s->repeats, s->period);
+	fputs(">\n", out);
 	write_tooltip(out, tl, s);
 	fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"4\"/>\n", x, s->y,
 		w, s->h);
-	if (!strcmp(kind, "plain"))
+	if (s->repeats)
+		write_loop_text(out, tl, s, x);
+	else if (!strcmp(kind, "plain"))
 		write_stretch_text(out, tl, s, x);
 	else
 		write_single_step_text(out, tl, s, x, w);
@@ -514,7 +579,9 @@ static void write_notes(FILE *out, const struct timeline *tl)
 void write_swimlane_svg(FILE *out, const struct stored_failure *f,
 			const struct report_context *ctx, bool with_heading)
 {
-	struct timeline tl = { .f = f, .ctx = ctx };
+	/* Standalone, file.svg#failing-step; in a page, the page's own section has that id. */
+	struct timeline tl = { .f = f, .ctx = ctx,
+			       .failing_id = with_heading ? "failing-step" : "failing-step-box" };
 	char title[512];
 
 	if (lay_out(&tl, with_heading)) {

@@ -217,7 +217,12 @@ void report_write_failure_email(FILE *out, const struct stored_failure *failure,
 /* A failure as a standalone SVG swimlane timeline: one vertical lane per hart, steps downwards. */
 void report_write_failure_svg(FILE *out, const struct stored_failure *failure,
 			      const struct report_context *ctx);
-/* A failure as a standalone HTML page: its facts, the timeline, and every step in a table. */
+/* render_run_html.c: a run's scenarios as a standalone HTML page, each failure linked as
+ * failure-N.html. */
+void report_write_run_html(FILE *out, const struct stored_run *run,
+			   const struct stored_scenario *scenarios, size_t nscenarios);
+/* A failure as a standalone HTML page: its facts, the failing step (#failing-step) with the
+ * steps before it, the timeline, and the steps in a table, each loop once. */
 void report_write_failure_html(FILE *out, const struct stored_failure *failure,
 			       const struct report_context *ctx);
 

@@ -3,7 +3,8 @@
  * bundled scenarios: the runs and a run's scenarios; each failure as text with one column per
  * hart, the failing step marked and colors only on a terminal; as SVG that parses as XML with
  * one lane per hart; as HTML that headless Chromium loads without a script error, whose DOM
- * holds the lanes and the failing step and whose screenshot is a real picture; as email text of
+ * holds the lanes and the failing step and whose screenshot, also at #failing-step, is a real
+ * picture; a loop once with its count; the run's overview linking each failure; as email text of
  * at most 80 columns whose replay commands paste into a shell; the history of the runs and of
  * one scenario; and clear errors
  * with exit 2 for missing files and unknown ids.
@@ -371,6 +372,16 @@ END_TEST
 
 /* ---- HTML in a browser ---- */
 
+/* Fails the test unless the top of the screenshot png has something drawn on it. */
+static void expect_ink_at_the_top(const char *png)
+{
+	double ink;
+
+	ck_assert_int_eq(sh("python3 %s/tests/png_top_ink.py %s", PATCHCHECK_SOURCE_DIR, png), 0);
+	ck_assert_msg(sscanf(output, "top-sixth-ink %lf", &ink) == 1, "%s", output);
+	ck_assert_msg(ink > 0.005, "the top of %s is blank (%s)", png, output);
+}
+
 #define CHROMIUM_FLAGS                                                                    \
 	"--headless --no-sandbox --disable-gpu --disable-quic --no-first-run"             \
 	" --disable-background-networking --disable-component-update --disable-sync"      \
@@ -418,6 +429,82 @@ START_TEST(html_loads_in_chromium_with_lanes_and_the_failing_step)
 	ck_assert_msg(file_size(png) > 20000, "screenshot of %ld bytes", file_size(png));
 	ck_assert_int_eq(sh("head -c 8 %s | od -An -c | tr -d ' '", png), 0);
 	expect_in_output("211PNG"); /* the PNG signature, \211 P N G */
+
+	/* Opened at its deep link, the page shows the failing step, not a blank window (a blank
+	 * 1400x900 screenshot is a few kilobytes). */
+	ck_assert_int_eq(sh("chromium " CHROMIUM_FLAGS " --user-data-dir=%s --screenshot=%s"
+			    " --window-size=1400,900 'file://%s#failing-step' >/dev/null 2>%s",
+			    profile, png, html, errors), 0);
+	ck_assert_msg(file_size(png) > 20000, "screenshot at #failing-step of %ld bytes",
+		      file_size(png));
+	expect_ink_at_the_top(png);
+}
+END_TEST
+
+/* The failure of a trampoline that loops (termination): its loop is one box with its count and
+ * where it began, the table shows the loop's block once, the page stays small, and its deep link
+ * shows the failing step. */
+START_TEST(a_loop_is_shown_once_with_its_count)
+{
+	const struct expected_failure *f = NULL;
+	char html[600], svg[600], png[600], errors[600], profile[600];
+
+	for (size_t i = 0; i < nfailures && !f; i++)
+		if (!strcmp(failures[i].invariant, "termination"))
+			f = &failures[i];
+	ck_assert_msg(f, "no termination failure among the bundled arm64 scenarios");
+	scratch_path(html, sizeof(html), "loop.html");
+	scratch_path(svg, sizeof(svg), "loop.svg");
+	scratch_path(png, sizeof(png), "loop.png");
+	scratch_path(errors, sizeof(errors), "loop-chromium.err");
+	scratch_path(profile, sizeof(profile), "chromium-profile");
+	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format svg -o %s", TOOL,
+			    db_file, f->id, svg), 0);
+	ck_assert_int_eq(parse_svg(svg), 0);
+	ck_assert_int_eq(sh("cat %s", svg), 0);
+	ck_assert_uint_eq(count_occurrences(output, "<g class=\"step loop\""), 1);
+	expect_in_output("data-repeats=\"");
+	expect_in_output(">loop from step ");
+	ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format html -o %s", TOOL,
+			    db_file, f->id, html), 0);
+	ck_assert_int_eq(sh("cat %s", html), 0);
+	ck_assert_uint_eq(count_occurrences(output, "<tr class=\"loop\">"), 1);
+	expect_in_output("times in all, to step ");
+	ck_assert_msg(file_size(html) < 150000, "the page of a loop is %ld bytes", file_size(html));
+	ck_assert_int_eq(sh("chromium " CHROMIUM_FLAGS " --user-data-dir=%s --screenshot=%s"
+			    " --window-size=1400,900 'file://%s#failing-step' >/dev/null 2>%s",
+			    profile, png, html, errors), 0);
+	check_no_script_errors(errors);
+	ck_assert_msg(file_size(png) > 20000, "screenshot at #failing-step of %ld bytes",
+		      file_size(png));
+	expect_ink_at_the_top(png);
+}
+END_TEST
+
+/* The run's overview: a row per scenario, each failure linked to its page. */
+START_TEST(run_overview_links_every_failure)
+{
+	char html[600], dom[600], errors[600], profile[600], want[64];
+
+	scratch_path(html, sizeof(html), "run.html");
+	scratch_path(dom, sizeof(dom), "run-dom.html");
+	scratch_path(errors, sizeof(errors), "run-chromium.err");
+	scratch_path(profile, sizeof(profile), "chromium-profile");
+	ck_assert_int_eq(sh("%s report --db %s --format html -o %s", TOOL, db_file, html), 0);
+	ck_assert_int_eq(sh("chromium " CHROMIUM_FLAGS " --user-data-dir=%s --dump-dom file://%s"
+			    " >%s 2>%s", profile, html, dom, errors), 0);
+	check_no_script_errors(errors);
+	ck_assert_int_eq(sh("cat %s", dom), 0);
+	ck_assert_uint_eq(count_occurrences(output, "<tr class=\"scenario "),
+			  (size_t)query_first_int(db_file, "SELECT count(*) FROM scenarios"));
+	for (size_t i = 0; i < nfailures; i++) {
+		snprintf(want, sizeof(want), "href=\"failure-%" PRId64 ".html\"", failures[i].id);
+		expect_in_output(want);
+	}
+	expect_in_output(">complete<");
+	ck_assert_int_eq(sh("%s report --db %s --run 1 --format html", TOOL, db_file), 0);
+	expect_in_output("<h1>patchcheck run 1</h1>");
+	ck_assert_int_eq(sh("%s report --db %s --run 1 --format svg", TOOL, db_file), 2);
 }
 END_TEST
 
@@ -615,6 +702,8 @@ int main(void)
 	tcase_add_test(tc, email_fits_80_columns_with_verdict_replay_trace_and_registers);
 	tcase_add_test(tc, email_replay_commands_paste_into_a_shell);
 	tcase_add_test(tc, history_shows_each_run_and_a_flipped_verdict);
+	tcase_add_test(tc, a_loop_is_shown_once_with_its_count);
+	tcase_add_test(tc, run_overview_links_every_failure);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);
 }
