@@ -429,46 +429,20 @@ static void read_scenario_row_into(sqlite3_stmt *stmt, void *row)
 	read_scenario_columns(stmt, 0, row);
 }
 
-int report_read_scenarios_of_run(struct report_reader *reader, int64_t run_id,
-				 struct stored_scenario **scenarios, size_t *nscenarios)
+/* The scenario rows "SELECT ... FROM scenarios s <rest>" selects, rest binding ?1 to id, or to
+ * name when name is not NULL. */
+static int read_scenario_rows(struct report_reader *reader, const char *rest, int64_t id,
+			      const char *name, const char *doing,
+			      struct stored_scenario **scenarios, size_t *nscenarios)
 {
-	static const char doing[] = "cannot read the scenarios";
-	char sql[sizeof(scenario_columns_sql) + 120];
-	sqlite3_stmt *stmt;
-	void *rows;
-	int rc;
-
-	snprintf(sql, sizeof(sql), "SELECT %s%s FROM scenarios s WHERE s.run_id = ? ORDER BY s.id",
-		 scenario_columns_sql, traces_columns(reader));
-	stmt = prepare_with_id(reader, sql, run_id, doing);
-	if (!stmt)
-		return -1;
-	rc = read_all_rows(reader, stmt, sizeof(**scenarios), &rows, nscenarios,
-			   read_scenario_row_into, doing);
-	sqlite3_finalize(stmt);
-	*scenarios = rows;
-	if (rc) {
-		stored_scenarios_free(*scenarios, *nscenarios);
-		*scenarios = NULL;
-		*nscenarios = 0;
-	}
-	return rc;
-}
-
-/* Every stored row of the scenario named name (of every scenario when name is NULL), oldest
- * run first. */
-int report_read_history(struct report_reader *reader, const char *name,
-			struct stored_scenario **scenarios, size_t *nscenarios)
-{
-	static const char doing[] = "cannot read the scenarios' history";
 	char sql[sizeof(scenario_columns_sql) + 160];
 	sqlite3_stmt *stmt;
 	void *rows;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT %s%s FROM scenarios s %s ORDER BY s.run_id, s.id",
-		 scenario_columns_sql, traces_columns(reader), name ? "WHERE s.name = ?" : "");
-	stmt = prepare_with_id(reader, sql, 0, doing);
+	snprintf(sql, sizeof(sql), "SELECT %s%s FROM scenarios s %s", scenario_columns_sql,
+		 traces_columns(reader), rest);
+	stmt = prepare_with_id(reader, sql, id, doing);
 	if (!stmt)
 		return -1;
 	if (name)
@@ -487,6 +461,25 @@ int report_read_history(struct report_reader *reader, const char *name,
 		*nscenarios = 0;
 	}
 	return rc;
+}
+
+int report_read_scenarios_of_run(struct report_reader *reader, int64_t run_id,
+				 struct stored_scenario **scenarios, size_t *nscenarios)
+{
+	return read_scenario_rows(reader, "WHERE s.run_id = ? ORDER BY s.id", run_id, NULL,
+				  "cannot read the scenarios", scenarios, nscenarios);
+}
+
+/* Every stored row of the scenario named name (of every scenario when name is NULL), oldest
+ * run first. */
+int report_read_history(struct report_reader *reader, const char *name,
+			struct stored_scenario **scenarios, size_t *nscenarios)
+{
+	return read_scenario_rows(reader,
+				  name ? "WHERE s.name = ? ORDER BY s.run_id, s.id"
+				       : "ORDER BY s.run_id, s.id",
+				  0, name, "cannot read the scenarios' history", scenarios,
+				  nscenarios);
 }
 
 /* ---- failures ---- */

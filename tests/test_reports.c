@@ -497,12 +497,8 @@ START_TEST(unknown_older_schema_is_refused)
 END_TEST
 
 /* A version 1 file (no register columns) is migrated on open and keeps its rows. */
-/* The views of version 5: a file of an older version has none. */
-#define DROP_VIEWS_SQL                                                                         \
-	"DROP VIEW scenario_history; DROP VIEW failures_by_invariant; DROP VIEW failures_by_arch;" \
-	"DROP VIEW slowest_scenarios;"
-
-START_TEST(version_1_file_is_migrated)
+/* A run of one scenario "old" that failed site-consistency with a trace of 3 steps. */
+static void store_one_failure(void)
 {
 	struct scenario scn;
 	struct scenario_result res;
@@ -514,6 +510,16 @@ START_TEST(version_1_file_is_migrated)
 	add_or_fail(db, run, &scn, &res);
 	report_close(db);
 	free_result(&res);
+}
+
+/* The views of version 5: a file of an older version has none. */
+#define DROP_VIEWS_SQL                                                                         \
+	"DROP VIEW scenario_history; DROP VIEW failures_by_invariant; DROP VIEW failures_by_arch;" \
+	"DROP VIEW slowest_scenarios;"
+
+START_TEST(version_1_file_is_migrated)
+{
+	store_one_failure();
 	execute_sql(db_file, DROP_VIEWS_SQL "ALTER TABLE trace_steps DROP COLUMN registers;"
 			     "DROP TABLE failure_registers;"
 			     "ALTER TABLE scenarios DROP COLUMN position;"
@@ -616,18 +622,10 @@ END_TEST
  * the reader reads it. */
 START_TEST(version_4_file_is_migrated)
 {
-	struct scenario scn;
-	struct scenario_result res;
-	struct report_db *db = open_or_fail(db_file);
-	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
 	struct report_reader *reader;
 	char err[512];
 
-	make_scenario(&scn, "old", VERDICT_FAIL, "site-consistency");
-	make_failing_result(&res, "site-consistency", 3);
-	add_or_fail(db, run, &scn, &res);
-	report_close(db);
-	free_result(&res);
+	store_one_failure();
 	execute_sql(db_file, DROP_VIEWS_SQL "UPDATE schema_version SET version = 4");
 	reader = report_reader_open(db_file, err, sizeof(err));
 	ck_assert_msg(reader != NULL, "%s", err);
