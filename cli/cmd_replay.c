@@ -114,7 +114,11 @@ static void print_trace_step(struct disasm *d, const struct trace_step *t,
 	printf("  %8u %4u  0x%08llx  %-8s  %s", t->step, t->hart, (unsigned long long)t->pc, hex,
 	       d ? disasm_of_step(d, t->pc, t->bytes, len) : "");
 	if (t->patch_write)
-		printf("  [writes a patched word]");
+		printf("  [%s]", t->write_kind == TRACE_WRITE_DATA ? "writes watched data"
+			       : t->write_kind == TRACE_WRITE_STOP_MACHINE_ENTER
+				       ? "enters stop_machine: the other harts park"
+			       : t->write_kind == TRACE_WRITE_STOP_MACHINE_EXIT ? "leaves stop_machine"
+										  : "writes a patched word");
 	if (t->watched_fetch)
 		printf("  [fetches a patched word, version %u]", t->version);
 	if (t->step == f->step && t->hart == f->hart)

@@ -153,6 +153,15 @@ bool invariant_known(const char *name);
 
 struct arch_model;
 
+/* What a step's write of a watched word was. */
+enum trace_write_kind {
+	TRACE_WRITE_NONE = 0,
+	TRACE_WRITE_CODE,               /* to the text: a patched word */
+	TRACE_WRITE_DATA,               /* to watched data (a literal, a shared word) */
+	TRACE_WRITE_STOP_MACHINE_ENTER, /* took the machine (stop_machine): the others park */
+	TRACE_WRITE_STOP_MACHINE_EXIT,  /* released it */
+};
+
 struct trace_step {
 	uint32_t step;     /* global step number in the execution */
 	uint8_t hart;
@@ -162,6 +171,7 @@ struct trace_step {
 	uint32_t version;  /* for a fetch of a patched word: how many writes it had seen; else 0 */
 	uint8_t patch_write; /* this step wrote a watched word */
 	uint8_t watched_fetch; /* this step fetched a watched word */
+	uint8_t write_kind;  /* what that write was: enum trace_write_kind */
 	uint32_t delta;    /* registers the step changed: offset into failure.deltas, 0 = none */
 };
 

@@ -16,7 +16,7 @@
 #include "exec.h"
 
 static void trace_append(struct explorer *x, unsigned h, const struct step_info *info,
-			 uint32_t version, bool wrote, bool fetched)
+			 uint32_t version, enum trace_write_kind wrote, bool fetched)
 {
 	struct trace_step *t;
 
@@ -36,7 +36,8 @@ static void trace_append(struct explorer *x, unsigned h, const struct step_info 
 	memcpy(t->bytes, info->bytes, sizeof(t->bytes));
 	t->pc = info->pc;
 	t->version = version;
-	t->patch_write = wrote;
+	t->patch_write = wrote != TRACE_WRITE_NONE;
+	t->write_kind = (uint8_t)wrote;
 	t->watched_fetch = fetched;
 	t->delta = 0;
 }
@@ -96,7 +97,7 @@ static void trace_pending_step(struct explorer *x, unsigned h, uint64_t pc, uint
 	memcpy(info.bytes, bytes, 4);
 	info.len = x->arch->insn_length(bytes);
 	x->st.step++; /* numbered as the step it would have been */
-	trace_append(x, h, &info, version, false, watched);
+	trace_append(x, h, &info, version, TRACE_WRITE_NONE, watched);
 	x->st.step--;
 	failure_take_trace(x);
 }
@@ -284,6 +285,18 @@ static void step_failed(struct explorer *x, unsigned h, enum step_status s,
 	}
 }
 
+/* What a step that wrote (or not) was, from the code it wrote and who held the machine before. */
+static enum trace_write_kind write_kind(const struct explorer *x, bool wrote, bool wrote_code,
+					int exclusive_before)
+{
+	if (!wrote)
+		return TRACE_WRITE_NONE;
+	if (x->st.exclusive != exclusive_before)
+		return x->st.exclusive >= 0 ? TRACE_WRITE_STOP_MACHINE_ENTER
+					    : TRACE_WRITE_STOP_MACHINE_EXIT;
+	return wrote_code ? TRACE_WRITE_CODE : TRACE_WRITE_DATA;
+}
+
 bool exec_transition(struct explorer *x, unsigned h)
 {
 	struct hart_state *hs = &x->st.harts[h];
@@ -297,6 +310,7 @@ bool exec_transition(struct explorer *x, unsigned h)
 	for (;;) {
 		uint64_t pc = machine_pc(x->m, h);
 		bool visible, visible_fetch, wrote = false;
+		int exclusive_before = x->st.exclusive;
 		uint32_t version = 0;
 		enum step_status s;
 
@@ -344,7 +358,8 @@ bool exec_transition(struct explorer *x, unsigned h)
 			dpor_event_access(x, info.pc, info.len, false);
 		if (info.wrote_code)
 			visible = true;
-		trace_append(x, h, &info, version, wrote, visible && !wrote && info.naccesses == 0);
+		trace_append(x, h, &info, version, write_kind(x, wrote, info.wrote_code, exclusive_before),
+			     visible && !wrote && info.naccesses == 0);
 		if (x->capture && x->st.ntrace)
 			x->trace[x->st.ntrace - 1].delta = record_register_delta(x, h);
 		if (x->failure) { /* found while the step ran: its trace ends with that step */

@@ -103,6 +103,19 @@ size_t failure_facts(const struct stored_failure *f, const struct report_context
 	return n;
 }
 
+/* The marker of a step's write, "" when it wrote no watched word. */
+static const char *write_mark(const struct stored_step *t)
+{
+	if (!t->patch_write)
+		return "";
+	switch (t->write_kind) {
+	case TRACE_WRITE_DATA: return LEGEND_DATA_MARK;
+	case TRACE_WRITE_STOP_MACHINE_ENTER: return LEGEND_STOP_ENTER_MARK;
+	case TRACE_WRITE_STOP_MACHINE_EXIT: return LEGEND_STOP_EXIT_MARK;
+	default: return LEGEND_WRITE_MARK;
+	}
+}
+
 const char *step_marker(const struct stored_step *t, char *buf, size_t size)
 {
 	char fetch[32] = "";
@@ -111,9 +124,20 @@ const char *step_marker(const struct stored_step *t, char *buf, size_t size)
 		snprintf(fetch, sizeof(fetch), "F v%" PRId64, t->version);
 	else if (t->watched_fetch)
 		snprintf(fetch, sizeof(fetch), "F");
-	snprintf(buf, size, "%s%s%s", t->patch_write ? LEGEND_WRITE_MARK : "",
-		 t->patch_write && *fetch ? " " : "", fetch);
+	snprintf(buf, size, "%s%s%s", write_mark(t), t->patch_write && *fetch ? " " : "", fetch);
 	return buf;
+}
+
+const char *write_class(const struct stored_step *t)
+{
+	if (!t->patch_write)
+		return NULL;
+	if (t->write_kind == TRACE_WRITE_DATA)
+		return "data-write";
+	if (t->write_kind == TRACE_WRITE_STOP_MACHINE_ENTER ||
+	    t->write_kind == TRACE_WRITE_STOP_MACHINE_EXIT)
+		return "stop-machine";
+	return "write";
 }
 
 const char *step_instruction(const struct stored_step *t)

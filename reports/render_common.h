@@ -14,7 +14,13 @@
 
 /* The legend every renderer shows, marker first. */
 #define LEGEND_WRITE_MARK "W"
-#define LEGEND_WRITE_TEXT "the patcher wrote a patched word"
+#define LEGEND_WRITE_TEXT "the patcher wrote code (a patched word)"
+#define LEGEND_DATA_MARK "D"
+#define LEGEND_DATA_TEXT "a write of watched data"
+#define LEGEND_STOP_ENTER_MARK "S+"
+#define LEGEND_STOP_ENTER_TEXT "stop_machine entered: the other harts park"
+#define LEGEND_STOP_EXIT_MARK "S-"
+#define LEGEND_STOP_EXIT_TEXT "stop_machine left"
 #define LEGEND_FETCH_MARK "F vN"
 #define LEGEND_FETCH_TEXT "fetched a patched word that had seen N writes"
 #define LEGEND_FAILING_MARK ">>"
@@ -47,8 +53,13 @@ struct failure_fact {
 size_t failure_facts(const struct stored_failure *f, const struct report_context *ctx,
 		     struct failure_fact facts[FAILURE_FACTS_MAX]);
 
-/* "W", "F v1", "W F v1" or "" for a step that touched no patched word. */
+/* "W" (code), "D" (data), "S+" or "S-" (stop_machine) for a write, "F v1" for a fetch of a
+ * patched word, both ("W F v1"), or "" for a step that touched no watched word. */
 const char *step_marker(const struct stored_step *t, char *buf, size_t size);
+
+/* The class of a step's write: "write" (code, or a write stored before schema version 5),
+ * "data-write" or "stop-machine"; NULL for a step that wrote no watched word. */
+const char *write_class(const struct stored_step *t);
 
 /* The disassembly of a step, or what stands in for it. */
 const char *step_instruction(const struct stored_step *t);

@@ -42,6 +42,8 @@ static void write_page_style(FILE *out)
 	      "table.trace td.marker { border-left: none; color: #b91c1c; font-weight: bold; }\n"
 	      "tr.write td.active { background: #fde68a; }\n"
 	      "tr.fetch td.active { background: #bfdbfe; }\n"
+	      "tr.data-write td.active { background: #d1fae5; }\n"
+	      "tr.stop-machine td.active { background: #fce7f3; }\n"
 	      "tr.failing td.active { background: #fecaca; font-weight: bold; }\n"
 	      "tr.loop td { background: #ede9fe; color: #4c1d95; }\n"
 	      "tr.note td { color: #4b5563; font-style: italic; }\n"
@@ -82,7 +84,7 @@ static const char *row_class(const struct stored_failure *f, size_t i)
 	if (i == f->failing_index)
 		return "failing";
 	if (f->trace[i].patch_write)
-		return "write";
+		return write_class(&f->trace[i]);
 	if (f->trace[i].watched_fetch)
 		return "fetch";
 	return "plain";

@@ -198,6 +198,9 @@ static double walk_legend(FILE *out, const struct timeline *tl, double top)
 		const char *cls, *mark, *text;
 	} items[] = {
 		{ "write", LEGEND_WRITE_MARK, LEGEND_WRITE_TEXT },
+		{ "data-write", LEGEND_DATA_MARK, LEGEND_DATA_TEXT },
+		{ "stop-machine", LEGEND_STOP_ENTER_MARK "/" LEGEND_STOP_EXIT_MARK,
+		  "stop_machine entered / left" },
 		{ "fetch", LEGEND_FETCH_MARK, LEGEND_FETCH_TEXT },
 		{ "failing", LEGEND_FAILING_MARK, LEGEND_FAILING_TEXT },
 		{ "loop", "Nx", "a loop: its block once, run N times" },
@@ -308,6 +311,11 @@ static void write_style(FILE *out)
 		" { fill: #fecaca; stroke: #dc2626; stroke-width: 2.5; }\n"
 		".timeline .step.failing text { font-weight: bold; fill: #7f1d1d; }\n"
 		".timeline .step.loop rect, .timeline .swatch.loop { fill: #ede9fe; stroke: #7c3aed; }\n"
+		".timeline .step.data-write rect, .timeline .swatch.data-write"
+		" { fill: #d1fae5; stroke: #059669; }\n"
+		".timeline .step.stop-machine rect, .timeline .swatch.stop-machine"
+		" { fill: #fce7f3; stroke: #db2777; stroke-width: 2; }\n"
+		".timeline .guide.stop-machine { stroke: #db2777; }\n"
 		".timeline .where { fill: #4b5563; }\n"
 		".timeline .guide { stroke-dasharray: 5 4; stroke-width: 1; }\n"
 		".timeline .guide.write { stroke: #d97706; }\n"
@@ -360,7 +368,7 @@ static const char *segment_kind(const struct timeline *tl, const struct segment 
 	if (s->first == tl->f->failing_index)
 		return "failing";
 	if (t->patch_write)
-		return "write";
+		return write_class(t);
 	if (t->watched_fetch)
 		return "fetch";
 	return "plain";
@@ -376,7 +384,7 @@ static void write_guides(FILE *out, const struct timeline *tl)
 		const char *kind = segment_kind(tl, &tl->segs[i]);
 		double y = tl->segs[i].y + tl->segs[i].h / 2;
 
-		if (!strcmp(kind, "write") || !strcmp(kind, "failing"))
+		if (!strcmp(kind, "write") || !strcmp(kind, "failing") || !strcmp(kind, "stop-machine"))
 			fprintf(out, "<line class=\"guide %s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\""
 				     " y2=\"%.1f\"/>\n", kind, x0, y, x1, y);
 	}

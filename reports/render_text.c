@@ -340,7 +340,9 @@ static void print_facts(FILE *out, const struct stored_failure *f,
 
 static void print_legend(FILE *out)
 {
-	fprintf(out, "%-5s %s\n%-5s %s\n%-5s %s\n", LEGEND_WRITE_MARK, LEGEND_WRITE_TEXT,
+	fprintf(out, "%-5s %s\n%-5s %s\n%-5s %s\n%-5s %s\n%-5s %s\n%-5s %s\n", LEGEND_WRITE_MARK,
+		LEGEND_WRITE_TEXT, LEGEND_DATA_MARK, LEGEND_DATA_TEXT, LEGEND_STOP_ENTER_MARK,
+		LEGEND_STOP_ENTER_TEXT, LEGEND_STOP_EXIT_MARK, LEGEND_STOP_EXIT_TEXT,
 		LEGEND_FETCH_MARK, LEGEND_FETCH_TEXT, LEGEND_FAILING_MARK, LEGEND_FAILING_TEXT);
 }
 

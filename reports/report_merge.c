@@ -40,7 +40,7 @@ static const char stage_tables_sql[] =
 	" invariant, message, hart, step, pc, expected_value, actual_value, schedule, preemptions,"
 	" minimal);"
 	"CREATE TEMP TABLE merge_trace (src INTEGER, old_failure_id INTEGER, seq, step, hart, pc,"
-	" bytes, disasm, version, patch_write, watched_fetch, registers);"
+	" bytes, disasm, version, patch_write, watched_fetch, registers, write_kind);"
 	"CREATE TEMP TABLE merge_registers (src INTEGER, old_failure_id INTEGER, hart, reg,"
 	" position, actual, expected);";
 
@@ -61,8 +61,8 @@ static const char *const stage_source_sql[] = {
 	" WHERE s.run_id = ?2",
 
 	"INSERT INTO temp.merge_trace SELECT ?1, t.failure_id, t.seq, t.step, t.hart, t.pc,"
-	" t.bytes, t.disasm, t.version, t.patch_write, t.watched_fetch, t.registers"
-	" FROM merge_src.trace_steps t JOIN merge_src.failures f ON f.id = t.failure_id"
+	" t.bytes, t.disasm, t.version, t.patch_write, t.watched_fetch, t.registers,"
+	" %s FROM merge_src.trace_steps t JOIN merge_src.failures f ON f.id = t.failure_id"
 	" JOIN merge_src.scenarios s ON s.id = f.scenario_id WHERE s.run_id = ?2",
 
 	"INSERT INTO temp.merge_registers SELECT ?1, r.failure_id, r.hart, r.reg, r.position,"
@@ -97,9 +97,9 @@ static const char store_staged_sql[] =
 	" FROM temp.merge_failures f JOIN temp.merge_failure_ids i"
 	" ON i.src = f.src AND i.old_id = f.old_id ORDER BY i.new_id;"
 	"INSERT INTO main.trace_steps (failure_id, seq, step, hart, pc, bytes, disasm, version,"
-	" patch_write, watched_fetch, registers)"
+	" patch_write, watched_fetch, registers, write_kind)"
 	" SELECT i.new_id, t.seq, t.step, t.hart, t.pc, t.bytes, t.disasm, t.version,"
-	" t.patch_write, t.watched_fetch, t.registers FROM temp.merge_trace t"
+	" t.patch_write, t.watched_fetch, t.registers, t.write_kind FROM temp.merge_trace t"
 	" JOIN temp.merge_failure_ids i ON i.src = t.src AND i.old_id = t.old_failure_id"
 	" ORDER BY i.new_id, t.seq;"
 	"INSERT INTO main.failure_registers (failure_id, hart, reg, position, actual, expected)"
@@ -154,6 +154,21 @@ static const char drop_staged_sql[] =
 	"DROP TABLE IF EXISTS temp.merge_scenario_ids;"
 	"DROP TABLE IF EXISTS temp.merge_failure_ids;";
 
+/* Does the attached source's trace_steps have the write_kind column (version 5 on)? */
+static bool source_has_write_kind(sqlite3 *conn)
+{
+	sqlite3_stmt *st;
+	bool has = false;
+
+	if (sqlite3_prepare_v2(conn, "SELECT count(*) FROM pragma_table_info('trace_steps',"
+				     " 'merge_src') WHERE name = 'write_kind'", -1, &st,
+			       NULL) == SQLITE_OK) {
+		has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+		sqlite3_finalize(st);
+	}
+	return has;
+}
+
 /* Stage one source; -1 with "SOURCE: why" in err. */
 static int stage_source(sqlite3 *conn, const struct report_run_source *src, int number,
 			char *err, size_t errlen)
@@ -174,10 +189,17 @@ static int stage_source(sqlite3 *conn, const struct report_run_source *src, int 
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof(stage_source_sql) / sizeof(stage_source_sql[0]) && !rc; i++) {
-		if (sqlite3_prepare_v2(conn, stage_source_sql[i], -1, &st, NULL) != SQLITE_OK) {
+		/* what each write was, in a source of version 5 on */
+		char *sql = sqlite3_mprintf(stage_source_sql[i], source_has_write_kind(conn)
+									 ? "t.write_kind"
+									 : "NULL");
+
+		if (!sql || sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK) {
+			sqlite3_free(sql);
 			rc = -1;
 			break;
 		}
+		sqlite3_free(sql);
 		sqlite3_bind_int(st, 1, number);
 		sqlite3_bind_int64(st, 2, src->run_id);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)src->shard_count);

@@ -53,7 +53,7 @@ static const char failure_columns_sql[] =
 	" f.pc, f.preemptions, f.minimal";
 
 static const char trace_sql[] =
-	"SELECT step, hart, pc, bytes, disasm, version, patch_write, watched_fetch, registers"
+	"SELECT step, hart, pc, bytes, disasm, version, patch_write, watched_fetch, registers, %s"
 	" FROM trace_steps WHERE failure_id = ? ORDER BY seq";
 
 static const char registers_sql[] =
@@ -540,6 +540,11 @@ static void read_step_row_into(sqlite3_stmt *stmt, void *row)
 	t->patch_write = sqlite3_column_int(stmt, 6) != 0;
 	t->watched_fetch = sqlite3_column_int(stmt, 7) != 0;
 	t->registers = copy_text_or_null(stmt, 8);
+	t->write_kind = TRACE_WRITE_NONE;
+	for (unsigned k = TRACE_WRITE_CODE; k <= TRACE_WRITE_STOP_MACHINE_EXIT; k++)
+		if (sqlite3_column_text(stmt, 9) &&
+		    !strcmp((const char *)sqlite3_column_text(stmt, 9), report_write_kind_name(k)))
+			t->write_kind = (enum trace_write_kind)k;
 }
 
 static void read_register_row_into(sqlite3_stmt *stmt, void *row)
@@ -634,9 +639,14 @@ static int find_failing_step(struct stored_failure *f)
 static int read_trace(struct report_reader *reader, struct stored_failure *f)
 {
 	static const char doing[] = "cannot read the trace";
-	sqlite3_stmt *stmt = prepare_with_id(reader, trace_sql, f->id, doing);
+	char sql[sizeof(trace_sql) + 16];
+	sqlite3_stmt *stmt;
 	void *rows;
 	int rc;
+
+	/* what each write was: version 5 on */
+	snprintf(sql, sizeof(sql), trace_sql, reader->version >= 5 ? "write_kind" : "NULL");
+	stmt = prepare_with_id(reader, sql, f->id, doing);
 
 	if (!stmt)
 		return -1;

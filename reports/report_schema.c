@@ -88,6 +88,10 @@
  *     watched_fetch  INTEGER  1 when the step fetched a patched (watched) word
  *     registers      TEXT     the registers the step changed, "x0=0x3 sp=0x107fe0" (NULL: none,
  *                             or a failure stored by schema version 1)
+ *     write_kind     TEXT     what the step's write of a watched word was: 'code' (a patched
+ *                             word), 'data', 'stop-machine-enter' (it took the machine: the
+ *                             other harts park), 'stop-machine-exit'; NULL when it wrote none,
+ *                             and in rows stored before version 5
  *     PRIMARY KEY (failure_id, seq)
  *
  * failure_registers: every hart's registers when the check failed (schema version 2).
@@ -269,6 +273,7 @@ static const char schema_tables_sql[] =
 	" patch_write INTEGER NOT NULL CHECK (patch_write IN (0, 1)),"
 	" watched_fetch INTEGER NOT NULL CHECK (watched_fetch IN (0, 1)),"
 	" registers TEXT,"
+	" write_kind TEXT,"
 	" PRIMARY KEY (failure_id, seq)"
 	") WITHOUT ROWID;"
 
@@ -286,7 +291,8 @@ static const char schema_tables_sql[] =
  * scenarios table rebuilt with the wider verdict CHECK of version 3 (SQLite cannot alter a
  * CHECK in place; foreign keys are off while a file is prepared, so dropping the old table
  * does not cascade into the failures that refer to its rows). Version 3 files gain the
- * scenarios' position column of version 4, version 4 files the views of version 5.
+ * scenarios' position column of version 4, version 4 files the trace steps' write kind and the
+ * views of version 5.
  */
 struct schema_migration {
 	int from_version;
@@ -304,8 +310,8 @@ static const struct schema_migration schema_migrations[] = {
 	     SCENARIO_INDEXES_SQL },
 	/* 3 -> 4: each scenario's place in its command's list, for merging shards */
 	{ 3, SCENARIO_POSITION_COLUMN_SQL },
-	/* 4 -> 5: views for queries by hand */
-	{ 4, REPORT_VIEWS_SQL },
+	/* 4 -> 5: what each write was; views for queries by hand */
+	{ 4, "ALTER TABLE trace_steps ADD COLUMN write_kind TEXT;" REPORT_VIEWS_SQL },
 	{ 0, NULL },
 };
 

@@ -21,6 +21,19 @@
 
 struct report_db;
 
+/* How a write kind (enum trace_write_kind) is stored: "code", "data", "stop-machine-enter",
+ * "stop-machine-exit"; NULL for none. */
+static inline const char *report_write_kind_name(unsigned kind)
+{
+	static const char *const names[] = {
+		[TRACE_WRITE_CODE] = "code", [TRACE_WRITE_DATA] = "data",
+		[TRACE_WRITE_STOP_MACHINE_ENTER] = "stop-machine-enter",
+		[TRACE_WRITE_STOP_MACHINE_EXIT] = "stop-machine-exit",
+	};
+
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : NULL;
+}
+
 /* Open (creating if needed) the database; WAL, busy timeout, schema checked/migrated.
  * NULL on error with a message naming the file in err. A connection belongs to the process
  * that opened it: open after fork(), never before. */
@@ -112,6 +125,7 @@ struct stored_step {
 	char bytes[40];     /* lowercase hex, memory order */
 	char *disasm;       /* NULL when none was stored */
 	bool patch_write, watched_fetch;
+	enum trace_write_kind write_kind; /* of patch_write; NONE before schema version 5 */
 	bool has_version;
 	int64_t version;    /* writes the fetched patched word had seen, when has_version */
 	bool not_run;       /* the step a check failed at before it ran: not stored, added last

@@ -40,6 +40,7 @@ struct expected_failure {
 	unsigned harts[MAX_HARTS + 1]; /* distinct harts of the trace and the failing hart */
 	size_t nharts;
 	bool has_write, has_fetch;
+	bool has_code_write, has_data_write, has_stop_enter, has_stop_exit; /* write_kind */
 };
 
 static struct expected_failure failures[MAX_FAILURES];
@@ -122,16 +123,22 @@ static int read_expected_failures(void)
 		add_hart(f, f->hart);
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, "SELECT failure_id, hart, patch_write, watched_fetch"
-				   " FROM trace_steps", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT failure_id, hart, patch_write, watched_fetch,"
+				   " coalesce(write_kind, '') FROM trace_steps", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		for (size_t i = 0; i < nfailures; i++) {
 			if (failures[i].id != sqlite3_column_int64(st, 0))
 				continue;
 			add_hart(&failures[i], (unsigned)sqlite3_column_int(st, 1));
+			const char *kind = (const char *)sqlite3_column_text(st, 4);
+
 			failures[i].has_write |= sqlite3_column_int(st, 2) != 0;
 			failures[i].has_fetch |= sqlite3_column_int(st, 3) != 0;
+			failures[i].has_code_write |= !strcmp(kind, "code");
+			failures[i].has_data_write |= !strcmp(kind, "data");
+			failures[i].has_stop_enter |= !strcmp(kind, "stop-machine-enter");
+			failures[i].has_stop_exit |= !strcmp(kind, "stop-machine-exit");
 		}
 	}
 	sqlite3_finalize(st);
@@ -259,8 +266,17 @@ START_TEST(failure_text_has_a_column_per_hart_and_marks_the_failing_step)
 		expect_in_output(want);
 		snprintf(want, sizeof(want), "patchcheck replay --db %s %" PRId64, db_file, f->id);
 		expect_in_output(want);
-		if (f->has_write)
-			expect_in_output(" W  ");
+		/* each kind of write its own marker */
+		if (f->has_code_write)
+			expect_in_output(" W    ");
+		if (f->has_data_write)
+			expect_in_output(" D    ");
+		if (f->has_stop_enter)
+			expect_in_output(" S+   ");
+		if (f->has_stop_exit)
+			expect_in_output(" S-   ");
+		ck_assert(!f->has_write || f->has_code_write || f->has_data_write ||
+			  f->has_stop_enter || f->has_stop_exit);
 		if (f->has_fetch)
 			expect_in_output(" F v");
 		snprintf(want, sizeof(want), "registers of hart %u when the check failed", f->hart);
@@ -337,7 +353,31 @@ START_TEST(svg_is_xml_with_a_lane_per_hart)
 			      output);
 		snprintf(want, sizeof(want), "lane-hart-%u", f->hart);
 		expect_in_output(want);
+		/* a box of its own kind for each kind of write */
+		ck_assert_int_eq(sh("cat %s", svg), 0);
+		if (f->has_stop_enter || f->has_stop_exit)
+			expect_in_output("<g class=\"step stop-machine\"");
+		if (f->has_code_write)
+			expect_in_output("<g class=\"step write\"");
+		if (f->has_data_write)
+			expect_in_output("<g class=\"step data-write\"");
 	}
+}
+END_TEST
+
+/* The bundled arm64 scenarios write code, data and stop_machine's flag: the markers above are
+ * each tried. */
+START_TEST(every_kind_of_write_is_among_the_failures)
+{
+	bool code = false, data = false, enter = false, exit_ = false;
+
+	for (size_t i = 0; i < nfailures; i++) {
+		code |= failures[i].has_code_write;
+		data |= failures[i].has_data_write;
+		enter |= failures[i].has_stop_enter;
+		exit_ |= failures[i].has_stop_exit;
+	}
+	ck_assert(code && data && enter && exit_);
 }
 END_TEST
 
@@ -703,6 +743,7 @@ int main(void)
 	tcase_add_test(tc, email_replay_commands_paste_into_a_shell);
 	tcase_add_test(tc, history_shows_each_run_and_a_flipped_verdict);
 	tcase_add_test(tc, a_loop_is_shown_once_with_its_count);
+	tcase_add_test(tc, every_kind_of_write_is_among_the_failures);
 	tcase_add_test(tc, run_overview_links_every_failure);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);

@@ -152,6 +152,8 @@ static void make_trace_step(struct trace_step *t, unsigned i)
 	t->watched_fetch = i % 5 == 0;
 	t->version = t->watched_fetch ? i / 5 : 0;
 	t->patch_write = i % 10 == 3;
+	t->write_kind = t->patch_write ? (i % 20 == 3 ? TRACE_WRITE_CODE : TRACE_WRITE_DATA)
+				       : TRACE_WRITE_NONE;
 }
 
 /* A failing result with an ntrace-step trace; the trace is malloc'd into res->failure. */
@@ -512,15 +514,16 @@ static void store_one_failure(void)
 	free_result(&res);
 }
 
-/* The views of version 5: a file of an older version has none. */
-#define DROP_VIEWS_SQL                                                                         \
+/* What version 5 added, gone: a file of an older version has neither the views nor the trace
+ * steps' write kind. */
+#define BEFORE_VERSION_5_SQL                                                                   \
 	"DROP VIEW scenario_history; DROP VIEW failures_by_invariant; DROP VIEW failures_by_arch;" \
-	"DROP VIEW slowest_scenarios;"
+	"DROP VIEW slowest_scenarios; ALTER TABLE trace_steps DROP COLUMN write_kind;"
 
 START_TEST(version_1_file_is_migrated)
 {
 	store_one_failure();
-	execute_sql(db_file, DROP_VIEWS_SQL "ALTER TABLE trace_steps DROP COLUMN registers;"
+	execute_sql(db_file, BEFORE_VERSION_5_SQL "ALTER TABLE trace_steps DROP COLUMN registers;"
 			     "DROP TABLE failure_registers;"
 			     "ALTER TABLE scenarios DROP COLUMN position;"
 			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
@@ -553,7 +556,7 @@ START_TEST(version_2_file_is_migrated)
 	add_or_fail(db, run, &scn, &res);
 	report_close(db);
 	free_result(&res);
-	execute_sql(db_file, DROP_VIEWS_SQL "ALTER TABLE scenarios DROP COLUMN position;"
+	execute_sql(db_file, BEFORE_VERSION_5_SQL "ALTER TABLE scenarios DROP COLUMN position;"
 			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
 			     "ALTER TABLE scenarios DROP COLUMN search;"
 			     "UPDATE schema_version SET version = 2");
@@ -603,7 +606,7 @@ START_TEST(version_3_file_is_migrated)
 	memset(&res, 0, sizeof(res));
 	add_or_fail(db, run, &scn, &res);
 	report_close(db);
-	execute_sql(db_file, DROP_VIEWS_SQL "ALTER TABLE scenarios DROP COLUMN position;"
+	execute_sql(db_file, BEFORE_VERSION_5_SQL "ALTER TABLE scenarios DROP COLUMN position;"
 			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
 			     "ALTER TABLE scenarios DROP COLUMN search;"
 			     "UPDATE schema_version SET version = 3");
@@ -626,7 +629,7 @@ START_TEST(version_4_file_is_migrated)
 	char err[512];
 
 	store_one_failure();
-	execute_sql(db_file, DROP_VIEWS_SQL "UPDATE schema_version SET version = 4");
+	execute_sql(db_file, BEFORE_VERSION_5_SQL "UPDATE schema_version SET version = 4");
 	reader = report_reader_open(db_file, err, sizeof(err));
 	ck_assert_msg(reader != NULL, "%s", err);
 	report_reader_close(reader);
@@ -635,6 +638,50 @@ START_TEST(version_4_file_is_migrated)
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM sqlite_master WHERE type = 'view'"), 4);
 	ck_assert_int_eq(query_int(db_file, "SELECT failures FROM failures_by_invariant"
 					    " WHERE invariant = 'site-consistency'"), 1);
+}
+END_TEST
+
+/* What each write was is stored and read back; a file of version 4 reads as writes of unknown
+ * kind. */
+START_TEST(write_kinds_are_stored_and_read)
+{
+	struct scenario scn;
+	struct scenario_result res;
+	struct report_db *db = open_or_fail(db_file);
+	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+	struct report_reader *reader;
+	struct stored_failure f;
+	char err[512];
+
+	make_scenario(&scn, "writes", VERDICT_FAIL, "site-consistency");
+	make_failing_result(&res, "site-consistency", 14); /* step 3 writes code, 13 data */
+	res.failure->trace[5].patch_write = 1;
+	res.failure->trace[5].write_kind = TRACE_WRITE_STOP_MACHINE_ENTER;
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	free_result(&res);
+	ck_assert_int_eq(query_int(db_file, "SELECT seq FROM trace_steps WHERE write_kind = 'code'"), 3);
+	ck_assert_int_eq(query_int(db_file, "SELECT seq FROM trace_steps WHERE write_kind = 'data'"), 13);
+	ck_assert_int_eq(query_int(db_file, "SELECT seq FROM trace_steps"
+					    " WHERE write_kind = 'stop-machine-enter'"), 5);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM trace_steps WHERE write_kind IS NULL"), 11);
+	reader = report_reader_open(db_file, err, sizeof(err));
+	ck_assert_msg(reader != NULL, "%s", err);
+	ck_assert_int_eq(report_read_failure(reader, 1, &f), 0);
+	ck_assert_int_eq(f.trace[3].write_kind, TRACE_WRITE_CODE);
+	ck_assert_int_eq(f.trace[5].write_kind, TRACE_WRITE_STOP_MACHINE_ENTER);
+	ck_assert_int_eq(f.trace[13].write_kind, TRACE_WRITE_DATA);
+	ck_assert_int_eq(f.trace[4].write_kind, TRACE_WRITE_NONE);
+	stored_failure_release(&f);
+	report_reader_close(reader);
+	execute_sql(db_file, BEFORE_VERSION_5_SQL "UPDATE schema_version SET version = 4");
+	reader = report_reader_open(db_file, err, sizeof(err));
+	ck_assert_msg(reader != NULL, "%s", err);
+	ck_assert_int_eq(report_read_failure(reader, 1, &f), 0);
+	ck_assert(f.trace[13].patch_write);
+	ck_assert_int_eq(f.trace[13].write_kind, TRACE_WRITE_NONE);
+	stored_failure_release(&f);
+	report_reader_close(reader);
 }
 END_TEST
 
@@ -1118,6 +1165,7 @@ static Suite *reports_suite(void)
 	tcase_add_test(files, version_3_file_is_migrated);
 	tcase_add_test(files, version_4_file_is_migrated);
 	tcase_add_test(files, views_summarize_the_runs);
+	tcase_add_test(files, write_kinds_are_stored_and_read);
 	tcase_add_test(files, registers_are_stored);
 	tcase_add_test(files, unknown_older_schema_is_refused);
 	tcase_add_test(files, non_database_file_is_refused);
