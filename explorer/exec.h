@@ -210,6 +210,12 @@ struct explorer {
 int call_check_prototype(const struct explorer *x, const struct scn_call *c, char *err,
 			 size_t errlen);
 
+/* poison.c: the value register reg holds at the start of a hart's call number `call`, and
+ * the poisoning of every register the ABI leaves to the caller (all but pc, sp, the link
+ * register, the first nargs argument registers and abi_fixed_mask). */
+uint64_t poison_value(const struct arch_model *arch, unsigned hart, unsigned call, unsigned reg);
+void poison_registers(struct explorer *x, unsigned hart, unsigned call, unsigned nargs);
+
 /* dpor.c: the transition in progress (position st.ntransitions - 1) is an event; its accesses
  * are added as its steps run, and its end finds its races with earlier events. */
 void dpor_event_begin(struct explorer *x, unsigned h);

@@ -149,22 +149,25 @@ static int resolve_call(struct explorer *x, struct scn_call *c, char *err, size_
 	return 0;
 }
 
-static void begin_call(struct explorer *x, unsigned h, const struct scn_call *c)
+/* Call c as call number `call` of hart h: poisoned registers, then the arguments. */
+static void begin_call(struct explorer *x, unsigned h, unsigned call, const struct scn_call *c)
 {
 	uint64_t args[SCN_MAX_ARGS];
 
+	poison_registers(x, h, call, c->nargs);
 	for (unsigned i = 0; i < c->nargs; i++)
 		args[i] = c->args[i].value;
 	machine_call_begin(x->m, h, c->func_addr, args, c->nargs);
 }
 
 /* Run a call to completion on hart h without exploration; 0 ok, else err says why. */
-static int run_to_completion(struct explorer *x, unsigned h, const struct scn_call *c,
-			     uint64_t *result, const char *what, char *err, size_t errlen)
+static int run_to_completion(struct explorer *x, unsigned h, unsigned call,
+			     const struct scn_call *c, uint64_t *result, const char *what, char *err,
+			     size_t errlen)
 {
 	struct step_info info;
 
-	begin_call(x, h, c);
+	begin_call(x, h, call, c);
 	for (uint64_t n = 0;; n++) {
 		enum step_status s = machine_step(x->m, h, &info);
 
@@ -340,8 +343,8 @@ static int compute_alternatives(struct explorer *x, unsigned h, struct program_c
 		snprintf(alt.func, sizeof(alt.func), "%s", rd->to);
 		alt.func_addr = rd->to_addr;
 		machine_snapshot_restore(x->m, pristine);
-		if (run_to_completion(x, h, &alt, &pc->alternatives[pc->nalternatives], "reference",
-				      err, errlen))
+		if (run_to_completion(x, h, (unsigned)(pc - x->program[h]), &alt,
+				      &pc->alternatives[pc->nalternatives], "reference", err, errlen))
 			return 2;
 		pc->nalternatives++;
 	}
@@ -361,7 +364,7 @@ static int compute_references(struct explorer *x, struct machine_snapshot *prist
 			if (pc->call->has_expect)
 				continue; /* "== N" says what it must return; no reference needed */
 			machine_snapshot_restore(x->m, pristine);
-			if (run_to_completion(x, h, pc->call, &pc->reference, "reference", err, errlen))
+			if (run_to_completion(x, h, i, pc->call, &pc->reference, "reference", err, errlen))
 				return 2;
 			pc->has_reference = true;
 			if (compute_alternatives(x, h, pc, pristine, err, errlen))
@@ -471,7 +474,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	if (rc)
 		return rc;
 	for (unsigned i = 0; i < scn->nsetup; i++)
-		if (run_to_completion(x, 0, &scn->setup[i], &ignored, "setup", err, errlen))
+		if (run_to_completion(x, 0, i, &scn->setup[i], &ignored, "setup", err, errlen))
 			return 2;
 
 	for (unsigned h = 0; h < x->nharts; h++) /* setup happened before any hart ran: all see it */
@@ -526,7 +529,7 @@ void exec_reset(struct explorer *x)
 /* Begin the hart's next call (used when a call returns). */
 void exec_begin_call(struct explorer *x, unsigned h)
 {
-	begin_call(x, h, x->program[h][x->st.harts[h].call].call);
+	begin_call(x, h, x->st.harts[h].call, x->program[h][x->st.harts[h].call].call);
 	machine_read_regs(x->m, h, x->st.harts[h].call_regs);
 }
 

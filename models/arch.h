@@ -110,6 +110,11 @@ struct arch_model {
 				  * (pc_record regs[]) must be as at the site; 0: arguments only */
 	bool regs_sp_unchecked;  /* regs->sp a callback sees need not be the entry SP (riscv) */
 	uint64_t callee_saved_mask;
+	/* Registers the ABI gives a fixed meaning at every call, which a caller cannot leave
+	 * holding values of its own (riscv: zero, gp, tp; the flags of arm's CPSR carry the
+	 * instruction-set state). Every other register but pc, sp, the link register and the
+	 * call's arguments is poisoned at each call (explorer/poison.c). */
+	uint64_t abi_fixed_mask;
 	unsigned stack_align;    /* required SP alignment whenever C code is called */
 	uint64_t hart_id_reg_id; /* Unicorn register that carries the hart id (TPIDR_EL0) */
 

@@ -246,6 +246,9 @@ const struct arch_model arch_model_riscv64 = {
 	 */
 	.regs_sp_unchecked = true,
 	.callee_saved_mask = (1ull << 8) | (1ull << 9) | 0x0ffc0000ull, /* s0, s1, s2-s11 */
+	/* psABI: zero is hard-wired, gp and tp are fixed for the whole program (Linux: tp is the
+	 * current task, gp the global pointer; here tp is the hart id). */
+	.abi_fixed_mask = (1ull << RV_ZERO) | (1ull << 3) | (1ull << RV_TP),
 	.stack_align = 16,
 	.hart_id_reg_id = UC_RISCV_REG_TP,
 	.insn_length = rv_length,

@@ -347,3 +347,27 @@ ENTRY ftrace_regs_caller_mov_pc
 	add	sp, sp, #PT_REGS_SIZE
 	mov	pc, ip
 END ftrace_regs_caller_mov_pc
+
+/*
+ * ftrace_caller_drops_r3 - FLAWED: like ftrace_caller, but after the callback it reloads r0-r2
+ * and skips the r3 slot (as if the traced function took three arguments, and r3 were only the
+ * NULL regs pointer it passed).
+ *   Out: r3 = 0 (what it passed as regs) instead of its value at the site; everything else as
+ *   ftrace_caller.
+ *   Caught by: register-preservation at body entry, once r3 holds something at the call: the
+ *   explorer poisons every argument register a call does not pass.
+ */
+ENTRY ftrace_caller_drops_r3
+	push	{r0-r3, lr}
+	bic	r0, lr, #1
+	sub	r0, r0, #4
+	ldr	r1, [sp, #20]
+	load_trace_op
+	mov	r3, #0
+	tramp_call
+	pop	{r0-r2}
+	add	sp, sp, #4			/* the flaw: should be pop {r3} */
+	pop	{ip}
+	ldr	lr, [sp], #4
+	bx	ip
+END ftrace_caller_drops_r3

@@ -239,3 +239,22 @@ ftrace_regs_caller_keep_pc:
 	add	sp, sp, #FTRACE_FRAME_SIZE
 	ret	x9
 	.size	ftrace_regs_caller_keep_pc, . - ftrace_regs_caller_keep_pc
+
+/*
+ * ftrace_caller_restores_unsaved - FLAWED: saves like ftrace_caller (0 in regs[19..28]) but
+ * restores like ftrace_regs_caller, so x19-x28 come back from slots that were never filled.
+ *   Out: x19-x28 = 0 instead of the caller's values; everything else as ftrace_caller.
+ *   Caught by: register-preservation at body entry, as soon as the caller's x19-x28 are not
+ *   0 (the explorer poisons them at every call).
+ */
+	.globl	ftrace_caller_restores_unsaved
+	.type	ftrace_caller_restores_unsaved, %function
+ftrace_caller_restores_unsaved:
+	tramp_save 0
+	tramp_call
+	ldp	x0, x1, [sp, #S_X(0)]
+	ldr	x2, [sp, #S_X(2)]
+	restore_x3_to_x18
+	restore_x19_to_x29 1		/* the flaw: should be restore_x19_to_x29 0 */
+	tramp_return S_LR
+	.size	ftrace_caller_restores_unsaved, . - ftrace_caller_restores_unsaved

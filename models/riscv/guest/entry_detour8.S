@@ -116,3 +116,20 @@ ftrace_regs_caller_jr_t0:
 	detour8_unwind
 	jr	t0
 	.size	ftrace_regs_caller_jr_t0, . - ftrace_regs_caller_jr_t0
+
+/*
+ * ftrace_caller_restores_unsaved - FLAWED: saves like ftrace_caller (0 in the s1-s11 slots)
+ * but reloads like ftrace_regs_caller, so s1-s11 come back from slots that were never filled.
+ *   Out: s1-s11 = 0 instead of the caller's values; everything else as ftrace_caller.
+ *   Caught by: register-preservation at body entry, as soon as the caller's s1-s11 are not 0
+ *   (the explorer poisons them at every call).
+ */
+	.globl	ftrace_caller_restores_unsaved
+	.type	ftrace_caller_restores_unsaved, @function
+ftrace_caller_restores_unsaved:
+	detour8_save 0
+	call_trace_function t0, -8
+	restore_regs 1			/* the flaw: should be restore_regs 0 */
+	detour8_unwind
+	jr	t0
+	.size	ftrace_caller_restores_unsaved, . - ftrace_caller_restores_unsaved
