@@ -482,7 +482,17 @@ static bool check_stack_args(struct explorer *x, unsigned h, const struct frame 
 	return true;
 }
 
-/* LR, SP and every register but the scratch ones must be as they were at the site's start. */
+/* The return address the body must start with: the parent's, unless a callback of this pass
+ * replaced it with the return hook (graph_return, as the function-graph tracer does). */
+static uint64_t expected_lr(struct explorer *x, unsigned h, const struct frame *f)
+{
+	if (x->graph_hooks_addr && read_hart_counter(x, x->graph_hooks_addr, h) != f->graph_hooks)
+		return x->graph_tramp_addr;
+	return f->lr;
+}
+
+/* LR, SP and every register but the scratch ones must be as they were at the site's start
+ * (LR: as the callbacks left the saved one). */
 static bool check_entry_state(struct explorer *x, unsigned h, const struct frame *f, uint64_t pc,
 			      const char *where)
 {
@@ -491,7 +501,8 @@ static bool check_entry_state(struct explorer *x, unsigned h, const struct frame
 	char e[64], a[64];
 
 	machine_read_regs(x->m, h, regs);
-	if (!check_value(x, "lr-at-entry", h, pc, f->lr, regs[arch->reg_lr], "link register at", where))
+	if (!check_value(x, "lr-at-entry", h, pc, expected_lr(x, h, f), regs[arch->reg_lr],
+			 "link register at", where))
 		return false;
 	if (!check_value(x, "sp-at-entry", h, pc, f->sp, regs[arch->reg_sp], "stack pointer at", where))
 		return false;
@@ -608,11 +619,33 @@ static void check_direct_calls(struct explorer *x, unsigned h, const struct fram
 		   (unsigned long long)requests, requests == 1 ? "" : "s", x->sites[f->site].name);
 }
 
+/* Every return address a callback replaced with the return hook during this traced call was
+ * returned through once: the hook ran as many times as it was installed. */
+static void check_graph_returns(struct explorer *x, unsigned h, const struct frame *f)
+{
+	uint64_t hooks, returns;
+	char e[64], a[64];
+
+	if (!x->graph_hooks_addr)
+		return;
+	hooks = read_hart_counter(x, x->graph_hooks_addr, h) - f->graph_hooks;
+	returns = read_hart_counter(x, x->graph_returns_addr, h) - f->graph_returns;
+	if (hooks == returns)
+		return;
+	snprintf(e, sizeof(e), "%llu return%s through the hook", (unsigned long long)hooks,
+		 hooks == 1 ? "" : "s");
+	snprintf(a, sizeof(a), "%llu", (unsigned long long)returns);
+	check_fail(x, "graph-return", h, f->lr, e, a,
+		   "callbacks replaced the return address of %s %llu time%s during the call",
+		   x->sites[f->site].name, (unsigned long long)hooks, hooks == 1 ? "" : "s");
+}
+
 void check_frame_return(struct explorer *x, unsigned h, struct frame *f)
 {
 	const struct site *s = &x->sites[f->site];
 
 	check_direct_calls(x, h, f);
+	check_graph_returns(x, h, f);
 
 	if (f->body_count == 0 && f->redirect < 0)
 		check_fail(x, "body-once", h, f->lr, "the body runs once per call", "never entered",

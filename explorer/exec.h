@@ -84,6 +84,7 @@ struct frame {
 	uint64_t post_seq;     /* the hart's post-handler record seq at entry */
 	uint64_t direct_requests, direct_calls; /* the hart's direct-call counters at entry */
 	uint64_t redirect_requests; /* the hart's redirect counter at entry */
+	uint64_t graph_hooks, graph_returns; /* the hart's return-hook counters at entry */
 	unsigned body_count;
 	int redirect;          /* index of the scenario redirect taken, or -1 */
 	bool called;           /* the pass left the site for a trampoline (the call was taken) */
@@ -184,6 +185,8 @@ struct explorer {
 	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */
 	uint64_t direct_requests_addr, direct_calls_addr; /* pc_direct_requests/_calls, or 0 */
 	uint64_t redirect_requests_addr; /* pc_redirect_requests, or 0 */
+	uint64_t graph_hooks_addr, graph_returns_addr; /* pc_graph_hooks/_returns, or 0 */
+	uint64_t graph_tramp_addr;     /* pc_graph_return_tramp, or 0 */
 	unsigned nprogram[SCN_MAX_HARTS];
 	struct program_call program[SCN_MAX_HARTS][EX_MAX_PROGRAM];
 	struct machine_snapshot *initial;  /* after setup, first calls begun */

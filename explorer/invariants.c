@@ -25,6 +25,7 @@ const char *const invariant_names[] = {
 	"literal-consistency",
 	"ipmodify",
 	"direct-call",
+	"graph-return",
 	NULL,
 };
 

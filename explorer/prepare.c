@@ -444,6 +444,10 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		x->post_records_addr = 0;
 	if (!image_lookup(x->img, "pc_redirect_requests", &x->redirect_requests_addr))
 		x->redirect_requests_addr = 0;
+	if (!image_lookup(x->img, "pc_graph_hooks", &x->graph_hooks_addr) ||
+	    !image_lookup(x->img, "pc_graph_returns", &x->graph_returns_addr) ||
+	    !image_lookup(x->img, "pc_graph_return_tramp", &x->graph_tramp_addr))
+		x->graph_hooks_addr = x->graph_returns_addr = x->graph_tramp_addr = 0;
 	if (!image_lookup(x->img, "pc_direct_requests", &x->direct_requests_addr) ||
 	    !image_lookup(x->img, "pc_direct_calls", &x->direct_calls_addr))
 		x->direct_requests_addr = x->direct_calls_addr = 0;

@@ -207,6 +207,8 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 				 &f->post_seq);
 	read_direct_counters(x, h, &f->direct_requests, &f->direct_calls);
 	f->redirect_requests = read_hart_counter(x, x->redirect_requests_addr, h);
+	f->graph_hooks = read_hart_counter(x, x->graph_hooks_addr, h);
+	f->graph_returns = read_hart_counter(x, x->graph_returns_addr, h);
 	if (hs->depth == 1 && x->scn->stack_args) {
 		const uint8_t *above = machine_ram_view(x->m, f->sp, x->scn->stack_args);
 

@@ -9,6 +9,7 @@
  */
 #include "guest.h"
 #include "guest_abi.h"
+#include "common/graph_hook.h"
 
 /* Keeps the compiler from moving memory accesses across this point. */
 #define barrier() __asm__ __volatile__("" ::: "memory")
@@ -74,6 +75,19 @@ static void write_record(unsigned long ip, unsigned long parent_ip, const struct
 void record_regs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
 {
 	write_record(ip, parent_ip, regs);
+}
+
+/*
+ * A function-graph-like tracer for ftrace_regs_caller: records like record_regs, then replaces
+ * the return address the trampoline restores lr from (ARM_lr: Linux 6.1's
+ * __ftrace_regs_caller reloads lr from S_LR) with the return hook pc_graph_return_tramp
+ * (common/graph_hook.c, adversary.S). With regs = NULL it only records.
+ */
+void graph_return(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
+{
+	write_record(ip, parent_ip, regs);
+	if (regs)
+		pc_graph_hook(current_hart(), (unsigned long *)&regs->ARM_lr);
 }
 
 /*

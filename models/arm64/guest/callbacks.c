@@ -8,6 +8,7 @@
  */
 #include "guest.h"
 #include "guest_abi.h"
+#include "common/graph_hook.h"
 
 /* Keeps the compiler from moving memory accesses across this point. */
 #define barrier() __asm__ __volatile__("" ::: "memory")
@@ -88,6 +89,18 @@ void redirect_pc(unsigned long ip, unsigned long parent_ip, void *op, struct pt_
 void record_kprobe(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
 {
 	write_record(ip, parent_ip, ip - 4, regs);
+}
+
+/*
+ * A function-graph-like tracer: records like record_regs, then replaces the return address
+ * the trampoline restores x30 from (regs->regs[30]: Linux 6.1's ftrace_common_return reloads
+ * x30 from that slot, and the graph tracer's prepare_ftrace_return rewrites it) with the return
+ * hook pc_graph_return_tramp (common/graph_hook.c, adversary.S).
+ */
+void graph_return(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
+{
+	write_record(ip, parent_ip, regs->pc, regs);
+	pc_graph_hook(current_hart(), (unsigned long *)&regs->regs[30]);
 }
 
 /* Install a callback for every trampoline; NULL restores ftrace_stub. */

@@ -258,3 +258,52 @@ ftrace_caller_restores_unsaved:
 	restore_x19_to_x29 1		/* the flaw: should be restore_x19_to_x29 0 */
 	tramp_return S_LR
 	.size	ftrace_caller_restores_unsaved, . - ftrace_caller_restores_unsaved
+
+/*
+ * ftrace_caller_keeps_x6_x7 - FLAWED: like ftrace_caller, but the reload of x6 and x7 is
+ * dropped (as if no traced function took more than six arguments), so they hold whatever the
+ * callback left in them.
+ *   Out: x6, x7 = the callback's; everything else as ftrace_caller.
+ *   Caught by: register-preservation at body entry with a callback that uses its freedom to
+ *   change x6 and x7 (clobber_all); record_regs happens not to touch them and hides it.
+ */
+	.globl	ftrace_caller_keeps_x6_x7
+	.type	ftrace_caller_keeps_x6_x7, %function
+ftrace_caller_keeps_x6_x7:
+	tramp_save 0
+	tramp_call
+	ldp	x0, x1, [sp, #S_X(0)]
+	ldr	x2, [sp, #S_X(2)]
+	ldr	x3, [sp, #S_X(3)]
+	ldp	x4, x5, [sp, #S_X(4)]
+	/* the flaw: no ldp x6, x7, [sp, #S_X(6)] */
+	ldr	x8, [sp, #S_X(8)]
+	ldp	x10, x11, [sp, #S_X(10)]
+	ldp	x12, x13, [sp, #S_X(12)]
+	ldp	x14, x15, [sp, #S_X(14)]
+	ldp	x16, x17, [sp, #S_X(16)]
+	ldr	x18, [sp, #S_X(18)]
+	restore_x19_to_x29 0
+	tramp_return S_LR
+	.size	ftrace_caller_keeps_x6_x7, . - ftrace_caller_keeps_x6_x7
+
+/*
+ * ftrace_caller_lr_from_record - FLAWED: like ftrace_caller, but x30 is reloaded from the
+ * call-site frame record (which holds the parent LR for the unwinder) instead of regs[30].
+ * The two hold the same value unless a callback changes regs[30], as the function-graph
+ * tracer does to hook the return.
+ *   Out: x30 = the parent LR whatever the callback wrote; everything else as ftrace_caller.
+ *   Caught by: lr-at-entry with graph_return (the body starts with the parent LR, not the
+ *   return hook the callback installed); record_regs hides it.
+ */
+	.globl	ftrace_caller_lr_from_record
+	.type	ftrace_caller_lr_from_record, %function
+ftrace_caller_lr_from_record:
+	tramp_save 0
+	tramp_call
+	ldp	x0, x1, [sp, #S_X(0)]
+	ldr	x2, [sp, #S_X(2)]
+	restore_x3_to_x18
+	restore_x19_to_x29 0
+	tramp_return (S_CALLSITE_FRAME + 8)	/* the flaw: should be S_LR */
+	.size	ftrace_caller_lr_from_record, . - ftrace_caller_lr_from_record

@@ -11,6 +11,7 @@
  */
 #include "guest.h"
 #include "guest_abi.h"
+#include "common/graph_hook.h"
 
 /* Keeps the compiler from moving memory accesses across this point. */
 #define barrier() __asm__ __volatile__("" ::: "memory")
@@ -83,6 +84,18 @@ static void write_record(unsigned long ip, unsigned long parent_ip, unsigned lon
 void record_regs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
 {
 	write_record(ip, parent_ip, regs->epc, regs);
+}
+
+/*
+ * A function-graph-like tracer for the trampolines that pass a pt_regs: records like
+ * record_regs, then replaces the return address the trampoline restores ra from (regs->ra:
+ * Linux 6.1's RESTORE_ALL reloads ra from PT_RA) with the return hook pc_graph_return_tramp
+ * (common/graph_hook.c, adversary.S).
+ */
+void graph_return(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
+{
+	write_record(ip, parent_ip, regs->epc, regs);
+	pc_graph_hook(current_hart(), (unsigned long *)&regs->ra);
 }
 
 /*

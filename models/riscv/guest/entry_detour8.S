@@ -133,3 +133,58 @@ ftrace_caller_restores_unsaved:
 	detour8_unwind
 	jr	t0
 	.size	ftrace_caller_restores_unsaved, . - ftrace_caller_restores_unsaved
+
+/*
+ * ftrace_caller_keeps_a6 - FLAWED: like ftrace_caller, but the reload of a6 is dropped (as if
+ * no traced function took seven arguments), so a6 holds whatever the callback left in it.
+ *   Out: a6 = the callback's; everything else as ftrace_caller.
+ *   Caught by: register-preservation at body entry with a callback that uses its freedom to
+ *   change a6 (clobber_all); record_ip happens not to touch it and hides it.
+ */
+	.globl	ftrace_caller_keeps_a6
+	.type	ftrace_caller_keeps_a6, @function
+ftrace_caller_keeps_a6:
+	detour8_save 0
+	call_trace_function t0, -8
+	ld	t2, PT_X(7)(sp)
+	ld	a0, PT_X(10)(sp)
+	ld	a1, PT_X(11)(sp)
+	ld	a2, PT_X(12)(sp)
+	ld	a3, PT_X(13)(sp)
+	ld	a4, PT_X(14)(sp)
+	ld	a5, PT_X(15)(sp)
+	/* the flaw: no ld a6, PT_X(16)(sp) */
+	ld	a7, PT_X(17)(sp)
+	ld	t3, PT_X(28)(sp)
+	ld	t4, PT_X(29)(sp)
+	ld	t5, PT_X(30)(sp)
+	ld	t6, PT_X(31)(sp)
+	detour8_unwind
+	jr	t0
+	.size	ftrace_caller_keeps_a6, . - ftrace_caller_keeps_a6
+
+/*
+ * ftrace_regs_caller_ra_kept - FLAWED: like ftrace_regs_caller, but the parent's ra is kept in
+ * the frame's spare slot (sp_t + 312, as an unwinder's record would hold it) and reloaded from
+ * there instead of from regs->ra. The two hold the same value unless a callback changes
+ * regs->ra, as the function-graph tracer does to hook the return.
+ *   Out: ra = the parent whatever the callback wrote; everything else as ftrace_regs_caller.
+ *   Caught by: lr-at-entry with graph_return (the body starts with the parent as ra, not the
+ *   return hook the callback installed); record_regs hides it.
+ */
+	.globl	ftrace_regs_caller_ra_kept
+	.type	ftrace_regs_caller_ra_kept, @function
+ftrace_regs_caller_ra_kept:
+	detour8_save 1
+	sd	ra, FTRACE_FRAME_SIZE - 8(sp)
+	sd	zero, PT_T1(sp)
+	call_trace_function t0, -8
+	restore_regs 1
+	ld	t1, PT_T1(sp)
+	ld	ra, FTRACE_FRAME_SIZE - 8(sp)	/* the flaw: should be ld ra, PT_RA(sp) */
+	ld	t0, PT_EPC(sp)
+	addi	sp, sp, FTRACE_FRAME_SIZE
+	bnez	t1, 1f
+	jr	t0
+1:	jr	t1
+	.size	ftrace_regs_caller_ra_kept, . - ftrace_regs_caller_ra_kept
