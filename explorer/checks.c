@@ -731,11 +731,12 @@ void check_literal_read(struct explorer *x, unsigned h, uint64_t pc, const struc
 	}
 }
 
-/* A C function called during a pass (the callback) must find SP aligned as the ABI requires.
+/* A C function called during a pass (the callback) must find SP aligned as the ABI requires,
+ * and the frame records it would unwind through intact (check_frame_chain).
  * A call is recognised by its effect: pc at a function symbol and LR pointing right after the
  * previous instruction. The site's own call into the trampoline is exempt: the trampoline is the
  * code that establishes alignment. */
-void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f, uint64_t pc,
+void check_call_alignment(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
 			  uint64_t prev_pc)
 {
 	const struct site *s = &x->sites[f->site];
@@ -754,8 +755,9 @@ void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f,
 	lr = machine_reg(x->m, h, arch->reg_lr) & ~1ull;
 	if (!prev || lr != prev_pc + arch->insn_length(prev))
 		return;
+	check_frame_chain(x, h, f, pc, sym->name);
 	sp = machine_reg(x->m, h, arch->reg_sp);
-	if (sp % arch->stack_align == 0)
+	if (x->failure || sp % arch->stack_align == 0)
 		return;
 	snprintf(e, sizeof(e), "sp aligned to %u bytes", arch->stack_align);
 	snprintf(a, sizeof(a), "sp = 0x%llx", (unsigned long long)sp);

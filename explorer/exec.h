@@ -88,6 +88,7 @@ struct frame {
 	unsigned body_count;
 	int redirect;          /* index of the scenario redirect taken, or -1 */
 	bool called;           /* the pass left the site for a trampoline (the call was taken) */
+	bool chain_checked;    /* the first C call of the pass had its frame chain checked */
 	uint32_t fetched_mask; /* which bytes of the site were fetched in this pass */
 	uint8_t fetched[EX_MAX_SITE_BYTES];
 };
@@ -285,7 +286,11 @@ uint32_t record_register_delta(struct explorer *x, unsigned h);
 void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
 		      const uint8_t *bytes, unsigned len);
 void check_body_entry(struct explorer *x, unsigned h, struct frame *f);
-void check_call_alignment(struct explorer *x, unsigned h, const struct frame *f, uint64_t pc,
+/* frame_chain.c: at the entry of callee, called during the pass of frame f, the frame records
+ * from the arch's frame register must lead back to the caller of the traced function. */
+void check_frame_chain(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
+		       const char *callee);
+void check_call_alignment(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
 			  uint64_t prev_pc);
 void check_frame_return(struct explorer *x, unsigned h, struct frame *f);
 /* The hart's direct-call counters (requests made by callbacks, runs of direct trampolines). */

@@ -26,6 +26,7 @@ const char *const invariant_names[] = {
 	"ipmodify",
 	"direct-call",
 	"graph-return",
+	"frame-chain",
 	NULL,
 };
 

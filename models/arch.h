@@ -116,6 +116,15 @@ struct arch_model {
 	 * call's arguments is poisoned at each call (explorer/poison.c). */
 	uint64_t abi_fixed_mask;
 	unsigned stack_align;    /* required SP alignment whenever C code is called */
+	/*
+	 * Frame records, as the kernel's unwinder walks them (explorer/frame_chain.c): the frame
+	 * register (-1: not checked), where a record keeps the previous frame pointer and the
+	 * return address relative to the frame pointer, and whether the records a trampoline
+	 * builds must show the traced function (a record whose return address lies in it).
+	 */
+	int frame_reg;
+	int frame_next_off, frame_lr_off;
+	bool frame_shows_traced;
 	uint64_t hart_id_reg_id; /* Unicorn register that carries the hart id (TPIDR_EL0) */
 
 	/*

@@ -368,7 +368,7 @@ static const struct arch_kernel_tree arm_kernel_tree = {
 	.reg_ret = 0, .arg_regs = {0, 1, 2, 3}, .narg_regs = 4,                                 \
 	.scratch_mask = (1ull << 12) | (1ull << ARM_CPSR), .regs_seen_mask = 0x0fffull,        \
 	.callee_saved_mask = 0x0ff0ull, .abi_fixed_mask = 1ull << ARM_CPSR,                     \
-	.stack_align = 8, .hart_id_reg_id = UC_ARM_REG_C13_C0_3, .isa_state_reg = ARM_CPSR,   \
+	.stack_align = 8, .frame_reg = -1, .hart_id_reg_id = UC_ARM_REG_C13_C0_3, .isa_state_reg = ARM_CPSR,   \
 	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image,                      \
 	.kernel_tree = &arm_kernel_tree
 

@@ -226,6 +226,14 @@ const struct arch_model arch_model_arm64 = {
 	 * kernel's to keep or clobber: see scratch_mask); NZCV is not a value register. */
 	.abi_fixed_mask = 1ull << A64_NZCV,
 	.stack_align = 16,
+	/* AAPCS64 §6.2.3 (the frame chain): x29 points at a record {previous x29, LR}. Linux's
+	 * arm64 ftrace trampolines (entry-ftrace.S, 6.1) push a call-site record {x29, parent LR}
+	 * and their own {x29, func+8}, so the unwinder (arch/arm64/kernel/stacktrace.c) shows the
+	 * traced function between the callback and its caller. */
+	.frame_reg = 29,
+	.frame_next_off = 0,
+	.frame_lr_off = 8,
+	.frame_shows_traced = true,
 	.hart_id_reg_id = UC_ARM64_REG_TPIDR_EL0,
 	.insn_length = a64_insn_length,
 	.decode_special = a64_decode_special,

@@ -250,6 +250,14 @@ const struct arch_model arch_model_riscv64 = {
 	 * current task, gp the global pointer; here tp is the hart id). */
 	.abi_fixed_mask = (1ull << RV_ZERO) | (1ull << 3) | (1ull << RV_TP),
 	.stack_align = 16,
+	/* With frame pointers, s0 points just above a record {previous s0 at -16, ra at -8}
+	 * (the psABI's frame pointer convention, as arch/riscv/kernel/stacktrace.c walks it).
+	 * Linux 6.1's mcount-dyn.S builds no record of its own: s0 reaches the callback
+	 * unchanged, so the chain only has to stay intact, not show the traced function. */
+	.frame_reg = 8,
+	.frame_next_off = -16,
+	.frame_lr_off = -8,
+	.frame_shows_traced = false,
 	.hart_id_reg_id = UC_RISCV_REG_TP,
 	.insn_length = rv_length,
 	.decode_special = rv_decode_special,

@@ -53,9 +53,10 @@
 /*
  * Reserve the frame and fill struct pt_regs and both frame records. allregs = 1 saves x0-x29;
  * allregs = 0 saves x0-x18 and x29 and writes 0 to regs[19..28]. Clobbers x10 and x11 after
- * saving them; x29 points at the trampoline's frame record afterwards.
+ * saving them; x29 points at the trampoline's frame record afterwards (link = 0, the flaw of
+ * ftrace_caller_unlinked: x29 stays the caller's).
  */
-.macro	tramp_save allregs
+.macro	tramp_save allregs, link=1
 	sub	sp, sp, #FTRACE_FRAME_SIZE
 	pt_regs_save_x0_to_x17
 	.if \allregs
@@ -77,7 +78,9 @@
 	stp	x29, x9, [sp, #S_CALLSITE_FRAME]
 	add	x29, sp, #S_CALLSITE_FRAME
 	stp	x29, x30, [sp, #S_STACKFRAME]
+	.if \link
 	add	x29, sp, #S_STACKFRAME
+	.endif
 .endm
 
 /* Load function_trace_op into \reg. */
@@ -307,3 +310,23 @@ ftrace_caller_lr_from_record:
 	restore_x19_to_x29 0
 	tramp_return (S_CALLSITE_FRAME + 8)	/* the flaw: should be S_LR */
 	.size	ftrace_caller_lr_from_record, . - ftrace_caller_lr_from_record
+
+/*
+ * ftrace_caller_unlinked - FLAWED: like ftrace_caller, but x29 is left at the call-site record
+ * instead of the trampoline's own {call-site record, func+8}, so from the callback the
+ * unwinder goes to the parent without passing through the traced function.
+ *   Out: as ftrace_caller (x29 is reloaded from the frame all the same).
+ *   Caught by: frame-chain (at the callback's entry no record returns into the traced
+ *   function).
+ */
+	.globl	ftrace_caller_unlinked
+	.type	ftrace_caller_unlinked, %function
+ftrace_caller_unlinked:
+	tramp_save 0, 0			/* the flaw: should be tramp_save 0 */
+	tramp_call
+	ldp	x0, x1, [sp, #S_X(0)]
+	ldr	x2, [sp, #S_X(2)]
+	restore_x3_to_x18
+	restore_x19_to_x29 0
+	tramp_return S_LR
+	.size	ftrace_caller_unlinked, . - ftrace_caller_unlinked

@@ -188,3 +188,23 @@ ftrace_regs_caller_ra_kept:
 	jr	t0
 1:	jr	t1
 	.size	ftrace_regs_caller_ra_kept, . - ftrace_regs_caller_ra_kept
+
+/*
+ * ftrace_caller_fp_no_record - FLAWED: like ftrace_caller, but s0 is pointed at the top of
+ * the frame (as a frame pointer) before the callback without a record {s0, ra} below it, and
+ * reloaded from the frame afterwards.
+ *   Out: as ftrace_caller.
+ *   Caught by: frame-chain (at the callback's entry the record s0 points at is not a record:
+ *   its previous frame pointer is not on the stack above it).
+ */
+	.globl	ftrace_caller_fp_no_record
+	.type	ftrace_caller_fp_no_record, @function
+ftrace_caller_fp_no_record:
+	detour8_save 0
+	addi	s0, sp, FTRACE_FRAME_SIZE	/* the flaw: no sd ra / sd s0 below it first */
+	call_trace_function t0, -8
+	restore_regs 0
+	ld	s0, PT_X(8)(sp)
+	detour8_unwind
+	jr	t0
+	.size	ftrace_caller_fp_no_record, . - ftrace_caller_fp_no_record
