@@ -432,6 +432,7 @@ static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *
 	bool with_regs = strcmp(x->scn->callback_sees, "ftrace-no-regs") != 0;
 	const uint8_t *probed = brk ? machine_ram_view(x->m, s->lay.start, 4) : NULL;
 	uint64_t after = probed ? s->lay.start + x->arch->insn_length(probed) : s->lay.body;
+	uint64_t regs_null = 0;
 
 	if (x->scn->callback_must_run && f->called && x->records_addr &&
 	    machine_read_u64(x->m, x->records_addr + off, &seq) && seq == f->rec_seq) {
@@ -440,6 +441,11 @@ static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *
 			   s->name);
 		return;
 	}
+	/* A callback handed regs = NULL (arm's ftrace_caller: an ops without SAVE_REGS) records
+	 * ip and parent_ip only. */
+	if (x->records_addr)
+		machine_read_u64(x->m, x->records_addr + off + PC_RECORD_REGS_NULL, &regs_null);
+	with_regs = with_regs && !regs_null;
 	if (x->records_addr && machine_read_u64(x->m, x->records_addr + off, &seq) &&
 	    seq != f->rec_seq &&
 	    !check_record(x, h, f, x->records_addr + off, kprobe ? s->lay.start : s->lay.bl,

@@ -23,9 +23,12 @@ struct pc_record {
 	unsigned long long sp;        /* regs->sp */
 	unsigned long long lr;        /* regs->lr (the traced function's return address) */
 	unsigned long long regs[PC_RECORD_REGS]; /* general registers 0..31 as saved, arch order */
+	unsigned long long regs_null; /* 1: the callback got no frame (regs = NULL); pc, sp, lr and
+				       * regs[] are 0 and only ip and parent_ip say anything */
 };
 
-#define PC_RECORD_SIZE (6 * 8 + PC_RECORD_REGS * 8)
+#define PC_RECORD_SIZE (7 * 8 + PC_RECORD_REGS * 8)
+#define PC_RECORD_REGS_NULL (6 * 8 + PC_RECORD_REGS * 8) /* offset of regs_null */
 
 /*
  * unsigned long long pc_exclusive (symbol "pc_exclusive"): 0 when every hart may run; h + 1

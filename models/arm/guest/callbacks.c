@@ -57,21 +57,23 @@ static void write_record(unsigned long ip, unsigned long parent_ip, const struct
 	unsigned i;
 
 	count_call(hart);
-	if (hart >= PC_MAX_HARTS || !regs)
+	if (hart >= PC_MAX_HARTS)
 		return;
 	rec = &pc_records[hart];
 	rec->ip = ip;
 	rec->parent_ip = parent_ip;
-	rec->pc = regs->ARM_pc & ~1ul;
-	rec->sp = regs->ARM_sp;
-	rec->lr = regs->ARM_lr;
+	rec->regs_null = !regs;
+	rec->pc = regs ? regs->ARM_pc & ~1ul : 0;
+	rec->sp = regs ? regs->ARM_sp : 0;
+	rec->lr = regs ? regs->ARM_lr : 0;
 	for (i = 0; i < 16; i++)
-		rec->regs[i] = regs->uregs[i];
+		rec->regs[i] = regs ? regs->uregs[i] : 0;
 	barrier();
 	rec->seq = rec->seq + 1;
 }
 
-/* Records what the trampoline handed over. From ftrace_caller (regs == NULL) it only counts. */
+/* Records what the trampoline handed over. From ftrace_caller (regs == NULL): ip and parent_ip,
+ * with regs_null set. */
 void record_regs(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs)
 {
 	write_record(ip, parent_ip, regs);

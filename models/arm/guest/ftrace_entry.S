@@ -371,3 +371,21 @@ ENTRY ftrace_caller_drops_r3
 	ldr	lr, [sp], #4
 	bx	ip
 END ftrace_caller_drops_r3
+
+/*
+ * ftrace_caller_ip_is_return - FLAWED: like ftrace_caller, but ip is passed as the return
+ * address into the body (B) instead of the site's BL (B - 4).
+ *   Out: as ftrace_caller; only the callback's ip argument is wrong.
+ *   Caught by: regs-seen (ip), which a callback handed regs = NULL records all the same.
+ */
+ENTRY ftrace_caller_ip_is_return
+	push	{r0-r3, lr}
+	bic	r0, lr, #1			/* the flaw: no sub r0, r0, #4 after it */
+	ldr	r1, [sp, #20]
+	load_trace_op
+	mov	r3, #0
+	tramp_call
+	pop	{r0-r3, ip}
+	ldr	lr, [sp], #4
+	bx	ip
+END ftrace_caller_ip_is_return
