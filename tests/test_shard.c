@@ -222,7 +222,7 @@ START_TEST(merged_shards_are_the_unsharded_database)
 			    " %s report --db out.db --failure 2 | sed s/out.db/X/ > b && cmp a b",
 			    dir, TOOL, TOOL), 0);
 	ck_assert_int_eq(sh("cd %s && %s report --db out.db", dir, TOOL), 0);
-	expect_in_output("complete       1         31");
+	expect_in_output("complete       1         33");
 	for (long long id = 1; id <= nfailures; id++) {
 		ck_assert_msg(sh("cd %s && %s replay --db out.db %lld", dir, TOOL, id) == 0,
 			      "failure %lld: %s", id, output);

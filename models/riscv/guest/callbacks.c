@@ -240,6 +240,15 @@ void my_direct_func(unsigned long ip)
 		pc_direct_calls[hart]++;
 }
 
+/* long pc_direct_hits(void): the direct calls this hart made so far, for a scenario to
+ * require that its direct trampoline ran ("pc_direct_hits() == 2"). */
+notrace long pc_direct_hits(void)
+{
+	unsigned long hart = current_hart();
+
+	return hart < PC_MAX_HARTS ? (long)pc_direct_calls[hart] : -1;
+}
+
 /* ---- probes for the machine's handling of special instructions (tests) ---- */
 
 notrace void guest_ecall(void)
