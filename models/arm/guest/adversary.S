@@ -8,26 +8,7 @@
  */
 #include "pt_regs.h"
 
-	.syntax unified
-#ifdef __thumb__
-	.thumb
-#define FUNC_ISA .thumb_func
-#else
-	.arm
-#define FUNC_ISA
-#endif
-
-.macro	ENTRY name
-	.globl	\name
-	.type	\name, %function
-	.p2align 2
-	FUNC_ISA
-\name:
-.endm
-
-.macro	END name
-	.size	\name, . - \name
-.endm
+#include "asm.h"
 
 /* \reg = 0xc10b00NN (NN = the register number): a value no trampoline saved. */
 .macro	clobber reg, n

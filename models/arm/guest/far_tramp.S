@@ -5,14 +5,7 @@
  * changes both halves, and a rewrite stored as two halfwords can be seen torn. Assembled for
  * A32 and for T32.
  */
-	.syntax unified
-#ifdef __thumb__
-	.thumb
-#define FUNC_ISA .thumb_func
-#else
-	.arm
-#define FUNC_ISA
-#endif
+#include "asm.h"
 
 	.section .text.far, "ax", %progbits
 	.p2align 13
@@ -22,9 +15,6 @@
  *   In/out: exactly ftrace_regs_caller's (a plain branch: lr, sp and every register reach it
  *   as the site left them).
  */
-	.globl	ftrace_regs_caller_far
-	.type	ftrace_regs_caller_far, %function
-	FUNC_ISA
-ftrace_regs_caller_far:
+ENTRY ftrace_regs_caller_far
 	b	ftrace_regs_caller
-	.size	ftrace_regs_caller_far, . - ftrace_regs_caller_far
+END ftrace_regs_caller_far

@@ -35,26 +35,7 @@
  */
 #include "pt_regs.h"
 
-	.syntax unified
-#ifdef __thumb__
-	.thumb
-#define FUNC_ISA .thumb_func
-#else
-	.arm
-#define FUNC_ISA
-#endif
-
-.macro	ENTRY name
-	.globl	\name
-	.type	\name, %function
-	.p2align 2
-	FUNC_ISA
-\name:
-.endm
-
-.macro	END name
-	.size	\name, . - \name
-.endm
+#include "asm.h"
 
 /* reg = &sym (no literal pool, the same in both instruction sets). */
 .macro	load_addr reg, sym
