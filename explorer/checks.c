@@ -447,6 +447,9 @@ static void check_regs_seen(struct explorer *x, unsigned h, const struct frame *
 		machine_read_u64(x->m, x->records_addr + off + PC_RECORD_REGS_NULL, &regs_null);
 	with_regs = with_regs && !regs_null;
 	if (x->records_addr && machine_read_u64(x->m, x->records_addr + off, &seq) &&
+	    seq != f->rec_seq)
+		coverage_note(x, COVER_CALLBACK);
+	if (x->records_addr && machine_read_u64(x->m, x->records_addr + off, &seq) &&
 	    seq != f->rec_seq &&
 	    !check_record(x, h, f, x->records_addr + off, kprobe ? s->lay.start : s->lay.bl,
 			  kprobe ? s->lay.start : s->lay.body, with_regs,
@@ -574,6 +577,7 @@ bool check_redirect_entry(struct explorer *x, unsigned h, struct frame *f, uint6
 			continue;
 		f->redirect = (int)r;
 		f->fetched_mask = 0;
+		coverage_note(x, COVER_REDIRECT);
 		snprintf(where, sizeof(where), "entry of %s (the redirect of %s)", rd->to, s->name);
 		if (check_entry_state(x, h, f, pc, where) && check_stack_args(x, h, f, pc, where))
 			check_regs_seen(x, h, f);
@@ -615,6 +619,8 @@ static void check_direct_calls(struct explorer *x, unsigned h, const struct fram
 	read_direct_counters(x, h, &requests, &calls);
 	requests -= f->direct_requests;
 	calls -= f->direct_calls;
+	if (calls)
+		coverage_note(x, COVER_DIRECT);
 	if (requests == 0 || requests == calls)
 		return;
 	snprintf(e, sizeof(e), "%llu direct trampoline run%s", (unsigned long long)requests,

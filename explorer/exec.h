@@ -138,6 +138,7 @@ struct exec_state {
 	unsigned ntransitions;
 	char schedule[EX_MAX_TRANSITIONS + 1];
 	unsigned preemptions;
+	uint32_t covered;       /* coverage kinds this execution reached (1 << coverage_kind) */
 	int last_hart;          /* hart of the previous transition, -1 at start */
 	unsigned run_length;    /* transitions in a row of last_hart */
 	uint32_t held;          /* harts counted as descheduled in their current wait */
@@ -219,6 +220,14 @@ int call_check_prototype(const struct explorer *x, const struct scn_call *c, cha
  * register, the first nargs argument registers and abi_fixed_mask). */
 uint64_t poison_value(const struct arch_model *arch, unsigned hart, unsigned call, unsigned reg);
 void poison_registers(struct explorer *x, unsigned hart, unsigned call, unsigned nargs);
+
+/* coverage.c: note a kind this execution reached; note a hart held inside a site while h
+ * runs; add the execution's kinds to the counts; after a search, the `vacuous` failure when
+ * a passing search never reached a kind the scenario covers. */
+void coverage_note(struct explorer *x, enum coverage_kind kind);
+void coverage_note_parked(struct explorer *x, unsigned h);
+void coverage_count_execution(struct explorer *x);
+void check_vacuous(struct explorer *x);
 
 /* dpor.c: the transition in progress (position st.ntransitions - 1) is an event; its accesses
  * are added as its steps run, and its end finds its races with earlier events. */

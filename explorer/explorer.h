@@ -123,6 +123,7 @@ struct scenario {
 	bool callback_must_run;  /* every pass that calls out of the site records a pc_record */
 	unsigned nignore;
 	char ignore[SCN_MAX_IGNORE][48]; /* invariants not checked */
+	uint32_t covers;         /* coverage kinds (1 << enum coverage_kind) a pass must reach */
 	unsigned stack_args;     /* bytes above SP at the site that the body must find unchanged */
 	unsigned nops;
 	char ops[SCN_MAX_OPS][64];  /* the values a site's ops literal may hold (symbols) */
@@ -148,6 +149,36 @@ int scenario_load(const char *path, struct scenario *out, char *err, size_t errl
 /* Names of the invariants the checks can report; NULL-terminated. */
 extern const char *const invariant_names[];
 bool invariant_known(const char *name);
+
+/*
+ * What an execution may reach, counted per scenario (run_stats.covered: executions that
+ * reached it) and demanded by a scenario's `covers:` (a pass with none fails as `vacuous`):
+ *   call            a pass through a site left it for a trampoline
+ *   callback        a callback wrote a record during a traced call
+ *   redirect        a traced call ran a redirect target instead of its body
+ *   direct          a direct trampoline ran during a traced call
+ *   parked-in-site  a hart stood between a site's first and last instruction while another
+ *                   hart ran (preempted, interrupted or parked by stop_machine there)
+ */
+enum coverage_kind {
+	COVER_CALL,
+	COVER_CALLBACK,
+	COVER_REDIRECT,
+	COVER_DIRECT,
+	COVER_PARKED_IN_SITE,
+	COVER_KINDS
+};
+/* The name a scenario's covers: and the reports use for kind k. */
+static inline const char *coverage_name(unsigned k)
+{
+	static const char *const names[COVER_KINDS] = {
+		"call", "callback", "redirect", "direct", "parked-in-site",
+	};
+
+	return k < COVER_KINDS ? names[k] : "?";
+}
+/* The kind named name, or -1. */
+int coverage_kind_find(const char *name);
 
 /* ---- results ---- */
 
@@ -212,6 +243,7 @@ struct run_stats {
 	bool complete;                 /* every execution was covered: no bound, limit or sample */
 	unsigned long schedule_points; /* decision points with more than one choice */
 	unsigned long long steps;      /* instructions stepped, all executions */
+	unsigned long covered[COVER_KINDS]; /* executions that reached each coverage kind */
 	unsigned bound_reached;        /* preemption bound explored up to */
 	bool truncated;                /* max_executions hit */
 	double seconds;

@@ -1,6 +1,6 @@
 /*
  * invariants.c - the names of the invariants the checks report, which a scenario's
- * `fails_with:` must use.
+ * `fails_with:` must use, and of the coverage kinds its `covers:` may demand.
  */
 #include <string.h>
 
@@ -27,8 +27,17 @@ const char *const invariant_names[] = {
 	"direct-call",
 	"graph-return",
 	"frame-chain",
+	"vacuous",
 	NULL,
 };
+
+int coverage_kind_find(const char *name)
+{
+	for (int k = 0; k < COVER_KINDS; k++)
+		if (strcmp(coverage_name((unsigned)k), name) == 0)
+			return k;
+	return -1;
+}
 
 bool invariant_known(const char *name)
 {

@@ -458,8 +458,8 @@ static int take_symbols(const struct build *b, const char *key, char **raw, unsi
 
 static void list_invariants(char *buf, size_t size);
 
-/* What the checks look at beyond the defaults: callback convention, ignored invariants, stack
- * arguments, valid ops literal values. */
+/* What the checks look at beyond the defaults: callback convention, ignored invariants, the
+ * coverage a pass must reach, stack arguments, valid ops literal values. */
 static int take_checks(const struct build *b)
 {
 	struct scenario *out = b->out;
@@ -488,6 +488,16 @@ static int take_checks(const struct build *b)
 		snprintf(out->ignore[i], sizeof(out->ignore[i]), "%s", b->raw->ignore[i]);
 	}
 	out->nignore = b->raw->ignore_count;
+	for (unsigned i = 0; i < b->raw->covers_count; i++) {
+		int k = coverage_kind_find(b->raw->covers[i]);
+
+		if (k < 0)
+			return scn_fail(b->ctx, node_pos(scn_doc_find(b->idx, "covers[%u]", i)),
+					"covers[%u] '%s' is not a coverage kind (one of: call, "
+					"callback, redirect, direct, parked-in-site)", i,
+					b->raw->covers[i]);
+		out->covers |= 1u << k;
+	}
 	if (take_int(b, "stack_args", "stack_args", 0, &stack_args))
 		return 2;
 	if (stack_args % 8)

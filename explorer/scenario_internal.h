@@ -105,6 +105,8 @@ struct raw_scenario {
 	char *skip;
 	char **ignore;
 	unsigned ignore_count;
+	char **covers;
+	unsigned covers_count;
 	char **ops;
 	unsigned ops_count;
 	unsigned long stack_args;

@@ -100,6 +100,7 @@ static const cyaml_schema_field_t scenario_fields[] = {
 			 callback_must_run),
 	TEXT_FIELD("skip", CYAML_FLAG_OPTIONAL, skip),
 	LIST_FIELD("ignore", CYAML_FLAG_OPTIONAL, ignore, &string_entry),
+	LIST_FIELD("covers", CYAML_FLAG_OPTIONAL, covers, &string_entry),
 	LIST_FIELD("ops", CYAML_FLAG_OPTIONAL, ops, &string_entry),
 	CYAML_FIELD_UINT("stack_args", CYAML_FLAG_OPTIONAL, struct raw_scenario, stack_args),
 	TEXT_FIELD("protocol", CYAML_FLAG_OPTIONAL, protocol),

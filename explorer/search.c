@@ -170,6 +170,7 @@ static void execution_complete(struct search *s)
 			x->stats.first_execution_steps[h] = x->st.harts[h].steps;
 	}
 	x->stats.executions++;
+	coverage_count_execution(x);
 	hash = dpor_trace_hash(x);
 	if (trace_seen_first(s, hash)) {
 		x->stats.distinct_traces++;
@@ -583,8 +584,10 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 				x->stats.schedule_points++;
 			schedule_hart(x, order[next_random(&state) % n]);
 		}
-		if (!x->failure)
+		if (!x->failure) {
 			x->stats.executions++;
+			coverage_count_execution(x);
+		}
 	}
 	x->stats.truncated = !x->failure; /* a sample, not every schedule */
 }
@@ -651,7 +654,8 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		search_all(&x, &s);
 	}
 	x.stats.seconds = now_seconds() - s.started;
-	if (x.failure) {
+	check_vacuous(&x);
+	if (x.failure && strcmp(x.failure->invariant, "vacuous") != 0) {
 		struct run_stats searched = x.stats;
 
 		minimise_failure(&x);

@@ -249,8 +249,10 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 			const struct site *site = &x->sites[top->site];
 
 			if (prev_pc >= site->lay.start && prev_pc < site->lay.body &&
-			    (pc < site->lay.start || pc > site->lay.body))
+			    (pc < site->lay.start || pc > site->lay.body)) {
 				top->called = true;
+				coverage_note(x, COVER_CALL);
+			}
 			check_call_alignment(x, h, top, pc, prev_pc);
 		}
 	}
@@ -309,6 +311,7 @@ bool exec_transition(struct explorer *x, unsigned h)
 		x->st.schedule[x->st.ntransitions] = 0;
 	}
 	dpor_event_begin(x, h);
+	coverage_note_parked(x, h);
 	for (;;) {
 		uint64_t pc = machine_pc(x->m, h);
 		bool visible, visible_fetch, wrote = false;

@@ -105,6 +105,8 @@ void report_print_run(FILE *out, const struct stored_run *run,
 			s->truncated ? "  (search truncated)" : "");
 		if (s->error)
 			fprintf(out, "     %s\n", s->error);
+		if (s->coverage)
+			fprintf(out, "     coverage: %s\n", s->coverage);
 	}
 }
 

@@ -67,8 +67,8 @@ static const char complete_run_sql[] =
 static const char insert_scenario_sql[] =
 	"INSERT INTO scenarios (run_id, name, file, file_hash, arch, image_hash, expected, verdict,"
 	" invariant, matched, executions, steps, schedule_points, preemption_bound, truncated,"
-	" seconds, error, position, distinct_traces, search)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" seconds, error, position, distinct_traces, search, coverage)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static const char insert_failure_sql[] =
 	"INSERT INTO failures (scenario_id, invariant, message, hart, step, pc, expected_value,"
@@ -555,6 +555,20 @@ static int result_matches_expectation(const struct scenario *scn,
 	       !strncmp(res->failure->invariant, scn->expect_invariant, sizeof(scn->expect_invariant));
 }
 
+/* The scenarios.coverage value of a result: "call=9 callback=9 redirect=0 ...". */
+static void coverage_text(const struct scenario_result *res, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned k = 0; k < COVER_KINDS && used < size; k++) {
+		int n = snprintf(buf + used, size - used, "%s%s=%lu", k ? " " : "", coverage_name(k),
+				 res->stats.covered[k]);
+
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
+
 static int store_scenario_row(struct report_db *db, int64_t run_id, int64_t position,
 			      const struct scenario *scn, const char *file_hash,
 			      const struct scenario_result *res, const char *doing)
@@ -585,8 +599,12 @@ static int store_scenario_row(struct report_db *db, int64_t run_id, int64_t posi
 		BIND_FIELD_OR_NULL(s, 17, res->error);
 	sqlite3_bind_int64(s, 18, position);
 	if (res->verdict != VERDICT_ERROR) {
+		char coverage[160];
+
 		bind_unsigned(s, 19, res->stats.distinct_traces);
 		sqlite3_bind_text(s, 20, scenario_result_search(res), -1, SQLITE_STATIC);
+		coverage_text(res, coverage, sizeof(coverage));
+		sqlite3_bind_text(s, 21, coverage, -1, SQLITE_TRANSIENT);
 	}
 	return execute_statement(db, s, doing);
 }

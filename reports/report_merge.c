@@ -35,7 +35,8 @@ static const char stage_tables_sql[] =
 	"DROP TABLE IF EXISTS temp.merge_failure_ids;"
 	"CREATE TEMP TABLE merge_scenarios (place INTEGER, src INTEGER, old_id INTEGER, name, file,"
 	" file_hash, arch, image_hash, expected, verdict, invariant, matched, executions, steps,"
-	" schedule_points, preemption_bound, truncated, seconds, error, distinct_traces, search);"
+	" schedule_points, preemption_bound, truncated, seconds, error, distinct_traces, search,"
+	" coverage);"
 	"CREATE TEMP TABLE merge_failures (src INTEGER, old_id INTEGER, old_scenario_id INTEGER,"
 	" invariant, message, hart, step, pc, expected_value, actual_value, schedule, preemptions,"
 	" minimal);"
@@ -53,7 +54,7 @@ static const char *const stage_source_sql[] = {
 	" + row_number() OVER (ORDER BY id) - 1 END,"
 	" ?1, id, name, file, file_hash, arch, image_hash, expected, verdict, invariant, matched,"
 	" executions, steps, schedule_points, preemption_bound, truncated, seconds, error,"
-	" distinct_traces, search FROM merge_src.scenarios WHERE run_id = ?2",
+	" distinct_traces, search, %s FROM merge_src.scenarios WHERE run_id = ?2",
 
 	"INSERT INTO temp.merge_failures SELECT ?1, f.id, f.scenario_id, f.invariant, f.message,"
 	" f.hart, f.step, f.pc, f.expected_value, f.actual_value, f.schedule, f.preemptions,"
@@ -83,11 +84,11 @@ static const char store_staged_sql[] =
 	" ON i.src = f.src AND i.old_id = f.old_scenario_id;"
 	"INSERT INTO main.scenarios (id, run_id, name, file, file_hash, arch, image_hash, expected,"
 	" verdict, invariant, matched, executions, steps, schedule_points, preemption_bound,"
-	" truncated, seconds, error, position, distinct_traces, search)"
+	" truncated, seconds, error, position, distinct_traces, search, coverage)"
 	" SELECT i.new_id, (SELECT run FROM temp.merge_run), s.name, s.file, s.file_hash, s.arch,"
 	" s.image_hash, s.expected, s.verdict, s.invariant, s.matched, s.executions, s.steps,"
 	" s.schedule_points, s.preemption_bound, s.truncated, s.seconds, s.error, s.place,"
-	" s.distinct_traces, s.search"
+	" s.distinct_traces, s.search, s.coverage"
 	" FROM temp.merge_scenarios s JOIN temp.merge_scenario_ids i"
 	" ON i.src = s.src AND i.old_id = s.old_id ORDER BY i.new_id;"
 	"INSERT INTO main.failures (id, scenario_id, invariant, message, hart, step, pc,"
@@ -154,19 +155,22 @@ static const char drop_staged_sql[] =
 	"DROP TABLE IF EXISTS temp.merge_scenario_ids;"
 	"DROP TABLE IF EXISTS temp.merge_failure_ids;";
 
-/* Does the attached source's trace_steps have the write_kind column (version 5 on)? */
-static bool source_has_write_kind(sqlite3 *conn)
+/* The attached source's table.column, or NULL when its version lacks the column (write_kind
+ * of trace_steps: version 5 on; coverage of scenarios: version 6 on). */
+static const char *source_column(sqlite3 *conn, const char *table, const char *column,
+				 const char *expr)
 {
 	sqlite3_stmt *st;
 	bool has = false;
 
-	if (sqlite3_prepare_v2(conn, "SELECT count(*) FROM pragma_table_info('trace_steps',"
-				     " 'merge_src') WHERE name = 'write_kind'", -1, &st,
-			       NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(conn, "SELECT count(*) FROM pragma_table_info(?1, 'merge_src')"
+				     " WHERE name = ?2", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
 		has = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
 		sqlite3_finalize(st);
 	}
-	return has;
+	return has ? expr : "NULL";
 }
 
 /* Stage one source; -1 with "SOURCE: why" in err. */
@@ -189,10 +193,12 @@ static int stage_source(sqlite3 *conn, const struct report_run_source *src, int 
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof(stage_source_sql) / sizeof(stage_source_sql[0]) && !rc; i++) {
-		/* what each write was, in a source of version 5 on */
-		char *sql = sqlite3_mprintf(stage_source_sql[i], source_has_write_kind(conn)
-									 ? "t.write_kind"
-									 : "NULL");
+		/* the columns later versions added, where the source has them */
+		char *sql = sqlite3_mprintf(stage_source_sql[i],
+					    i == 0 ? source_column(conn, "scenarios", "coverage",
+								   "coverage")
+						   : source_column(conn, "trace_steps", "write_kind",
+								   "t.write_kind"));
 
 		if (!sql || sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK) {
 			sqlite3_free(sql);

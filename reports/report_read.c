@@ -40,12 +40,15 @@ static const char scenario_columns_sql[] =
 	" s.invariant, s.error, s.matched, s.truncated, s.executions, s.steps, s.schedule_points,"
 	" s.preemption_bound, s.seconds,"
 	" (SELECT max(f.id) FROM failures f WHERE f.scenario_id = s.id), "; /* + traces_columns */
-#define SCENARIO_COLUMNS 21
+#define SCENARIO_COLUMNS 22
 
-/* The last two scenario columns: the file's, or NULL in a file from before version 4. */
+/* The last three scenario columns: the file's, or NULL in a file from before the version that
+ * added them (distinct_traces and search: 4; coverage: 6). */
 static const char *traces_columns(const struct report_reader *reader)
 {
-	return reader->version >= 4 ? "s.distinct_traces, s.search" : "NULL, NULL";
+	if (reader->version >= 6)
+		return "s.distinct_traces, s.search, s.coverage";
+	return reader->version >= 4 ? "s.distinct_traces, s.search, NULL" : "NULL, NULL, NULL";
 }
 
 static const char failure_columns_sql[] =
@@ -388,6 +391,7 @@ static void release_scenario(struct stored_scenario *s)
 	free(s->invariant);
 	free(s->error);
 	free(s->search);
+	free(s->coverage);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -422,6 +426,7 @@ static void read_scenario_columns(sqlite3_stmt *stmt, int first, struct stored_s
 	s->failure_id = sqlite3_column_int64(stmt, first + 18); /* NULL reads as 0 */
 	s->distinct_traces = column_unsigned(stmt, first + 19); /* NULL (before version 4): 0 */
 	s->search = copy_text_or_null(stmt, first + 20);
+	s->coverage = copy_text_or_null(stmt, first + 21);
 }
 
 static void read_scenario_row_into(sqlite3_stmt *stmt, void *row)

@@ -3,7 +3,7 @@
  * that migrate an older file to the current version.
  *
  * ---------------------------------------------------------------------------------------------
- * The report database (schema version 5)
+ * The report database (schema version 6)
  *
  * One SQLite file holds any number of runs. It is in WAL mode, so several patchcheck processes
  * may write to it at once; every write is one BEGIN IMMEDIATE transaction, and each scenario is
@@ -57,6 +57,9 @@
  *                               trace), 'bound' (every execution within preemption_bound),
  *                               'truncated' (an execution limit, random walks), 'first' (it
  *                               stopped at a failure without preemptions) (version 4; NULL before)
+ *     coverage         TEXT     how many executions reached each coverage kind, as
+ *                               'call=9 callback=9 redirect=0 direct=0 parked-in-site=3'
+ *                               (version 6; NULL before, and for an error)
  *
  * failures: the failing interleaving of a scenario (at most one per scenario).
  *     id              INTEGER PRIMARY KEY
@@ -225,6 +228,9 @@
 	" avg(s.executions) AS mean_executions" \
 	" FROM scenarios s GROUP BY s.name, s.arch ORDER BY mean_seconds DESC, s.name;"
 
+/* How many executions reached each coverage kind (version 6). */
+#define SCENARIO_COVERAGE_COLUMN_SQL "ALTER TABLE scenarios ADD COLUMN coverage TEXT;"
+
 #define SCENARIO_INDEXES_SQL \
 	"CREATE INDEX scenarios_by_run ON scenarios(run_id);" \
 	"CREATE INDEX scenarios_by_name ON scenarios(name);"
@@ -245,6 +251,7 @@ static const char schema_tables_sql[] =
 
 	SCENARIOS_TABLE_SQL("scenarios")
 	SCENARIO_POSITION_COLUMN_SQL
+	SCENARIO_COVERAGE_COLUMN_SQL
 
 	"CREATE TABLE failures ("
 	" id INTEGER PRIMARY KEY,"
@@ -292,7 +299,7 @@ static const char schema_tables_sql[] =
  * CHECK in place; foreign keys are off while a file is prepared, so dropping the old table
  * does not cascade into the failures that refer to its rows). Version 3 files gain the
  * scenarios' position column of version 4, version 4 files the trace steps' write kind and the
- * views of version 5.
+ * views of version 5, version 5 files the scenarios' coverage of version 6.
  */
 struct schema_migration {
 	int from_version;
@@ -312,6 +319,8 @@ static const struct schema_migration schema_migrations[] = {
 	{ 3, SCENARIO_POSITION_COLUMN_SQL },
 	/* 4 -> 5: what each write was; views for queries by hand */
 	{ 4, "ALTER TABLE trace_steps ADD COLUMN write_kind TEXT;" REPORT_VIEWS_SQL },
+	/* 5 -> 6: each scenario's coverage counts */
+	{ 5, SCENARIO_COVERAGE_COLUMN_SQL },
 	{ 0, NULL },
 };
 

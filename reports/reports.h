@@ -14,9 +14,9 @@
 
 #include "../explorer/explorer.h"
 
-#define REPORT_SCHEMA_VERSION 5
-/* The oldest schema the reader's queries work on (3 only widened a CHECK, 4 added columns read
- * only from version 4 on, 5 added views). */
+#define REPORT_SCHEMA_VERSION 6
+/* The oldest schema the reader's queries work on (3 only widened a CHECK; 4, 5 and 6 added
+ * columns read only from their version on, 5 views). */
 #define REPORT_SCHEMA_READABLE_SINCE 2
 
 struct report_db;
@@ -111,6 +111,8 @@ struct stored_scenario {
 	uint64_t executions, steps, schedule_points;
 	uint64_t distinct_traces; /* 0 in rows stored before schema version 4 */
 	char *search;             /* complete | bound | truncated | first; NULL before version 4 */
+	char *coverage;           /* "call=9 callback=9 ..." (executions reaching each kind);
+				   * NULL before version 5 and for errors */
 	unsigned preemption_bound;
 	double seconds;
 	int64_t failure_id; /* 0: no failure stored */

@@ -101,6 +101,37 @@ START_TEST(flawed_clobber_x2_fails_register_preservation)
 }
 END_TEST
 
+/* A pass that never reached what the scenario covers fails as vacuous; the same scenario with
+ * the redirect target set reaches all three kinds and passes, with the counts to show it. */
+START_TEST(a_pass_without_its_coverage_is_vacuous)
+{
+	struct scenario_result res;
+	char path[1024];
+	char err[512];
+
+	snprintf(path, sizeof(path), "%s/tests/data/scenarios/vacuous_redirect.yaml",
+		 PATCHCHECK_SOURCE_DIR);
+	ck_assert_msg(scenario_load(path, &scn, err, sizeof(err)) == 0, "%s", err);
+	run(&res);
+	ck_assert_int_eq(res.verdict, VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "vacuous");
+	ck_assert_msg(strstr(res.failure->message, "covers redirect") != NULL, "%s",
+		      res.failure->message);
+	ck_assert_uint_gt(res.stats.covered[COVER_CALL], 0);
+	ck_assert_uint_gt(res.stats.covered[COVER_CALLBACK], 0);
+	ck_assert_uint_eq(res.stats.covered[COVER_REDIRECT], 0);
+	scenario_result_free(&res);
+
+	load("livepatch-redirect");
+	scn.covers = 1u << COVER_CALL | 1u << COVER_CALLBACK | 1u << COVER_REDIRECT;
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert_uint_gt(res.stats.covered[COVER_REDIRECT], 0);
+	ck_assert_uint_le(res.stats.covered[COVER_REDIRECT], res.stats.executions);
+	scenario_result_free(&res);
+}
+END_TEST
+
 START_TEST(flawed_bad_lr_fails_lr_at_entry)
 {
 	expect_failure_that_replays("flawed-bad-lr", "lr-at-entry");
@@ -327,6 +358,7 @@ int main(void)
 	tcase_add_test(tc, accepted_designs_pass);
 	tcase_add_test(tc, flawed_clobber_x2_fails_register_preservation);
 	tcase_add_test(tc, flawed_bad_lr_fails_lr_at_entry);
+	tcase_add_test(tc, a_pass_without_its_coverage_is_vacuous);
 	tcase_add_test(tc, init_while_running_breaks_the_cmodx_rule);
 	tcase_add_test(tc, isb_after_the_write_makes_the_new_word_safe_to_run);
 	tcase_add_test(tc, stop_machine_needs_a_preemption_inside_the_site);

@@ -514,11 +514,12 @@ static void store_one_failure(void)
 	free_result(&res);
 }
 
-/* What version 5 added, gone: a file of an older version has neither the views nor the trace
- * steps' write kind. */
+/* What versions 5 and 6 added, gone: a file of an older version has neither the views nor the
+ * trace steps' write kind (5), nor the scenarios' coverage (6). */
 #define BEFORE_VERSION_5_SQL                                                                   \
 	"DROP VIEW scenario_history; DROP VIEW failures_by_invariant; DROP VIEW failures_by_arch;" \
-	"DROP VIEW slowest_scenarios; ALTER TABLE trace_steps DROP COLUMN write_kind;"
+	"DROP VIEW slowest_scenarios; ALTER TABLE trace_steps DROP COLUMN write_kind;"            \
+	"ALTER TABLE scenarios DROP COLUMN coverage;"
 
 START_TEST(version_1_file_is_migrated)
 {
@@ -721,6 +722,36 @@ START_TEST(views_summarize_the_runs)
 	ck_assert_int_eq(query_int(db_file, "SELECT max_seconds FROM slowest_scenarios LIMIT 1"), 3);
 	ck_assert_int_eq(query_int(db_file, "SELECT latest_seconds FROM slowest_scenarios"
 					    " WHERE name = 'flips'"), 3);
+}
+END_TEST
+
+/* A version 5 file gains the coverage column: rows stored before read NULL, rows stored after
+ * have each kind's count. */
+START_TEST(version_5_file_is_migrated)
+{
+	struct scenario scn;
+	struct scenario_result res;
+	struct report_db *db = open_or_fail(db_file);
+	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+
+	make_scenario(&scn, "old", VERDICT_PASS, NULL);
+	memset(&res, 0, sizeof(res));
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	execute_sql(db_file, "ALTER TABLE scenarios DROP COLUMN coverage;"
+			     "UPDATE schema_version SET version = 5");
+	db = open_or_fail(db_file);
+	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
+	make_scenario(&scn, "new", VERDICT_PASS, NULL);
+	res.stats.covered[COVER_CALL] = 9;
+	res.stats.covered[COVER_PARKED_IN_SITE] = 3;
+	ck_assert_int_gt(report_add_scenario(db, run, 1, &scn, NULL, &res, NULL, NULL, NULL, 0), 0);
+	report_close(db);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'old'"
+					    " AND coverage IS NULL"), 1);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'new' AND"
+					    " coverage = 'call=9 callback=0 redirect=0 direct=0"
+					    " parked-in-site=3'"), 1);
 }
 END_TEST
 
@@ -1166,6 +1197,7 @@ static Suite *reports_suite(void)
 	tcase_add_test(files, version_4_file_is_migrated);
 	tcase_add_test(files, views_summarize_the_runs);
 	tcase_add_test(files, write_kinds_are_stored_and_read);
+	tcase_add_test(files, version_5_file_is_migrated);
 	tcase_add_test(files, registers_are_stored);
 	tcase_add_test(files, unknown_older_schema_is_refused);
 	tcase_add_test(files, non_database_file_is_refused);

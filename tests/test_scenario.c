@@ -218,7 +218,9 @@ static const struct fixture_error fixture_errors[] = {
 	  "7:13: fails_with 'regs' is not an invariant (one of: site-consistency, cmodx, "
 	  "coherence, register-preservation, lr-at-entry, sp-at-entry, regs-seen, result, "
 	  "body-once, termination, deadlock, guest-fault, patch-op, stack-alignment, stack-args, "
-	  "literal-consistency, ipmodify, direct-call, graph-return, frame-chain)" },
+	  "literal-consistency, ipmodify, direct-call, graph-return, frame-chain, vacuous)" },
+	{ "bad_covers_unknown.yaml", "6:20: covers[1] 'redirects' is not a coverage kind (one of: "
+				     "call, callback, redirect, direct, parked-in-site)" },
 	{ "bad_yaml_syntax.yaml", "7:1: YAML syntax error: found unexpected end of stream "
 				  "(while scanning a quoted scalar started at 5:10)" },
 	{ "bad_repeat_range.yaml",
@@ -453,11 +455,12 @@ START_TEST(invariant_names_are_known_and_others_not)
 
 	while (invariant_names[n])
 		ck_assert(invariant_known(invariant_names[n++]));
-	ck_assert_uint_eq(n, 20);
+	ck_assert_uint_eq(n, 21);
 	ck_assert_str_eq(invariant_names[0], "site-consistency");
 	ck_assert_str_eq(invariant_names[17], "direct-call");
 	ck_assert_str_eq(invariant_names[18], "graph-return");
 	ck_assert_str_eq(invariant_names[19], "frame-chain");
+	ck_assert_str_eq(invariant_names[20], "vacuous");
 	ck_assert(!invariant_known("regs"));
 	ck_assert(!invariant_known(""));
 	ck_assert(!invariant_known("Site-consistency"));
