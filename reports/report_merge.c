@@ -14,8 +14,9 @@
  * place 0: they fold into one row. Its verdict is the worst of theirs (error, fail,
  * inconclusive, pass) and its failure the one with the fewest preemptions, then the shortest
  * schedule, then from the lowest shard; executions, steps, points, distinct traces and seconds
- * add up (a trace two shards both explored counts twice); the search is truncated if any
- * shard's was, else as the kept shard's, but complete only if every shard's was.
+ * add up (a trace two shards both explored counts twice), coverage kind by kind too; the
+ * search is truncated if any shard's was, else as the kept shard's, but complete only if
+ * every shard's was.
  */
 #include "reports.h"
 
@@ -109,6 +110,59 @@ static const char store_staged_sql[] =
 	" JOIN temp.merge_failure_ids i ON i.src = r.src AND i.old_id = r.old_failure_id"
 	" ORDER BY i.new_id, r.hart, r.position;";
 
+/*
+ * coverage_sum(coverage): the "kind=N kind=N ..." values of the rows added up kind by kind, in
+ * the order the kinds first appear; NULL when every value is NULL.
+ */
+#define COVERAGE_KINDS_MAX 16
+
+struct coverage_sum {
+	unsigned n;
+	char kind[COVERAGE_KINDS_MAX][32];
+	unsigned long long count[COVERAGE_KINDS_MAX];
+};
+
+static void coverage_sum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct coverage_sum *sum = sqlite3_aggregate_context(ctx, sizeof(*sum));
+	const char *p = (const char *)sqlite3_value_text(argv[0]);
+	char kind[32];
+	unsigned long long v;
+	int used;
+
+	(void)argc;
+	if (!sum || !p)
+		return;
+	while (sscanf(p, " %31[^= ]=%llu%n", kind, &v, &used) == 2) {
+		unsigned k = 0;
+
+		while (k < sum->n && strcmp(sum->kind[k], kind) != 0)
+			k++;
+		if (k == sum->n && sum->n < COVERAGE_KINDS_MAX)
+			snprintf(sum->kind[sum->n++], sizeof(sum->kind[0]), "%s", kind);
+		if (k < sum->n)
+			sum->count[k] += v;
+		p += used;
+	}
+}
+
+static void coverage_sum_final(sqlite3_context *ctx)
+{
+	struct coverage_sum *sum = sqlite3_aggregate_context(ctx, 0);
+	char text[COVERAGE_KINDS_MAX * 56];
+	size_t len = 0;
+
+	if (!sum || !sum->n) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	text[0] = 0;
+	for (unsigned k = 0; k < sum->n && len < sizeof(text); k++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s=%llu", k ? " " : "",
+					sum->kind[k], sum->count[k]);
+	sqlite3_result_text(ctx, text, -1, SQLITE_TRANSIENT);
+}
+
 /* Scenarios staged at the same place (the shards of one search tree) into one row. */
 static const char fold_tree_shards_sql[] =
 	"CREATE TEMP TABLE merge_keep AS SELECT src, old_id FROM (SELECT s.src, s.old_id,"
@@ -127,6 +181,8 @@ static const char fold_tree_shards_sql[] =
 	" distinct_traces = (SELECT sum(o.distinct_traces) FROM temp.merge_scenarios o"
 	"  WHERE o.place = merge_scenarios.place),"
 	" seconds = (SELECT sum(o.seconds) FROM temp.merge_scenarios o"
+	"  WHERE o.place = merge_scenarios.place),"
+	" coverage = (SELECT coverage_sum(o.coverage) FROM temp.merge_scenarios o"
 	"  WHERE o.place = merge_scenarios.place),"
 	" truncated = (SELECT max(o.truncated) FROM temp.merge_scenarios o"
 	"  WHERE o.place = merge_scenarios.place),"
@@ -261,7 +317,9 @@ int report_copy_runs(struct report_db *db, int64_t run_id, const struct report_r
 	for (size_t i = 0; i < nsrc && !rc; i++)
 		if (stage_source(conn, &src[i], (int)i, err, errlen))
 			rc = -2;
-	if (!rc && sqlite3_exec(conn, fold_tree_shards_sql, NULL, NULL, NULL) != SQLITE_OK) {
+	if (!rc && (sqlite3_create_function(conn, "coverage_sum", 1, SQLITE_UTF8, NULL, NULL,
+					    coverage_sum_step, coverage_sum_final) != SQLITE_OK ||
+		    sqlite3_exec(conn, fold_tree_shards_sql, NULL, NULL, NULL) != SQLITE_OK)) {
 		report_db_note_sqlite_error(db, "cannot fold the shards of one scenario");
 		snprintf(err, errlen, "%s", report_last_error(db));
 		rc = -1;
