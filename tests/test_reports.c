@@ -594,26 +594,39 @@ START_TEST(version_2_file_is_migrated)
 }
 END_TEST
 
+/* Stores a passing scenario "old" in a new run (*run), turns the file into an older version
+ * with downgrade_sql, and reopens it (migrated to the current version): the open database,
+ * with scn a passing scenario "new" and res a passing result to store next. */
+static struct report_db *store_row_then_downgrade(const char *downgrade_sql, struct scenario *scn,
+						  struct scenario_result *res, int64_t *run)
+{
+	struct report_db *db = open_or_fail(db_file);
+
+	*run = report_begin_run(db, "0.1.0", 0, NULL);
+	make_scenario(scn, "old", VERDICT_PASS, NULL);
+	memset(res, 0, sizeof(*res));
+	add_or_fail(db, *run, scn, res);
+	report_close(db);
+	execute_sql(db_file, downgrade_sql);
+	db = open_or_fail(db_file);
+	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
+	make_scenario(scn, "new", VERDICT_PASS, NULL);
+	return db;
+}
+
 /* A version 3 file (no scenario positions) is migrated on open: its rows keep a NULL position,
  * rows stored after have theirs. */
 START_TEST(version_3_file_is_migrated)
 {
 	struct scenario scn;
 	struct scenario_result res;
-	struct report_db *db = open_or_fail(db_file);
-	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+	int64_t run;
+	struct report_db *db = store_row_then_downgrade(
+		BEFORE_VERSION_5_SQL "ALTER TABLE scenarios DROP COLUMN position;"
+		"ALTER TABLE scenarios DROP COLUMN distinct_traces;"
+		"ALTER TABLE scenarios DROP COLUMN search;"
+		"UPDATE schema_version SET version = 3", &scn, &res, &run);
 
-	make_scenario(&scn, "old", VERDICT_PASS, NULL);
-	memset(&res, 0, sizeof(res));
-	add_or_fail(db, run, &scn, &res);
-	report_close(db);
-	execute_sql(db_file, BEFORE_VERSION_5_SQL "ALTER TABLE scenarios DROP COLUMN position;"
-			     "ALTER TABLE scenarios DROP COLUMN distinct_traces;"
-			     "ALTER TABLE scenarios DROP COLUMN search;"
-			     "UPDATE schema_version SET version = 3");
-	db = open_or_fail(db_file);
-	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
-	make_scenario(&scn, "new", VERDICT_PASS, NULL);
 	ck_assert_int_gt(report_add_scenario(db, run, 7, &scn, NULL, &res, NULL, NULL, NULL, 0), 0);
 	report_close(db);
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'old'"
@@ -731,18 +744,11 @@ START_TEST(version_5_file_is_migrated)
 {
 	struct scenario scn;
 	struct scenario_result res;
-	struct report_db *db = open_or_fail(db_file);
-	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+	int64_t run;
+	struct report_db *db = store_row_then_downgrade(
+		"ALTER TABLE scenarios DROP COLUMN coverage; UPDATE schema_version SET version = 5",
+		&scn, &res, &run);
 
-	make_scenario(&scn, "old", VERDICT_PASS, NULL);
-	memset(&res, 0, sizeof(res));
-	add_or_fail(db, run, &scn, &res);
-	report_close(db);
-	execute_sql(db_file, "ALTER TABLE scenarios DROP COLUMN coverage;"
-			     "UPDATE schema_version SET version = 5");
-	db = open_or_fail(db_file);
-	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
-	make_scenario(&scn, "new", VERDICT_PASS, NULL);
 	res.stats.covered[COVER_CALL] = 9;
 	res.stats.covered[COVER_PARKED_IN_SITE] = 3;
 	ck_assert_int_gt(report_add_scenario(db, run, 1, &scn, NULL, &res, NULL, NULL, NULL, 0), 0);
