@@ -11,25 +11,10 @@
 #include <unistd.h>
 
 #include "explorer.h"
+#define TEST_LOADS_SCENARIOS
 #include "test_support.h"
 
 #define FIXTURES PATCHCHECK_SOURCE_DIR "/tests/data/scenarios/"
-
-static struct scenario scn; /* large: not on the stack */
-static char err[1024];
-static char path[512];
-
-static int load_fixture(const char *name)
-{
-	snprintf(path, sizeof(path), "%s%s", FIXTURES, name);
-	return scenario_load(path, &scn, err, sizeof(err));
-}
-
-/* Write yaml to a fresh temporary file (named in path) and load it; the file is removed. */
-static int load_text(const char *yaml)
-{
-	return load_scenario_text(yaml, path, sizeof(path), &scn, err, sizeof(err));
-}
 
 /* The error must be exactly "<path>:<where_what>" and the struct left zeroed. */
 static void assert_error(int rc, const char *where_what)

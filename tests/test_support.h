@@ -339,6 +339,27 @@ static inline void expect_replay_fails_the_same_way(const struct scenario *scn, 
 	ck_assert_uint_eq(again->failure->hart, failure->hart);
 }
 
+#ifdef TEST_LOADS_SCENARIOS
+/* Tests of the loader (they define TEST_LOADS_SCENARIOS): one scenario at a time in scn (large:
+ * not on the stack), the loader's message in err, the file it read in path. */
+static struct scenario scn;
+static char err[1024];
+static char path[512];
+
+/* Loads tests/data/scenarios/<name>. */
+static inline int load_fixture(const char *name)
+{
+	snprintf(path, sizeof(path), "%s/tests/data/scenarios/%s", PATCHCHECK_SOURCE_DIR, name);
+	return scenario_load(path, &scn, err, sizeof(err));
+}
+
+/* Writes yaml to a fresh temporary file (named in path) and loads it; the file is removed. */
+static inline int load_text(const char *yaml)
+{
+	return load_scenario_text(yaml, path, sizeof(path), &scn, err, sizeof(err));
+}
+#endif /* TEST_LOADS_SCENARIOS */
+
 #endif /* PATCHCHECK_EXPLORER_H */
 
 #endif /* PATCHCHECK_TEST_SUPPORT_H */
