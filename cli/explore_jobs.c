@@ -13,7 +13,8 @@
  * it gained. The parent keeps at most EXPLORE_LOOKAHEAD items waiting behind the oldest one,
  * whose result it waits for, so a slow scenario does not leave the other workers idle.
  * An idle worker takes the first waiting item of the same guest machine as its last one (arch,
- * image, own sources, harts), else the first waiting item: a worker keeps its machine and its
+ * image, own sources, harts), else the first whose machine no other worker holds, else the
+ * first waiting item: a worker keeps its machine and its
  * translations for the next scenario (machine_park), as one process exploring in list order
  * would for a run of scenarios of one image, instead of every worker opening every machine.
  *
@@ -310,10 +311,21 @@ static bool same_machine(const struct worker *w, const struct scenario *s)
 	       strcmp(w->last_image, s->image) == 0 && strcmp(w->last_elf, s->elf) == 0;
 }
 
-/* The waiting item an idle worker takes: the first of its last machine, else the first. */
+/* Is s on the machine another worker than w used last? */
+static bool another_workers_machine(const struct jobs *q, const struct worker *w,
+				    const struct scenario *s)
+{
+	for (unsigned long i = 0; i < q->c->jobs; i++)
+		if (&q->workers[i] != w && q->workers[i].last_harts && same_machine(&q->workers[i], s))
+			return true;
+	return false;
+}
+
+/* The waiting item an idle worker takes: the first of its last machine, else the first no
+ * other worker has its machine for, else the first. */
 static struct job *next_for(struct jobs *q, const struct worker *w)
 {
-	struct job *first = NULL;
+	struct job *first = NULL, *unclaimed = NULL;
 
 	for (size_t i = 0; i < q->count; i++) {
 		struct job *j = job_at(q, i);
@@ -322,10 +334,12 @@ static struct job *next_for(struct jobs *q, const struct worker *w)
 			continue;
 		if (same_machine(w, j->job.scn))
 			return j;
+		if (!unclaimed && !another_workers_machine(q, w, j->job.scn))
+			unclaimed = j;
 		if (!first)
 			first = j;
 	}
-	return first;
+	return unclaimed ? unclaimed : first;
 }
 
 static void feed(struct jobs *q)
