@@ -218,7 +218,10 @@ fail:
 
 /* ---- reuse ---- */
 
-static struct machine *parked; /* machine_park's machine, or NULL */
+/* machine_park's machines, the latest first (NULL: free slots). A gate runs the scenarios of
+ * several images in turn (an arch's directory mixes them), so a few are kept. */
+#define MACHINE_PARKED_MAX 4
+static struct machine *parked[MACHINE_PARKED_MAX];
 
 /* Back to the state machine_open left, for img (whose hash is the machine's image's). */
 static void reset_parked(struct machine *m, const struct image *img, enum fetch_model fetch)
@@ -252,25 +255,27 @@ void machine_park(struct machine *m)
 		machine_close(m);
 		return;
 	}
-	machine_close(parked);
-	parked = m;
+	machine_close(parked[MACHINE_PARKED_MAX - 1]);
+	memmove(parked + 1, parked, (MACHINE_PARKED_MAX - 1) * sizeof(parked[0]));
+	parked[0] = m;
 }
 
-/* The parked machine, reset, if it fits the request; otherwise it is closed. */
+/* A parked machine that fits the request, taken out and reset; NULL when none fits. */
 static struct machine *take_parked(const struct arch_model *arch, const struct image *img,
 				   unsigned nharts, enum fetch_model fetch)
 {
-	struct machine *m = parked;
+	for (unsigned i = 0; i < MACHINE_PARKED_MAX && parked[i]; i++) {
+		struct machine *m = parked[i];
 
-	if (!m)
-		return NULL;
-	parked = NULL;
-	if (m->arch != arch || m->nharts != nharts || strcmp(m->image_hash, image_hash(img)) != 0) {
-		machine_close(m);
-		return NULL;
+		if (m->arch != arch || m->nharts != nharts ||
+		    strcmp(m->image_hash, image_hash(img)) != 0)
+			continue;
+		memmove(parked + i, parked + i + 1, (MACHINE_PARKED_MAX - 1 - i) * sizeof(parked[0]));
+		parked[MACHINE_PARKED_MAX - 1] = NULL;
+		reset_parked(m, img, fetch);
+		return m;
 	}
-	reset_parked(m, img, fetch);
-	return m;
+	return NULL;
 }
 
 struct machine *machine_open(const struct arch_model *arch, const struct image *img, unsigned nharts,

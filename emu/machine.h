@@ -115,8 +115,8 @@ void machine_close(struct machine *m);
  * Closes the machine, or keeps it for the next machine_open of an image with the same hash,
  * the same arch model and as many harts, which then gets it back as just opened (RAM, registers,
  * clocks, fetch views, watched ranges, code fetched from), with the engines' translations of
- * the code that did not change: no engine setup and no cold translation. One machine is kept,
- * per process; a machine_open that does not match closes it.
+ * the code that did not change: no engine setup and no cold translation. Up to four machines
+ * are kept per process; parking a fifth closes the one parked longest ago.
  */
 void machine_park(struct machine *m);
 const struct arch_model *machine_arch(const struct machine *m);
