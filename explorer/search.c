@@ -318,7 +318,13 @@ static bool every_choice(const struct search *s, unsigned depth)
 	return in_split(s, depth) || (s->x->opt && s->x->opt->every_interleaving);
 }
 
-/* Does the point at depth end a prefix that another shard holds? Counts the prefix if it ends
+/* A prefix ends here: it is dealt to the next shard in turn. Is that this one? */
+static bool deal_prefix(struct search *s)
+{
+	return s->prefixes++ % s->split_count + 1 == s->split_index;
+}
+
+/* Does the point at depth end a prefix that another shard holds? Deals the prefix if it ends
  * one. */
 static bool prefix_elsewhere(struct search *s, unsigned depth)
 {
@@ -329,7 +335,7 @@ static bool prefix_elsewhere(struct search *s, unsigned depth)
 	if (in_split(s, depth) && !exec_all_done(x) && x->st.ntransitions < EX_MAX_TRANSITIONS &&
 	    enabled_harts(x))
 		return false;
-	return s->prefixes++ % s->split_count + 1 != s->split_index;
+	return !deal_prefix(s);
 }
 
 /* A transition near the root failed: the prefix ends there. Keeps the failure if this shard
@@ -338,7 +344,7 @@ static void split_failure(struct search *s)
 {
 	struct explorer *x = s->x;
 
-	if (s->prefixes++ % s->split_count + 1 == s->split_index) {
+	if (deal_prefix(s)) {
 		failure_found(s);
 		return;
 	}
