@@ -279,7 +279,7 @@ static bool index_lookup(const char *index, char *dir, size_t size, unsigned *no
 static void index_store(const struct arch_kernel_tree *k, const char *tree, const char *work,
 			const char *index, const char *dir, unsigned noffsets)
 {
-	char tmp[4300], path[4300], *text = NULL, *line;
+	char tmp[4300], path[4300], *text = NULL, *line, *end;
 	size_t len = 0, prefix = strlen(work);
 	FILE *all = open_memstream(&text, &len), *out;
 
@@ -309,10 +309,12 @@ static void index_store(const struct arch_kernel_tree *k, const char *tree, cons
 		return;
 	}
 	/* The files made in the work directory are gone: what they were made from is listed. */
-	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+	for (line = text; *line; line = end) { /* each line "hash path\n" (tc_record_dep) */
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
 		if (strncmp(line + 17, work, prefix) != 0)
-			fwrite(line, 1, strchr(line, '\n') ? (size_t)(strchr(line, '\n') - line + 1)
-							   : strlen(line), out);
+			fwrite(line, 1, (size_t)(end - line), out);
+	}
 	free(text);
 	if (fclose(out) != 0) {
 		tc_remove_tree(tmp);
@@ -324,8 +326,13 @@ static void index_store(const struct arch_kernel_tree *k, const char *tree, cons
 		return;
 	}
 	fprintf(out, "%u\n%s\n", noffsets, dir);
-	if (fclose(out) != 0 || rename(tmp, index) != 0) {
-		/* an entry is there already: a stale one is replaced, a fresh one kept */
+	if (fclose(out) != 0) {
+		tc_remove_tree(tmp);
+		return;
+	}
+	if (rename(tmp, index) != 0) {
+		/* an entry is there already (stale, or placed meanwhile by another process): this
+		 * one, just derived, takes its place; moved aside whole, never rewritten in place */
 		char stale[4400];
 
 		snprintf(stale, sizeof(stale), "%s-stale-%ld", index, (long)getpid());
