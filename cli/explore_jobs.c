@@ -14,9 +14,9 @@
  * whose result it waits for, so a slow scenario does not leave the other workers idle.
  * An idle worker takes the first waiting item of the same guest machine as its last one (arch,
  * image, own sources, harts), else the first whose machine no other worker holds, else the
- * first waiting item: a worker keeps its machine and its
- * translations for the next scenario (machine_park), as one process exploring in list order
- * would for a run of scenarios of one image, instead of every worker opening every machine.
+ * first waiting item: a worker keeps its machines and their translations for the next
+ * scenarios (machine_park), as one process exploring in list order would, instead of every
+ * worker opening every machine.
  *
  * A worker that dies (a crash, the emulator out of memory) closes its result pipe: its
  * scenario's result is an error of the environment (exit 3), a new worker takes the next
