@@ -80,9 +80,14 @@ static void put_command(FILE *out, const char *const *words, size_t nwords)
 			fputc(' ', out);
 			col++;
 		}
-		while (col + len > width + 1) {
+		/* a word followed by another must leave room for the " \" after it */
+		size_t limit = i + 1 < nwords ? width : REPORT_EMAIL_WIDTH;
+
+		while (col + len > limit) {
 			size_t room = width + 1 - col;
 
+			if (room >= len) /* carry at least one character to the next line */
+				room = len - 1;
 			fprintf(out, "%.*s\\\n", (int)room, w);
 			w += room;
 			len -= room;

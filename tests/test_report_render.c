@@ -654,6 +654,40 @@ START_TEST(email_replay_commands_paste_into_a_shell)
 }
 END_TEST
 
+/* Whatever the lengths of the scenario path and the database path, no line is over 80 columns:
+ * each length from one that fits on the first line to one that needs two lines is tried, so a
+ * word that ends exactly at the margin before a " \\" is among them. */
+START_TEST(email_fits_80_columns_for_every_path_length)
+{
+	char dir[700], db[800], pad[128], sql[512];
+	sqlite3 *conn;
+
+	for (size_t len = 60; len <= 100; len++) {
+		size_t dir_len;
+
+		memset(pad, 'p', len);
+		pad[len] = 0;
+		pad[0] = '/';
+		scratch_path(dir, sizeof(dir), "d");
+		dir_len = strlen(dir);
+		/* the database path is len columns too, where the scratch directory allows */
+		snprintf(db, sizeof(db), "%s%.*s/r.db", dir,
+			 (int)(len > dir_len + 5 ? len - dir_len - 5 : 1), pad + 1);
+		ck_assert_int_eq(sh("mkdir -p $(dirname %s) && rm -f %s && sqlite3 %s '.backup %s'", db, db,
+				    db_file, db), 0);
+		ck_assert_int_eq(sqlite3_open(db, &conn), SQLITE_OK);
+		snprintf(sql, sizeof(sql), "UPDATE scenarios SET file = '%s'", pad);
+		ck_assert_int_eq(sqlite3_exec(conn, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(conn);
+		ck_assert_int_eq(sh("%s report --db %s --failure %" PRId64 " --format email", TOOL, db,
+				    failures[0].id), 0);
+		ck_assert_msg(widest_line(output) <= 80, "paths of %zu columns: a line of %zu:\n%s", len,
+			      widest_line(output), output);
+		ck_assert_int_eq(sh("rm -rf $(dirname %s)", db), 0);
+	}
+}
+END_TEST
+
 /* ---- history ---- */
 
 /* Two runs of one scenario whose verdict flips: each run's line, the flip named; the
@@ -741,6 +775,7 @@ int main(void)
 	tcase_add_test(tc, bad_input_exits_2_naming_the_file_or_id);
 	tcase_add_test(tc, email_fits_80_columns_with_verdict_replay_trace_and_registers);
 	tcase_add_test(tc, email_replay_commands_paste_into_a_shell);
+	tcase_add_test(tc, email_fits_80_columns_for_every_path_length);
 	tcase_add_test(tc, history_shows_each_run_and_a_flipped_verdict);
 	tcase_add_test(tc, a_loop_is_shown_once_with_its_count);
 	tcase_add_test(tc, every_kind_of_write_is_among_the_failures);
