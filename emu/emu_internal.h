@@ -32,14 +32,26 @@
 #define EMU_PAGE 4096u          /* host-side layout granule; a multiple of every target page */
 #define EMU_MAX_CODE_WRITES 8   /* distinct written code ranges remembered within one step */
 
-/* A 4-byte-aligned word of code whose old bytes a hart still fetches (relaxed model). */
-struct stale_word {
-	uint64_t addr;
-	uint8_t old[4];
+/*
+ * Fetch model (fetch.c): a code word written during the run, with every version it has had
+ * and, per hart, which of them that hart may still fetch. Versions are indices into ver[]:
+ * 0 is the word before its first write, nver - 1 what RAM holds now.
+ */
+#define FETCH_MAX_VERSIONS 32
+
+struct fetch_word {
+	uint64_t addr;             /* 4-byte aligned */
+	uint8_t nver;
+	uint8_t pou;               /* newest version cleaned to the point of unification */
+	uint8_t floor[MACHINE_MAX_HARTS];   /* oldest version the hart may still fetch */
+	uint8_t icache[MACHINE_MAX_HARTS];  /* oldest version a refill of its I-cache gets */
+	uint8_t clean_pending[MACHINE_MAX_HARTS]; /* DC CVAU issued, no DSB yet: version + 1 */
+	uint8_t inval_pending[MACHINE_MAX_HARTS]; /* IC IVAU issued, no DSB yet: its target + 1 */
+	uint32_t ver[FETCH_MAX_VERSIONS];
 };
 
-struct stale_list {
-	struct stale_word *v;
+struct fetch_words {
+	struct fetch_word *v;
 	size_t n, cap;
 };
 
@@ -48,7 +60,7 @@ struct hart {
 	unsigned id;
 	uc_engine *uc;
 	uint64_t steps;            /* instructions this hart executed: its deterministic clock */
-	struct stale_list stale;   /* relaxed model: words this hart still sees old */
+	int fetch_choice;          /* the alternative its next fetch takes (0: the newest) */
 	/* pc as the machine reads it (masked to the word size), valid while pc_known: cleared by
 	 * every uc_emu_start, register write and context restore on the engine (emu_hart_pc). */
 	bool pc_known;
@@ -80,11 +92,16 @@ struct step_ctx {
 	struct step_info *info;
 	unsigned ncode;            /* written code ranges, 4-byte aligned, for invalidation */
 	struct range code[EMU_MAX_CODE_WRITES];
-	/* Relaxed model: the fetched word temporarily swapped into RAM while the step runs. */
+	/* A fetched version that is not what RAM holds, swapped into RAM while the step runs. */
 	bool swap_active;
 	uint64_t swap_addr;
 	unsigned swap_len;
 	uint8_t swap_ram[4];       /* the bytes RAM must hold after the step */
+	/* Words some write of this step hit (fetch models that keep versions): after the step
+	 * each gets its new version. */
+	unsigned nwritten;
+	uint64_t written[EMU_MAX_CODE_WRITES * 4];
+	bool versions_full;        /* a word had FETCH_MAX_VERSIONS versions a hart may fetch */
 };
 
 struct disasm;
@@ -93,6 +110,8 @@ struct machine {
 	const struct arch_model *arch;
 	const struct image *img;
 	enum fetch_model fetch;
+	bool cache_idc, cache_dic; /* arm64 CTR_EL0.IDC / DIC: no clean / no invalidation needed */
+	struct fetch_words fw;     /* versions of the code words written (relaxed, arch models) */
 	bool invalidate;           /* propagate code writes to other harts (testing switch) */
 	unsigned nharts;
 	struct hart harts[MACHINE_MAX_HARTS];
@@ -201,9 +220,11 @@ bool emu_is_code(const struct machine *m, uint64_t addr, uint64_t len);
 int emu_sysregs_install(struct machine *m, struct hart *h);
 
 /* ---- fetch.c ---- */
-/* Bytes the hart fetches at [pc, pc+n): RAM, overlaid with its stale words (relaxed model). */
-void emu_fetch_view(struct machine *m, struct hart *h, uint64_t pc, const uint8_t *ram, uint8_t *out,
-		    unsigned n);
+/* The bytes the hart fetches at [pc, pc+n) with its chosen alternative (h->fetch_choice);
+ * false when that alternative does not exist (the view is then RAM). info->fetch_* filled. */
+bool emu_fetch_view(struct machine *m, struct hart *h, uint64_t pc, const uint8_t *ram,
+		    uint8_t *out, unsigned n, unsigned (*insn_length)(const uint8_t *),
+		    struct step_info *info);
 /* Drops the translations of every engine over [begin, end), rounded out to 4 bytes. */
 void emu_invalidate_all(struct machine *m, uint64_t begin, uint64_t end);
 /* Drops one engine's translations over [begin, end), rounded out to 4 bytes. */
@@ -212,12 +233,15 @@ void emu_invalidate_hart(struct hart *h, uint64_t begin, uint64_t end);
 void emu_fetch_note_write(struct machine *m, uint64_t addr, unsigned size);
 /* After a step: make the step's code writes visible according to the fetch model. */
 void emu_fetch_publish(struct machine *m);
-/* The hart executes a context synchronisation (ISB / FENCE.I): it sees memory from now on. */
+/* The hart executes a context synchronisation (ISB, FENCE.I, exception entry or return). */
 void emu_fetch_sync(struct machine *m, struct hart *h);
-/* Forget stale words over [begin, end) in every hart (a host write makes them visible). */
+/* The hart executes a cache-maintenance or barrier instruction (before it is stepped). */
+void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_insn *sp,
+			uint64_t addr);
+/* Forget the versions over [begin, end) (a host write makes them visible to every hart). */
 void emu_fetch_forget(struct machine *m, uint64_t begin, uint64_t end);
-void emu_stale_free(struct stale_list *l);
-int emu_stale_copy(struct stale_list *dst, const struct stale_list *src);
+void emu_fetch_words_free(struct fetch_words *fw);
+int emu_fetch_words_copy(struct fetch_words *dst, const struct fetch_words *src);
 
 /* ---- disasm.c ---- */
 

@@ -1,25 +1,49 @@
 /*
- * fetch.c - instruction-fetch views: when does a hart see a write into code?
+ * fetch.c - instruction fetch: when does a hart see a write into code?
  *
  * Unicorn caches translations per engine and never invalidates another engine's cache, so the
- * machine decides explicitly, and keeps every engine's translations in step with that decision:
+ * machine decides explicitly. After every step that wrote code, every engine drops its
+ * translations over the written words: a cached translation is always of the bytes RAM holds.
+ * A hart that fetches other bytes (an older version) has them swapped into RAM for its one
+ * step (step.c).
  *
- * Coherent model: after a step that wrote code, every engine drops its translations over the
- * written words, so every hart's next fetch sees memory.
+ * Coherent model: every hart fetches what RAM holds.
  *
- * Relaxed model: a code write leaves every hart (the writer too) with a "stale word": the bytes
- * that word held before the write. A hart fetches RAM overlaid with its stale words until it
- * executes a context synchronisation (ISB / FENCE.I), which drops its stale words and its
- * translations of them. The old bytes are executed exactly, whether or not the hart had a cached
- * translation: for that step the machine drops the hart's translation at pc, puts the old bytes
- * into RAM, steps, puts RAM back and drops the translation again (step.c). Limits: during that
- * one step the hart's own data loads of that word return the old bytes too; a stale word is
- * tracked per aligned 4-byte word; an ISB makes every earlier write visible to the hart, whether
- * or not the writer completed its cache maintenance (IC IVAU is reported, not modelled).
+ * The other two keep, for every code word written during the run, its versions (fetch_word),
+ * and per hart the oldest version it may still fetch (its floor).
  *
- * Invariant kept by both models: a hart's cached translation starting at an address that is not
- * one of its stale words was made from the bytes RAM holds now. So the bytes the machine reads
- * from the view before a step are the bytes executed.
+ * Relaxed model: a hart fetches its floor, the oldest, until it executes a context
+ * synchronisation (ISB, FENCE.I), which raises its floor to the newest version.
+ *
+ * Arch model: a fetch may take any version from the hart's floor to the newest (distinct bytes
+ * only); which one is a choice the explorer makes (machine_choose_fetch). Instruction fetch is
+ * not coherent: one fetch may see the new word and a later one the old. What raises a floor:
+ *
+ *  Arm (FETCH_RULE_CACHE_MAINTENANCE). Arm ARM DDI 0487 B2.4.4 "Concurrent modification and
+ *  execution of instructions" and D7.5 (cache maintenance); ARMv7 DDI 0406C A3.5.4 and B2.2.9;
+ *  Simner et al., "ARMv8-A system semantics: instruction fetch in relaxed architectures",
+ *  ESOP 2020. Per word:
+ *   - pou: the newest version cleaned to the point of unification. DC CVAU (DCCMVAU) of its
+ *     line by hart h takes the newest version now, and it counts once a DSB of h completes it.
+ *     With CTR_EL0.IDC every write is at the PoU at once.
+ *   - icache[g]: the oldest version hart g's instruction cache can hold. IC IVAU (ICIMVAU) of
+ *     the line by h targets pou as it is when the IC executes (so the clean must have completed
+ *     before: DC CVAU; DSB; IC IVAU), and once a DSB of h completes it, every hart's icache
+ *     rises to the target (the invalidation is broadcast in the inner shareable domain; IC
+ *     IALLU and IALLUIS are taken as broadcast too). With CTR_EL0.DIC icache follows pou.
+ *   - floor[g] rises to icache[g] at g's next context synchronisation event: ISB, exception
+ *     entry, exception return. Instructions fetched before it may be older (the pipeline).
+ *  RISC-V (FETCH_RULE_FENCE_I). Unprivileged spec, "Zifencei": FENCE.I makes the stores visible
+ *  to the hart visible to its own later fetches: floor = newest, for that hart only. Other
+ *  harts need their own FENCE.I (a remote fence.i through an IPI or the SBI). Exception entry
+ *  and return do not synchronise fetch.
+ *
+ * Granule: a version is of an aligned 4-byte word, fetched atomically (arm64 B2.2.1 and the
+ * RISC-V Ziccif extension for an aligned 32-bit instruction; ARMv7 A3.5.3 for A32 and for a
+ * T32 instruction within one word). An instruction that spans two words (a 32-bit Thumb or
+ * RISC-V instruction at 2 mod 4) is fetched as two halves, each its own choice.
+ *
+ * A host write (machine_poke) is visible to every hart at once: it forgets the versions.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +60,11 @@ static uint64_t align_up4(uint64_t a)
 	return (a + 3) & ~3ull;
 }
 
+static uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 void emu_invalidate_hart(struct hart *h, uint64_t begin, uint64_t end)
 {
 	uc_ctl_remove_cache(h->uc, (uint64_t)align_down4(begin), (uint64_t)align_up4(end));
@@ -47,50 +76,24 @@ void emu_invalidate_all(struct machine *m, uint64_t begin, uint64_t end)
 		emu_invalidate_hart(&m->harts[i], begin, end);
 }
 
-static struct stale_word *stale_find(const struct stale_list *l, uint64_t word)
+static bool keeps_versions(const struct machine *m)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i].addr == word)
-			return &l->v[i];
+	return m->fetch == FETCH_RELAXED || m->fetch == FETCH_ARCH;
+}
+
+static struct fetch_word *word_find(const struct machine *m, uint64_t word)
+{
+	for (size_t i = 0; i < m->fw.n; i++)
+		if (m->fw.v[i].addr == word)
+			return &m->fw.v[i];
 	return NULL;
 }
 
-void emu_fetch_view(struct machine *m, struct hart *h, uint64_t pc, const uint8_t *ram, uint8_t *out,
-		    unsigned n)
-{
-	memcpy(out, ram, n);
-	if (h->stale.n == 0)
-		return;
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t a = pc + i;
-		const struct stale_word *w = stale_find(&h->stale, align_down4(a));
-		if (w)
-			out[i] = w->old[a & 3];
-	}
-}
-
-static int stale_add(struct stale_list *l, uint64_t word, const uint8_t *old)
-{
-	if (stale_find(l, word))
-		return 0; /* the hart still sees the oldest bytes */
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 8;
-		struct stale_word *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n].addr = word;
-	memcpy(l->v[l->n].old, old, 4);
-	l->n++;
-	return 0;
-}
-
 /* The 4 bytes RAM holds at word (aligned), as they were before the write in progress. */
-static void word_before(struct machine *m, uint64_t word, uint8_t *out)
+static uint32_t word_before(struct machine *m, uint64_t word)
 {
 	const struct step_ctx *c = &m->cur;
+	uint8_t out[4];
 
 	for (unsigned i = 0; i < 4; i++) {
 		uint64_t a = word + i;
@@ -101,6 +104,100 @@ static void word_before(struct machine *m, uint64_t word, uint8_t *out)
 		else
 			out[i] = m->ram[a - m->ram_base];
 	}
+	return le32_at(out);
+}
+
+static uint32_t word_now(const struct machine *m, uint64_t word)
+{
+	uint8_t out[4] = {0};
+
+	for (unsigned i = 0; i < 4; i++)
+		if (word + i >= m->ram_base && word + i < m->ram_end)
+			out[i] = m->ram[word + i - m->ram_base];
+	return le32_at(out);
+}
+
+/* The word's tracking record, made (with its current bytes as version 0) if it has none. */
+static struct fetch_word *word_track(struct machine *m, uint64_t word)
+{
+	struct fetch_word *w = word_find(m, word);
+
+	if (w)
+		return w;
+	if (m->fw.n == m->fw.cap) {
+		size_t cap = m->fw.cap ? 2 * m->fw.cap : 16;
+		struct fetch_word *v = realloc(m->fw.v, cap * sizeof(*v));
+
+		if (!v)
+			abort();
+		m->fw.v = v;
+		m->fw.cap = cap;
+	}
+	w = &m->fw.v[m->fw.n++];
+	memset(w, 0, sizeof(*w));
+	w->addr = word;
+	w->nver = 1;
+	w->ver[0] = word_before(m, word);
+	return w;
+}
+
+/* Drops the versions no hart may fetch any more, renumbering the rest. */
+static void word_compact(struct machine *m, struct fetch_word *w)
+{
+	unsigned low = w->nver - 1;
+
+	for (unsigned h = 0; h < m->nharts; h++)
+		if (w->floor[h] < low)
+			low = w->floor[h];
+	if (low == 0)
+		return;
+	memmove(w->ver, w->ver + low, (w->nver - low) * sizeof(w->ver[0]));
+	w->nver = (uint8_t)(w->nver - low);
+	w->pou = (uint8_t)(w->pou > low ? w->pou - low : 0);
+	for (unsigned h = 0; h < m->nharts; h++) {
+		w->floor[h] = (uint8_t)(w->floor[h] - low);
+		w->icache[h] = (uint8_t)(w->icache[h] > low ? w->icache[h] - low : 0);
+		if (w->clean_pending[h])
+			w->clean_pending[h] = (uint8_t)(w->clean_pending[h] > low
+							? w->clean_pending[h] - low : 1);
+		if (w->inval_pending[h])
+			w->inval_pending[h] = (uint8_t)(w->inval_pending[h] > low
+							? w->inval_pending[h] - low : 1);
+	}
+}
+
+/* With DIC, each hart's I-cache holds what the PoU holds. */
+static void follow_pou(struct machine *m, struct fetch_word *w)
+{
+	if (!m->cache_dic)
+		return;
+	for (unsigned h = 0; h < m->nharts; h++)
+		if (w->icache[h] < w->pou)
+			w->icache[h] = w->pou;
+}
+
+/* The word holds new bytes (RAM): a new version, fetchable by every hart from now on. */
+static void word_add_version(struct machine *m, struct fetch_word *w)
+{
+	uint32_t now = word_now(m, w->addr);
+
+	if (now == w->ver[w->nver - 1])
+		return;
+	if (w->nver == FETCH_MAX_VERSIONS)
+		word_compact(m, w);
+	if (w->nver == FETCH_MAX_VERSIONS) {
+		/* Every version is still fetchable by some hart: the oldest is dropped and the
+		 * step reports it (a finding, not a silent loss). */
+		m->cur.versions_full = true;
+		for (unsigned h = 0; h < m->nharts; h++)
+			if (w->floor[h] == 0)
+				w->floor[h] = 1;
+		word_compact(m, w);
+	}
+	w->ver[w->nver++] = now;
+	if (m->cache_idc)
+		w->pou = (uint8_t)(w->nver - 1);
+	follow_pou(m, w);
 }
 
 void emu_fetch_note_write(struct machine *m, uint64_t addr, unsigned size)
@@ -108,19 +205,16 @@ void emu_fetch_note_write(struct machine *m, uint64_t addr, unsigned size)
 	struct step_ctx *c = &m->cur;
 	uint64_t b = align_down4(addr), e = align_up4(addr + size);
 
-	if (m->fetch == FETCH_RELAXED) {
-		for (uint64_t w = b; w < e; w += 4) {
-			uint8_t old[4];
-			word_before(m, w, old);
-			for (unsigned i = 0; i < m->nharts; i++) {
-				struct hart *h = &m->harts[i];
-				/* Out of memory: that hart sees the write at once instead. The
-				 * running engine needs nothing: it sees its own writes. */
-				if (stale_add(&h->stale, w, old) != 0 && h != c->hart)
-					emu_invalidate_hart(h, w, w + 4);
-			}
+	if (keeps_versions(m)) {
+		for (uint64_t a = b; a < e; a += 4) {
+			bool seen = false;
+
+			word_track(m, a);
+			for (unsigned i = 0; i < c->nwritten && !seen; i++)
+				seen = c->written[i] == a;
+			if (!seen && c->nwritten < sizeof(c->written) / sizeof(c->written[0]))
+				c->written[c->nwritten++] = a;
 		}
-		return;
 	}
 	for (unsigned i = 0; i < c->ncode; i++) {
 		if (b <= c->code[i].end && e >= c->code[i].begin) {
@@ -149,6 +243,13 @@ void emu_fetch_publish(struct machine *m)
 {
 	struct step_ctx *c = &m->cur;
 
+	for (unsigned i = 0; i < c->nwritten; i++) {
+		struct fetch_word *w = word_find(m, c->written[i]);
+
+		if (w)
+			word_add_version(m, w);
+	}
+	c->nwritten = 0;
 	if (m->invalidate)
 		for (unsigned i = 0; i < c->ncode; i++)
 			emu_invalidate_all(m, c->code[i].begin, c->code[i].end);
@@ -157,34 +258,87 @@ void emu_fetch_publish(struct machine *m)
 
 void emu_fetch_sync(struct machine *m, struct hart *h)
 {
-	for (size_t i = 0; i < h->stale.n; i++)
-		emu_invalidate_hart(h, h->stale.v[i].addr, h->stale.v[i].addr + 4);
-	h->stale.n = 0;
+	for (size_t i = 0; i < m->fw.n; i++) {
+		struct fetch_word *w = &m->fw.v[i];
+		uint8_t to = m->fetch == FETCH_ARCH && m->arch->fetch_rule ==
+			FETCH_RULE_CACHE_MAINTENANCE ? w->icache[h->id] : (uint8_t)(w->nver - 1);
+
+		if (w->floor[h->id] < to)
+			w->floor[h->id] = to;
+	}
+}
+
+/* The lines [addr, addr + line) a maintenance instruction by address acts on, or every word
+ * when it has no address. */
+static bool in_line(const struct machine *m, const struct fetch_word *w, bool by_addr,
+		    uint64_t addr)
+{
+	uint64_t line = m->arch->cache_line ? m->arch->cache_line : 64;
+
+	return !by_addr || (w->addr & ~(line - 1)) == (addr & ~(line - 1));
+}
+
+void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_insn *sp,
+			uint64_t addr)
+{
+	unsigned id = h->id;
+
+	if (m->fetch != FETCH_ARCH || m->arch->fetch_rule != FETCH_RULE_CACHE_MAINTENANCE)
+		return;
+	for (size_t i = 0; i < m->fw.n; i++) {
+		struct fetch_word *w = &m->fw.v[i];
+
+		switch (sp->kind) {
+		case SPECIAL_DCACHE:
+			if (in_line(m, w, sp->addr_reg >= 0, addr))
+				w->clean_pending[id] = w->nver; /* the newest, + 1 */
+			break;
+		case SPECIAL_ICACHE_SYNC:
+			if (in_line(m, w, sp->addr_reg >= 0, addr) &&
+			    w->inval_pending[id] < w->pou + 1)
+				w->inval_pending[id] = (uint8_t)(w->pou + 1);
+			break;
+		case SPECIAL_DSB:
+			if (w->clean_pending[id] && w->clean_pending[id] - 1 > w->pou)
+				w->pou = (uint8_t)(w->clean_pending[id] - 1);
+			w->clean_pending[id] = 0;
+			follow_pou(m, w);
+			if (w->inval_pending[id]) {
+				uint8_t to = (uint8_t)(w->inval_pending[id] - 1);
+
+				for (unsigned g = 0; g < m->nharts; g++)
+					if (w->icache[g] < to)
+						w->icache[g] = to;
+				w->inval_pending[id] = 0;
+			}
+			break;
+		default:
+			return;
+		}
+	}
 }
 
 void emu_fetch_forget(struct machine *m, uint64_t begin, uint64_t end)
 {
-	for (unsigned i = 0; i < m->nharts; i++) {
-		struct stale_list *l = &m->harts[i].stale;
-		size_t k = 0;
-		for (size_t j = 0; j < l->n; j++)
-			if (l->v[j].addr + 4 <= begin || l->v[j].addr >= end)
-				l->v[k++] = l->v[j];
-		l->n = k;
-	}
+	size_t k = 0;
+
+	for (size_t j = 0; j < m->fw.n; j++)
+		if (m->fw.v[j].addr + 4 <= begin || m->fw.v[j].addr >= end)
+			m->fw.v[k++] = m->fw.v[j];
+	m->fw.n = k;
 }
 
-void emu_stale_free(struct stale_list *l)
+void emu_fetch_words_free(struct fetch_words *fw)
 {
-	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
+	free(fw->v);
+	fw->v = NULL;
+	fw->n = fw->cap = 0;
 }
 
-int emu_stale_copy(struct stale_list *dst, const struct stale_list *src)
+int emu_fetch_words_copy(struct fetch_words *dst, const struct fetch_words *src)
 {
 	if (dst->cap < src->n) {
-		struct stale_word *v = realloc(dst->v, src->n * sizeof(*v));
+		struct fetch_word *v = realloc(dst->v, src->n * sizeof(*v));
 		if (!v)
 			return -1;
 		dst->v = v;
@@ -196,16 +350,135 @@ int emu_stale_copy(struct stale_list *dst, const struct stale_list *src)
 	return 0;
 }
 
+/* The versions of word the hart may fetch now, newest first, distinct bytes only: *n of them
+ * (at least 1: RAM, for a word with no versions). */
+static unsigned word_candidates(const struct machine *m, const struct hart *h, uint64_t word,
+				uint32_t *out)
+{
+	const struct fetch_word *w = keeps_versions(m) ? word_find(m, word) : NULL;
+	unsigned n = 0;
+
+	if (!w) {
+		out[0] = word_now(m, word);
+		return 1;
+	}
+	if (m->fetch == FETCH_RELAXED) {
+		out[0] = w->ver[w->floor[h->id]];
+		return 1;
+	}
+	for (int v = w->nver - 1; v >= (int)w->floor[h->id]; v--) {
+		bool dup = false;
+
+		for (unsigned i = 0; i < n && !dup; i++)
+			dup = out[i] == w->ver[v];
+		if (!dup)
+			out[n++] = w->ver[v];
+	}
+	return n;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * The instructions the hart may fetch at pc, in the order of their alternative numbers: for
+ * each candidate of the first word (newest first), the bytes at pc; when that instruction
+ * spans into the next word, one alternative per candidate of the next word. Fills the
+ * alternative's n bytes into out when want < the count; returns the count.
+ */
+static unsigned alternatives(const struct machine *m, const struct hart *h, uint64_t pc,
+			     unsigned n, unsigned (*insn_length)(const uint8_t *), unsigned want,
+			     uint8_t *out)
+{
+	uint32_t first[FETCH_MAX_VERSIONS], second[FETCH_MAX_VERSIONS];
+	uint64_t w0 = align_down4(pc);
+	unsigned off = (unsigned)(pc - w0), nfirst, nsecond = 0, count = 0;
+
+	nfirst = word_candidates(m, h, w0, first);
+	for (unsigned i = 0; i < nfirst; i++) {
+		uint8_t bytes[8];
+		unsigned len;
+
+		put_le32(bytes, first[i]);
+		memset(bytes + 4, 0, 4);
+		if (off + n > 4 && !nsecond)
+			nsecond = word_candidates(m, h, w0 + 4, second);
+		if (off + n > 4)
+			put_le32(bytes + 4, second[0]);
+		len = insn_length(bytes + off);
+		if (off + len <= 4) {
+			if (count++ == want)
+				memcpy(out, bytes + off, n);
+			continue;
+		}
+		for (unsigned j = 0; j < nsecond; j++) {
+			put_le32(bytes + 4, second[j]);
+			if (count++ == want)
+				memcpy(out, bytes + off, n);
+		}
+	}
+	return count;
+}
+
+bool emu_fetch_view(struct machine *m, struct hart *h, uint64_t pc, const uint8_t *ram,
+		    uint8_t *out, unsigned n, unsigned (*insn_length)(const uint8_t *),
+		    struct step_info *info)
+{
+	unsigned want = (unsigned)(h->fetch_choice > 0 ? h->fetch_choice : 0), count;
+
+	memcpy(out, ram, n);
+	info->fetch_alternatives = 1;
+	info->fetch_choice = 0;
+	info->fetch_old = false;
+	if (!keeps_versions(m) || m->fw.n == 0)
+		return want == 0;
+	count = alternatives(m, h, pc, n, insn_length, want, out);
+	info->fetch_alternatives = count;
+	if (want >= count) {
+		memcpy(out, ram, n);
+		return false;
+	}
+	info->fetch_choice = want;
+	info->fetch_old = memcmp(out, ram, n) != 0;
+	return true;
+}
+
+unsigned machine_fetch_alternatives(struct machine *m, unsigned hart)
+{
+	uint64_t pc;
+	const uint8_t *ram;
+	unsigned avail = 4;
+	uint8_t scratch[4];
+
+	if (hart >= m->nharts || m->fetch != FETCH_ARCH || m->fw.n == 0)
+		return 1;
+	pc = machine_pc(m, hart);
+	while (avail > 0 && !(ram = emu_ram_ptr(m, pc, avail)))
+		avail -= 2;
+	if (!avail)
+		return 1;
+	return alternatives(m, &m->harts[hart], pc, avail, m->arch->insn_length, ~0u, scratch);
+}
+
+void machine_choose_fetch(struct machine *m, unsigned hart, unsigned alternative)
+{
+	if (hart < m->nharts)
+		m->harts[hart].fetch_choice = (int)alternative;
+}
+
 bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr)
 {
-	if (hart >= m->nharts || addr < m->ram_base || addr >= m->ram_end)
+	const struct fetch_word *w;
+	uint32_t now;
+
+	if (hart >= m->nharts || !keeps_versions(m) || !(w = word_find(m, align_down4(addr))))
 		return false;
-	const struct stale_word *w = stale_find(&m->harts[hart].stale, align_down4(addr));
-	if (!w)
-		return false;
-	uint64_t word = align_down4(addr);
-	for (unsigned i = 0; i < 4; i++)
-		if (word + i < m->ram_end && w->old[i] != m->ram[word + i - m->ram_base])
+	now = word_now(m, w->addr);
+	for (unsigned v = w->floor[hart]; v < w->nver; v++)
+		if (w->ver[v] != now)
 			return true;
 	return false;
 }
@@ -213,6 +486,12 @@ bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr)
 void machine_set_invalidation(struct machine *m, bool on)
 {
 	m->invalidate = on;
+}
+
+void machine_set_cache_type(struct machine *m, bool idc, bool dic)
+{
+	m->cache_idc = idc;
+	m->cache_dic = dic;
 }
 
 void machine_fetch_sync(struct machine *m, unsigned hart)

@@ -228,6 +228,7 @@ static void reset_parked(struct machine *m, const struct image *img, enum fetch_
 {
 	m->img = img;
 	m->fetch = fetch;
+	m->cache_idc = m->cache_dic = false;
 	m->invalidate = true;
 	m->nwatch = 0;
 	m->report_shared = false;
@@ -292,7 +293,7 @@ struct machine *machine_open(const struct arch_model *arch, const struct image *
 			MACHINE_MAX_HARTS);
 		return NULL;
 	}
-	if (fetch != FETCH_COHERENT && fetch != FETCH_RELAXED) {
+	if (fetch != FETCH_COHERENT && fetch != FETCH_RELAXED && fetch != FETCH_ARCH) {
 		set_err(err, errlen, "machine_open: unknown fetch model %d", (int)fetch);
 		return NULL;
 	}
@@ -355,8 +356,8 @@ void machine_close(struct machine *m)
 	for (unsigned i = 0; i < m->nharts; i++) {
 		if (m->harts[i].uc)
 			uc_close(m->harts[i].uc);
-		emu_stale_free(&m->harts[i].stale);
 	}
+	emu_fetch_words_free(&m->fw);
 	if (m->ram != MAP_FAILED)
 		munmap(m->ram, m->ram_size);
 	if (m->magic_page != MAP_FAILED)

@@ -101,6 +101,9 @@ struct machine;
 enum fetch_model {
 	FETCH_COHERENT = 0, /* a code write is visible to every hart's fetch before its next step */
 	FETCH_RELAXED,      /* a hart sees a code write only after its own ISB / FENCE.I */
+	FETCH_ARCH,         /* the architecture's rules (fetch.c): each fetch may take any version
+			     * the hart is not yet synchronised past; cache maintenance, barriers
+			     * and context synchronisation narrow that set */
 };
 
 /* Creates nharts engines over one RAM holding the image and one stack per hart. */
@@ -189,6 +192,9 @@ struct step_info {
 	struct mem_access accesses[STEP_MAX_ACCESSES];
 	bool wrote_code;      /* some write in this step hit code: the text range, or a page some
 			       * hart has fetched instructions from */
+	unsigned fetch_alternatives; /* versions of the instruction the hart could fetch (1: one) */
+	unsigned fetch_choice;       /* the one it fetched: 0 the newest, 1 the next older ... */
+	bool fetch_old;              /* it fetched bytes RAM no longer holds */
 	char fault[128];      /* STEP_FAULT: e.g. "unmapped read at 0x10 (UC_ERR_READ_UNMAPPED)" */
 };
 
@@ -196,12 +202,24 @@ struct step_info {
  * decoded first and handled by the machine (cache maintenance, barriers, hints, ISB). */
 enum step_status machine_step(struct machine *m, unsigned hart, struct step_info *info);
 
-/* Relaxed fetch model: the hart synchronises its instruction fetch, as at an ISB (it sees every
- * code write made so far). A no-op in the coherent model. */
+/* The hart executes a context synchronisation event, as at an ISB (relaxed model: it sees every
+ * code write made so far; arch model: the invalidations completed so far). A no-op in the
+ * coherent model. */
 void machine_fetch_sync(struct machine *m, unsigned hart);
 
-/* Relaxed fetch model: does the hart still see a stale word at addr? (always false if coherent) */
+/* Can the hart still fetch, at addr, bytes other than what RAM holds? (false if coherent) */
 bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr);
+
+/* How many distinct instructions the hart's next step may fetch (1: no choice), and which one
+ * it takes (0: the newest, then older ones; distinct bytes only). The choice holds for one
+ * step. An instruction that spans two words is fetched as two independent halves. */
+unsigned machine_fetch_alternatives(struct machine *m, unsigned hart);
+void machine_choose_fetch(struct machine *m, unsigned hart, unsigned alternative);
+
+/* arm64 CTR_EL0.IDC (data cache clean to PoU not needed for instruction coherence) and DIC
+ * (instruction cache invalidation not needed): what the fetch model requires and what the
+ * guest reads from CTR_EL0. Default: neither. */
+void machine_set_cache_type(struct machine *m, bool idc, bool dic);
 
 /* Testing only: with false, the coherent model stops dropping other harts' translations after a
  * code write, so a hart may execute an old instruction while the machine reports the new word

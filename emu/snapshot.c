@@ -1,6 +1,6 @@
 /*
  * snapshot.c - saving and restoring the whole machine for backtracking: every hart's CPU context
- * and clock, RAM, and the fetch views (relaxed model's stale words).
+ * and clock, RAM, and the fetch model's versions of the code words written.
  *
  * A Unicorn context holds registers only; translations are not part of it. So a restore copies
  * RAM back and then drops, in every engine, the translations over code whose bytes differ
@@ -25,7 +25,7 @@ struct machine_snapshot {
 	uint64_t *page_version;    /* of the bytes in ram; 0: not copied yet */
 	uc_context *ctx[MACHINE_MAX_HARTS];
 	uint64_t steps[MACHINE_MAX_HARTS];
-	struct stale_list stale[MACHINE_MAX_HARTS];
+	struct fetch_words fw;
 };
 
 struct machine_snapshot *machine_snapshot_new(struct machine *m)
@@ -59,8 +59,8 @@ void machine_snapshot_free(struct machine_snapshot *s)
 	for (unsigned i = 0; i < s->nharts; i++) {
 		if (s->ctx[i])
 			uc_context_free(s->ctx[i]);
-		emu_stale_free(&s->stale[i]);
 	}
+	emu_fetch_words_free(&s->fw);
 	free(s->ram);
 	free(s->page_version);
 	free(s);
@@ -73,9 +73,9 @@ void machine_snapshot_save(struct machine *m, struct machine_snapshot *s)
 	for (unsigned i = 0; i < m->nharts; i++) {
 		uc_context_save(m->harts[i].uc, s->ctx[i]);
 		s->steps[i] = m->harts[i].steps;
-		if (emu_stale_copy(&s->stale[i], &m->harts[i].stale) != 0)
-			s->stale[i].n = 0; /* out of memory: restored harts would see memory */
 	}
+	if (emu_fetch_words_copy(&s->fw, &m->fw) != 0)
+		abort(); /* out of memory: a restore would lose the versions */
 	if (s->machine != m->serial) { /* saved from another machine: its versions mean nothing */
 		memset(s->page_version, 0, m->npages * sizeof(*s->page_version));
 		s->machine = m->serial;
@@ -124,12 +124,10 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 		uc_context_restore(h->uc, s->ctx[i]);
 		h->pc_known = false;
 		h->steps = s->steps[i];
-		/* Translations of the current stale words may hold bytes that the restored view
-		 * does not: drop them (words stale in the snapshot are fetched from its view). */
-		emu_fetch_sync(m, h);
-		if (emu_stale_copy(&h->stale, &s->stale[i]) != 0)
-			h->stale.n = 0;
+		h->fetch_choice = 0;
 	}
+	if (emu_fetch_words_copy(&m->fw, &s->fw) != 0)
+		abort();
 
 	/* Pages whose contents differ are copied back; over code (the text range, 4-byte
 	 * aligned, and every page some hart fetched from) the changed words are invalidated. */

@@ -3,8 +3,8 @@
  *
  * The hot path. Before the step the machine reads pc, fetches the bytes from the hart's view
  * (fetch.c), and asks the arch model whether they are special: hints are skipped without
- * Unicorn, breakpoints are reported without stepping, ISB-like instructions resynchronise the
- * hart's fetch in the relaxed model. Everything else is one uc_emu_start(count = 1) with exits
+ * Unicorn, breakpoints are reported without stepping, and cache maintenance, DSB, ISB and ERET feed the
+ * hart's fetch, cache maintenance and DSBs feed the fetch model (fetch.c). Everything else is one uc_emu_start(count = 1) with exits
  * enabled and empty (never a timeout, never count 0, never an `until` that is code), started
  * at pc | 1 when the arch model's instruction-set state says so (arm: CPSR.T, Thumb; an IT
  * block then runs as one step). After the step, code writes are published to the other harts
@@ -50,7 +50,7 @@ __attribute__((format(printf, 2, 3))) static enum step_status fault(struct step_
 }
 
 /*
- * Swaps the hart's view of [pc, pc+len) into RAM if it differs (relaxed model, stale word), and
+ * Swaps the hart's view of [pc, pc+len) into RAM if it differs (an older version), and
  * drops the hart's translation there, which may have been made from other bytes (the new ones,
  * before a snapshot restore brought the stale word back).
  */
@@ -144,7 +144,8 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	if (arch->insn_align > 1 && pc % arch->insn_align != 0)
 		return fault(info, "misaligned fetch at 0x%" PRIx64, pc);
 	memset(info->bytes, 0, sizeof(info->bytes));
-	emu_fetch_view(m, h, pc, ram, info->bytes, avail);
+	emu_fetch_view(m, h, pc, ram, info->bytes, avail, arch->insn_length, info);
+	h->fetch_choice = 0; /* a choice holds for one step */
 	unsigned len = arch->insn_length(info->bytes);
 	if (len > avail || len == 0)
 		return fault(info, "fetch from unmapped 0x%" PRIx64, pc + avail);
@@ -164,6 +165,9 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 			int e = arch->take_breakpoint(h->uc, pc, info->special.imm, m->vectors);
 
 			h->pc_known = false;
+			if (!e && m->fetch == FETCH_ARCH &&
+			    arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE)
+				emu_fetch_sync(m, h); /* exception entry synchronises context */
 			if (e)
 				return fault(info, "breakpoint exception at 0x%" PRIx64 ": %s", pc,
 					     uc_strerror((uc_err)e));
@@ -174,10 +178,21 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		info->status = STEP_BREAKPOINT;
 		return STEP_BREAKPOINT;
 	case SPECIAL_ISB:
-		/* Affects the instructions after it; this hart is idle now, so drop its stale
-		 * translations before stepping the ISB itself (a no-op in Unicorn). */
+	case SPECIAL_EXC_RETURN:
+		/* Affects the instructions after it, and this hart fetches nothing before: its
+		 * floor rises now, before the ISB (a no-op in Unicorn) or ERET is stepped. */
 		emu_fetch_sync(m, h);
 		break;
+	case SPECIAL_DCACHE:
+	case SPECIAL_ICACHE_SYNC:
+	case SPECIAL_DSB: {
+		uint64_t addr = 0;
+
+		if (info->special.addr_reg >= 0 && (unsigned)info->special.addr_reg < arch->nregs)
+			uc_reg_read(h->uc, arch->reg_ids[info->special.addr_reg], &addr);
+		emu_fetch_maintain(m, h, &info->special, addr);
+		break;
+	}
 	default:
 		break;
 	}
@@ -192,7 +207,8 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	c->swap_active = false;
 	h->fault = false;
 	h->trapped = false;
-	if (h->stale.n)
+	c->versions_full = false;
+	if (info->fetch_old)
 		swap_in(m, h, ram, info->bytes, pc, len);
 
 	uc_err e = uc_emu_start(h->uc, pc | isa_bit, 0, 0, 1);
@@ -203,6 +219,10 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	emu_fetch_publish(m);
 	c->info = NULL;
 	c->hart = NULL;
+	if (c->versions_full)
+		return fault(info, "the step at 0x%" PRIx64 " wrote a code word that already had %d "
+			     "versions some hart could still fetch: the oldest was dropped", pc,
+			     FETCH_MAX_VERSIONS);
 
 	/*
 	 * After a branch to unmapped memory Unicorn looks up the next block before it stops, and

@@ -19,8 +19,10 @@ enum special_kind {
 	SPECIAL_NONE = 0,   /* ordinary: step it in Unicorn */
 	SPECIAL_ICACHE_SYNC,/* invalidates instruction fetch of an address (IC IVAU, ICIMVAU) */
 	SPECIAL_DCACHE,     /* data cache maintenance towards PoU (DC CVAU, DCCMVAU) */
-	SPECIAL_BARRIER,    /* DSB / DMB / FENCE */
+	SPECIAL_BARRIER,    /* DMB / FENCE: orders memory accesses */
+	SPECIAL_DSB,        /* DSB: also completes this hart's cache maintenance */
 	SPECIAL_ISB,        /* context synchronisation of this hart's fetch (ISB, FENCE.I) */
+	SPECIAL_EXC_RETURN, /* exception return (ERET): context synchronising, stepped normally */
 	SPECIAL_HINT,       /* WFE / YIELD / SEV: no architectural effect for us, skipped */
 	SPECIAL_BREAKPOINT, /* BRK / EBREAK / BKPT: a trap the machine reports */
 };
@@ -28,8 +30,20 @@ enum special_kind {
 struct special_insn {
 	enum special_kind kind;
 	unsigned len;     /* bytes */
-	int addr_reg;     /* register index holding the address (ICACHE_SYNC, DCACHE), or -1 */
+	int addr_reg;     /* register index holding the address (ICACHE_SYNC, DCACHE), or -1:
+			   * the whole cache (IC IALLU) */
 	uint32_t imm;     /* BRK immediate */
+};
+
+/* How a hart comes to fetch a word another hart (or itself) wrote, under fetch: arch. */
+enum fetch_rule {
+	/* Arm (DDI 0487 B2.4.4, DDI 0406C A3.5.4 / B2.2.9): the writer cleans the data cache to
+	 * the point of unification and invalidates the instruction cache (each completed by a
+	 * DSB); then each hart that executes the code needs a context synchronisation event. */
+	FETCH_RULE_CACHE_MAINTENANCE = 0,
+	/* RISC-V (unprivileged spec, Zifencei): a hart's FENCE.I makes every store visible to it
+	 * visible to its own fetches, and no other hart's. */
+	FETCH_RULE_FENCE_I,
 };
 
 /* Classes of instruction words for the concurrent-modification (CMODX) rule. */
@@ -153,6 +167,10 @@ struct arch_model {
 	void (*decode_special)(const uint8_t *bytes, struct special_insn *out);
 	/* The instructions that may be modified while another hart executes them, for messages. */
 	const char *cmodx_set;
+	/* Instruction fetch under fetch: arch (emu/fetch.c): the rule, and the cache line a
+	 * maintenance instruction by address acts on (the minimum of CTR's IminLine/DminLine). */
+	enum fetch_rule fetch_rule;
+	unsigned cache_line;
 	/* CMODX class of an instruction word. */
 	enum cmodx_class (*cmodx_classify)(uint32_t word);
 	/* The patch sites of an image, in address order; returns how many (at most max). */

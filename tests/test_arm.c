@@ -212,9 +212,9 @@ START_TEST(test_decode_special_arm)
 	expect_special(a, A_ICIMVAU_R3 & 0x1fffffffu, SPECIAL_ICACHE_SYNC, 4, 3); /* cond NE */
 	expect_special(a, A_DCCMVAU_R7, SPECIAL_DCACHE, 4, 7);
 	expect_special(a, A_ICIALLU, SPECIAL_ICACHE_SYNC, 4, -1);
-	expect_special(a, A_BPIALL, SPECIAL_ICACHE_SYNC, 4, -1);
+	expect_special(a, A_BPIALL, SPECIAL_HINT, 4, -1); /* branch predictors: not kept */
 	expect_special(a, A_CP15ISB, SPECIAL_ISB, 4, -1);
-	expect_special(a, A_DSB_ISH, SPECIAL_BARRIER, 4, -1);
+	expect_special(a, A_DSB_ISH, SPECIAL_DSB, 4, -1);
 	expect_special(a, A_DMB_ISH, SPECIAL_BARRIER, 4, -1);
 	expect_special(a, A_ISB_SY, SPECIAL_ISB, 4, -1);
 	expect_special(a, A_WFE, SPECIAL_HINT, 4, -1);
@@ -240,7 +240,7 @@ START_TEST(test_decode_special_thumb)
 	expect_special(t, T_ICIMVAU_R3, SPECIAL_ICACHE_SYNC, 4, 3);
 	expect_special(t, T_DCCMVAU_R7, SPECIAL_DCACHE, 4, 7);
 	expect_special(t, T_ICIALLU, SPECIAL_ICACHE_SYNC, 4, -1);
-	expect_special(t, T_DSB_ISH, SPECIAL_BARRIER, 4, -1);
+	expect_special(t, T_DSB_ISH, SPECIAL_DSB, 4, -1);
 	expect_special(t, T_ISB_SY, SPECIAL_ISB, 4, -1);
 	expect_special(t, T_WFE, SPECIAL_HINT, 2, -1);
 	expect_special(t, T_YIELD, SPECIAL_HINT, 2, -1);

@@ -261,10 +261,11 @@ START_TEST(test_decode_special)
 	expect_special(W_DC_CVAU_X0, SPECIAL_DCACHE, 0);
 	expect_special(W_DC_CVAU_X7, SPECIAL_DCACHE, 7);
 	expect_special(W_DC_CIVAC_X3, SPECIAL_DCACHE, 3);
-	ck_assert_int_eq(decode(A64_DSB_ISH).kind, SPECIAL_BARRIER);
-	ck_assert_int_eq(decode(W_DSB_SY).kind, SPECIAL_BARRIER);
+	ck_assert_int_eq(decode(A64_DSB_ISH).kind, SPECIAL_DSB);
+	ck_assert_int_eq(decode(W_DSB_SY).kind, SPECIAL_DSB);
 	ck_assert_int_eq(decode(W_DMB_ISH).kind, SPECIAL_BARRIER);
 	ck_assert_int_eq(decode(A64_ISB).kind, SPECIAL_ISB);
+	ck_assert_int_eq(decode(0xd69f03e0u /* eret */).kind, SPECIAL_EXC_RETURN);
 	s = decode(W_BRK_1234);
 	ck_assert_int_eq(s.kind, SPECIAL_BREAKPOINT);
 	ck_assert_uint_eq(s.imm, 0x1234);

@@ -53,6 +53,10 @@
 #define STXR_W3_X2_X0 0xc8037c02u
 #define CBNZ_W3_MINUS_12 0x35ffffa3u
 #define MOV_X0_X2 0xaa0203e0u
+#define DC_CVAU_X0 0xd50b7b20u
+#define IC_IVAU_X0 0xd50b7520u
+#define DSB_ISH 0xd5033b9fu
+#define MRS_X0_CTR 0xd53b0020u
 
 /* ---- the test image ---- */
 #define T 0x10000ull           /* .text, 0x1000 bytes */
@@ -76,6 +80,11 @@
 #define CALL (T + 0x180)       /* bl +0x80 */
 #define SYSCALL (T + 0x1a0)    /* svc #0 */
 #define EXCL_ADD (T + 0x1c0)   /* [x0] += x1 with ldxr / stxr; return the sum */
+#define CLEAN (T + 0x200)      /* dc cvau, x0; ret */
+#define INVAL (T + 0x210)      /* ic ivau, x0; ret */
+#define DSB (T + 0x220)        /* dsb ish; ret */
+#define MAINTAIN (T + 0x230)   /* dc cvau, x0; dsb ish; ic ivau, x0; dsb ish; ret */
+#define CTR (T + 0x250)        /* x0 = ctr_el0 */
 #define VECTORS (T + 0x800)    /* vector table (2 KiB aligned), only with elf_opts.vectors */
 #define SYNC_EL1 (VECTORS + 0x200) /* skip the faulting instruction, x1 = ESR, x2 = SPSR, eret */
 
@@ -99,6 +108,11 @@ static const struct {
 	{CALL, {BL_PLUS_0x80}, 1},
 	{SYSCALL, {SVC_0, RET}, 2},
 	{EXCL_ADD, {LDXR_X2_X0, ADD_X2_X2_X1, STXR_W3_X2_X0, CBNZ_W3_MINUS_12, MOV_X0_X2, RET}, 6},
+	{CLEAN, {DC_CVAU_X0, RET}, 2},
+	{INVAL, {IC_IVAU_X0, RET}, 2},
+	{DSB, {DSB_ISH, RET}, 2},
+	{MAINTAIN, {DC_CVAU_X0, DSB_ISH, IC_IVAU_X0, DSB_ISH, RET}, 5},
+	{CTR, {MRS_X0_CTR, RET}, 2},
 	{SYNC_EL1, {MRS_X0_ELR, ADD_X0_4, MSR_ELR_X0, MRS_X1_ESR, MRS_X2_SPSR, ERET}, 6},
 };
 
@@ -747,6 +761,93 @@ START_TEST(test_code_write_relaxed)
 }
 END_TEST
 
+/* Under the arch model: hart 0 writes ADD over the NOP at SITE, then runs each routine of
+ * maintenance (with x0 = SITE); hart 1 then runs SYNC (an ISB) unless sync is false. How many
+ * instructions may hart 1 then fetch at SITE? */
+static unsigned arch_alternatives_after(bool idc, bool dic, const uint64_t *maintenance,
+					unsigned n, bool sync)
+{
+	struct machine *m = open_machine(2, FETCH_ARCH);
+	uint64_t zero[1] = {0}, at[1] = {SITE}, patch[2] = {SITE, ADD_X0_1};
+	unsigned alts;
+
+	machine_set_cache_type(m, idc, dic);
+	ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 0);
+	run_call(m, 0, STORE32, patch, 2);
+	for (unsigned i = 0; i < n; i++)
+		run_call(m, 0, maintenance[i], at, 1);
+	if (sync)
+		run_call(m, 1, SYNC, zero, 0);
+	machine_call_begin(m, 1, SITE, zero, 1);
+	alts = machine_fetch_alternatives(m, 1);
+	machine_close(m);
+	return alts;
+}
+
+/* DDI 0487 B2.4.4: the new word is the only one a hart fetches once the writer has cleaned
+ * (DC CVAU, DSB) and invalidated (IC IVAU, DSB), and the hart has synchronised its context. */
+START_TEST(test_arch_fetch_needs_clean_invalidate_and_isb)
+{
+	static const uint64_t full[] = {CLEAN, DSB, INVAL, DSB}, no_clean[] = {INVAL, DSB},
+			      no_inval[] = {CLEAN, DSB}, no_first_dsb[] = {CLEAN, INVAL, DSB},
+			      no_dsb[] = {CLEAN, DSB, INVAL}, one[] = {MAINTAIN};
+
+	ck_assert_uint_eq(arch_alternatives_after(false, false, full, 4, true), 1);
+	ck_assert_uint_eq(arch_alternatives_after(false, false, one, 1, true), 1);
+	ck_assert_uint_eq(arch_alternatives_after(false, false, full, 4, false), 2); /* no ISB */
+	ck_assert_uint_eq(arch_alternatives_after(false, false, no_clean, 2, true), 2);
+	ck_assert_uint_eq(arch_alternatives_after(false, false, no_inval, 2, true), 2);
+	ck_assert_uint_eq(arch_alternatives_after(false, false, no_first_dsb, 3, true), 2);
+	ck_assert_uint_eq(arch_alternatives_after(false, false, no_dsb, 3, true), 2);
+	/* CTR_EL0.IDC: no clean needed; DIC: no invalidation either; the ISB still is. */
+	ck_assert_uint_eq(arch_alternatives_after(true, false, no_clean, 2, true), 1);
+	ck_assert_uint_eq(arch_alternatives_after(true, false, no_inval, 2, true), 2);
+	ck_assert_uint_eq(arch_alternatives_after(false, true, no_inval, 2, true), 1);
+	ck_assert_uint_eq(arch_alternatives_after(true, true, NULL, 0, true), 1);
+	ck_assert_uint_eq(arch_alternatives_after(true, true, NULL, 0, false), 2);
+}
+END_TEST
+
+/* Each alternative runs what it says, a fetch may see new then old, and CTR_EL0 reports the
+ * cache type. */
+START_TEST(test_arch_fetch_choices_run)
+{
+	struct machine *m = open_machine(2, FETCH_ARCH);
+	struct step_info info;
+	uint64_t zero[1] = {0}, patch[2] = {SITE, ADD_X0_1};
+
+	run_call(m, 0, STORE32, patch, 2);
+	machine_call_begin(m, 1, SITE, zero, 1);
+	ck_assert_uint_eq(machine_fetch_alternatives(m, 1), 2);
+	machine_choose_fetch(m, 1, 0);
+	ck_assert_int_eq(machine_step(m, 1, &info), STEP_OK);
+	ck_assert_uint_eq(le32(info.bytes), ADD_X0_1);
+	ck_assert(!info.fetch_old);
+	ck_assert_uint_eq(info.fetch_alternatives, 2);
+	finish(m, 1);
+	ck_assert_uint_eq(machine_reg(m, 1, reg("x0")), 1);
+	machine_call_begin(m, 1, SITE, zero, 1);
+	machine_choose_fetch(m, 1, 1); /* the old word, after the new one was fetched */
+	ck_assert_int_eq(machine_step(m, 1, &info), STEP_OK);
+	ck_assert_uint_eq(le32(info.bytes), NOP);
+	ck_assert(info.fetch_old);
+	ck_assert_uint_eq(info.fetch_choice, 1);
+	finish(m, 1);
+	ck_assert_uint_eq(machine_reg(m, 1, reg("x0")), 0);
+	/* RAM holds the new word all along, and the next step is back to the newest. */
+	uint32_t w;
+	ck_assert(machine_read_u32(m, SITE, &w));
+	ck_assert_uint_eq(w, ADD_X0_1);
+	ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 1);
+
+	machine_set_cache_type(m, true, false);
+	ck_assert_uint_eq(run_call(m, 1, CTR, zero, 0) >> 28, 0x9); /* RES1, IDC */
+	machine_set_cache_type(m, false, true);
+	ck_assert_uint_eq(run_call(m, 1, CTR, zero, 0) >> 28, 0xa); /* RES1, DIC */
+	machine_close(m);
+}
+END_TEST
+
 /* ---- (3) snapshots ---- */
 
 #define SNAP_HARTS 2
@@ -1268,6 +1369,8 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_code_write_outside_text);
 	tcase_add_test(tc, test_poke_invalidates);
 	tcase_add_test(tc, test_code_write_relaxed);
+	tcase_add_test(tc, test_arch_fetch_needs_clean_invalidate_and_isb);
+	tcase_add_test(tc, test_arch_fetch_choices_run);
 
 	tc = add_image_tcase(s, "snapshot");
 	tcase_add_test(tc, test_snapshot_replay_identical);

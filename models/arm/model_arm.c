@@ -90,16 +90,20 @@ static bool decode_mcr_c7(bool is_mcr_c7(arm32_insn, unsigned, unsigned), arm32_
 	if (is_mcr_c7(w, 5, 1)) {
 		out->kind = SPECIAL_ICACHE_SYNC;
 		out->addr_reg = rt;
-	} else if (is_mcr_c7(w, 5, 0) || is_mcr_c7(w, 1, 0) || is_mcr_c7(w, 5, 6) ||
-		   is_mcr_c7(w, 1, 6)) {
-		out->kind = SPECIAL_ICACHE_SYNC; /* whole I-cache / branch predictor */
+	} else if (is_mcr_c7(w, 5, 0) || is_mcr_c7(w, 1, 0)) {
+		out->kind = SPECIAL_ICACHE_SYNC; /* ICIALLU, ICIALLUIS: the whole I-cache */
+	} else if (is_mcr_c7(w, 5, 6) || is_mcr_c7(w, 1, 6)) {
+		/* BPIALL, BPIALLIS: branch predictors, which the fetch model does not keep */
+		out->kind = SPECIAL_HINT;
 	} else if (is_mcr_c7(w, 11, 1) || is_mcr_c7(w, 10, 1) || is_mcr_c7(w, 14, 1)) {
 		out->kind = SPECIAL_DCACHE;
 		out->addr_reg = rt;
 	} else if (is_mcr_c7(w, 5, 4)) {
 		out->kind = SPECIAL_ISB;
-	} else if (is_mcr_c7(w, 10, 4) || is_mcr_c7(w, 10, 5)) {
-		out->kind = SPECIAL_BARRIER;
+	} else if (is_mcr_c7(w, 10, 4)) {
+		out->kind = SPECIAL_DSB; /* CP15DSB */
+	} else if (is_mcr_c7(w, 10, 5)) {
+		out->kind = SPECIAL_BARRIER; /* CP15DMB */
 	} else {
 		return false;
 	}
@@ -129,8 +133,10 @@ static void arm_decode_special(const uint8_t *bytes, struct special_insn *out)
 	special_init(out, 4);
 	if (decode_mcr_c7(arm_mcr, w, (int)((w >> 12) & 15), out))
 		return;
-	if ((w & 0xfffffff0u) == 0xf57ff040u || (w & 0xfffffff0u) == 0xf57ff050u) {
-		out->kind = SPECIAL_BARRIER;
+	if ((w & 0xfffffff0u) == 0xf57ff040u) {
+		out->kind = SPECIAL_DSB;
+	} else if ((w & 0xfffffff0u) == 0xf57ff050u) {
+		out->kind = SPECIAL_BARRIER; /* DMB */
 	} else if ((w & 0xfffffff0u) == 0xf57ff060u) {
 		out->kind = SPECIAL_ISB;
 	} else if ((w >> 28) != 0xf && (hint == 0x0320f001u || hint == 0x0320f002u ||
@@ -164,8 +170,10 @@ static void thumb_decode_special(const uint8_t *bytes, struct special_insn *out)
 
 	if (decode_mcr_c7(thumb_mcr, w, (int)(w >> 28), out))
 		return;
-	if ((w & 0xfff0ffffu) == 0x8f40f3bfu || (w & 0xfff0ffffu) == 0x8f50f3bfu)
-		out->kind = SPECIAL_BARRIER;
+	if ((w & 0xfff0ffffu) == 0x8f40f3bfu)
+		out->kind = SPECIAL_DSB;
+	else if ((w & 0xfff0ffffu) == 0x8f50f3bfu)
+		out->kind = SPECIAL_BARRIER; /* DMB */
 	else if ((w & 0xfff0ffffu) == 0x8f60f3bfu)
 		out->kind = SPECIAL_ISB;
 	else if (w == 0x8001f3afu || w == 0x8002f3afu || w == 0x8003f3afu || w == 0x8004f3afu)
@@ -384,6 +392,8 @@ const struct arch_model arch_model_arm = {
 	.decode_special = arm_decode_special,
 	.cmodx_set = "B, BL, NOP, BKPT, SVC, HVC, SMC",
 	.cmodx_classify = arm_cmodx_classify,
+	.fetch_rule = FETCH_RULE_CACHE_MAINTENANCE,
+	.cache_line = 64,
 	.find_sites = arm_find_sites,
 	.encode_nop = arm_nop,
 	.encode_bl = arm_bl,
@@ -401,6 +411,8 @@ const struct arch_model arch_model_arm_thumb = {
 	.decode_special = thumb_decode_special,
 	.cmodx_set = "16-bit B, NOP, BKPT, SVC; 32-bit B, BL, NOP.W within one word",
 	.cmodx_classify = thumb_cmodx_classify,
+	.fetch_rule = FETCH_RULE_CACHE_MAINTENANCE,
+	.cache_line = 64,
 	.find_sites = thumb_find_sites,
 	.encode_nop = thumb_nop,
 	.encode_bl = thumb_bl,
