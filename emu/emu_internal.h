@@ -40,7 +40,8 @@
 #define FETCH_MAX_VERSIONS 32
 
 struct fetch_word {
-	uint64_t addr;             /* 4-byte aligned */
+	uint64_t off;              /* offset into RAM (host), 4-byte aligned: an alias of the
+				    * word, fetched at its link address, is the same word */
 	uint8_t nver;
 	uint8_t pou;               /* newest version cleaned to the point of unification */
 	uint8_t floor[MACHINE_MAX_HARTS];   /* oldest version the hart may still fetch */
@@ -100,7 +101,7 @@ struct step_ctx {
 	/* Words some write of this step hit (fetch models that keep versions): after the step
 	 * each gets its new version. */
 	unsigned nwritten;
-	uint64_t written[EMU_MAX_CODE_WRITES * 4];
+	uint64_t written[EMU_MAX_CODE_WRITES * 4]; /* their RAM offsets */
 	bool versions_full;        /* a word had FETCH_MAX_VERSIONS versions a hart may fetch */
 };
 

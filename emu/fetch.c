@@ -81,46 +81,50 @@ static bool keeps_versions(const struct machine *m)
 	return m->fetch == FETCH_RELAXED || m->fetch == FETCH_ARCH;
 }
 
-static struct fetch_word *word_find(const struct machine *m, uint64_t word)
+static struct fetch_word *word_find(const struct machine *m, uint64_t off)
 {
 	for (size_t i = 0; i < m->fw.n; i++)
-		if (m->fw.v[i].addr == word)
+		if (m->fw.v[i].off == off)
 			return &m->fw.v[i];
 	return NULL;
 }
 
-/* The 4 bytes RAM holds at word (aligned), as they were before the write in progress. */
-static uint32_t word_before(struct machine *m, uint64_t word)
+/* The RAM offset of the aligned word holding guest addr, or false outside RAM. */
+static bool word_offset(struct machine *m, uint64_t addr, uint64_t *off)
+{
+	const uint8_t *p = emu_ram_ptr(m, align_down4(addr), 4);
+
+	if (!p)
+		return false;
+	*off = (uint64_t)(p - m->ram);
+	return true;
+}
+
+/* The 4 bytes RAM holds at offset off, as they were before the write in progress (the step's
+ * fetched bytes may be swapped in there). */
+static uint32_t word_before(struct machine *m, uint64_t off)
 {
 	const struct step_ctx *c = &m->cur;
+	const uint8_t *swap = c->swap_active ? emu_ram_ptr(m, c->swap_addr, c->swap_len) : NULL;
 	uint8_t out[4];
 
 	for (unsigned i = 0; i < 4; i++) {
-		uint64_t a = word + i;
-		if (a < m->ram_base || a >= m->ram_end)
-			out[i] = 0;
-		else if (c->swap_active && a >= c->swap_addr && a < c->swap_addr + c->swap_len)
-			out[i] = c->swap_ram[a - c->swap_addr];
-		else
-			out[i] = m->ram[a - m->ram_base];
+		const uint8_t *b = m->ram + off + i;
+
+		out[i] = swap && b >= swap && b < swap + c->swap_len ? c->swap_ram[b - swap] : *b;
 	}
 	return le32_at(out);
 }
 
-static uint32_t word_now(const struct machine *m, uint64_t word)
+static uint32_t word_now(const struct machine *m, uint64_t off)
 {
-	uint8_t out[4] = {0};
-
-	for (unsigned i = 0; i < 4; i++)
-		if (word + i >= m->ram_base && word + i < m->ram_end)
-			out[i] = m->ram[word + i - m->ram_base];
-	return le32_at(out);
+	return le32_at(m->ram + off);
 }
 
 /* The word's tracking record, made (with its current bytes as version 0) if it has none. */
-static struct fetch_word *word_track(struct machine *m, uint64_t word)
+static struct fetch_word *word_track(struct machine *m, uint64_t off)
 {
-	struct fetch_word *w = word_find(m, word);
+	struct fetch_word *w = word_find(m, off);
 
 	if (w)
 		return w;
@@ -135,9 +139,9 @@ static struct fetch_word *word_track(struct machine *m, uint64_t word)
 	}
 	w = &m->fw.v[m->fw.n++];
 	memset(w, 0, sizeof(*w));
-	w->addr = word;
+	w->off = off;
 	w->nver = 1;
-	w->ver[0] = word_before(m, word);
+	w->ver[0] = word_before(m, off);
 	return w;
 }
 
@@ -179,7 +183,7 @@ static void follow_pou(struct machine *m, struct fetch_word *w)
 /* The word holds new bytes (RAM): a new version, fetchable by every hart from now on. */
 static void word_add_version(struct machine *m, struct fetch_word *w)
 {
-	uint32_t now = word_now(m, w->addr);
+	uint32_t now = word_now(m, w->off);
 
 	if (now == w->ver[w->nver - 1])
 		return;
@@ -208,12 +212,15 @@ void emu_fetch_note_write(struct machine *m, uint64_t addr, unsigned size)
 	if (keeps_versions(m)) {
 		for (uint64_t a = b; a < e; a += 4) {
 			bool seen = false;
+			uint64_t off;
 
-			word_track(m, a);
+			if (!word_offset(m, a, &off))
+				continue;
+			word_track(m, off);
 			for (unsigned i = 0; i < c->nwritten && !seen; i++)
-				seen = c->written[i] == a;
+				seen = c->written[i] == off;
 			if (!seen && c->nwritten < sizeof(c->written) / sizeof(c->written[0]))
-				c->written[c->nwritten++] = a;
+				c->written[c->nwritten++] = off;
 		}
 	}
 	for (unsigned i = 0; i < c->ncode; i++) {
@@ -270,12 +277,16 @@ void emu_fetch_sync(struct machine *m, struct hart *h)
 
 /* The lines [addr, addr + line) a maintenance instruction by address acts on, or every word
  * when it has no address. */
-static bool in_line(const struct machine *m, const struct fetch_word *w, bool by_addr,
-		    uint64_t addr)
+static bool in_line(struct machine *m, const struct fetch_word *w, bool by_addr, uint64_t addr)
 {
-	uint64_t line = m->arch->cache_line ? m->arch->cache_line : 64;
+	uint64_t line = m->arch->cache_line ? m->arch->cache_line : 64, off;
 
-	return !by_addr || (w->addr & ~(line - 1)) == (addr & ~(line - 1));
+	if (!by_addr)
+		return true;
+	/* The line of addr, as RAM offsets (an alias maps whole pages, so lines stay lines). */
+	if (!word_offset(m, addr & ~(line - 1), &off))
+		return false;
+	return w->off >= off && w->off < off + line;
 }
 
 void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_insn *sp,
@@ -321,9 +332,15 @@ void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_
 void emu_fetch_forget(struct machine *m, uint64_t begin, uint64_t end)
 {
 	size_t k = 0;
+	const uint8_t *p = emu_ram_ptr(m, begin, (size_t)(end - begin));
+	uint64_t b, e;
 
+	if (!p)
+		return;
+	b = (uint64_t)(p - m->ram);
+	e = b + (end - begin);
 	for (size_t j = 0; j < m->fw.n; j++)
-		if (m->fw.v[j].addr + 4 <= begin || m->fw.v[j].addr >= end)
+		if (m->fw.v[j].off + 4 <= b || m->fw.v[j].off >= e)
 			m->fw.v[k++] = m->fw.v[j];
 	m->fw.n = k;
 }
@@ -352,14 +369,17 @@ int emu_fetch_words_copy(struct fetch_words *dst, const struct fetch_words *src)
 
 /* The versions of word the hart may fetch now, newest first, distinct bytes only: *n of them
  * (at least 1: RAM, for a word with no versions). */
-static unsigned word_candidates(const struct machine *m, const struct hart *h, uint64_t word,
+static unsigned word_candidates(struct machine *m, const struct hart *h, uint64_t word,
 				uint32_t *out)
 {
-	const struct fetch_word *w = keeps_versions(m) ? word_find(m, word) : NULL;
+	const struct fetch_word *w = NULL;
+	const uint8_t *p = emu_ram_ptr(m, word, 4);
 	unsigned n = 0;
 
+	if (p && keeps_versions(m))
+		w = word_find(m, (uint64_t)(p - m->ram));
 	if (!w) {
-		out[0] = word_now(m, word);
+		out[0] = p ? le32_at(p) : 0;
 		return 1;
 	}
 	if (m->fetch == FETCH_RELAXED) {
@@ -389,7 +409,7 @@ static void put_le32(uint8_t *p, uint32_t v)
  * spans into the next word, one alternative per candidate of the next word. Fills the
  * alternative's n bytes into out when want < the count; returns the count.
  */
-static unsigned alternatives(const struct machine *m, const struct hart *h, uint64_t pc,
+static unsigned alternatives(struct machine *m, const struct hart *h, uint64_t pc,
 			     unsigned n, unsigned (*insn_length)(const uint8_t *), unsigned want,
 			     uint8_t *out)
 {
@@ -463,6 +483,19 @@ unsigned machine_fetch_alternatives(struct machine *m, unsigned hart)
 	return alternatives(m, &m->harts[hart], pc, avail, m->arch->insn_length, ~0u, scratch);
 }
 
+unsigned machine_fetch_versions(struct machine *m, unsigned hart, uint64_t addr, uint32_t *out,
+				unsigned max)
+{
+	uint32_t all[FETCH_MAX_VERSIONS];
+	unsigned n;
+
+	if (hart >= m->nharts)
+		return 0;
+	n = word_candidates(m, &m->harts[hart], align_down4(addr), all);
+	memcpy(out, all, (n < max ? n : max) * sizeof(*out));
+	return n;
+}
+
 void machine_choose_fetch(struct machine *m, unsigned hart, unsigned alternative)
 {
 	if (hart < m->nharts)
@@ -472,11 +505,13 @@ void machine_choose_fetch(struct machine *m, unsigned hart, unsigned alternative
 bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr)
 {
 	const struct fetch_word *w;
+	uint64_t off;
 	uint32_t now;
 
-	if (hart >= m->nharts || !keeps_versions(m) || !(w = word_find(m, align_down4(addr))))
+	if (hart >= m->nharts || !keeps_versions(m) || !word_offset(m, addr, &off) ||
+	    !(w = word_find(m, off)))
 		return false;
-	now = word_now(m, w->addr);
+	now = word_now(m, w->off);
 	for (unsigned v = w->floor[hart]; v < w->nver; v++)
 		if (w->ver[v] != now)
 			return true;
@@ -492,6 +527,11 @@ void machine_set_cache_type(struct machine *m, bool idc, bool dic)
 {
 	m->cache_idc = idc;
 	m->cache_dic = dic;
+}
+
+void machine_fetch_settle(struct machine *m)
+{
+	m->fw.n = 0;
 }
 
 void machine_fetch_sync(struct machine *m, unsigned hart)

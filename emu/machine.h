@@ -207,6 +207,10 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
  * coherent model. */
 void machine_fetch_sync(struct machine *m, unsigned hart);
 
+/* Every hart fetches memory as it is now, as after a synchronisation of every cache and every
+ * hart (the end of a scenario's setup, which happened before any hart ran). */
+void machine_fetch_settle(struct machine *m);
+
 /* Can the hart still fetch, at addr, bytes other than what RAM holds? (false if coherent) */
 bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr);
 
@@ -214,6 +218,10 @@ bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr);
  * it takes (0: the newest, then older ones; distinct bytes only). The choice holds for one
  * step. An instruction that spans two words is fetched as two independent halves. */
 unsigned machine_fetch_alternatives(struct machine *m, unsigned hart);
+/* The distinct words the hart may fetch at the aligned word holding addr, newest first: how
+ * many (at most max are written to out; 1 with what RAM holds when the word has no versions). */
+unsigned machine_fetch_versions(struct machine *m, unsigned hart, uint64_t addr, uint32_t *out,
+				unsigned max);
 void machine_choose_fetch(struct machine *m, unsigned hart, unsigned alternative);
 
 /* arm64 CTR_EL0.IDC (data cache clean to PoU not needed for instruction coherence) and DIC

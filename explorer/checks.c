@@ -295,9 +295,47 @@ void record_watched_write(struct explorer *x, unsigned h, const struct mem_acces
 	}
 }
 
+/*
+ * Under fetch: arch: hart h has executed the word at pc while the fetch model still let it
+ * fetch more than one version of it (it is not synchronised with some write of it: the
+ * writer's cache maintenance, or its own context synchronisation, is missing or still to
+ * come). Every version it may fetch must be in the architecture's concurrently modifiable set.
+ */
+static void check_cmodx_versions(struct explorer *x, unsigned h, uint64_t pc)
+{
+	const struct arch_model *arch = x->arch;
+	uint32_t v[EX_MAX_FETCH_ALTERNATIVES];
+	unsigned n = machine_fetch_versions(x->m, h, pc, v, EX_MAX_FETCH_ALTERNATIVES), bad = 0;
+	char e[160], a[256], d[64];
+	size_t len = 0;
+
+	if (n < 2)
+		return;
+	if (n > EX_MAX_FETCH_ALTERNATIVES)
+		n = EX_MAX_FETCH_ALTERNATIVES;
+	for (unsigned i = 0; i < n; i++)
+		bad += arch->cmodx_classify(v[i]) != CMODX_SAFE;
+	if (!bad)
+		return;
+	for (unsigned i = 0; i < n && len < sizeof(a); i++) {
+		uint8_t b[4] = {(uint8_t)v[i], (uint8_t)(v[i] >> 8), (uint8_t)(v[i] >> 16),
+				(uint8_t)(v[i] >> 24)};
+
+		snprintf(d, sizeof(d), "%s", machine_disasm(x->m, pc & ~3ull, b, 4));
+		len += (size_t)snprintf(a + len, sizeof(a) - len, "%s%08x (%s)", i ? ", " : "",
+					v[i], d);
+	}
+	snprintf(e, sizeof(e), "every version it may fetch in {%s}", arch->cmodx_set);
+	check_fail(x, "cmodx", h, pc, e, a,
+		   "executed a word of which it may still fetch %u versions (a write of it not yet "
+		   "synchronised for this hart by cache maintenance and its own context "
+		   "synchronisation)", n);
+}
+
 /* Hart h has executed the word at pc: if another hart rewrote that word while h was free to
  * run, and h has not synchronised its instruction fetch since (ISB, FENCE.I, an exception),
- * both the old and the new instruction must be concurrently modifiable. */
+ * both the old and the new instruction must be concurrently modifiable. Under fetch: arch
+ * the fetch model says which versions h may still fetch (check_cmodx_versions). */
 void check_cmodx(struct explorer *x, unsigned h, uint64_t pc)
 {
 	int w = watch_index(x, pc);
@@ -306,6 +344,10 @@ void check_cmodx(struct explorer *x, unsigned h, uint64_t pc)
 	uint8_t ob[4], nb[4];
 	char e[160], a[160], os[64], ns[64];
 
+	if (x->fetch_choices) {
+		check_cmodx_versions(x, h, pc);
+		return;
+	}
 	if (w < 0)
 		return;
 	lw = &x->st.last_write[w];

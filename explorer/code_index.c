@@ -58,6 +58,11 @@ void code_written_add(struct explorer *x, uint64_t addr, unsigned size)
 	for (uint64_t w = addr & ~3ull; w < addr + size; w += 4) {
 		size_t k = set_slot(w, EX_CODE_SET), probes = 0;
 
+		if (w < x->code_lo)
+			x->code_lo = w;
+		if (w + 4 > x->code_hi)
+			x->code_hi = w + 4;
+
 		while (x->code_written[k] && x->code_written[k] != w && ++probes < EX_CODE_SET)
 			k = (k + 1) & (EX_CODE_SET - 1);
 		if (x->code_written[k] == w || probes == EX_CODE_SET)

@@ -70,10 +70,8 @@ void dpor_event_begin(struct explorer *x, unsigned h)
 	e->sig.overflow = false;
 }
 
-void dpor_event_access(struct explorer *x, uint64_t addr, unsigned size, bool write)
+static void sig_add(struct event_sig *s, uint64_t addr, unsigned size, bool write)
 {
-	struct event_sig *s = &x->events[x->st.ntransitions - 1].sig;
-
 	for (unsigned i = 0; i < s->naccesses; i++) {
 		struct ev_access *a = &s->acc[i];
 
@@ -104,6 +102,18 @@ void dpor_event_access(struct explorer *x, uint64_t addr, unsigned size, bool wr
 	s->acc[s->naccesses].size = size;
 	s->acc[s->naccesses].write = write;
 	s->naccesses++;
+}
+
+void dpor_event_access(struct explorer *x, uint64_t addr, unsigned size, bool write)
+{
+	sig_add(&x->events[x->st.ntransitions - 1].sig, addr, size, write);
+}
+
+void dpor_sig_union(struct event_sig *into, const struct event_sig *b)
+{
+	for (unsigned i = 0; i < b->naccesses; i++)
+		sig_add(into, b->acc[i].addr, b->acc[i].size, b->acc[i].write);
+	into->overflow |= b->overflow;
 }
 
 /* Does event a (at some position) happen before the event whose clock is c? */

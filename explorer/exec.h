@@ -34,6 +34,16 @@
  */
 #define EX_STOP_TOKEN 0xfffffffffffff000ull
 
+/*
+ * Not memory either: the state of the caches under fetch: arch (what each hart's I-cache and
+ * the point of unification hold). A DSB that completes cache maintenance writes it; an IC
+ * IVAU and a context synchronisation (ISB, FENCE.I, exception entry or return) read it.
+ */
+#define EX_CACHE_TOKEN 0xffffffffffffe000ull
+
+/* The versions of one instruction a schedule can name (schedule_code.c). */
+#define EX_MAX_FETCH_ALTERNATIVES 7
+
 /* A range of shared memory one transition touched. */
 struct ev_access {
 	uint64_t addr;
@@ -62,6 +72,7 @@ struct event {
 struct dpor_node {
 	uint32_t enabled, backtrack, done, sleep;
 	uint32_t allowed; /* the harts the preemption bound lets go here (all enabled: no bound) */
+	uint8_t nalts[SCN_MAX_HARTS]; /* versions each hart's next fetch may take (fetch: arch) */
 	bool saved;      /* a checkpoint of this point, on the current path, is in the search's */
 	unsigned branched; /* points with more than one choice before this one on the path */
 	struct event_sig next[SCN_MAX_HARTS]; /* the transition each done / sleeping hart takes */
@@ -179,6 +190,8 @@ struct explorer {
 	bool nonpreempt_stop;          /* protocol stop-machine-nonpreempt (exec_enabled) */
 	uint64_t code_written[EX_CODE_SET]; /* code words (4-byte aligned) a hart may write; 0 empty */
 	bool code_set_grew;            /* a write hit a code word not yet in code_written */
+	bool fetch_choices;            /* fetch: arch: a fetch may take an older version */
+	uint64_t code_lo, code_hi;     /* the hull of code_written: what a context sync reads */
 	struct event *events;          /* EX_MAX_TRANSITIONS: the transitions of this execution */
 	struct dpor_node *nodes;       /* EX_MAX_TRANSITIONS + 1 while searching, else NULL */
 	bool bound_active;             /* a preemption bound limits the search */
@@ -237,6 +250,8 @@ void dpor_event_end(struct explorer *x);
 bool dpor_dependent(const struct event_sig *a, const struct event_sig *b);
 /* For sleep sets: dependent, or one of them takes the machine (which parks the other hart). */
 bool dpor_sleep_dependent(const struct event_sig *a, const struct event_sig *b);
+/* into |= what b touched (the transitions of one hart's several fetch alternatives). */
+void dpor_sig_union(struct event_sig *into, const struct event_sig *b);
 uint64_t dpor_trace_hash(const struct explorer *x);
 
 /* spin.c: after hart h's transition: detect a spin loop (the hart blocks), and wake the harts
@@ -264,9 +279,17 @@ void explorer_release(struct explorer *x);
 void exec_reset(struct explorer *x);
 void exec_begin_call(struct explorer *x, unsigned h);
 
-/* transition.c: run hart h until it performs one visible operation, finishes, or fails.
- * Returns false when the execution failed (x->failure set). */
-bool exec_transition(struct explorer *x, unsigned h);
+/* transition.c: run hart h until it performs one visible operation, finishes, or fails; its
+ * first step fetches the alternative-th newest version its fetch may take (0: the newest), and
+ * a later step that would have a choice of versions ends the transition before it. Returns
+ * false when the execution failed (x->failure set). */
+bool exec_transition(struct explorer *x, unsigned h, unsigned alternative);
+/* How many versions hart h's next fetch may take (1 unless fetch: arch leaves a choice). */
+unsigned exec_fetch_alternatives(struct explorer *x, unsigned h);
+
+/* schedule_code.c: the schedule character of a transition, and back. */
+char schedule_code(unsigned hart, unsigned alternative);
+bool schedule_decode(char c, unsigned *hart, unsigned *alternative);
 bool exec_all_done(const struct explorer *x);
 /* May hart h be scheduled now? (not finished, and not parked by another hart's stop-machine) */
 bool exec_enabled(const struct explorer *x, unsigned h);

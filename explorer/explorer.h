@@ -130,7 +130,8 @@ struct scenario {
 	uint64_t ops_addr[SCN_MAX_OPS];
 	struct src_pos pos_ops[SCN_MAX_OPS];
 	char protocol[32];
-	char fetch[16];          /* "coherent" | "relaxed" */
+	char fetch[16];          /* "coherent" | "relaxed" | "arch" */
+	bool cache_idc, cache_dic; /* cache_type: [idc, dic] (arm64 CTR_EL0), under fetch: arch */
 	bool preemptions_bounded; /* bounds.preemptions given: the search stops at that bound */
 	unsigned preemptions;    /* the bound, when preemptions_bounded */
 	unsigned steps_per_call; /* termination budget; default 20000 */

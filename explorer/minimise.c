@@ -52,7 +52,7 @@ static void linearise(const struct explorer *x, unsigned last, bool round_robin,
 			break;
 		done[pick] = true;
 		cur = ev[pick].hart;
-		out[n++] = (char)('0' + cur);
+		out[n++] = x->st.schedule[pick]; /* the hart and the version it fetched */
 	}
 	out[n] = 0;
 }

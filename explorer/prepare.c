@@ -411,10 +411,13 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	}
 	x->arch = image_arch(x->arch, x->img);
 	x->nharts = scn->nharts;
-	x->m = machine_open(x->arch, x->img, scn->nharts, strcmp(scn->fetch, "relaxed") == 0
-			    ? FETCH_RELAXED : FETCH_COHERENT, err, errlen);
+	x->m = machine_open(x->arch, x->img, scn->nharts,
+			    !strcmp(scn->fetch, "relaxed") ? FETCH_RELAXED
+			    : !strcmp(scn->fetch, "arch") ? FETCH_ARCH : FETCH_COHERENT, err, errlen);
 	if (!x->m)
 		return 2;
+	machine_set_cache_type(x->m, scn->cache_idc, scn->cache_dic);
+	x->fetch_choices = !strcmp(scn->fetch, "arch");
 	if (find_sites(x, err, errlen))
 		return 2;
 	index_function_starts(x);
@@ -481,8 +484,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		if (run_to_completion(x, 0, i, &scn->setup[i], &ignored, "setup", err, errlen))
 			return 2;
 
-	for (unsigned h = 0; h < x->nharts; h++) /* setup happened before any hart ran: all see it */
-		machine_fetch_sync(x->m, h);
+	machine_fetch_settle(x->m); /* setup happened before any hart ran: all see it */
 	memset(&x->st, 0, sizeof(x->st));
 	x->st.last_hart = -1;
 	x->st.exclusive = -1;
@@ -490,6 +492,8 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		x->st.last_event[h] = -1;
 	/* From here on, harts run concurrently: every access outside a hart's own stack may race. */
 	machine_report_shared(x->m, true);
+	x->code_lo = ~0ull;
+	x->code_hi = 0;
 	for (unsigned i = 0; i < x->nsites; i++)
 		code_written_add(x, x->sites[i].lay.start,
 				 (unsigned)(x->sites[i].lay.body - x->sites[i].lay.start));

@@ -428,9 +428,27 @@ static int take_model(const struct build *b)
 			CHOICES("single-word", "stop-machine", "stop-machine-nonpreempt", "staged",
 				"breakpoint"),
 			out->protocol, sizeof(out->protocol)) ||
-	    take_choice(b, "fetch", b->raw->fetch, CHOICES("coherent", "relaxed"), out->fetch,
-			sizeof(out->fetch)))
+	    take_choice(b, "fetch", b->raw->fetch, CHOICES("coherent", "relaxed", "arch"),
+			out->fetch, sizeof(out->fetch)))
 		return 2;
+	for (unsigned i = 0; i < b->raw->cache_type_count; i++) {
+		const char *t = b->raw->cache_type[i];
+		struct src_pos at = node_pos(scn_doc_find(b->idx, "cache_type[%u]", i));
+
+		if (strcmp(t, "idc") && strcmp(t, "dic"))
+			return scn_fail(b->ctx, at, "cache_type[%u] '%s' is not a cache type bit "
+					"(one of: idc, dic)", i, t);
+		if (strcmp(out->arch, "arm64"))
+			return scn_fail(b->ctx, at, "cache_type is arm64's CTR_EL0.IDC/DIC; this "
+					"scenario is %s", out->arch);
+		if (strcmp(out->fetch, "arch"))
+			return scn_fail(b->ctx, at, "cache_type matters only under fetch: arch, "
+					"and this scenario has fetch: %s", out->fetch);
+		if (!strcmp(t, "idc"))
+			out->cache_idc = true;
+		else
+			out->cache_dic = true;
+	}
 	return take_bounds(b);
 }
 

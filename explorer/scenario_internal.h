@@ -111,6 +111,8 @@ struct raw_scenario {
 	unsigned ops_count;
 	unsigned long stack_args;
 	char *protocol, *fetch;
+	char **cache_type;
+	unsigned cache_type_count;
 	struct raw_bounds *bounds;
 	char *expect, *fails_with;
 };

@@ -105,6 +105,7 @@ static const cyaml_schema_field_t scenario_fields[] = {
 	CYAML_FIELD_UINT("stack_args", CYAML_FLAG_OPTIONAL, struct raw_scenario, stack_args),
 	TEXT_FIELD("protocol", CYAML_FLAG_OPTIONAL, protocol),
 	TEXT_FIELD("fetch", CYAML_FLAG_OPTIONAL, fetch),
+	LIST_FIELD("cache_type", CYAML_FLAG_OPTIONAL, cache_type, &string_entry),
 	CYAML_FIELD_MAPPING_PTR("bounds", CYAML_FLAG_OPTIONAL, struct raw_scenario, bounds,
 				bounds_fields),
 	TEXT_FIELD("expect", CYAML_FLAG_DEFAULT, expect),

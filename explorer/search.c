@@ -4,8 +4,9 @@
  * more than one choice; an optional preemption bound; the failure with the fewest preemptions
  * (the bound tightens each time one is found); random walks; replay of a stored schedule.
  *
- * A schedule is the string of hart numbers, one per transition ("0112..."): with the scenario
- * and the image it determines the execution exactly.
+ * A schedule is the string of hart numbers, one per transition ("0112..."; a letter where a hart
+ * fetches an older version of an instruction: schedule_code.c): with the scenario and the
+ * image it determines the execution exactly.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +86,7 @@ static void restore_level(struct search *s, unsigned depth)
 	memcpy(&s->x->st, c->st, EXEC_STATE_SIZE(s->x->nharts));
 }
 
-static bool schedule_hart(struct explorer *x, unsigned h);
+static bool schedule_hart(struct explorer *x, unsigned h, unsigned alternative);
 
 /*
  * Back to the point after depth transitions of the current path. Checkpoints are kept only
@@ -109,8 +110,12 @@ static void restore(struct search *s, unsigned depth)
 	else
 		exec_reset(x);
 	x->replaying = true;
-	for (unsigned i = from < 0 ? 0 : (unsigned)from; i < depth; i++)
-		schedule_hart(x, (unsigned)(path[i] - '0'));
+	for (unsigned i = from < 0 ? 0 : (unsigned)from; i < depth; i++) {
+		unsigned h, alt;
+
+		schedule_decode(path[i], &h, &alt);
+		schedule_hart(x, h, alt);
+	}
 	x->replaying = false;
 }
 
@@ -221,8 +226,9 @@ static uint32_t within_bound(const struct explorer *x, uint32_t mask)
 	return mask;
 }
 
-/* Hart h takes the next transition. false when the execution failed. */
-static bool schedule_hart(struct explorer *x, unsigned h)
+/* Hart h takes the next transition, its first fetch taking the alternative-th newest version.
+ * false when the execution failed. */
+static bool schedule_hart(struct explorer *x, unsigned h, unsigned alternative)
 {
 	uint32_t held = held_back_by(x, h);
 	bool ok;
@@ -231,7 +237,7 @@ static bool schedule_hart(struct explorer *x, unsigned h)
 	x->st.held = (x->st.held | held) & ~(1u << h);
 	x->st.run_length = x->st.last_hart == (int)h ? x->st.run_length + 1 : 1;
 	x->st.last_hart = (int)h;
-	ok = exec_transition(x, h);
+	ok = exec_transition(x, h, alternative);
 	dpor_event_end(x);
 	spin_after_transition(x, h);
 	return ok;
@@ -364,7 +370,7 @@ static void explore(struct search *s, unsigned depth)
 	struct dpor_node *n = &x->nodes[depth];
 	uint32_t runnable;
 	unsigned first;
-	bool split;
+	bool split, multi;
 
 	if (prefix_elsewhere(s, depth))
 		return;
@@ -379,6 +385,8 @@ static void explore(struct search *s, unsigned depth)
 	n->enabled = enabled_harts(x);
 	n->done = 0;
 	n->saved = false;
+	for (unsigned h = 0; h < x->nharts; h++)
+		n->nalts[h] = (uint8_t)((n->enabled & (1u << h)) ? exec_fetch_alternatives(x, h) : 1);
 	if (!n->enabled) {
 		check_deadlock(x);
 		if (x->failure)
@@ -401,7 +409,10 @@ static void explore(struct search *s, unsigned depth)
 		? (unsigned)x->st.last_hart : (unsigned)__builtin_ctz(runnable);
 	split = in_split(s, depth);
 	n->backtrack = every_choice(s, depth) ? runnable : 1u << first;
-	if (__builtin_popcount(runnable) > 1)
+	multi = __builtin_popcount(runnable) > 1;
+	for (unsigned h = 0; h < x->nharts; h++)
+		multi |= (runnable & (1u << h)) && n->nalts[h] > 1;
+	if (multi)
 		x->stats.schedule_points++;
 	for (;;) {
 		uint32_t todo = n->backtrack & runnable & ~n->done & ~n->sleep;
@@ -410,30 +421,40 @@ static void explore(struct search *s, unsigned depth)
 		if (!todo || x->stop)
 			break;
 		p = (todo & (1u << first)) ? first : (unsigned)__builtin_ctz(todo);
-		if (n->done)
-			restore(s, depth);
-		else if (__builtin_popcount(runnable) > 1)
-			save_if_due(s, depth);
-		n->done |= 1u << p;
-		if (!schedule_hart(x, p)) {
-			n->next[p] = x->events[depth].sig;
-			if (split)
-				split_failure(s);
-			else
-				failure_found(s);
-		} else {
-			struct dpor_node *child = &x->nodes[depth + 1];
+		/* Every version hart p's fetch may take is explored along with p (fetch: arch);
+		 * p sleeps afterwards on what any of them touched. */
+		for (unsigned a = 0; a < n->nalts[p] && !x->stop; a++) {
+			bool ok;
 
-			n->next[p] = x->events[depth].sig;
-			child->branched = n->branched + (__builtin_popcount(runnable) > 1);
-			child->sleep = 0;
-			for (unsigned q = 0; q < x->nharts; q++)
-				if ((n->sleep & (1u << q)) &&
-				    !dpor_sleep_dependent(&n->next[q], &x->events[depth].sig)) {
-					child->sleep |= 1u << q;
-					child->next[q] = n->next[q];
-				}
-			explore(s, depth + 1);
+			if (n->done || a)
+				restore(s, depth);
+			else if (multi)
+				save_if_due(s, depth);
+			n->done |= 1u << p;
+			ok = schedule_hart(x, p, a);
+			if (a == 0)
+				n->next[p] = x->events[depth].sig;
+			else
+				dpor_sig_union(&n->next[p], &x->events[depth].sig);
+			if (!ok) {
+				if (split)
+					split_failure(s);
+				else
+					failure_found(s);
+			} else {
+				struct dpor_node *child = &x->nodes[depth + 1];
+
+				child->branched = n->branched + multi;
+				child->sleep = 0;
+				for (unsigned q = 0; q < x->nharts; q++)
+					if ((n->sleep & (1u << q)) &&
+					    !dpor_sleep_dependent(&n->next[q],
+								  &x->events[depth].sig)) {
+						child->sleep |= 1u << q;
+						child->next[q] = n->next[q];
+					}
+				explore(s, depth + 1);
+			}
 		}
 		if (!every_choice(s, depth) && !x->bound_active) /* no sleep sets: dpor.c */
 			n->sleep |= 1u << p;
@@ -504,18 +525,23 @@ int exec_run_schedule(struct explorer *x, const char *schedule)
 	for (unsigned h = 0; h < x->nharts && x->capture; h++)
 		machine_read_regs(x->m, h, x->last_regs[h]);
 	for (const char *p = schedule; *p && !x->stop; p++) {
-		unsigned h = (unsigned)(*p - '0');
+		unsigned h = 0, alt = 0, nalt = 1;
+		bool known = schedule_decode(*p, &h, &alt);
 
-		if (*p < '0' || h >= x->nharts || !exec_enabled(x, h)) {
+		if (known && h < x->nharts && exec_enabled(x, h))
+			nalt = exec_fetch_alternatives(x, h);
+		if (!known || h >= x->nharts || !exec_enabled(x, h) || alt >= nalt) {
 			snprintf(x->schedule_error, sizeof(x->schedule_error),
 				 "schedule '%s' does not fit scenario %s: at position %ld hart '%c' %s",
 				 schedule, x->scn->name, (long)(p - schedule), *p,
-				 h >= x->nharts ? "does not exist"
+				 !known || h >= x->nharts ? "does not exist"
 				 : x->st.harts[h].done ? "has already finished"
-				 : x->st.harts[h].blocked ? "is blocked" : "is parked");
+				 : x->st.harts[h].blocked ? "is blocked"
+				 : !exec_enabled(x, h) ? "is parked"
+				 : "has fewer versions of its next instruction to fetch");
 			return 2;
 		}
-		schedule_hart(x, h);
+		schedule_hart(x, h, alt);
 	}
 	if (!x->failure && !exec_all_done(x) && !enabled_harts(x))
 		check_deadlock(x);
@@ -586,9 +612,11 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 			for (unsigned h = 0; h < x->nharts; h++)
 				if (allowed & (1u << h))
 					order[n++] = h;
-			if (n > 1)
+			unsigned h = order[next_random(&state) % n], nalt = exec_fetch_alternatives(x, h);
+
+			if (n > 1 || nalt > 1)
 				x->stats.schedule_points++;
-			schedule_hart(x, order[next_random(&state) % n]);
+			schedule_hart(x, h, nalt > 1 ? (unsigned)(next_random(&state) % nalt) : 0);
 		}
 		if (!x->failure) {
 			x->stats.executions++;

@@ -301,13 +301,71 @@ static enum trace_write_kind write_kind(const struct explorer *x, bool wrote, bo
 	return wrote_code ? TRACE_WRITE_CODE : TRACE_WRITE_DATA;
 }
 
-bool exec_transition(struct explorer *x, unsigned h)
+unsigned exec_fetch_alternatives(struct explorer *x, unsigned h)
+{
+	unsigned n;
+
+	if (!x->fetch_choices || machine_pc(x->m, h) == MACHINE_MAGIC_RETURN)
+		return 1;
+	n = machine_fetch_alternatives(x->m, h);
+	if (n > EX_MAX_FETCH_ALTERNATIVES) {
+		x->stats.truncated = true; /* versions a schedule cannot name: not every one tried */
+		n = EX_MAX_FETCH_ALTERNATIVES;
+	}
+	return n;
+}
+
+/*
+ * Under fetch: arch, cache maintenance and context synchronisation touch the caches' state (the
+ * EX_CACHE_TOKEN) and the code they act on: they are visible operations, dependent with the
+ * writes and the maintenance of other harts. Returns whether the step was one.
+ */
+static bool cache_accesses(struct explorer *x, unsigned h, const struct step_info *info,
+			   enum step_status s)
+{
+	const struct special_insn *sp = &info->special;
+	uint64_t line = x->arch->cache_line ? x->arch->cache_line : 64, addr;
+
+	if (!x->fetch_choices)
+		return false;
+	switch (sp->kind) {
+	case SPECIAL_DCACHE:
+	case SPECIAL_ICACHE_SYNC:
+		if (sp->addr_reg >= 0) {
+			addr = machine_reg(x->m, h, sp->addr_reg) & ~(line - 1);
+			dpor_event_access(x, addr, (unsigned)line, false);
+		} else if (x->code_hi > x->code_lo) {
+			dpor_event_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), false);
+		}
+		if (sp->kind == SPECIAL_ICACHE_SYNC)
+			dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
+		return true;
+	case SPECIAL_DSB:
+		dpor_event_access(x, EX_CACHE_TOKEN, 8, true);
+		return true;
+	case SPECIAL_BREAKPOINT: /* taken as an exception when the step went on */
+	case SPECIAL_ISB:
+	case SPECIAL_EXC_RETURN:
+		if (sp->kind == SPECIAL_BREAKPOINT && s != STEP_OK)
+			return false;
+		dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
+		if (x->code_hi > x->code_lo)
+			dpor_event_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), false);
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 {
 	struct hart_state *hs = &x->st.harts[h];
 	struct step_info info;
+	unsigned nsteps = 0;
+	bool counted = true; /* the point before this transition counted its first fetch's versions */
 
 	if (x->st.ntransitions < EX_MAX_TRANSITIONS) {
-		x->st.schedule[x->st.ntransitions++] = (char)('0' + h);
+		x->st.schedule[x->st.ntransitions++] = schedule_code(h, alternative);
 		x->st.schedule[x->st.ntransitions] = 0;
 	}
 	dpor_event_begin(x, h);
@@ -325,8 +383,16 @@ bool exec_transition(struct explorer *x, unsigned h)
 				return false;
 			if (hs->done)
 				return true;
+			counted = false;
 			continue;
 		}
+		if (x->fetch_choices && machine_fetch_alternatives(x->m, h) > 1) {
+			/* A choice of versions is a point of the search of its own. */
+			if (nsteps > 0 || !counted)
+				return true;
+			machine_choose_fetch(x->m, h, alternative);
+		}
+		nsteps++;
 		x->pre_step = true;
 		visible = before_step(x, h, pc, hs->prev_pc);
 		x->pre_step = false;
@@ -361,7 +427,7 @@ bool exec_transition(struct explorer *x, unsigned h)
 		}
 		if (visible_fetch && info.len)
 			dpor_event_access(x, info.pc, info.len, false);
-		if (info.wrote_code)
+		if (info.wrote_code || cache_accesses(x, h, &info, s))
 			visible = true;
 		trace_append(x, h, &info, version, write_kind(x, wrote, info.wrote_code, exclusive_before),
 			     visible && !wrote && info.naccesses == 0);

@@ -295,7 +295,12 @@ static const struct text_error value_errors[] = {
 	  "7:11: protocol must be one of 'single-word', 'stop-machine', 'stop-machine-nonpreempt', "
 	  "'staged', 'breakpoint', got 'two-step'" },
 	{ ONE_HART("f()", "expect: pass\nfetch: weak\n"),
-	  "7:8: fetch must be 'coherent' or 'relaxed', got 'weak'" },
+	  "7:8: fetch must be one of 'coherent', 'relaxed', 'arch', got 'weak'" },
+	{ ONE_HART("f()", "expect: pass\nfetch: arch\ncache_type: [idc, pipt]\n"),
+	  "8:19: cache_type[1] 'pipt' is not a cache type bit (one of: idc, dic)" },
+	{ ONE_HART("f()", "expect: pass\ncache_type: [dic]\n"),
+	  "7:14: cache_type matters only under fetch: arch, and this scenario has fetch: "
+	  "coherent" },
 	{ ONE_HART("f()", "    role: patchr\nexpect: pass\n"),
 	  "6:11: harts[0].role must be 'runner' or 'patcher', got 'patchr'" },
 	{ ONE_HART("f()", "    repeat: -2\nexpect: pass\n"),

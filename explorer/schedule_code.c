@@ -1,0 +1,35 @@
+/*
+ * schedule_code.c - one character of a schedule: which hart takes the transition, and which
+ * version of its first instruction it fetches when the fetch model leaves it a choice.
+ *
+ * A digit '0'..'7' is hart 0..7 fetching the newest version (every schedule of the coherent
+ * model). A letter is a hart fetching an older one: "ABCDEFGH" are harts 0..7 taking the
+ * second newest, "IJKLMNOP" the third, "QRSTUVWX" the fourth, then "abcdefgh", "ijklmnop",
+ * "qrstuvwx" the fifth to the seventh.
+ */
+#include "exec.h"
+
+static const char older[] = "ABCDEFGHIJKLMNOPQRSTUVWXabcdefghijklmnopqrstuvwx";
+
+char schedule_code(unsigned hart, unsigned alternative)
+{
+	if (alternative == 0)
+		return (char)('0' + hart);
+	return older[(alternative - 1) * SCN_MAX_HARTS + hart];
+}
+
+bool schedule_decode(char c, unsigned *hart, unsigned *alternative)
+{
+	if (c >= '0' && c < '0' + SCN_MAX_HARTS) {
+		*hart = (unsigned)(c - '0');
+		*alternative = 0;
+		return true;
+	}
+	for (unsigned i = 0; older[i]; i++)
+		if (older[i] == c) {
+			*hart = i % SCN_MAX_HARTS;
+			*alternative = i / SCN_MAX_HARTS + 1;
+			return true;
+		}
+	return false;
+}
