@@ -428,7 +428,7 @@ static int take_model(const struct build *b)
 			CHOICES("single-word", "stop-machine", "stop-machine-nonpreempt", "staged",
 				"breakpoint"),
 			out->protocol, sizeof(out->protocol)) ||
-	    take_choice(b, "fetch", b->raw->fetch, CHOICES("coherent", "relaxed", "arch"),
+	    take_choice(b, "fetch", b->raw->fetch, CHOICES("arch", "coherent", "relaxed"),
 			out->fetch, sizeof(out->fetch)))
 		return 2;
 	for (unsigned i = 0; i < b->raw->cache_type_count; i++) {

@@ -145,7 +145,7 @@ START_TEST(absent_keys_take_their_defaults)
 	assert_call(&scn.harts[0].calls[0], "traced_add3", 3, 6, 10);
 	ck_assert_uint_eq(scn.nwatch, 0);
 	ck_assert_str_eq(scn.protocol, "single-word");
-	ck_assert_str_eq(scn.fetch, "coherent");
+	ck_assert_str_eq(scn.fetch, "arch");
 	ck_assert(!scn.preemptions_bounded); /* no bound: a complete search */
 	ck_assert_uint_eq(scn.steps_per_call, 20000);
 	ck_assert_uint_eq(scn.max_executions, 0);
@@ -295,11 +295,11 @@ static const struct text_error value_errors[] = {
 	  "7:11: protocol must be one of 'single-word', 'stop-machine', 'stop-machine-nonpreempt', "
 	  "'staged', 'breakpoint', got 'two-step'" },
 	{ ONE_HART("f()", "expect: pass\nfetch: weak\n"),
-	  "7:8: fetch must be one of 'coherent', 'relaxed', 'arch', got 'weak'" },
+	  "7:8: fetch must be one of 'arch', 'coherent', 'relaxed', got 'weak'" },
 	{ ONE_HART("f()", "expect: pass\nfetch: arch\ncache_type: [idc, pipt]\n"),
 	  "8:19: cache_type[1] 'pipt' is not a cache type bit (one of: idc, dic)" },
-	{ ONE_HART("f()", "expect: pass\ncache_type: [dic]\n"),
-	  "7:14: cache_type matters only under fetch: arch, and this scenario has fetch: "
+	{ ONE_HART("f()", "expect: pass\nfetch: coherent\ncache_type: [dic]\n"),
+	  "8:14: cache_type matters only under fetch: arch, and this scenario has fetch: "
 	  "coherent" },
 	{ ONE_HART("f()", "    role: patchr\nexpect: pass\n"),
 	  "6:11: harts[0].role must be 'runner' or 'patcher', got 'patchr'" },
