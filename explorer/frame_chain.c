@@ -5,8 +5,10 @@
  * likes when built without frame pointers), walking the records from the arch's frame
  * register (arch_model.frame_reg) must lead back to the frame the traced function's caller
  * had, as the kernel's frame-pointer unwinder walks them:
- *   - every frame pointer on the way is 8-byte aligned, inside the hart's stack above the
- *     current SP, and higher than the one before (the stack grows down, records nest up);
+ *   - every frame pointer on the way is aligned to the word size (8 bytes on arm64 and riscv64,
+ *     whose unwinders reject fp & 7; 4 on arm, whose records are words), inside the hart's
+ *     stack above the current SP, and higher than the one before (the stack grows down,
+ *     records nest up);
  *   - the walk reaches the frame pointer the hart had at the site's start (the caller's) in
  *     at most FRAME_CHAIN_MAX records;
  *   - the record that links to the caller's frame returns to the traced function's parent
@@ -15,7 +17,9 @@
  *   - with frame_shows_traced, some record returns into the traced function, so it shows in
  *     the backtrace.
  * At body entry the frame register is checked by register-preservation: it must be the
- * caller's again.
+ * caller's again. Each arch model says where its records keep the next frame pointer and the
+ * return address, and why (arm64: x29 -> {fp, lr}; riscv64: s0 above {ra, fp}; arm: A32
+ * r11 -> {fp, lr} as clang builds them, no check for Thumb-2: model_arm.c).
  */
 #include <stdio.h>
 
@@ -70,7 +74,7 @@ void check_frame_chain(struct explorer *x, unsigned h, struct frame *f, uint64_t
 			chain_fail(x, h, pc, callee, e, a, "the chain does not end at the caller");
 			return;
 		}
-		if ((fp & 7) || rec < sp || lra < sp || rec + arch->word_size > top ||
+		if ((fp & (arch->word_size - 1)) || rec < sp || lra < sp || rec + arch->word_size > top ||
 		    lra + arch->word_size > top || (n && fp <= prev)) {
 			snprintf(e, sizeof(e), "an aligned frame in [0x%llx, 0x%llx) above 0x%llx",
 				 (unsigned long long)sp, (unsigned long long)top,

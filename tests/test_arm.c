@@ -778,6 +778,36 @@ START_TEST(test_arm_stop_machine_preempted_inside_the_site)
 }
 END_TEST
 
+/* The frame chain a callback unwinds through: in the A32 image a trampoline that leaves r11
+ * pointing at pt_regs fails frame-chain at the callback's entry, with nothing else wrong (the
+ * same search with frame-chain ignored passes). The Thumb-2 image has no frame-pointer
+ * unwinder to satisfy (models/arm/model_arm.c): the same trampoline passes there. */
+START_TEST(test_frame_chain_a32_only)
+{
+	struct scenario_result res;
+
+	load_scenario("flawed-fp-as-base.yaml");
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "frame-chain");
+	ck_assert_ptr_nonnull(strstr(res.failure->message, "at record_regs:"));
+	scenario_result_free(&res);
+
+	load_scenario("flawed-fp-as-base.yaml");
+	snprintf(scn.ignore[scn.nignore++], sizeof(scn.ignore[0]), "frame-chain");
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	scenario_result_free(&res);
+
+	load_scenario("flawed-fp-as-base.yaml");
+	snprintf(scn.image, sizeof(scn.image), "ftrace_thumb");
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert_uint_gt(res.stats.executions, 1);
+	scenario_result_free(&res);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("arm");
@@ -806,6 +836,7 @@ int main(void)
 	tcase_add_test(exp, test_torn_bl_between_the_halfwords);
 	tcase_add_test(exp, test_thumb_redirect_happens);
 	tcase_add_test(exp, test_arm_stop_machine_preempted_inside_the_site);
+	tcase_add_test(exp, test_frame_chain_a32_only);
 	suite_add_tcase(s, exp);
 	return run_check_suite(s);
 }

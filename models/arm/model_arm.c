@@ -376,12 +376,34 @@ static const struct arch_kernel_tree arm_kernel_tree = {
 	.reg_ret = 0, .arg_regs = {0, 1, 2, 3}, .narg_regs = 4,                                 \
 	.scratch_mask = (1ull << 12) | (1ull << ARM_CPSR), .regs_seen_mask = 0x0fffull,        \
 	.callee_saved_mask = 0x0ff0ull, .abi_fixed_mask = 1ull << ARM_CPSR,                     \
-	.stack_align = 8, .frame_reg = -1, .hart_id_reg_id = UC_ARM_REG_C13_C0_3, .isa_state_reg = ARM_CPSR,   \
+	.stack_align = 8, .hart_id_reg_id = UC_ARM_REG_C13_C0_3, .isa_state_reg = ARM_CPSR,    \
 	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image,                      \
 	.kernel_tree = &arm_kernel_tree
 
+/*
+ * Frame records (explorer/frame_chain.c), as Linux 6.1's arm frame-pointer unwinder walks them
+ * (arch/arm/kernel/stacktrace.c, unwind_frame with CONFIG_FRAME_POINTER and no ARM_UNWIND).
+ * Built with clang (CONFIG_CC_IS_CLANG, as these images are), fp (r11) points at a two-word
+ * record {previous fp, return address}, like arm64's: the next fp is at fp + 0, the pc at
+ * fp + 4, and the next record must lie at least a word above the last one. (A GCC APCS build
+ * instead points fp at the saved pc of a {fp, sp, lr, pc} frame: next fp at fp - 12, pc at
+ * fp - 4; the bundled and kernel-tree images are built with clang.) The frame-pointer
+ * unwinder exists only for A32 kernels (arch/arm/Kconfig.debug: UNWINDER_FRAME_POINTER
+ * depends on !THUMB2_KERNEL; a Thumb-2 kernel unwinds by the EHABI tables of
+ * arch/arm/kernel/unwind.c, where r7 is only a register the tables restore), so the Thumb
+ * model checks no frame chain. Linux's arm trampolines build no record of their own
+ * (entry-ftrace.S leaves fpreg alone and describes its frame to the table unwinder with
+ * UNWIND(.pad) / UNWIND(.save)); the site follows the traced function's prologue, whose
+ * record fp already points at, so a callback's unwind goes from its own record straight to
+ * the traced function's: fp unchanged at the callback passes, and a trampoline that moves fp
+ * must point it at records that lead back there.
+ */
 const struct arch_model arch_model_arm = {
 	ARM_COMMON,
+	.frame_reg = 11,
+	.frame_next_off = 0,
+	.frame_lr_off = 4,
+	.frame_shows_traced = false,
 	.uc_mode = UC_MODE_ARM,
 	.cs_mode = CS_MODE_ARM,
 	.insn_align = 4,
@@ -401,6 +423,7 @@ const struct arch_model arch_model_arm = {
 
 const struct arch_model arch_model_arm_thumb = {
 	ARM_COMMON,
+	.frame_reg = -1, /* a Thumb-2 kernel has no frame-pointer unwinder (above) */
 	.uc_mode = UC_MODE_THUMB,
 	.cs_mode = CS_MODE_THUMB,
 	.insn_align = 2,

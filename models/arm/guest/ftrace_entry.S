@@ -370,3 +370,37 @@ ENTRY ftrace_caller_ip_is_return
 	ldr	lr, [sp], #4
 	bx	ip
 END ftrace_caller_ip_is_return
+
+/*
+ * ftrace_regs_caller_fp_base - FLAWED: ftrace_regs_caller that keeps its pt_regs pointer in
+ * r11 across the callback, as if r11 were just another callee-saved register (it is one in a
+ * kernel built without frame pointers). Everything the callback and the body see is right:
+ * r11 is reloaded from pt_regs with the others. But in an A32 kernel with the frame-pointer
+ * unwinder r11 is fp, and the callback's unwind starts at a "record" that is pt_regs itself:
+ * {ARM_r0, ARM_r1} read as {previous fp, return address}.
+ *   In/out: the common contract, as ftrace_regs_caller.
+ *   Caught by: frame-chain in the A32 image (a Thumb-2 kernel unwinds by tables, not by fp:
+ *   the Thumb image does not check it, and there it passes).
+ */
+ENTRY ftrace_regs_caller_fp_base
+	sub	sp, sp, #(PT_REGS_SIZE - 4)
+	stmia	sp, {r0-r12}
+	ldr	r5, [sp, #S_OLD_R0]		/* the parent LR the site pushed */
+	str	r0, [sp, #S_OLD_R0]
+	add	r4, sp, #PT_REGS_SIZE		/* S */
+	mov	r6, lr				/* B */
+	mrs	r7, apsr
+	add	r8, sp, #S_SP
+	stmia	r8, {r4-r7}			/* ARM_sp, ARM_lr, ARM_pc, ARM_cpsr */
+	mov	r11, sp				/* the flaw: fp = &pt_regs, no frame record */
+	bic	r0, r6, #1
+	sub	r0, r0, #4
+	mov	r1, r5
+	load_trace_op
+	mov	r3, r11
+	tramp_call
+	ldmia	sp, {r0-r12}			/* r11 back as at the site */
+	ldr	lr, [sp, #S_LR]
+	add	sp, sp, #S_PC
+	ldr	pc, [sp], #(PT_REGS_SIZE - S_PC)
+END ftrace_regs_caller_fp_base
