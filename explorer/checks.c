@@ -449,6 +449,16 @@ static bool check_record(struct explorer *x, unsigned h, const struct frame *f, 
 		if (!check_value(x, "regs-seen", h, pc, f->entry_regs[r], v, what, where))
 			return false;
 	}
+	/* The frame's copy of the first argument at the call (arm's ARM_ORIG_r0, which Linux's
+	 * __ftrace_regs_caller sets to r0: models/arm/model_arm.c). */
+	if (arch->regs_orig_arg0 >= 0 && arch->regs_orig_arg0 < PC_RECORD_REGS) {
+		machine_read_u64(x->m, base + 48 + 8ull * (unsigned)arch->regs_orig_arg0, &v);
+		snprintf(what, sizeof(what), "regs->%s seen by the %s", arch->regs_orig_arg0_name,
+			 who);
+		if (!check_value(x, "regs-seen", h, pc, f->entry_regs[arch->arg_regs[0]], v, what,
+				 where))
+			return false;
+	}
 	return true;
 }
 

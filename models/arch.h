@@ -123,6 +123,12 @@ struct arch_model {
 	uint64_t regs_seen_mask; /* besides arg_regs, regs whose value in the frame a callback gets
 				  * (pc_record regs[]) must be as at the site; 0: arguments only */
 	bool regs_sp_unchecked;  /* regs->sp a callback sees need not be the entry SP (riscv) */
+	/* The pc_record regs[] slot where a regs callback finds the frame's copy of the first
+	 * argument as it was at the call, compared with that register at the site, and the
+	 * field's name for messages (arm: ARM_ORIG_r0, uregs[17]); -1: the arch's trampolines
+	 * promise no such copy. */
+	int regs_orig_arg0;
+	const char *regs_orig_arg0_name;
 	uint64_t callee_saved_mask;
 	/* Registers the ABI gives a fixed meaning at every call, which a caller cannot leave
 	 * holding values of its own (riscv: zero, gp, tp; the flags of arm's CPSR carry the

@@ -808,6 +808,32 @@ START_TEST(test_frame_chain_a32_only)
 }
 END_TEST
 
+/* ARM_ORIG_r0 is r0 at the site, as Linux's __ftrace_regs_caller stores it: the review's
+ * aligned sketch, which clears it, fails regs-seen on that field after every other field
+ * matched; the trampoline with the kernel's frame passes (arm/clobber-all and the others). */
+START_TEST(test_orig_r0_is_r0_at_the_site)
+{
+	struct scenario_result res;
+
+	load_scenario("regs-review-aligned.yaml");
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "regs-seen");
+	ck_assert_msg(strstr(res.failure->message, "regs->ARM_ORIG_r0 seen by the callback") &&
+		      strstr(res.failure->message, "expected 0x1, actual 0x0"), "%s",
+		      res.failure->message);
+	scenario_result_free(&res);
+
+	load_scenario("regs-review-aligned.yaml");
+	snprintf(scn.harts[0].calls[0].args[1].symbol,
+		 sizeof(scn.harts[0].calls[0].args[1].symbol),
+		 "ftrace_regs_caller");
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	scenario_result_free(&res);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("arm");
@@ -837,6 +863,7 @@ int main(void)
 	tcase_add_test(exp, test_thumb_redirect_happens);
 	tcase_add_test(exp, test_arm_stop_machine_preempted_inside_the_site);
 	tcase_add_test(exp, test_frame_chain_a32_only);
+	tcase_add_test(exp, test_orig_r0_is_r0_at_the_site);
 	suite_add_tcase(s, exp);
 	return run_check_suite(s);
 }

@@ -35,6 +35,9 @@
  * way), then CPSR. */
 enum { ARM_SP = 13, ARM_LR = 14, ARM_PC = 15, ARM_CPSR = 16, ARM_NREGS = 17 };
 
+/* pc_record regs[] slot of pt_regs' ARM_ORIG_r0 (uregs[17]; the guest records uregs[0..17]). */
+#define ARM_ORIG_R0 17
+
 #define CPSR_T (1u << 5)
 
 static const int arm_reg_ids[ARM_NREGS] = {
@@ -367,7 +370,10 @@ static const struct arch_kernel_tree arm_kernel_tree = {
  * r0-r11 as at the site. Not ip: being scratch across the site's BL, it holds no value of the
  * call when the trampoline runs (a veneer may have rewritten it), so no frame can hold "ip as
  * at the site" and no callback may read it; arm's frame from 2017 to 2022 kept the body
- * address there (arm/regs-ip-as-pc). The rules and their sources: models/arm/CONTRACT.md.
+ * address there (arm/regs-ip-as-pc). ARM_ORIG_r0 must be r0 as at the site: Linux's
+ * __ftrace_regs_caller (arch/arm/kernel/entry-ftrace.S, 6.1, as merged in 2017) stores r0
+ * into the OLD_R0 slot, over the parent LR the site pushed. The rules and their sources:
+ * models/arm/CONTRACT.md.
  */
 #define ARM_COMMON                                                                             \
 	.name = "arm", .uc_arch = UC_ARCH_ARM, .uc_cpu_model = -1, .cs_arch = CS_ARCH_ARM,      \
@@ -375,6 +381,7 @@ static const struct arch_kernel_tree arm_kernel_tree = {
 	.reg_names = arm_reg_names, .reg_pc = ARM_PC, .reg_sp = ARM_SP, .reg_lr = ARM_LR,       \
 	.reg_ret = 0, .arg_regs = {0, 1, 2, 3}, .narg_regs = 4,                                 \
 	.scratch_mask = (1ull << 12) | (1ull << ARM_CPSR), .regs_seen_mask = 0x0fffull,        \
+	.regs_orig_arg0 = ARM_ORIG_R0, .regs_orig_arg0_name = "ARM_ORIG_r0",                    \
 	.callee_saved_mask = 0x0ff0ull, .abi_fixed_mask = 1ull << ARM_CPSR,                     \
 	.stack_align = 8, .hart_id_reg_id = UC_ARM_REG_C13_C0_3, .isa_state_reg = ARM_CPSR,    \
 	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image,                      \

@@ -226,6 +226,8 @@ const struct arch_model arch_model_arm64 = {
 	 * NZCV too. */
 	.scratch_mask = 0x3fe00ull | (1ull << A64_NZCV),
 	.callee_saved_mask = 0x1ff80000ull | (1ull << 29) | (1ull << 30), /* x19-x28, fp, lr */
+	/* 6.1's entry-ftrace.S never writes orig_x0: no copy to compare. */
+	.regs_orig_arg0 = -1,
 	/* AAPCS64 fixes no general register at a call (x18, the platform register, is the
 	 * kernel's to keep or clobber: see scratch_mask); NZCV is not a value register. */
 	.abi_fixed_mask = 1ull << A64_NZCV,

@@ -245,6 +245,8 @@ const struct arch_model arch_model_riscv64 = {
 	 * and restores sp from that slot; a callback may rely on epc, ra and a0-a7.
 	 */
 	.regs_sp_unchecked = true,
+	/* 6.1's mcount-dyn.S never writes orig_a0: no copy to compare. */
+	.regs_orig_arg0 = -1,
 	.callee_saved_mask = (1ull << 8) | (1ull << 9) | 0x0ffc0000ull, /* s0, s1, s2-s11 */
 	/* psABI: zero is hard-wired, gp and tp are fixed for the whole program (Linux: tp is the
 	 * current task, gp the global pointer; here tp is the hart id). */

@@ -45,8 +45,9 @@ static void count_call(unsigned long hart)
 }
 
 /*
- * Write one record for this hart from the frame; seq last. Code addresses are recorded as
- * addresses: the Thumb bit of ARM_pc is dropped (regs[15] keeps it). Whether the trampoline
+ * Write one record for this hart from the frame; seq last: regs[] holds uregs[0..17], r0-r15,
+ * ARM_cpsr and ARM_ORIG_r0. Code addresses are recorded as addresses: the Thumb bit of ARM_pc
+ * is dropped (regs[15] keeps it). Whether the trampoline
  * kept that bit shows in execution itself: returning to a Thumb body without it runs the body
  * in the ARM state, which the machine reports as a fault.
  */
@@ -66,7 +67,7 @@ static void write_record(unsigned long ip, unsigned long parent_ip, const struct
 	rec->pc = regs ? regs->ARM_pc & ~1ul : 0;
 	rec->sp = regs ? regs->ARM_sp : 0;
 	rec->lr = regs ? regs->ARM_lr : 0;
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < 18; i++) /* r0-r15, then ARM_cpsr and ARM_ORIG_r0 */
 		rec->regs[i] = regs ? regs->uregs[i] : 0;
 	barrier();
 	rec->seq = rec->seq + 1;

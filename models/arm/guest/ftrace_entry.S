@@ -186,7 +186,8 @@ END ftrace_regs_caller_posted
  * so pt_regs is [S-76, S-4) and SP is S - 76 while the callback runs: as the reviewer said,
  * it misaligns the stack.
  *   Out (our return): r0-r12 and lr from pt_regs, continues at ARM_pc, sp = S.
- *   Caught by: stack-alignment; every field and register is right otherwise.
+ *   Caught by: stack-alignment; with that ignored, regs-seen (ARM_ORIG_r0 = 0, where Linux's
+ *   __ftrace_regs_caller stores r0). Every other field and register is right.
  */
 ENTRY ftrace_regs_caller_review_misaligned
 	str	ip, [sp, #(S_IP - PT_REGS_SIZE)]!
@@ -224,7 +225,8 @@ END ftrace_regs_caller_review_misaligned
  * and the return `ldmia sp, {r0 - pc}` reloads r0-r12, sp, lr and pc from pt_regs at once.
  * (T32 has neither STMIB nor an LDM that loads SP: the Thumb build stores the two words with
  * str and returns like ftrace_regs_caller, so there a change of ARM_sp is ignored.)
- *   In/out: the common contract, with ARM_cpsr = 0.
+ *   In/out: the common contract, with ARM_cpsr = 0 and ARM_ORIG_r0 = 0.
+ *   Caught by: regs-seen, on ARM_ORIG_r0 alone: Linux's __ftrace_regs_caller writes r0 there.
  */
 ENTRY ftrace_regs_caller_review_aligned
 	str	ip, [sp, #(S_IP - PT_REGS_SIZE + 4)]!
