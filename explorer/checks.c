@@ -121,20 +121,19 @@ void failure_take_trace(struct explorer *x)
 	}
 }
 
-/* Is there one form of the site that agrees with every byte fetched in this pass? */
-static bool pass_matches_a_form(const struct site_history *hist, const struct frame *f,
-				unsigned size)
+/* The newest form of the site that agrees with every byte fetched in this pass, or -1. */
+int site_form_of_pass(const struct site_history *hist, const struct frame *f, unsigned size)
 {
-	for (unsigned i = 0; i < hist->nforms; i++) {
+	for (unsigned i = hist->nforms; i-- > 0;) {
 		bool ok = true;
 
 		for (unsigned b = 0; b < size && ok; b++)
 			if ((f->fetched_mask & (1u << b)) && hist->forms[i][b] != f->fetched[b])
 				ok = false;
 		if (ok)
-			return true;
+			return (int)i;
 	}
-	return false;
+	return -1;
 }
 
 /* "+0: d503201f, +4: 97ffff2c": the fetched instructions of the pass, by offset. */
@@ -178,7 +177,7 @@ void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t 
 		f->fetched[b] = bytes[i];
 		f->fetched_mask |= 1u << b;
 	}
-	if (pass_matches_a_form(&x->st.history[f->site], f, s->size))
+	if (site_form_of_pass(&x->st.history[f->site], f, s->size) >= 0)
 		return;
 	describe_pass(x, s, f, actual, sizeof(actual));
 	snprintf(expected, sizeof(expected), "the instructions of one of the site's %u forms",
@@ -586,6 +585,7 @@ void check_body_entry(struct explorer *x, unsigned h, struct frame *f)
 	char where[96], a[64];
 
 	f->body_count++;
+	coverage_note_form(x, f);
 	f->fetched_mask = 0;
 	if (f->redirect >= 0) {
 		const struct scn_redirect *r = &x->scn->redirects[f->redirect];
@@ -628,6 +628,7 @@ bool check_redirect_entry(struct explorer *x, unsigned h, struct frame *f, uint6
 		if ((rd->to_addr & ~1ull) != pc || (rd->from_addr & ~1ull) != s->lay.func)
 			continue;
 		f->redirect = (int)r;
+		coverage_note_form(x, f);
 		f->fetched_mask = 0;
 		coverage_note(x, COVER_REDIRECT);
 		snprintf(where, sizeof(where), "entry of %s (the redirect of %s)", rd->to, s->name);

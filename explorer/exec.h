@@ -150,6 +150,7 @@ struct exec_state {
 	char schedule[EX_MAX_TRANSITIONS + 1];
 	unsigned preemptions;
 	uint32_t covered;       /* coverage kinds this execution reached (1 << coverage_kind) */
+	uint64_t forms_reached; /* site forms a pass of this execution ran (1 << stats.forms[i]) */
 	int last_hart;          /* hart of the previous transition, -1 at start */
 	unsigned run_length;    /* transitions in a row of last_hart */
 	uint32_t held;          /* harts counted as descheduled in their current wait */
@@ -235,10 +236,13 @@ uint64_t poison_value(const struct arch_model *arch, unsigned hart, unsigned cal
 void poison_registers(struct explorer *x, unsigned hart, unsigned call, unsigned nargs);
 
 /* coverage.c: note a kind this execution reached; note a hart held inside a site while h
- * runs; add the execution's kinds to the counts; after a search, the `vacuous` failure when
- * a passing search never reached a kind the scenario covers. */
+ * runs; note the form of its site that the pass of frame f executed, when the pass ends (at
+ * the body or a redirect target); add the execution's kinds and forms to the counts; after a
+ * search, the `vacuous` failure when a passing search never reached a kind the scenario
+ * covers. */
 void coverage_note(struct explorer *x, enum coverage_kind kind);
 void coverage_note_parked(struct explorer *x, unsigned h);
+void coverage_note_form(struct explorer *x, const struct frame *f);
 void coverage_count_execution(struct explorer *x);
 void check_vacuous(struct explorer *x);
 
@@ -317,6 +321,9 @@ void failure_take_registers(struct explorer *x, unsigned failing);
 uint32_t record_register_delta(struct explorer *x, unsigned h);
 void check_site_fetch(struct explorer *x, unsigned h, struct frame *f, uint64_t pc,
 		      const uint8_t *bytes, unsigned len);
+/* The newest of a site's forms (hist) that agrees with every byte the pass of f fetched from
+ * its size bytes, or -1 when none does. */
+int site_form_of_pass(const struct site_history *hist, const struct frame *f, unsigned size);
 void check_body_entry(struct explorer *x, unsigned h, struct frame *f);
 /* frame_chain.c: at the entry of callee, called during the pass of frame f, the frame records
  * from the arch's frame register must lead back to the caller of the traced function. */

@@ -237,6 +237,20 @@ struct failure {
 	struct failure_regs *regs; /* one per hart (malloc'd), nharts entries */
 };
 
+/*
+ * A form of a site that a pass executed, and in how many executions some pass did. The form
+ * is named by the site's function and its instructions as encoded, in order (as in
+ * site-consistency messages): "traced_add3:d503201f.94000010". At most RUN_MAX_SITE_FORMS
+ * forms are counted per scenario; later ones are left out.
+ */
+#define RUN_MAX_SITE_FORMS 64
+#define SITE_FORM_NAME_MAX 112
+
+struct site_form_count {
+	char form[SITE_FORM_NAME_MAX];
+	unsigned long executions;
+};
+
 struct run_stats {
 	unsigned long executions;      /* complete executions explored */
 	unsigned long distinct_traces; /* Mazurkiewicz traces among them (1 per execution is optimal) */
@@ -245,6 +259,8 @@ struct run_stats {
 	unsigned long schedule_points; /* decision points with more than one choice */
 	unsigned long long steps;      /* instructions stepped, all executions */
 	unsigned long covered[COVER_KINDS]; /* executions that reached each coverage kind */
+	unsigned nforms;               /* site forms passes executed, in the order first seen */
+	struct site_form_count forms[RUN_MAX_SITE_FORMS];
 	unsigned bound_reached;        /* preemption bound explored up to */
 	bool truncated;                /* max_executions hit */
 	double seconds;

@@ -26,6 +26,46 @@
 
 /* ---- runs and scenarios ---- */
 
+/*
+ * A scenarios.coverage value: the kinds on one line, then one line per site form
+ * ("form:traced_add3:d503201f.94000010=9" reads "site form traced_add3: d503201f 94000010 in
+ * 9 executions").
+ */
+static void print_coverage(FILE *out, const char *coverage)
+{
+	const char *p = coverage;
+	bool first = true;
+
+	fprintf(out, "     coverage:");
+	while (*p) {
+		size_t len = strcspn(p, " ");
+
+		if (len && strncmp(p, "form:", 5) != 0) {
+			fprintf(out, " %.*s", (int)len, p);
+			first = false;
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	if (first)
+		fprintf(out, " -");
+	fputc('\n', out);
+	for (p = coverage; *p;) {
+		size_t len = strcspn(p, " ");
+		const char *site = p + 5, *words = memchr(site, ':', len > 5 ? len - 5 : 0);
+		const char *count = memchr(p, '=', len);
+
+		if (len > 5 && strncmp(p, "form:", 5) == 0 && words && count && words < count) {
+			fprintf(out, "     site form %.*s: ", (int)(words - site), site);
+			for (const char *c = words + 1; c < count; c++)
+				fputc(*c == '.' ? ' ' : *c, out);
+			fprintf(out, " in %.*s executions\n", (int)(p + len - count - 1), count + 1);
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+}
+
 void report_print_runs(FILE *out, const struct stored_run *runs, size_t nruns)
 {
 	if (!nruns) {
@@ -106,7 +146,7 @@ void report_print_run(FILE *out, const struct stored_run *run,
 		if (s->error)
 			fprintf(out, "     %s\n", s->error);
 		if (s->coverage)
-			fprintf(out, "     coverage: %s\n", s->coverage);
+			print_coverage(out, s->coverage);
 	}
 }
 

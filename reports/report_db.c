@@ -555,7 +555,11 @@ static int result_matches_expectation(const struct scenario *scn,
 	       !strncmp(res->failure->invariant, scn->expect_invariant, sizeof(scn->expect_invariant));
 }
 
-/* The scenarios.coverage value of a result: "call=9 callback=9 redirect=0 ...". */
+/* Room for the scenarios.coverage value: every kind, then every site form with its count. */
+#define COVERAGE_TEXT_MAX (COVER_KINDS * 40 + RUN_MAX_SITE_FORMS * (SITE_FORM_NAME_MAX + 32))
+
+/* The scenarios.coverage value of a result: "call=9 callback=9 redirect=0 ...", then each
+ * site form some execution ran, "form:traced_add3:d503201f.94000010=9". */
 static void coverage_text(const struct scenario_result *res, char *buf, size_t size)
 {
 	size_t used = 0;
@@ -565,6 +569,16 @@ static void coverage_text(const struct scenario_result *res, char *buf, size_t s
 		int n = snprintf(buf + used, size - used, "%s%s=%lu", k ? " " : "", coverage_name(k),
 				 res->stats.covered[k]);
 
+		used += n > 0 ? (size_t)n : 0;
+	}
+	for (unsigned i = 0; i < res->stats.nforms && i < RUN_MAX_SITE_FORMS && used < size; i++) {
+		const struct site_form_count *fc = &res->stats.forms[i];
+		int n;
+
+		if (!fc->executions)
+			continue;
+		n = snprintf(buf + used, size - used, " form:%.*s=%lu", SITE_FORM_NAME_MAX - 1,
+			     fc->form, fc->executions);
 		used += n > 0 ? (size_t)n : 0;
 	}
 }
@@ -599,7 +613,7 @@ static int store_scenario_row(struct report_db *db, int64_t run_id, int64_t posi
 		BIND_FIELD_OR_NULL(s, 17, res->error);
 	sqlite3_bind_int64(s, 18, position);
 	if (res->verdict != VERDICT_ERROR) {
-		char coverage[160];
+		char coverage[COVERAGE_TEXT_MAX];
 
 		bind_unsigned(s, 19, res->stats.distinct_traces);
 		sqlite3_bind_text(s, 20, scenario_result_search(res), -1, SQLITE_STATIC);

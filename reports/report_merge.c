@@ -114,11 +114,12 @@ static const char store_staged_sql[] =
  * coverage_sum(coverage): the "kind=N kind=N ..." values of the rows added up kind by kind, in
  * the order the kinds first appear; NULL when every value is NULL.
  */
-#define COVERAGE_KINDS_MAX 16
+#define COVERAGE_KINDS_MAX 96 /* the kinds and the site forms ("form:traced_add3:...") */
+#define COVERAGE_KIND_LEN 128 /* coverage_sum_step reads at most 127 characters ("%127[") */
 
 struct coverage_sum {
 	unsigned n;
-	char kind[COVERAGE_KINDS_MAX][32];
+	char kind[COVERAGE_KINDS_MAX][COVERAGE_KIND_LEN];
 	unsigned long long count[COVERAGE_KINDS_MAX];
 };
 
@@ -126,14 +127,14 @@ static void coverage_sum_step(sqlite3_context *ctx, int argc, sqlite3_value **ar
 {
 	struct coverage_sum *sum = sqlite3_aggregate_context(ctx, sizeof(*sum));
 	const char *p = (const char *)sqlite3_value_text(argv[0]);
-	char kind[32];
+	char kind[COVERAGE_KIND_LEN];
 	unsigned long long v;
 	int used;
 
 	(void)argc;
 	if (!sum || !p)
 		return;
-	while (sscanf(p, " %31[^= ]=%llu%n", kind, &v, &used) == 2) {
+	while (sscanf(p, " %127[^= ]=%llu%n", kind, &v, &used) == 2) {
 		unsigned k = 0;
 
 		while (k < sum->n && strcmp(sum->kind[k], kind) != 0)
@@ -149,7 +150,7 @@ static void coverage_sum_step(sqlite3_context *ctx, int argc, sqlite3_value **ar
 static void coverage_sum_final(sqlite3_context *ctx)
 {
 	struct coverage_sum *sum = sqlite3_aggregate_context(ctx, 0);
-	char text[COVERAGE_KINDS_MAX * 56];
+	char text[COVERAGE_KINDS_MAX * (COVERAGE_KIND_LEN + 24)];
 	size_t len = 0;
 
 	if (!sum || !sum->n) {

@@ -132,6 +132,37 @@ START_TEST(a_pass_without_its_coverage_is_vacuous)
 }
 END_TEST
 
+/* The forms of a site that passes executed: in nop-to-call every execution's passes run the
+ * disabled form (mov x9, x30; nop) or the enabled one (mov x9, x30; bl ftrace_caller), some
+ * executions both, and exactly the executions that called out of a site ran the enabled one. */
+START_TEST(site_forms_are_counted_per_execution)
+{
+	const struct site_form_count *off = NULL, *on = NULL;
+	struct scenario_result res;
+
+	load("nop-to-call");
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert_uint_eq(res.stats.nforms, 2);
+	for (unsigned i = 0; i < res.stats.nforms; i++) {
+		const struct site_form_count *fc = &res.stats.forms[i];
+
+		if (strcmp(fc->form, "traced_add3:aa1e03e9.d503201f") == 0)
+			off = fc;
+		else if (strncmp(fc->form, "traced_add3:aa1e03e9.9", 22) == 0 &&
+			 fc->form[22] >= '4' && fc->form[22] <= '7') /* BL: 0x94000000-0x97ffffff */
+			on = fc;
+	}
+	ck_assert_msg(off && on, "%s, %s", res.stats.forms[0].form, res.stats.forms[1].form);
+	ck_assert_uint_gt(off->executions, 0);
+	ck_assert_uint_lt(off->executions, res.stats.executions);
+	ck_assert_uint_eq(on->executions, res.stats.covered[COVER_CALL]);
+	ck_assert_uint_lt(on->executions, res.stats.executions);
+	ck_assert_uint_gt(off->executions + on->executions, res.stats.executions);
+	scenario_result_free(&res);
+}
+END_TEST
+
 START_TEST(flawed_bad_lr_fails_lr_at_entry)
 {
 	expect_failure_that_replays("flawed-bad-lr", "lr-at-entry");
@@ -359,6 +390,7 @@ int main(void)
 	tcase_add_test(tc, flawed_clobber_x2_fails_register_preservation);
 	tcase_add_test(tc, flawed_bad_lr_fails_lr_at_entry);
 	tcase_add_test(tc, a_pass_without_its_coverage_is_vacuous);
+	tcase_add_test(tc, site_forms_are_counted_per_execution);
 	tcase_add_test(tc, init_while_running_breaks_the_cmodx_rule);
 	tcase_add_test(tc, isb_after_the_write_makes_the_new_word_safe_to_run);
 	tcase_add_test(tc, stop_machine_needs_a_preemption_inside_the_site);

@@ -207,6 +207,10 @@ START_TEST(run_selector_shows_scenarios_with_failure_ids)
 	ck_assert_int_eq(sh("%s report --db %s --run 1", TOOL, db_file), 0);
 	expect_in_output("run 1: started");
 	expect_in_output("executions");
+	/* coverage: the kinds, then the site forms passes ran (arm64/nop-to-call's disabled
+	 * site: mov x9, x30; nop) */
+	expect_in_output("     coverage: call=");
+	expect_in_output("     site form traced_add3: aa1e03e9 d503201f in ");
 	for (size_t i = 0; i < nfailures; i++) {
 		/* "ok   NAME ..." or "FAIL NAME ...", as the verdict matched its expectation */
 		snprintf(prefix, sizeof(prefix), "ok   %s ", failures[i].scenario);

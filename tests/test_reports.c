@@ -751,13 +751,20 @@ START_TEST(version_5_file_is_migrated)
 
 	res.stats.covered[COVER_CALL] = 9;
 	res.stats.covered[COVER_PARKED_IN_SITE] = 3;
+	/* site forms: those some execution ran follow the kinds, the others are left out */
+	res.stats.nforms = 3;
+	snprintf(res.stats.forms[0].form, sizeof(res.stats.forms[0].form), "f:d503201f");
+	res.stats.forms[0].executions = 4;
+	snprintf(res.stats.forms[1].form, sizeof(res.stats.forms[1].form), "g:d503201f");
+	snprintf(res.stats.forms[2].form, sizeof(res.stats.forms[2].form), "f:94000010");
+	res.stats.forms[2].executions = 9;
 	ck_assert_int_gt(report_add_scenario(db, run, 1, &scn, NULL, &res, NULL, NULL, NULL, 0), 0);
 	report_close(db);
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'old'"
 					    " AND coverage IS NULL"), 1);
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'new' AND"
 					    " coverage = 'call=9 callback=0 redirect=0 direct=0"
-					    " parked-in-site=3'"), 1);
+					    " parked-in-site=3 form:f:d503201f=4 form:f:94000010=9'"), 1);
 }
 END_TEST
 
