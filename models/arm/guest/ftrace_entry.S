@@ -102,9 +102,8 @@ END ftrace_caller
  *   Out: r0-r12 and lr reloaded from pt_regs; sp = S (a change of ARM_sp is ignored);
  *   continues at ARM_pc by `ldr pc` (interworking: bit 0 selects Thumb).
  */
-/* ftrace_regs_caller up to its return: the pt_regs built, the callback called, r0-r12 and
- * lr reloaded; sp = S - 72 still points at the pt_regs. */
-.macro	regs_caller_body
+/* ftrace_regs_caller's pt_regs built at sp = S - 72; r5 = parent LR, r6 = B. */
+.macro	regs_frame_save
 	sub	sp, sp, #(PT_REGS_SIZE - 4)
 	stmia	sp, {r0-r12}
 	ldr	r5, [sp, #S_OLD_R0]		/* the parent LR the site pushed */
@@ -114,6 +113,11 @@ END ftrace_caller
 	mrs	r7, apsr
 	add	r8, sp, #S_SP
 	stmia	r8, {r4-r7}			/* ARM_sp, ARM_lr, ARM_pc, ARM_cpsr */
+.endm
+
+/* After regs_frame_save: the callback called with the pt_regs at sp, then r0-r12 and lr
+ * reloaded from it; sp = S - 72 still points at the pt_regs. */
+.macro	regs_frame_call
 	bic	r0, r6, #1
 	sub	r0, r0, #4
 	mov	r1, r5
@@ -122,6 +126,12 @@ END ftrace_caller
 	tramp_call
 	ldmia	sp, {r0-r12}
 	ldr	lr, [sp, #S_LR]
+.endm
+
+/* ftrace_regs_caller up to its return. */
+.macro	regs_caller_body
+	regs_frame_save
+	regs_frame_call
 .endm
 
 ENTRY ftrace_regs_caller
@@ -385,24 +395,9 @@ END ftrace_caller_ip_is_return
  *   the Thumb image does not check it, and there it passes).
  */
 ENTRY ftrace_regs_caller_fp_base
-	sub	sp, sp, #(PT_REGS_SIZE - 4)
-	stmia	sp, {r0-r12}
-	ldr	r5, [sp, #S_OLD_R0]		/* the parent LR the site pushed */
-	str	r0, [sp, #S_OLD_R0]
-	add	r4, sp, #PT_REGS_SIZE		/* S */
-	mov	r6, lr				/* B */
-	mrs	r7, apsr
-	add	r8, sp, #S_SP
-	stmia	r8, {r4-r7}			/* ARM_sp, ARM_lr, ARM_pc, ARM_cpsr */
+	regs_frame_save
 	mov	r11, sp				/* the flaw: fp = &pt_regs, no frame record */
-	bic	r0, r6, #1
-	sub	r0, r0, #4
-	mov	r1, r5
-	load_trace_op
-	mov	r3, r11
-	tramp_call
-	ldmia	sp, {r0-r12}			/* r11 back as at the site */
-	ldr	lr, [sp, #S_LR]
+	regs_frame_call				/* r11 back as at the site */
 	add	sp, sp, #S_PC
 	ldr	pc, [sp], #(PT_REGS_SIZE - S_PC)
 END ftrace_regs_caller_fp_base
