@@ -38,6 +38,11 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 /* The compiler a recipe names, into cc. 0, or -1 with the reason in err. */
 int toolchain_recipe_compiler(const char *recipe, char *cc, size_t size, char *err, size_t errlen);
 
+/* generated_source.c: text written to a file of the cache named by its content (ext: ".S"), for
+ * toolchain_build; its path into path. 0, or -1 with the reason in err. */
+int toolchain_write_generated(const char *text, const char *ext, char *path, size_t size,
+			      char *err, size_t errlen);
+
 /* The cache directory ($PATCHCHECK_CACHE_DIR, else $XDG_CACHE_HOME/patchcheck, else
  * $HOME/.cache/patchcheck) into buf; -1 when none can be named. */
 int toolchain_cache_dir(char *buf, size_t size);
