@@ -194,6 +194,12 @@ struct arch_model {
 	/* Encoders used by checks and tests (the guest patcher has its own copy of the encoding). */
 	uint32_t (*encode_nop)(void);
 	uint32_t (*encode_bl)(uint64_t pc, uint64_t target);
+	/* A hart's code written inline in a scenario (asm:, explorer/litmus_source.c) becomes a
+	 * routine: asm_isa selects this model's instruction set ("" when there is one choice),
+	 * asm_return ends it (a return, then the literal pool that "ldr rN, =value" fills, where
+	 * the assembler has one). */
+	const char *asm_isa;
+	const char *asm_return;
 	/* NULL when a Linux tree's trampolines cannot be built for this arch yet; else the first
 	 * of its variants (arch_kernel_tree_for_image). */
 	const struct arch_kernel_tree *kernel_tree;
