@@ -222,6 +222,7 @@ struct explorer {
 	struct failure *failure;
 	struct run_stats stats;
 	unsigned long max_executions;
+	struct litmus_outcomes outcomes; /* final outcomes of the complete executions (outcome.c) */
 };
 
 /* call_check.c: the call against its function's prototype from the image's DWARF (before
@@ -246,6 +247,12 @@ void coverage_note_form(struct explorer *x, const struct frame *f);
 void coverage_count_execution(struct explorer *x);
 void check_vacuous(struct explorer *x);
 
+/* outcome.c: at the end of a complete execution, count its final outcome (the values of the
+ * scenario's observables); after a complete search, the `litmus-outcome` failure when the
+ * exists: condition's verdict is not the scenario's outcome:. */
+void litmus_note_outcome(struct explorer *x);
+void litmus_check_outcome(struct explorer *x);
+
 /* dpor.c: the transition in progress (position st.ntransitions - 1) is an event; its accesses
  * are added as its steps run, and its end finds its races with earlier events. */
 void dpor_event_begin(struct explorer *x, unsigned h);
@@ -269,6 +276,14 @@ int exec_run_schedule(struct explorer *x, const char *schedule);
 
 /* minimise.c: replace x->failure by the simplest schedule of its trace that fails the same. */
 void minimise_failure(struct explorer *x);
+
+/* litmus_source.c: the scenario's asm: harts and memory: words as generated assembly files
+ * (paths into paths[], at most SCN_MAX_HARTS + 1), appended to src[*n]. 0, or 3 with err set
+ * when they cannot be written. */
+struct toolchain_source;
+int litmus_sources(const struct scenario *scn, const struct arch_model *arch,
+		   char (*paths)[4096], struct toolchain_source *src, size_t *n, char *err,
+		   size_t errlen);
 
 /* prepare.c */
 const struct arch_model *image_arch(const struct arch_model *arch, const struct image *img);

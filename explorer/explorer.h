@@ -22,6 +22,12 @@
 #define SCN_MAX_OPS 8
 #define SCN_MAX_STACK_ARGS 256
 #define SCN_MAX_SOURCES 16
+#define SCN_MAX_ASM 2048        /* bytes of one hart's inline asm: */
+#define SCN_MAX_INIT_REGS 16    /* initial registers of one hart: regs: */
+#define SCN_MAX_LOCATIONS 8     /* named memory words: memory: */
+#define SCN_MAX_OBSERVE 16      /* values an outcome records: exists: and observe: */
+#define SCN_MAX_COND_NODES 64   /* atoms and operators of an exists: condition */
+#define LITMUS_MAX_OUTCOMES 64  /* distinct final outcomes a result lists */
 /* Budgets past these are typing mistakes, not plans: an error, never a run without end. */
 #define SCN_MAX_REPEAT 1000
 #define SCN_MAX_PREEMPTIONS 32
@@ -67,7 +73,18 @@ struct scn_call {
 	struct src_pos pos;
 };
 
-enum hart_role { ROLE_RUNNER = 0, ROLE_PATCHER };
+/* ROLE_LITMUS: a hart whose code is given inline (asm:); its routine's result is not checked
+ * and its registers are its own (no callee-saved rule): the final state is what it is about. */
+enum hart_role { ROLE_RUNNER = 0, ROLE_PATCHER, ROLE_LITMUS };
+
+/* A register a litmus hart starts its routine with: a whole number, or a symbol's address. */
+struct scn_init_reg {
+	int reg;          /* index in the arch's register file */
+	bool is_symbol;
+	char symbol[64];
+	uint64_t value;   /* the number, or the symbol's address once resolved */
+	struct src_pos pos;
+};
 
 struct scn_hart {
 	enum hart_role role;
@@ -75,6 +92,54 @@ struct scn_hart {
 	struct scn_call calls[SCN_MAX_CALLS];
 	unsigned repeat; /* the call list runs this many times (>= 1) */
 	struct src_pos pos;
+	/* ROLE_LITMUS: the body of routine litmus_hart<N> (its one call), as written, and where
+	 * its first line starts in the file (assembler messages point there). */
+	char asm_text[SCN_MAX_ASM];
+	struct src_pos pos_asm;
+	unsigned ninit;
+	struct scn_init_reg init[SCN_MAX_INIT_REGS];
+};
+
+/* A named memory word of a litmus scenario (memory:), defined in shared data. */
+struct scn_location {
+	char name[64];
+	unsigned size;    /* 1, 2, 4 or 8 bytes */
+	uint64_t value;   /* initial value */
+	uint64_t addr;    /* resolved */
+	struct src_pos pos;
+};
+
+/* A value of the final state: a register of a hart, or a memory location. */
+struct scn_observable {
+	int hart;         /* -1: the memory location `index` */
+	unsigned index;   /* register index in the arch's file, or location index */
+};
+
+/* A node of an exists: condition; atoms compare an observable with a value. */
+enum cond_kind { COND_ATOM, COND_NOT, COND_AND, COND_OR, COND_TRUE, COND_FALSE };
+
+struct cond_node {
+	uint8_t kind;       /* enum cond_kind */
+	uint8_t a, b;       /* operands (node indices): NOT uses a, AND and OR a and b */
+	uint8_t observable; /* COND_ATOM: index into litmus.observe */
+	uint64_t value;     /* COND_ATOM: the value (two's complement for a negative one) */
+};
+
+enum litmus_verdict { LITMUS_NEVER = 0, LITMUS_SOMETIMES, LITMUS_ALWAYS, LITMUS_NO_VERDICT };
+
+/* The litmus part of a scenario: named memory, the values an outcome records, the final
+ * condition and the verdict it is expected to have. */
+struct litmus_spec {
+	unsigned nlocations;
+	struct scn_location locations[SCN_MAX_LOCATIONS];
+	unsigned nobserve;  /* the condition's observables first, then observe:'s */
+	struct scn_observable observe[SCN_MAX_OBSERVE];
+	bool has_exists;
+	char exists[256];   /* as written */
+	unsigned ncond, cond_root;
+	struct cond_node cond[SCN_MAX_COND_NODES];
+	enum litmus_verdict expect;  /* outcome:, LITMUS_NO_VERDICT when absent */
+	struct src_pos pos_exists, pos_outcome;
 };
 
 /* Calls of `from` may run `to` instead: a callback (livepatch, a kprobe pre-handler) changes
@@ -139,7 +204,11 @@ struct scenario {
 	enum verdict expect;
 	char expect_invariant[48]; /* when expect == VERDICT_FAIL */
 	struct src_pos pos_image, pos_expect;
+	struct litmus_spec litmus;
 };
+
+/* Does the scenario have litmus code or data to build (asm: harts, memory:)? */
+bool scenario_has_litmus_code(const struct scenario *scn);
 
 /*
  * Load and validate a scenario file. Returns 0, or 2 on bad input with a one-line message
@@ -270,9 +339,54 @@ struct run_stats {
 	unsigned long long first_execution_steps[SCN_MAX_HARTS];
 };
 
+/* The final outcomes of a search's complete executions: the values of the scenario's
+ * observables (litmus.observe) at the end of each, with how many executions ended so and
+ * whether the exists: condition holds there. */
+struct litmus_outcome {
+	uint64_t values[SCN_MAX_OBSERVE];
+	unsigned long executions;
+	bool holds;
+};
+
+struct litmus_outcomes {
+	unsigned n;
+	unsigned long executions;  /* complete executions recorded */
+	unsigned long holding;     /* of which the condition held */
+	unsigned long unlisted;    /* executions whose outcome did not fit in the list */
+	struct litmus_outcome o[LITMUS_MAX_OUTCOMES];
+};
+
+/* Never, Sometimes or Always from the counts; LITMUS_NO_VERDICT without executions. */
+enum litmus_verdict litmus_verdict_of(const struct litmus_outcomes *o);
+/* "never", "sometimes", "always" (scenario files), "none". */
+const char *litmus_verdict_name(enum litmus_verdict v);
+/* "0:x0=1 1:x2=0 x=1": the outcome's values, named as a condition names them. */
+void litmus_outcome_text(const struct scenario *scn, const struct litmus_outcome *o, char *buf,
+			 size_t size);
+
+/* text[0..len) as a value of width bytes: a whole number (whole_number_parse), optionally
+ * negative (two's complement at the width); TOO_LARGE when it does not fit the width. */
+enum whole_number_status litmus_value_parse(const char *text, size_t len, unsigned width,
+					    uint64_t *value);
+
+/*
+ * Parse an exists: condition over the scenario's harts, its arch's registers and its memory
+ * locations (scn->litmus.locations), adding its observables to scn->litmus.observe and its
+ * nodes to scn->litmus.cond. false with the reason in why and the offset in text where it
+ * went wrong in *at.
+ */
+bool litmus_cond_parse(struct scenario *scn, const char *text, size_t *at, char *why,
+		       size_t whylen);
+/* Parse one observable of observe: ("H:reg" or "loc"), adding it to scn->litmus.observe. */
+bool litmus_observable_parse(struct scenario *scn, const char *text, size_t *at, char *why,
+			     size_t whylen);
+/* Does the parsed condition hold for these values of the observables? */
+bool litmus_cond_holds(const struct litmus_spec *l, const uint64_t *values);
+
 struct scenario_result {
 	enum verdict verdict;
 	struct run_stats stats;
+	struct litmus_outcomes outcomes; /* scenarios with observables; else n = 0 */
 	struct failure *failure;  /* first failure found (fewest preemptions), or NULL */
 	char error[512];          /* VERDICT_ERROR: why (bad symbol, missing image...) */
 	bool environment;         /* VERDICT_ERROR from the machine, not the scenario (exit 3) */

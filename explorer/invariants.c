@@ -28,6 +28,7 @@ const char *const invariant_names[] = {
 	"graph-return",
 	"frame-chain",
 	"vacuous",
+	"litmus-outcome",
 	NULL,
 };
 

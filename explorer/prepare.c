@@ -55,7 +55,10 @@ static int scenario_image_path(const struct scenario *scn, const struct explore_
 {
 	static struct ktree_flags kt;
 	static char tree_paths[SCN_MAX_SOURCES + 1][4096];
-	struct toolchain_source src[2 * SCN_MAX_SOURCES + 1]; /* own, the tree's, the arch's glue */
+	static char litmus_paths[SCN_MAX_HARTS + 1][4096];
+	/* own, the tree's, the arch's glue, the asm: harts', the memory: words */
+	struct toolchain_source src[2 * SCN_MAX_SOURCES + 1 + SCN_MAX_HARTS + 1];
+	int rc;
 	char recipe[1024], why[1024];
 	size_t n = 0;
 	bool bad_code;
@@ -65,7 +68,7 @@ static int scenario_image_path(const struct scenario *scn, const struct explore_
 		return 0;
 	}
 	snprintf(path, size, "%s/%s/%s.elf", explorer_guest_dir(opt), scn->arch, scn->image);
-	if (!scn->nsources && !scn->nkernel_sources)
+	if (!scn->nsources && !scn->nkernel_sources && !scenario_has_litmus_code(scn))
 		return 0;
 	snprintf(recipe, sizeof(recipe), "%s/%s/%s.recipe", explorer_guest_dir(opt), scn->arch,
 		 scn->image);
@@ -75,6 +78,8 @@ static int scenario_image_path(const struct scenario *scn, const struct explore_
 	if (scn->nkernel_sources &&
 	    add_kernel_sources(scn, opt, arch, recipe, src, &n, tree_paths, &kt, err, errlen))
 		return 2;
+	if ((rc = litmus_sources(scn, arch, litmus_paths, src, &n, err, errlen)))
+		return rc;
 	if (toolchain_build(recipe, src, n, path, size, &bad_code, why, sizeof(why)) == 0)
 		return 0;
 	if (bad_code) { /* the compiler's own file:line:col comes first */
@@ -154,10 +159,36 @@ static void begin_call(struct explorer *x, unsigned h, unsigned call, const stru
 {
 	uint64_t args[SCN_MAX_ARGS];
 
+	const struct scn_hart *hart = &x->scn->harts[h];
+
 	poison_registers(x, h, call, c->nargs);
 	for (unsigned i = 0; i < c->nargs; i++)
 		args[i] = c->args[i].value;
 	machine_call_begin(x->m, h, c->func_addr, args, c->nargs);
+	if (hart->role == ROLE_LITMUS && c >= hart->calls && c < hart->calls + hart->ncalls)
+		for (unsigned i = 0; i < hart->ninit; i++) /* regs: */
+			machine_set_reg(x->m, h, hart->init[i].reg, hart->init[i].value);
+}
+
+/* The addresses of the memory: words and of the symbols regs: names. */
+static int resolve_litmus(struct explorer *x, struct scenario *scn, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < scn->litmus.nlocations; i++) {
+		struct scn_location *loc = &scn->litmus.locations[i];
+
+		if (resolve_symbol(x, loc->name, &loc->pos, &loc->addr, err, errlen))
+			return 2;
+	}
+	for (unsigned h = 0; h < scn->nharts; h++) {
+		for (unsigned i = 0; i < scn->harts[h].ninit; i++) {
+			struct scn_init_reg *r = &scn->harts[h].init[i];
+
+			if (r->is_symbol &&
+			    resolve_symbol(x, r->symbol, &r->pos, &r->value, err, errlen))
+				return 2;
+		}
+	}
+	return 0;
 }
 
 /* Run a call to completion on hart h without exploration; 0 ok, else err says why. */
@@ -468,7 +499,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		    resolve_symbol(x, r->to, &r->pos, &r->to_addr, err, errlen))
 			return 2;
 	}
-	if (build_programs(x, scn, err, errlen))
+	if (resolve_litmus(x, scn, err, errlen) || build_programs(x, scn, err, errlen))
 		return 2;
 	for (unsigned i = 0; i < scn->nsetup; i++)
 		if (resolve_call(x, &scn->setup[i], err, errlen))

@@ -321,6 +321,21 @@ static int take_hart(const struct build *b, unsigned h)
 	unsigned long repeat;
 
 	hart->pos = node_pos(scn_doc_find(b->idx, "harts[%u]", h));
+	if (raw->asm_text) { /* its code inline: scenario_litmus.c takes it */
+		const struct doc_node *other = scn_doc_find(b->idx, "harts[%u].run", h);
+
+		if (!other)
+			other = scn_doc_find(b->idx, "harts[%u].role", h);
+		if (other)
+			return scn_fail(b->ctx, other->key_pos, "harts[%u] runs its asm: code; it "
+					"takes neither run: nor role:", h);
+		hart->role = ROLE_LITMUS;
+		snprintf(path, sizeof(path), "harts[%u].repeat", h);
+		if (take_int(b, path, "repeat", 1, &repeat))
+			return 2;
+		hart->repeat = (unsigned)repeat;
+		return 0;
+	}
 	snprintf(path, sizeof(path), "harts[%u].role", h);
 	if (take_choice(b, path, raw->role, CHOICES("runner", "patcher"), role, sizeof(role)))
 		return 2;
@@ -579,7 +594,7 @@ int scn_build(const struct raw_scenario *raw, const struct doc_index *idx,
 	if (reject_nulls(&b) || take_identity(&b) || scn_take_sources(raw, idx, ctx, out) ||
 	    take_setup(&b) || take_harts(&b) || take_watch(&b) ||
 	    take_redirects(&b) || take_model(&b) || take_checks(&b) ||
-	    take_expectation(&b))
+	    take_expectation(&b) || scn_take_litmus(raw, idx, ctx, out))
 		return 2;
 	return 0;
 }

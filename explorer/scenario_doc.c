@@ -32,6 +32,7 @@ struct doc_frame {
 };
 
 struct doc_walk {
+	const char *text;        /* the document, NUL-terminated */
 	struct doc_index *idx;
 	const struct scn_errctx *ctx;
 	struct doc_frame stack[DOC_MAX_DEPTH];
@@ -138,6 +139,44 @@ static int child_path(const struct doc_walk *w, char *buf, size_t size)
 	return n >= 0 && (size_t)n < size ? 0 : -1;
 }
 
+/* Where the text of a block scalar (| or >) whose indicator is on line `line` starts: its
+ * first line that is not blank, after its indentation. */
+static struct src_pos block_content_pos(const char *text, unsigned line)
+{
+	const char *p = text;
+	struct src_pos pos = { line, 1 };
+
+	for (unsigned l = 1; l < line && *p; p++) /* to the start of the indicator's line */
+		l += *p == '\n';
+	p += strcspn(p, "\n");
+	while (*p == '\n') {
+		size_t blanks = strspn(p + 1, " ");
+
+		pos.line++;
+		pos.col = (unsigned)blanks + 1;
+		p += 1 + blanks;
+		if (*p != '\n' && *p != '\r')
+			break;
+	}
+	return pos;
+}
+
+/* Where a scalar's text starts: past the opening quote, on the first line of a block. */
+static struct src_pos scalar_content_pos(const struct doc_walk *w, const yaml_event_t *ev,
+					 struct src_pos pos)
+{
+	switch (ev->data.scalar.style) {
+	case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+	case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+		return (struct src_pos){ pos.line, pos.col + 1 };
+	case YAML_LITERAL_SCALAR_STYLE:
+	case YAML_FOLDED_SCALAR_STYLE:
+		return block_content_pos(w->text, pos.line);
+	default:
+		return pos;
+	}
+}
+
 /* Record a value node (scalar, sequence or mapping start) as the next child. */
 static int add_node(struct doc_walk *w, enum doc_kind kind, const yaml_event_t *ev)
 {
@@ -160,6 +199,8 @@ static int add_node(struct doc_walk *w, enum doc_kind kind, const yaml_event_t *
 	if (kind == DOC_SCALAR) {
 		node->value = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
 		node->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+		node->literal = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE;
+		node->content_pos = scalar_content_pos(w, ev, pos);
 	}
 	if (!node->path || (kind == DOC_SCALAR && !node->value)) {
 		free(node->path);
@@ -276,7 +317,7 @@ static int syntax_error(const struct doc_walk *w, const yaml_parser_t *parser)
 int scn_doc_build(struct doc_index *idx, const char *text, size_t len,
 		  const struct scn_errctx *ctx)
 {
-	struct doc_walk w = { .idx = idx, .ctx = ctx };
+	struct doc_walk w = { .text = text, .idx = idx, .ctx = ctx };
 	yaml_parser_t parser;
 	int rc = 0;
 

@@ -42,6 +42,8 @@ struct doc_node {
 	struct src_pos key_pos; /* where its key starts, for mapping values; else pos */
 	char *value;            /* scalar text; NULL for sequences and mappings */
 	bool quoted;            /* a scalar written in quotes (or as a block): always text */
+	bool literal;           /* a literal block scalar (|): its lines are the file's lines */
+	struct src_pos content_pos; /* a scalar: where its text starts (past a quote, in a block) */
 	unsigned count;         /* entries of a sequence or mapping */
 };
 
@@ -79,6 +81,7 @@ struct raw_bounds {
 
 struct raw_hart {
 	char *role;
+	char *asm_text;         /* asm: (regs: is read from the index) */
 	unsigned long repeat;
 	/* run: a string or a list, which a libcyaml schema cannot express; read from the index */
 };
@@ -115,6 +118,10 @@ struct raw_scenario {
 	unsigned cache_type_count;
 	struct raw_bounds *bounds;
 	char *expect, *fails_with;
+	/* litmus (memory: is read from the index) */
+	char **observe;
+	unsigned observe_count;
+	char *exists, *outcome;
 };
 
 /* ---- pass 3: semantic checks and the copy (scenario_build.c, scenario_call.c) ---- */
@@ -127,6 +134,11 @@ int scn_build(const struct raw_scenario *raw, const struct doc_index *idx,
  * and checked to be readable. Returns 0 or 2. */
 int scn_take_sources(const struct raw_scenario *raw, const struct doc_index *idx,
 		     const struct scn_errctx *ctx, struct scenario *out);
+
+/* scenario_litmus.c: asm: harts' code and initial registers, memory:, observe:, exists: and
+ * outcome:. After the harts are taken. Returns 0 or 2. */
+int scn_take_litmus(const struct raw_scenario *raw, const struct doc_index *idx,
+		    const struct scn_errctx *ctx, struct scenario *out);
 
 /* What an integer key must hold, e.g. "an integer from 1 to 1000"; NULL for unknown keys. */
 const char *scn_int_expectation(const char *key);

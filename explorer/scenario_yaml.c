@@ -66,8 +66,12 @@ static const cyaml_schema_field_t bounds_fields[] = {
 static const cyaml_schema_field_t hart_fields[] = {
 	CYAML_FIELD_STRING_PTR("role", CYAML_FLAG_OPTIONAL, struct raw_hart, role, 0,
 			       CYAML_UNLIMITED),
-	CYAML_FIELD_IGNORE("run", CYAML_FLAG_DEFAULT), /* string or list: read from the index */
+	/* run: a string or a list, read from the index; it or asm: (checked by scn_build) */
+	CYAML_FIELD_IGNORE("run", CYAML_FLAG_OPTIONAL),
 	CYAML_FIELD_UINT("repeat", CYAML_FLAG_OPTIONAL, struct raw_hart, repeat),
+	CYAML_FIELD_STRING_PTR("asm", CYAML_FLAG_OPTIONAL, struct raw_hart, asm_text, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_IGNORE("regs", CYAML_FLAG_OPTIONAL), /* a mapping: read from the index */
 	CYAML_FIELD_END
 };
 
@@ -110,6 +114,10 @@ static const cyaml_schema_field_t scenario_fields[] = {
 				bounds_fields),
 	TEXT_FIELD("expect", CYAML_FLAG_DEFAULT, expect),
 	TEXT_FIELD("fails_with", CYAML_FLAG_OPTIONAL, fails_with),
+	CYAML_FIELD_IGNORE("memory", CYAML_FLAG_OPTIONAL), /* a mapping: read from the index */
+	LIST_FIELD("observe", CYAML_FLAG_OPTIONAL, observe, &string_entry),
+	TEXT_FIELD("exists", CYAML_FLAG_OPTIONAL, exists),
+	TEXT_FIELD("outcome", CYAML_FLAG_OPTIONAL, outcome),
 	CYAML_FIELD_END
 };
 

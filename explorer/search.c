@@ -176,6 +176,7 @@ static void execution_complete(struct search *s)
 	}
 	x->stats.executions++;
 	coverage_count_execution(x);
+	litmus_note_outcome(x);
 	hash = dpor_trace_hash(x);
 	if (trace_seen_first(s, hash)) {
 		x->stats.distinct_traces++;
@@ -484,6 +485,7 @@ static void fill_result(struct explorer *x, struct scenario_result *res)
 	res->failure = x->failure;
 	x->failure = NULL;
 	res->stats = x->stats;
+	res->outcomes = x->outcomes;
 	snprintf(res->image_hash, sizeof(res->image_hash), "%s", image_hash(x->img));
 	res->arch = x->arch;
 }
@@ -621,6 +623,7 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 		if (!x->failure) {
 			x->stats.executions++;
 			coverage_count_execution(x);
+			litmus_note_outcome(x);
 		}
 	}
 	x->stats.truncated = !x->failure; /* a sample, not every schedule */
@@ -646,6 +649,7 @@ static void search_all(struct explorer *x, struct search *s)
 			break;
 		s->split_count = 0; /* the whole tree from now on: see in_split */
 		x->stats = (struct run_stats){0};
+		memset(&x->outcomes, 0, sizeof(x->outcomes));
 		if (s->traces)
 			memset(s->traces, 0, s->traces_cap * sizeof(*s->traces));
 		if (s->best)
@@ -697,6 +701,8 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		x.stats = searched;
 		capture_failure_registers(&x, res);
 	}
+	if (!s.split_count) /* of the whole search, as vacuous: not of a shard */
+		litmus_check_outcome(&x);
 	fill_result(&x, res);
 	search_free(&s);
 	explorer_release(&x);

@@ -203,7 +203,8 @@ static const struct fixture_error fixture_errors[] = {
 	  "7:13: fails_with 'regs' is not an invariant (one of: site-consistency, cmodx, "
 	  "coherence, register-preservation, lr-at-entry, sp-at-entry, regs-seen, result, "
 	  "body-once, termination, deadlock, guest-fault, patch-op, stack-alignment, stack-args, "
-	  "literal-consistency, ipmodify, direct-call, graph-return, frame-chain, vacuous)" },
+	  "literal-consistency, ipmodify, direct-call, graph-return, frame-chain, vacuous, "
+	  "litmus-outcome)" },
 	{ "bad_covers_unknown.yaml", "6:20: covers[1] 'redirects' is not a coverage kind (one of: "
 				     "call, callback, redirect, direct, parked-in-site)" },
 	{ "bad_yaml_syntax.yaml", "7:1: YAML syntax error: found unexpected end of stream "
@@ -445,12 +446,13 @@ START_TEST(invariant_names_are_known_and_others_not)
 
 	while (invariant_names[n])
 		ck_assert(invariant_known(invariant_names[n++]));
-	ck_assert_uint_eq(n, 21);
+	ck_assert_uint_eq(n, 22);
 	ck_assert_str_eq(invariant_names[0], "site-consistency");
 	ck_assert_str_eq(invariant_names[17], "direct-call");
 	ck_assert_str_eq(invariant_names[18], "graph-return");
 	ck_assert_str_eq(invariant_names[19], "frame-chain");
 	ck_assert_str_eq(invariant_names[20], "vacuous");
+	ck_assert_str_eq(invariant_names[21], "litmus-outcome");
 	ck_assert(!invariant_known("regs"));
 	ck_assert(!invariant_known(""));
 	ck_assert(!invariant_known("Site-consistency"));
