@@ -31,6 +31,7 @@ struct cli_common {
 	unsigned long shard_index, shard_count; /* --shard I/N (1 <= I <= N); 0/0: every scenario */
 	bool shard_tree;         /* the shard splits the one scenario's search tree */
 	unsigned long jobs;      /* -j N: worker processes exploring at once (0, 1: none) */
+	bool outcomes;           /* run --outcomes: print litmus scenarios' final outcomes */
 };
 
 int cmd_run(int argc, char **argv);
@@ -39,6 +40,9 @@ int cmd_replay(int argc, char **argv); /* cmd_replay.c */
 int cmd_report(int argc, char **argv); /* cmd_report.c */
 int cmd_list(int argc, char **argv);   /* cmd_list.c */
 int cmd_merge(int argc, char **argv);  /* cmd_merge.c */
+
+/* outcomes.c: a litmus scenario's outcomes and its exists: verdict, under its result line. */
+void print_outcomes(const struct scenario *s, const struct scenario_result *r);
 
 /* progress.c: a progress line on a terminal, nothing in CI or when piped. */
 bool progress_enabled(void);

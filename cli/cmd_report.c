@@ -210,10 +210,12 @@ static void describe_argument(const struct scn_arg *a, char *buf, size_t size)
 		snprintf(buf, size, a->value < 0x1000 ? "%" PRIu64 : "0x%" PRIx64, a->value);
 }
 
-/* "patcher: f(a, b); g(c) (x2)". */
+/* "patcher: f(a, b); g(c) (x2)"; "asm: litmus_hart1()" for a hart whose code is inline. */
 static void describe_hart(const struct scn_hart *h, char *buf, size_t size)
 {
-	size_t len = (size_t)snprintf(buf, size, "%s:", h->role == ROLE_PATCHER ? "patcher" : "runner");
+	static const char *const roles[] = {[ROLE_RUNNER] = "runner", [ROLE_PATCHER] = "patcher",
+					    [ROLE_LITMUS] = "asm"};
+	size_t len = (size_t)snprintf(buf, size, "%s:", roles[h->role]);
 	char arg[128];
 
 #define APPEND(...) \

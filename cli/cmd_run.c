@@ -20,6 +20,8 @@ static void run_usage(FILE *out)
 		"options:\n");
 	print_common_options(out);
 	fprintf(out,
+		"  --outcomes            print each litmus scenario's final outcomes (with how many\n"
+		"                        executions reached each) and its exists: verdict\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"exit codes: 0 every verdict as expected; 1 a verdict did not match (an inconclusive\n"
@@ -43,6 +45,8 @@ static int parse_options(int argc, char **argv, struct cli_common *c, char **fil
 			files[(*nfiles)++] = argv[i];
 		} else if (strcmp(a, "--") == 0) {
 			only_files = true;
+		} else if (strcmp(a, "--outcomes") == 0) {
+			c->outcomes = true;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			run_usage(stdout);
 			exit(EXIT_MATCH);

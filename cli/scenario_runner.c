@@ -201,6 +201,8 @@ void print_scenario_result(const struct cli_common *c, const struct scenario *s,
 	if (!c->quiet) /* -q: the same results print the same bytes */
 		printf(" %.2fs", r->stats.seconds);
 	printf("\n");
+	if (c->outcomes)
+		print_outcomes(s, r);
 	if (r->failure) {
 		printf("     %s\n", r->failure->message);
 		if (c->verbose || !matched)
