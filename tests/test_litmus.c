@@ -1,0 +1,348 @@
+/*
+ * test_litmus.c - litmus-style scenarios: the exists: condition (parsed, evaluated, its bad
+ * forms reported at file:line:col), the loader's litmus keys, the outcomes and verdicts of
+ * explored scenarios (Never, Sometimes, Always), `run --outcomes`, and the gate failing a
+ * scenario whose outcome: is wrong.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "explorer.h"
+
+#define TEST_LOADS_SCENARIOS
+#include "test_support.h"
+
+#define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
+#define FIXTURES PATCHCHECK_SOURCE_DIR "/tests/data/scenarios"
+
+/* Store buffering on arm64 with the condition and the rest given. */
+#define SB(rest)                                                                       \
+	"name: t\narch: arm64\nimage: ftrace\nmemory: {x: 0, y: 0}\nharts:\n"           \
+	"  - regs: {x1: x, x2: y}\n    asm: |\n      mov x3, #1\n      str x3, [x1]\n"  \
+	"      ldr x0, [x2]\n"                                                             \
+	"  - regs: {x1: x, x2: y}\n    asm: |\n      mov x3, #1\n      str x3, [x2]\n"  \
+	"      ldr x0, [x1]\n"                                                             \
+	"expect: pass\n" rest
+
+/* ---- the condition ---- */
+
+START_TEST(a_condition_parses_into_observables_and_nodes)
+{
+	uint64_t v[SCN_MAX_OBSERVE] = {0};
+
+	ck_assert_int_eq(load_text(SB("exists: '0:x0=0 /\\ (1:x0=1 \\/ ~[y]=-1)'\n"
+				      "observe: [x, 0:x0]\n")), 0);
+	const struct litmus_spec *l = &scn.litmus;
+	ck_assert(l->has_exists);
+	ck_assert_uint_eq(l->nobserve, 4); /* 0:x0, 1:x0, y, then x (0:x0 is there already) */
+	ck_assert_int_eq(l->observe[0].hart, 0);
+	ck_assert_uint_eq(l->observe[0].index, 0);
+	ck_assert_int_eq(l->observe[1].hart, 1);
+	ck_assert_int_eq(l->observe[2].hart, -1);
+	ck_assert_uint_eq(l->observe[2].index, 1);
+	ck_assert_int_eq(l->observe[3].hart, -1);
+	ck_assert_uint_eq(l->observe[3].index, 0);
+	/* -1 at y's width (8 bytes on arm64) */
+	v[0] = 0, v[1] = 0, v[2] = UINT64_MAX;
+	ck_assert(!litmus_cond_holds(l, v));   /* 1:x0 is 0 and y is -1 */
+	v[2] = 5;
+	ck_assert(litmus_cond_holds(l, v));    /* y is not -1 */
+	v[1] = 1, v[2] = UINT64_MAX;
+	ck_assert(litmus_cond_holds(l, v));    /* 1:x0 is 1 */
+	v[0] = 7;
+	ck_assert(!litmus_cond_holds(l, v));   /* 0:x0 is not 0 */
+	ck_assert_str_eq(scn.harts[0].calls[0].func, "litmus_hart0");
+	ck_assert_int_eq(scn.harts[1].role, ROLE_LITMUS);
+	ck_assert_uint_eq(scn.harts[1].ninit, 2);
+	ck_assert(scn.harts[1].init[0].is_symbol);
+	ck_assert_str_eq(scn.harts[1].init[1].symbol, "y");
+	ck_assert_str_eq(scn.harts[0].asm_text, "mov x3, #1\nstr x3, [x1]\nldr x0, [x2]\n");
+	ck_assert_uint_eq(scn.harts[0].pos_asm.line, 8);
+	ck_assert_uint_eq(scn.harts[0].pos_asm.col, 7);
+}
+END_TEST
+
+START_TEST(and_binds_tighter_than_or)
+{
+	uint64_t v[SCN_MAX_OBSERVE] = {0};
+
+	ck_assert_int_eq(load_text(SB("exists: '0:x0=1 \\/ 1:x0=1 /\\ 0:x0=2'\n")), 0);
+	v[0] = 1; /* 0:x0=1 alone: true as a \/ (b /\ c), false as (a \/ b) /\ c */
+	ck_assert(litmus_cond_holds(&scn.litmus, v));
+	v[0] = 2; /* 0:x0=2, 1:x0=0: false either way */
+	ck_assert(!litmus_cond_holds(&scn.litmus, v));
+}
+END_TEST
+
+START_TEST(memory_words_take_a_size_and_an_initial_value)
+{
+	ck_assert_int_eq(load_text(SB("memory2: 0\n")), 2); /* unknown keys stay errors */
+	ck_assert_int_eq(load_text("name: t\narch: arm\nimage: ftrace_arm\n"
+				   "memory: {x: -1, y: {value: 0x80, size: 1}}\n"
+				   "harts:\n  - asm: nop\nexpect: pass\n"), 0);
+	ck_assert_uint_eq(scn.litmus.nlocations, 2);
+	ck_assert_uint_eq(scn.litmus.locations[0].size, 4); /* arm's word */
+	ck_assert_uint_eq(scn.litmus.locations[0].value, 0xffffffffu);
+	ck_assert_uint_eq(scn.litmus.locations[1].size, 1);
+	ck_assert_uint_eq(scn.litmus.locations[1].value, 0x80);
+	ck_assert(scenario_has_litmus_code(&scn));
+}
+END_TEST
+
+struct bad_litmus {
+	const char *yaml_rest;  /* after SB's text */
+	const char *where_what; /* "line:col: message" after the path */
+};
+
+static const struct bad_litmus bad_conditions[] = {
+	{ "exists: '0:x0=1 /\\'\n",
+	  "17:19: exists: expected an atom (H:reg=V or loc=V), got ''" },
+	{ "exists: '0:x99=1'\n", "17:12: exists: 'x99' is not a register of this arch" },
+	{ "exists: '2:x0=1'\n", "17:10: exists: hart 2 does not exist" },
+	{ "exists: 'z=1'\n", "17:10: exists: 'z' is not a location of memory:" },
+	{ "exists: '(0:x0=1'\n", "17:10: exists: expected ')' to close the '(' here" },
+	{ "exists: '0:x0=1 1:x0=0'\n",
+	  "17:17: exists: unexpected '1:x0=0' (an operator /\\ or \\/ expected)" },
+	{ "exists: '0:x0=one'\n", "17:15: exists: expected a whole number, got 'one'" },
+	{ "exists: 0:x0 1\n", "17:14: exists: expected '=', got '1'" },
+	{ "exists: ''\n", "17:10: exists: the condition is empty" },
+	{ "exists: |\n  0:x0=0 /\\\n  1:x0=0x\n",
+	  "19:8: exists: expected a whole number, got '0x'" },
+	{ "observe: [x, '1:pc', 'y z']\n",
+	  "17:25: observe[2]: unexpected 'z' after the value named (H:reg or loc)" },
+	{ "outcome: never\n", "17:10: outcome: is the verdict of exists:, which this scenario "
+			      "does not have" },
+	{ "exists: 'x=1'\noutcome: maybe\n",
+	  "18:10: outcome must be one of 'never', 'sometimes', 'always', got 'maybe'" },
+	{ "exists: 'x=1'\nbounds: {preemptions: 2}\n",
+	  "18:23: a scenario with exists: or observe: needs every execution: no "
+	  "bounds.preemptions" },
+};
+
+START_TEST(a_bad_condition_names_line_and_column)
+{
+	const struct bad_litmus *c = &bad_conditions[_i];
+	char yaml[2048];
+
+	snprintf(yaml, sizeof(yaml), SB("%s"), c->yaml_rest);
+	expect_load_error(load_text(yaml), path, err, c->where_what);
+}
+END_TEST
+
+static const struct bad_litmus bad_keys[] = {
+	{ "name: t\narch: arm64\nimage: ftrace\nharts:\n  - {asm: nop, run: f()}\nexpect: pass\n",
+	  "5:16: harts[0] runs its asm: code; it takes neither run: nor role:" },
+	{ "name: t\narch: arm64\nimage: ftrace\nharts:\n  - {asm: nop, regs: {sp: 0}}\n"
+	  "expect: pass\n",
+	  "5:23: 'sp' is not a register a hart's code can start with on arm64 (not pc, sp, the "
+	  "link register or a fixed one)" },
+	{ "name: t\narch: riscv64\nimage: ftrace8\nharts:\n  - {asm: nop, regs: {a0: 1x}}\n"
+	  "expect: pass\n",
+	  "5:27: harts[0].regs.a0 must be a whole number that fits a register or a symbol, got '1x'" },
+	{ "name: t\narch: arm64\nimage: ftrace\nharts:\n  - {run: f(), regs: {x0: 1}}\n"
+	  "expect: pass\n",
+	  "5:16: harts[0].regs sets the registers of asm: code; this hart runs calls" },
+	{ "name: t\narch: arm64\nimage: ftrace\nmemory: {x: {value: 1, size: 3}}\n"
+	  "harts:\n  - {asm: nop}\nexpect: pass\n",
+	  "4:30: memory.x.size must be 1, 2, 4 or 8, got '3'" },
+	{ "name: t\narch: arm\nimage: ftrace_arm\nmemory: {x: 0x100000000}\n"
+	  "harts:\n  - {asm: nop}\nexpect: pass\n",
+	  "4:13: memory.x must be a whole number that fits 4 bytes, got '0x100000000'" },
+	{ "name: t\narch: arm64\nimage: ftrace\nmemory: [x]\nharts:\n  - {asm: nop}\n"
+	  "expect: pass\n",
+	  "4:9: memory must be a mapping of locations (x: 0), got a list" },
+};
+
+START_TEST(a_bad_litmus_key_names_line_and_column)
+{
+	const struct bad_litmus *c = &bad_keys[_i];
+
+	expect_load_error(load_text(c->yaml_rest), path, err, c->where_what);
+}
+END_TEST
+
+/* ---- outcomes and verdicts ---- */
+
+static void explore_text(const char *yaml, struct scenario_result *res)
+{
+	ck_assert_msg(load_text(yaml) == 0, "%s", err);
+	explore_scenario(&scn, res);
+}
+
+/* The outcome whose text is want, or NULL. */
+static const struct litmus_outcome *outcome_named(const struct scenario_result *res,
+						  const char *want)
+{
+	char text[256];
+
+	for (unsigned i = 0; i < res->outcomes.n; i++) {
+		litmus_outcome_text(&scn, &res->outcomes.o[i], text, sizeof(text));
+		if (strcmp(text, want) == 0)
+			return &res->outcomes.o[i];
+	}
+	return NULL;
+}
+
+START_TEST(store_buffering_reaches_three_outcomes_and_never_both_zero)
+{
+	struct scenario_result res;
+
+	explore_text(SB("exists: '0:x0=0 /\\ 1:x0=0'\noutcome: never\n"), &res);
+	ck_assert_int_eq(res.verdict, VERDICT_PASS);
+	ck_assert(res.stats.complete);
+	ck_assert_uint_eq(res.outcomes.n, 3);
+	ck_assert_ptr_nonnull(outcome_named(&res, "0:x0=0 1:x0=1"));
+	ck_assert_ptr_nonnull(outcome_named(&res, "0:x0=1 1:x0=0"));
+	ck_assert_ptr_nonnull(outcome_named(&res, "0:x0=1 1:x0=1"));
+	ck_assert_uint_eq(res.outcomes.executions, res.stats.executions);
+	ck_assert_uint_eq(res.outcomes.holding, 0);
+	ck_assert_int_eq(litmus_verdict_of(&res.outcomes), LITMUS_NEVER);
+	scenario_result_free(&res);
+}
+END_TEST
+
+START_TEST(a_condition_some_executions_meet_is_sometimes)
+{
+	struct scenario_result res;
+	const struct litmus_outcome *both;
+
+	explore_text(SB("exists: '0:x0=1 /\\ 1:x0=1'\noutcome: sometimes\n"), &res);
+	ck_assert_int_eq(res.verdict, VERDICT_PASS);
+	ck_assert_int_eq(litmus_verdict_of(&res.outcomes), LITMUS_SOMETIMES);
+	both = outcome_named(&res, "0:x0=1 1:x0=1");
+	ck_assert_ptr_nonnull(both);
+	ck_assert(both->holds);
+	ck_assert_uint_eq(res.outcomes.holding, both->executions);
+	ck_assert_uint_lt(res.outcomes.holding, res.outcomes.executions);
+	scenario_result_free(&res);
+}
+END_TEST
+
+START_TEST(a_condition_every_execution_meets_is_always)
+{
+	struct scenario_result res;
+
+	/* the memory both harts stored 1 to, and at least one of them saw the other's store */
+	explore_text(SB("exists: 'x=1 /\\ y=1 /\\ (0:x0=1 \\/ 1:x0=1)'\noutcome: always\n"),
+		     &res);
+	ck_assert_int_eq(res.verdict, VERDICT_PASS);
+	ck_assert_int_eq(litmus_verdict_of(&res.outcomes), LITMUS_ALWAYS);
+	ck_assert_uint_eq(res.outcomes.holding, res.outcomes.executions);
+	ck_assert_ptr_nonnull(outcome_named(&res, "x=1 y=1 0:x0=0 1:x0=1"));
+	scenario_result_free(&res);
+}
+END_TEST
+
+START_TEST(a_wrong_outcome_fails_as_litmus_outcome)
+{
+	struct scenario_result res;
+
+	explore_text(SB("exists: '0:x0=0 /\\ 1:x0=0'\noutcome: sometimes\n"), &res);
+	ck_assert_int_eq(res.verdict, VERDICT_FAIL);
+	ck_assert_ptr_nonnull(res.failure);
+	ck_assert_str_eq(res.failure->invariant, "litmus-outcome");
+	ck_assert_str_eq(res.failure->expected, "sometimes");
+	ck_assert_ptr_nonnull(strstr(res.failure->actual, "never (0 of "));
+	ck_assert_ptr_nonnull(strstr(res.failure->message, "0:x0=1 1:x0=1 (1)"));
+	ck_assert(!scenario_result_matches(&scn, &res));
+	scenario_result_free(&res);
+}
+END_TEST
+
+START_TEST(initial_registers_and_memory_reach_the_harts)
+{
+	struct scenario_result res;
+
+	/* hart 0 adds its initial x4 to the initial word x and stores it back; hart 1 reads
+	 * the initial halfword h alone */
+	explore_text("name: t\narch: arm64\nimage: ftrace\n"
+		     "memory: {x: 40, h: {value: -2, size: 2}}\nharts:\n"
+		     "  - regs: {x1: x, x4: 2}\n    asm: |\n      ldr x0, [x1]\n"
+		     "      add x0, x0, x4\n      str x0, [x1]\n"
+		     "  - regs: {x1: h}\n    asm: |\n      ldrh w0, [x1]\n"
+		     "exists: 'x=42 /\\ 0:x0=42 /\\ 1:x0=0xfffe /\\ h=-2'\noutcome: always\n"
+		     "expect: pass\n", &res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s",
+		      res.failure ? res.failure->message : "");
+	ck_assert_uint_eq(res.outcomes.n, 1);
+	scenario_result_free(&res);
+}
+END_TEST
+
+/* ---- the command line ---- */
+
+START_TEST(run_outcomes_prints_each_outcome_with_its_count_and_the_verdict)
+{
+	ck_assert_int_eq(sh("%s run --no-db --outcomes %s/litmus_sb_sometimes.yaml", TOOL,
+			    FIXTURES), 0);
+	expect_in_output("ok   tests/litmus-sb-sometimes");
+	expect_in_output("     outcomes (search complete: every reachable final state, "
+			 "3 executions):\n"
+			 "            1   0:x0=0 1:x0=1\n"
+			 "            1   0:x0=1 1:x0=0\n"
+			 "            1 * 0:x0=1 1:x0=1\n"
+			 "     exists (0:x0=1 /\\ 1:x0=1): Sometimes (1 of 3 executions), "
+			 "expected Sometimes\n");
+	/* without --outcomes, the result line alone */
+	ck_assert_int_eq(sh("%s run --no-db %s/litmus_sb_sometimes.yaml", TOOL, FIXTURES), 0);
+	ck_assert_ptr_null(strstr(output, "outcomes ("));
+}
+END_TEST
+
+START_TEST(the_gate_fails_a_wrong_outcome_naming_the_invariant)
+{
+	ck_assert_int_eq(sh("%s gate --no-db %s/litmus_wrong_outcome.yaml", TOOL, FIXTURES), 1);
+	expect_in_output("FAIL tests/litmus-wrong-outcome");
+	expect_in_output("expected pass, got fail:litmus-outcome");
+	expect_in_output("litmus-outcome: hart 0 step 0 at the end of the search: exists (0:x0=0 "
+			 "/\\ 1:x0=0): expected always, actual never (0 of 3 executions); outcomes "
+			 "seen: 0:x0=0 1:x0=1 (1); 0:x0=1 1:x0=1 (1); 0:x0=1 1:x0=0 (1)");
+}
+END_TEST
+
+START_TEST(an_asm_error_points_into_the_scenario_file)
+{
+	char yaml[2048];
+
+	snprintf(yaml, sizeof(yaml), "%s", SB("exists: 'x=1'\n"));
+	memcpy(strstr(yaml, "ldr x0, [x1]"), "ldz", 3);
+	write_temp_file(path, sizeof(path), yaml, strlen(yaml));
+	ck_assert_int_eq(sh("%s run --no-db %s", TOOL, path), 2);
+	unlink(path);
+	/* line 15, column 7: where ldz is in the file (hart 1's load), as the assembler says */
+	expect_in_output(":15:7: error: unrecognized instruction mnemonic");
+	ck_assert_ptr_nonnull(strstr(output, path));
+}
+END_TEST
+
+static Suite *litmus_suite(void)
+{
+	Suite *s = suite_create("litmus");
+	TCase *cond = tcase_create("condition");
+	TCase *run = tcase_create("outcomes");
+
+	tcase_add_test(cond, a_condition_parses_into_observables_and_nodes);
+	tcase_add_test(cond, and_binds_tighter_than_or);
+	tcase_add_test(cond, memory_words_take_a_size_and_an_initial_value);
+	tcase_add_loop_test(cond, a_bad_condition_names_line_and_column, 0,
+			    sizeof(bad_conditions) / sizeof(bad_conditions[0]));
+	tcase_add_loop_test(cond, a_bad_litmus_key_names_line_and_column, 0,
+			    sizeof(bad_keys) / sizeof(bad_keys[0]));
+	suite_add_tcase(s, cond);
+	tcase_set_timeout(run, 120);
+	tcase_add_test(run, store_buffering_reaches_three_outcomes_and_never_both_zero);
+	tcase_add_test(run, a_condition_some_executions_meet_is_sometimes);
+	tcase_add_test(run, a_condition_every_execution_meets_is_always);
+	tcase_add_test(run, a_wrong_outcome_fails_as_litmus_outcome);
+	tcase_add_test(run, initial_registers_and_memory_reach_the_harts);
+	tcase_add_test(run, run_outcomes_prints_each_outcome_with_its_count_and_the_verdict);
+	tcase_add_test(run, the_gate_fails_a_wrong_outcome_naming_the_invariant);
+	tcase_add_test(run, an_asm_error_points_into_the_scenario_file);
+	suite_add_tcase(s, run);
+	return s;
+}
+
+int main(void)
+{
+	return run_check_suite(litmus_suite());
+}
