@@ -46,6 +46,26 @@ static int add_kernel_sources(const struct scenario *scn, const struct explore_o
 	return 0;
 }
 
+/* The model of the code in the bundled image at path (arm: A32 or T32), which the scenario's
+ * inline code is assembled for; arch itself when the arch has one instruction set, or when
+ * the image cannot be read (the load after the build says why). */
+static const struct arch_model *bundled_code_arch(const char *path,
+						  const struct arch_model *arch)
+{
+	const struct arch_model *model;
+	struct image *img;
+	char err[512];
+
+	if (!arch->model_for_image)
+		return arch;
+	img = image_load(path, arch, err, sizeof(err));
+	if (!img)
+		return arch;
+	model = image_arch(arch, img);
+	image_free(img);
+	return model;
+}
+
 /* The ELF the scenario runs: a prebuilt one (elf:), the bundled image with the scenario's
  * sources (and a Linux tree's files) built in (a cached build), or the bundled image. 0, or 2
  * with a message. */
@@ -78,7 +98,9 @@ static int scenario_image_path(const struct scenario *scn, const struct explore_
 	if (scn->nkernel_sources &&
 	    add_kernel_sources(scn, opt, arch, recipe, src, &n, tree_paths, &kt, err, errlen))
 		return 2;
-	if ((rc = litmus_sources(scn, arch, litmus_paths, src, &n, err, errlen)))
+	if (scenario_has_litmus_code(scn) &&
+	    (rc = litmus_sources(scn, bundled_code_arch(path, arch), litmus_paths, src, &n, err,
+				 errlen)))
 		return rc;
 	if (toolchain_build(recipe, src, n, path, size, &bad_code, why, sizeof(why)) == 0)
 		return 0;

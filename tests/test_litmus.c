@@ -315,6 +315,30 @@ START_TEST(an_asm_error_points_into_the_scenario_file)
 }
 END_TEST
 
+/* arm inline code takes the instruction set of the image: T32 in ftrace_thumb (cbz exists
+ * only there), A32 in ftrace_arm, where the assembler refuses it. */
+START_TEST(arm_inline_code_follows_the_image_instruction_set)
+{
+	static const char thumb[] =
+		"name: t\narch: arm\nimage: %s\nharts:\n  - asm: |\n      movs r0, #0\n"
+		"      cbz r0, 1f\n      movs r0, #5\n      1:\n      adds r0, #2\n"
+		"exists: '0:r0=2'\noutcome: always\nexpect: pass\n";
+	struct scenario_result res;
+	char yaml[512];
+
+	snprintf(yaml, sizeof(yaml), thumb, "ftrace_thumb");
+	explore_text(yaml, &res);
+	ck_assert_int_eq(res.verdict, VERDICT_PASS);
+	ck_assert_int_eq(litmus_verdict_of(&res.outcomes), LITMUS_ALWAYS);
+	scenario_result_free(&res);
+	snprintf(yaml, sizeof(yaml), thumb, "ftrace_arm");
+	write_temp_file(path, sizeof(path), yaml, strlen(yaml));
+	ck_assert_int_eq(sh("%s run --no-db %s", TOOL, path), 2);
+	unlink(path);
+	expect_in_output(":7:7: error: instruction requires: thumb");
+}
+END_TEST
+
 static Suite *litmus_suite(void)
 {
 	Suite *s = suite_create("litmus");
@@ -338,6 +362,7 @@ static Suite *litmus_suite(void)
 	tcase_add_test(run, run_outcomes_prints_each_outcome_with_its_count_and_the_verdict);
 	tcase_add_test(run, the_gate_fails_a_wrong_outcome_naming_the_invariant);
 	tcase_add_test(run, an_asm_error_points_into_the_scenario_file);
+	tcase_add_test(run, arm_inline_code_follows_the_image_instruction_set);
 	suite_add_tcase(s, run);
 	return s;
 }
