@@ -269,6 +269,21 @@ START_TEST(initial_registers_and_memory_reach_the_harts)
 }
 END_TEST
 
+START_TEST(observe_alone_records_outcomes_without_a_verdict)
+{
+	struct scenario_result res;
+
+	explore_text(SB("observe: [x, '1:x0']\n"), &res);
+	ck_assert_int_eq(res.verdict, VERDICT_PASS);
+	ck_assert(!scn.litmus.has_exists);
+	ck_assert_uint_eq(res.outcomes.n, 2); /* x is 1 at the end; hart 1 saw 0 or 1 */
+	ck_assert_ptr_nonnull(outcome_named(&res, "x=1 1:x0=0"));
+	ck_assert_ptr_nonnull(outcome_named(&res, "x=1 1:x0=1"));
+	ck_assert_uint_eq(res.outcomes.holding, 0);
+	scenario_result_free(&res);
+}
+END_TEST
+
 /* ---- the command line ---- */
 
 START_TEST(run_outcomes_prints_each_outcome_with_its_count_and_the_verdict)
@@ -283,6 +298,11 @@ START_TEST(run_outcomes_prints_each_outcome_with_its_count_and_the_verdict)
 			 "            1 * 0:x0=1 1:x0=1\n"
 			 "     exists (0:x0=1 /\\ 1:x0=1): Sometimes (1 of 3 executions), "
 			 "expected Sometimes\n");
+	/* an execution limit: the outcomes of a sample, and the output says so */
+	ck_assert_int_eq(sh("%s run --no-db --outcomes --max-executions 2 "
+			    "%s/litmus_sb_sometimes.yaml", TOOL, FIXTURES), 1);
+	expect_in_output("     outcomes (search incomplete: only the outcomes of the executions "
+			 "explored, 2 executions):\n");
 	/* without --outcomes, the result line alone */
 	ck_assert_int_eq(sh("%s run --no-db %s/litmus_sb_sometimes.yaml", TOOL, FIXTURES), 0);
 	ck_assert_ptr_null(strstr(output, "outcomes ("));
@@ -359,6 +379,7 @@ static Suite *litmus_suite(void)
 	tcase_add_test(run, a_condition_every_execution_meets_is_always);
 	tcase_add_test(run, a_wrong_outcome_fails_as_litmus_outcome);
 	tcase_add_test(run, initial_registers_and_memory_reach_the_harts);
+	tcase_add_test(run, observe_alone_records_outcomes_without_a_verdict);
 	tcase_add_test(run, run_outcomes_prints_each_outcome_with_its_count_and_the_verdict);
 	tcase_add_test(run, the_gate_fails_a_wrong_outcome_naming_the_invariant);
 	tcase_add_test(run, an_asm_error_points_into_the_scenario_file);
