@@ -244,30 +244,37 @@ static int parse_unary(struct cond_parser *p)
 	return a;
 }
 
-static int parse_and(struct cond_parser *p)
+/* The binary operators, loosest first: or, then and. */
+static const struct {
+	const char *text;
+	enum cond_kind kind;
+} binary_ops[] = {
+	{ "\\/", COND_OR },
+	{ "/\\", COND_AND },
+};
+
+#define NBINARY_OPS (sizeof(binary_ops) / sizeof(binary_ops[0]))
+
+/* Operands joined by the operator of this level, left to right; the operands bind tighter. */
+static int parse_binary(struct cond_parser *p, unsigned level)
 {
-	int a = parse_unary(p);
+	int a;
 
-	while (a >= 0 && at_text(p, "/\\")) {
-		p->pos += 2;
-		int b = parse_unary(p);
+	if (level == NBINARY_OPS)
+		return parse_unary(p);
+	a = parse_binary(p, level + 1);
+	while (a >= 0 && at_text(p, binary_ops[level].text)) {
+		p->pos += strlen(binary_ops[level].text);
+		int b = parse_binary(p, level + 1);
 
-		a = b < 0 ? -1 : new_node(p, COND_AND, a, b);
+		a = b < 0 ? -1 : new_node(p, binary_ops[level].kind, a, b);
 	}
 	return a;
 }
 
 static int parse_or(struct cond_parser *p)
 {
-	int a = parse_and(p);
-
-	while (a >= 0 && at_text(p, "\\/")) {
-		p->pos += 2;
-		int b = parse_and(p);
-
-		a = b < 0 ? -1 : new_node(p, COND_OR, a, b);
-	}
-	return a;
+	return parse_binary(p, 0);
 }
 
 bool litmus_cond_parse(struct scenario *scn, const char *text, size_t *at, char *why,
