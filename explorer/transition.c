@@ -386,7 +386,7 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 			counted = false;
 			continue;
 		}
-		if (x->fetch_choices && machine_fetch_alternatives(x->m, h) > 1) {
+		if (exec_fetch_alternatives(x, h) > 1) {
 			/* A choice of versions is a point of the search of its own. */
 			if (nsteps > 0 || !counted)
 				return true;
