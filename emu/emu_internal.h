@@ -73,7 +73,17 @@ struct hart {
 	uint64_t fault_addr;
 	bool trapped;              /* UC_HOOK_INTR fired */
 	uint32_t trap_intno;
+
+	/* Translations dropped since the engine opened (emu_invalidate_hart). Unicorn 2.0.1 never
+	 * reuses the space of a dropped translation, and once its code buffer is full it flushes
+	 * it and may crash: past EMU_RENEW_AFTER the machine replaces the engine (emu_renew). */
+	uint64_t invalidations;
 };
+
+/* Invalidations after which an engine is replaced at the next snapshot restore. Unicorn 2.0.1
+ * reserves 1 GiB of code buffer per engine; a dropped translation is retranslated at the next
+ * step there, a few hundred bytes each in the runs measured (README, "Limits"). */
+#define EMU_RENEW_AFTER 200000u
 
 struct range {
 	uint64_t begin, end;
@@ -114,6 +124,8 @@ struct machine {
 	bool cache_idc, cache_dic; /* arm64 CTR_EL0.IDC / DIC: no clean / no invalidation needed */
 	struct fetch_words fw;     /* versions of the code words written (relaxed, arch models) */
 	bool invalidate;           /* propagate code writes to other harts (testing switch) */
+	uint64_t renew_after;      /* an engine's invalidations before it is renewed (emu_renew) */
+	unsigned long renewals;    /* engines renewed since the machine opened */
 	unsigned nharts;
 	struct hart harts[MACHINE_MAX_HARTS];
 
@@ -230,6 +242,10 @@ bool emu_fetch_view(struct machine *m, struct hart *h, uint64_t pc, const uint8_
 void emu_invalidate_all(struct machine *m, uint64_t begin, uint64_t end);
 /* Drops one engine's translations over [begin, end), rounded out to 4 bytes. */
 void emu_invalidate_hart(struct hart *h, uint64_t begin, uint64_t end);
+/* Replaces hart id's engine by a new one set up as machine_open does (RAM, hooks, exits,
+ * vectors), when it has dropped more than m->renew_after translations. Its registers are
+ * the caller's to restore. Keeps the old engine if a new one cannot be opened. */
+void emu_renew_if_worn(struct machine *m, unsigned id);
 /* Called for every guest write into code, before the bytes change (old bytes still in RAM). */
 void emu_fetch_note_write(struct machine *m, uint64_t addr, unsigned size);
 /* After a step: make the step's code writes visible according to the fetch model. */

@@ -67,6 +67,7 @@ static uint32_t le32_at(const uint8_t *p)
 
 void emu_invalidate_hart(struct hart *h, uint64_t begin, uint64_t end)
 {
+	h->invalidations++;
 	uc_ctl_remove_cache(h->uc, (uint64_t)align_down4(begin), (uint64_t)align_up4(end));
 }
 
@@ -521,6 +522,16 @@ bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr)
 void machine_set_invalidation(struct machine *m, bool on)
 {
 	m->invalidate = on;
+}
+
+void machine_set_engine_renewal(struct machine *m, uint64_t after)
+{
+	m->renew_after = after;
+}
+
+unsigned long machine_engine_renewals(const struct machine *m)
+{
+	return m->renewals;
 }
 
 void machine_set_cache_type(struct machine *m, bool idc, bool dic)

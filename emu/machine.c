@@ -216,6 +216,23 @@ fail:
 	return -1;
 }
 
+void emu_renew_if_worn(struct machine *m, unsigned id)
+{
+	struct hart *h = &m->harts[id];
+	uc_engine *old = h->uc;
+	char err[128];
+
+	if (h->invalidations <= m->renew_after)
+		return;
+	h->invalidations = 0;
+	if (open_hart(m, id, err, sizeof(err)) != 0) {
+		h->uc = old; /* go on with the worn engine */
+		return;
+	}
+	uc_close(old);
+	m->renewals++;
+}
+
 /* ---- reuse ---- */
 
 /* machine_park's machines, the latest first (NULL: free slots). A gate runs the scenarios of
@@ -230,6 +247,8 @@ static void reset_parked(struct machine *m, const struct image *img, enum fetch_
 	m->fetch = fetch;
 	m->cache_idc = m->cache_dic = false;
 	m->invalidate = true;
+	m->renew_after = EMU_RENEW_AFTER;
+	m->renewals = 0;
 	m->nwatch = 0;
 	m->report_shared = false;
 	memset(&m->cur, 0, sizeof(m->cur));
@@ -308,6 +327,7 @@ struct machine *machine_open(const struct arch_model *arch, const struct image *
 	m->img = img;
 	m->fetch = fetch;
 	m->invalidate = true;
+	m->renew_after = EMU_RENEW_AFTER;
 	m->nharts = nharts;
 	m->ram = MAP_FAILED;
 	m->magic_page = MAP_FAILED;

@@ -234,6 +234,13 @@ void machine_set_cache_type(struct machine *m, bool idc, bool dic);
  * (Unicorn's own behaviour). Default true. */
 void machine_set_invalidation(struct machine *m, bool on);
 
+/* Unicorn 2.0.1 never reuses the code-buffer space of a dropped translation and crashes once
+ * an engine's buffer fills, so the machine replaces an engine that has dropped translations
+ * more than `after` times by a fresh one, at the next snapshot restore (default 200000; testing
+ * only). machine_engine_renewals: how many engines were replaced since the machine opened. */
+void machine_set_engine_renewal(struct machine *m, uint64_t after);
+unsigned long machine_engine_renewals(const struct machine *m);
+
 /* ---- snapshots: contexts of all harts + RAM + fetch views ---- */
 
 struct machine_snapshot;

@@ -121,6 +121,8 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 		return;
 	for (unsigned i = 0; i < m->nharts; i++) {
 		struct hart *h = &m->harts[i];
+
+		emu_renew_if_worn(m, i);
 		uc_context_restore(h->uc, s->ctx[i]);
 		h->pc_known = false;
 		h->steps = s->steps[i];

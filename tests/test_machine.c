@@ -960,6 +960,33 @@ START_TEST(test_snapshot_restores_code)
 }
 END_TEST
 
+/* An engine that has dropped many translations is replaced at a snapshot restore (Unicorn
+ * 2.0.1 would fill its code buffer and crash): the new engine runs on as the old one would,
+ * the old code after the restore and the new code after the write. */
+START_TEST(test_snapshot_renews_worn_engines)
+{
+	struct machine *m = open_machine(2, FETCH_COHERENT);
+	uint64_t zero[1] = {0};
+	uint64_t patch[2] = {SITE, ADD_X0_1};
+
+	machine_set_engine_renewal(m, 1);
+	ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 0);
+	struct machine_snapshot *s = machine_snapshot_new(m);
+	ck_assert_ptr_nonnull(s);
+	for (unsigned round = 0; round < 3; round++) {
+		run_call(m, 0, STORE32, patch, 2); /* drops both engines' translations at SITE */
+		ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 1);
+		run_call(m, 0, STORE32, patch, 2);
+		machine_snapshot_restore(m, s);
+		ck_assert_uint_eq(machine_engine_renewals(m), 2 * (round + 1));
+		ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 0);
+		ck_assert_uint_eq(run_call(m, 0, SITE, zero, 1), 0);
+	}
+	machine_snapshot_free(s);
+	machine_close(m);
+}
+END_TEST
+
 /*
  * A stack of snapshots used like the search's checkpoints: saved at increasing depths, restored
  * to any of them in any order, saved again deeper after a restore. Snapshots copy only the pages
@@ -1375,6 +1402,7 @@ static Suite *machine_suite(void)
 	tc = add_image_tcase(s, "snapshot");
 	tcase_add_test(tc, test_snapshot_replay_identical);
 	tcase_add_test(tc, test_snapshot_restores_code);
+	tcase_add_test(tc, test_snapshot_renews_worn_engines);
 	tcase_add_test(tc, test_snapshot_relaxed_views);
 	tcase_add_test(tc, test_snapshot_levels);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
