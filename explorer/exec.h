@@ -217,6 +217,9 @@ struct explorer {
 	char *deltas;        /* capture: delta strings, deltas_len bytes used */
 	size_t deltas_len, deltas_cap;
 	unsigned bound;      /* preemption bound of the current DFS */
+	/* Schedules with this many preemptions or more are not explored (0: no limit): a
+	 * failure with that many was found, and only a simpler one could replace it. */
+	unsigned prune_at;
 	bool stop;           /* a failure was found, or max executions */
 	bool pre_step;       /* checks run before the step numbered st.step + 1 */
 	struct failure *failure;

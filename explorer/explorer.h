@@ -452,16 +452,16 @@ int explorer_image_sites(const char *arch, const char *path, struct image_site *
 
 /* How much of the scenario's space the search covered: "complete" (every execution, up to
  * equivalence), "bound" (every one within the preemption bound, stats.bound_reached),
- * "truncated" (an execution limit stopped it, or random walks sampled it), or "first" (it
- * stopped at a failure without preemptions, which none can beat). Inline: reports/ reads it
- * without linking the explorer. */
+ * "truncated" (an execution limit stopped it, or random walks sampled it), or "first" (a
+ * failure was found; after it only schedules with fewer preemptions were searched, and none
+ * can beat one without). Inline: reports/ reads it without linking the explorer. */
 static inline const char *scenario_result_search(const struct scenario_result *res)
 {
 	if (res->stats.complete)
 		return "complete";
 	if (res->stats.truncated)
 		return "truncated";
-	if (res->failure && res->failure->preemptions == 0)
+	if (res->failure && (res->failure->preemptions == 0 || res->stats.bound_reached == 0))
 		return "first";
 	return "bound";
 }

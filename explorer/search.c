@@ -220,9 +220,13 @@ static uint32_t held_back_by(const struct explorer *x, unsigned h)
 /* The harts of mask that can take the next transition without passing the preemption bound. */
 static uint32_t within_bound(const struct explorer *x, uint32_t mask)
 {
-	for (unsigned h = 0; h < x->nharts && x->bound_active; h++)
+	unsigned limit = x->bound_active ? x->bound : ~0u;
+
+	if (x->prune_at && x->prune_at - 1 < limit)
+		limit = x->prune_at - 1;
+	for (unsigned h = 0; h < x->nharts && limit != ~0u; h++)
 		if ((mask & (1u << h)) &&
-		    x->st.preemptions + (unsigned)__builtin_popcount(held_back_by(x, h)) > x->bound)
+		    x->st.preemptions + (unsigned)__builtin_popcount(held_back_by(x, h)) > limit)
 			mask &= ~(1u << h);
 	return mask;
 }
@@ -272,9 +276,10 @@ static uint32_t enabled_harts(const struct explorer *x)
 
 /*
  * The execution failed (x->failure). Keep the failure with the fewest preemptions (then the
- * shortest schedule; the first found among equals) and search on: every trace is explored,
- * so the one kept is the simplest among them (minimise.c then drops what it does not need).
- * A failure without preemptions cannot be beaten: the search stops.
+ * shortest schedule; the first found among equals) and search on, among the schedules with
+ * fewer preemptions only (x->prune_at), so the one kept is the simplest the reduction reaches
+ * (minimise.c then drops what it does not need). A failure without preemptions cannot be
+ * beaten: the search stops.
  */
 static void failure_found(struct search *s)
 {
@@ -298,6 +303,8 @@ static void failure_found(struct search *s)
 	s->best = f;
 	if (f->preemptions == 0)
 		x->stop = true;
+	else if (!x->prune_at || f->preemptions < x->prune_at)
+		x->prune_at = f->preemptions;
 }
 
 /*
@@ -638,6 +645,7 @@ static void search_all(struct explorer *x, struct search *s)
 	for (unsigned attempt = 0;; attempt++) {
 		x->bound = scn->preemptions_bounded ? scn->preemptions : ~0u;
 		x->bound_active = scn->preemptions_bounded;
+		x->prune_at = 0;
 		x->stop = false;
 		x->code_set_grew = false;
 		s->restart = false;
@@ -656,11 +664,10 @@ static void search_all(struct explorer *x, struct search *s)
 			scenario_result_free(&(struct scenario_result){.failure = s->best});
 		s->best = NULL;
 	}
-	/* Complete: every trace was explored (a failure without preemptions ends the search
-	 * early: none can be simpler). The preemption bound reached is the scenario's, or 0. */
+	/* Complete: every trace was explored (a failure ends it, or prunes what follows). The
+	 * preemption bound reached is the scenario's, or 0. */
 	x->stats.bound_reached = scn->preemptions_bounded ? scn->preemptions : 0;
-	x->stats.complete = !scn->preemptions_bounded && !x->stats.truncated &&
-			    !(s->best && s->best->preemptions == 0);
+	x->stats.complete = !scn->preemptions_bounded && !x->stats.truncated && !s->best;
 	x->failure = s->best;
 	s->best = NULL;
 }
