@@ -3,11 +3,12 @@
  *
  * The hot path. Before the step the machine reads pc, fetches the bytes from the hart's view
  * (fetch.c), and asks the arch model whether they are special: hints are skipped without
- * Unicorn, breakpoints are reported without stepping, and cache maintenance, DSB, ISB and ERET feed the
- * hart's fetch, cache maintenance and DSBs feed the fetch model (fetch.c). Everything else is one uc_emu_start(count = 1) with exits
- * enabled and empty (never a timeout, never count 0, never an `until` that is code), started
- * at pc | 1 when the arch model's instruction-set state says so (arm: CPSR.T, Thumb; an IT
- * block then runs as one step). After the step, code writes are published to the other harts
+ * Unicorn, breakpoints are reported without stepping, the firmware calls the arch model knows
+ * (the RISC-V SBI's remote fence.i) are performed without stepping, and cache maintenance,
+ * DSB, ISB and ERET feed the fetch model (fetch.c). Everything else is one
+ * uc_emu_start(count = 1) with exits enabled and empty (never a timeout, never count 0, never
+ * an `until` that is code), started at pc | 1 when the arch model's instruction-set state says
+ * so (arm: CPSR.T, Thumb; an IT block then runs as one step). After the step, code writes are published to the other harts
  * according to the fetch model.
  */
 #include <inttypes.h>
@@ -77,6 +78,20 @@ static void swap_out(struct machine *m, struct hart *h, uint8_t *ram)
 	c->swap_active = false;
 	/* The translation just made holds the old bytes: it must not outlive this step. */
 	emu_invalidate_hart(h, c->swap_addr, c->swap_addr + c->swap_len);
+}
+
+/* The firmware's work for a call the machine performs (RISC-V SBI remote fence.i): every hart of
+ * the mask executes a FENCE.I before the call returns; the return registers are written. */
+static void perform_firmware_call(struct machine *m, struct hart *h, const struct firmware_call *fw)
+{
+	const struct arch_model *arch = m->arch;
+
+	if (fw->kind == FIRMWARE_REMOTE_FENCE_I)
+		for (unsigned t = 0; t < m->nharts && t < 64; t++)
+			if (fw->hart_mask >> t & 1)
+				emu_fetch_sync(m, &m->harts[t]);
+	for (unsigned i = 0; i < fw->nret && i < 2; i++)
+		uc_reg_write(h->uc, arch->reg_ids[fw->ret_reg[i]], &fw->ret[i]);
 }
 
 enum step_status machine_step(struct machine *m, unsigned hart, struct step_info *info)
@@ -182,6 +197,28 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		/* Affects the instructions after it, and this hart fetches nothing before: its
 		 * floor rises now, before the ISB (a no-op in Unicorn) or ERET is stepped. */
 		emu_fetch_sync(m, h);
+		break;
+	case SPECIAL_ENV_CALL:
+		/* A firmware call the machine knows is performed here, in place of the firmware,
+		 * and never stepped: the hart goes on at the next instruction. Any other is
+		 * stepped (Unicorn raises an exception, reported as a trap). */
+		if (arch->decode_firmware_call) {
+			uint64_t regs[ARCH_MAX_REGS] = {0};
+			struct firmware_call fw;
+
+			for (unsigned i = 0; i < arch->nregs && i < ARCH_MAX_REGS; i++)
+				uc_reg_read(h->uc, arch->reg_ids[i], &regs[i]);
+			arch->decode_firmware_call(regs, &fw);
+			if (fw.kind != FIRMWARE_NONE) {
+				perform_firmware_call(m, h, &fw);
+				uint64_t next = (pc + len) | isa_bit;
+				uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &next);
+				h->pc_known = false;
+				h->steps++;
+				info->status = STEP_OK;
+				return STEP_OK;
+			}
+		}
 		break;
 	case SPECIAL_DCACHE:
 	case SPECIAL_ICACHE_SYNC:

@@ -284,10 +284,17 @@ void record_watched_write(struct explorer *x, unsigned h, const struct mem_acces
 		uint64_t v = 0;
 
 		machine_read_u64(x->m, x->exclusive_addr, &v);
-		if (!v && x->st.exclusive >= 0) /* released: the parked harts resume synchronised */
+		/* Released: the parked harts resume with a context synchronisation event, as
+		 * each Arm CPU leaving the kernel's patch callback does (an ISB). A RISC-V CPU
+		 * leaving it executes no FENCE.I of its own: under the arch fetch model it sees
+		 * the new code once the patcher's remote fence.i (the SBI call) has run. */
+		bool resync = !x->fetch_choices || x->arch->fetch_rule != FETCH_RULE_FENCE_I;
+
+		if (!v && x->st.exclusive >= 0)
 			for (unsigned p = 0; p < x->nharts; p++)
 				if ((int)p != x->st.exclusive) {
-					machine_fetch_sync(x->m, p);
+					if (resync)
+						machine_fetch_sync(x->m, p);
 					x->st.sync_step[p] = x->st.step;
 				}
 		x->st.exclusive = v ? (int)(v - 1) : -1;

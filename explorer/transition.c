@@ -343,6 +343,13 @@ static bool cache_accesses(struct explorer *x, unsigned h, const struct step_inf
 	case SPECIAL_DSB:
 		dpor_event_access(x, EX_CACHE_TOKEN, 8, true);
 		return true;
+	case SPECIAL_ENV_CALL: /* performed by the machine (a remote fence.i) when it went on */
+		if (s != STEP_OK)
+			return false;
+		dpor_event_access(x, EX_CACHE_TOKEN, 8, true);
+		if (x->code_hi > x->code_lo) /* other harts' fetches of the code change */
+			dpor_event_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), true);
+		return true;
 	case SPECIAL_BREAKPOINT: /* taken as an exception when the step went on */
 	case SPECIAL_ISB:
 	case SPECIAL_EXC_RETURN:

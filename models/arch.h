@@ -25,6 +25,7 @@ enum special_kind {
 	SPECIAL_EXC_RETURN, /* exception return (ERET): context synchronising, stepped normally */
 	SPECIAL_HINT,       /* WFE / YIELD / SEV: no architectural effect for us, skipped */
 	SPECIAL_BREAKPOINT, /* BRK / EBREAK / BKPT: a trap the machine reports */
+	SPECIAL_ENV_CALL,   /* ECALL: a call into firmware the machine may perform itself */
 };
 
 struct special_insn {
@@ -44,6 +45,23 @@ enum fetch_rule {
 	/* RISC-V (unprivileged spec, Zifencei): a hart's FENCE.I makes every store visible to it
 	 * visible to its own fetches, and no other hart's. */
 	FETCH_RULE_FENCE_I,
+};
+
+/*
+ * A call into firmware that the machine performs in place of the firmware (decode_firmware_call):
+ * what it asks for, and the registers it returns in.
+ */
+enum firmware_kind {
+	FIRMWARE_NONE = 0,        /* not one the machine knows: the instruction is stepped */
+	FIRMWARE_REMOTE_FENCE_I,  /* every hart of hart_mask executes a FENCE.I before it returns */
+};
+
+struct firmware_call {
+	enum firmware_kind kind;
+	uint64_t hart_mask;       /* bit h: hart h */
+	unsigned nret;
+	int ret_reg[2];           /* register-file indices */
+	uint64_t ret[2];
 };
 
 /* Classes of instruction words for the concurrent-modification (CMODX) rule. */
@@ -191,6 +209,9 @@ struct arch_model {
 	 * hardware does (return address, saved state, syndrome, vector). 0 or a uc_err. */
 	int (*set_vectors)(void *uc, uint64_t vectors);
 	int (*take_breakpoint)(void *uc, uint64_t pc, uint32_t imm, uint64_t vectors);
+	/* Optional: the firmware call an environment call with the registers regs (the register
+	 * file) makes, for calls the machine performs itself (RISC-V SBI). */
+	void (*decode_firmware_call)(const uint64_t *regs, struct firmware_call *out);
 	/* Encoders used by checks and tests (the guest patcher has its own copy of the encoding). */
 	uint32_t (*encode_nop)(void);
 	uint32_t (*encode_bl)(uint64_t pc, uint64_t target);

@@ -8,8 +8,8 @@
  * nothing is written), an unreachable trampoline -ERANGE.
  *
  * Every change is one aligned 32-bit store by patch_text_nosync() followed by cache maintenance
- * for that word on the patcher hart; no other hart is stopped or signalled. There is no lock:
- * one patcher hart per site at a time.
+ * for that word on the patcher hart (on riscv: its FENCE.I, then the SBI's remote fence.i for
+ * every hart); no other hart is stopped. There is no lock: one patcher hart per site at a time.
  *
  * The image's linker script must define _stext and _etext around the code the patcher may write.
  */

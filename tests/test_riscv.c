@@ -190,7 +190,7 @@ START_TEST(test_decode_special)
 		{W_C_EBREAK, SPECIAL_BREAKPOINT, 2},
 		{W_C_EBREAK | 0x00010000u, SPECIAL_BREAKPOINT, 2}, /* c.ebreak; c.nop */
 		{W_WFI, SPECIAL_HINT, 4},
-		{W_ECALL, SPECIAL_NONE, 4},
+		{W_ECALL, SPECIAL_ENV_CALL, 4},
 		{W_NOP4, SPECIAL_NONE, 4},
 		{W_C_NOP, SPECIAL_NONE, 2},
 		{RV_C_NOP_PAIR, SPECIAL_NONE, 2},
@@ -385,13 +385,19 @@ struct guest {
 	struct machine *m;
 };
 
-static void guest_open(struct guest *g, const char *name, unsigned nharts)
+static void guest_open_fetch(struct guest *g, const char *name, unsigned nharts,
+			     enum fetch_model fetch)
 {
 	char err[512];
 
 	g->img = load_guest_image("riscv64", name, rv());
-	g->m = machine_open(rv(), g->img, nharts, FETCH_COHERENT, err, sizeof(err));
+	g->m = machine_open(rv(), g->img, nharts, fetch, err, sizeof(err));
 	ck_assert_msg(g->m != NULL, "%s", err);
+}
+
+static void guest_open(struct guest *g, const char *name, unsigned nharts)
+{
+	guest_open_fetch(g, name, nharts, FETCH_COHERENT);
 }
 
 static void guest_close(struct guest *g)
@@ -673,11 +679,14 @@ START_TEST(test_special_instructions_on_a_hart)
 	ck_assert_int_eq(call(&g, 1, "guest_fence_i", &r, NULL, 1, (uint64_t)41), STEP_RETURNED);
 	ck_assert_uint_eq(r, 42);
 
-	/* ecall: Unicorn raises exception 8 and moves pc; the machine reports a fault and leaves
-	 * the hart on the ecall */
+	/* An ecall the machine does not perform (an SBI base-extension call): Unicorn raises
+	 * exception 8 and moves pc; the machine reports a fault and leaves the hart on the ecall */
 	uint64_t at = sym(&g, "guest_ecall");
 	ck_assert_int_eq(call(&g, 0, "guest_ecall", NULL, &info, 0), STEP_FAULT);
-	ck_assert_uint_eq(info.pc, at);
+	ck_assert_uint_gt(info.pc, at);
+	ck_assert_uint_eq(word_at(&g, info.pc), W_ECALL);
+	at = info.pc;
+	ck_assert_int_eq(info.special.kind, SPECIAL_ENV_CALL);
 	ck_assert_uint_eq(info.len, 4);
 	ck_assert_ptr_nonnull(strstr(info.fault, "exception 8"));
 	ck_assert_uint_eq(machine_pc(g.m, 0), at);
@@ -696,6 +705,58 @@ START_TEST(test_special_instructions_on_a_hart)
 	ck_assert_int_eq(call(&g, 0, "traced_add3", &r, NULL, 3, (uint64_t)1, (uint64_t)2,
 			      (uint64_t)3), STEP_RETURNED);
 	ck_assert_uint_eq(r, 14);
+	guest_close(&g);
+}
+END_TEST
+
+/* How many versions of the word at addr the hart may still fetch (fetch: arch). */
+static unsigned versions(struct guest *g, unsigned h, uint64_t addr)
+{
+	uint32_t out[8];
+
+	return machine_fetch_versions(g->m, h, addr, out, 8);
+}
+
+/*
+ * The SBI's remote fence.i (RFENCE extension, function 0), which the machine performs in place
+ * of the firmware: every hart of the mask (hart_mask_base + bit i; base -1 for all) executes a
+ * FENCE.I before the call returns 0. The patcher's own FENCE.I syncs only itself; its SBI call
+ * syncs everyone.
+ */
+START_TEST(test_sbi_remote_fence_i)
+{
+	struct guest g;
+	struct step_info info;
+	uint64_t r, site, at_ecall, args[2];
+
+	guest_open_fetch(&g, "ftrace8", 3, FETCH_ARCH);
+	site = sym(&g, "traced_add3");
+	at_ecall = sym(&g, "patch_remote_fence_i");
+	args[0] = site;
+	args[1] = W_NOP4;
+	machine_call_begin(g.m, 0, sym(&g, "patch_text_nosync"), args, 2);
+	while (machine_pc(g.m, 0) != at_ecall)
+		ck_assert_int_eq(machine_step(g.m, 0, &info), STEP_OK);
+	ck_assert_uint_eq(versions(&g, 0, site), 1); /* its own FENCE.I */
+	ck_assert_uint_eq(versions(&g, 1, site), 2);
+	ck_assert_uint_eq(versions(&g, 2, site), 2);
+
+	/* Hart 1 only (mask 1, base 1), then every hart (base -1). */
+	ck_assert_int_eq(call(&g, 0, "guest_sbi_remote_fence_i", &r, NULL, 2, (uint64_t)1,
+			      (uint64_t)1), STEP_RETURNED);
+	ck_assert_uint_eq(r, 0);
+	ck_assert_uint_eq(versions(&g, 1, site), 1);
+	ck_assert_uint_eq(versions(&g, 2, site), 2);
+	ck_assert_int_eq(call(&g, 0, "guest_sbi_remote_fence_i", &r, NULL, 2, (uint64_t)0,
+			      ~(uint64_t)0), STEP_RETURNED);
+	ck_assert_uint_eq(versions(&g, 2, site), 1);
+
+	/* The whole patcher call: every hart fetches the new word only. */
+	ck_assert_int_eq(call(&g, 0, "patch_text_nosync", &r, NULL, 2, site, (uint64_t)0x00000093u),
+			 STEP_RETURNED);
+	ck_assert_uint_eq(r, 0);
+	for (unsigned h = 0; h < 3; h++)
+		ck_assert_uint_eq(versions(&g, h, site), 1);
 	guest_close(&g);
 }
 END_TEST
@@ -983,6 +1044,7 @@ int main(void)
 	tcase_add_test(tc, test_patcher_call_ops);
 	tcase_add_test(tc, test_far_trampoline_fixture);
 	tcase_add_test(tc, test_special_instructions_on_a_hart);
+	tcase_add_test(tc, test_sbi_remote_fence_i);
 	tcase_add_test(tc, test_trampolines_record);
 	tcase_add_test(tc, test_direct_coexistence_on_a_hart);
 	suite_add_tcase(s, tc);

@@ -3,6 +3,8 @@
  * instructions, the concurrent-modification rule, the patch-site layouts of the three ftrace
  * designs, encoders.
  */
+#include <string.h>
+
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
@@ -44,8 +46,9 @@ static uint32_t le32(const uint8_t *b)
  * remote request, with other harts' stores): the ISB of this ISA. FENCE (any predecessor and
  * successor sets, FENCE.TSO and PAUSE included) orders memory only. EBREAK / C.EBREAK are
  * breakpoints the machine reports itself (Unicorn would stop emulation at them). WFI has no
- * effect the checks can see. ECALL and illegal words are stepped: Unicorn raises an exception,
- * which the machine reports as a fault.
+ * effect the checks can see. ECALL is an environment call: the machine performs the SBI calls
+ * rv_decode_firmware_call knows; any other ECALL, and illegal words, are stepped: Unicorn raises
+ * an exception, which the machine reports as a fault.
  */
 static void rv_decode_special(const uint8_t *bytes, struct special_insn *out)
 {
@@ -67,8 +70,35 @@ static void rv_decode_special(const uint8_t *bytes, struct special_insn *out)
 		out->kind = SPECIAL_BARRIER;
 	else if (w == RV_EBREAK)
 		out->kind = SPECIAL_BREAKPOINT;
+	else if (w == RV_ECALL)
+		out->kind = SPECIAL_ENV_CALL;
 	else if (w == RV_WFI)
 		out->kind = SPECIAL_HINT;
+}
+
+/*
+ * The SBI (RISC-V Supervisor Binary Interface specification, v0.2 and later): a7 = extension
+ * ID, a6 = function ID, a0.. = arguments; the call returns an error code in a0 and a value in
+ * a1. The RFENCE extension ("RFNC", 0x52464E43), function 0, is sbi_remote_fence_i(hart_mask,
+ * hart_mask_base): the harts hart_mask_base + i for each bit i of hart_mask, or every hart when
+ * hart_mask_base is -1, execute FENCE.I before the call returns. Linux's flush_icache_all()
+ * asks for it after every text patch.
+ */
+#define SBI_EXT_RFENCE 0x52464e43ull
+#define SBI_RFENCE_REMOTE_FENCE_I 0
+
+static void rv_decode_firmware_call(const uint64_t *regs, struct firmware_call *out)
+{
+	uint64_t mask = regs[10], base = regs[11];
+
+	memset(out, 0, sizeof(*out));
+	if (regs[17] != SBI_EXT_RFENCE || regs[16] != SBI_RFENCE_REMOTE_FENCE_I)
+		return;
+	out->kind = FIRMWARE_REMOTE_FENCE_I;
+	out->hart_mask = base == ~0ull ? ~0ull : base < 64 ? mask << base : 0;
+	out->nret = 2;
+	out->ret_reg[0] = 10; /* a0: SBI_SUCCESS */
+	out->ret_reg[1] = 11; /* a1: 0 */
 }
 
 /*
@@ -268,6 +298,7 @@ const struct arch_model arch_model_riscv64 = {
 	.cmodx_set = "any naturally aligned 32-bit instruction (Ziccif)",
 	.cmodx_classify = rv_cmodx_classify,
 	.fetch_rule = FETCH_RULE_FENCE_I,
+	.decode_firmware_call = rv_decode_firmware_call,
 	.cache_line = 64,
 	.find_sites = rv_find_sites,
 	.encode_nop = rv_nop,

@@ -251,9 +251,25 @@ notrace long pc_direct_hits(void)
 
 /* ---- probes for the machine's handling of special instructions (tests) ---- */
 
+/* An SBI call the machine does not perform (the base extension, EID 0x10): a trap. */
 notrace void guest_ecall(void)
 {
-	__asm__ __volatile__("ecall");
+	register unsigned long a7 __asm__("a7") = 0x10;
+
+	__asm__ __volatile__("ecall" : "+r"(a7) : : "a0", "a1", "memory");
+}
+
+/* long guest_sbi_remote_fence_i(hart_mask, hart_mask_base): the SBI's RFENCE extension
+ * (EID 0x52464E43), function 0; returns the SBI error code (a0). */
+notrace long guest_sbi_remote_fence_i(unsigned long mask, unsigned long base)
+{
+	register unsigned long a0 __asm__("a0") = mask;
+	register unsigned long a1 __asm__("a1") = base;
+	register unsigned long a6 __asm__("a6") = 0;
+	register unsigned long a7 __asm__("a7") = 0x52464e43;
+
+	__asm__ __volatile__("ecall" : "+r"(a0), "+r"(a1) : "r"(a6), "r"(a7) : "memory");
+	return (long)a0;
 }
 
 notrace void guest_ebreak(void)

@@ -11,11 +11,13 @@
  *   In:  a0 = addr, the word to write (must be 4-byte aligned; not checked against text here)
  *        a1 = the new instruction word (low 32 bits)
  *   Out: a0 = 0, or -EINVAL (nothing written) if addr is misaligned.
- *   Clobbers: a0 and t0 only. Uses no stack.
+ *   Clobbers: a0, a1, a6, a7 and t0 only. Uses no stack.
  *   Order: one aligned 32-bit store (at the global label patch_store32), then FENCE.I: this
- *   hart's own instruction fetch sees the new word. Local only: another hart sees it when its
- *   own fetch picks it up (until its next FENCE.I it may still run the old word); nothing here
- *   asks the other harts to synchronise.
+ *   hart's own instruction fetch sees the new word; then the SBI's remote fence.i for every
+ *   hart (RFENCE extension, function 0, hart_mask_base = -1, at the global label
+ *   patch_remote_fence_i), which returns once every hart has executed a FENCE.I: from then on
+ *   no hart fetches the old word. Until then another hart may run either word. This is what
+ *   Linux's flush_icache_all() does after a text patch.
  */
 	.globl	patch_text_nosync
 	.type	patch_text_nosync, @function
@@ -26,6 +28,13 @@ patch_text_nosync:
 patch_store32:
 	sw	a1, 0(a0)
 	fence.i
+	li	a7, 0x52464e43		/* SBI extension RFENCE */
+	li	a6, 0			/* sbi_remote_fence_i */
+	li	a0, 0			/* hart_mask (ignored) */
+	li	a1, -1			/* hart_mask_base: every hart */
+	.globl	patch_remote_fence_i
+patch_remote_fence_i:
+	ecall
 	li	a0, 0
 	ret
 1:	li	a0, -EINVAL
