@@ -155,6 +155,7 @@ struct exec_state {
 	unsigned run_length;    /* transitions in a row of last_hart */
 	uint32_t held;          /* harts counted as descheduled in their current wait */
 	int16_t last_event[SCN_MAX_HARTS]; /* position of each hart's latest transition, or -1 */
+	bool retired;           /* the retire: functions are gone (the complete: patcher is done) */
 	struct hart_state harts[SCN_MAX_HARTS]; /* last: checkpoints copy only the harts in use */
 };
 
@@ -193,6 +194,8 @@ struct explorer {
 	bool code_set_grew;            /* a write hit a code word not yet in code_written */
 	bool fetch_choices;            /* fetch: arch: a fetch may take an older version */
 	uint64_t code_lo, code_hi;     /* the hull of code_written: what a context sync reads */
+	unsigned nretire;              /* retire: the functions' ranges [lo, hi) */
+	uint64_t retire_lo[SCN_MAX_RETIRE], retire_hi[SCN_MAX_RETIRE];
 	struct event *events;          /* EX_MAX_TRANSITIONS: the transitions of this execution */
 	struct dpor_node *nodes;       /* EX_MAX_TRANSITIONS + 1 while searching, else NULL */
 	bool bound_active;             /* a preemption bound limits the search */
@@ -355,6 +358,14 @@ void read_direct_counters(struct explorer *x, unsigned h, uint64_t *requests, ui
 /* A per-hart guest counter (an array of guest words at addr); 0 when addr is 0. */
 uint64_t read_hart_counter(struct explorer *x, uint64_t addr, unsigned h);
 void check_call_result(struct explorer *x, unsigned h, uint64_t result);
+/* Hart h, a complete: patcher, returned from a call: no other unfinished hart may fetch an old
+ * version of a written code word; after its last call the retire: functions are retired. */
+void check_completion(struct explorer *x, unsigned h);
+/* Hart h is about to execute at pc: not inside a retired function. false when it failed. */
+bool check_not_retired(struct explorer *x, unsigned h, uint64_t pc);
+/* A step from prev_pc to pc that enters or leaves a retire: function is a visible operation (it
+ * reads the function, which retiring writes): true, with the access recorded. */
+bool retire_crossing(struct explorer *x, uint64_t pc, uint64_t prev_pc);
 void check_call_return_state(struct explorer *x, unsigned h);
 void check_literal_read(struct explorer *x, unsigned h, uint64_t pc, const struct mem_access *a);
 bool invariant_ignored(const struct explorer *x, const char *invariant);

@@ -17,6 +17,7 @@
 #define SCN_MAX_HARTS 8
 #define SCN_MAX_SETUP 16
 #define SCN_MAX_WATCH 8
+#define SCN_MAX_RETIRE 4
 #define SCN_MAX_REDIRECTS 8
 #define SCN_MAX_IGNORE 8
 #define SCN_MAX_OPS 8
@@ -98,6 +99,9 @@ struct scn_hart {
 	struct src_pos pos_asm;
 	unsigned ninit;
 	struct scn_init_reg init[SCN_MAX_INIT_REGS];
+	/* complete: (patchers) each call, when it returns, has finished its patch: no other
+	 * hart may still fetch an old version of a written code word (invariant completion) */
+	bool complete;
 };
 
 /* A named memory word of a litmus scenario (memory:), defined in shared data. */
@@ -181,6 +185,11 @@ struct scenario {
 	unsigned nwatch;
 	char watch[SCN_MAX_WATCH][64]; /* extra data symbols whose accesses are schedule points */
 	struct src_pos pos_watch[SCN_MAX_WATCH];
+	/* retire: functions retired (freed) once the complete: patcher has returned from its
+	 * last call: a hart that executes in one afterwards fails completion */
+	unsigned nretire;
+	char retire[SCN_MAX_RETIRE][64];
+	struct src_pos pos_retire[SCN_MAX_RETIRE];
 	unsigned nredirects;
 	struct scn_redirect redirects[SCN_MAX_REDIRECTS];
 	char skip[256];          /* non-empty: not explored, reported as skipped with this reason */

@@ -29,6 +29,7 @@ const char *const invariant_names[] = {
 	"frame-chain",
 	"vacuous",
 	"litmus-outcome",
+	"completion",
 	NULL,
 };
 

@@ -494,6 +494,19 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 			return 2;
 		}
 	}
+	for (unsigned i = 0; i < scn->nretire; i++) {
+		const struct image_symbol *sym = image_symbol_named(x->img, scn->retire[i]);
+
+		if (!sym) {
+			uint64_t unused;
+
+			return resolve_symbol(x, scn->retire[i], &scn->pos_retire[i], &unused, err,
+					      errlen);
+		}
+		x->retire_lo[i] = sym->addr & ~1ull;
+		x->retire_hi[i] = x->retire_lo[i] + image_symbol_extent(x->img, sym);
+	}
+	x->nretire = scn->nretire;
 	if (!image_lookup(x->img, "pc_records", &x->records_addr))
 		x->records_addr = 0;
 	if (!image_lookup(x->img, "pc_post_records", &x->post_records_addr))

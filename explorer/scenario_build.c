@@ -330,6 +330,10 @@ static int take_hart(const struct build *b, unsigned h)
 			return scn_fail(b->ctx, other->key_pos, "harts[%u] runs its asm: code; it "
 					"takes neither run: nor role:", h);
 		hart->role = ROLE_LITMUS;
+		if (raw->complete)
+			return scn_fail(b->ctx,
+					scn_doc_find(b->idx, "harts[%u].complete", h)->key_pos,
+					"harts[%u].complete applies to a patcher, not to asm: code", h);
 		snprintf(path, sizeof(path), "harts[%u].repeat", h);
 		if (take_int(b, path, "repeat", 1, &repeat))
 			return 2;
@@ -340,6 +344,11 @@ static int take_hart(const struct build *b, unsigned h)
 	if (take_choice(b, path, raw->role, CHOICES("runner", "patcher"), role, sizeof(role)))
 		return 2;
 	hart->role = strcmp(role, "patcher") == 0 ? ROLE_PATCHER : ROLE_RUNNER;
+	if (raw->complete && hart->role != ROLE_PATCHER)
+		return scn_fail(b->ctx, scn_doc_find(b->idx, "harts[%u].complete", h)->key_pos,
+				"harts[%u].complete applies to a patcher: a runner completes no "
+				"patch", h);
+	hart->complete = raw->complete;
 	snprintf(path, sizeof(path), "harts[%u].repeat", h);
 	if (take_int(b, path, "repeat", 1, &repeat))
 		return 2;
@@ -375,6 +384,34 @@ static int take_watch(const struct build *b)
 			return 2;
 	}
 	b->out->nwatch = b->raw->watch_count;
+	return 0;
+}
+
+/* Functions retired once the complete: patcher is done (needs one such patcher). */
+static int take_retire(const struct build *b)
+{
+	bool completes = false;
+
+	if (check_count(b, "retire", b->raw->retire_count, 0, SCN_MAX_RETIRE, "symbols"))
+		return 2;
+	for (unsigned h = 0; h < b->out->nharts; h++)
+		completes |= b->out->harts[h].complete;
+	for (unsigned i = 0; i < b->raw->retire_count; i++) {
+		const struct doc_node *node = scn_doc_find(b->idx, "retire[%u]", i);
+		const char *sym = b->raw->retire[i];
+		char path[32];
+
+		snprintf(path, sizeof(path), "retire[%u]", i);
+		if (!scn_symbol_name_valid(sym))
+			return scn_fail(b->ctx, node_pos(node), "%s '%s' is not a symbol", path, sym);
+		if (!completes)
+			return scn_fail(b->ctx, node_pos(node), "%s: code is retired when a patcher "
+					"with complete: true is done, and no hart has it", path);
+		b->out->pos_retire[i] = node_pos(node);
+		if (copy_text(b, node, path, b->out->retire[i], sizeof(b->out->retire[0]), sym))
+			return 2;
+	}
+	b->out->nretire = b->raw->retire_count;
 	return 0;
 }
 
@@ -592,7 +629,7 @@ int scn_build(const struct raw_scenario *raw, const struct doc_index *idx,
 	const struct build b = { .raw = raw, .idx = idx, .ctx = ctx, .out = out };
 
 	if (reject_nulls(&b) || take_identity(&b) || scn_take_sources(raw, idx, ctx, out) ||
-	    take_setup(&b) || take_harts(&b) || take_watch(&b) ||
+	    take_setup(&b) || take_harts(&b) || take_watch(&b) || take_retire(&b) ||
 	    take_redirects(&b) || take_model(&b) || take_checks(&b) ||
 	    take_expectation(&b) || scn_take_litmus(raw, idx, ctx, out))
 		return 2;

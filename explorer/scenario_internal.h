@@ -83,6 +83,7 @@ struct raw_hart {
 	char *role;
 	char *asm_text;         /* asm: (regs: is read from the index) */
 	unsigned long repeat;
+	bool complete;
 	/* run: a string or a list, which a libcyaml schema cannot express; read from the index */
 };
 
@@ -101,6 +102,8 @@ struct raw_scenario {
 	unsigned harts_count;
 	char **watch;
 	unsigned watch_count;
+	char **retire;
+	unsigned retire_count;
 	char **redirects;
 	unsigned redirects_count;
 	char *callback_sees;

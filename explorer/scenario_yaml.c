@@ -69,6 +69,7 @@ static const cyaml_schema_field_t hart_fields[] = {
 	/* run: a string or a list, read from the index; it or asm: (checked by scn_build) */
 	CYAML_FIELD_IGNORE("run", CYAML_FLAG_OPTIONAL),
 	CYAML_FIELD_UINT("repeat", CYAML_FLAG_OPTIONAL, struct raw_hart, repeat),
+	CYAML_FIELD_BOOL("complete", CYAML_FLAG_OPTIONAL, struct raw_hart, complete),
 	CYAML_FIELD_STRING_PTR("asm", CYAML_FLAG_OPTIONAL, struct raw_hart, asm_text, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_IGNORE("regs", CYAML_FLAG_OPTIONAL), /* a mapping: read from the index */
@@ -98,6 +99,7 @@ static const cyaml_schema_field_t scenario_fields[] = {
 	LIST_FIELD("setup", CYAML_FLAG_OPTIONAL, setup, &string_entry),
 	LIST_FIELD("harts", CYAML_FLAG_DEFAULT, harts, &hart_entry),
 	LIST_FIELD("watch", CYAML_FLAG_OPTIONAL, watch, &string_entry),
+	LIST_FIELD("retire", CYAML_FLAG_OPTIONAL, retire, &string_entry),
 	LIST_FIELD("redirects", CYAML_FLAG_OPTIONAL, redirects, &string_entry),
 	TEXT_FIELD("callback_sees", CYAML_FLAG_OPTIONAL, callback_sees),
 	CYAML_FIELD_BOOL("callback_must_run", CYAML_FLAG_OPTIONAL, struct raw_scenario,

@@ -168,6 +168,8 @@ static void finish_call(struct explorer *x, unsigned h)
 	check_call_result(x, h, machine_reg(x->m, h, x->arch->reg_ret));
 	if (!x->failure && x->scn->harts[h].role != ROLE_LITMUS) /* asm: keeps no registers */
 		check_call_return_state(x, h);
+	if (!x->failure)
+		check_completion(x, h);
 	hs->call++;
 	hs->call_steps = 0;
 	hs->prev_pc = 0;
@@ -233,7 +235,7 @@ static struct frame *frame_fetching_site(struct explorer *x, unsigned h, uint64_
 
 /* Frame bookkeeping and body-entry checks before hart h executes the instruction at pc.
  * Returns true if that instruction lies in a site (its fetch is a visible operation). */
-static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t prev_pc)
+static bool before_step_in_sites(struct explorer *x, unsigned h, uint64_t pc, uint64_t prev_pc)
 {
 	struct hart_state *hs = &x->st.harts[h];
 	int s;
@@ -270,6 +272,18 @@ static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t pr
 			check_body_entry(x, h, &hs->frames[hs->depth - 1]);
 	}
 	return pc >= x->sites[s].lay.start && pc < x->sites[s].lay.body;
+}
+
+/* before_step_in_sites, after the retired-code check; entering or leaving a retired function
+ * is a visible operation too. */
+static bool before_step(struct explorer *x, unsigned h, uint64_t pc, uint64_t prev_pc)
+{
+	bool crossing;
+
+	if (!check_not_retired(x, h, pc))
+		return false;
+	crossing = retire_crossing(x, pc, prev_pc);
+	return before_step_in_sites(x, h, pc, prev_pc) || crossing;
 }
 
 static void step_failed(struct explorer *x, unsigned h, enum step_status s,

@@ -388,6 +388,47 @@ START_TEST(unknown_watched_symbol_names_its_entry)
 }
 END_TEST
 
+START_TEST(unknown_retired_symbol_names_its_entry)
+{
+	struct scenario_result res;
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
+
+	load("retire-trampoline-stop-machine");
+	snprintf(scn.retire[0], sizeof(scn.retire[0]), "ftrace_caler");
+	ck_assert_int_eq(explorer_run(&scn, &opt, &res), 2);
+	ck_assert_ptr_nonnull(strstr(res.error, "retire-trampoline-stop-machine.yaml:19:10:"));
+	ck_assert_ptr_nonnull(strstr(res.error, "unknown symbol 'ftrace_caler'"));
+}
+END_TEST
+
+/* complete: a patch is finished when the call returns; without stop_machine (or another way
+ * to make every CPU synchronise) it is not, though every word was safe to run while in
+ * flight; and code retired after it must not hold a hart, which stop_machine alone does not
+ * ensure. Each failure replays. */
+START_TEST(completion_needs_every_hart_synchronised_and_out_of_retired_code)
+{
+	struct scenario_result res;
+
+	load("complete-stop-machine");
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	scenario_result_free(&res);
+	expect_failure_that_replays("complete-without-stop-machine", "completion");
+	expect_failure_that_replays("retire-trampoline-stop-machine", "completion");
+	load("retire-trampoline-stop-machine");
+	run(&res);
+	ck_assert(res.verdict == VERDICT_FAIL);
+	ck_assert_ptr_nonnull(strstr(res.failure->message, "executes ftrace_caller after"));
+	scenario_result_free(&res);
+	/* Without retire:, the same disable is complete. */
+	load("retire-trampoline-stop-machine");
+	scn.nretire = 0;
+	run(&res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	scenario_result_free(&res);
+}
+END_TEST
+
 START_TEST(unknown_symbol_names_file_line_column)
 {
 	struct scenario_result res;
@@ -426,6 +467,8 @@ int main(void)
 	tcase_add_test(tc, exploration_is_deterministic);
 	tcase_add_test(tc, replay_rejects_a_schedule_that_does_not_fit);
 	tcase_add_test(tc, unknown_symbol_names_file_line_column);
+	tcase_add_test(tc, unknown_retired_symbol_names_its_entry);
+	tcase_add_test(tc, completion_needs_every_hart_synchronised_and_out_of_retired_code);
 	tcase_add_test(tc, unknown_watched_symbol_names_its_entry);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);

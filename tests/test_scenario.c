@@ -204,7 +204,7 @@ static const struct fixture_error fixture_errors[] = {
 	  "coherence, register-preservation, lr-at-entry, sp-at-entry, regs-seen, result, "
 	  "body-once, termination, deadlock, guest-fault, patch-op, stack-alignment, stack-args, "
 	  "literal-consistency, ipmodify, direct-call, graph-return, frame-chain, vacuous, "
-	  "litmus-outcome)" },
+	  "litmus-outcome, completion)" },
 	{ "bad_covers_unknown.yaml", "6:20: covers[1] 'redirects' is not a coverage kind (one of: "
 				     "call, callback, redirect, direct, parked-in-site)" },
 	{ "bad_yaml_syntax.yaml", "7:1: YAML syntax error: found unexpected end of stream "
@@ -302,6 +302,14 @@ static const struct text_error value_errors[] = {
 	{ ONE_HART("f()", "expect: pass\nfetch: coherent\ncache_type: [dic]\n"),
 	  "8:14: cache_type matters only under fetch: arch, and this scenario has fetch: "
 	  "coherent" },
+	{ ONE_HART("f()", "    complete: true\nexpect: pass\n"),
+	  "6:5: harts[0].complete applies to a patcher: a runner completes no patch" },
+	{ ONE_HART("f()", "    role: patcher\nexpect: pass\nretire: [ftrace_caller]\n"),
+	  "8:10: retire[0]: code is retired when a patcher with complete: true is done, and no "
+	  "hart has it" },
+	{ ONE_HART("f()", "    role: patcher\n    complete: true\nexpect: pass\n"
+		   "retire: [ftrace caller]\n"),
+	  "9:10: retire[0] 'ftrace caller' is not a symbol" },
 	{ ONE_HART("f()", "    role: patchr\nexpect: pass\n"),
 	  "6:11: harts[0].role must be 'runner' or 'patcher', got 'patchr'" },
 	{ ONE_HART("f()", "    repeat: -2\nexpect: pass\n"),
@@ -446,7 +454,7 @@ START_TEST(invariant_names_are_known_and_others_not)
 
 	while (invariant_names[n])
 		ck_assert(invariant_known(invariant_names[n++]));
-	ck_assert_uint_eq(n, 22);
+	ck_assert_uint_eq(n, 23);
 	ck_assert_str_eq(invariant_names[0], "site-consistency");
 	ck_assert_str_eq(invariant_names[17], "direct-call");
 	ck_assert_str_eq(invariant_names[18], "graph-return");
