@@ -284,6 +284,45 @@ START_TEST(observe_alone_records_outcomes_without_a_verdict)
 }
 END_TEST
 
+/* Explores the bundled scenario scenarios/litmus/<name> into res. */
+static void explore_bundled(const char *name, struct scenario_result *res)
+{
+	snprintf(path, sizeof(path), "%s/scenarios/litmus/%s", PATCHCHECK_SOURCE_DIR, name);
+	ck_assert_msg(scenario_load(path, &scn, err, sizeof(err)) == 0, "%s", err);
+	explore_scenario(&scn, res);
+}
+
+/* The two-hart instruction-fetch suite: hart 0 rewrites `b 1f` in hart 1's code as NOP with
+ * the whole Arm maintenance sequence, then sets a flag. With hart 1's ISB after the flag it
+ * can only run the new word; without it, it may still run the old one. Both verdicts must
+ * hold, so the suite keeps telling the two apart. */
+START_TEST(the_reader_isb_decides_whether_an_old_instruction_runs_after_the_flag)
+{
+	struct scenario_result res;
+	const struct litmus_outcome *old, *new;
+
+	explore_bundled("arm64-ifetch-isb.yaml", &res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert(res.stats.complete);
+	ck_assert_int_eq(litmus_verdict_of(&res.outcomes), LITMUS_NEVER);
+	ck_assert_uint_eq(res.outcomes.n, 1);
+	ck_assert_ptr_nonnull(outcome_named(&res, "1:x0=2"));
+	scenario_result_free(&res);
+
+	explore_bundled("arm64-ifetch-noisb.yaml", &res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert(res.stats.complete);
+	ck_assert_int_eq(litmus_verdict_of(&res.outcomes), LITMUS_SOMETIMES);
+	old = outcome_named(&res, "1:x0=1");
+	new = outcome_named(&res, "1:x0=2");
+	ck_assert_ptr_nonnull(old);
+	ck_assert_ptr_nonnull(new);
+	ck_assert(old->holds);
+	ck_assert(!new->holds);
+	scenario_result_free(&res);
+}
+END_TEST
+
 /* ---- the command line ---- */
 
 START_TEST(run_outcomes_prints_each_outcome_with_its_count_and_the_verdict)
@@ -380,6 +419,7 @@ static Suite *litmus_suite(void)
 	tcase_add_test(run, a_wrong_outcome_fails_as_litmus_outcome);
 	tcase_add_test(run, initial_registers_and_memory_reach_the_harts);
 	tcase_add_test(run, observe_alone_records_outcomes_without_a_verdict);
+	tcase_add_test(run, the_reader_isb_decides_whether_an_old_instruction_runs_after_the_flag);
 	tcase_add_test(run, run_outcomes_prints_each_outcome_with_its_count_and_the_verdict);
 	tcase_add_test(run, the_gate_fails_a_wrong_outcome_naming_the_invariant);
 	tcase_add_test(run, an_asm_error_points_into_the_scenario_file);
