@@ -48,6 +48,7 @@ struct fetch_word {
 	uint8_t icache[MACHINE_MAX_HARTS];  /* oldest version a refill of its I-cache gets */
 	uint8_t clean_pending[MACHINE_MAX_HARTS]; /* DC CVAU issued, no DSB yet: version + 1 */
 	uint8_t inval_pending[MACHINE_MAX_HARTS]; /* IC IVAU issued, no DSB yet: its target + 1 */
+	bool inval_broadcast[MACHINE_MAX_HARTS];  /* a pending one acts for every hart */
 	uint32_t ver[FETCH_MAX_VERSIONS];
 };
 

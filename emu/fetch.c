@@ -29,8 +29,9 @@
  *   - icache[g]: the oldest version hart g's instruction cache can hold. IC IVAU (ICIMVAU) of
  *     the line by h targets pou as it is when the IC executes (so the clean must have completed
  *     before: DC CVAU; DSB; IC IVAU), and once a DSB of h completes it, every hart's icache
- *     rises to the target (the invalidation is broadcast in the inner shareable domain; IC
- *     IALLU and IALLUIS are taken as broadcast too). With CTR_EL0.DIC icache follows pou.
+ *     rises to the target (the invalidation is broadcast in the inner shareable domain, as IC
+ *     IALLUIS / ICIALLUIS are; IC IALLU / ICIALLU act on hart h's own cache only). With
+ *     CTR_EL0.DIC icache follows pou.
  *   - floor[g] rises to icache[g] at g's next context synchronisation event: ISB, exception
  *     entry, exception return. Instructions fetched before it may be older (the pipeline).
  *  RISC-V (FETCH_RULE_FENCE_I). Unprivileged spec, "Zifencei": FENCE.I makes the stores visible
@@ -306,9 +307,11 @@ void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_
 				w->clean_pending[id] = w->nver; /* the newest, + 1 */
 			break;
 		case SPECIAL_ICACHE_SYNC:
-			if (in_line(m, w, sp->addr_reg >= 0, addr) &&
-			    w->inval_pending[id] < w->pou + 1)
+			if (!in_line(m, w, sp->addr_reg >= 0, addr))
+				break;
+			if (w->inval_pending[id] < w->pou + 1)
 				w->inval_pending[id] = (uint8_t)(w->pou + 1);
+			w->inval_broadcast[id] |= !sp->local;
 			break;
 		case SPECIAL_DSB:
 			if (w->clean_pending[id] && w->clean_pending[id] - 1 > w->pou)
@@ -319,9 +322,10 @@ void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_
 				uint8_t to = (uint8_t)(w->inval_pending[id] - 1);
 
 				for (unsigned g = 0; g < m->nharts; g++)
-					if (w->icache[g] < to)
+					if ((g == id || w->inval_broadcast[id]) && w->icache[g] < to)
 						w->icache[g] = to;
 				w->inval_pending[id] = 0;
+				w->inval_broadcast[id] = false;
 			}
 			break;
 		default:

@@ -109,6 +109,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	info->special.kind = SPECIAL_NONE;
 	info->special.len = 0;
 	info->special.addr_reg = -1;
+	info->special.local = false;
 	info->special.imm = 0;
 	if (hart >= m->nharts) {
 		info->pc = 0;

@@ -33,6 +33,8 @@ struct special_insn {
 	unsigned len;     /* bytes */
 	int addr_reg;     /* register index holding the address (ICACHE_SYNC, DCACHE), or -1:
 			   * the whole cache (IC IALLU) */
+	bool local;       /* ICACHE_SYNC of the executing PE's own cache only (IC IALLU,
+			   * ICIALLU), not broadcast to the inner shareable domain */
 	uint32_t imm;     /* BRK immediate */
 };
 

@@ -78,6 +78,7 @@ static void special_init(struct special_insn *out, unsigned len)
 	out->kind = SPECIAL_NONE;
 	out->len = len;
 	out->addr_reg = -1;
+	out->local = false;
 	out->imm = 0;
 }
 
@@ -95,6 +96,7 @@ static bool decode_mcr_c7(bool is_mcr_c7(arm32_insn, unsigned, unsigned), arm32_
 		out->addr_reg = rt;
 	} else if (is_mcr_c7(w, 5, 0) || is_mcr_c7(w, 1, 0)) {
 		out->kind = SPECIAL_ICACHE_SYNC; /* ICIALLU, ICIALLUIS: the whole I-cache */
+		out->local = is_mcr_c7(w, 5, 0); /* ICIALLU: this PE's only */
 	} else if (is_mcr_c7(w, 5, 6) || is_mcr_c7(w, 1, 6)) {
 		/* BPIALL, BPIALLIS: branch predictors, which the fetch model does not keep */
 		out->kind = SPECIAL_HINT;

@@ -50,12 +50,14 @@ static void a64_decode_special(const uint8_t *bytes, struct special_insn *out)
 	out->kind = SPECIAL_NONE;
 	out->len = 4;
 	out->addr_reg = -1;
+	out->local = false;
 	out->imm = 0;
 	if ((w & 0xffffffe0u) == 0xd50b7520u) { /* IC IVAU, Xt */
 		out->kind = SPECIAL_ICACHE_SYNC;
 		out->addr_reg = (int)(w & 31);
 	} else if (w == 0xd508751fu || w == 0xd508711fu) { /* IC IALLU, IC IALLUIS */
 		out->kind = SPECIAL_ICACHE_SYNC;
+		out->local = w == 0xd508751fu; /* IALLU: this PE's cache only */
 	} else if ((w & 0xffffffe0u) == 0xd50b7b20u || (w & 0xffffffe0u) == 0xd50b7e20u) {
 		out->kind = SPECIAL_DCACHE; /* DC CVAU / DC CIVAC */
 		out->addr_reg = (int)(w & 31);

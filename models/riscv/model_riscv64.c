@@ -57,6 +57,7 @@ static void rv_decode_special(const uint8_t *bytes, struct special_insn *out)
 	out->kind = SPECIAL_NONE;
 	out->len = rv_insn_length(half);
 	out->addr_reg = -1;
+	out->local = false;
 	out->imm = 0;
 	if (out->len == 2) {
 		if (half == RV_C_EBREAK)
