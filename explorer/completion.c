@@ -19,6 +19,12 @@ static int retired_at(const struct explorer *x, uint64_t pc)
 	return -1;
 }
 
+/* Retired function i as a DPOR access: freeing it writes it, running in it reads it. */
+static void retired_access(struct explorer *x, int i, bool write)
+{
+	dpor_event_access(x, x->retire_lo[i], (unsigned)(x->retire_hi[i] - x->retire_lo[i]), write);
+}
+
 bool retire_crossing(struct explorer *x, uint64_t pc, uint64_t prev_pc)
 {
 	int now, before;
@@ -30,11 +36,9 @@ bool retire_crossing(struct explorer *x, uint64_t pc, uint64_t prev_pc)
 	if (now == before)
 		return false;
 	if (now >= 0)
-		dpor_event_access(x, x->retire_lo[now], (unsigned)(x->retire_hi[now] - x->retire_lo[now]),
-				  false);
+		retired_access(x, now, false);
 	if (before >= 0)
-		dpor_event_access(x, x->retire_lo[before],
-				  (unsigned)(x->retire_hi[before] - x->retire_lo[before]), false);
+		retired_access(x, before, false);
 	return true;
 }
 
@@ -94,8 +98,7 @@ void check_completion(struct explorer *x, unsigned h)
 	 * inside one. */
 	x->st.retired = true;
 	for (unsigned i = 0; i < x->nretire; i++)
-		dpor_event_access(x, x->retire_lo[i], (unsigned)(x->retire_hi[i] - x->retire_lo[i]),
-				  true);
+		retired_access(x, (int)i, true);
 	for (unsigned g = 0; g < x->nharts && !x->failure; g++)
 		if (g != h && !x->st.harts[g].done)
 			check_not_retired(x, g, machine_pc(x->m, g));
