@@ -166,3 +166,14 @@ void pc_set_redirect(unsigned long target)
 {
 	*(volatile unsigned long *)&pc_redirect_target = target;
 }
+
+/*
+ * long pc_record_seq(void): how many records the callbacks wrote for the calling hart so far,
+ * for a scenario to require that a call it made reached the tracer ("pc_record_seq() == 1").
+ */
+notrace long pc_record_seq(void)
+{
+	unsigned long hart = current_hart();
+
+	return hart < PC_MAX_HARTS ? (long)pc_records[hart].seq : -1;
+}
