@@ -94,6 +94,16 @@ static void perform_firmware_call(struct machine *m, struct hart *h, const struc
 		uc_reg_write(h->uc, arch->reg_ids[fw->ret_reg[i]], &fw->ret[i]);
 }
 
+/* The hart goes on at next without its instruction being stepped (a hint skipped, a firmware
+ * call performed). */
+static enum step_status go_on_at(struct hart *h, const struct arch_model *arch, uint64_t next)
+{
+	uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &next);
+	h->pc_known = false;
+	h->steps++;
+	return STEP_OK;
+}
+
 enum step_status machine_step(struct machine *m, unsigned hart, struct step_info *info)
 {
 	struct step_info scratch;
@@ -169,13 +179,8 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	arch->decode_special(info->bytes, &info->special);
 
 	switch (info->special.kind) {
-	case SPECIAL_HINT: {
-		uint64_t next = (pc + len) | isa_bit;
-		uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &next);
-		h->pc_known = false;
-		h->steps++;
-		return STEP_OK;
-	}
+	case SPECIAL_HINT:
+		return go_on_at(h, arch, (pc + len) | isa_bit);
 	case SPECIAL_BREAKPOINT:
 		if (m->vectors) { /* the guest handles it: enter the exception like the hardware */
 			int e = arch->take_breakpoint(h->uc, pc, info->special.imm, m->vectors);
@@ -212,12 +217,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 			arch->decode_firmware_call(regs, &fw);
 			if (fw.kind != FIRMWARE_NONE) {
 				perform_firmware_call(m, h, &fw);
-				uint64_t next = (pc + len) | isa_bit;
-				uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &next);
-				h->pc_known = false;
-				h->steps++;
-				info->status = STEP_OK;
-				return STEP_OK;
+				return go_on_at(h, arch, (pc + len) | isa_bit);
 			}
 		}
 		break;
