@@ -100,8 +100,7 @@ void check_completion(struct explorer *x, unsigned h)
 	 * write) and the code; so the reduction orders it against them. */
 	if (x->fetch_choices) {
 		dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
-		if (x->code_hi > x->code_lo)
-			dpor_event_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), false);
+		exec_code_access(x, false);
 	}
 	check_no_old_fetch(x, h);
 	if (x->failure || x->st.harts[h].call + 1 < x->nprogram[h] || !x->nretire)

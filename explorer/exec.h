@@ -358,6 +358,9 @@ void read_direct_counters(struct explorer *x, unsigned h, uint64_t *requests, ui
 /* A per-hart guest counter (an array of guest words at addr); 0 when addr is 0. */
 uint64_t read_hart_counter(struct explorer *x, uint64_t addr, unsigned h);
 void check_call_result(struct explorer *x, unsigned h, uint64_t result);
+/* The code written so far (the hull code_lo..code_hi) as one access of the current event: what
+ * a context synchronisation or a completion check reads, a remote fence.i writes. */
+void exec_code_access(struct explorer *x, bool write);
 /* Hart h, a complete: patcher, returned from a call: no other unfinished hart may fetch an old
  * version of a written code word; after its last call the retire: functions are retired. */
 void check_completion(struct explorer *x, unsigned h);

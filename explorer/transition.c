@@ -329,6 +329,12 @@ unsigned exec_fetch_alternatives(struct explorer *x, unsigned h)
 	return n;
 }
 
+void exec_code_access(struct explorer *x, bool write)
+{
+	if (x->code_hi > x->code_lo)
+		dpor_event_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), write);
+}
+
 /*
  * Under fetch: arch, cache maintenance and context synchronisation touch the caches' state (the
  * EX_CACHE_TOKEN) and the code they act on: they are visible operations, dependent with the
@@ -348,8 +354,8 @@ static bool cache_accesses(struct explorer *x, unsigned h, const struct step_inf
 		if (sp->addr_reg >= 0) {
 			addr = machine_reg(x->m, h, sp->addr_reg) & ~(line - 1);
 			dpor_event_access(x, addr, (unsigned)line, false);
-		} else if (x->code_hi > x->code_lo) {
-			dpor_event_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), false);
+		} else {
+			exec_code_access(x, false);
 		}
 		if (sp->kind == SPECIAL_ICACHE_SYNC)
 			dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
@@ -361,8 +367,7 @@ static bool cache_accesses(struct explorer *x, unsigned h, const struct step_inf
 		if (s != STEP_OK)
 			return false;
 		dpor_event_access(x, EX_CACHE_TOKEN, 8, true);
-		if (x->code_hi > x->code_lo) /* other harts' fetches of the code change */
-			dpor_event_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), true);
+		exec_code_access(x, true); /* other harts' fetches of the code change */
 		return true;
 	case SPECIAL_BREAKPOINT: /* taken as an exception when the step went on */
 	case SPECIAL_ISB:
@@ -370,8 +375,7 @@ static bool cache_accesses(struct explorer *x, unsigned h, const struct step_inf
 		if (sp->kind == SPECIAL_BREAKPOINT && s != STEP_OK)
 			return false;
 		dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
-		if (x->code_hi > x->code_lo)
-			dpor_event_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), false);
+		exec_code_access(x, false);
 		return true;
 	default:
 		return false;
