@@ -277,22 +277,32 @@ static int parse_or(struct cond_parser *p)
 	return parse_binary(p, 0);
 }
 
-bool litmus_cond_parse(struct scenario *scn, const char *text, size_t *at, char *why,
-		       size_t whylen)
+/* A parser of text for scn, with the scenario's arch model; false (at 0, why set) when the
+ * arch has none. */
+static bool parser_start(struct cond_parser *p, struct scenario *scn, const char *text,
+			 size_t *at, char *why, size_t whylen)
 {
-	struct cond_parser p = {.scn = scn, .arch = arch_model_find(scn->arch), .text = text,
-				.why = why, .whylen = whylen};
-	int root;
-
-	if (!p.arch) {
-		*at = 0;
+	*p = (struct cond_parser){.scn = scn, .arch = arch_model_find(scn->arch), .text = text,
+				  .why = why, .whylen = whylen};
+	*at = 0;
+	if (!p->arch) {
 		snprintf(why, whylen, "arch '%s' has no model in this build", scn->arch);
 		return false;
 	}
+	return true;
+}
+
+bool litmus_cond_parse(struct scenario *scn, const char *text, size_t *at, char *why,
+		       size_t whylen)
+{
+	struct cond_parser p;
+	int root;
+
+	if (!parser_start(&p, scn, text, at, why, whylen))
+		return false;
 	scn->litmus.ncond = 0;
 	skip_blanks(&p);
 	if (!text[p.pos]) {
-		*at = 0;
 		snprintf(why, whylen, "the condition is empty");
 		return false;
 	}
@@ -339,15 +349,11 @@ bool litmus_cond_holds(const struct litmus_spec *l, const uint64_t *values)
 bool litmus_observable_parse(struct scenario *scn, const char *text, size_t *at, char *why,
 			     size_t whylen)
 {
-	struct cond_parser p = {.scn = scn, .arch = arch_model_find(scn->arch), .text = text,
-				.why = why, .whylen = whylen};
+	struct cond_parser p;
 	unsigned width;
 
-	*at = 0;
-	if (!p.arch) {
-		snprintf(why, whylen, "arch '%s' has no model in this build", scn->arch);
+	if (!parser_start(&p, scn, text, at, why, whylen))
 		return false;
-	}
 	if (take_observable(&p, &width) >= 0) {
 		skip_blanks(&p);
 		if (!text[p.pos])
