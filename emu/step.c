@@ -121,6 +121,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	info->special.addr_reg = -1;
 	info->special.local = false;
 	info->special.imm = 0;
+	info->special.exclusive = EXCL_NONE;
 	if (hart >= m->nharts) {
 		info->pc = 0;
 		return fault(info, "no hart %u", hart);

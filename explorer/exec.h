@@ -25,6 +25,9 @@
 #define EX_MAX_EVENT_ACCESSES 24 /* ranges; adjacent accesses of one kind are merged */
 #define EX_SPIN_WINDOW 4  /* transitions a spin loop may take per iteration */
 #define EX_MAX_WAIT 8     /* shared ranges one spin iteration may read */
+/* An exclusive section longer than this is not one (Arm's constrained LL/SC loops are far
+ * shorter): its schedule points come back. */
+#define EX_MAX_EXCLUSIVE_STEPS 64
 
 /*
  * Not memory: the stop-machine token. A transition that ends with its hart holding the machine
@@ -121,6 +124,8 @@ struct hart_state {
 	uint64_t spin_state[EX_SPIN_WINDOW];
 	unsigned spin_wait_at[EX_SPIN_WINDOW]; /* nwait after that transition's reads */
 	struct ev_access wait[EX_MAX_WAIT];    /* read since the window began; blocked: awaited */
+	/* Steps since the hart's load-exclusive, in an exclusive section (0: not in one). */
+	unsigned exclusive_steps;
 };
 
 /* The latest write of a watched word: who wrote what, and which harts were parked then. */

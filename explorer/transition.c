@@ -382,6 +382,22 @@ static bool cache_accesses(struct explorer *x, unsigned h, const struct step_inf
 	}
 }
 
+/*
+ * An exclusive section (load-exclusive to store-exclusive, arch.h) runs as part of one
+ * transition: another hart's store inside it would only make the store-exclusive fail and the
+ * loop retry, as if that store had come before the load-exclusive, which the search orders
+ * anyway. The section's accesses stay in the transition's event, so the reduction still
+ * orders them against every other hart's.
+ */
+static void note_exclusive_section(struct hart_state *hs, const struct step_info *info)
+{
+	if (info->special.exclusive == EXCL_OPEN)
+		hs->exclusive_steps = 1;
+	else if (info->special.exclusive == EXCL_CLOSE ||
+		 (hs->exclusive_steps && ++hs->exclusive_steps > EX_MAX_EXCLUSIVE_STEPS))
+		hs->exclusive_steps = 0;
+}
+
 bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 {
 	struct hart_state *hs = &x->st.harts[h];
@@ -496,7 +512,8 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 		if (x->failure)
 			return false;
 		hs->prev_pc = pc;
-		if (visible && !holds_machine_alone(x, h))
+		note_exclusive_section(hs, &info);
+		if (visible && !hs->exclusive_steps && !holds_machine_alone(x, h))
 			return true;
 	}
 }

@@ -28,6 +28,18 @@ enum special_kind {
 	SPECIAL_ENV_CALL,   /* ECALL: a call into firmware the machine may perform itself */
 };
 
+/*
+ * Exclusive access sections (load-exclusive ... store-exclusive; RISC-V LR ... SC). A store
+ * other harts make inside a section only makes the store-exclusive fail and the loop retry,
+ * which is the same as that store coming before the load-exclusive: the explorer runs a
+ * section without schedule points.
+ */
+enum exclusive_role {
+	EXCL_NONE = 0,
+	EXCL_OPEN,  /* LDXR/LDAXR/LDXP, LDREX{,B,H,D}, LR.W/LR.D */
+	EXCL_CLOSE, /* STXR/STLXR/STXP, STREX{,B,H,D}, SC.W/SC.D, CLREX */
+};
+
 struct special_insn {
 	enum special_kind kind;
 	unsigned len;     /* bytes */
@@ -36,6 +48,7 @@ struct special_insn {
 	bool local;       /* ICACHE_SYNC of the executing PE's own cache only (IC IALLU,
 			   * ICIALLU), not broadcast to the inner shareable domain */
 	uint32_t imm;     /* BRK immediate */
+	enum exclusive_role exclusive; /* stepped normally; for the explorer's transitions */
 };
 
 /* How a hart comes to fetch a word another hart (or itself) wrote, under fetch: arch. */

@@ -232,6 +232,48 @@ START_TEST(test_decode_special_arm)
 }
 END_TEST
 
+/* Exclusive sections in both instruction sets: the words as llvm-mc assembles them (T32 with
+ * its first halfword low). */
+START_TEST(test_decode_exclusive)
+{
+	static const struct {
+		bool thumb;
+		uint32_t word;
+		enum exclusive_role role;
+	} cases[] = {
+		{false, 0xe1910f9fu, EXCL_OPEN},  /* ldrex r0, [r1] */
+		{false, 0xe1b42f9fu, EXCL_OPEN},  /* ldrexd r2, r3, [r4] */
+		{false, 0xe1d10f9fu, EXCL_OPEN},  /* ldrexb r0, [r1] */
+		{false, 0xe1f10f9fu, EXCL_OPEN},  /* ldrexh r0, [r1] */
+		{false, 0xe1812f90u, EXCL_CLOSE}, /* strex r2, r0, [r1] */
+		{false, 0xe1a41f92u, EXCL_CLOSE}, /* strexd r1, r2, r3, [r4] */
+		{false, 0xe1c12f90u, EXCL_CLOSE}, /* strexb r2, r0, [r1] */
+		{false, 0xf57ff01fu, EXCL_CLOSE}, /* clrex */
+		{false, 0xe5910000u, EXCL_NONE},  /* ldr r0, [r1] */
+		{false, 0xe1020091u, EXCL_NONE},  /* swp r0, r1, [r2] */
+		{true, 0x0f00e851u, EXCL_OPEN},   /* ldrex r0, [r1] */
+		{true, 0x237fe8d4u, EXCL_OPEN},   /* ldrexd r2, r3, [r4] */
+		{true, 0x0f4fe8d1u, EXCL_OPEN},   /* ldrexb r0, [r1] */
+		{true, 0x0f5fe8d1u, EXCL_OPEN},   /* ldrexh r0, [r1] */
+		{true, 0x0200e841u, EXCL_CLOSE},  /* strex r2, r0, [r1] */
+		{true, 0x2371e8c4u, EXCL_CLOSE},  /* strexd r1, r2, r3, [r4] */
+		{true, 0x0f42e8c1u, EXCL_CLOSE},  /* strexb r2, r0, [r1] */
+		{true, 0x8f2ff3bfu, EXCL_CLOSE},  /* clrex */
+		{true, 0xf001e8d0u, EXCL_NONE},   /* tbb [r0, r1] */
+		{true, T_BL_8, EXCL_NONE},
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct special_insn s;
+
+		decode(cases[i].thumb ? &arch_model_arm_thumb : &arch_model_arm, cases[i].word, &s);
+		ck_assert_msg(s.exclusive == cases[i].role, "%s %08x: exclusive %d, expected %d",
+			      cases[i].thumb ? "T32" : "A32", cases[i].word, s.exclusive,
+			      cases[i].role);
+	}
+}
+END_TEST
+
 START_TEST(test_decode_special_thumb)
 {
 	const struct arch_model *t = &arch_model_arm_thumb;
@@ -845,6 +887,7 @@ int main(void)
 	tcase_add_test(enc, test_site_words);
 	tcase_add_test(enc, test_decode_special_arm);
 	tcase_add_test(enc, test_decode_special_thumb);
+	tcase_add_test(enc, test_decode_exclusive);
 	tcase_add_test(enc, test_cmodx);
 	suite_add_tcase(s, enc);
 	tcase_set_timeout(img, 60);

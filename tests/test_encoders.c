@@ -286,6 +286,39 @@ START_TEST(test_decode_special)
 }
 END_TEST
 
+/* Exclusive sections: the words as llvm-mc assembles them. */
+START_TEST(test_decode_exclusive)
+{
+	static const struct {
+		uint32_t word;
+		enum exclusive_role role;
+	} cases[] = {
+		{0xc85f7c20u, EXCL_OPEN},  /* ldxr x0, [x1] */
+		{0x885ffc62u, EXCL_OPEN},  /* ldaxr w2, [x3] */
+		{0xc87f0440u, EXCL_OPEN},  /* ldxp x0, x1, [x2] */
+		{0x085ffc20u, EXCL_OPEN},  /* ldaxrb w0, [x1] */
+		{0xc8027c20u, EXCL_CLOSE}, /* stxr w2, x0, [x1] */
+		{0x8804fcc5u, EXCL_CLOSE}, /* stlxr w4, w5, [x6] */
+		{0xc8230440u, EXCL_CLOSE}, /* stxp w3, x0, x1, [x2] */
+		{0xd5033f5fu, EXCL_CLOSE}, /* clrex */
+		{0x48207c82u, EXCL_NONE},  /* casp x0, x1, x2, x3, [x4] */
+		{0x88a07c41u, EXCL_NONE},  /* cas w0, w1, [x2] */
+		{0xc8dffc20u, EXCL_NONE},  /* ldar x0, [x1] */
+		{0xc89ffc20u, EXCL_NONE},  /* stlr x0, [x1] */
+		{0xb8200041u, EXCL_NONE},  /* ldadd w0, w1, [x2] */
+		{W_LDR_X0_X1, EXCL_NONE},
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct special_insn s = decode(cases[i].word);
+
+		ck_assert_msg(s.exclusive == cases[i].role, "%08x: exclusive %d, expected %d",
+			      cases[i].word, s.exclusive, cases[i].role);
+		ck_assert_int_eq(s.kind, SPECIAL_NONE);
+	}
+}
+END_TEST
+
 /* A fake image for find_sites: text at 0x100000, one function per entry of `funcs`. */
 struct fake_image {
 	uint32_t text[64];
@@ -547,6 +580,7 @@ static Suite *encoders_suite(void)
 	tcase_add_test(tc, test_cmodx_safe);
 	tcase_add_test(tc, test_cmodx_other);
 	tcase_add_test(tc, test_decode_special);
+	tcase_add_test(tc, test_decode_exclusive);
 	tcase_add_test(tc, test_site_layout);
 	tcase_add_test(tc, test_pt_regs_layout);
 	suite_add_tcase(s, tc);

@@ -325,6 +325,30 @@ END_TEST
 
 /* ---- the command line ---- */
 
+/* An exclusive section runs without a schedule point inside: two harts' LL/SC increments give
+ * one execution per order (with a point between load- and store-exclusive there are four). */
+START_TEST(an_exclusive_section_is_one_transition_on_every_arch)
+{
+	static const char *const names[] = {"arm64-exclusive-add", "riscv64-exclusive-add",
+					    "arm-exclusive-add"};
+
+	for (unsigned i = 0; i < 3; i++) {
+		struct scenario s;
+		struct scenario_result res;
+
+		load_bundled_scenario(&s, "litmus", names[i]);
+		ck_assert_int_eq(explorer_run(&s, &(struct explore_options){0}, &res), 0);
+		ck_assert_msg(res.verdict == VERDICT_PASS, "%s: verdict %d", names[i], res.verdict);
+		ck_assert(res.stats.complete);
+		ck_assert_int_eq(litmus_verdict_of(&res.outcomes), LITMUS_ALWAYS);
+		ck_assert_msg(res.stats.executions == 2, "%s: %lu executions", names[i],
+			      (unsigned long)res.stats.executions);
+		ck_assert_uint_eq(res.outcomes.n, 2);
+		scenario_result_free(&res);
+	}
+}
+END_TEST
+
 START_TEST(run_outcomes_prints_each_outcome_with_its_count_and_the_verdict)
 {
 	ck_assert_int_eq(sh("%s run --no-db --outcomes %s/litmus_sb_sometimes.yaml", TOOL,
@@ -424,6 +448,7 @@ static Suite *litmus_suite(void)
 	tcase_add_test(run, the_gate_fails_a_wrong_outcome_naming_the_invariant);
 	tcase_add_test(run, an_asm_error_points_into_the_scenario_file);
 	tcase_add_test(run, arm_inline_code_follows_the_image_instruction_set);
+	tcase_add_test(run, an_exclusive_section_is_one_transition_on_every_arch);
 	suite_add_tcase(s, run);
 	return s;
 }

@@ -220,6 +220,32 @@ START_TEST(test_decode_special)
 }
 END_TEST
 
+/* LR opens an exclusive section and SC closes it; other AMOs are single accesses. */
+START_TEST(test_decode_exclusive)
+{
+	static const struct {
+		uint32_t word;
+		enum exclusive_role role;
+	} cases[] = {
+		{0x1005a52fu, EXCL_OPEN},  /* lr.w a0, (a1) */
+		{0x160632afu, EXCL_OPEN},  /* lr.d.aqrl t0, (a2) */
+		{0x18c5a52fu, EXCL_CLOSE}, /* sc.w a0, a2, (a1) */
+		{0x1a76b32fu, EXCL_CLOSE}, /* sc.d.rl t1, t2, (a3) */
+		{0x00b6252fu, EXCL_NONE},  /* amoadd.w a0, a1, (a2) */
+		{0x0cb6352fu, EXCL_NONE},  /* amoswap.d.aq a0, a1, (a2) */
+		{W_FENCE, EXCL_NONE},
+		{W_C_NOP, EXCL_NONE},
+	};
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct special_insn s = decode(cases[i].word);
+
+		ck_assert_msg(s.exclusive == cases[i].role, "%08x: exclusive %d, expected %d",
+			      cases[i].word, s.exclusive, cases[i].role);
+	}
+}
+END_TEST
+
 START_TEST(test_cmodx)
 {
 	static const uint32_t safe[] = {W_NOP4, W_AUIPC_T0_0, W_JALR_T0_16, W_SD_RA_M8_SP,
@@ -1030,6 +1056,7 @@ int main(void)
 	tcase_add_test(tc, test_call_pair_roundtrip);
 	tcase_add_test(tc, test_register_file);
 	tcase_add_test(tc, test_decode_special);
+	tcase_add_test(tc, test_decode_exclusive);
 	tcase_add_test(tc, test_cmodx);
 	tcase_add_test(tc, test_site_layouts_synthetic);
 	tcase_add_test(tc, test_pt_regs_layout);

@@ -80,6 +80,7 @@ static void special_init(struct special_insn *out, unsigned len)
 	out->addr_reg = -1;
 	out->local = false;
 	out->imm = 0;
+	out->exclusive = EXCL_NONE;
 }
 
 /*
@@ -136,6 +137,12 @@ static void arm_decode_special(const uint8_t *bytes, struct special_insn *out)
 	uint32_t hint = w & 0x0fffffffu;
 
 	special_init(out, 4);
+	/* DDI 0406C A8.8.75-78 / A8.8.212-215: LDREX{,D,B,H} cond 0001 1xx1 Rn Rt 1111 1001 1111,
+	 * STREX{,D,B,H} cond 0001 1xx0 Rn Rd 1111 1001 Rt; CLREX f57ff01f. */
+	if ((w & 0x0f900fffu) == 0x01900f9fu)
+		out->exclusive = EXCL_OPEN;
+	else if ((w & 0x0f900ff0u) == 0x01800f90u || w == 0xf57ff01fu)
+		out->exclusive = EXCL_CLOSE;
 	if (decode_mcr_c7(arm_mcr, w, (int)((w >> 12) & 15), out))
 		return;
 	if ((w & 0xfffffff0u) == 0xf57ff040u) {
@@ -173,6 +180,16 @@ static void thumb_decode_special(const uint8_t *bytes, struct special_insn *out)
 	}
 	uint32_t w = le32(bytes);
 
+	/* T32 (low halfword first): LDREX e85n Rt:1111:imm8, LDREX{B,H,D} e8dn with op 0100,
+	 * 0101, 0111 in bits 7:4 of the second halfword; STREX e84n, STREX{B,H,D} e8cn with op
+	 * 01xx; CLREX f3bf 8f2f. */
+	uint32_t hw2 = w >> 16;
+	if (((w & 0xfff0u) == 0xe850u && (hw2 & 0x0f00u) == 0x0f00u) ||
+	    ((w & 0xfff0u) == 0xe8d0u && (hw2 & 0xcfu) == 0x4fu))
+		out->exclusive = EXCL_OPEN;
+	else if ((w & 0xfff0u) == 0xe840u || ((w & 0xfff0u) == 0xe8c0u && (hw2 & 0xc0u) == 0x40u) ||
+		 w == 0x8f2ff3bfu)
+		out->exclusive = EXCL_CLOSE;
 	if (decode_mcr_c7(thumb_mcr, w, (int)(w >> 28), out))
 		return;
 	if ((w & 0xfff0ffffu) == 0x8f40f3bfu)

@@ -43,6 +43,19 @@ static uint32_t le32(const uint8_t *b)
  * IC IVAU = op1 3, C7, C5, 1; DC CVAU = op1 3, C7, C11, 1; DC CIVAC = op1 3, C7, C14, 1;
  * IC IALLU(IS) = op1 0, C7, C5|C1, 0.
  */
+/*
+ * DDI 0487 C4.1.66, load/store exclusive: bits 29:24 = 001000, o2 (bit 23) = 0, L (bit 22)
+ * loads; o1 (bit 21) with bit 31 clear is CASP, not an exclusive. CLREX ends a section too.
+ */
+static enum exclusive_role a64_exclusive_role(uint32_t w)
+{
+	if ((w & 0xfffff0ffu) == 0xd503305fu)
+		return EXCL_CLOSE;
+	if ((w & 0x3f800000u) != 0x08000000u || (!(w >> 31) && (w & (1u << 21))))
+		return EXCL_NONE;
+	return (w & (1u << 22)) ? EXCL_OPEN : EXCL_CLOSE;
+}
+
 static void a64_decode_special(const uint8_t *bytes, struct special_insn *out)
 {
 	uint32_t w = le32(bytes);
@@ -52,6 +65,7 @@ static void a64_decode_special(const uint8_t *bytes, struct special_insn *out)
 	out->addr_reg = -1;
 	out->local = false;
 	out->imm = 0;
+	out->exclusive = a64_exclusive_role(w);
 	if ((w & 0xffffffe0u) == 0xd50b7520u) { /* IC IVAU, Xt */
 		out->kind = SPECIAL_ICACHE_SYNC;
 		out->addr_reg = (int)(w & 31);

@@ -59,12 +59,18 @@ static void rv_decode_special(const uint8_t *bytes, struct special_insn *out)
 	out->addr_reg = -1;
 	out->local = false;
 	out->imm = 0;
+	out->exclusive = EXCL_NONE;
 	if (out->len == 2) {
 		if (half == RV_C_EBREAK)
 			out->kind = SPECIAL_BREAKPOINT;
 		return;
 	}
 	uint32_t w = le32(bytes);
+	/* "A" extension: AMO major opcode, funct5 (bits 31:27) 00010 LR, 00011 SC. */
+	if ((w & 0x7fu) == 0x2fu && (w >> 27) == 2)
+		out->exclusive = EXCL_OPEN;
+	else if ((w & 0x7fu) == 0x2fu && (w >> 27) == 3)
+		out->exclusive = EXCL_CLOSE;
 	if (rv_is_fence_i(w))
 		out->kind = SPECIAL_ISB;
 	else if (rv_is_fence(w))
