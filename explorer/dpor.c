@@ -241,18 +241,34 @@ static uint64_t mix(uint64_t v)
 /*
  * The Mazurkiewicz trace of the execution so far, as a 64-bit hash: the set of its events, each
  * with what it touched and its vector clock. Equivalent executions have the same events with the
- * same happens-before, in any order, so the events' hashes are summed.
+ * same happens-before, in any order, so the events' hashes are summed. An event that touched
+ * nothing (a spin iteration erased by spin.c, the end of a call) is ordered by program order
+ * alone and is left out, and the others are numbered without it: an execution whose hart spun
+ * once more before a write is the same trace.
  */
 uint64_t dpor_trace_hash(const struct explorer *x)
 {
+	uint16_t counted[SCN_MAX_HARTS][EX_MAX_TRANSITIONS + 1]; /* 16 KiB */
 	uint64_t sum = 0;
+	unsigned n = x->st.ntransitions < EX_MAX_TRANSITIONS ? x->st.ntransitions : EX_MAX_TRANSITIONS;
 
-	for (unsigned i = 0; i < x->st.ntransitions && i < EX_MAX_TRANSITIONS; i++) {
+	/* counted[h][k]: events of hart h among its first k that touched something */
+	for (unsigned h = 0; h < x->nharts; h++)
+		counted[h][0] = 0;
+	for (unsigned i = 0; i < n; i++) {
 		const struct event *e = &x->events[i];
-		uint64_t v = mix(((uint64_t)e->hart << 32) | e->index);
 
+		counted[e->hart][e->index] = counted[e->hart][e->index - 1] + (e->sig.naccesses > 0);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct event *e = &x->events[i];
+		uint64_t v;
+
+		if (!e->sig.naccesses)
+			continue;
+		v = mix(((uint64_t)e->hart << 32) | counted[e->hart][e->index]);
 		for (unsigned k = 0; k < x->nharts; k++)
-			v = mix(v ^ e->clock[k] ^ ((uint64_t)k << 20));
+			v = mix(v ^ counted[k][e->clock[k]] ^ ((uint64_t)k << 20));
 		for (unsigned k = 0; k < e->sig.naccesses; k++)
 			v = mix(v ^ e->sig.acc[k].addr ^ ((uint64_t)e->sig.acc[k].size << 48) ^
 				((uint64_t)e->sig.acc[k].write << 63));

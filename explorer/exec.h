@@ -123,6 +123,7 @@ struct hart_state {
 	unsigned nspin, nwait;
 	uint64_t spin_state[EX_SPIN_WINDOW];
 	unsigned spin_wait_at[EX_SPIN_WINDOW]; /* nwait after that transition's reads */
+	unsigned spin_event[EX_SPIN_WINDOW];   /* that transition's position in the execution */
 	struct ev_access wait[EX_MAX_WAIT];    /* read since the window began; blocked: awaited */
 	/* Steps since the hart's load-exclusive, in an exclusive section (0: not in one). */
 	unsigned exclusive_steps;

@@ -61,6 +61,23 @@ static void wake_waiters(struct explorer *x, unsigned writer, const struct event
 	}
 }
 
+/*
+ * The iteration that brought hart h back to the state it had after the transition at position
+ * from changed nothing: it only read, and the hart is where it was. It is erased from the
+ * partial order (its events touch nothing): whether it ran before or after another hart's
+ * write is not a different execution, since the hart that spins reads that write when it
+ * wakes. The read that led into the loop stays: what it read decided the state the loop
+ * repeats.
+ */
+static void forget_iteration(struct explorer *x, unsigned h, unsigned from)
+{
+	for (unsigned p = from + 1; p < x->st.ntransitions; p++)
+		if (x->events[p].hart == h) {
+			x->events[p].sig.naccesses = 0;
+			x->events[p].sig.overflow = false;
+		}
+}
+
 void spin_after_transition(struct explorer *x, unsigned h)
 {
 	struct hart_state *hs = &x->st.harts[h];
@@ -100,6 +117,7 @@ void spin_after_transition(struct explorer *x, unsigned h)
 
 		memmove(hs->wait, hs->wait + from, n * sizeof(hs->wait[0]));
 		hs->nwait = n;
+		forget_iteration(x, h, hs->spin_event[j]);
 		hs->nspin = 0;
 		hs->blocked = true;
 		return;
@@ -110,6 +128,7 @@ void spin_after_transition(struct explorer *x, unsigned h)
 		memmove(hs->spin_state, hs->spin_state + 1, (EX_SPIN_WINDOW - 1) * sizeof(uint64_t));
 		memmove(hs->spin_wait_at, hs->spin_wait_at + 1,
 			(EX_SPIN_WINDOW - 1) * sizeof(unsigned));
+		memmove(hs->spin_event, hs->spin_event + 1, (EX_SPIN_WINDOW - 1) * sizeof(unsigned));
 		hs->nspin--;
 		memmove(hs->wait, hs->wait + drop, (hs->nwait - drop) * sizeof(hs->wait[0]));
 		hs->nwait -= drop;
@@ -118,6 +137,7 @@ void spin_after_transition(struct explorer *x, unsigned h)
 	}
 	hs->spin_state[hs->nspin] = state;
 	hs->spin_wait_at[hs->nspin] = hs->nwait;
+	hs->spin_event[hs->nspin] = x->st.ntransitions - 1;
 	hs->nspin++;
 }
 

@@ -349,6 +349,23 @@ START_TEST(an_exclusive_section_is_one_transition_on_every_arch)
 }
 END_TEST
 
+/* A wait loop: the iteration that read the unset flag again is erased, so the search has two
+ * executions (the first load sees the flag or not), not three. */
+START_TEST(a_spin_iteration_that_changed_nothing_is_no_new_execution)
+{
+	struct scenario s;
+	struct scenario_result res;
+
+	load_bundled_scenario(&s, "litmus", "arm64-spin-wait");
+	ck_assert_int_eq(explorer_run(&s, &(struct explore_options){0}, &res), 0);
+	ck_assert_int_eq(res.verdict, VERDICT_PASS);
+	ck_assert(res.stats.complete);
+	ck_assert_uint_eq(res.stats.executions, 2);
+	ck_assert_uint_eq(res.stats.distinct_traces, 2);
+	scenario_result_free(&res);
+}
+END_TEST
+
 START_TEST(run_outcomes_prints_each_outcome_with_its_count_and_the_verdict)
 {
 	ck_assert_int_eq(sh("%s run --no-db --outcomes %s/litmus_sb_sometimes.yaml", TOOL,
@@ -449,6 +466,7 @@ static Suite *litmus_suite(void)
 	tcase_add_test(run, an_asm_error_points_into_the_scenario_file);
 	tcase_add_test(run, arm_inline_code_follows_the_image_instruction_set);
 	tcase_add_test(run, an_exclusive_section_is_one_transition_on_every_arch);
+	tcase_add_test(run, a_spin_iteration_that_changed_nothing_is_no_new_execution);
 	suite_add_tcase(s, run);
 	return s;
 }

@@ -153,6 +153,7 @@ static void reduction_covers_every_trace(const char *dir, const char *name, int 
 START_TEST(reduction_covers_every_interleaving)
 {
 	reduction_covers_every_trace("riscv", "shared-counter-locked", -1, "coherent", false);
+	reduction_covers_every_trace("litmus", "arm64-spin-wait", -1, "coherent", false);
 	reduction_covers_every_trace("litmus", "arm64-exclusive-add", -1, "coherent", false);
 	reduction_covers_every_trace("arm64", "shared-lock-order-deadlock", -1, "coherent", false);
 	reduction_covers_every_trace("arm64", "nop-to-call", 0, "coherent", false);
