@@ -31,7 +31,7 @@
 
 /*
  * Not memory: the stop-machine token. A transition that ends with its hart holding the machine
- * while other harts still run (stop-machine-nonpreempt: they finish their sites first) writes
+ * while other harts still run (idealised-stop-nonpreempt: they finish their sites first) writes
  * it, and for sleep sets it is dependent with every transition: taking the machine holds the
  * others back. A section where every other hart is parked is one transition and needs none.
  */
@@ -195,7 +195,7 @@ struct explorer {
 	uint64_t code_watch[EX_MAX_CODE_WATCH]; /* watched instruction words outside sites */
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
-	bool nonpreempt_stop;          /* protocol stop-machine-nonpreempt (exec_enabled) */
+	bool nonpreempt_stop;          /* protocol idealised-stop-nonpreempt (exec_enabled) */
 	uint64_t code_written[EX_CODE_SET]; /* code words (4-byte aligned) a hart may write; 0 empty */
 	bool code_set_grew;            /* a write hit a code word not yet in code_written */
 	bool fetch_choices;            /* fetch: arch: a fetch may take an older version */

@@ -571,7 +571,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		snprintf(err, errlen, "out of memory");
 		return 3;
 	}
-	x->nonpreempt_stop = strcmp(x->scn->protocol, "stop-machine-nonpreempt") == 0;
+	x->nonpreempt_stop = strcmp(x->scn->protocol, "idealised-stop-nonpreempt") == 0;
 	for (unsigned w = 0; w < EX_MAX_WATCH; w++)
 		x->st.last_write[w].writer = -1;
 	record_initial_forms(x);

@@ -477,8 +477,8 @@ static int take_model(const struct build *b)
 	struct scenario *out = b->out;
 
 	if (take_choice(b, "protocol", b->raw->protocol,
-			CHOICES("single-word", "stop-machine", "stop-machine-nonpreempt", "staged",
-				"breakpoint"),
+			CHOICES("single-word", "idealised-stop", "idealised-stop-nonpreempt",
+				"stop-machine", "staged", "breakpoint"),
 			out->protocol, sizeof(out->protocol)) ||
 	    take_choice(b, "fetch", b->raw->fetch, CHOICES("arch", "coherent", "relaxed"),
 			out->fetch, sizeof(out->fetch)))

@@ -113,7 +113,7 @@ static bool inside_site(const struct explorer *x, unsigned h)
 
 /*
  * While a hart holds the machine (stop_machine), the others are parked. In a kernel without
- * preemption (protocol stop-machine-nonpreempt) a CPU reaches the stopper only at a schedule
+ * preemption (protocol idealised-stop-nonpreempt) a CPU reaches the stopper only at a schedule
  * point, and the inside of a patch site is never one: a hart that has begun a site runs on
  * until it has left it, and the holder waits for that before it may write.
  */

@@ -293,8 +293,8 @@ static const struct text_error value_errors[] = {
 	{ "name: t\narch: x86\nimage: ftrace\nharts: [{run: f()}]\nexpect: pass\n",
 	  "2:7: arch must be one of 'arm64', 'riscv64', 'arm', got 'x86'" },
 	{ ONE_HART("f()", "expect: pass\nprotocol: two-step\n"),
-	  "7:11: protocol must be one of 'single-word', 'stop-machine', 'stop-machine-nonpreempt', "
-	  "'staged', 'breakpoint', got 'two-step'" },
+	  "7:11: protocol must be one of 'single-word', 'idealised-stop', "
+	  "'idealised-stop-nonpreempt', 'stop-machine', 'staged', 'breakpoint', got 'two-step'" },
 	{ ONE_HART("f()", "expect: pass\nfetch: weak\n"),
 	  "7:8: fetch must be one of 'arch', 'coherent', 'relaxed', got 'weak'" },
 	{ ONE_HART("f()", "expect: pass\nfetch: arch\ncache_type: [idc, pipt]\n"),
