@@ -13,6 +13,10 @@
  *   arch_ftrace_nop()                     the disabled form of that word
  *   arch_ftrace_encode_call(pc, target, &insn)  the call placed at pc: 0, -EINVAL, -ERANGE
  *   arch_hart_id()                        the id of the hart running the code
+ *   ARCH_PATCH_TEXT_EVERY_CPU             1: the arch's patch_text stops every CPU and the
+ *                                         last to arrive writes; 0: CPU 0 alone writes
+ *   arch_patch_text_waited()              what a CPU that waited in that callback executes
+ *                                         once the text is written
  * and, in assembly, patch_text_nosync() (patcher.h). An arch whose boot step does not start
  * from a NOP (arm: the compiler's bl __gnu_mcount_nc) defines ARCH_FTRACE_INIT_UNIT and its own
  * arch_ftrace_init_unit() (below) in place of the two init hooks.

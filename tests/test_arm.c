@@ -692,7 +692,7 @@ static void decide(const char *file)
 	ck_assert_str_eq(scn.arch, "arm");
 	if (scn.nkernel_sources) /* a Linux tree's trampolines: the kernel_tree_gate test */
 		return;
-	ck_assert_uint_eq(scn.nharts, 3);
+	ck_assert_uint_ge(scn.nharts, 2); /* the guest stop_machine's scenarios have two CPUs */
 	ck_assert_int_eq(scn.harts[0].role, ROLE_PATCHER);
 	ck_assert_msg(strlen(scn.description) > 80, "%s: say which discussion it checks", file);
 	run(&res);

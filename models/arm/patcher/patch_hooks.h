@@ -48,6 +48,13 @@ static inline unsigned long arch_hart_id(void)
 	return id;
 }
 
+/* arm's patch_text() calls stop_machine with no CPU mask: CPU 0 alone patches, and the
+ * others do nothing after waiting. */
+#define ARCH_PATCH_TEXT_EVERY_CPU 0
+static inline void arch_patch_text_waited(void)
+{
+}
+
 /* BL target placed at pc: -EINVAL for a target in the other instruction set (that needs a
  * BLX) or misaligned, -ERANGE beyond the BL's reach. */
 static inline int arch_ftrace_encode_call(unsigned long pc, unsigned long target,

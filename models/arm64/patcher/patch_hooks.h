@@ -24,6 +24,15 @@ static inline unsigned long arch_hart_id(void)
 	return id;
 }
 
+/* aarch64_insn_patch_text() stops every CPU (cpu_online_mask), and in its callback a CPU that
+ * waited while the last to arrive patched executes ISB (its own context synchronisation: Arm
+ * ARM B2.4.4). */
+#define ARCH_PATCH_TEXT_EVERY_CPU 1
+static inline void arch_patch_text_waited(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+
 static inline unsigned long arch_ftrace_init_addr(unsigned long func)
 {
 	return func;

@@ -44,6 +44,15 @@ static inline unsigned long arch_hart_id(void)
 	return id;
 }
 
+/* riscv patch_text() stops every CPU (cpu_online_mask), and in patch_text_cb a CPU that waited
+ * while the last to arrive patched executes smp_mb(), a full fence, and no FENCE.I: the
+ * writer's remote fence.i (patch_text_nosync) has already made it execute one. */
+#define ARCH_PATCH_TEXT_EVERY_CPU 1
+static inline void arch_patch_text_waited(void)
+{
+	__asm__ volatile("fence rw, rw" ::: "memory");
+}
+
 /* The pair auipc rd / jalr rd at pc calling target: -ERANGE beyond +-2 GiB, -EINVAL if odd. */
 static inline int rv_call_pair(unsigned long pc, unsigned long target, unsigned rd,
 			       patch_insn_t *auipc, patch_insn_t *jalr)

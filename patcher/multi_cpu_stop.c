@@ -1,0 +1,142 @@
+/*
+ * multi_cpu_stop.c - stop_machine as guest code, following the protocol of Linux's
+ * multi_cpu_stop() (kernel/stop_machine.c), and the two ways Linux patches text inside it:
+ *
+ *  - every CPU takes part through its stopper, and each joins at its own time: the initiator
+ *    in stop_machine_cpus(), every other CPU where its program calls stop_machine_join() (a
+ *    schedule point of a kernel without preemption: no CPU is stopped inside a function);
+ *  - the CPUs step together through the states PREPARE, DISABLE_IRQ, RUN, EXIT: the last CPU
+ *    to acknowledge a state (an atomic counter) moves everyone on to the next;
+ *  - in RUN the active CPUs call the function: with no CPU mask (stop_machine(fn, data,
+ *    NULL)) only the first online CPU, CPU 0; with every CPU in the mask, each of them.
+ *
+ * ftrace (arm and riscv: ftrace_run_stop_machine and arm's arch_ftrace_update_code) passes no
+ * mask: CPU 0 rewrites the site while the others spin in the state loop and then go on with
+ * nothing more. Text patching (arm64 aarch64_insn_patch_text, riscv patch_text) passes every
+ * CPU, and its callback makes the last CPU to arrive write while the others spin on a counter
+ * and then run arch_patch_text_waited() (arm64: ISB; riscv: a full fence); arm's patch_text
+ * passes no mask (ARCH_PATCH_TEXT_EVERY_CPU 0).
+ *
+ * Nothing here tells the machine to park a hart (no pc_exclusive): what the CPUs do while the
+ * text changes is this code's. Waiting CPUs spin on memory, which the explorer treats as
+ * blocked until another hart writes what they read. One stop per execution: the state is not
+ * rearmed. Interrupts are not modelled yet, so DISABLE_IRQ changes nothing.
+ */
+#include "patch_arch.h"
+#include "patcher.h"
+#include "stop_machine.h"
+
+enum multi_stop_state { MS_NONE, MS_PREPARE, MS_DISABLE_IRQ, MS_RUN, MS_EXIT };
+
+struct multi_stop {
+	unsigned long state;   /* enum multi_stop_state */
+	unsigned long ack;     /* CPUs yet to acknowledge state */
+	unsigned long ncpus;   /* CPUs taking part, the initiator included */
+	unsigned long every;   /* 1: fn runs on every CPU; 0: on CPU 0 only */
+	stopped_fn fn;
+	unsigned long a, b, c;
+};
+
+static struct multi_stop ms;
+
+/* The text-patching callback's rendezvous: CPUs arrived, plus 1 once the text is written. */
+static unsigned long patch_cpu_count;
+
+static void set_state(unsigned long state)
+{
+	__atomic_store_n(&ms.ack, ms.ncpus, __ATOMIC_RELAXED);
+	__atomic_store_n(&ms.state, state, __ATOMIC_RELEASE);
+}
+
+/* The last CPU to acknowledge a state starts the next. */
+static void ack_state(unsigned long state)
+{
+	if (__atomic_sub_fetch(&ms.ack, 1, __ATOMIC_ACQ_REL) == 0)
+		set_state(state + 1);
+}
+
+/* Each CPU's part, from the first state it sees to EXIT: fn's result on this CPU (0 where it
+ * is not active). */
+static int multi_cpu_stop(void)
+{
+	unsigned long cur = MS_NONE, now;
+	int active = ms.every || arch_hart_id() == 0;
+	int err = 0;
+
+	do {
+		now = __atomic_load_n(&ms.state, __ATOMIC_ACQUIRE);
+		if (now != cur) {
+			cur = now;
+			if (cur == MS_RUN && active)
+				err = ms.fn(ms.a, ms.b, ms.c);
+			ack_state(cur);
+		}
+	} while (cur != MS_EXIT);
+	return err;
+}
+
+int stop_machine_cpus(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
+		      unsigned long ncpus, int every_cpu)
+{
+	ms.fn = fn;
+	ms.a = a;
+	ms.b = b;
+	ms.c = c;
+	ms.ncpus = ncpus;
+	ms.every = every_cpu != 0;
+	patch_cpu_count = 0;
+	set_state(MS_PREPARE);
+	return multi_cpu_stop();
+}
+
+int stop_machine_join(void)
+{
+	while (__atomic_load_n(&ms.state, __ATOMIC_ACQUIRE) == MS_NONE)
+		;
+	return multi_cpu_stop();
+}
+
+/* ftrace's function: op 1 enables func's site calling tramp, op 0 disables it. */
+static int ftrace_modify_cb(unsigned long op, unsigned long func, unsigned long tramp)
+{
+	return op ? ftrace_make_call(func, tramp) : ftrace_make_nop(func, tramp);
+}
+
+/* The text-patching callback every CPU runs in RUN: the last to arrive writes; the others
+ * wait for it and then run arch_patch_text_waited(). On CPU 0 alone (arm) it just writes. */
+static int patch_text_cb(unsigned long op, unsigned long func, unsigned long tramp)
+{
+	int ret = 0;
+
+	if (!ms.every)
+		return ftrace_modify_cb(op, func, tramp);
+	if (__atomic_add_fetch(&patch_cpu_count, 1, __ATOMIC_ACQ_REL) == ms.ncpus) {
+		ret = ftrace_modify_cb(op, func, tramp);
+		__atomic_add_fetch(&patch_cpu_count, 1, __ATOMIC_RELEASE);
+	} else {
+		while (__atomic_load_n(&patch_cpu_count, __ATOMIC_ACQUIRE) <= ms.ncpus)
+			;
+		arch_patch_text_waited();
+	}
+	return ret;
+}
+
+int ftrace_make_call_multi_stop(unsigned long func, unsigned long tramp, unsigned long ncpus)
+{
+	return stop_machine_cpus(ftrace_modify_cb, 1, func, tramp, ncpus, 0);
+}
+
+int ftrace_make_nop_multi_stop(unsigned long func, unsigned long tramp, unsigned long ncpus)
+{
+	return stop_machine_cpus(ftrace_modify_cb, 0, func, tramp, ncpus, 0);
+}
+
+int ftrace_make_call_patch_text(unsigned long func, unsigned long tramp, unsigned long ncpus)
+{
+	return stop_machine_cpus(patch_text_cb, 1, func, tramp, ncpus, ARCH_PATCH_TEXT_EVERY_CPU);
+}
+
+int ftrace_make_nop_patch_text(unsigned long func, unsigned long tramp, unsigned long ncpus)
+{
+	return stop_machine_cpus(patch_text_cb, 0, func, tramp, ncpus, ARCH_PATCH_TEXT_EVERY_CPU);
+}
