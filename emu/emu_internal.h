@@ -141,6 +141,7 @@ struct machine {
 
 	uint64_t text_begin, text_end;
 	uint64_t vectors;          /* exception vector table ("vectors"), 0 when the image has none */
+	bool sync_to_guest;        /* a breakpoint is the guest's exception (arch sync_handler_symbol) */
 	uint8_t *exec_pages;       /* one flag per EMU_PAGE of RAM: some hart fetched from it */
 
 	/*

@@ -206,6 +206,11 @@ static int set_up_hart_engine(struct machine *m, unsigned id, char *err, size_t 
 		goto fail;
 	if (m->vectors && (e = (uc_err)arch->set_vectors(h->uc, m->vectors)) != UC_ERR_OK)
 		goto fail;
+	/* A hart of an image with vectors runs as a kernel thread does: interrupts enabled (the
+	 * reset state masks them). */
+	if (m->vectors && arch->unmask_interrupts &&
+	    (e = (uc_err)arch->unmask_interrupts(h->uc)) != UC_ERR_OK)
+		goto fail;
 	/* An idle hart sits at the magic return address: done, nothing to step. */
 	machine_set_reg(m, id, arch->reg_sp, m->stack_top[id]);
 	machine_set_reg(m, id, arch->reg_lr, MACHINE_MAGIC_RETURN);
@@ -354,8 +359,10 @@ struct machine *machine_open(const struct arch_model *arch, const struct image *
 	m->last_version = m->shared_versions = 1;
 	m->text_begin = image_text_begin(img);
 	m->text_end = image_text_end(img);
-	if (!arch->take_breakpoint || !image_lookup(img, "vectors", &m->vectors))
+	if (!arch->set_vectors || !image_lookup(img, "vectors", &m->vectors))
 		m->vectors = 0;
+	m->sync_to_guest = m->vectors && arch->take_breakpoint && arch->sync_handler_symbol &&
+			   image_lookup(img, arch->sync_handler_symbol, NULL);
 
 	for (unsigned i = 0; i < nharts; i++)
 		if (open_hart(m, i, err, errlen) != 0)

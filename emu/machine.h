@@ -177,7 +177,8 @@ enum step_status {
 	STEP_OK = 0,
 	STEP_RETURNED,   /* pc was MACHINE_MAGIC_RETURN: nothing stepped */
 	STEP_BREAKPOINT, /* a breakpoint instruction at pc: not stepped; info.special has it (an
-			  * image with a "vectors" table takes the exception instead: STEP_OK) */
+			  * image with a "vectors" table and the arch's synchronous handler takes
+			  * the exception instead: STEP_OK) */
 	STEP_FAULT,      /* the guest faulted: info.fault says how; pc unchanged */
 };
 
@@ -197,6 +198,17 @@ struct step_info {
 	bool fetch_old;              /* it fetched bytes RAM no longer holds */
 	char fault[128];      /* STEP_FAULT: e.g. "unmapped read at 0x10 (UC_ERR_READ_UNMAPPED)" */
 };
+
+/*
+ * Interrupts (interrupt.c), for an arch with take_interrupt and an image with a "vectors"
+ * table: whether the hart's interrupt mask (DAIF.I, sstatus.SIE, CPSR.I) is set, and taking an
+ * interrupt before the hart's next instruction through the guest's vector, as the hardware
+ * does (a context synchronisation event where the arch says so). machine_take_interrupt
+ * returns 0, or -1 with the reason in err.
+ */
+bool machine_has_interrupts(const struct machine *m);
+bool machine_interrupts_masked(struct machine *m, unsigned hart);
+int machine_take_interrupt(struct machine *m, unsigned hart, char *err, size_t errlen);
 
 /* Step exactly one instruction of one hart (the word in its fetch view). Special instructions are
  * decoded first and handled by the machine (cache maintenance, barriers, hints, ISB). */

@@ -183,7 +183,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	case SPECIAL_HINT:
 		return go_on_at(h, arch, (pc + len) | isa_bit);
 	case SPECIAL_BREAKPOINT:
-		if (m->vectors) { /* the guest handles it: enter the exception like the hardware */
+		if (m->sync_to_guest) { /* the guest handles it: enter the exception like the hardware */
 			int e = arch->take_breakpoint(h->uc, pc, info->special.imm, m->vectors);
 
 			h->pc_known = false;
@@ -202,8 +202,11 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	case SPECIAL_ISB:
 	case SPECIAL_EXC_RETURN:
 		/* Affects the instructions after it, and this hart fetches nothing before: its
-		 * floor rises now, before the ISB (a no-op in Unicorn) or ERET is stepped. */
-		emu_fetch_sync(m, h);
+		 * floor rises now, before the ISB (a no-op in Unicorn) or ERET is stepped. An
+		 * exception return synchronises context on Arm, not on RISC-V (SRET). */
+		if (info->special.kind == SPECIAL_ISB ||
+		    arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE)
+			emu_fetch_sync(m, h);
 		break;
 	case SPECIAL_ENV_CALL:
 		/* A firmware call the machine knows is performed here, in place of the firmware,

@@ -66,6 +66,8 @@ void dpor_event_begin(struct explorer *x, unsigned h)
 	struct event *e = &x->events[x->st.ntransitions - 1];
 
 	e->hart = (uint8_t)h;
+	e->irq = false;
+	e->alt = 0;
 	e->sig.naccesses = 0;
 	e->sig.overflow = false;
 }
@@ -131,19 +133,31 @@ static unsigned lowest(uint32_t mask)
  * Hart q must be explored at position pos. If it cannot run there (parked by another hart's
  * stop-machine, or spinning), the race can only be reversed where q could last run, before it
  * was parked: q is added at the latest earlier point where it was enabled (Flanagan and
- * Godefroid's co-enabled transition). With none, every hart that can run at pos is added.
+ * Godefroid's co-enabled transition). With none, every hart that can run at pos is added. For
+ * an event that began with an interrupt (irq), a point where q could only take its interrupt
+ * will do; for any other, q must be able to run there.
  */
-static void add_backtrack_at(struct explorer *x, unsigned pos, unsigned q)
+static void add_backtrack_at(struct explorer *x, unsigned pos, unsigned q, bool irq)
 {
 	for (unsigned j = pos + 1; j-- > 0;) {
 		struct dpor_node *n = &x->nodes[j];
 
-		if (n->enabled & (1u << q)) {
+		if (n->nalts[q] || (irq && (n->irq & (1u << q)))) {
 			n->backtrack |= 1u << q;
 			return;
 		}
 	}
 	x->nodes[pos].backtrack |= x->nodes[pos].enabled;
+}
+
+/* Hart q's first event in v (positions), or e2. */
+static const struct event *first_of(const struct explorer *x, unsigned q, const struct event *e2,
+				    const unsigned *v, unsigned nv)
+{
+	for (unsigned k = 0; k < nv; k++)
+		if (x->events[v[k]].hart == q)
+			return &x->events[v[k]];
+	return e2;
 }
 
 /* The race e (at position i) ⋖ e2 (at position pos, with clock c so far): make sure one of the
@@ -185,7 +199,7 @@ static void reverse_race(struct explorer *x, unsigned i, unsigned pos, const uin
 		initials = 1u << e2->hart;
 	q = (initials & (1u << e2->hart)) ? e2->hart : lowest(initials);
 	if (!((n->backtrack | n->done) & initials))
-		add_backtrack_at(x, i, q);
+		add_backtrack_at(x, i, q, first_of(x, q, e2, v, nv)->irq);
 	if (x->bound_active) {
 		for (unsigned j = i; j-- > 0;)
 			if ((x->nodes[j].allowed & (1u << q)) &&
@@ -240,7 +254,8 @@ static uint64_t mix(uint64_t v)
 
 /*
  * The Mazurkiewicz trace of the execution so far, as a 64-bit hash: the set of its events, each
- * with what it touched and its vector clock. Equivalent executions have the same events with the
+ * with what it touched, the version its first fetch read (or its interrupt) and its vector
+ * clock. Equivalent executions have the same events with the
  * same happens-before, in any order, so the events' hashes are summed. An event that touched
  * nothing (a spin iteration erased by spin.c, the end of a call) is ordered by program order
  * alone and is left out, and the others are numbered without it: an execution whose hart spun
@@ -266,7 +281,9 @@ uint64_t dpor_trace_hash(const struct explorer *x)
 
 		if (!e->sig.naccesses)
 			continue;
-		v = mix(((uint64_t)e->hart << 32) | counted[e->hart][e->index]);
+		/* which version its first fetch read, or its interrupt, is part of the trace */
+		v = mix(((uint64_t)e->alt << 40) | ((uint64_t)e->hart << 32) |
+			counted[e->hart][e->index]);
 		for (unsigned k = 0; k < x->nharts; k++)
 			v = mix(v ^ counted[k][e->clock[k]] ^ ((uint64_t)k << 20));
 		for (unsigned k = 0; k < e->sig.naccesses; k++)

@@ -10,6 +10,7 @@
 #define PATCHCHECK_EXEC_H
 
 #include "../emu/machine.h"
+#include "../models/guest_abi.h"
 #include "explorer.h"
 
 #define EX_MAX_SITES 32
@@ -28,6 +29,9 @@
 /* An exclusive section longer than this is not one (Arm's constrained LL/SC loops are far
  * shorter): its schedule points come back. */
 #define EX_MAX_EXCLUSIVE_STEPS 64
+/* A hart's instrumentation an interrupt keeps for the interrupted context: its callback and
+ * post-handler records and five counters (interrupt.c). */
+#define EX_IRQ_SAVED (2 * PC_RECORD_SIZE + 5 * 8)
 
 /*
  * Not memory: the stop-machine token. A transition that ends with its hart holding the machine
@@ -67,6 +71,8 @@ struct event {
 	uint8_t hart;
 	uint16_t index;                 /* 1, 2, ... among the hart's transitions */
 	uint16_t clock[SCN_MAX_HARTS];  /* vector clock: happens-before */
+	bool irq;                       /* it began with the hart taking its interrupt */
+	uint8_t alt;                    /* the version its first fetch took (0: the newest) */
 	struct event_sig sig;
 };
 
@@ -75,7 +81,9 @@ struct event {
 struct dpor_node {
 	uint32_t enabled, backtrack, done, sleep;
 	uint32_t allowed; /* the harts the preemption bound lets go here (all enabled: no bound) */
-	uint8_t nalts[SCN_MAX_HARTS]; /* versions each hart's next fetch may take (fetch: arch) */
+	uint8_t nalts[SCN_MAX_HARTS]; /* versions each hart's next fetch may take (fetch: arch);
+				       * 0 for a hart that cannot run */
+	uint32_t irq;    /* the harts that may take their interrupt here (interrupt.c) */
 	bool saved;      /* a checkpoint of this point, on the current path, is in the search's */
 	unsigned branched; /* points with more than one choice before this one on the path */
 	struct event_sig next[SCN_MAX_HARTS]; /* the transition each done / sleeping hart takes */
@@ -127,6 +135,13 @@ struct hart_state {
 	struct ev_access wait[EX_MAX_WAIT];    /* read since the window began; blocked: awaited */
 	/* Steps since the hart's load-exclusive, in an exclusive section (0: not in one). */
 	unsigned exclusive_steps;
+	/* Interrupts (interrupt.c): how many this execution took; inside one, where it was taken
+	 * and the SP the ERET that ends it restores. */
+	unsigned irqs_taken;
+	bool in_irq;
+	unsigned irq_depth;     /* frames open when it was taken */
+	uint64_t irq_from, irq_sp;
+	uint8_t irq_saved[EX_IRQ_SAVED]; /* the interrupted context's instrumentation */
 };
 
 /* The latest write of a watched word: who wrote what, and which harts were parked then. */
@@ -231,6 +246,7 @@ struct explorer {
 	unsigned prune_at;
 	bool stop;           /* a failure was found, or max executions */
 	bool pre_step;       /* checks run before the step numbered st.step + 1 */
+	bool irq_mark;       /* the next step traced is the first of an interrupt's entry */
 	struct failure *failure;
 	struct run_stats stats;
 	unsigned long max_executions;
@@ -280,6 +296,15 @@ uint64_t dpor_trace_hash(const struct explorer *x);
 /* spin.c: after hart h's transition: detect a spin loop (the hart blocks), and wake the harts
  * waiting on what it wrote. A deadlock: every unfinished hart blocked or parked. */
 void spin_after_transition(struct explorer *x, unsigned h);
+
+/* interrupt.c: may hart h take its interrupt now; the harts that may, as a mask; take it (the
+ * transition's start; false when the entry failed, a failure recorded); after each step, end
+ * the interrupt at its ERET. */
+#define EX_ALT_INTERRUPT 0xffu /* the alternative of a transition that begins with one */
+bool exec_interrupt_possible(struct explorer *x, unsigned h);
+uint32_t exec_interrupt_harts(struct explorer *x);
+bool exec_take_interrupt(struct explorer *x, unsigned h);
+void exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step_info *info);
 void check_deadlock(struct explorer *x);
 
 /* search.c: run the transitions a schedule names from the initial state; 0, or 2 with

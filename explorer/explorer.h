@@ -15,6 +15,9 @@
 #define SCN_MAX_ARGS 12
 #define SCN_MAX_CALLS 16
 #define SCN_MAX_HARTS 8
+#define SCN_MAX_IRQ_HARTS 6 /* harts that may take interrupts: a schedule names each with one
+			     * character (explorer/schedule_code.c) */
+#define SCN_MAX_IRQS 8      /* interrupt.max */
 #define SCN_MAX_SETUP 16
 #define SCN_MAX_WATCH 8
 #define SCN_MAX_RETIRE 4
@@ -102,6 +105,16 @@ struct scn_hart {
 	/* complete: (patchers) each call, when it returns, has finished its patch: no other
 	 * hart may still fetch an old version of a written code word (invariant completion) */
 	bool complete;
+	/* interrupt: the hart may take an interrupt before any of its transitions where its mask
+	 * (DAIF.I, sstatus.SIE, CPSR.I) is clear, or where it is not already in one (irq_nmi: a
+	 * non-maskable or pseudo-NMI), at most irq_max times per execution; the guest's vector
+	 * runs irq_handler. */
+	bool irq;
+	bool irq_nmi;
+	unsigned irq_max;
+	char irq_handler[64];
+	uint64_t irq_handler_addr; /* resolved against the image */
+	struct src_pos pos_irq;
 };
 
 /* A named memory word of a litmus scenario (memory:), defined in shared data. */
@@ -245,13 +258,16 @@ enum coverage_kind {
 	COVER_REDIRECT,
 	COVER_DIRECT,
 	COVER_PARKED_IN_SITE,
+	COVER_INTERRUPT,         /* a hart took an interrupt */
+	COVER_INTERRUPT_IN_SITE, /* ... while inside a patch site */
 	COVER_KINDS
 };
 /* The name a scenario's covers: and the reports use for kind k. */
 static inline const char *coverage_name(unsigned k)
 {
 	static const char *const names[COVER_KINDS] = {
-		"call", "callback", "redirect", "direct", "parked-in-site",
+		"call", "callback", "redirect", "direct", "parked-in-site", "interrupt",
+		"interrupt-in-site",
 	};
 
 	return k < COVER_KINDS ? names[k] : "?";
@@ -282,6 +298,7 @@ struct trace_step {
 	uint8_t patch_write; /* this step wrote a watched word */
 	uint8_t watched_fetch; /* this step fetched a watched word */
 	uint8_t write_kind;  /* what that write was: enum trace_write_kind */
+	uint8_t interrupt;   /* the hart took an interrupt before this step (its vector's first) */
 	uint32_t delta;    /* registers the step changed: offset into failure.deltas, 0 = none */
 };
 

@@ -214,6 +214,45 @@ static int resolve_litmus(struct explorer *x, struct scenario *scn, char *err, s
 }
 
 /* Run a call to completion on hart h without exploration; 0 ok, else err says why. */
+/* Each hart's interrupt: the image must take interrupts (a vector table, an arch with an
+ * interrupt model), and the guest's pc_irq_handlers[hart] (models/common/irq.c) names the
+ * handler the hart's interrupt entry calls. */
+static int set_interrupt_handlers(struct explorer *x, struct scenario *scn, char *err,
+				  size_t errlen)
+{
+	uint64_t table = 0;
+
+	for (unsigned h = 0; h < scn->nharts; h++) {
+		struct scn_hart *hart = &scn->harts[h];
+		unsigned width = x->arch->word_size;
+		uint8_t *slot;
+
+		if (!hart->irq)
+			continue;
+		if (!machine_has_interrupts(x->m) ||
+		    !image_lookup(x->img, "pc_irq_handlers", &table)) {
+			snprintf(err, errlen, "%s:%u:%u: harts[%u].interrupt: image %s takes no "
+				 "interrupts (%s)", scn->path, hart->pos_irq.line, hart->pos_irq.col,
+				 h, image_path(x->img),
+				 x->arch->take_interrupt ? "it has no vector table and pc_irq_handlers"
+							 : "no interrupt model for this arch yet");
+			return 2;
+		}
+		if (resolve_symbol(x, hart->irq_handler, &hart->pos_irq, &hart->irq_handler_addr,
+				   err, errlen))
+			return 2;
+		slot = machine_ram(x->m, table + (uint64_t)h * width, width);
+		if (!slot) {
+			snprintf(err, errlen, "pc_irq_handlers at 0x%llx is not in RAM",
+				 (unsigned long long)table);
+			return 2;
+		}
+		for (unsigned i = 0; i < width; i++)
+			slot[i] = (uint8_t)(hart->irq_handler_addr >> (8 * i));
+	}
+	return 0;
+}
+
 static int run_to_completion(struct explorer *x, unsigned h, unsigned call,
 			     const struct scn_call *c, uint64_t *result, const char *what, char *err,
 			     size_t errlen)
@@ -550,6 +589,8 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		if (run_to_completion(x, 0, i, &scn->setup[i], &ignored, "setup", err, errlen))
 			return 2;
 
+	if (set_interrupt_handlers(x, scn, err, errlen))
+		return 2;
 	machine_fetch_settle(x->m); /* setup happened before any hart ran: all see it */
 	memset(&x->st, 0, sizeof(x->st));
 	x->st.last_hart = -1;
@@ -598,6 +639,7 @@ void exec_reset(struct explorer *x)
 {
 	machine_snapshot_restore(x->m, x->initial);
 	memcpy(&x->st, &x->initial_state, EXEC_STATE_SIZE(x->nharts));
+	x->irq_mark = false;
 }
 
 /* Begin the hart's next call (used when a call returns). */

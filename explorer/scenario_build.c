@@ -37,6 +37,7 @@ static const struct int_rule int_rules[] = {
 	{ "max_executions", 0, SCN_MAX_EXECUTIONS,
 	  "an integer from 0 (no limit) to 1000000000" },
 	{ "stack_args", 0, SCN_MAX_STACK_ARGS, "an integer from 0 to 256" },
+	{ "max", 1, SCN_MAX_IRQS, "an integer from 1 to 8" },
 };
 
 static const struct int_rule *int_rule_find(const char *key)
@@ -313,6 +314,43 @@ static int take_run(const struct build *b, unsigned h, struct scn_hart *hart)
 	return 0;
 }
 
+/* harts[h].interrupt: {handler: SYMBOL, nmi: BOOL, max: N}. */
+static int take_interrupt(const struct build *b, unsigned h, struct scn_hart *hart)
+{
+	const struct raw_interrupt *raw = b->raw->harts[h].interrupt;
+	const struct doc_node *node = scn_doc_find(b->idx, "harts[%u].interrupt", h);
+	const struct doc_node *handler;
+	char path[48];
+	unsigned long max;
+
+	if (!node)
+		return 0;
+	if (h >= SCN_MAX_IRQ_HARTS)
+		return scn_fail(b->ctx, node->key_pos, "harts[%u].interrupt: only harts 0 to %u "
+				"take interrupts", h, SCN_MAX_IRQ_HARTS - 1);
+	snprintf(path, sizeof(path), "harts[%u].interrupt.handler", h);
+	handler = scn_doc_find(b->idx, "%s", path);
+	if (!raw || !raw->handler || !handler)
+		return scn_fail(b->ctx, node->key_pos, "harts[%u].interrupt needs handler: the "
+				"function the interrupt runs", h);
+	if (!scn_symbol_offset_valid(raw->handler) || strchr(raw->handler, '+'))
+		return scn_fail(b->ctx, node_pos(handler), "%s '%s' is not a symbol", path,
+				raw->handler);
+	if (copy_text(b, handler, path, hart->irq_handler, sizeof(hart->irq_handler),
+		      raw->handler))
+		return 2;
+	snprintf(path, sizeof(path), "harts[%u].interrupt.nmi", h);
+	if (take_bool(b, path, false, &hart->irq_nmi))
+		return 2;
+	snprintf(path, sizeof(path), "harts[%u].interrupt.max", h);
+	if (take_int(b, path, "max", 1, &max))
+		return 2;
+	hart->irq = true;
+	hart->irq_max = (unsigned)max;
+	hart->pos_irq = node_pos(handler);
+	return 0;
+}
+
 static int take_hart(const struct build *b, unsigned h)
 {
 	const struct raw_hart *raw = &b->raw->harts[h];
@@ -338,7 +376,7 @@ static int take_hart(const struct build *b, unsigned h)
 		if (take_int(b, path, "repeat", 1, &repeat))
 			return 2;
 		hart->repeat = (unsigned)repeat;
-		return 0;
+		return take_interrupt(b, h, hart);
 	}
 	snprintf(path, sizeof(path), "harts[%u].role", h);
 	if (take_choice(b, path, raw->role, CHOICES("runner", "patcher"), role, sizeof(role)))
@@ -353,6 +391,8 @@ static int take_hart(const struct build *b, unsigned h)
 	if (take_int(b, path, "repeat", 1, &repeat))
 		return 2;
 	hart->repeat = (unsigned)repeat;
+	if (take_interrupt(b, h, hart))
+		return 2;
 	return take_run(b, h, hart);
 }
 

@@ -79,7 +79,14 @@ struct raw_bounds {
 	unsigned long max_executions;
 };
 
+struct raw_interrupt {
+	char *handler;
+	bool nmi;
+	unsigned long max;
+};
+
 struct raw_hart {
+	struct raw_interrupt *interrupt;
 	char *role;
 	char *asm_text;         /* asm: (regs: is read from the index) */
 	unsigned long repeat;

@@ -63,6 +63,14 @@ static const cyaml_schema_field_t bounds_fields[] = {
 	CYAML_FIELD_END
 };
 
+static const cyaml_schema_field_t interrupt_fields[] = {
+	CYAML_FIELD_STRING_PTR("handler", CYAML_FLAG_OPTIONAL, struct raw_interrupt, handler, 0,
+			       CYAML_UNLIMITED),
+	CYAML_FIELD_BOOL("nmi", CYAML_FLAG_OPTIONAL, struct raw_interrupt, nmi),
+	CYAML_FIELD_UINT("max", CYAML_FLAG_OPTIONAL, struct raw_interrupt, max),
+	CYAML_FIELD_END
+};
+
 static const cyaml_schema_field_t hart_fields[] = {
 	CYAML_FIELD_STRING_PTR("role", CYAML_FLAG_OPTIONAL, struct raw_hart, role, 0,
 			       CYAML_UNLIMITED),
@@ -73,6 +81,8 @@ static const cyaml_schema_field_t hart_fields[] = {
 	CYAML_FIELD_STRING_PTR("asm", CYAML_FLAG_OPTIONAL, struct raw_hart, asm_text, 0,
 			       CYAML_UNLIMITED),
 	CYAML_FIELD_IGNORE("regs", CYAML_FLAG_OPTIONAL), /* a mapping: read from the index */
+	CYAML_FIELD_MAPPING_PTR("interrupt", CYAML_FLAG_OPTIONAL, struct raw_hart, interrupt,
+				interrupt_fields),
 	CYAML_FIELD_END
 };
 

@@ -5,14 +5,18 @@
  * A digit '0'..'7' is hart 0..7 fetching the newest version (every schedule of the coherent
  * model). A letter is a hart fetching an older one: "ABCDEFGH" are harts 0..7 taking the
  * second newest, "IJKLMNOP" the third, "QRSTUVWX" the fourth, then "abcdefgh", "ijklmnop",
- * "qrstuvwx" the fifth to the seventh.
+ * "qrstuvwx" the fifth to the seventh. "YZyz89" are harts 0..5 taking their interrupt
+ * (interrupt.c) before the transition.
  */
 #include "exec.h"
 
 static const char older[] = "ABCDEFGHIJKLMNOPQRSTUVWXabcdefghijklmnopqrstuvwx";
+static const char interrupted[SCN_MAX_IRQ_HARTS + 1] = "YZyz89";
 
 char schedule_code(unsigned hart, unsigned alternative)
 {
+	if (alternative == EX_ALT_INTERRUPT)
+		return hart < SCN_MAX_IRQ_HARTS ? interrupted[hart] : '?';
 	if (alternative == 0)
 		return (char)('0' + hart);
 	return older[(alternative - 1) * SCN_MAX_HARTS + hart];
@@ -25,6 +29,12 @@ bool schedule_decode(char c, unsigned *hart, unsigned *alternative)
 		*alternative = 0;
 		return true;
 	}
+	for (unsigned i = 0; interrupted[i]; i++)
+		if (interrupted[i] == c) {
+			*hart = i;
+			*alternative = EX_ALT_INTERRUPT;
+			return true;
+		}
 	for (unsigned i = 0; older[i]; i++)
 		if (older[i] == c) {
 			*hart = i % SCN_MAX_HARTS;

@@ -372,6 +372,13 @@ static void split_failure(struct search *s)
  * harts to the backtrack sets of earlier points). Within the preemption bound; the first
  * choice continues the hart that ran last.
  */
+/* The choices hart h has at point n: its fetch's versions when it can run, and its
+ * interrupt when it may take one. */
+static unsigned choices_of(const struct dpor_node *n, unsigned h)
+{
+	return n->nalts[h] + ((n->irq >> h) & 1u);
+}
+
 static void explore(struct search *s, unsigned depth)
 {
 	struct explorer *x = s->x;
@@ -394,7 +401,10 @@ static void explore(struct search *s, unsigned depth)
 	n->done = 0;
 	n->saved = false;
 	for (unsigned h = 0; h < x->nharts; h++)
-		n->nalts[h] = (uint8_t)((n->enabled & (1u << h)) ? exec_fetch_alternatives(x, h) : 1);
+		n->nalts[h] = (uint8_t)((n->enabled & (1u << h)) ? exec_fetch_alternatives(x, h) : 0);
+	/* A hart that may take its interrupt has that choice too, even while it waits. */
+	n->irq = exec_interrupt_harts(x);
+	n->enabled |= n->irq;
 	if (!n->enabled) {
 		check_deadlock(x);
 		if (x->failure)
@@ -419,7 +429,7 @@ static void explore(struct search *s, unsigned depth)
 	n->backtrack = every_choice(s, depth) ? runnable : 1u << first;
 	multi = __builtin_popcount(runnable) > 1;
 	for (unsigned h = 0; h < x->nharts; h++)
-		multi |= (runnable & (1u << h)) && n->nalts[h] > 1;
+		multi |= (runnable & (1u << h)) && choices_of(n, h) > 1;
 	if (multi)
 		x->stats.schedule_points++;
 	for (;;) {
@@ -429,18 +439,19 @@ static void explore(struct search *s, unsigned depth)
 		if (!todo || x->stop)
 			break;
 		p = (todo & (1u << first)) ? first : (unsigned)__builtin_ctz(todo);
-		/* Every version hart p's fetch may take is explored along with p (fetch: arch);
-		 * p sleeps afterwards on what any of them touched. */
-		for (unsigned a = 0; a < n->nalts[p] && !x->stop; a++) {
+		/* Every version hart p's fetch may take is explored along with p (fetch: arch), and
+		 * so is its interrupt; p sleeps afterwards on what any of them touched. */
+		for (unsigned k = 0; k < choices_of(n, p) && !x->stop; k++) {
+			unsigned a = k < n->nalts[p] ? k : EX_ALT_INTERRUPT;
 			bool ok;
 
-			if (n->done || a)
+			if (n->done || k)
 				restore(s, depth);
 			else if (multi)
 				save_if_due(s, depth);
 			n->done |= 1u << p;
 			ok = schedule_hart(x, p, a);
-			if (a == 0)
+			if (k == 0)
 				n->next[p] = x->events[depth].sig;
 			else
 				dpor_sig_union(&n->next[p], &x->events[depth].sig);
@@ -535,16 +546,21 @@ int exec_run_schedule(struct explorer *x, const char *schedule)
 		machine_read_regs(x->m, h, x->last_regs[h]);
 	for (const char *p = schedule; *p && !x->stop; p++) {
 		unsigned h = 0, alt = 0, nalt = 1;
-		bool known = schedule_decode(*p, &h, &alt);
+		bool known = schedule_decode(*p, &h, &alt), fits;
 
 		if (known && h < x->nharts && exec_enabled(x, h))
 			nalt = exec_fetch_alternatives(x, h);
-		if (!known || h >= x->nharts || !exec_enabled(x, h) || alt >= nalt) {
+		if (known && h < x->nharts && alt == EX_ALT_INTERRUPT)
+			fits = exec_interrupt_possible(x, h);
+		else
+			fits = known && h < x->nharts && exec_enabled(x, h) && alt < nalt;
+		if (!fits) {
 			snprintf(x->schedule_error, sizeof(x->schedule_error),
 				 "schedule '%s' does not fit scenario %s: at position %ld hart '%c' %s",
 				 schedule, x->scn->name, (long)(p - schedule), *p,
 				 !known || h >= x->nharts ? "does not exist"
 				 : x->st.harts[h].done ? "has already finished"
+				 : alt == EX_ALT_INTERRUPT ? "cannot take an interrupt there"
 				 : x->st.harts[h].blocked ? "is blocked"
 				 : !exec_enabled(x, h) ? "is parked"
 				 : "has fewer versions of its next instruction to fetch");
@@ -552,7 +568,7 @@ int exec_run_schedule(struct explorer *x, const char *schedule)
 		}
 		schedule_hart(x, h, alt);
 	}
-	if (!x->failure && !exec_all_done(x) && !enabled_harts(x))
+	if (!x->failure && !exec_all_done(x) && !enabled_harts(x) && !exec_interrupt_harts(x))
 		check_deadlock(x);
 	if (!x->failure && !exec_all_done(x))
 		too_many_transitions(x);
@@ -611,21 +627,24 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 	for (unsigned long w = 0; w < walks && !x->failure; w++) {
 		exec_reset(x);
 		while (!exec_all_done(x) && !x->failure && !too_many_transitions(x)) {
-			uint32_t en = enabled_harts(x), allowed = within_bound(x, en);
-			unsigned order[SCN_MAX_HARTS], n = 0;
+			uint32_t run = enabled_harts(x), irq = exec_interrupt_harts(x);
+			uint32_t allowed = within_bound(x, run | irq);
+			unsigned order[SCN_MAX_HARTS], n = 0, h, nalt, k;
 
-			if (!en) {
+			if (!(run | irq)) {
 				check_deadlock(x);
 				break;
 			}
-			for (unsigned h = 0; h < x->nharts; h++)
+			for (h = 0; h < x->nharts; h++)
 				if (allowed & (1u << h))
 					order[n++] = h;
-			unsigned h = order[next_random(&state) % n], nalt = exec_fetch_alternatives(x, h);
-
-			if (n > 1 || nalt > 1)
+			h = order[next_random(&state) % n];
+			nalt = (run >> h) & 1u ? exec_fetch_alternatives(x, h) : 0;
+			k = nalt + ((irq >> h) & 1u);
+			if (n > 1 || k > 1)
 				x->stats.schedule_points++;
-			schedule_hart(x, h, nalt > 1 ? (unsigned)(next_random(&state) % nalt) : 0);
+			k = k > 1 ? (unsigned)(next_random(&state) % k) : 0;
+			schedule_hart(x, h, k < nalt ? k : EX_ALT_INTERRUPT);
 		}
 		if (!x->failure) {
 			x->stats.executions++;

@@ -39,6 +39,8 @@ static void trace_append(struct explorer *x, unsigned h, const struct step_info 
 	t->patch_write = wrote != TRACE_WRITE_NONE;
 	t->write_kind = (uint8_t)wrote;
 	t->watched_fetch = fetched;
+	t->interrupt = x->irq_mark;
+	x->irq_mark = false;
 	t->delta = 0;
 }
 
@@ -125,6 +127,8 @@ bool exec_enabled(const struct explorer *x, unsigned h)
 		return false;
 	if (ex < 0 || x->st.harts[ex].done)
 		return true;
+	if (x->st.harts[h].in_irq && x->scn->harts[h].irq_nmi)
+		return true; /* a parked CPU runs its NMI handler all the same */
 	if (x->nonpreempt_stop) {
 		for (unsigned p = 0; p < x->nharts; p++)
 			if ((int)p != ex && !x->st.harts[p].done && inside_site(x, p))
@@ -219,13 +223,20 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 	}
 }
 
+/* The frames the hart's current code is inside: every one, or inside an interrupt only those
+ * its handler opened (the interrupted passes go on after its ERET). */
+static unsigned live_depth(const struct hart_state *hs)
+{
+	return hs->in_irq ? hs->depth - hs->irq_depth : hs->depth;
+}
+
 /* The site of the hart's innermost traced call, if pc lies in its patchable bytes. */
 static struct frame *frame_fetching_site(struct explorer *x, unsigned h, uint64_t pc)
 {
 	struct hart_state *hs = &x->st.harts[h];
 	struct frame *top;
 
-	if (!hs->depth)
+	if (!live_depth(hs))
 		return NULL;
 	top = &hs->frames[hs->depth - 1];
 	if (pc < x->sites[top->site].lay.start || pc >= x->sites[top->site].lay.body)
@@ -240,7 +251,7 @@ static bool before_step_in_sites(struct explorer *x, unsigned h, uint64_t pc, ui
 	struct hart_state *hs = &x->st.harts[h];
 	int s;
 
-	if (hs->depth) {
+	if (live_depth(hs)) {
 		struct frame *top = &hs->frames[hs->depth - 1];
 
 		/* lr & ~1: a return address into Thumb code carries the Thumb bit */
@@ -258,14 +269,14 @@ static bool before_step_in_sites(struct explorer *x, unsigned h, uint64_t pc, ui
 			check_call_alignment(x, h, top, pc, prev_pc);
 		}
 	}
-	if (hs->depth && x->scn->nredirects &&
+	if (live_depth(hs) && x->scn->nredirects &&
 	    check_redirect_entry(x, h, &hs->frames[hs->depth - 1], pc))
 		return false;
 	if (pc < x->sites_lo || pc > x->sites_hi || (s = site_at(x, pc)) < 0)
 		return code_written_holds(x, pc);
 	if (pc == x->sites[s].lay.start)
 		push_frame(x, h, s);
-	if (hs->depth && hs->frames[hs->depth - 1].site == s) {
+	if (live_depth(hs) && hs->frames[hs->depth - 1].site == s) {
 		const struct site *site = &x->sites[s];
 
 		if (pc == site->lay.body && !(prev_pc >= site->lay.body && prev_pc < site->func_end))
@@ -374,6 +385,8 @@ static bool cache_accesses(struct explorer *x, unsigned h, const struct step_inf
 	case SPECIAL_EXC_RETURN:
 		if (sp->kind == SPECIAL_BREAKPOINT && s != STEP_OK)
 			return false;
+		if (sp->kind != SPECIAL_ISB && x->arch->fetch_rule != FETCH_RULE_CACHE_MAINTENANCE)
+			return false; /* RISC-V: a trap or SRET synchronises no fetch */
 		dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
 		exec_code_access(x, false);
 		return true;
@@ -411,6 +424,13 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 	}
 	dpor_event_begin(x, h);
 	coverage_note_parked(x, h);
+	x->events[x->st.ntransitions - 1].alt = (uint8_t)alternative;
+	if (alternative == EX_ALT_INTERRUPT) {
+		x->events[x->st.ntransitions - 1].irq = true;
+		if (!exec_take_interrupt(x, h))
+			return false;
+		alternative = 0; /* the vector's first fetch: code nobody writes */
+	}
 	for (;;) {
 		uint64_t pc = machine_pc(x->m, h);
 		bool visible, visible_fetch, wrote = false;
@@ -513,6 +533,7 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 			return false;
 		hs->prev_pc = pc;
 		note_exclusive_section(hs, &info);
+		exec_interrupt_after_step(x, h, &info);
 		if (visible && !hs->exclusive_steps && !holds_machine_alone(x, h))
 			return true;
 	}

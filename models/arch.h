@@ -224,6 +224,15 @@ struct arch_model {
 	 * hardware does (return address, saved state, syndrome, vector). 0 or a uc_err. */
 	int (*set_vectors)(void *uc, uint64_t vectors);
 	int (*take_breakpoint)(void *uc, uint64_t pc, uint32_t imm, uint64_t vectors);
+	/* A breakpoint is delivered to the guest only in an image that defines this symbol, its
+	 * synchronous-exception handler (NULL: never); elsewhere it stops the run. */
+	const char *sync_handler_symbol;
+	/* Optional: interrupts. take_interrupt enters the interrupt exception the way the hardware
+	 * does before the instruction at pc; interrupts_masked reads the hart's mask (DAIF.I,
+	 * sstatus.SIE, CPSR.I). */
+	int (*take_interrupt)(void *uc, uint64_t pc, uint64_t vectors);
+	bool (*interrupts_masked)(void *uc);
+	int (*unmask_interrupts)(void *uc); /* as at local_irq_enable(): 0 or a uc_err */
 	/* Optional: the firmware call an environment call with the registers regs (the register
 	 * file) makes, for calls the machine performs itself (RISC-V SBI). */
 	void (*decode_firmware_call)(const uint64_t *regs, struct firmware_call *out);

@@ -120,7 +120,8 @@ struct elf_opts {
 	uint16_t machine;
 	bool no_load;      /* no program headers at all */
 	uint32_t text_tag; /* written into the last text word: changes the file's hash */
-	bool vectors;      /* define the symbol "vectors": breakpoints become exceptions */
+	bool vectors;      /* define the symbols "vectors" and "do_el1_sync": breakpoints become
+			    * exceptions */
 };
 
 struct buf {
@@ -201,8 +202,9 @@ static char *write_elf(const struct elf_opts *o)
 		{"data_word", D, 8, STB_GLOBAL, STT_OBJECT, 2},
 		{"undefined_sym", 0, 0, STB_GLOBAL, STT_NOTYPE, SHN_UNDEF},
 		{"vectors", VECTORS, 0, STB_GLOBAL, STT_NOTYPE, 1},
+		{"do_el1_sync", SYNC_EL1, 0, STB_GLOBAL, STT_NOTYPE, 1}, /* its handler */
 	};
-	const unsigned nsyms = sizeof(syms) / sizeof(syms[0]) - (o->vectors ? 0 : 1);
+	const unsigned nsyms = sizeof(syms) / sizeof(syms[0]) - (o->vectors ? 0 : 2);
 	unsigned first_global = 0;
 	put(&sym, 0, (uint8_t[24]){0}, 24);
 	for (unsigned i = 0; i < nsyms; i++) {

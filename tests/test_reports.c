@@ -764,7 +764,8 @@ START_TEST(version_5_file_is_migrated)
 					    " AND coverage IS NULL"), 1);
 	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM scenarios WHERE name = 'new' AND"
 					    " coverage = 'call=9 callback=0 redirect=0 direct=0"
-					    " parked-in-site=3 form:f:d503201f=4 form:f:94000010=9'"), 1);
+					    " parked-in-site=3 interrupt=0 interrupt-in-site=0"
+					    " form:f:d503201f=4 form:f:94000010=9'"), 1);
 }
 END_TEST
 

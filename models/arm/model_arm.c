@@ -39,6 +39,8 @@ enum { ARM_SP = 13, ARM_LR = 14, ARM_PC = 15, ARM_CPSR = 16, ARM_NREGS = 17 };
 #define ARM_ORIG_R0 17
 
 #define CPSR_T (1u << 5)
+#define CPSR_I (1u << 7)
+#define CPSR_A (1u << 8)
 
 static const int arm_reg_ids[ARM_NREGS] = {
 	UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,  UC_ARM_REG_R4,
@@ -139,6 +141,10 @@ static void arm_decode_special(const uint8_t *bytes, struct special_insn *out)
 	special_init(out, 4);
 	/* DDI 0406C A8.8.75-78 / A8.8.212-215: LDREX{,D,B,H} cond 0001 1xx1 Rn Rt 1111 1001 1111,
 	 * STREX{,D,B,H} cond 0001 1xx0 Rn Rd 1111 1001 Rt; CLREX f57ff01f. */
+	/* Exception returns (B9.1.7): RFE{IA,IB,DA,DB} Rn{!}, SUBS pc, lr, #imm, MOVS pc, lr. */
+	if ((w & 0xfe50ffffu) == 0xf8100a00u || (w & 0x0ffff000u) == 0x025ef000u ||
+	    (w & 0x0fffffffu) == 0x01b0f00eu)
+		out->kind = SPECIAL_EXC_RETURN;
 	if ((w & 0x0f900fffu) == 0x01900f9fu)
 		out->exclusive = EXCL_OPEN;
 	else if ((w & 0x0f900ff0u) == 0x01800f90u || w == 0xf57ff01fu)
@@ -326,6 +332,59 @@ static const struct arch_model *arm_model_for_image(const struct site_source *sr
 
 /* ---- encoders ---- */
 
+/* The machine enters the vector itself (arm_take_interrupt): nothing to program. */
+static int arm_set_vectors(void *uc, uint64_t vectors)
+{
+	(void)uc;
+	(void)vectors;
+	return 0;
+}
+
+/*
+ * An IRQ before the instruction at pc, with the vector stub's `srsdb sp!, #0x13; cps #0x13`
+ * (models/arm/guest/vectors.S says why they are one step): the return state {pc, CPSR} pushed
+ * on the SVC stack, CPSR.I and CPSR.A set, the ARM state, pc = vectors + 0x18 (ARMv7 Arm ARM
+ * B1.8.1, B1.8.10).
+ */
+static int arm_take_interrupt(void *uc, uint64_t pc, uint64_t vectors)
+{
+	uint32_t cpsr = 0, sp = 0, frame[2], target = (uint32_t)vectors + 0x18;
+	int e;
+
+	if ((e = uc_reg_read(uc, UC_ARM_REG_CPSR, &cpsr)) || (e = uc_reg_read(uc, UC_ARM_REG_SP, &sp)))
+		return e;
+	frame[0] = (uint32_t)pc & ~1u;
+	frame[1] = cpsr;
+	sp -= 8;
+	if ((e = uc_mem_write(uc, sp, frame, sizeof(frame))) ||
+	    (e = uc_reg_write(uc, UC_ARM_REG_SP, &sp)))
+		return e;
+	cpsr = (cpsr | CPSR_I | CPSR_A) & ~CPSR_T;
+	if ((e = uc_reg_write(uc, UC_ARM_REG_CPSR, &cpsr)))
+		return e;
+	return uc_reg_write(uc, UC_ARM_REG_PC, &target);
+}
+
+static bool arm_interrupts_masked(void *uc)
+{
+	uint32_t cpsr = 0;
+
+	uc_reg_read(uc, UC_ARM_REG_CPSR, &cpsr);
+	return (cpsr & CPSR_I) != 0;
+}
+
+/* Clears CPSR.I, as local_irq_enable (cpsie i) does. */
+static int arm_unmask_interrupts(void *uc)
+{
+	uint32_t cpsr = 0;
+	int e = uc_reg_read(uc, UC_ARM_REG_CPSR, &cpsr);
+
+	if (e)
+		return e;
+	cpsr &= ~CPSR_I;
+	return uc_reg_write(uc, UC_ARM_REG_CPSR, &cpsr);
+}
+
 static uint32_t arm_nop(void)
 {
 	return ARM_ADD_SP_4;
@@ -404,7 +463,9 @@ static const struct arch_kernel_tree arm_kernel_tree = {
 	.callee_saved_mask = 0x0ff0ull, .abi_fixed_mask = 1ull << ARM_CPSR,                     \
 	.stack_align = 8, .hart_id_reg_id = UC_ARM_REG_C13_C0_3, .isa_state_reg = ARM_CPSR,    \
 	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image,                      \
-	.kernel_tree = &arm_kernel_tree
+	.kernel_tree = &arm_kernel_tree, .set_vectors = arm_set_vectors,                       \
+	.take_interrupt = arm_take_interrupt, .interrupts_masked = arm_interrupts_masked,      \
+	.unmask_interrupts = arm_unmask_interrupts
 
 /*
  * Frame records (explorer/frame_chain.c), as Linux 6.1's arm frame-pointer unwinder walks them

@@ -19,6 +19,8 @@ typedef unsigned int a64_insn;
 #define A64_LDP_FP_LR_POST 0xa8c17bfdu /* ldp x29, x30, [sp], #16 */
 
 #define A64_BRANCH_RANGE (128ll * 1024 * 1024) /* +-128 MiB for B and BL */
+#define A64_PSTATE_I    0x080u /* PSTATE.I, as UC_ARM64_REG_PSTATE holds it */
+#define A64_PSTATE_DAIF 0x3c0u /* D, A, I, F */
 
 /* Is target reachable by B/BL placed at pc? */
 static inline int a64_branch_reachable(unsigned long long pc, unsigned long long target)

@@ -168,14 +168,13 @@ static int a64_set_vectors(void *uc, uint64_t vectors)
 }
 
 /*
- * A BRK at EL1 with SP_EL1 selected: ELR_EL1 = the BRK's address, SPSR_EL1 = PSTATE, ESR_EL1 =
- * EC 0x3C (BRK in AArch64) | IL | imm16, PSTATE.DAIF masked, pc = VBAR_EL1 + 0x200 (current EL,
- * SP_ELx, synchronous). The handler runs on the same stack; `eret` undoes all of it.
+ * Exception entry at EL1 with SP_EL1 selected (DDI 0487 D1.10): ELR_EL1 = return, SPSR_EL1 =
+ * PSTATE, PSTATE.DAIF masked, pc = VBAR_EL1 + offset. The handler runs on the same stack;
+ * `eret` undoes all of it.
  */
-static int a64_take_breakpoint(void *uc, uint64_t pc, uint32_t imm, uint64_t vectors)
+static int a64_enter_el1(void *uc, uint64_t ret, uint64_t target)
 {
-	uint64_t pstate = 0, esr = (0x3cull << 26) | (1ull << 25) | (imm & 0xffff);
-	uint64_t target = vectors + 0x200;
+	uint64_t pstate = 0;
 	int e;
 
 	uc_arm64_cp_reg spsr = {.op0 = 3, .op1 = 0, .crn = 4, .crm = 0, .op2 = 0}; /* SPSR_EL1 */
@@ -184,13 +183,50 @@ static int a64_take_breakpoint(void *uc, uint64_t pc, uint32_t imm, uint64_t vec
 		return e;
 	spsr.val = pstate;
 	if ((e = uc_reg_write(uc, UC_ARM64_REG_CP_REG, &spsr)) ||
-	    (e = uc_reg_write(uc, UC_ARM64_REG_ELR_EL1, &pc)) ||
-	    (e = uc_reg_write(uc, UC_ARM64_REG_ESR_EL1, &esr)))
+	    (e = uc_reg_write(uc, UC_ARM64_REG_ELR_EL1, &ret)))
 		return e;
-	pstate |= 0x3c0; /* DAIF */
+	pstate |= A64_PSTATE_DAIF;
 	if ((e = uc_reg_write(uc, UC_ARM64_REG_PSTATE, &pstate)))
 		return e;
 	return uc_reg_write(uc, UC_ARM64_REG_PC, &target);
+}
+
+/* A BRK: ELR_EL1 = the BRK's address, ESR_EL1 = EC 0x3C (BRK in AArch64) | IL | imm16, the
+ * vector "current EL, SP_ELx, synchronous" (0x200). */
+static int a64_take_breakpoint(void *uc, uint64_t pc, uint32_t imm, uint64_t vectors)
+{
+	uint64_t esr = (0x3cull << 26) | (1ull << 25) | (imm & 0xffff);
+	int e = uc_reg_write(uc, UC_ARM64_REG_ESR_EL1, &esr);
+
+	return e ? e : a64_enter_el1(uc, pc, vectors + 0x200);
+}
+
+/* An IRQ (or a pseudo-NMI, also an IRQ to the PE) taken before the instruction at pc:
+ * ELR_EL1 = pc, the vector "current EL, SP_ELx, IRQ" (0x280). */
+static int a64_take_interrupt(void *uc, uint64_t pc, uint64_t vectors)
+{
+	return a64_enter_el1(uc, pc, vectors + 0x280);
+}
+
+/* Clears PSTATE.DAIF, as an arm64 kernel thread runs (the PE resets with all four set). */
+static int a64_unmask_interrupts(void *uc)
+{
+	uint64_t pstate = 0;
+	int e = uc_reg_read(uc, UC_ARM64_REG_PSTATE, &pstate);
+
+	if (e)
+		return e;
+	pstate &= ~(uint64_t)A64_PSTATE_DAIF;
+	return uc_reg_write(uc, UC_ARM64_REG_PSTATE, &pstate);
+}
+
+/* PSTATE.I masks IRQs (DDI 0487 D1.7: the DAIF mask bits). */
+static bool a64_interrupts_masked(void *uc)
+{
+	uint64_t pstate = 0;
+
+	uc_reg_read(uc, UC_ARM64_REG_PSTATE, &pstate);
+	return (pstate & A64_PSTATE_I) != 0;
 }
 
 static uint32_t a64_nop(void)
@@ -268,6 +304,10 @@ const struct arch_model arch_model_arm64 = {
 	.find_sites = a64_find_sites,
 	.set_vectors = a64_set_vectors,
 	.take_breakpoint = a64_take_breakpoint,
+	.take_interrupt = a64_take_interrupt,
+	.interrupts_masked = a64_interrupts_masked,
+	.unmask_interrupts = a64_unmask_interrupts,
+	.sync_handler_symbol = "do_el1_sync",
 	.encode_nop = a64_nop,
 	.encode_bl = a64_bl,
 	.kernel_tree = &a64_kernel_tree,

@@ -28,6 +28,7 @@ typedef unsigned int rv_insn;
 #define RV_C_EBREAK    0x9002u
 #define RV_ECALL       0x00000073u
 #define RV_WFI         0x10500073u
+#define RV_SRET        0x10200073u
 #define RV_SD_RA_M8_SP 0xfe113c23u /* sd ra, -8(sp): the 16-byte detour's first word */
 #define RV_LD_RA_M8_SP 0xff813083u /* ld ra, -8(sp): the 16-byte detour's last word */
 

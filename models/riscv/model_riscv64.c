@@ -79,6 +79,8 @@ static void rv_decode_special(const uint8_t *bytes, struct special_insn *out)
 		out->kind = SPECIAL_BREAKPOINT;
 	else if (w == RV_ECALL)
 		out->kind = SPECIAL_ENV_CALL;
+	else if (w == RV_SRET)
+		out->kind = SPECIAL_EXC_RETURN;
 	else if (w == RV_WFI)
 		out->kind = SPECIAL_HINT;
 }
@@ -206,6 +208,60 @@ static size_t rv_find_sites(const struct site_source *src, struct site_layout *o
 	return n;
 }
 
+/* Traps go to stvec, direct mode (its low bits 0). */
+static int rv_set_vectors(void *uc, uint64_t vectors)
+{
+	return uc_reg_write(uc, UC_RISCV_REG_STVEC, &vectors);
+}
+
+#define RV_SSTATUS_SIE  (1ull << 1)
+#define RV_SSTATUS_SPIE (1ull << 5)
+#define RV_SSTATUS_SPP  (1ull << 8)
+#define RV_SCAUSE_INTERRUPT (1ull << 63)
+#define RV_IRQ_S_EXT 9
+
+/*
+ * A supervisor external interrupt taken before the instruction at pc (RISC-V privileged spec,
+ * 4.1.1 sstatus, 4.1.7 sepc, 4.1.8 scause): sepc = pc, scause = interrupt | 9, SPIE = SIE,
+ * SIE = 0, SPP = S, pc = stvec. SRET undoes it and leaves the hart in S-mode, the kernel's.
+ */
+static int rv_take_interrupt(void *uc, uint64_t pc, uint64_t vectors)
+{
+	uint64_t sstatus = 0, cause = RV_SCAUSE_INTERRUPT | RV_IRQ_S_EXT, zero = 0;
+	int e;
+
+	if ((e = uc_reg_read(uc, UC_RISCV_REG_SSTATUS, &sstatus)))
+		return e;
+	sstatus = (sstatus & ~(RV_SSTATUS_SPIE | RV_SSTATUS_SIE)) | RV_SSTATUS_SPP |
+		  ((sstatus & RV_SSTATUS_SIE) ? RV_SSTATUS_SPIE : 0);
+	if ((e = uc_reg_write(uc, UC_RISCV_REG_SSTATUS, &sstatus)) ||
+	    (e = uc_reg_write(uc, UC_RISCV_REG_SEPC, &pc)) ||
+	    (e = uc_reg_write(uc, UC_RISCV_REG_SCAUSE, &cause)) ||
+	    (e = uc_reg_write(uc, UC_RISCV_REG_STVAL, &zero)))
+		return e;
+	return uc_reg_write(uc, UC_RISCV_REG_PC, &vectors);
+}
+
+/* sstatus.SIE clear masks supervisor interrupts (local_irq_disable: csrc sstatus, SIE). */
+static bool rv_interrupts_masked(void *uc)
+{
+	uint64_t sstatus = 0;
+
+	uc_reg_read(uc, UC_RISCV_REG_SSTATUS, &sstatus);
+	return !(sstatus & RV_SSTATUS_SIE);
+}
+
+static int rv_unmask_interrupts(void *uc)
+{
+	uint64_t sstatus = 0;
+	int e = uc_reg_read(uc, UC_RISCV_REG_SSTATUS, &sstatus);
+
+	if (e)
+		return e;
+	sstatus |= RV_SSTATUS_SIE;
+	return uc_reg_write(uc, UC_RISCV_REG_SSTATUS, &sstatus);
+}
+
 static uint32_t rv_nop(void)
 {
 	return RV_NOP4;
@@ -306,6 +362,10 @@ const struct arch_model arch_model_riscv64 = {
 	.cmodx_classify = rv_cmodx_classify,
 	.fetch_rule = FETCH_RULE_FENCE_I,
 	.decode_firmware_call = rv_decode_firmware_call,
+	.set_vectors = rv_set_vectors,
+	.take_interrupt = rv_take_interrupt,
+	.interrupts_masked = rv_interrupts_masked,
+	.unmask_interrupts = rv_unmask_interrupts,
 	.cache_line = 64,
 	.find_sites = rv_find_sites,
 	.encode_nop = rv_nop,

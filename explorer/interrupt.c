@@ -1,0 +1,131 @@
+/*
+ * interrupt.c - interrupts as choices of the search: a hart whose scenario gives it an
+ * interrupt: may take it before any of its transitions, within the hart's mask, and the
+ * transition then begins with the exception entry (emu/interrupt.c) and runs the guest's vector
+ * and handler up to their first visible operation, like any other.
+ *
+ * When: the hart has not finished, has taken fewer than interrupt.max this execution, and is
+ * not inside one already (an interrupt is taken with every mask set, and the handler returns
+ * with ERET before another may come). An IRQ also needs the hart's own mask clear (DAIF.I,
+ * sstatus.SIE, CPSR.I) and the hart not parked by the idealised stop, whose CPUs wait with
+ * interrupts disabled; an NMI (nmi: true; arm64's pseudo-NMI) ignores both. A hart that
+ * spins, blocked, can take one too: the interrupt wakes it.
+ */
+#include <string.h>
+
+#include "../models/guest_abi.h"
+#include "exec.h"
+
+/* Is hart h inside a patch site (past its first instruction, before the body)? */
+static bool in_site(struct explorer *x, unsigned h)
+{
+	uint64_t pc = machine_pc(x->m, h);
+	int s = site_at(x, pc);
+
+	return s >= 0 && pc > x->sites[s].lay.start && pc < x->sites[s].lay.body;
+}
+
+bool exec_interrupt_possible(struct explorer *x, unsigned h)
+{
+	const struct scn_hart *sh = &x->scn->harts[h];
+	const struct hart_state *hs = &x->st.harts[h];
+	bool parked = x->st.exclusive >= 0 && x->st.exclusive != (int)h &&
+		      !x->st.harts[x->st.exclusive].done;
+
+	if (!sh->irq || hs->done || hs->in_irq || hs->irqs_taken >= sh->irq_max ||
+	    machine_pc(x->m, h) == MACHINE_MAGIC_RETURN)
+		return false;
+	return sh->irq_nmi || (!parked && !machine_interrupts_masked(x->m, h));
+}
+
+uint32_t exec_interrupt_harts(struct explorer *x)
+{
+	uint32_t mask = 0;
+
+	for (unsigned h = 0; h < x->nharts; h++)
+		if (x->scn->harts[h].irq && exec_interrupt_possible(x, h))
+			mask |= 1u << h;
+	return mask;
+}
+
+/*
+ * The per-hart instrumentation a traced call's checks read (its callback's record, its
+ * post-handler's record, its direct-call, redirect and return-hook counters) belongs to the
+ * interrupted context: a traced call inside the handler leaves its own there. It is set aside
+ * at the entry and put back at the ERET, once the handler's own calls have been checked.
+ */
+static void keep_instrumentation(struct explorer *x, unsigned h, bool restore)
+{
+	const uint64_t counters[5] = {x->direct_requests_addr, x->direct_calls_addr,
+				      x->redirect_requests_addr, x->graph_hooks_addr,
+				      x->graph_returns_addr};
+	uint64_t addr[7] = {x->records_addr, x->post_records_addr};
+	unsigned size[7] = {PC_RECORD_SIZE, PC_RECORD_SIZE}, word = x->arch->word_size, at = 0;
+	uint8_t *saved = x->st.harts[h].irq_saved;
+
+	addr[0] += addr[0] ? (uint64_t)h * PC_RECORD_SIZE : 0;
+	addr[1] += addr[1] ? (uint64_t)h * PC_RECORD_SIZE : 0;
+	for (unsigned i = 0; i < 5; i++) {
+		addr[2 + i] = counters[i] ? counters[i] + (uint64_t)h * word : 0;
+		size[2 + i] = word;
+	}
+	for (unsigned i = 0; i < 7; at += size[i], i++) {
+		uint8_t *ram;
+
+		if (!addr[i] || !(ram = machine_ram(x->m, addr[i], size[i])))
+			continue;
+		if (restore)
+			memcpy(ram, saved + at, size[i]);
+		else
+			memcpy(saved + at, ram, size[i]);
+	}
+}
+
+bool exec_take_interrupt(struct explorer *x, unsigned h)
+{
+	struct hart_state *hs = &x->st.harts[h];
+	uint64_t pc = machine_pc(x->m, h);
+	char why[128], where[96];
+
+	if (in_site(x, h))
+		coverage_note(x, COVER_INTERRUPT_IN_SITE);
+	hs->irq_sp = machine_reg(x->m, h, x->arch->reg_sp);
+	if (machine_take_interrupt(x->m, h, why, sizeof(why))) {
+		symbolize(x, pc, where, sizeof(where));
+		check_fail(x, "guest-fault", h, pc, "an interrupt taken", why,
+			   "hart %u could not take its interrupt at %s", h, where);
+		return false;
+	}
+	coverage_note(x, COVER_INTERRUPT);
+	if (x->fetch_choices && x->arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE) {
+		/* the entry synchronised this hart's fetch, as an ISB does (transition.c) */
+		dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
+		exec_code_access(x, false);
+	}
+	keep_instrumentation(x, h, false);
+	hs->in_irq = true;
+	hs->irq_depth = hs->depth;
+	hs->irqs_taken++;
+	hs->irq_from = pc;
+	hs->blocked = false; /* the interrupt runs whatever the hart waited for */
+	hs->nspin = 0;
+	hs->nwait = 0;
+	x->irq_mark = true;
+	return true;
+}
+
+void exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step_info *info)
+{
+	struct hart_state *hs = &x->st.harts[h];
+
+	/* The exception return that brings the stack back to where the interrupt found it ends
+	 * it. Traced calls of the handler whose return was not seen (a frame's SP is taken after
+	 * the prologue on arm) returned by then: they are checked as returned now. */
+	if (hs->in_irq && info->special.kind == SPECIAL_EXC_RETURN &&
+	    machine_reg(x->m, h, x->arch->reg_sp) == hs->irq_sp) {
+		while (hs->depth > hs->irq_depth && !x->failure)
+			check_frame_return(x, h, &hs->frames[--hs->depth]);
+		hs->in_irq = false;
+		keep_instrumentation(x, h, true);
+	}
+}
