@@ -124,7 +124,9 @@ const char *step_marker(const struct stored_step *t, char *buf, size_t size)
 		snprintf(fetch, sizeof(fetch), "F v%" PRId64, t->version);
 	else if (t->watched_fetch)
 		snprintf(fetch, sizeof(fetch), "F");
-	snprintf(buf, size, "%s%s%s", write_mark(t), t->patch_write && *fetch ? " " : "", fetch);
+	snprintf(buf, size, "%s%s%s%s%s", t->interrupt ? LEGEND_INTERRUPT_MARK : "",
+		 t->interrupt && (t->patch_write || *fetch) ? " " : "", write_mark(t),
+		 t->patch_write && *fetch ? " " : "", fetch);
 	return buf;
 }
 

@@ -21,6 +21,8 @@
 #define LEGEND_STOP_ENTER_TEXT "stop_machine entered: the other harts park"
 #define LEGEND_STOP_EXIT_MARK "S-"
 #define LEGEND_STOP_EXIT_TEXT "stop_machine left"
+#define LEGEND_INTERRUPT_MARK "I"
+#define LEGEND_INTERRUPT_TEXT "the hart took an interrupt: its vector's first instruction"
 #define LEGEND_FETCH_MARK "F vN"
 #define LEGEND_FETCH_TEXT "fetched a patched word that had seen N writes"
 #define LEGEND_FAILING_MARK ">>"

@@ -166,6 +166,7 @@ void report_write_failure_email(FILE *out, const struct stored_failure *f,
 	put_wrapped(out, 0, "  ", "The trace, one column per hart (" LEGEND_WRITE_MARK ": "
 		    LEGEND_WRITE_TEXT "; " LEGEND_DATA_MARK ": " LEGEND_DATA_TEXT "; "
 		    LEGEND_STOP_ENTER_MARK ", " LEGEND_STOP_EXIT_MARK ": stop_machine entered, left; "
+		    LEGEND_INTERRUPT_MARK ": " LEGEND_INTERRUPT_TEXT "; "
 		    LEGEND_FETCH_MARK ": " LEGEND_FETCH_TEXT "; "
 		    LEGEND_FAILING_MARK ": " LEGEND_FAILING_TEXT "):", REPORT_EMAIL_WIDTH);
 	print_trace_lanes(out, f, ctx, &plain);

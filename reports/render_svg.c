@@ -201,6 +201,7 @@ static double walk_legend(FILE *out, const struct timeline *tl, double top)
 		{ "data-write", LEGEND_DATA_MARK, LEGEND_DATA_TEXT },
 		{ "stop-machine", LEGEND_STOP_ENTER_MARK "/" LEGEND_STOP_EXIT_MARK,
 		  "stop_machine entered / left" },
+		{ "plain", LEGEND_INTERRUPT_MARK, LEGEND_INTERRUPT_TEXT },
 		{ "fetch", LEGEND_FETCH_MARK, LEGEND_FETCH_TEXT },
 		{ "failing", LEGEND_FAILING_MARK, LEGEND_FAILING_TEXT },
 		{ "loop", "Nx", "a loop: its block once, run N times" },

@@ -77,8 +77,8 @@ static const char insert_failure_sql[] =
 
 static const char insert_trace_step_sql[] =
 	"INSERT INTO trace_steps (failure_id, seq, step, hart, pc, bytes, disasm, version,"
-	" patch_write, watched_fetch, registers, write_kind)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	" patch_write, watched_fetch, registers, write_kind, interrupt)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static const char insert_failure_register_sql[] =
 	"INSERT INTO failure_registers (failure_id, hart, reg, position, actual, expected)"
@@ -694,6 +694,7 @@ static int store_trace_rows(struct report_db *db, int64_t failure_id, const stru
 			sqlite3_bind_text(s, 11, f->deltas + t->delta, -1, SQLITE_STATIC);
 		if (report_write_kind_name(t->write_kind))
 			sqlite3_bind_text(s, 12, report_write_kind_name(t->write_kind), -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 13, t->interrupt ? 1 : 0);
 		if (execute_statement(db, s, doing))
 			return -1;
 	}

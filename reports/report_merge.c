@@ -42,7 +42,7 @@ static const char stage_tables_sql[] =
 	" invariant, message, hart, step, pc, expected_value, actual_value, schedule, preemptions,"
 	" minimal);"
 	"CREATE TEMP TABLE merge_trace (src INTEGER, old_failure_id INTEGER, seq, step, hart, pc,"
-	" bytes, disasm, version, patch_write, watched_fetch, registers, write_kind);"
+	" bytes, disasm, version, patch_write, watched_fetch, registers, write_kind, interrupt);"
 	"CREATE TEMP TABLE merge_registers (src INTEGER, old_failure_id INTEGER, hart, reg,"
 	" position, actual, expected);";
 
@@ -64,7 +64,7 @@ static const char *const stage_source_sql[] = {
 
 	"INSERT INTO temp.merge_trace SELECT ?1, t.failure_id, t.seq, t.step, t.hart, t.pc,"
 	" t.bytes, t.disasm, t.version, t.patch_write, t.watched_fetch, t.registers,"
-	" %s FROM merge_src.trace_steps t JOIN merge_src.failures f ON f.id = t.failure_id"
+	" %s, %s FROM merge_src.trace_steps t JOIN merge_src.failures f ON f.id = t.failure_id"
 	" JOIN merge_src.scenarios s ON s.id = f.scenario_id WHERE s.run_id = ?2",
 
 	"INSERT INTO temp.merge_registers SELECT ?1, r.failure_id, r.hart, r.reg, r.position,"
@@ -99,9 +99,10 @@ static const char store_staged_sql[] =
 	" FROM temp.merge_failures f JOIN temp.merge_failure_ids i"
 	" ON i.src = f.src AND i.old_id = f.old_id ORDER BY i.new_id;"
 	"INSERT INTO main.trace_steps (failure_id, seq, step, hart, pc, bytes, disasm, version,"
-	" patch_write, watched_fetch, registers, write_kind)"
+	" patch_write, watched_fetch, registers, write_kind, interrupt)"
 	" SELECT i.new_id, t.seq, t.step, t.hart, t.pc, t.bytes, t.disasm, t.version,"
-	" t.patch_write, t.watched_fetch, t.registers, t.write_kind FROM temp.merge_trace t"
+	" t.patch_write, t.watched_fetch, t.registers, t.write_kind, t.interrupt"
+	" FROM temp.merge_trace t"
 	" JOIN temp.merge_failure_ids i ON i.src = t.src AND i.old_id = t.old_failure_id"
 	" ORDER BY i.new_id, t.seq;"
 	"INSERT INTO main.failure_registers (failure_id, hart, reg, position, actual, expected)"
@@ -198,7 +199,8 @@ static const char drop_staged_sql[] =
 	"DROP TABLE IF EXISTS temp.merge_failure_ids;";
 
 /* The attached source's table.column, or NULL when its version lacks the column (write_kind
- * of trace_steps: version 5 on; coverage of scenarios: version 6 on). */
+ * of trace_steps: version 5 on; coverage of scenarios: version 6 on; interrupt of trace_steps:
+ * version 7 on). */
 static const char *source_column(sqlite3 *conn, const char *table, const char *column,
 				 const char *expr)
 {
@@ -240,7 +242,9 @@ static int stage_source(sqlite3 *conn, const struct report_run_source *src, int 
 					    i == 0 ? source_column(conn, "scenarios", "coverage",
 								   "coverage")
 						   : source_column(conn, "trace_steps", "write_kind",
-								   "t.write_kind"));
+								   "t.write_kind"),
+					    source_column(conn, "trace_steps", "interrupt",
+							  "t.interrupt"));
 
 		if (!sql || sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK) {
 			sqlite3_free(sql);

@@ -56,8 +56,8 @@ static const char failure_columns_sql[] =
 	" f.pc, f.preemptions, f.minimal";
 
 static const char trace_sql[] =
-	"SELECT step, hart, pc, bytes, disasm, version, patch_write, watched_fetch, registers, %s"
-	" FROM trace_steps WHERE failure_id = ? ORDER BY seq";
+	"SELECT step, hart, pc, bytes, disasm, version, patch_write, watched_fetch, registers, %s,"
+	" %s FROM trace_steps WHERE failure_id = ? ORDER BY seq";
 
 static const char registers_sql[] =
 	"SELECT hart, reg, actual, expected FROM failure_registers WHERE failure_id = ?"
@@ -550,6 +550,7 @@ static void read_step_row_into(sqlite3_stmt *stmt, void *row)
 		if (sqlite3_column_text(stmt, 9) &&
 		    !strcmp((const char *)sqlite3_column_text(stmt, 9), report_write_kind_name(k)))
 			t->write_kind = (enum trace_write_kind)k;
+	t->interrupt = sqlite3_column_int(stmt, 10) != 0;
 }
 
 static void read_register_row_into(sqlite3_stmt *stmt, void *row)
@@ -644,13 +645,14 @@ static int find_failing_step(struct stored_failure *f)
 static int read_trace(struct report_reader *reader, struct stored_failure *f)
 {
 	static const char doing[] = "cannot read the trace";
-	char sql[sizeof(trace_sql) + 16];
+	char sql[sizeof(trace_sql) + 32];
 	sqlite3_stmt *stmt;
 	void *rows;
 	int rc;
 
-	/* what each write was: version 5 on */
-	snprintf(sql, sizeof(sql), trace_sql, reader->version >= 5 ? "write_kind" : "NULL");
+	/* what each write was: version 5 on; interrupts: version 7 on */
+	snprintf(sql, sizeof(sql), trace_sql, reader->version >= 5 ? "write_kind" : "NULL",
+		 reader->version >= 7 ? "interrupt" : "NULL");
 	stmt = prepare_with_id(reader, sql, f->id, doing);
 
 	if (!stmt)

@@ -95,6 +95,8 @@
  *                             word), 'data', 'stop-machine-enter' (it took the machine: the
  *                             other harts park), 'stop-machine-exit'; NULL when it wrote none,
  *                             and in rows stored before version 5
+ *     interrupt      INTEGER  1 on the first step of an interrupt the hart took (its vector's
+ *                             first instruction), else 0; NULL in rows stored before version 7
  *     PRIMARY KEY (failure_id, seq)
  *
  * failure_registers: every hart's registers when the check failed (schema version 2).
@@ -281,6 +283,7 @@ static const char schema_tables_sql[] =
 	" watched_fetch INTEGER NOT NULL CHECK (watched_fetch IN (0, 1)),"
 	" registers TEXT,"
 	" write_kind TEXT,"
+	" interrupt INTEGER CHECK (interrupt IN (0, 1)),"
 	" PRIMARY KEY (failure_id, seq)"
 	") WITHOUT ROWID;"
 
@@ -299,7 +302,8 @@ static const char schema_tables_sql[] =
  * CHECK in place; foreign keys are off while a file is prepared, so dropping the old table
  * does not cascade into the failures that refer to its rows). Version 3 files gain the
  * scenarios' position column of version 4, version 4 files the trace steps' write kind and the
- * views of version 5, version 5 files the scenarios' coverage of version 6.
+ * views of version 5, version 5 files the scenarios' coverage of version 6, version 6 files the
+ * trace steps' interrupt mark of version 7.
  */
 struct schema_migration {
 	int from_version;
@@ -321,6 +325,8 @@ static const struct schema_migration schema_migrations[] = {
 	{ 4, "ALTER TABLE trace_steps ADD COLUMN write_kind TEXT;" REPORT_VIEWS_SQL },
 	/* 5 -> 6: each scenario's coverage counts */
 	{ 5, SCENARIO_COVERAGE_COLUMN_SQL },
+	/* 6 -> 7: the step an interrupt was taken before */
+	{ 6, "ALTER TABLE trace_steps ADD COLUMN interrupt INTEGER CHECK (interrupt IN (0, 1));" },
 	{ 0, NULL },
 };
 

@@ -14,7 +14,7 @@
 
 #include "../explorer/explorer.h"
 
-#define REPORT_SCHEMA_VERSION 6
+#define REPORT_SCHEMA_VERSION 7
 /* The oldest schema the reader's queries work on (3 only widened a CHECK; 4, 5 and 6 added
  * columns read only from their version on, 5 views). */
 #define REPORT_SCHEMA_READABLE_SINCE 2
@@ -128,6 +128,7 @@ struct stored_step {
 	char *disasm;       /* NULL when none was stored */
 	bool patch_write, watched_fetch;
 	enum trace_write_kind write_kind; /* of patch_write; NONE before schema version 5 */
+	bool interrupt;     /* the hart took an interrupt before this step (from version 7) */
 	bool has_version;
 	int64_t version;    /* writes the fetched patched word had seen, when has_version */
 	bool not_run;       /* the step a check failed at before it ran: not stored, added last

@@ -516,10 +516,11 @@ static void store_one_failure(void)
 
 /* What versions 5 and 6 added, gone: a file of an older version has neither the views nor the
  * trace steps' write kind (5), nor the scenarios' coverage (6). */
+#define BEFORE_VERSION_7_SQL "ALTER TABLE trace_steps DROP COLUMN interrupt;"
 #define BEFORE_VERSION_5_SQL                                                                   \
 	"DROP VIEW scenario_history; DROP VIEW failures_by_invariant; DROP VIEW failures_by_arch;" \
 	"DROP VIEW slowest_scenarios; ALTER TABLE trace_steps DROP COLUMN write_kind;"            \
-	"ALTER TABLE scenarios DROP COLUMN coverage;"
+	"ALTER TABLE scenarios DROP COLUMN coverage;" BEFORE_VERSION_7_SQL
 
 START_TEST(version_1_file_is_migrated)
 {
@@ -746,7 +747,8 @@ START_TEST(version_5_file_is_migrated)
 	struct scenario_result res;
 	int64_t run;
 	struct report_db *db = store_row_then_downgrade(
-		"ALTER TABLE scenarios DROP COLUMN coverage; UPDATE schema_version SET version = 5",
+		"ALTER TABLE scenarios DROP COLUMN coverage;" BEFORE_VERSION_7_SQL
+		"UPDATE schema_version SET version = 5",
 		&scn, &res, &run);
 
 	res.stats.covered[COVER_CALL] = 9;
@@ -766,6 +768,47 @@ START_TEST(version_5_file_is_migrated)
 					    " coverage = 'call=9 callback=0 redirect=0 direct=0"
 					    " parked-in-site=3 interrupt=0 interrupt-in-site=0"
 					    " form:f:d503201f=4 form:f:94000010=9'"), 1);
+}
+END_TEST
+
+/* The step an interrupt was taken before is stored and read back; a version 6 file is migrated
+ * on open, its old steps reading as no interrupt (NULL in the column). */
+START_TEST(interrupt_steps_are_stored_read_and_migrated)
+{
+	struct scenario scn;
+	struct scenario_result res;
+	struct report_db *db = open_or_fail(db_file);
+	int64_t run = report_begin_run(db, "0.1.0", 0, NULL);
+	struct report_reader *reader;
+	struct stored_failure f;
+	char err[512];
+
+	make_scenario(&scn, "old", VERDICT_FAIL, "cmodx");
+	make_failing_result(&res, "cmodx", 6);
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	free_result(&res);
+	execute_sql(db_file, BEFORE_VERSION_7_SQL "UPDATE schema_version SET version = 6");
+	db = open_or_fail(db_file);
+	ck_assert_int_eq(query_int(db_file, "SELECT version FROM schema_version"), REPORT_SCHEMA_VERSION);
+	make_scenario(&scn, "new", VERDICT_FAIL, "cmodx");
+	make_failing_result(&res, "cmodx", 6);
+	res.failure->trace[2].interrupt = 1;
+	add_or_fail(db, run, &scn, &res);
+	report_close(db);
+	free_result(&res);
+	ck_assert_int_eq(query_int(db_file, "SELECT count(*) FROM trace_steps WHERE interrupt IS NULL"), 6);
+	ck_assert_int_eq(query_int(db_file, "SELECT seq FROM trace_steps WHERE interrupt = 1"), 2);
+	reader = report_reader_open(db_file, err, sizeof(err));
+	ck_assert_msg(reader != NULL, "%s", err);
+	ck_assert_int_eq(report_read_failure(reader, 2, &f), 0);
+	ck_assert(f.trace[2].interrupt);
+	ck_assert(!f.trace[1].interrupt);
+	stored_failure_release(&f);
+	ck_assert_int_eq(report_read_failure(reader, 1, &f), 0);
+	ck_assert(!f.trace[2].interrupt);
+	stored_failure_release(&f);
+	report_reader_close(reader);
 }
 END_TEST
 
@@ -1212,6 +1255,7 @@ static Suite *reports_suite(void)
 	tcase_add_test(files, views_summarize_the_runs);
 	tcase_add_test(files, write_kinds_are_stored_and_read);
 	tcase_add_test(files, version_5_file_is_migrated);
+	tcase_add_test(files, interrupt_steps_are_stored_read_and_migrated);
 	tcase_add_test(files, registers_are_stored);
 	tcase_add_test(files, unknown_older_schema_is_refused);
 	tcase_add_test(files, non_database_file_is_refused);
