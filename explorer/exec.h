@@ -138,6 +138,7 @@ struct hart_state {
 	/* Interrupts (interrupt.c): how many this execution took; inside one, where it was taken
 	 * and the SP the ERET that ends it restores. */
 	unsigned irqs_taken;
+	bool ipi_pending;       /* another hart set its pc_ipi_pending word: an IPI waits */
 	bool in_irq;
 	unsigned irq_depth;     /* frames open when it was taken */
 	uint64_t irq_from, irq_sp;
@@ -164,6 +165,7 @@ struct exec_state {
 	uint32_t word_versions[EX_MAX_WATCH]; /* writes seen per watched word */
 	struct word_write last_write[EX_MAX_WATCH]; /* the latest write of each watched word */
 	int exclusive;          /* hart that runs alone (stop-machine), or -1 */
+	bool qs_read;           /* some hart read a pc_qs_count word (quiesce.c) */
 	uint64_t sync_step[SCN_MAX_HARTS]; /* step of each hart's last ISB / exception entry */
 	uint64_t step;          /* global step counter of this execution */
 	size_t ntrace;
@@ -209,6 +211,8 @@ struct explorer {
 	unsigned ncode_watch;
 	uint64_t code_watch[EX_MAX_CODE_WATCH]; /* watched instruction words outside sites */
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
+	uint64_t qs_count_addr;        /* pc_qs_count (quiesce.c), 0 if the image has none */
+	uint64_t ipi_pending_addr;     /* pc_ipi_pending (interrupt.c), 0 if the image has none */
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	bool nonpreempt_stop;          /* protocol idealised-stop-nonpreempt (exec_enabled) */
 	uint64_t code_written[EX_CODE_SET]; /* code words (4-byte aligned) a hart may write; 0 empty */
@@ -304,7 +308,14 @@ void spin_after_transition(struct explorer *x, unsigned h);
 bool exec_interrupt_possible(struct explorer *x, unsigned h);
 uint32_t exec_interrupt_harts(struct explorer *x);
 bool exec_take_interrupt(struct explorer *x, unsigned h);
+void exec_note_ipi(struct explorer *x, const struct mem_access *a);
 void exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step_info *info);
+
+/* quiesce.c: find the guest's pc_qs_count and set it up (prepare); hart h passed a schedule
+ * point (a top-level call finished; idle once it is done). */
+void exec_quiesce_init(struct explorer *x);
+void exec_schedule_point(struct explorer *x, unsigned h);
+void exec_note_quiesce_read(struct explorer *x, const struct mem_access *a);
 void check_deadlock(struct explorer *x);
 
 /* search.c: run the transitions a schedule names from the initial state; 0, or 2 with

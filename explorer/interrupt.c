@@ -10,6 +10,11 @@
  * sstatus.SIE, CPSR.I) and the hart not parked by the idealised stop, whose CPUs wait with
  * interrupts disabled; an NMI (nmi: true; arm64's pseudo-NMI) ignores both. A hart that
  * spins, blocked, can take one too: the interrupt wakes it.
+ *
+ * IPIs: a hart that stores a non-zero word into another hart's pc_ipi_pending
+ * (models/common/irq.c) raises an interrupt there, which the target takes as an IRQ (within
+ * its mask, not while parked), also once it has finished its program: an idle CPU takes IPIs.
+ * The guest's handler then runs the IPI's function. An IPI does not count against max.
  */
 #include <string.h>
 
@@ -32,7 +37,11 @@ bool exec_interrupt_possible(struct explorer *x, unsigned h)
 	bool parked = x->st.exclusive >= 0 && x->st.exclusive != (int)h &&
 		      !x->st.harts[x->st.exclusive].done;
 
-	if (!sh->irq || hs->done || hs->in_irq || hs->irqs_taken >= sh->irq_max ||
+	if (hs->in_irq)
+		return false;
+	if (hs->ipi_pending)
+		return !parked && !machine_interrupts_masked(x->m, h);
+	if (!sh->irq || hs->done || hs->irqs_taken >= sh->irq_max ||
 	    machine_pc(x->m, h) == MACHINE_MAGIC_RETURN)
 		return false;
 	return sh->irq_nmi || (!parked && !machine_interrupts_masked(x->m, h));
@@ -43,7 +52,8 @@ uint32_t exec_interrupt_harts(struct explorer *x)
 	uint32_t mask = 0;
 
 	for (unsigned h = 0; h < x->nharts; h++)
-		if (x->scn->harts[h].irq && exec_interrupt_possible(x, h))
+		if ((x->scn->harts[h].irq || x->st.harts[h].ipi_pending) &&
+		    exec_interrupt_possible(x, h))
 			mask |= 1u << h;
 	return mask;
 }
@@ -105,13 +115,29 @@ bool exec_take_interrupt(struct explorer *x, unsigned h)
 	keep_instrumentation(x, h, false);
 	hs->in_irq = true;
 	hs->irq_depth = hs->depth;
-	hs->irqs_taken++;
+	if (hs->ipi_pending)
+		hs->ipi_pending = false; /* the handler runs the IPI's function */
+	else
+		hs->irqs_taken++;
 	hs->irq_from = pc;
 	hs->blocked = false; /* the interrupt runs whatever the hart waited for */
 	hs->nspin = 0;
 	hs->nwait = 0;
 	x->irq_mark = true;
 	return true;
+}
+
+/* A store of hart h into a pc_ipi_pending word: a non-zero one raises the target's IPI. */
+void exec_note_ipi(struct explorer *x, const struct mem_access *a)
+{
+	uint64_t lo = x->ipi_pending_addr, hi = lo + 4ull * PC_MAX_HARTS;
+	unsigned t;
+
+	if (!lo || a->addr < lo || a->addr >= hi || !a->value)
+		return;
+	t = (unsigned)((a->addr - lo) / 4);
+	if (t < x->nharts)
+		x->st.harts[t].ipi_pending = true;
 }
 
 void exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step_info *info)

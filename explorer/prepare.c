@@ -591,6 +591,9 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 
 	if (set_interrupt_handlers(x, scn, err, errlen))
 		return 2;
+	exec_quiesce_init(x);
+	if (!image_lookup(x->img, "pc_ipi_pending", &x->ipi_pending_addr))
+		x->ipi_pending_addr = 0;
 	machine_fetch_settle(x->m); /* setup happened before any hart ran: all see it */
 	memset(&x->st, 0, sizeof(x->st));
 	x->st.last_hart = -1;
@@ -617,10 +620,12 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		x->st.last_write[w].writer = -1;
 	record_initial_forms(x);
 	for (unsigned h = 0; h < x->nharts; h++) {
-		if (x->nprogram[h] == 0)
+		if (x->nprogram[h] == 0) {
 			x->st.harts[h].done = true;
-		else
+			exec_schedule_point(x, h); /* idle from the start */
+		} else {
 			exec_begin_call(x, h);
+		}
 	}
 	x->initial = machine_snapshot_new(x->m);
 	machine_snapshot_save(x->m, x->initial);

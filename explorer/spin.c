@@ -93,7 +93,7 @@ void spin_after_transition(struct explorer *x, unsigned h)
 		forget_window(hs);
 		return;
 	}
-	if (hs->done)
+	if (hs->done && !hs->in_irq) /* an idle hart spins only in an interrupt's handler */
 		return;
 	/* Append what this transition read (the stop-machine token is not memory). */
 	for (unsigned i = 0; i < s->naccesses; i++) {

@@ -123,7 +123,7 @@ bool exec_enabled(const struct explorer *x, unsigned h)
 {
 	int ex = x->st.exclusive;
 
-	if (x->st.harts[h].done || x->st.harts[h].blocked)
+	if ((x->st.harts[h].done && !x->st.harts[h].in_irq) || x->st.harts[h].blocked)
 		return false;
 	if (ex < 0 || x->st.harts[ex].done)
 		return true;
@@ -155,7 +155,7 @@ static bool holds_machine_alone(const struct explorer *x, unsigned h)
 bool exec_all_done(const struct explorer *x)
 {
 	for (unsigned h = 0; h < x->nharts; h++)
-		if (!x->st.harts[h].done)
+		if (!x->st.harts[h].done || x->st.harts[h].in_irq)
 			return false;
 	return true;
 }
@@ -180,7 +180,8 @@ static void finish_call(struct explorer *x, unsigned h)
 	hs->depth = 0;
 	if (hs->call >= x->nprogram[h])
 		hs->done = true;
-	else
+	exec_schedule_point(x, h);
+	if (!hs->done)
 		exec_begin_call(x, h);
 }
 
@@ -439,10 +440,12 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 		enum step_status s;
 
 		if (pc == MACHINE_MAGIC_RETURN) {
+			if (hs->done)
+				return true; /* an idle hart back from an IPI */
 			finish_call(x, h);
 			if (x->failure)
 				return false;
-			if (hs->done)
+			if (hs->done || x->st.qs_read) /* its schedule point: a point of the search */
 				return true;
 			counted = false;
 			continue;
@@ -479,11 +482,13 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 			dpor_event_access(x, a->addr, a->size, a->kind == ACCESS_WRITE);
 			if (a->kind == ACCESS_WRITE) {
 				wrote = true;
+				exec_note_ipi(x, a);
 				record_watched_write(x, h, a);
 				if (info.wrote_code)
 					code_written_add(x, a->addr, a->size);
 			} else {
 				check_literal_read(x, h, info.pc, a);
+				exec_note_quiesce_read(x, a);
 			}
 		}
 		if (visible_fetch && info.len)
@@ -526,7 +531,9 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 			snprintf(actual, sizeof(actual), "still running at %s", where);
 			check_fail(x, "termination", h, info.pc, expected, actual,
 				   "call %s() did not return within %u steps",
-				   x->program[h][hs->call].call->func, x->scn->steps_per_call);
+				   hs->done ? "of an idle hart's interrupt: the handler"
+					    : x->program[h][hs->call].call->func,
+				   x->scn->steps_per_call);
 			return false;
 		}
 		if (x->failure)

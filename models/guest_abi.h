@@ -8,6 +8,9 @@
 #define PATCHCHECK_GUEST_ABI_H
 
 #define PC_MAX_HARTS 8
+/* pc_qs_count[hart] (models/common/quiesce.c): the explorer sets this bit once the hart has
+ * finished its program; the other bits count its schedule points. */
+#define PC_QS_IDLE 0x80000000u
 #define PC_RECORD_REGS 32
 
 /*

@@ -4,7 +4,10 @@
  *
  *  - every CPU takes part through its stopper, and each joins at its own time: the initiator
  *    in stop_machine_cpus(), every other CPU where its program calls stop_machine_join() (a
- *    schedule point of a kernel without preemption: no CPU is stopped inside a function);
+ *    schedule point of a kernel without preemption: no CPU is stopped inside a function), or,
+ *    in a preemptible kernel (stop_machine_cpus_kick()), wherever the IPI that wakes its
+ *    stopper finds it: the stopper then runs in the interrupt's handler, as the stopper thread
+ *    preempts the interrupted task on the way out of the interrupt;
  *  - the CPUs step together through the states PREPARE, DISABLE_IRQ, RUN, EXIT: the last CPU
  *    to acknowledge a state (an atomic counter) moves everyone on to the next;
  *  - in RUN the active CPUs call the function: with no CPU mask (stop_machine(fn, data,
@@ -75,8 +78,8 @@ static int multi_cpu_stop(void)
 	return err;
 }
 
-int stop_machine_cpus(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
-		      unsigned long ncpus, int every_cpu)
+static void multi_stop_begin(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
+			     unsigned long ncpus, int every_cpu)
 {
 	ms.fn = fn;
 	ms.a = a;
@@ -86,6 +89,33 @@ int stop_machine_cpus(stopped_fn fn, unsigned long a, unsigned long b, unsigned 
 	ms.every = every_cpu != 0;
 	patch_cpu_count = 0;
 	set_state(MS_PREPARE);
+}
+
+int stop_machine_cpus(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
+		      unsigned long ncpus, int every_cpu)
+{
+	multi_stop_begin(fn, a, b, c, ncpus, every_cpu);
+	return multi_cpu_stop();
+}
+
+/* The IPI's function: this CPU's stopper, in the interrupt handler (models/common/irq.c). */
+static void stopper_ipi(unsigned long unused)
+{
+	(void)unused;
+	multi_cpu_stop();
+}
+
+long pc_ipi_send(unsigned long cpu, void (*fn)(unsigned long), unsigned long arg);
+
+int stop_machine_cpus_kick(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
+			   unsigned long ncpus, int every_cpu)
+{
+	unsigned long me = arch_hart_id();
+
+	multi_stop_begin(fn, a, b, c, ncpus, every_cpu);
+	for (unsigned long cpu = 0; cpu < ncpus; cpu++)
+		if (cpu != me)
+			pc_ipi_send(cpu, stopper_ipi, 0);
 	return multi_cpu_stop();
 }
 
@@ -129,6 +159,17 @@ int ftrace_make_call_multi_stop(unsigned long func, unsigned long tramp, unsigne
 int ftrace_make_nop_multi_stop(unsigned long func, unsigned long tramp, unsigned long ncpus)
 {
 	return stop_machine_cpus(ftrace_modify_cb, 0, func, tramp, ncpus, 0);
+}
+
+int ftrace_make_call_multi_stop_kick(unsigned long func, unsigned long tramp, unsigned long ncpus)
+{
+	return stop_machine_cpus_kick(ftrace_modify_cb, 1, func, tramp, ncpus, 0);
+}
+
+int ftrace_make_call_patch_text_kick(unsigned long func, unsigned long tramp, unsigned long ncpus)
+{
+	return stop_machine_cpus_kick(patch_text_cb, 1, func, tramp, ncpus,
+				      ARCH_PATCH_TEXT_EVERY_CPU);
 }
 
 int ftrace_make_call_patch_text(unsigned long func, unsigned long tramp, unsigned long ncpus)

@@ -22,6 +22,10 @@ int stop_machine_cpus(stopped_fn fn, unsigned long a, unsigned long b, unsigned 
 /* A CPU's stopper: waits for a stop_machine_cpus() to begin, takes part, returns fn's result
  * on this CPU. */
 int stop_machine_join(void);
+/* stop_machine_cpus() in a preemptible kernel: every other CPU is sent an IPI
+ * (models/common/irq.c) whose handler runs its stopper wherever the interrupt finds it. */
+int stop_machine_cpus_kick(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
+			   unsigned long ncpus, int every_cpu);
 /* ftrace's way (ftrace_run_stop_machine): ftrace_make_call / ftrace_make_nop on CPU 0 inside
  * stop_machine_cpus() over ncpus CPUs; the others only pass through the states. */
 int ftrace_make_call_multi_stop(unsigned long func, unsigned long tramp, unsigned long ncpus);
@@ -30,6 +34,9 @@ int ftrace_make_nop_multi_stop(unsigned long func, unsigned long tramp, unsigned
  * rewrite by the last CPU to arrive, while the others wait and then run
  * arch_patch_text_waited(); on arm, CPU 0 alone (its patch_text passes no mask). */
 int ftrace_make_call_patch_text(unsigned long func, unsigned long tramp, unsigned long ncpus);
+/* The same two with stop_machine_cpus_kick(): a preemptible kernel's stop. */
+int ftrace_make_call_multi_stop_kick(unsigned long func, unsigned long tramp, unsigned long ncpus);
+int ftrace_make_call_patch_text_kick(unsigned long func, unsigned long tramp, unsigned long ncpus);
 int ftrace_make_nop_patch_text(unsigned long func, unsigned long tramp, unsigned long ncpus);
 
 #endif

@@ -109,6 +109,34 @@ START_TEST(an_interrupt_in_a_failure_is_in_its_schedule_and_trace_and_replays)
 }
 END_TEST
 
+/* kick_all_cpus_sync: every execution delivers the IPI, whether the target is still in its call
+ * or already idle, on every arch; the sender returns only once it was taken. */
+START_TEST(an_ipi_reaches_its_target_busy_or_idle)
+{
+	static const char *const arches[][2] = {
+		{"arm64", "ftrace"}, {"riscv64", "ftrace8"}, {"arm", "ftrace_arm"},
+	};
+
+	for (unsigned i = 0; i < 3; i++) {
+		char yaml[512];
+		struct scenario_result res;
+
+		snprintf(yaml, sizeof(yaml), "name: t\narch: %s\nimage: %s\nharts:\n"
+			 "  - run: \"pc_kick_all_cpus_sync(2) == 0\"\n"
+			 "  - run: [\"traced_leaf()\", \"traced_leaf()\"]\n"
+			 "covers: [interrupt]\nexpect: pass\n", arches[i][0], arches[i][1]);
+		ck_assert_msg(load_text(yaml) == 0, "%s", err);
+		explore_scenario(&scn, &res);
+		ck_assert_msg(res.verdict == VERDICT_PASS, "%s: %s", scn.arch,
+			      res.failure ? res.failure->message : res.error);
+		ck_assert(res.stats.complete);
+		ck_assert_uint_eq(res.stats.covered[COVER_INTERRUPT], res.stats.executions);
+		ck_assert_uint_ge(res.stats.executions, 3); /* before, between, after the calls */
+		scenario_result_free(&res);
+	}
+}
+END_TEST
+
 START_TEST(an_unknown_handler_is_named_at_its_line_and_column)
 {
 	struct scenario_result res;
@@ -134,6 +162,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, a_masked_hart_takes_no_irq_and_an_nmi_all_the_same);
 	tcase_add_test(tc, an_interrupt_in_a_failure_is_in_its_schedule_and_trace_and_replays);
 	tcase_add_test(tc, an_unknown_handler_is_named_at_its_line_and_column);
+	tcase_add_test(tc, an_ipi_reaches_its_target_busy_or_idle);
 	suite_add_tcase(s, tc);
 	return s;
 }
