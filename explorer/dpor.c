@@ -68,6 +68,7 @@ void dpor_event_begin(struct explorer *x, unsigned h)
 	e->hart = (uint8_t)h;
 	e->irq = false;
 	e->alt = 0;
+	e->erased_by = 0;
 	e->sig.naccesses = 0;
 	e->sig.overflow = false;
 }
@@ -230,7 +231,8 @@ void dpor_event_end(struct explorer *x)
 	for (unsigned i = pos; i-- > 0;) {
 		const struct event *f = &x->events[i];
 
-		if (f->hart == h || happens_before(f, c) || !accesses_conflict(&f->sig, &e->sig))
+		if (f->hart == h || happens_before(f, c) || dpor_event_erased(x, f) ||
+		    !accesses_conflict(&f->sig, &e->sig))
 			continue;
 		if (x->nodes && !x->replaying)
 			reverse_race(x, i, pos, c);
@@ -273,13 +275,14 @@ uint64_t dpor_trace_hash(const struct explorer *x)
 	for (unsigned i = 0; i < n; i++) {
 		const struct event *e = &x->events[i];
 
-		counted[e->hart][e->index] = counted[e->hart][e->index - 1] + (e->sig.naccesses > 0);
+		counted[e->hart][e->index] = counted[e->hart][e->index - 1] +
+					     (e->sig.naccesses > 0 && !dpor_event_erased(x, e));
 	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct event *e = &x->events[i];
 		uint64_t v;
 
-		if (!e->sig.naccesses)
+		if (!e->sig.naccesses || dpor_event_erased(x, e))
 			continue;
 		/* which version its first fetch read, or its interrupt, is part of the trace */
 		v = mix(((uint64_t)e->alt << 40) | ((uint64_t)e->hart << 32) |

@@ -72,6 +72,10 @@ struct event {
 	uint16_t index;                 /* 1, 2, ... among the hart's transitions */
 	uint16_t clock[SCN_MAX_HARTS];  /* vector clock: happens-before */
 	bool irq;                       /* it began with the hart taking its interrupt */
+	/* 0, or the position + 1 of the transition whose spin made this event a repeated
+	 * iteration (spin.c): erased while that transition is part of the execution
+	 * (dpor_event_erased), in no other. */
+	uint16_t erased_by;
 	uint8_t alt;                    /* the version its first fetch took (0: the newest) */
 	struct event_sig sig;
 };
@@ -139,6 +143,8 @@ struct hart_state {
 	 * and the SP the ERET that ends it restores. */
 	unsigned irqs_taken;
 	bool ipi_pending;       /* another hart set its pc_ipi_pending word: an IPI waits */
+	bool in_sync_exception; /* in the guest's handler of its breakpoint: DAIF masks even NMIs */
+	uint64_t sync_sp;       /* SP the ERET that ends that handler restores */
 	bool in_irq;
 	unsigned irq_depth;     /* frames open when it was taken */
 	uint64_t irq_from, irq_sp;
@@ -213,10 +219,12 @@ struct explorer {
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
 	uint64_t qs_count_addr;        /* pc_qs_count (quiesce.c), 0 if the image has none */
 	uint64_t ipi_pending_addr;     /* pc_ipi_pending (interrupt.c), 0 if the image has none */
+	uint32_t ipi_targets;          /* harts some execution sent an IPI to (interrupt.c) */
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	bool nonpreempt_stop;          /* protocol idealised-stop-nonpreempt (exec_enabled) */
 	uint64_t code_written[EX_CODE_SET]; /* code words (4-byte aligned) a hart may write; 0 empty */
-	bool code_set_grew;            /* a write hit a code word not yet in code_written */
+	bool code_set_grew;            /* a write hit a code word not yet in code_written, or an IPI
+					* a hart not yet in ipi_targets: the search restarts */
 	bool fetch_choices;            /* fetch: arch: a fetch may take an older version */
 	uint64_t code_lo, code_hi;     /* the hull of code_written: what a context sync reads */
 	unsigned nretire;              /* retire: the functions' ranges [lo, hi) */
@@ -290,6 +298,11 @@ void litmus_check_outcome(struct explorer *x);
 void dpor_event_begin(struct explorer *x, unsigned h);
 void dpor_event_access(struct explorer *x, uint64_t addr, unsigned size, bool write);
 void dpor_event_end(struct explorer *x);
+/* Does event e count in the partial order of the current execution? */
+static inline bool dpor_event_erased(const struct explorer *x, const struct event *e)
+{
+	return e->erased_by && e->erased_by <= x->st.ntransitions;
+}
 bool dpor_dependent(const struct event_sig *a, const struct event_sig *b);
 /* For sleep sets: dependent, or one of them takes the machine (which parks the other hart). */
 bool dpor_sleep_dependent(const struct event_sig *a, const struct event_sig *b);
@@ -303,13 +316,15 @@ void spin_after_transition(struct explorer *x, unsigned h);
 
 /* interrupt.c: may hart h take its interrupt now; the harts that may, as a mask; take it (the
  * transition's start; false when the entry failed, a failure recorded); after each step, end
- * the interrupt at its ERET. */
+ * the interrupt at its exception return (true then: the transition ends there, so another
+ * interrupt or hart may come next). */
 #define EX_ALT_INTERRUPT 0xffu /* the alternative of a transition that begins with one */
 bool exec_interrupt_possible(struct explorer *x, unsigned h);
 uint32_t exec_interrupt_harts(struct explorer *x);
 bool exec_take_interrupt(struct explorer *x, unsigned h);
 void exec_note_ipi(struct explorer *x, const struct mem_access *a);
-void exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step_info *info);
+bool exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step_info *info,
+			       enum step_status s);
 
 /* quiesce.c: find the guest's pc_qs_count and set it up (prepare); hart h passed a schedule
  * point (a top-level call finished; idle once it is done). */

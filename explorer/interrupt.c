@@ -37,7 +37,7 @@ bool exec_interrupt_possible(struct explorer *x, unsigned h)
 	bool parked = x->st.exclusive >= 0 && x->st.exclusive != (int)h &&
 		      !x->st.harts[x->st.exclusive].done;
 
-	if (hs->in_irq)
+	if (hs->in_irq || hs->in_sync_exception)
 		return false;
 	if (hs->ipi_pending)
 		return !parked && !machine_interrupts_masked(x->m, h);
@@ -136,22 +136,50 @@ void exec_note_ipi(struct explorer *x, const struct mem_access *a)
 	if (!lo || a->addr < lo || a->addr >= hi || !a->value)
 		return;
 	t = (unsigned)((a->addr - lo) / 4);
-	if (t < x->nharts)
-		x->st.harts[t].ipi_pending = true;
+	if (t >= x->nharts || t >= SCN_MAX_IRQ_HARTS) /* harts 6 and 7 take none: the sender waits */
+		return;
+	x->st.harts[t].ipi_pending = true;
+	if (!(x->ipi_targets & (1u << t))) {
+		/* From now on t's transitions read its flag (transition.c); the executions so far
+		 * did not, so the search starts again, as for a newly written code word. */
+		x->ipi_targets |= 1u << t;
+		x->code_set_grew = true;
+	}
 }
 
-void exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step_info *info)
+bool exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step_info *info,
+			       enum step_status s)
 {
 	struct hart_state *hs = &x->st.harts[h];
+	uint64_t sp = machine_reg(x->m, h, x->arch->reg_sp);
+
+	/* A breakpoint the guest handles (kprobes) runs with every interrupt masked, NMIs too,
+	 * until the ERET that restores the stack it was taken on. */
+	if (info->special.kind == SPECIAL_BREAKPOINT && s == STEP_OK && !hs->in_sync_exception) {
+		hs->in_sync_exception = true;
+		hs->sync_sp = sp;
+		return false;
+	}
+	if (hs->in_sync_exception && info->special.kind == SPECIAL_EXC_RETURN && sp == hs->sync_sp) {
+		hs->in_sync_exception = false;
+		return false;
+	}
 
 	/* The exception return that brings the stack back to where the interrupt found it ends
 	 * it. Traced calls of the handler whose return was not seen (a frame's SP is taken after
 	 * the prologue on arm) returned by then: they are checked as returned now. */
-	if (hs->in_irq && info->special.kind == SPECIAL_EXC_RETURN &&
-	    machine_reg(x->m, h, x->arch->reg_sp) == hs->irq_sp) {
+	if (hs->in_irq && info->special.kind == SPECIAL_EXC_RETURN && sp == hs->irq_sp) {
+		uint32_t flag = 0;
+
 		while (hs->depth > hs->irq_depth && !x->failure)
 			check_frame_return(x, h, &hs->frames[--hs->depth]);
 		hs->in_irq = false;
 		keep_instrumentation(x, h, true);
+		/* An IPI that came while the handler ran was served by it, or still waits. */
+		if (x->ipi_pending_addr && h < SCN_MAX_IRQ_HARTS)
+			machine_read_u32(x->m, x->ipi_pending_addr + 4ull * h, &flag);
+		hs->ipi_pending = flag != 0;
+		return true;
 	}
+	return false;
 }

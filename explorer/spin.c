@@ -64,18 +64,16 @@ static void wake_waiters(struct explorer *x, unsigned writer, const struct event
 /*
  * The iteration that brought hart h back to the state it had after the transition at position
  * from changed nothing: it only read, and the hart is where it was. It is erased from the
- * partial order (its events touch nothing): whether it ran before or after another hart's
- * write is not a different execution, since the hart that spins reads that write when it
- * wakes. The read that led into the loop stays: what it read decided the state the loop
- * repeats.
+ * partial order (dpor_event_erased: its events count for nothing in any execution that has
+ * this transition): whether it ran before or after another hart's write is not a different
+ * execution, since the hart that spins reads that write when it wakes. The read that led
+ * into the loop stays: what it read decided the state the loop repeats.
  */
 static void forget_iteration(struct explorer *x, unsigned h, unsigned from)
 {
 	for (unsigned p = from + 1; p < x->st.ntransitions; p++)
-		if (x->events[p].hart == h) {
-			x->events[p].sig.naccesses = 0;
-			x->events[p].sig.overflow = false;
-		}
+		if (x->events[p].hart == h && !dpor_event_erased(x, &x->events[p]))
+			x->events[p].erased_by = (uint16_t)x->st.ntransitions;
 }
 
 void spin_after_transition(struct explorer *x, unsigned h)
@@ -152,7 +150,7 @@ void check_deadlock(struct explorer *x)
 	for (unsigned h = 0; h < x->nharts; h++) {
 		const struct hart_state *hs = &x->st.harts[h];
 
-		if (hs->done)
+		if (hs->done && !hs->in_irq)
 			continue;
 		if (!any)
 			first = h;

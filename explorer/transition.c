@@ -424,6 +424,11 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 		x->st.schedule[x->st.ntransitions] = 0;
 	}
 	dpor_event_begin(x, h);
+	/* Before each transition a hart that is sent IPIs looks for a pending one: another hart's
+	 * store to its flag is dependent with it, so the search orders the two, and the IPI can
+	 * come before any of its transitions. */
+	if (x->ipi_targets & (1u << h))
+		dpor_event_access(x, x->ipi_pending_addr + 4ull * h, 4, false);
 	coverage_note_parked(x, h);
 	x->events[x->st.ntransitions - 1].alt = (uint8_t)alternative;
 	if (alternative == EX_ALT_INTERRUPT) {
@@ -540,7 +545,8 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 			return false;
 		hs->prev_pc = pc;
 		note_exclusive_section(hs, &info);
-		exec_interrupt_after_step(x, h, &info);
+		if (exec_interrupt_after_step(x, h, &info, s))
+			return !x->failure;
 		if (visible && !hs->exclusive_steps && !holds_machine_alone(x, h))
 			return true;
 	}

@@ -23,7 +23,8 @@
  * Nothing here tells the machine to park a hart (no pc_exclusive): what the CPUs do while the
  * text changes is this code's. Waiting CPUs spin on memory, which the explorer treats as
  * blocked until another hart writes what they read. One stop per execution: the state is not
- * rearmed. Interrupts are not modelled yet, so DISABLE_IRQ changes nothing.
+ * rearmed. In DISABLE_IRQ each CPU masks its interrupts, as Linux's local_irq_disable, and at
+ * the end it puts the mask back as it found it; an NMI passes the mask.
  */
 #include "patch_arch.h"
 #include "patcher.h"
@@ -62,19 +63,25 @@ static void ack_state(unsigned long state)
  * is not active). */
 static int multi_cpu_stop(void)
 {
-	unsigned long cur = MS_NONE, now;
-	int active = ms.every || arch_hart_id() == 0;
+	unsigned long cur = MS_NONE, now, flags = 0;
+	int active = ms.every || arch_hart_id() == 0, masked = 0;
 	int err = 0;
 
 	do {
 		now = __atomic_load_n(&ms.state, __ATOMIC_ACQUIRE);
 		if (now != cur) {
 			cur = now;
+			if (cur == MS_DISABLE_IRQ) {
+				flags = arch_local_irq_save();
+				masked = 1;
+			}
 			if (cur == MS_RUN && active)
 				err = ms.fn(ms.a, ms.b, ms.c);
 			ack_state(cur);
 		}
 	} while (cur != MS_EXIT);
+	if (masked)
+		arch_local_irq_restore(flags);
 	return err;
 }
 

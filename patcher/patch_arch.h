@@ -17,6 +17,8 @@
  *                                         last to arrive writes; 0: CPU 0 alone writes
  *   arch_patch_text_waited()              what a CPU that waited in that callback executes
  *                                         once the text is written
+ *   arch_local_irq_save(), arch_local_irq_restore(flags)  the CPU's interrupt mask (IRQs
+ *                                         off, and back as they were), for multi_cpu_stop
  * and, in assembly, patch_text_nosync() (patcher.h). An arch whose boot step does not start
  * from a NOP (arm: the compiler's bl __gnu_mcount_nc) defines ARCH_FTRACE_INIT_UNIT and its own
  * arch_ftrace_init_unit() (below) in place of the two init hooks.

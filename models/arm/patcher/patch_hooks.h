@@ -51,6 +51,21 @@ static inline unsigned long arch_hart_id(void)
 /* arm's patch_text() calls stop_machine with no CPU mask: CPU 0 alone patches, and the
  * others do nothing after waiting. */
 #define ARCH_PATCH_TEXT_EVERY_CPU 0
+
+/* multi_cpu_stop's interrupt mask: CPSR.I, the kernel's local_irq_save / restore. */
+static inline unsigned long arch_local_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("mrs %0, cpsr\n\tcpsid i" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	if (!(flags & 0x80))
+		__asm__ volatile("cpsie i" ::: "memory");
+}
 static inline void arch_patch_text_waited(void)
 {
 }

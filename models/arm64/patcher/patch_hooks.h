@@ -28,6 +28,22 @@ static inline unsigned long arch_hart_id(void)
  * waited while the last to arrive patched executes ISB (its own context synchronisation: Arm
  * ARM B2.4.4). */
 #define ARCH_PATCH_TEXT_EVERY_CPU 1
+
+/* multi_cpu_stop's interrupt mask: PSTATE.I, the kernel's local_irq_save / restore (with
+ * pseudo-NMIs the kernel masks through the GIC's PMR; an NMI passes either way). */
+static inline unsigned long arch_local_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	if (!(flags & 0x80))
+		__asm__ volatile("msr daifclr, #2" ::: "memory");
+}
 static inline void arch_patch_text_waited(void)
 {
 	__asm__ volatile("isb" ::: "memory");

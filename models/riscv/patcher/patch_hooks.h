@@ -48,6 +48,21 @@ static inline unsigned long arch_hart_id(void)
  * while the last to arrive patched executes smp_mb(), a full fence, and no FENCE.I: the
  * writer's remote fence.i (patch_text_nosync) has already made it execute one. */
 #define ARCH_PATCH_TEXT_EVERY_CPU 1
+
+/* multi_cpu_stop's interrupt mask: sstatus.SIE, the kernel's local_irq_save / restore. */
+static inline unsigned long arch_local_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("csrrci %0, sstatus, 2" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	if (flags & 2)
+		__asm__ volatile("csrsi sstatus, 2" ::: "memory");
+}
 static inline void arch_patch_text_waited(void)
 {
 	__asm__ volatile("fence rw, rw" ::: "memory");
