@@ -21,19 +21,11 @@ void coverage_note(struct explorer *x, enum coverage_kind kind)
  * first instruction, before the body) is held there while h runs. */
 void coverage_note_parked(struct explorer *x, unsigned h)
 {
-	for (unsigned p = 0; p < x->nharts; p++) {
-		uint64_t pc;
-		int s;
-
-		if (p == h || x->st.harts[p].done)
-			continue;
-		pc = machine_pc(x->m, p);
-		s = site_at(x, pc);
-		if (s >= 0 && pc > x->sites[s].lay.start && pc < x->sites[s].lay.body) {
+	for (unsigned p = 0; p < x->nharts; p++)
+		if (p != h && !x->st.harts[p].done && exec_inside_site(x, p)) {
 			coverage_note(x, COVER_PARKED_IN_SITE);
 			return;
 		}
-	}
 }
 
 /* "traced_add3:d503201f.94000010": the site's function and the form's instructions, each as

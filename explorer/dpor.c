@@ -66,7 +66,6 @@ void dpor_event_begin(struct explorer *x, unsigned h)
 	struct event *e = &x->events[x->st.ntransitions - 1];
 
 	e->hart = (uint8_t)h;
-	e->irq = false;
 	e->alt = 0;
 	e->erased_by = 0;
 	e->sig.naccesses = 0;
@@ -200,7 +199,7 @@ static void reverse_race(struct explorer *x, unsigned i, unsigned pos, const uin
 		initials = 1u << e2->hart;
 	q = (initials & (1u << e2->hart)) ? e2->hart : lowest(initials);
 	if (!((n->backtrack | n->done) & initials))
-		add_backtrack_at(x, i, q, first_of(x, q, e2, v, nv)->irq);
+		add_backtrack_at(x, i, q, first_of(x, q, e2, v, nv)->alt == EX_ALT_INTERRUPT);
 	if (x->bound_active) {
 		for (unsigned j = i; j-- > 0;)
 			if ((x->nodes[j].allowed & (1u << q)) &&

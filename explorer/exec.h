@@ -71,12 +71,12 @@ struct event {
 	uint8_t hart;
 	uint16_t index;                 /* 1, 2, ... among the hart's transitions */
 	uint16_t clock[SCN_MAX_HARTS];  /* vector clock: happens-before */
-	bool irq;                       /* it began with the hart taking its interrupt */
 	/* 0, or the position + 1 of the transition whose spin made this event a repeated
 	 * iteration (spin.c): erased while that transition is part of the execution
 	 * (dpor_event_erased), in no other. */
 	uint16_t erased_by;
-	uint8_t alt;                    /* the version its first fetch took (0: the newest) */
+	uint8_t alt;                    /* the version its first fetch took (0: the newest), or
+					 * EX_ALT_INTERRUPT: it began with the hart's interrupt */
 	struct event_sig sig;
 };
 
@@ -375,6 +375,8 @@ bool schedule_decode(char c, unsigned *hart, unsigned *alternative);
 bool exec_all_done(const struct explorer *x);
 /* May hart h be scheduled now? (not finished, and not parked by another hart's stop-machine) */
 bool exec_enabled(const struct explorer *x, unsigned h);
+/* Hart h is inside a patch site: past its first instruction, before the body. */
+bool exec_inside_site(const struct explorer *x, unsigned h);
 
 /* code_index.c: the index of x->sites containing pc (start .. body), or -1; the set of
  * function entries (built once by index_function_starts) and a cheap per-step lookup in it. */

@@ -21,15 +21,6 @@
 #include "../models/guest_abi.h"
 #include "exec.h"
 
-/* Is hart h inside a patch site (past its first instruction, before the body)? */
-static bool in_site(struct explorer *x, unsigned h)
-{
-	uint64_t pc = machine_pc(x->m, h);
-	int s = site_at(x, pc);
-
-	return s >= 0 && pc > x->sites[s].lay.start && pc < x->sites[s].lay.body;
-}
-
 bool exec_interrupt_possible(struct explorer *x, unsigned h)
 {
 	const struct scn_hart *sh = &x->scn->harts[h];
@@ -97,7 +88,7 @@ bool exec_take_interrupt(struct explorer *x, unsigned h)
 	uint64_t pc = machine_pc(x->m, h);
 	char why[128], where[96];
 
-	if (in_site(x, h))
+	if (exec_inside_site(x, h))
 		coverage_note(x, COVER_INTERRUPT_IN_SITE);
 	hs->irq_sp = machine_reg(x->m, h, x->arch->reg_sp);
 	if (machine_take_interrupt(x->m, h, why, sizeof(why))) {

@@ -105,7 +105,7 @@ static void trace_pending_step(struct explorer *x, unsigned h, uint64_t pc, uint
 }
 
 /* Hart h has begun a patch site and not yet left it (its pc is past the site's first word). */
-static bool inside_site(const struct explorer *x, unsigned h)
+bool exec_inside_site(const struct explorer *x, unsigned h)
 {
 	uint64_t pc = machine_reg(x->m, h, x->arch->reg_pc);
 	int s = site_at(x, pc);
@@ -131,8 +131,8 @@ bool exec_enabled(const struct explorer *x, unsigned h)
 		return true; /* a parked CPU runs its NMI handler all the same */
 	if (x->nonpreempt_stop) {
 		for (unsigned p = 0; p < x->nharts; p++)
-			if ((int)p != ex && !x->st.harts[p].done && inside_site(x, p))
-				return (int)h != ex && inside_site(x, h);
+			if ((int)p != ex && !x->st.harts[p].done && exec_inside_site(x, p))
+				return (int)h != ex && exec_inside_site(x, h);
 	}
 	return ex == (int)h;
 }
@@ -432,7 +432,6 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 	coverage_note_parked(x, h);
 	x->events[x->st.ntransitions - 1].alt = (uint8_t)alternative;
 	if (alternative == EX_ALT_INTERRUPT) {
-		x->events[x->st.ntransitions - 1].irq = true;
 		if (!exec_take_interrupt(x, h))
 			return false;
 		alternative = 0; /* the vector's first fetch: code nobody writes */

@@ -52,6 +52,10 @@ static inline unsigned long arch_hart_id(void)
  * others do nothing after waiting. */
 #define ARCH_PATCH_TEXT_EVERY_CPU 0
 
+static inline void arch_patch_text_waited(void)
+{
+}
+
 /* multi_cpu_stop's interrupt mask: CPSR.I, the kernel's local_irq_save / restore. */
 static inline unsigned long arch_local_irq_save(void)
 {
@@ -65,9 +69,6 @@ static inline void arch_local_irq_restore(unsigned long flags)
 {
 	if (!(flags & 0x80))
 		__asm__ volatile("cpsie i" ::: "memory");
-}
-static inline void arch_patch_text_waited(void)
-{
 }
 
 /* BL target placed at pc: -EINVAL for a target in the other instruction set (that needs a

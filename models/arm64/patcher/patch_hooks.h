@@ -29,6 +29,11 @@ static inline unsigned long arch_hart_id(void)
  * ARM B2.4.4). */
 #define ARCH_PATCH_TEXT_EVERY_CPU 1
 
+static inline void arch_patch_text_waited(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+
 /* multi_cpu_stop's interrupt mask: PSTATE.I, the kernel's local_irq_save / restore (with
  * pseudo-NMIs the kernel masks through the GIC's PMR; an NMI passes either way). */
 static inline unsigned long arch_local_irq_save(void)
@@ -43,10 +48,6 @@ static inline void arch_local_irq_restore(unsigned long flags)
 {
 	if (!(flags & 0x80))
 		__asm__ volatile("msr daifclr, #2" ::: "memory");
-}
-static inline void arch_patch_text_waited(void)
-{
-	__asm__ volatile("isb" ::: "memory");
 }
 
 static inline unsigned long arch_ftrace_init_addr(unsigned long func)

@@ -49,6 +49,11 @@ static inline unsigned long arch_hart_id(void)
  * writer's remote fence.i (patch_text_nosync) has already made it execute one. */
 #define ARCH_PATCH_TEXT_EVERY_CPU 1
 
+static inline void arch_patch_text_waited(void)
+{
+	__asm__ volatile("fence rw, rw" ::: "memory");
+}
+
 /* multi_cpu_stop's interrupt mask: sstatus.SIE, the kernel's local_irq_save / restore. */
 static inline unsigned long arch_local_irq_save(void)
 {
@@ -62,10 +67,6 @@ static inline void arch_local_irq_restore(unsigned long flags)
 {
 	if (flags & 2)
 		__asm__ volatile("csrsi sstatus, 2" ::: "memory");
-}
-static inline void arch_patch_text_waited(void)
-{
-	__asm__ volatile("fence rw, rw" ::: "memory");
 }
 
 /* The pair auipc rd / jalr rd at pc calling target: -ERANGE beyond +-2 GiB, -EINVAL if odd. */
