@@ -57,12 +57,52 @@ struct fetch_words {
 	size_t n, cap;
 };
 
+/*
+ * Data memory model (datamem.c, memory: arch): messages in timestamp order and every hart's
+ * views. Fixed-size, so that a snapshot copies it whole.
+ */
+#define DM_MAX_WORDS 256  /* shared data words accessed in one execution */
+#define DM_MAX_MSGS 2000  /* stores to them */
+#define DM_NREGS 64
+#define DM_MAX_SWAPS 4
+
+struct dm_msg {
+	uint64_t val;      /* the whole word after the store */
+	uint16_t word;     /* index into word_addr */
+	uint8_t hart;
+};
+
+typedef uint16_t dm_ts; /* a timestamp: 0 the initial values, i + 1 msg[i] */
+
+struct dm_view {
+	dm_ts coh[DM_MAX_WORDS];
+	dm_ts vrold, vwold, vrnew, vwnew, vcap, vrel;
+	dm_ts reg[DM_NREGS];
+};
+
+struct datamem {
+	bool on;
+	bool full;         /* more words or stores than fit: the step that hit it faults */
+	unsigned nwords, nmsgs;
+	uint64_t word_addr[DM_MAX_WORDS]; /* guest address, aligned to the arch's data granule */
+	uint64_t init[DM_MAX_WORDS];      /* the value before the first store: timestamp 0 */
+	struct dm_msg msg[DM_MAX_MSGS];   /* msg[i] has timestamp i + 1 */
+	struct dm_view h[MACHINE_MAX_HARTS];
+};
+
+/* RAM under a load that reads an older value, for the one step. */
+struct data_swap {
+	uint64_t addr;
+	uint8_t saved[8];
+};
+
 struct hart {
 	struct machine *m;
 	unsigned id;
 	uc_engine *uc;
 	uint64_t steps;            /* instructions this hart executed: its deterministic clock */
 	int fetch_choice;          /* the alternative its next fetch takes (0: the newest) */
+	int data_choice;           /* the alternative its next load or store takes (0: newest) */
 	/* pc as the machine reads it (masked to the word size), valid while pc_known: cleared by
 	 * every uc_emu_start, register write and context restore on the engine (emu_hart_pc). */
 	bool pc_known;
@@ -114,6 +154,15 @@ struct step_ctx {
 	unsigned nwritten;
 	uint64_t written[EMU_MAX_CODE_WRITES * 4]; /* their RAM offsets */
 	bool versions_full;        /* a word had FETCH_MAX_VERSIONS versions a hart may fetch */
+	/* Data model (datamem.c): the instruction's ordering, the view of the registers it reads,
+	 * what its loads saw, and the step's one choice (of a load's value or a store's place). */
+	struct mem_order mo;
+	dm_ts vin, load_post;
+	bool loaded, stored;
+	bool data_choice_used;
+	unsigned data_alternatives, data_chosen;
+	unsigned ndswap;
+	struct data_swap dswap[DM_MAX_SWAPS];
 };
 
 struct disasm;
@@ -124,6 +173,9 @@ struct machine {
 	enum fetch_model fetch;
 	bool cache_idc, cache_dic; /* arm64 CTR_EL0.IDC / DIC: no clean / no invalidation needed */
 	struct fetch_words fw;     /* versions of the code words written (relaxed, arch models) */
+	struct datamem dm;         /* data_memory: arch: the data model's messages and views */
+	struct range *dm_outside;  /* the harness's words (symbols pc_*): sequentially consistent */
+	size_t ndm_outside;
 	bool invalidate;           /* propagate code writes to other harts (testing switch) */
 	uint64_t renew_after;      /* an engine's invalidations before it is renewed (emu_renew) */
 	unsigned long renewals;    /* engines renewed since the machine opened */
@@ -261,6 +313,20 @@ void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_
 void emu_fetch_forget(struct machine *m, uint64_t begin, uint64_t end);
 void emu_fetch_words_free(struct fetch_words *fw);
 int emu_fetch_words_copy(struct fetch_words *dst, const struct fetch_words *src);
+
+/* ---- datamem.c ---- */
+/* Before a step of h (the data model on): decode the instruction's ordering. */
+void emu_data_before_step(struct machine *m, struct hart *h, const uint8_t *bytes, unsigned len);
+/* A load or store by h of [addr, addr+n) outside its own stack, before it happens (a load may
+ * get an older value swapped into RAM for the step). */
+void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n);
+void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n, uint64_t value);
+/* After the step: RAM restored, views updated. */
+void emu_data_after_step(struct machine *m, struct hart *h);
+/* A host write over [begin, end). */
+void emu_data_forget(struct machine *m, uint64_t begin, uint64_t end);
+/* dst = src, copying only the words and messages in use (snapshots). */
+void emu_data_copy(struct datamem *dst, const struct datamem *src);
 
 /* ---- disasm.c ---- */
 

@@ -23,14 +23,18 @@ bool emu_is_code(const struct machine *m, uint64_t addr, uint64_t len)
 	       m->exec_pages[(end - 1 - m->ram_base) / EMU_PAGE];
 }
 
+static bool in_own_stack(const struct machine *m, const struct hart *h, uint64_t addr,
+			 uint64_t len)
+{
+	return addr >= m->stack_base[h->id] && addr + len <= m->stack_top[h->id];
+}
+
 /* Is the access reported: into a watched range, or (report_shared) outside the stack of the
  * hart that makes it? */
 static bool is_watched(const struct machine *m, const struct hart *h, uint64_t addr, uint64_t len)
 {
-	if (m->report_shared) {
-		if (addr + len <= m->stack_base[h->id] || addr >= m->stack_top[h->id])
-			return true;
-	}
+	if (m->report_shared && !in_own_stack(m, h, addr, len))
+		return true;
 	for (size_t i = 0; i < m->nwatch; i++)
 		if (addr < m->watch[i].end && addr + len > m->watch[i].begin)
 			return true;
@@ -82,6 +86,12 @@ static void on_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int
 
 	if (addr < m->ram_base || addr + n > m->ram_end)
 		return;
+	if (m->dm.on && m->cur.hart == h && !in_own_stack(m, h, addr, n)) {
+		if (type == UC_MEM_WRITE)
+			emu_data_store(m, h, addr, n, (uint64_t)value);
+		else if (type == UC_MEM_READ)
+			emu_data_load(m, h, addr, n); /* may put an older value in RAM first */
+	}
 	if (type == UC_MEM_WRITE) {
 		emu_ram_written(m, (size_t)(addr - m->ram_base), n); /* for snapshots */
 		bool code = emu_is_code(m, addr, n);

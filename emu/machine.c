@@ -392,6 +392,7 @@ void machine_close(struct machine *m)
 	free(m->exec_pages);
 	free(m->page_version);
 	free(m->watch);
+	free(m->dm_outside);
 	disasm_close(m->disasm);
 	free(m);
 }
@@ -449,6 +450,7 @@ int machine_poke(struct machine *m, uint64_t addr, const void *src, size_t len)
 	emu_ram_written(m, (size_t)(p - m->ram), len);
 	memcpy(p, src, len);
 	emu_fetch_forget(m, addr, addr + len);
+	emu_data_forget(m, addr, addr + len);
 	emu_invalidate_all(m, addr, addr + len);
 	return 0;
 }

@@ -196,6 +196,9 @@ struct step_info {
 	unsigned fetch_alternatives; /* versions of the instruction the hart could fetch (1: one) */
 	unsigned fetch_choice;       /* the one it fetched: 0 the newest, 1 the next older ... */
 	bool fetch_old;              /* it fetched bytes RAM no longer holds */
+	unsigned data_alternatives;  /* memory: arch: values its load, or places its store, could
+				      * take (1: no choice) */
+	unsigned data_choice;        /* the one it took: 0 the newest value, or the last place */
 	char fault[128];      /* STEP_FAULT: e.g. "unmapped read at 0x10 (UC_ERR_READ_UNMAPPED)" */
 };
 
@@ -235,6 +238,21 @@ unsigned machine_fetch_alternatives(struct machine *m, unsigned hart);
 unsigned machine_fetch_versions(struct machine *m, unsigned hart, uint64_t addr, uint32_t *out,
 				unsigned max);
 void machine_choose_fetch(struct machine *m, unsigned hart, unsigned alternative);
+
+/*
+ * The data memory model (datamem.c): with arch, an arm64 or riscv64 hart's load may read an
+ * older value of a shared word and its store may become visible after later ones, within what
+ * the architecture allows; without, memory is sequentially consistent (the default). Which
+ * value or place one step takes is a choice (0: what sequential consistency gives), held for
+ * the hart's next step that has one; step_info.data_alternatives says how many there were.
+ */
+void machine_set_data_model(struct machine *m, bool arch);
+void machine_choose_data(struct machine *m, unsigned hart, unsigned alternative);
+/* Every hart sees memory as it is now (the end of a scenario's setup, before any hart ran). */
+void machine_data_settle(struct machine *m);
+/* Every hart executes a full barrier now, and reads nothing older than the newest value of any
+ * word after it (the idealised stop's entry and release, which stand for stop_machine's). */
+void machine_data_sync_all(struct machine *m);
 
 /* arm64 CTR_EL0.IDC (data cache clean to PoU not needed for instruction coherence) and DIC
  * (instruction cache invalidation not needed): what the fetch model requires and what the

@@ -1,6 +1,6 @@
 /*
  * snapshot.c - saving and restoring the whole machine for backtracking: every hart's CPU context
- * and clock, RAM, and the fetch model's versions of the code words written.
+ * and clock, RAM, the fetch model's versions of the code words written, and the data model.
  *
  * A Unicorn context holds registers only; translations are not part of it. So a restore copies
  * RAM back and then drops, in every engine, the translations over code whose bytes differ
@@ -26,6 +26,8 @@ struct machine_snapshot {
 	uc_context *ctx[MACHINE_MAX_HARTS];
 	uint64_t steps[MACHINE_MAX_HARTS];
 	struct fetch_words fw;
+	bool dm_saved;             /* the data model was on: dm holds its state */
+	struct datamem dm;
 };
 
 struct machine_snapshot *machine_snapshot_new(struct machine *m)
@@ -76,6 +78,9 @@ void machine_snapshot_save(struct machine *m, struct machine_snapshot *s)
 	}
 	if (emu_fetch_words_copy(&s->fw, &m->fw) != 0)
 		abort(); /* out of memory: a restore would lose the versions */
+	s->dm_saved = m->dm.on;
+	if (m->dm.on)
+		emu_data_copy(&s->dm, &m->dm);
 	if (s->machine != m->serial) { /* saved from another machine: its versions mean nothing */
 		memset(s->page_version, 0, m->npages * sizeof(*s->page_version));
 		s->machine = m->serial;
@@ -127,9 +132,12 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 		h->pc_known = false;
 		h->steps = s->steps[i];
 		h->fetch_choice = 0;
+		h->data_choice = 0;
 	}
 	if (emu_fetch_words_copy(&m->fw, &s->fw) != 0)
 		abort();
+	if (m->dm.on && s->dm_saved) /* else the data model is off, or set up after this */
+		emu_data_copy(&m->dm, &s->dm);
 
 	/* Pages whose contents differ are copied back; over code (the text range, 4-byte
 	 * aligned, and every page some hart fetched from) the changed words are invalidated. */

@@ -122,6 +122,8 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	info->special.local = false;
 	info->special.imm = 0;
 	info->special.exclusive = EXCL_NONE;
+	info->data_alternatives = 1;
+	info->data_choice = 0;
 	if (hart >= m->nharts) {
 		info->pc = 0;
 		return fault(info, "no hart %u", hart);
@@ -252,12 +254,21 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	c->versions_full = false;
 	if (info->fetch_old)
 		swap_in(m, h, ram, info->bytes, pc, len);
+	if (m->dm.on)
+		emu_data_before_step(m, h, info->bytes, len);
 
 	uc_err e = uc_emu_start(h->uc, pc | isa_bit, 0, 0, 1);
 
 	h->pc_known = false;
 	if (c->swap_active)
 		swap_out(m, h, ram);
+	if (m->dm.on) {
+		emu_data_after_step(m, h);
+		info->data_alternatives = c->data_alternatives;
+		info->data_choice = c->data_chosen;
+		if (c->data_choice_used)
+			h->data_choice = 0; /* a choice holds for one access */
+	}
 	emu_fetch_publish(m);
 	c->info = NULL;
 	c->hart = NULL;
@@ -265,6 +276,10 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		return fault(info, "the step at 0x%" PRIx64 " wrote a code word that already had %d "
 			     "versions some hart could still fetch: the oldest was dropped", pc,
 			     FETCH_MAX_VERSIONS);
+	if (m->dm.full)
+		return fault(info, "the step at 0x%" PRIx64 " stored to shared memory past what the "
+			     "data model (memory: arch) holds in one execution: %d words, %d stores",
+			     pc, DM_MAX_WORDS, DM_MAX_MSGS);
 
 	/*
 	 * After a branch to unmapped memory Unicorn looks up the next block before it stops, and

@@ -68,7 +68,7 @@ void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64
 	snprintf(f->message, sizeof(f->message), "%s: hart %u step %llu at %s: %s: expected %s, actual %s",
 		 invariant, hart, (unsigned long long)f->step, symbolize(x, pc, where, sizeof(where)),
 		 detail, expected, actual);
-	snprintf(f->schedule, sizeof(f->schedule), "%s", x->st.schedule);
+	schedule_render(x, 0, x->st.ntransitions, f->schedule, sizeof(f->schedule));
 	f->preemptions = x->st.preemptions;
 	x->failure = f;
 	x->stop = true;
@@ -298,6 +298,8 @@ void record_watched_write(struct explorer *x, unsigned h, const struct mem_acces
 					x->st.sync_step[p] = x->st.step;
 				}
 		x->st.exclusive = v ? (int)(v - 1) : -1;
+		if (x->data_choices) /* stop_machine's entry and exit are full barriers on every CPU */
+			machine_data_sync_all(x->m);
 	}
 }
 

@@ -177,6 +177,8 @@ struct exec_state {
 	size_t ntrace;
 	unsigned ntransitions;
 	char schedule[EX_MAX_TRANSITIONS + 1];
+	uint8_t dalt[EX_MAX_TRANSITIONS]; /* each transition's data choice (memory: arch), 0: none */
+	bool pruned;            /* the execution repeats another one (spin.c): not explored on */
 	unsigned preemptions;
 	uint32_t covered;       /* coverage kinds this execution reached (1 << coverage_kind) */
 	uint64_t forms_reached; /* site forms a pass of this execution ran (1 << stats.forms[i]) */
@@ -226,6 +228,9 @@ struct explorer {
 	bool code_set_grew;            /* a write hit a code word not yet in code_written, or an IPI
 					* a hart not yet in ipi_targets: the search restarts */
 	bool fetch_choices;            /* fetch: arch: a fetch may take an older version */
+	bool data_choices;             /* data_memory: arch: a load may read an older value, a store
+					* become visible after later ones */
+	unsigned data_alternatives;    /* of the last transition's data choice (1: none) */
 	uint64_t code_lo, code_hi;     /* the hull of code_written: what a context sync reads */
 	unsigned nretire;              /* retire: the functions' ranges [lo, hi) */
 	uint64_t retire_lo[SCN_MAX_RETIRE], retire_hi[SCN_MAX_RETIRE];
@@ -369,9 +374,29 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative);
 /* How many versions hart h's next fetch may take (1 unless fetch: arch leaves a choice). */
 unsigned exec_fetch_alternatives(struct explorer *x, unsigned h);
 
-/* schedule_code.c: the schedule character of a transition, and back. */
+/*
+ * An alternative names the version of the transition's first fetch (or EX_ALT_INTERRUPT) in
+ * its low byte and, under memory: arch, the choice of its data access above (datamem.c): the
+ * value a load reads or the place a store takes, 0 for the one sequential consistency gives.
+ */
+#define EX_ALT_DATA_SHIFT 8
+#define EX_MAX_DATA_ALTERNATIVES 36
+static inline unsigned alt_fetch(unsigned alternative)
+{
+	return alternative & 0xffu;
+}
+static inline unsigned alt_data(unsigned alternative)
+{
+	return alternative >> EX_ALT_DATA_SHIFT;
+}
+
+/* schedule_code.c: the schedule character of a transition (its fetch alternative), and back;
+ * the schedule of the current execution as text (a data choice d > 0 follows its transition's
+ * character as '.' and one of "123456789a..z"), and the next transition of such a text. */
 char schedule_code(unsigned hart, unsigned alternative);
 bool schedule_decode(char c, unsigned *hart, unsigned *alternative);
+void schedule_render(const struct explorer *x, unsigned from, unsigned to, char *out, size_t cap);
+bool schedule_next(const char **text, unsigned *hart, unsigned *alternative);
 bool exec_all_done(const struct explorer *x);
 /* May hart h be scheduled now? (not finished, and not parked by another hart's stop-machine) */
 bool exec_enabled(const struct explorer *x, unsigned h);

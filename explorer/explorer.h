@@ -218,6 +218,7 @@ struct scenario {
 	struct src_pos pos_ops[SCN_MAX_OPS];
 	char protocol[32];
 	char fetch[16];          /* "coherent" | "relaxed" | "arch" */
+	char data_memory[8];     /* "sc" (sequentially consistent) | "arch" (datamem.c) */
 	bool cache_idc, cache_dic; /* cache_type: [idc, dic] (arm64 CTR_EL0), under fetch: arch */
 	bool preemptions_bounded; /* bounds.preemptions given: the search stops at that bound */
 	unsigned preemptions;    /* the bound, when preemptions_bounded */

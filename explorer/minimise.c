@@ -52,7 +52,8 @@ static void linearise(const struct explorer *x, unsigned last, bool round_robin,
 			break;
 		done[pick] = true;
 		cur = ev[pick].hart;
-		out[n++] = x->st.schedule[pick]; /* the hart and the version it fetched */
+		schedule_render(x, (unsigned)pick, (unsigned)pick + 1, out + n, 4);
+		n += strlen(out + n); /* the hart, the version it fetched, its data choice */
 	}
 	out[n] = 0;
 }
@@ -71,7 +72,7 @@ static bool simpler(const struct failure *a, const struct failure *b)
 void minimise_failure(struct explorer *x)
 {
 	struct failure *best = x->failure;
-	char candidates[2][EX_MAX_TRANSITIONS + 1];
+	char candidates[2][3 * EX_MAX_TRANSITIONS + 1];
 	unsigned last;
 
 	x->failure = NULL;

@@ -123,7 +123,7 @@ struct raw_scenario {
 	char **ops;
 	unsigned ops_count;
 	unsigned long stack_args;
-	char *protocol, *fetch;
+	char *protocol, *fetch, *data_memory;
 	char **cache_type;
 	unsigned cache_type_count;
 	struct raw_bounds *bounds;

@@ -121,6 +121,7 @@ static const cyaml_schema_field_t scenario_fields[] = {
 	CYAML_FIELD_UINT("stack_args", CYAML_FLAG_OPTIONAL, struct raw_scenario, stack_args),
 	TEXT_FIELD("protocol", CYAML_FLAG_OPTIONAL, protocol),
 	TEXT_FIELD("fetch", CYAML_FLAG_OPTIONAL, fetch),
+	TEXT_FIELD("data_memory", CYAML_FLAG_OPTIONAL, data_memory),
 	LIST_FIELD("cache_type", CYAML_FLAG_OPTIONAL, cache_type, &string_entry),
 	CYAML_FIELD_MAPPING_PTR("bounds", CYAML_FLAG_OPTIONAL, struct raw_scenario, bounds,
 				bounds_fields),

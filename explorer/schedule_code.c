@@ -7,7 +7,12 @@
  * second newest, "IJKLMNOP" the third, "QRSTUVWX" the fourth, then "abcdefgh", "ijklmnop",
  * "qrstuvwx" the fifth to the seventh. "YZyz89" are harts 0..5 taking their interrupt
  * (interrupt.c) before the transition.
+ *
+ * Under memory: arch a transition's data access may take a choice too (datamem.c): choice d > 0
+ * follows the character as ".d", d one of "123456789abcdefghijklmnopqrstuvwxyz".
  */
+#include <string.h>
+
 #include "exec.h"
 
 static const char older[] = "ABCDEFGHIJKLMNOPQRSTUVWXabcdefghijklmnopqrstuvwx";
@@ -42,4 +47,40 @@ bool schedule_decode(char c, unsigned *hart, unsigned *alternative)
 			return true;
 		}
 	return false;
+}
+
+static const char data_digits[] = "123456789abcdefghijklmnopqrstuvwxyz";
+
+void schedule_render(const struct explorer *x, unsigned from, unsigned to, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (unsigned i = from; i < to && n + 3 < cap; i++) {
+		out[n++] = x->st.schedule[i];
+		if (x->st.dalt[i] && x->st.dalt[i] < EX_MAX_DATA_ALTERNATIVES) {
+			out[n++] = '.';
+			out[n++] = data_digits[x->st.dalt[i] - 1];
+		}
+	}
+	if (cap)
+		out[n < cap ? n : cap - 1] = 0;
+}
+
+bool schedule_next(const char **text, unsigned *hart, unsigned *alternative)
+{
+	const char *p = *text;
+
+	if (!schedule_decode(*p, hart, alternative))
+		return false;
+	p++;
+	if (*p == '.') {
+		const char *d = p[1] ? strchr(data_digits, p[1]) : NULL;
+
+		if (!d)
+			return false;
+		*alternative |= (unsigned)(d - data_digits + 1) << EX_ALT_DATA_SHIFT;
+		p += 2;
+	}
+	*text = p;
+	return true;
 }

@@ -98,6 +98,7 @@ static void restore(struct search *s, unsigned depth)
 {
 	struct explorer *x = s->x;
 	char path[EX_MAX_TRANSITIONS + 1];
+	uint8_t data[EX_MAX_TRANSITIONS];
 	int from = (int)depth;
 
 	while (from >= 0 && !x->nodes[from].saved)
@@ -105,6 +106,7 @@ static void restore(struct search *s, unsigned depth)
 	if (depth > EX_MAX_TRANSITIONS)
 		abort(); /* cannot happen: the search stops at EX_MAX_TRANSITIONS */
 	memcpy(path, x->st.schedule, depth);
+	memcpy(data, x->st.dalt, depth);
 	if (from >= 0)
 		restore_level(s, (unsigned)from);
 	else
@@ -114,7 +116,7 @@ static void restore(struct search *s, unsigned depth)
 		unsigned h, alt;
 
 		schedule_decode(path[i], &h, &alt);
-		schedule_hart(x, h, alt);
+		schedule_hart(x, h, alt | (unsigned)data[i] << EX_ALT_DATA_SHIFT);
 	}
 	x->replaying = false;
 }
@@ -441,17 +443,27 @@ static void explore(struct search *s, unsigned depth)
 		p = (todo & (1u << first)) ? first : (unsigned)__builtin_ctz(todo);
 		/* Every version hart p's fetch may take is explored along with p (fetch: arch), and
 		 * so is its interrupt; p sleeps afterwards on what any of them touched. */
-		for (unsigned k = 0; k < choices_of(n, p) && !x->stop; k++) {
+		for (unsigned k = 0, d = 0, ndata = 1; k < choices_of(n, p) && !x->stop;
+		     d + 1 < ndata ? d++ : (k++, d = 0, ndata = 1)) {
 			unsigned a = k < n->nalts[p] ? k : EX_ALT_INTERRUPT;
 			bool ok;
 
-			if (n->done || k)
+			if (n->done || k || d)
 				restore(s, depth);
 			else if (multi)
 				save_if_due(s, depth);
 			n->done |= 1u << p;
-			ok = schedule_hart(x, p, a);
-			if (k == 0)
+			ok = schedule_hart(x, p, a | d << EX_ALT_DATA_SHIFT);
+			if (d == 0) { /* memory: arch: the values its load, the places its store had */
+				ndata = x->data_alternatives;
+				if (ndata > EX_MAX_DATA_ALTERNATIVES) {
+					x->stats.truncated = true;
+					ndata = EX_MAX_DATA_ALTERNATIVES;
+				}
+				if (ndata > 1 && !multi && k == 0)
+					x->stats.schedule_points++;
+			}
+			if (k == 0 && d == 0)
 				n->next[p] = x->events[depth].sig;
 			else
 				dpor_sig_union(&n->next[p], &x->events[depth].sig);
@@ -460,6 +472,8 @@ static void explore(struct search *s, unsigned depth)
 					split_failure(s);
 				else
 					failure_found(s);
+			} else if (x->st.pruned) {
+				x->stats.sleep_blocked++; /* a stale read that only delayed a spin */
 			} else {
 				struct dpor_node *child = &x->nodes[depth + 1];
 
@@ -544,10 +558,13 @@ int exec_run_schedule(struct explorer *x, const char *schedule)
 	x->deltas_len = 0;
 	for (unsigned h = 0; h < x->nharts && x->capture; h++)
 		machine_read_regs(x->m, h, x->last_regs[h]);
-	for (const char *p = schedule; *p && !x->stop; p++) {
-		unsigned h = 0, alt = 0, nalt = 1;
-		bool known = schedule_decode(*p, &h, &alt), fits;
+	for (const char *p = schedule; *p && !x->stop;) {
+		const char *at = p;
+		unsigned h = 0, alt = 0, nalt = 1, data;
+		bool known = schedule_next(&p, &h, &alt), fits;
 
+		data = alt_data(alt);
+		alt = alt_fetch(alt);
 		if (known && h < x->nharts && exec_enabled(x, h))
 			nalt = exec_fetch_alternatives(x, h);
 		if (known && h < x->nharts && alt == EX_ALT_INTERRUPT)
@@ -557,7 +574,7 @@ int exec_run_schedule(struct explorer *x, const char *schedule)
 		if (!fits) {
 			snprintf(x->schedule_error, sizeof(x->schedule_error),
 				 "schedule '%s' does not fit scenario %s: at position %ld hart '%c' %s",
-				 schedule, x->scn->name, (long)(p - schedule), *p,
+				 schedule, x->scn->name, (long)(at - schedule), *at,
 				 !known || h >= x->nharts ? "does not exist"
 				 : x->st.harts[h].done ? "has already finished"
 				 : alt == EX_ALT_INTERRUPT ? "cannot take an interrupt there"
@@ -566,7 +583,15 @@ int exec_run_schedule(struct explorer *x, const char *schedule)
 				 : "has fewer versions of its next instruction to fetch");
 			return 2;
 		}
-		schedule_hart(x, h, alt);
+		schedule_hart(x, h, alt | data << EX_ALT_DATA_SHIFT);
+		if (data && data >= x->data_alternatives && !x->failure) {
+			snprintf(x->schedule_error, sizeof(x->schedule_error),
+				 "schedule '%.40s' does not fit scenario %.40s: at position %ld hart "
+				 "'%c' has %u choices of a value to load or a place to store, not %u",
+				 schedule, x->scn->name, (long)(at - schedule), *at,
+				 x->data_alternatives, data + 1);
+			return 2;
+		}
 	}
 	if (!x->failure && !exec_all_done(x) && !enabled_harts(x) && !exec_interrupt_harts(x))
 		check_deadlock(x);

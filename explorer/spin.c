@@ -113,6 +113,15 @@ void spin_after_transition(struct explorer *x, unsigned h)
 		/* The iteration since entry j: it read wait[spin_wait_at[j] ..], and nothing else. */
 		unsigned from = hs->spin_wait_at[j], n = hs->nwait - from;
 
+		/* A read of an older value (data_memory: arch) that led the hart back where it was
+		 * only delayed it: the execution where it read the newest is explored too, and
+		 * this one would wait for a write that was already made. Dropped. */
+		for (unsigned p = hs->spin_event[j] + 1; p < x->st.ntransitions; p++)
+			if (x->events[p].hart == h && x->st.dalt[p]) {
+				x->st.pruned = true;
+				return;
+			}
+
 		memmove(hs->wait, hs->wait + from, n * sizeof(hs->wait[0]));
 		hs->nwait = n;
 		forget_iteration(x, h, hs->spin_event[j]);

@@ -419,10 +419,17 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 	unsigned nsteps = 0;
 	bool counted = true; /* the point before this transition counted its first fetch's versions */
 
+	unsigned data = alt_data(alternative);
+
+	alternative = alt_fetch(alternative);
 	if (x->st.ntransitions < EX_MAX_TRANSITIONS) {
+		x->st.dalt[x->st.ntransitions] = (uint8_t)data;
 		x->st.schedule[x->st.ntransitions++] = schedule_code(h, alternative);
 		x->st.schedule[x->st.ntransitions] = 0;
 	}
+	x->data_alternatives = 1;
+	if (x->data_choices)
+		machine_choose_data(x->m, h, data); /* for the transition's first access with one */
 	dpor_event_begin(x, h);
 	/* Before each transition a hart that is sent IPIs looks for a pending one: another hart's
 	 * store to its flag is dependent with it, so the search orders the two, and the IPI can
@@ -475,6 +482,8 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 			return false;
 		}
 		s = machine_step(x->m, h, &info);
+		if (info.data_alternatives > 1 && x->data_alternatives == 1)
+			x->data_alternatives = info.data_alternatives;
 		x->st.step++;
 		x->stats.steps++;
 		hs->call_steps++;

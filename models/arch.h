@@ -51,6 +51,30 @@ struct special_insn {
 	enum exclusive_role exclusive; /* stepped normally; for the explorer's transitions */
 };
 
+/*
+ * What an instruction means for the data memory model (emu/datamem.c, memory: arch): the
+ * registers it reads and writes (bit r: register r of the arch's numbering for this purpose,
+ * at most 64), the ordering it adds, and whether its load must read the newest value.
+ */
+#define MEM_R 1u /* fence sets: loads */
+#define MEM_W 2u /*             stores */
+
+struct mem_order {
+	uint64_t reads, writes;
+	uint64_t writeback; /* base registers written back by a load or store: their new value
+			     * depends on the address, not on the value loaded */
+	bool exact;         /* reads and writes are exact; else views of written registers only
+			     * grow (dependencies over-approximated: a decoder that may miss one) */
+	bool branch;        /* a conditional or register branch: a control dependency */
+	bool atomic;        /* a read-modify-write or exclusive load: reads the newest value */
+	bool acquire;       /* LDAR, LDAXR, LSE .A, RISC-V .aq: later accesses after it */
+	bool acquire_pc;    /* LDAPR (RCpc): as acquire, but not ordered after an earlier release */
+	bool release;       /* STLR, STLXR, LSE .L, RISC-V .rl: after every earlier access */
+	bool ctx_sync;      /* ISB: later loads after every earlier control/address dependency */
+	uint8_t fence_pred, fence_succ; /* a fence (DMB, DSB, FENCE): MEM_R|MEM_W before, after */
+	bool fence_tso;     /* RISC-V FENCE.TSO: as fence rw,rw without store -> load */
+};
+
 /* How a hart comes to fetch a word another hart (or itself) wrote, under fetch: arch. */
 enum fetch_rule {
 	/* Arm (DDI 0487 B2.4.4, DDI 0406C A3.5.4 / B2.2.9): the writer cleans the data cache to
@@ -210,6 +234,9 @@ struct arch_model {
 	 * maintenance instruction by address acts on (the minimum of CTR's IminLine/DminLine). */
 	enum fetch_rule fetch_rule;
 	unsigned cache_line;
+	/* Optional (memory: arch): the instruction's registers and ordering; len bytes. */
+	void (*decode_mem_order)(const uint8_t *bytes, unsigned len, struct mem_order *out);
+	unsigned data_granule; /* bytes of one location of the data model: 8 on 64-bit arches */
 	/* CMODX class of an instruction word. */
 	enum cmodx_class (*cmodx_classify)(uint32_t word);
 	/* The patch sites of an image, in address order; returns how many (at most max). */

@@ -319,6 +319,67 @@ START_TEST(test_decode_exclusive)
 }
 END_TEST
 
+/* The data model's view of A64 words (llvm-mc -mattr=+lse,+rcpc): barriers by CRm, acquire and
+ * release by encoding, atomics, registers, a load's written-back base, branches. */
+static struct mem_order order_of(uint32_t w)
+{
+	struct mem_order o;
+	uint8_t b[4] = {(uint8_t)w, (uint8_t)(w >> 8), (uint8_t)(w >> 16), (uint8_t)(w >> 24)};
+
+	arm64()->decode_mem_order(b, 4, &o);
+	return o;
+}
+
+START_TEST(test_decode_mem_order)
+{
+	struct mem_order o;
+
+	o = order_of(0xd5033bbfu); /* dmb ish */
+	ck_assert_uint_eq(o.fence_pred, MEM_R | MEM_W);
+	ck_assert_uint_eq(o.fence_succ, MEM_R | MEM_W);
+	o = order_of(0xd50339bfu); /* dmb ishld */
+	ck_assert_uint_eq(o.fence_pred, MEM_R);
+	ck_assert_uint_eq(o.fence_succ, MEM_R | MEM_W);
+	o = order_of(0xd5033abfu); /* dmb ishst */
+	ck_assert_uint_eq(o.fence_pred, MEM_W);
+	ck_assert_uint_eq(o.fence_succ, MEM_W);
+	o = order_of(0xd5033b9fu); /* dsb ish */
+	ck_assert_uint_eq(o.fence_pred, MEM_R | MEM_W);
+	o = order_of(0xc8dffc20u); /* ldar x0, [x1] */
+	ck_assert(o.acquire && !o.atomic && !o.release);
+	ck_assert_uint_eq(o.reads, 1u << 1);
+	ck_assert_uint_eq(o.writes, 1u << 0);
+	o = order_of(0xc89ffc20u); /* stlr x0, [x1] */
+	ck_assert(o.release && !o.acquire && !o.atomic);
+	o = order_of(0xf8bfc020u); /* ldapr x0, [x1] */
+	ck_assert(o.acquire_pc && !o.acquire && !o.atomic);
+	o = order_of(0xf8e00041u); /* ldaddal x0, x1, [x2] */
+	ck_assert(o.atomic && o.acquire && o.release);
+	o = order_of(0xf8200041u); /* ldadd x0, x1, [x2] */
+	ck_assert(o.atomic && !o.acquire && !o.release);
+	o = order_of(0xc8e0fc41u); /* casal x0, x1, [x2] */
+	ck_assert(o.atomic && o.acquire && o.release);
+	o = order_of(0xc85ffc20u); /* ldaxr x0, [x1] */
+	ck_assert(o.atomic && o.acquire);
+	o = order_of(0xc802fc20u); /* stlxr w2, x0, [x1] */
+	ck_assert(o.atomic && o.release);
+	o = order_of(0xf8408420u); /* ldr x0, [x1], #8: x1 written back */
+	ck_assert_uint_eq(o.writeback, 1u << 1);
+	ck_assert(o.writes & 1u);
+	o = order_of(0xf8646823u); /* ldr x3, [x1, x4] */
+	ck_assert_uint_eq(o.reads, (1u << 1) | (1u << 4));
+	ck_assert(!o.exact); /* Capstone's lists: views only grow */
+	o = order_of(0x54000000u); /* b.eq . */
+	ck_assert(o.branch);
+	o = order_of(0xb4000000u); /* cbz x0, . */
+	ck_assert(o.branch && (o.reads & 1u));
+	o = order_of(A64_ISB);
+	ck_assert(o.ctx_sync && !o.branch);
+	o = order_of(W_LDR_X0_X1);
+	ck_assert(!o.acquire && !o.release && !o.atomic && !o.fence_pred && !o.branch);
+}
+END_TEST
+
 /* A fake image for find_sites: text at 0x100000, one function per entry of `funcs`. */
 struct fake_image {
 	uint32_t text[64];
@@ -581,6 +642,7 @@ static Suite *encoders_suite(void)
 	tcase_add_test(tc, test_cmodx_other);
 	tcase_add_test(tc, test_decode_special);
 	tcase_add_test(tc, test_decode_exclusive);
+	tcase_add_test(tc, test_decode_mem_order);
 	tcase_add_test(tc, test_site_layout);
 	tcase_add_test(tc, test_pt_regs_layout);
 	suite_add_tcase(s, tc);

@@ -439,6 +439,86 @@ START_TEST(arm_inline_code_follows_the_image_instruction_set)
 }
 END_TEST
 
+/* ---- the weak data model (data_memory: arch) ---- */
+
+START_TEST(the_weak_data_model_reaches_store_buffering_and_a_full_barrier_forbids_it)
+{
+	struct scenario_result res;
+	char yaml[2048];
+
+	/* without barriers: both loads may read 0 (four outcomes) */
+	explore_text(SB("data_memory: arch\nexists: '0:x0=0 /\\ 1:x0=0'\noutcome: sometimes\n"),
+		     &res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert(res.stats.complete);
+	ck_assert_uint_eq(res.outcomes.n, 4);
+	ck_assert_ptr_nonnull(outcome_named(&res, "0:x0=0 1:x0=0"));
+	ck_assert_uint_eq(res.stats.executions, 16);
+	scenario_result_free(&res);
+	/* a DMB ISH between each store and load: never both 0 again */
+	snprintf(yaml, sizeof(yaml), "%s",
+		 SB("data_memory: arch\nexists: '0:x0=0 /\\ 1:x0=0'\noutcome: never\n"));
+	for (char *p = yaml; (p = strstr(p, "      ldr")) != NULL; p += 30) {
+		memmove(p + 14, p, strlen(p) + 1);
+		memcpy(p, "      dmb ish\n", 14);
+	}
+	explore_text(yaml, &res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert_uint_eq(res.outcomes.n, 3);
+	ck_assert_ptr_null(outcome_named(&res, "0:x0=0 1:x0=0"));
+	scenario_result_free(&res);
+}
+END_TEST
+
+/* Message passing whose reader stops at a breakpoint when it sees the flag and not the data:
+ * a failure under the weak model only, with a schedule that names the stale load's choice and
+ * replays to the same failure. */
+#define MP_TRAP(model)                                                                  \
+	"name: t\narch: riscv64\nimage: ftrace8\n" model "memory: {x: 0, y: 0}\nharts:\n"   \
+	"  - regs: {a1: x, a2: y}\n    asm: |\n      li t0, 1\n      sd t0, 0(a1)\n"       \
+	"      sd t0, 0(a2)\n"                                                              \
+	"  - regs: {a1: x, a2: y}\n    asm: |\n      ld a0, 0(a2)\n      beqz a0, 1f\n"    \
+	"      ld a3, 0(a1)\n      bnez a3, 1f\n      ebreak\n      1:\n"                   \
+	"expect: pass\n"
+
+START_TEST(a_stale_load_is_a_choice_of_the_schedule_and_replays)
+{
+	struct scenario_result res, again;
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR};
+
+	explore_text(MP_TRAP("data_memory: sc\n"), &res);
+	ck_assert_int_eq(res.verdict, VERDICT_PASS);
+	scenario_result_free(&res);
+	explore_text(MP_TRAP("data_memory: arch\n"), &res);
+	ck_assert_int_eq(res.verdict, VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "guest-fault");
+	ck_assert_msg(strchr(res.failure->schedule, '.'), "%s", res.failure->schedule);
+	ck_assert_int_eq(explorer_replay(&scn, &opt, res.failure->schedule, &again), 0);
+	ck_assert_ptr_nonnull(again.failure);
+	ck_assert_str_eq(again.failure->message, res.failure->message);
+	scenario_result_free(&again);
+	/* a choice the load does not have is refused */
+	char bad[1100];
+	snprintf(bad, sizeof(bad), "%s", res.failure->schedule);
+	*(strchr(bad, '.') + 1) = 'z';
+	ck_assert_int_eq(explorer_replay(&scn, &opt, bad, &again), 2);
+	ck_assert_ptr_nonnull(strstr(again.error, "choices of a value to load"));
+	scenario_result_free(&again);
+	scenario_result_free(&res);
+}
+END_TEST
+
+START_TEST(the_weak_data_model_is_refused_on_arm_at_its_line)
+{
+	static const char yaml[] = "name: t\narch: arm\nimage: ftrace_arm\ndata_memory: arch\n"
+				   "memory: {x: 0}\nharts:\n  - asm: |\n      nop\nexpect: pass\n";
+
+	expect_load_error(load_text(yaml), path, err,
+			  "4:14: data_memory: arch (the weak data memory model) is modelled for "
+			  "arm64 and riscv64; arm's data memory is sequentially consistent (sc)");
+}
+END_TEST
+
 static Suite *litmus_suite(void)
 {
 	Suite *s = suite_create("litmus");
@@ -467,6 +547,9 @@ static Suite *litmus_suite(void)
 	tcase_add_test(run, arm_inline_code_follows_the_image_instruction_set);
 	tcase_add_test(run, an_exclusive_section_is_one_transition_on_every_arch);
 	tcase_add_test(run, a_spin_iteration_that_changed_nothing_is_no_new_execution);
+	tcase_add_test(run, the_weak_data_model_reaches_store_buffering_and_a_full_barrier_forbids_it);
+	tcase_add_test(run, a_stale_load_is_a_choice_of_the_schedule_and_replays);
+	tcase_add_test(run, the_weak_data_model_is_refused_on_arm_at_its_line);
 	suite_add_tcase(s, run);
 	return s;
 }

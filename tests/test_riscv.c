@@ -246,6 +246,75 @@ START_TEST(test_decode_exclusive)
 }
 END_TEST
 
+/* The data model's view of RV64GC words (llvm-mc -mattr=+a,+c): FENCE sets, aq/rl, exact
+ * registers of the base and compressed formats. */
+static struct mem_order rv_order(const uint8_t *b, unsigned len)
+{
+	struct mem_order o;
+
+	rv()->decode_mem_order(b, len, &o);
+	return o;
+}
+
+#define RV_X(n) (1ull << (n))
+
+START_TEST(test_decode_mem_order)
+{
+	static const uint8_t fence_ww[] = {0x0f, 0x00, 0x10, 0x01}, fence_rr[] = {0x0f, 0x00, 0x20, 0x02},
+			     fence_r_rw[] = {0x0f, 0x00, 0x30, 0x02}, tso[] = {0x0f, 0x00, 0x30, 0x83},
+			     swap_rl[] = {0x2f, 0x30, 0x56, 0x0a}, add_aq[] = {0x2f, 0x35, 0x06, 0x04},
+			     sd[] = {0x23, 0xb0, 0x55, 0x00}, c_ld[] = {0x14, 0x67},
+			     c_sd[] = {0x14, 0xe7}, c_ldsp[] = {0x42, 0x65}, c_add[] = {0x2e, 0x95},
+			     c_jalr[] = {0x02, 0x95}, c_beqz[] = {0x01, 0xc1},
+			     csrr[] = {0x73, 0x25, 0x00, 0x10};
+	struct mem_order o;
+
+	o = rv_order(fence_ww, 4);
+	ck_assert_uint_eq(o.fence_pred, MEM_W);
+	ck_assert_uint_eq(o.fence_succ, MEM_W);
+	o = rv_order(fence_rr, 4);
+	ck_assert_uint_eq(o.fence_pred, MEM_R);
+	ck_assert_uint_eq(o.fence_succ, MEM_R);
+	o = rv_order(fence_r_rw, 4);
+	ck_assert_uint_eq(o.fence_pred, MEM_R);
+	ck_assert_uint_eq(o.fence_succ, MEM_R | MEM_W);
+	ck_assert(!o.fence_tso);
+	ck_assert(rv_order(tso, 4).fence_tso);
+	o = rv_order(swap_rl, 4); /* amoswap.d.rl zero, t0, (a2) */
+	ck_assert(o.atomic && o.release && !o.acquire);
+	ck_assert_uint_eq(o.reads, RV_X(12) | RV_X(5));
+	ck_assert_uint_eq(o.writes, 0);
+	o = rv_order(add_aq, 4); /* amoadd.d.aq a0, zero, (a2) */
+	ck_assert(o.atomic && o.acquire && !o.release);
+	ck_assert_uint_eq(o.writes, RV_X(10));
+	o = rv_order(sd, 4); /* sd t0, 0(a1) */
+	ck_assert_uint_eq(o.reads, RV_X(11) | RV_X(5));
+	ck_assert(o.exact && !o.atomic);
+	o = rv_order(c_ld, 2); /* c.ld a3, 8(a4) */
+	ck_assert_uint_eq(o.reads, RV_X(14));
+	ck_assert_uint_eq(o.writes, RV_X(13));
+	o = rv_order(c_sd, 2); /* c.sd a3, 8(a4) */
+	ck_assert_uint_eq(o.reads, RV_X(14) | RV_X(13));
+	ck_assert_uint_eq(o.writes, 0);
+	o = rv_order(c_ldsp, 2); /* c.ldsp a0, 16(sp) */
+	ck_assert_uint_eq(o.reads, RV_X(2));
+	ck_assert_uint_eq(o.writes, RV_X(10));
+	o = rv_order(c_add, 2); /* c.add a0, a1 */
+	ck_assert_uint_eq(o.reads, RV_X(10) | RV_X(11));
+	ck_assert_uint_eq(o.writes, RV_X(10));
+	o = rv_order(c_jalr, 2); /* c.jalr a0 */
+	ck_assert(o.branch);
+	ck_assert_uint_eq(o.reads, RV_X(10));
+	ck_assert_uint_eq(o.writes, RV_X(1));
+	o = rv_order(c_beqz, 2); /* c.beqz a0 */
+	ck_assert(o.branch);
+	ck_assert_uint_eq(o.reads, RV_X(10));
+	o = rv_order(csrr, 4); /* csrr a0, sstatus */
+	ck_assert_uint_eq(o.reads, 0);
+	ck_assert_uint_eq(o.writes, RV_X(10));
+}
+END_TEST
+
 START_TEST(test_cmodx)
 {
 	static const uint32_t safe[] = {W_NOP4, W_AUIPC_T0_0, W_JALR_T0_16, W_SD_RA_M8_SP,
@@ -1053,6 +1122,7 @@ int main(void)
 	TCase *tc = tcase_create("model");
 
 	tcase_add_test(tc, test_encoders);
+	tcase_add_test(tc, test_decode_mem_order);
 	tcase_add_test(tc, test_call_pair_roundtrip);
 	tcase_add_test(tc, test_register_file);
 	tcase_add_test(tc, test_decode_special);

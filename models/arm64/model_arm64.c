@@ -6,6 +6,7 @@
 #include <unicorn/unicorn.h>
 
 #include "../arch.h"
+#include "memorder_arm64.h"
 #include "insn_arm64.h"
 
 /* Register file order: x0..x30, sp, pc, nzcv. Index == Xn number for x0..x30. */
@@ -297,6 +298,8 @@ const struct arch_model arch_model_arm64 = {
 	.asm_return = "ret\n\t.ltorg",
 	.insn_length = a64_insn_length,
 	.decode_special = a64_decode_special,
+	.decode_mem_order = a64_decode_mem_order,
+	.data_granule = 8,
 	.cmodx_set = "B, BL, BRK, HVC, ISB, NOP, SMC, SVC",
 	.cmodx_classify = a64_cmodx_classify,
 	.fetch_rule = FETCH_RULE_CACHE_MAINTENANCE,

@@ -9,6 +9,7 @@
 #include <unicorn/unicorn.h>
 
 #include "../arch.h"
+#include "memorder_riscv64.h"
 #include "insn_riscv64.h"
 
 /* Register file: index i is xi (x0..x31), then pc. The pc_record's regs[] use the same order. */
@@ -358,6 +359,8 @@ const struct arch_model arch_model_riscv64 = {
 	.asm_return = "ret",
 	.insn_length = rv_length,
 	.decode_special = rv_decode_special,
+	.decode_mem_order = rv_decode_mem_order,
+	.data_granule = 8,
 	.cmodx_set = "any naturally aligned 32-bit instruction (Ziccif)",
 	.cmodx_classify = rv_cmodx_classify,
 	.fetch_rule = FETCH_RULE_FENCE_I,
