@@ -20,10 +20,16 @@
  *    and for a release everything the hart read or wrote), above every message of its word and
  *    above every hart's view of its word (so that no load already made could have read it);
  *    it may be placed below messages of other words stored earlier: that is how two stores to
- *    different words become visible out of program order. Where it goes is a choice too.
+ *    different words become visible out of program order. Where it goes is a choice too, for
+ *    a word another hart has touched; a word only its own hart has touched so far gets the
+ *    lowest place (most freedom for every hart: a hart that touches the word later is ordered
+ *    before or after the store by the search, and then has the choices).
  *  - A read-modify-write or an exclusive load reads the newest value and its store goes last.
  *  - Fences (DMB, DSB, FENCE) raise vrnew / vwnew by their predecessor and successor sets;
  *    acquire loads raise both after them; ISB raises vrnew to vcap.
+ *
+ * A hart's own stack is private: a load from it carries the greatest view the hart ever stored
+ * there, so a value spilled and reloaded keeps its dependencies (over-approximated).
  *
  * Not modelled, so never found: load buffering (a store visible before an earlier load of the
  * same hart reads, which needs promises), forwarding a store to the same hart before other harts
@@ -81,6 +87,7 @@ static int word_track(struct machine *m, uint64_t base)
 	w = (int)d->nwords++;
 	d->word_addr[w] = base;
 	d->init[w] = ram_word(m, base, (unsigned)granule(m));
+	d->touched[w] = 0;
 	return w;
 }
 
@@ -137,7 +144,7 @@ static void shift_views(struct datamem *d, unsigned nharts, unsigned ts)
 	for (unsigned h = 0; h < nharts; h++) {
 		struct dm_view *v = &d->h[h];
 		dm_ts *fields[] = { &v->vrold, &v->vwold, &v->vrnew, &v->vwnew, &v->vcap,
-				      &v->vrel };
+				    &v->vrel, &v->vstack };
 
 		for (unsigned i = 0; i < d->nwords; i++)
 			if (v->coh[i] >= ts)
@@ -190,7 +197,7 @@ static bool outside_model(const struct machine *m, uint64_t addr, unsigned n)
 	return false;
 }
 
-void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n)
+void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n, bool own_stack)
 {
 	struct datamem *d = &m->dm;
 	struct step_ctx *c = &m->cur;
@@ -203,6 +210,10 @@ void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n)
 	if (c->mo.acquire && !c->mo.acquire_pc)
 		pre = vmax(pre, v->vrel); /* LDAR after STLR (RCsc) */
 	c->loaded = true;
+	if (own_stack) { /* a spilled value keeps what it depended on (Arm: (addr|data);rfi) */
+		c->load_post = vmax(c->load_post, vmax(pre, v->vstack));
+		return;
+	}
 	if (outside_model(m, addr, n)) {
 		c->load_post = vmax(c->load_post, pre);
 		return;
@@ -212,6 +223,7 @@ void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n)
 		c->load_post = vmax(c->load_post, (dm_ts)d->nmsgs);
 		return;
 	}
+	d->touched[w] |= (uint8_t)(1u << h->id);
 	unsigned lowest = newest_at_or_below(d, (unsigned)w, vmax(pre, v->coh[w]));
 	for (t = d->nmsgs; t > lowest; t--)
 		if (d->msg[t - 1].word == (unsigned)w)
@@ -236,7 +248,8 @@ void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n)
 	v->coh[w] = vmax(v->coh[w], post);
 }
 
-void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n, uint64_t value)
+void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n, uint64_t value,
+		    bool own_stack)
 {
 	struct datamem *d = &m->dm;
 	struct step_ctx *c = &m->cur;
@@ -244,13 +257,18 @@ void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n
 	uint64_t g = granule(m), base = addr & ~(g - 1);
 	int w;
 
+	if (own_stack) { /* private: the view of what it stored is all that matters */
+		v->vstack = vmax(v->vstack, c->vin);
+		return;
+	}
 	if (outside_model(m, addr, n))
 		return;
 	if (addr + n > base + g) { /* spanning two words: each half on its own */
 		unsigned first = (unsigned)(base + g - addr);
 
-		emu_data_store(m, h, addr, first, value);
-		emu_data_store(m, h, base + g, n - first, first < 8 ? value >> (8 * first) : 0);
+		emu_data_store(m, h, addr, first, value, false);
+		emu_data_store(m, h, base + g, n - first, first < 8 ? value >> (8 * first) : 0,
+			       false);
 		return;
 	}
 	w = word_track(m, base);
@@ -273,13 +291,20 @@ void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n
 	 * newest message of the word at or below ts, and must stay such a load */
 	for (unsigned g2 = 0; g2 < m->nharts; g2++)
 		pre = vmax(pre, d->h[g2].coh[w]);
-	unsigned slots = d->nmsgs - pre + 1;
-	unsigned at = d->nmsgs - (c->mo.atomic ? 0 : take_choice(m, slots)); /* array index */
+	/* Where it goes (an index into msg): a read-modify-write last; a store to a word no
+	 * other hart has touched yet as low as it may go, which leaves every hart the most
+	 * freedom (a hart that touches the word later is ordered against this store by the
+	 * search, and finds it shared); else any place from there up, a choice. */
+	bool shared = (d->touched[w] & ~(1u << h->id)) != 0;
+	unsigned below = shared && !c->mo.atomic ? take_choice(m, d->nmsgs - pre + 1) : 0;
+	unsigned at = c->mo.atomic ? d->nmsgs : !shared ? pre : d->nmsgs - below;
 
+	d->touched[w] |= (uint8_t)(1u << h->id);
+	if (below)
+		c->data_chosen = below;
 	if (at < d->nmsgs) {
 		memmove(&d->msg[at + 1], &d->msg[at], (d->nmsgs - at) * sizeof(d->msg[0]));
 		shift_views(d, m->nharts, at + 1);
-		c->data_chosen = d->nmsgs - at;
 	}
 	d->nmsgs++;
 	d->msg[at].word = (uint16_t)w;
@@ -388,6 +413,7 @@ void emu_data_copy(struct datamem *dst, const struct datamem *src)
 	dst->nmsgs = src->nmsgs;
 	memcpy(dst->word_addr, src->word_addr, src->nwords * sizeof(src->word_addr[0]));
 	memcpy(dst->init, src->init, src->nwords * sizeof(src->init[0]));
+	memcpy(dst->touched, src->touched, src->nwords * sizeof(src->touched[0]));
 	memcpy(dst->msg, src->msg, src->nmsgs * sizeof(src->msg[0]));
 	memcpy(dst->h, src->h, sizeof(src->h));
 }

@@ -77,6 +77,7 @@ typedef uint16_t dm_ts; /* a timestamp: 0 the initial values, i + 1 msg[i] */
 struct dm_view {
 	dm_ts coh[DM_MAX_WORDS];
 	dm_ts vrold, vwold, vrnew, vwnew, vcap, vrel;
+	dm_ts vstack;      /* the greatest view of a value stored to the hart's own stack */
 	dm_ts reg[DM_NREGS];
 };
 
@@ -86,6 +87,7 @@ struct datamem {
 	unsigned nwords, nmsgs;
 	uint64_t word_addr[DM_MAX_WORDS]; /* guest address, aligned to the arch's data granule */
 	uint64_t init[DM_MAX_WORDS];      /* the value before the first store: timestamp 0 */
+	uint8_t touched[DM_MAX_WORDS];    /* harts that have loaded or stored it (bit h) */
 	struct dm_msg msg[DM_MAX_MSGS];   /* msg[i] has timestamp i + 1 */
 	struct dm_view h[MACHINE_MAX_HARTS];
 };
@@ -317,10 +319,11 @@ int emu_fetch_words_copy(struct fetch_words *dst, const struct fetch_words *src)
 /* ---- datamem.c ---- */
 /* Before a step of h (the data model on): decode the instruction's ordering. */
 void emu_data_before_step(struct machine *m, struct hart *h, const uint8_t *bytes, unsigned len);
-/* A load or store by h of [addr, addr+n) outside its own stack, before it happens (a load may
- * get an older value swapped into RAM for the step). */
-void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n);
-void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n, uint64_t value);
+/* A load or store by h of [addr, addr+n), before it happens (a load may get an older value
+ * swapped into RAM for the step); own_stack: inside h's own stack, private to it. */
+void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n, bool own_stack);
+void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n, uint64_t value,
+		    bool own_stack);
 /* After the step: RAM restored, views updated. */
 void emu_data_after_step(struct machine *m, struct hart *h);
 /* A host write over [begin, end). */

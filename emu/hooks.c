@@ -86,11 +86,13 @@ static void on_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int
 
 	if (addr < m->ram_base || addr + n > m->ram_end)
 		return;
-	if (m->dm.on && m->cur.hart == h && !in_own_stack(m, h, addr, n)) {
+	if (m->dm.on && m->cur.hart == h) {
+		bool own = in_own_stack(m, h, addr, n);
+
 		if (type == UC_MEM_WRITE)
-			emu_data_store(m, h, addr, n, (uint64_t)value);
+			emu_data_store(m, h, addr, n, (uint64_t)value, own);
 		else if (type == UC_MEM_READ)
-			emu_data_load(m, h, addr, n); /* may put an older value in RAM first */
+			emu_data_load(m, h, addr, n, own); /* may put an older value in RAM first */
 	}
 	if (type == UC_MEM_WRITE) {
 		emu_ram_written(m, (size_t)(addr - m->ram_base), n); /* for snapshots */
