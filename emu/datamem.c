@@ -28,13 +28,15 @@
  *  - Fences (DMB, DSB, FENCE) raise vrnew / vwnew by their predecessor and successor sets;
  *    acquire loads raise both after them; ISB raises vrnew to vcap.
  *
- * A hart's own stack is private: a load from it carries the greatest view the hart ever stored
- * there, so a value spilled and reloaded keeps its dependencies (over-approximated).
+ * A hart's own stack is private while no other hart has touched a word of it: a load from it
+ * carries the greatest view the hart ever stored there, so a value spilled and reloaded keeps
+ * its dependencies (over-approximated). The harness's words (pc_*) are sequentially
+ * consistent: a load of one sees everything stored so far, as after a full barrier.
  *
  * Not modelled, so never found: load buffering (a store visible before an earlier load of the
  * same hart reads, which needs promises), forwarding a store to the same hart before other harts
- * see it, mixed-size accesses that span two words (they read the newest value), and exception
- * entry as a context synchronisation of data. Registers whose decoder is not exact (arm64,
+ * see it, and older values for accesses that span two words (they read the newest). Exception
+ * entry is a context synchronisation on Arm, as an ISB is. Registers whose decoder is not exact (arm64,
  * Capstone 4's lists) only gain views: dependencies are over-approximated. So every outcome
  * this model produces is allowed by the architecture; not every allowed one is produced.
  */
@@ -210,16 +212,28 @@ void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n,
 	if (c->mo.acquire && !c->mo.acquire_pc)
 		pre = vmax(pre, v->vrel); /* LDAR after STLR (RCsc) */
 	c->loaded = true;
-	if (own_stack) { /* a spilled value keeps what it depended on (Arm: (addr|data);rfi) */
+	if (own_stack && word_index(d, base) < 0) {
+		/* private so far (no other hart stored there): a spilled value keeps what it
+		 * depended on (Arm: (addr | data); rfi) */
 		c->load_post = vmax(c->load_post, vmax(pre, v->vstack));
 		return;
 	}
 	if (outside_model(m, addr, n)) {
-		c->load_post = vmax(c->load_post, pre);
+		/* the harness's words are read as they are now: as if after a full barrier */
+		c->load_post = vmax(c->load_post, (dm_ts)d->nmsgs);
 		return;
 	}
-	w = addr + n > base + g ? -1 : word_track(m, base);
-	if (w < 0) { /* spanning two words, or more words than fit: the newest value */
+	if (addr + n > base + g) { /* spanning two words: the newest values, seen from now on */
+		for (uint64_t b = base; b < addr + n; b += g) {
+			w = word_track(m, b);
+			if (w >= 0)
+				v->coh[w] = vmax(v->coh[w], (dm_ts)d->nmsgs);
+		}
+		c->load_post = vmax(c->load_post, (dm_ts)d->nmsgs);
+		return;
+	}
+	w = word_track(m, base);
+	if (w < 0) { /* more words than fit: the newest value */
 		c->load_post = vmax(c->load_post, (dm_ts)d->nmsgs);
 		return;
 	}
@@ -257,12 +271,17 @@ void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n
 	uint64_t g = granule(m), base = addr & ~(g - 1);
 	int w;
 
-	if (own_stack) { /* private: the view of what it stored is all that matters */
+	if (own_stack && word_index(d, base) < 0) {
+		/* private so far: the view of what it stored is all that matters */
 		v->vstack = vmax(v->vstack, c->vin);
+		c->stored = true;
 		return;
 	}
-	if (outside_model(m, addr, n))
+	if (outside_model(m, addr, n)) {
+		/* a harness word: after everything the hart did (a release) */
+		c->stored = true;
 		return;
+	}
 	if (addr + n > base + g) { /* spanning two words: each half on its own */
 		unsigned first = (unsigned)(base + g - addr);
 
@@ -403,6 +422,14 @@ void machine_set_data_model(struct machine *m, bool arch)
 			m->dm_outside[m->ndm_outside].begin = syms[i].addr;
 			m->dm_outside[m->ndm_outside++].end = syms[i].addr + syms[i].size;
 		}
+}
+
+void emu_data_context_sync(struct machine *m, struct hart *h)
+{
+	struct dm_view *v = &m->dm.h[h->id];
+
+	if (m->dm.on && m->arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE)
+		v->vrnew = vmax(v->vrnew, v->vcap);
 }
 
 void emu_data_copy(struct datamem *dst, const struct datamem *src)

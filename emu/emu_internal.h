@@ -328,6 +328,9 @@ void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n
 void emu_data_after_step(struct machine *m, struct hart *h);
 /* A host write over [begin, end). */
 void emu_data_forget(struct machine *m, uint64_t begin, uint64_t end);
+/* An exception entry of h (interrupt, breakpoint taken by the guest): on Arm a context
+ * synchronisation, as an ISB. */
+void emu_data_context_sync(struct machine *m, struct hart *h);
 /* dst = src, copying only the words and messages in use (snapshots). */
 void emu_data_copy(struct datamem *dst, const struct datamem *src);
 

@@ -45,5 +45,6 @@ int machine_take_interrupt(struct machine *m, unsigned hart, char *err, size_t e
 	 * B1.8.1), not on RISC-V. */
 	if (m->fetch == FETCH_ARCH && arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE)
 		emu_fetch_sync(m, h);
+	emu_data_context_sync(m, h);
 	return 0;
 }

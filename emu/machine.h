@@ -199,6 +199,8 @@ struct step_info {
 	unsigned data_alternatives;  /* memory: arch: values its load, or places its store, could
 				      * take (1: no choice) */
 	unsigned data_choice;        /* the one it took: 0 the newest value, or the last place */
+	bool data_full;              /* the execution touched more shared words or made more
+				      * stores than the data model holds: it cannot go on */
 	char fault[128];      /* STEP_FAULT: e.g. "unmapped read at 0x10 (UC_ERR_READ_UNMAPPED)" */
 };
 

@@ -124,6 +124,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	info->special.exclusive = EXCL_NONE;
 	info->data_alternatives = 1;
 	info->data_choice = 0;
+	info->data_full = false;
 	if (hart >= m->nharts) {
 		info->pc = 0;
 		return fault(info, "no hart %u", hart);
@@ -192,6 +193,8 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 			if (!e && m->fetch == FETCH_ARCH &&
 			    arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE)
 				emu_fetch_sync(m, h); /* exception entry synchronises context */
+			if (!e)
+				emu_data_context_sync(m, h);
 			if (e)
 				return fault(info, "breakpoint exception at 0x%" PRIx64 ": %s", pc,
 					     uc_strerror((uc_err)e));
@@ -276,10 +279,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		return fault(info, "the step at 0x%" PRIx64 " wrote a code word that already had %d "
 			     "versions some hart could still fetch: the oldest was dropped", pc,
 			     FETCH_MAX_VERSIONS);
-	if (m->dm.full)
-		return fault(info, "the step at 0x%" PRIx64 " stored to shared memory past what the "
-			     "data model (memory: arch) holds in one execution: %d words, %d stores",
-			     pc, DM_MAX_WORDS, DM_MAX_MSGS);
+	info->data_full = m->dm.full; /* the model cannot go on: the execution is cut short */
 
 	/*
 	 * After a branch to unmapped memory Unicorn looks up the next block before it stops, and

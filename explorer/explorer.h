@@ -321,7 +321,7 @@ struct failure {
 	char expected[160];
 	char actual[160];
 	char message[512];    /* one line naming invariant, hart, step, expected, actual */
-	char schedule[1024];  /* replayable schedule */
+	char schedule[3 * 1000 + 1]; /* replayable schedule: up to 3 characters a transition */
 	unsigned preemptions; /* preemptions in that schedule */
 	struct trace_step *trace; /* per-step trace of the failing execution (malloc'd) */
 	size_t ntrace;

@@ -511,7 +511,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	machine_set_cache_type(x->m, scn->cache_idc, scn->cache_dic);
 	x->fetch_choices = !strcmp(scn->fetch, "arch");
 	x->data_choices = !strcmp(scn->data_memory, "arch");
-	machine_set_data_model(x->m, x->data_choices);
+	machine_set_data_model(x->m, false); /* on once setup is done (below) */
 	if (find_sites(x, err, errlen))
 		return 2;
 	index_function_starts(x);
@@ -597,7 +597,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	if (!image_lookup(x->img, "pc_ipi_pending", &x->ipi_pending_addr))
 		x->ipi_pending_addr = 0;
 	machine_fetch_settle(x->m); /* setup happened before any hart ran: all see it */
-	machine_data_settle(x->m);
+	machine_set_data_model(x->m, x->data_choices); /* setup's stores are seen by all */
 	memset(&x->st, 0, sizeof(x->st));
 	x->st.last_hart = -1;
 	x->st.exclusive = -1;

@@ -484,6 +484,11 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 		s = machine_step(x->m, h, &info);
 		if (info.data_alternatives > 1 && x->data_alternatives == 1)
 			x->data_alternatives = info.data_alternatives;
+		if (info.data_full) { /* past what the data model holds: not explored on */
+			x->stats.truncated = true;
+			x->st.pruned = true;
+			return true;
+		}
 		x->st.step++;
 		x->stats.steps++;
 		hs->call_steps++;

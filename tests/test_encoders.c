@@ -355,8 +355,13 @@ START_TEST(test_decode_mem_order)
 	ck_assert(o.acquire_pc && !o.acquire && !o.atomic);
 	o = order_of(0xf8e00041u); /* ldaddal x0, x1, [x2] */
 	ck_assert(o.atomic && o.acquire && o.release);
-	o = order_of(0xf8200041u); /* ldadd x0, x1, [x2] */
+	o = order_of(0xf8200041u); /* ldadd x0, x1, [x2]: registers from the encoding */
 	ck_assert(o.atomic && !o.acquire && !o.release);
+	ck_assert((o.reads & 0x5u) == 0x5u && (o.writes & 0x2u));
+	o = order_of(0x48607c82u); /* caspa x0, x1, x2, x3, [x4]: a CASP, not an exclusive pair */
+	ck_assert(o.atomic && o.acquire && !o.release);
+	o = order_of(0xd65f03c0u); /* ret: reads x30 */
+	ck_assert(o.branch && (o.reads >> 30 & 1));
 	o = order_of(0xc8e0fc41u); /* casal x0, x1, [x2] */
 	ck_assert(o.atomic && o.acquire && o.release);
 	o = order_of(0xc85ffc20u); /* ldaxr x0, [x1] */

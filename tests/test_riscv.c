@@ -266,7 +266,8 @@ START_TEST(test_decode_mem_order)
 			     sd[] = {0x23, 0xb0, 0x55, 0x00}, c_ld[] = {0x14, 0x67},
 			     c_sd[] = {0x14, 0xe7}, c_ldsp[] = {0x42, 0x65}, c_add[] = {0x2e, 0x95},
 			     c_jalr[] = {0x02, 0x95}, c_beqz[] = {0x01, 0xc1},
-			     csrr[] = {0x73, 0x25, 0x00, 0x10};
+			     csrr[] = {0x73, 0x25, 0x00, 0x10}, c_fld[] = {0x88, 0x25},
+			     fmv_x_d[] = {0x53, 0x85, 0x05, 0xe2};
 	struct mem_order o;
 
 	o = rv_order(fence_ww, 4);
@@ -312,6 +313,13 @@ START_TEST(test_decode_mem_order)
 	o = rv_order(csrr, 4); /* csrr a0, sstatus */
 	ck_assert_uint_eq(o.reads, 0);
 	ck_assert_uint_eq(o.writes, RV_X(10));
+	o = rv_order(c_fld, 2); /* c.fld fa0, 8(a1): f10 is bit 42 */
+	ck_assert_uint_eq(o.reads, RV_X(11));
+	ck_assert_uint_eq(o.writes, RV_X(42));
+	o = rv_order(fmv_x_d, 4); /* fmv.x.d a0, fa1: carries fa1's view to a0 */
+	ck_assert(o.reads & RV_X(43));
+	ck_assert(o.writes & RV_X(10));
+	ck_assert(!o.exact);
 }
 END_TEST
 

@@ -13,7 +13,8 @@
 
 #include "memorder_arm64.h"
 
-#define A64_NZCV 32 /* register numbers: x0..x30 are 0..30, sp 31, the flags 32 */
+#define A64_NZCV 32 /* register numbers: x0..x30 are 0..30, sp 31, the flags 32, SIMD/FP
+		     * v0..v30 33..63 */
 
 static uint32_t le32(const uint8_t *b)
 {
@@ -36,11 +37,14 @@ static uint64_t reg_bit(csh cs, uint16_t id)
 		return 1ull << 29;
 	if (!strcmp(n, "lr"))
 		return 1ull << 30;
-	if ((n[0] == 'x' || n[0] == 'w') && n[1] >= '0' && n[1] <= '9') {
+	if (strchr("xwbhsdqv", n[0]) && n[1] >= '0' && n[1] <= '9') {
 		r = (unsigned)(n[1] - '0');
 		if (n[2] >= '0' && n[2] <= '9')
 			r = r * 10 + (unsigned)(n[2] - '0');
-		return r <= 30 ? 1ull << r : 0;
+		if (n[0] == 'x' || n[0] == 'w')
+			return r <= 30 ? 1ull << r : 0;
+		/* SIMD/FP: bits 33..63, v31 sharing v30's (views only grow here) */
+		return r <= 31 ? 1ull << (A64_NZCV + 1 + (r < 30 ? r : 30)) : 0;
 	}
 	return 0;
 }
@@ -74,6 +78,24 @@ static void registers(const uint8_t *bytes, struct mem_order *out)
 	cs_free(insn, 1);
 }
 
+/* A register field of an encoding (31: the zero register or sp, taken as sp: views only
+ * grow here). */
+static uint64_t reg_field(uint32_t v)
+{
+	return 1ull << (v & 31);
+}
+
+/* CAS, CASP, LSE atomics, LDAPR: Capstone 4 gives them no registers. Rt (bits 4:0), Rn (9:5)
+ * and Rs (20:16) are read, Rt and Rs written (CAS returns the old value in Rs); CASP's pairs
+ * are Rs, Rs+1 and Rt, Rt+1. Over-approximated, as arm64's registers are (views only grow). */
+static void fields_rmw(uint32_t w, struct mem_order *out)
+{
+	uint64_t rt = reg_field(w) | reg_field(w + 1), rs = reg_field(w >> 16) | reg_field((w >> 16) + 1);
+
+	out->reads |= rt | reg_field(w >> 5) | rs;
+	out->writes |= rt | rs;
+}
+
 /* DMB / DSB: CRm<1:0> is LD (01: loads before, everything after), ST (10: stores before and
  * after), or all (11; 00 is a full barrier too for the DSB forms that use it). */
 static void barrier(uint32_t w, struct mem_order *out)
@@ -98,8 +120,10 @@ void a64_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *
 	} else if ((w & 0x3f000000u) == 0x08000000u) {
 		/* load/store exclusive, load-acquire / store-release, CAS: L bit 22, o0 bit 15 */
 		bool load = w >> 22 & 1, ordered = w >> 15 & 1, o2 = w >> 23 & 1, o1 = w >> 21 & 1;
+		bool casp = !o2 && o1 && !(w >> 31 & 1); /* CASP: size 0x; LDXP/STXP are 1x */
 
-		if (o2 && o1) { /* CAS{A}{L}: A is bit 22, L bit 15 */
+		if ((o2 && o1) || casp) { /* CAS{A}{L}, CASP{A}{L}: A is bit 22, L bit 15 */
+			fields_rmw(w, out);
 			out->atomic = true;
 			out->acquire = load;
 			out->release = ordered;
@@ -110,6 +134,7 @@ void a64_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *
 		}
 	} else if ((w & 0x3f200c00u) == 0x38200000u) {
 		/* LSE atomics and LDAPR: A bit 23, R bit 22, o3 bit 15, opc bits 14:12 */
+		fields_rmw(w, out);
 		if ((w >> 15 & 1) && ((w >> 12) & 7) == 4) {
 			out->acquire_pc = true; /* LDAPR */
 		} else {
@@ -118,6 +143,8 @@ void a64_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *
 			out->release = w >> 22 & 1;
 		}
 	}
+	if ((w & 0xff9ffc1fu) == 0xd61f0000u)   /* BR, BLR, RET: Rn (Capstone 4 omits RET's x30) */
+		out->reads |= reg_field(w >> 5);
 	out->branch = (w & 0xff000010u) == 0x54000000u ||   /* B.cond */
 		      (w & 0x7e000000u) == 0x34000000u ||   /* CBZ, CBNZ */
 		      (w & 0x7e000000u) == 0x36000000u ||   /* TBZ, TBNZ */

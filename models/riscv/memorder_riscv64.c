@@ -1,6 +1,7 @@
 /*
  * memorder_riscv64.c - what an RV64GC instruction means for the data memory model (memory:
- * arch): its registers, decoded exactly from the base formats (unprivileged spec, "RV32I Base
+ * arch): its registers (x0..x31 as bits 0..31, f0..f31 as 32..63), decoded exactly from the
+ * base formats (unprivileged spec, "RV32I Base
  * Integer Instruction Set" and "C Standard Extension"), FENCE's predecessor and successor
  * sets, and the aq/rl bits of the A extension (RVWMO: an aq access is ordered before every
  * later access, an rl access after every earlier one; "RVWMO Memory Consistency Model").
@@ -12,6 +13,12 @@
 static uint64_t bit(unsigned r)
 {
 	return r ? 1ull << r : 0; /* x0 carries nothing */
+}
+
+/* Floating-point register f: bit 32 + f. */
+static uint64_t fbit(unsigned f)
+{
+	return 1ull << (32 + (f & 31));
 }
 
 /* C.* register fields rd', rs1', rs2' name x8..x15. */
@@ -31,9 +38,9 @@ static void compressed(uint32_t c, struct mem_order *o)
 			o->writes = bit(rdp);
 		} else if (f3 < 4) { /* C.FLD, C.LW, C.LD */
 			o->reads = bit(rs1p);
-			o->writes = f3 == 1 ? 0 : bit(rdp);
+			o->writes = f3 == 1 ? fbit(rdp) : bit(rdp);
 		} else if (f3 > 4) { /* C.FSD, C.SW, C.SD */
-			o->reads = bit(rs1p) | (f3 == 5 ? 0 : bit(rdp));
+			o->reads = bit(rs1p) | (f3 == 5 ? fbit(rdp) : bit(rdp));
 		}
 	} else if (op == 1) {
 		if (f3 == 0 || f3 == 1) { /* C.ADDI, C.ADDIW */
@@ -55,7 +62,7 @@ static void compressed(uint32_t c, struct mem_order *o)
 			o->writes = bit(rd);
 		} else if (f3 >= 1 && f3 <= 3) { /* C.FLDSP, C.LWSP, C.LDSP */
 			o->reads = bit(2);
-			o->writes = f3 == 1 ? 0 : bit(rd);
+			o->writes = f3 == 1 ? fbit(rd) : bit(rd);
 		} else if (f3 == 4) {
 			bool b12 = c >> 12 & 1;
 
@@ -68,7 +75,7 @@ static void compressed(uint32_t c, struct mem_order *o)
 				o->writes = bit(rd);
 			}
 		} else { /* C.FSDSP, C.SWSP, C.SDSP */
-			o->reads = bit(2) | (f3 == 5 ? 0 : bit(rs2));
+			o->reads = bit(2) | (f3 == 5 ? fbit(rs2) : bit(rs2));
 		}
 	}
 }
@@ -111,14 +118,27 @@ void rv_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *o
 		o->reads = bit(rs1);
 		o->writes = bit(rd);
 		break;
-	case 0x07: /* LOAD-FP: an FP register, not tracked */
+	case 0x07: /* LOAD-FP */
 		o->reads = bit(rs1);
+		o->writes = fbit(rd);
 		break;
 	case 0x23: /* STORE */
 		o->reads = bit(rs1) | bit(rs2);
 		break;
 	case 0x27: /* STORE-FP */
-		o->reads = bit(rs1);
+		o->reads = bit(rs1) | fbit(rs2);
+		break;
+	case 0x53: /* OP-FP: integer or FP operands and result, by funct: both, views only grow */
+		o->reads = bit(rs1) | bit(rs2) | fbit(rs1) | fbit(rs2);
+		o->writes = bit(rd) | fbit(rd);
+		o->exact = false;
+		break;
+	case 0x43: /* FMADD, FMSUB, FNMSUB, FNMADD */
+	case 0x47:
+	case 0x4b:
+	case 0x4f:
+		o->reads = fbit(rs1) | fbit(rs2) | fbit(w >> 27);
+		o->writes = fbit(rd);
 		break;
 	case 0x33: /* OP */
 	case 0x3b: /* OP-32 */
