@@ -182,7 +182,7 @@ void emu_data_before_step(struct machine *m, struct hart *h, const uint8_t *byte
 	c->data_choice_used = false;
 	c->data_alternatives = 1;
 	c->data_chosen = 0;
-	c->ndswap = 0;
+	c->dswap_active = false;
 	c->loaded = false;
 	c->load_post = 0;
 	m->arch->decode_mem_order(bytes, len, &c->mo);
@@ -246,13 +246,13 @@ void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n,
 	count = distinct_values(d, (unsigned)w, readable, count);
 	pick = c->mo.atomic ? 0 : take_choice(m, count);
 	t = readable[pick];
-	if (pick && c->ndswap < DM_MAX_SWAPS) {
+	if (pick) { /* the step's one choice: its only swap */
 		uint8_t *p = emu_ram_ptr(m, base, g);
 		uint64_t val = value_at(d, (unsigned)w, t);
-		struct data_swap *s = &c->dswap[c->ndswap++];
 
-		s->addr = base;
-		memcpy(s->saved, p, g);
+		c->dswap_active = true;
+		c->dswap_addr = base;
+		memcpy(c->dswap_saved, p, g);
 		for (unsigned i = 0; i < g; i++)
 			p[i] = (uint8_t)(val >> (8 * i));
 		c->data_chosen = pick;
@@ -346,12 +346,9 @@ void emu_data_after_step(struct machine *m, struct hart *h)
 	const struct mem_order *mo = &c->mo;
 	uint64_t g = granule(m);
 
-	while (c->ndswap > 0) {
-		struct data_swap *s = &c->dswap[--c->ndswap];
-		uint8_t *p = emu_ram_ptr(m, s->addr, g);
-
-		if (p)
-			memcpy(p, s->saved, g);
+	if (c->dswap_active) {
+		memcpy(emu_ram_ptr(m, c->dswap_addr, g), c->dswap_saved, g);
+		c->dswap_active = false;
 	}
 	for (unsigned r = 0; r < DM_NREGS; r++) {
 		dm_ts nv;
@@ -388,6 +385,15 @@ void emu_data_after_step(struct machine *m, struct hart *h)
 	c->stored = false;
 }
 
+/* Every hart sees memory as it is now: what RAM holds is every word's initial value. */
+static void settle(struct machine *m)
+{
+	bool on = m->dm.on;
+
+	memset(&m->dm, 0, sizeof(m->dm));
+	m->dm.on = on;
+}
+
 void emu_data_forget(struct machine *m, uint64_t begin, uint64_t end)
 {
 	struct datamem *d = &m->dm;
@@ -397,7 +403,7 @@ void emu_data_forget(struct machine *m, uint64_t begin, uint64_t end)
 	 * model starts over from RAM (host writes come between runs, not inside one). */
 	for (unsigned w = 0; w < d->nwords; w++)
 		if (d->word_addr[w] + g > begin && d->word_addr[w] < end) {
-			machine_data_settle(m);
+			settle(m);
 			return;
 		}
 }
@@ -407,8 +413,8 @@ void machine_set_data_model(struct machine *m, bool arch)
 	const struct image_symbol *syms;
 	size_t n = image_symbols(m->img, &syms);
 
-	memset(&m->dm, 0, sizeof(m->dm));
 	m->dm.on = arch && m->arch->decode_mem_order;
+	settle(m);
 	free(m->dm_outside);
 	m->dm_outside = NULL;
 	m->ndm_outside = 0;
@@ -428,7 +434,7 @@ void emu_data_context_sync(struct machine *m, struct hart *h)
 {
 	struct dm_view *v = &m->dm.h[h->id];
 
-	if (m->dm.on && m->arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE)
+	if (m->dm.on)
 		v->vrnew = vmax(v->vrnew, v->vcap);
 }
 
@@ -453,14 +459,6 @@ void machine_data_sync_all(struct machine *m)
 		d->h[h].vrnew = vmax(d->h[h].vrnew, (dm_ts)d->nmsgs);
 		d->h[h].vwnew = vmax(d->h[h].vwnew, (dm_ts)d->nmsgs);
 	}
-}
-
-void machine_data_settle(struct machine *m)
-{
-	bool on = m->dm.on;
-
-	memset(&m->dm, 0, sizeof(m->dm)); /* what RAM holds is every word's initial value */
-	m->dm.on = on;
 }
 
 void machine_choose_data(struct machine *m, unsigned hart, unsigned alternative)

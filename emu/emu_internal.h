@@ -64,7 +64,6 @@ struct fetch_words {
 #define DM_MAX_WORDS 256  /* shared data words accessed in one execution */
 #define DM_MAX_MSGS 2000  /* stores to them */
 #define DM_NREGS 64
-#define DM_MAX_SWAPS 4
 
 struct dm_msg {
 	uint64_t val;      /* the whole word after the store */
@@ -90,12 +89,6 @@ struct datamem {
 	uint8_t touched[DM_MAX_WORDS];    /* harts that have loaded or stored it (bit h) */
 	struct dm_msg msg[DM_MAX_MSGS];   /* msg[i] has timestamp i + 1 */
 	struct dm_view h[MACHINE_MAX_HARTS];
-};
-
-/* RAM under a load that reads an older value, for the one step. */
-struct data_swap {
-	uint64_t addr;
-	uint8_t saved[8];
 };
 
 struct hart {
@@ -163,8 +156,9 @@ struct step_ctx {
 	bool loaded, stored;
 	bool data_choice_used;
 	unsigned data_alternatives, data_chosen;
-	unsigned ndswap;
-	struct data_swap dswap[DM_MAX_SWAPS];
+	bool dswap_active;         /* a load's older value is in RAM for the step: */
+	uint64_t dswap_addr;       /* its word, */
+	uint8_t dswap_saved[8];    /* and what RAM holds after the step */
 };
 
 struct disasm;
@@ -316,6 +310,11 @@ void emu_fetch_forget(struct machine *m, uint64_t begin, uint64_t end);
 void emu_fetch_words_free(struct fetch_words *fw);
 int emu_fetch_words_copy(struct fetch_words *dst, const struct fetch_words *src);
 
+/* ---- interrupt.c ---- */
+/* h entered an exception (an interrupt, a breakpoint the guest takes): on Arm a context
+ * synchronisation of its fetch and its data accesses, as an ISB. */
+void emu_exception_entered(struct machine *m, struct hart *h);
+
 /* ---- datamem.c ---- */
 /* Before a step of h (the data model on): decode the instruction's ordering. */
 void emu_data_before_step(struct machine *m, struct hart *h, const uint8_t *bytes, unsigned len);
@@ -328,8 +327,7 @@ void emu_data_store(struct machine *m, struct hart *h, uint64_t addr, unsigned n
 void emu_data_after_step(struct machine *m, struct hart *h);
 /* A host write over [begin, end). */
 void emu_data_forget(struct machine *m, uint64_t begin, uint64_t end);
-/* An exception entry of h (interrupt, breakpoint taken by the guest): on Arm a context
- * synchronisation, as an ISB. */
+/* h executes a context synchronisation of its data accesses (emu_exception_entered). */
 void emu_data_context_sync(struct machine *m, struct hart *h);
 /* dst = src, copying only the words and messages in use (snapshots). */
 void emu_data_copy(struct datamem *dst, const struct datamem *src);

@@ -1,6 +1,7 @@
 /*
  * interrupt.c - asynchronous exceptions: whether a hart's interrupts are masked, and taking an
- * interrupt before its next instruction through the guest's own vector table.
+ * interrupt before its next instruction through the guest's own vector table; what any
+ * exception entry synchronises.
  */
 #include <stdio.h>
 
@@ -41,10 +42,17 @@ int machine_take_interrupt(struct machine *m, unsigned hart, char *err, size_t e
 		snprintf(err, errlen, "interrupt entry: %s", uc_strerror((uc_err)e));
 		return -1;
 	}
-	/* Exception entry is a context synchronisation event on Arm (DDI 0487 D1.10; ARMv7
-	 * B1.8.1), not on RISC-V. */
-	if (m->fetch == FETCH_ARCH && arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE)
+	emu_exception_entered(m, h);
+	return 0;
+}
+
+void emu_exception_entered(struct machine *m, struct hart *h)
+{
+	/* a context synchronisation event on Arm (DDI 0487 D1.10; ARMv7 B1.8.1), for the
+	 * hart's instruction fetch and its data accesses alike; not on RISC-V */
+	if (m->arch->fetch_rule != FETCH_RULE_CACHE_MAINTENANCE)
+		return;
+	if (m->fetch == FETCH_ARCH)
 		emu_fetch_sync(m, h);
 	emu_data_context_sync(m, h);
-	return 0;
 }

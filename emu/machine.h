@@ -247,11 +247,10 @@ void machine_choose_fetch(struct machine *m, unsigned hart, unsigned alternative
  * the architecture allows; without, memory is sequentially consistent (the default). Which
  * value or place one step takes is a choice (0: what sequential consistency gives), held for
  * the hart's next step that has one; step_info.data_alternatives says how many there were.
+ * Setting the model starts it over from memory as it is now: every hart sees what RAM holds.
  */
 void machine_set_data_model(struct machine *m, bool arch);
 void machine_choose_data(struct machine *m, unsigned hart, unsigned alternative);
-/* Every hart sees memory as it is now (the end of a scenario's setup, before any hart ran). */
-void machine_data_settle(struct machine *m);
 /* Every hart executes a full barrier now, and reads nothing older than the newest value of any
  * word after it (the idealised stop's entry and release, which stand for stop_machine's). */
 void machine_data_sync_all(struct machine *m);

@@ -190,11 +190,8 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 			int e = arch->take_breakpoint(h->uc, pc, info->special.imm, m->vectors);
 
 			h->pc_known = false;
-			if (!e && m->fetch == FETCH_ARCH &&
-			    arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE)
-				emu_fetch_sync(m, h); /* exception entry synchronises context */
 			if (!e)
-				emu_data_context_sync(m, h);
+				emu_exception_entered(m, h);
 			if (e)
 				return fault(info, "breakpoint exception at 0x%" PRIx64 ": %s", pc,
 					     uc_strerror((uc_err)e));
