@@ -37,7 +37,7 @@
  * and, per hart, which of them that hart may still fetch. Versions are indices into ver[]:
  * 0 is the word before its first write, nver - 1 what RAM holds now.
  */
-#define FETCH_MAX_VERSIONS 32
+#define FETCH_MAX_VERSIONS MACHINE_FETCH_VERSIONS
 
 struct fetch_word {
 	uint64_t off;              /* offset into RAM (host), 4-byte aligned: an alias of the
@@ -50,6 +50,7 @@ struct fetch_word {
 	uint8_t inval_pending[MACHINE_MAX_HARTS]; /* IC IVAU issued, no DSB yet: its target + 1 */
 	bool inval_broadcast[MACHINE_MAX_HARTS];  /* a pending one acts for every hart */
 	uint32_t ver[FETCH_MAX_VERSIONS];
+	uint32_t tag[FETCH_MAX_VERSIONS]; /* the write tag current when each version was written */
 };
 
 struct fetch_words {
@@ -168,6 +169,7 @@ struct machine {
 	const struct image *img;
 	enum fetch_model fetch;
 	bool cache_idc, cache_dic; /* arm64 CTR_EL0.IDC / DIC: no clean / no invalidation needed */
+	uint32_t write_tag;        /* given to the code versions written from now on (the caller's) */
 	struct fetch_words fw;     /* versions of the code words written (relaxed, arch models) */
 	struct datamem dm;         /* data_memory: arch: the data model's messages and views */
 	struct range *dm_outside;  /* the harness's words (symbols pc_*): sequentially consistent */

@@ -158,6 +158,7 @@ static void word_compact(struct machine *m, struct fetch_word *w)
 	if (low == 0)
 		return;
 	memmove(w->ver, w->ver + low, (w->nver - low) * sizeof(w->ver[0]));
+	memmove(w->tag, w->tag + low, (w->nver - low) * sizeof(w->tag[0]));
 	w->nver = (uint8_t)(w->nver - low);
 	w->pou = (uint8_t)(w->pou > low ? w->pou - low : 0);
 	for (unsigned h = 0; h < m->nharts; h++) {
@@ -200,6 +201,7 @@ static void word_add_version(struct machine *m, struct fetch_word *w)
 				w->floor[h] = 1;
 		word_compact(m, w);
 	}
+	w->tag[w->nver] = m->write_tag;
 	w->ver[w->nver++] = now;
 	if (m->cache_idc)
 		w->pou = (uint8_t)(w->nver - 1);
@@ -498,6 +500,28 @@ unsigned machine_fetch_versions(struct machine *m, unsigned hart, uint64_t addr,
 		return 0;
 	n = word_candidates(m, &m->harts[hart], align_down4(addr), all);
 	memcpy(out, all, (n < max ? n : max) * sizeof(*out));
+	return n;
+}
+
+void machine_set_write_tag(struct machine *m, uint32_t tag)
+{
+	m->write_tag = tag;
+}
+
+unsigned machine_fetch_history(struct machine *m, unsigned hart, uint64_t addr, uint32_t *words,
+			       uint32_t *tags, unsigned max)
+{
+	const struct fetch_word *w;
+	uint64_t off;
+	unsigned n = 0;
+
+	if (hart >= m->nharts || m->fetch != FETCH_ARCH || !word_offset(m, addr, &off) ||
+	    !(w = word_find(m, off)))
+		return 0;
+	for (unsigned v = w->floor[hart]; v < w->nver && n < max; v++, n++) {
+		words[n] = w->ver[v];
+		tags[n] = w->tag[v];
+	}
 	return n;
 }
 

@@ -240,6 +240,15 @@ unsigned machine_fetch_alternatives(struct machine *m, unsigned hart);
 unsigned machine_fetch_versions(struct machine *m, unsigned hart, uint64_t addr, uint32_t *out,
 				unsigned max);
 void machine_choose_fetch(struct machine *m, unsigned hart, unsigned alternative);
+#define MACHINE_FETCH_VERSIONS 32 /* versions of a code word the fetch model keeps */
+
+/* Each code version written from now on carries tag (the caller's name for the write: the
+ * explorer's transition); the versions of setup and host writes carry 0. */
+void machine_set_write_tag(struct machine *m, uint32_t tag);
+/* Under fetch: arch, the versions of the word at addr the hart may still fetch, oldest first
+ * and duplicates kept, with their tags: how many (0 when the word has no versions). */
+unsigned machine_fetch_history(struct machine *m, unsigned hart, uint64_t addr, uint32_t *words,
+			       uint32_t *tags, unsigned max);
 
 /*
  * The data memory model (datamem.c): with arch, an arm64 or riscv64 hart's load may read an

@@ -303,6 +303,60 @@ void record_watched_write(struct explorer *x, unsigned h, const struct mem_acces
 	}
 }
 
+/* The word (little-endian, as fetched at the aligned address of pc) disassembled into buf. */
+static const char *disasm_word(struct explorer *x, uint64_t pc, uint32_t word, char *buf,
+			       size_t len)
+{
+	uint8_t b[4] = {(uint8_t)word, (uint8_t)(word >> 8), (uint8_t)(word >> 16),
+			(uint8_t)(word >> 24)};
+
+	snprintf(buf, len, "%s", machine_disasm(x->m, pc & ~3ull, b, 4));
+	return buf;
+}
+
+/*
+ * coherence: no hart executes an instruction before it was made visible to its fetch. Hart h
+ * executes a word of which it may fetch a version older than one whose write happens before
+ * it (h saw, through memory, something the writer stored after it, or wrote it itself): the
+ * write was ordered before h through data but not made visible to h's fetch (the writer's
+ * cache maintenance or h's context synchronisation is missing). Called for a word whose
+ * versions are not all concurrently modifiable; fails and returns true in that case, else
+ * leaves it to cmodx (a write not ordered with h: a concurrent modification). The order is
+ * the execution's conflicting accesses through memory (dpor_observed_before): under
+ * data_memory: arch a load that read an older value still counts as after the store.
+ */
+static bool check_coherence(struct explorer *x, unsigned h, uint64_t pc)
+{
+	uint32_t ver[MACHINE_FETCH_VERSIONS], tag[MACHINE_FETCH_VERSIONS];
+	unsigned n = machine_fetch_history(x->m, h, pc, ver, tag, MACHINE_FETCH_VERSIONS);
+	const struct event *w;
+	char e[256], a[160], os[64], ns[64], who[48];
+
+	for (unsigned i = n; i-- > 1;) {
+		unsigned old = 0;
+
+		if (!tag[i] || !dpor_observed_before(x, tag[i] - 1, h))
+			continue;
+		while (old < i && ver[old] == ver[i])
+			old++;
+		if (old == i)
+			continue; /* every older version it may fetch has the same bytes */
+		w = &x->events[tag[i] - 1];
+		disasm_word(x, pc, ver[old], os, sizeof(os));
+		disasm_word(x, pc, ver[i], ns, sizeof(ns));
+		snprintf(who, sizeof(who), w->hart == h ? "this hart" : "hart %u", w->hart);
+		snprintf(e, sizeof(e), "fetches %08x (%s) or newer, written by %s in transition %u",
+			 ver[i], ns, who, tag[i]);
+		snprintf(a, sizeof(a), "may still fetch %08x (%s)", ver[old], os);
+		check_fail(x, "coherence", h, pc, e, a,
+			   "executed a word whose write by %s happens before this hart through memory "
+			   "but was not made visible to its fetch (cache maintenance by the writer and "
+			   "a context synchronisation of this hart, or FENCE.I)", who);
+		return true;
+	}
+	return false;
+}
+
 /*
  * Under fetch: arch: hart h has executed the word at pc while the fetch model still let it
  * fetch more than one version of it (it is not synchronised with some write of it: the
@@ -323,16 +377,11 @@ static void check_cmodx_versions(struct explorer *x, unsigned h, uint64_t pc)
 		n = EX_MAX_FETCH_ALTERNATIVES;
 	for (unsigned i = 0; i < n; i++)
 		bad += arch->cmodx_classify(v[i]) != CMODX_SAFE;
-	if (!bad)
+	if (!bad || check_coherence(x, h, pc))
 		return;
-	for (unsigned i = 0; i < n && len < sizeof(a); i++) {
-		uint8_t b[4] = {(uint8_t)v[i], (uint8_t)(v[i] >> 8), (uint8_t)(v[i] >> 16),
-				(uint8_t)(v[i] >> 24)};
-
-		snprintf(d, sizeof(d), "%s", machine_disasm(x->m, pc & ~3ull, b, 4));
+	for (unsigned i = 0; i < n && len < sizeof(a); i++)
 		len += (size_t)snprintf(a + len, sizeof(a) - len, "%s%08x (%s)", i ? ", " : "",
-					v[i], d);
-	}
+					v[i], disasm_word(x, pc, v[i], d, sizeof(d)));
 	snprintf(e, sizeof(e), "every version it may fetch in {%s}", arch->cmodx_set);
 	check_fail(x, "cmodx", h, pc, e, a,
 		   "executed a word of which it may still fetch %u versions (a write of it not yet "
@@ -349,7 +398,6 @@ void check_cmodx(struct explorer *x, unsigned h, uint64_t pc)
 	int w = watch_index(x, pc);
 	const struct word_write *lw;
 	const struct arch_model *arch = x->arch;
-	uint8_t ob[4], nb[4];
 	char e[160], a[160], os[64], ns[64];
 
 	if (x->fetch_choices) {
@@ -365,12 +413,8 @@ void check_cmodx(struct explorer *x, unsigned h, uint64_t pc)
 	if (arch->cmodx_classify(lw->old_word) == CMODX_SAFE &&
 	    arch->cmodx_classify(lw->new_word) == CMODX_SAFE)
 		return;
-	for (int i = 0; i < 4; i++) {
-		ob[i] = (uint8_t)(lw->old_word >> (8 * i));
-		nb[i] = (uint8_t)(lw->new_word >> (8 * i));
-	}
-	snprintf(os, sizeof(os), "%s", machine_disasm(x->m, pc & ~3ull, ob, 4));
-	snprintf(ns, sizeof(ns), "%s", machine_disasm(x->m, pc & ~3ull, nb, 4));
+	disasm_word(x, pc, lw->old_word, os, sizeof(os));
+	disasm_word(x, pc, lw->new_word, ns, sizeof(ns));
 	snprintf(e, sizeof(e), "old and new in {%s}", arch->cmodx_set);
 	snprintf(a, sizeof(a), "%08x (%s) -> %08x (%s)", lw->old_word, os, lw->new_word, ns);
 	check_fail(x, "cmodx", h, pc, e, a,

@@ -22,7 +22,7 @@ static int retired_at(const struct explorer *x, uint64_t pc)
 /* Retired function i as a DPOR access: freeing it writes it, running in it reads it. */
 static void retired_access(struct explorer *x, int i, bool write)
 {
-	dpor_event_access(x, x->retire_lo[i], (unsigned)(x->retire_hi[i] - x->retire_lo[i]), write);
+	dpor_event_model_access(x, x->retire_lo[i], (unsigned)(x->retire_hi[i] - x->retire_lo[i]), write);
 }
 
 bool retire_crossing(struct explorer *x, uint64_t pc, uint64_t prev_pc)
@@ -99,7 +99,7 @@ void check_completion(struct explorer *x, unsigned h)
 	/* What it reads: every hart's fetch state (the cache token their synchronisations
 	 * write) and the code; so the reduction orders it against them. */
 	if (x->fetch_choices) {
-		dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
+		dpor_event_model_access(x, EX_CACHE_TOKEN, 8, false);
 		exec_code_access(x, false);
 	}
 	check_no_old_fetch(x, h);

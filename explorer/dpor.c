@@ -29,18 +29,25 @@
 
 #include "exec.h"
 
-static bool accesses_conflict(const struct event_sig *a, const struct event_sig *b)
+/* Do a and b touch a common byte, at least one writing it (observing: neither access one the
+ * model added)? */
+static bool sigs_conflict(const struct event_sig *a, const struct event_sig *b, bool observing)
 {
 	for (unsigned i = 0; i < a->naccesses; i++)
 		for (unsigned j = 0; j < b->naccesses; j++) {
 			const struct ev_access *p = &a->acc[i], *q = &b->acc[j];
 
-			if (!(p->write | q->write))
+			if (!(p->write | q->write) || (observing && (p->model | q->model)))
 				continue;
 			if (p->addr < q->addr + q->size && q->addr < p->addr + p->size)
 				return true;
 		}
 	return false;
+}
+
+static bool accesses_conflict(const struct event_sig *a, const struct event_sig *b)
+{
+	return sigs_conflict(a, b, false);
 }
 
 bool dpor_dependent(const struct event_sig *a, const struct event_sig *b)
@@ -72,16 +79,18 @@ void dpor_event_begin(struct explorer *x, unsigned h)
 	e->sig.overflow = false;
 }
 
-static void sig_add(struct event_sig *s, uint64_t addr, unsigned size, bool write)
+static void sig_add(struct event_sig *s, uint64_t addr, unsigned size, bool write, bool model)
 {
 	for (unsigned i = 0; i < s->naccesses; i++) {
 		struct ev_access *a = &s->acc[i];
 
 		if (a->addr == addr && a->size == size) {
 			a->write |= write;
+			a->model &= model;
 			return;
 		}
-		if (a->write == write && (a->addr + a->size == addr || addr + size == a->addr)) {
+		if (a->write == write && a->model == model &&
+		    (a->addr + a->size == addr || addr + size == a->addr)) {
 			a->addr = a->addr < addr ? a->addr : addr;
 			a->size += size;
 			return;
@@ -97,24 +106,31 @@ static void sig_add(struct event_sig *s, uint64_t addr, unsigned size, bool writ
 		a->addr = lo;
 		a->size = (uint32_t)(hi - lo);
 		a->write = true;
+		a->model = false;
 		s->overflow = true;
 		return;
 	}
 	s->acc[s->naccesses].addr = addr;
 	s->acc[s->naccesses].size = size;
 	s->acc[s->naccesses].write = write;
+	s->acc[s->naccesses].model = model;
 	s->naccesses++;
 }
 
 void dpor_event_access(struct explorer *x, uint64_t addr, unsigned size, bool write)
 {
-	sig_add(&x->events[x->st.ntransitions - 1].sig, addr, size, write);
+	sig_add(&x->events[x->st.ntransitions - 1].sig, addr, size, write, false);
+}
+
+void dpor_event_model_access(struct explorer *x, uint64_t addr, unsigned size, bool write)
+{
+	sig_add(&x->events[x->st.ntransitions - 1].sig, addr, size, write, true);
 }
 
 void dpor_sig_union(struct event_sig *into, const struct event_sig *b)
 {
 	for (unsigned i = 0; i < b->naccesses; i++)
-		sig_add(into, b->acc[i].addr, b->acc[i].size, b->acc[i].write);
+		sig_add(into, b->acc[i].addr, b->acc[i].size, b->acc[i].write, b->acc[i].model);
 	into->overflow |= b->overflow;
 }
 
@@ -122,6 +138,30 @@ void dpor_sig_union(struct event_sig *into, const struct event_sig *b)
 static bool happens_before(const struct event *a, const uint16_t *c)
 {
 	return c[a->hart] >= a->index;
+}
+
+bool dpor_observed_before(const struct explorer *x, unsigned pos, unsigned h)
+{
+	bool reached[EX_MAX_TRANSITIONS] = {false};
+	int last = x->st.last_event[h];
+
+	if (x->events[pos].hart == h)
+		return true; /* program order, the hart's current transition included */
+	if (last < 0 || (unsigned)last < pos)
+		return false;
+	/* Backwards from h's last transition: an event is reached when a later reached one is of
+	 * its hart, or observes it (a conflict through memory, not through the model). */
+	for (unsigned j = (unsigned)last + 1; j-- > pos;) {
+		const struct event *e = &x->events[j];
+
+		if (dpor_event_erased(x, e))
+			continue;
+		reached[j] = e->hart == h;
+		for (unsigned k = j + 1; k <= (unsigned)last && !reached[j]; k++)
+			reached[j] = reached[k] && (x->events[k].hart == e->hart ||
+						    sigs_conflict(&e->sig, &x->events[k].sig, true));
+	}
+	return reached[pos];
 }
 
 static unsigned lowest(uint32_t mask)
@@ -219,7 +259,7 @@ void dpor_event_end(struct explorer *x)
 	/* The hart holds the machine and others still run (they finish their sites first): its
 	 * next transitions can be held back by them, so for sleep sets it depends on them all. */
 	if (x->st.exclusive == (int)h)
-		dpor_event_access(x, EX_STOP_TOKEN, 1, true);
+		dpor_event_model_access(x, EX_STOP_TOKEN, 1, true);
 
 	if (prev >= 0)
 		memcpy(c, x->events[prev].clock, sizeof(c));

@@ -56,6 +56,9 @@ struct ev_access {
 	uint64_t addr;
 	uint32_t size;
 	bool write;
+	bool model; /* added by the model to order the search (a token, the code at a context
+		     * synchronisation, a fetch of an older version), not an access that observes
+		     * memory: left out of the order coherence judges (dpor_observed_before) */
 };
 
 /* What one transition touched: two transitions of different harts are dependent when they
@@ -314,6 +317,12 @@ bool dpor_sleep_dependent(const struct event_sig *a, const struct event_sig *b);
 /* into |= what b touched (the transitions of one hart's several fetch alternatives). */
 void dpor_sig_union(struct event_sig *into, const struct event_sig *b);
 uint64_t dpor_trace_hash(const struct explorer *x);
+/* As dpor_event_access, for an access the model adds (ev_access.model). */
+void dpor_event_model_access(struct explorer *x, uint64_t addr, unsigned size, bool write);
+/* Has hart h, before its current transition, observed the transition at position pos: is it
+ * h's own, or does a chain of program order and conflicting accesses that observe memory
+ * (not ev_access.model) lead from it to one of h's earlier transitions? */
+bool dpor_observed_before(const struct explorer *x, unsigned pos, unsigned h);
 
 /* spin.c: after hart h's transition: detect a spin loop (the hart blocks), and wake the harts
  * waiting on what it wrote. A deadlock: every unfinished hart blocked or parked. */

@@ -100,7 +100,7 @@ bool exec_take_interrupt(struct explorer *x, unsigned h)
 	coverage_note(x, COVER_INTERRUPT);
 	if (x->fetch_choices && x->arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE) {
 		/* the entry synchronised this hart's fetch, as an ISB does (transition.c) */
-		dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
+		dpor_event_model_access(x, EX_CACHE_TOKEN, 8, false);
 		exec_code_access(x, false);
 	}
 	keep_instrumentation(x, h, false);

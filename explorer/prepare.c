@@ -587,6 +587,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	machine_snapshot_free(pristine);
 	if (rc)
 		return rc;
+	machine_set_write_tag(x->m, 0); /* setup's code writes come before every transition */
 	for (unsigned i = 0; i < scn->nsetup; i++)
 		if (run_to_completion(x, 0, i, &scn->setup[i], &ignored, "setup", err, errlen))
 			return 2;

@@ -344,7 +344,7 @@ unsigned exec_fetch_alternatives(struct explorer *x, unsigned h)
 void exec_code_access(struct explorer *x, bool write)
 {
 	if (x->code_hi > x->code_lo)
-		dpor_event_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), write);
+		dpor_event_model_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), write);
 }
 
 /*
@@ -365,20 +365,20 @@ static bool cache_accesses(struct explorer *x, unsigned h, const struct step_inf
 	case SPECIAL_ICACHE_SYNC:
 		if (sp->addr_reg >= 0) {
 			addr = machine_reg(x->m, h, sp->addr_reg) & ~(line - 1);
-			dpor_event_access(x, addr, (unsigned)line, false);
+			dpor_event_model_access(x, addr, (unsigned)line, false);
 		} else {
 			exec_code_access(x, false);
 		}
 		if (sp->kind == SPECIAL_ICACHE_SYNC)
-			dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
+			dpor_event_model_access(x, EX_CACHE_TOKEN, 8, false);
 		return true;
 	case SPECIAL_DSB:
-		dpor_event_access(x, EX_CACHE_TOKEN, 8, true);
+		dpor_event_model_access(x, EX_CACHE_TOKEN, 8, true);
 		return true;
 	case SPECIAL_ENV_CALL: /* performed by the machine (a remote fence.i) when it went on */
 		if (s != STEP_OK)
 			return false;
-		dpor_event_access(x, EX_CACHE_TOKEN, 8, true);
+		dpor_event_model_access(x, EX_CACHE_TOKEN, 8, true);
 		exec_code_access(x, true); /* other harts' fetches of the code change */
 		return true;
 	case SPECIAL_BREAKPOINT: /* taken as an exception when the step went on */
@@ -388,7 +388,7 @@ static bool cache_accesses(struct explorer *x, unsigned h, const struct step_inf
 			return false;
 		if (sp->kind != SPECIAL_ISB && x->arch->fetch_rule != FETCH_RULE_CACHE_MAINTENANCE)
 			return false; /* RISC-V: a trap or SRET synchronises no fetch */
-		dpor_event_access(x, EX_CACHE_TOKEN, 8, false);
+		dpor_event_model_access(x, EX_CACHE_TOKEN, 8, false);
 		exec_code_access(x, false);
 		return true;
 	default:
@@ -428,6 +428,7 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 		x->st.schedule[x->st.ntransitions] = 0;
 	}
 	x->data_alternatives = 1;
+	machine_set_write_tag(x->m, x->st.ntransitions); /* the code it writes: position + 1 */
 	if (x->data_choices)
 		machine_choose_data(x->m, h, data); /* for the transition's first access with one */
 	dpor_event_begin(x, h);
@@ -509,8 +510,12 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 				exec_note_quiesce_read(x, a);
 			}
 		}
-		if (visible_fetch && info.len)
-			dpor_event_access(x, info.pc, info.len, false);
+		if (visible_fetch && info.len) { /* an older version observes no newer write */
+			if (info.fetch_old)
+				dpor_event_model_access(x, info.pc, info.len, false);
+			else
+				dpor_event_access(x, info.pc, info.len, false);
+		}
 		if (info.wrote_code || cache_accesses(x, h, &info, s))
 			visible = true;
 		trace_append(x, h, &info, version, write_kind(x, wrote, info.wrote_code, exclusive_before),

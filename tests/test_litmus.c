@@ -323,6 +323,42 @@ START_TEST(the_reader_isb_decides_whether_an_old_instruction_runs_after_the_flag
 }
 END_TEST
 
+/* The same rewrite of a `mov` outside the concurrently modifiable set: seen through the flag
+ * before the writer's maintenance made it visible to the reader's fetch, it is coherence;
+ * with nothing ordering the two harts, cmodx; with the whole sequence and the ISB, neither. */
+START_TEST(a_write_seen_through_memory_but_not_fetched_is_coherence_a_concurrent_one_cmodx)
+{
+	struct scenario_result res;
+
+	explore_bundled("arm64-ifetch-mov-noic-flag.yaml", &res);
+	ck_assert_int_eq(res.verdict, VERDICT_FAIL);
+	ck_assert_ptr_nonnull(res.failure);
+	ck_assert_str_eq(res.failure->invariant, "coherence");
+	ck_assert_int_eq(res.failure->hart, 1);
+	ck_assert_ptr_nonnull(strstr(res.failure->expected, "d2800040 (movz x0, #0x2) or newer, "
+							    "written by hart 0"));
+	ck_assert_str_eq(res.failure->actual, "may still fetch d2800020 (movz x0, #0x1)");
+	scenario_result_free(&res);
+
+	explore_bundled("arm64-ifetch-mov-concurrent.yaml", &res);
+	ck_assert_int_eq(res.verdict, VERDICT_FAIL);
+	ck_assert_ptr_nonnull(res.failure);
+	ck_assert_str_eq(res.failure->invariant, "cmodx");
+	scenario_result_free(&res);
+
+	explore_bundled("arm64-ifetch-mov-isb.yaml", &res);
+	ck_assert_msg(res.verdict == VERDICT_PASS, "%s", res.failure ? res.failure->message : "");
+	ck_assert(res.stats.complete);
+	scenario_result_free(&res);
+
+	explore_bundled("arm64-smc-nosync.yaml", &res); /* the hart's own write: program order */
+	ck_assert_int_eq(res.verdict, VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "coherence");
+	ck_assert_ptr_nonnull(strstr(res.failure->expected, "written by this hart"));
+	scenario_result_free(&res);
+}
+END_TEST
+
 /* ---- the command line ---- */
 
 /* An exclusive section runs without a schedule point inside: two harts' LL/SC increments give
@@ -616,6 +652,8 @@ static Suite *litmus_suite(void)
 	tcase_add_test(run, initial_registers_and_memory_reach_the_harts);
 	tcase_add_test(run, observe_alone_records_outcomes_without_a_verdict);
 	tcase_add_test(run, the_reader_isb_decides_whether_an_old_instruction_runs_after_the_flag);
+	tcase_add_test(run,
+		       a_write_seen_through_memory_but_not_fetched_is_coherence_a_concurrent_one_cmodx);
 	tcase_add_test(run, run_outcomes_prints_each_outcome_with_its_count_and_the_verdict);
 	tcase_add_test(run, the_gate_fails_a_wrong_outcome_naming_the_invariant);
 	tcase_add_test(run, an_asm_error_points_into_the_scenario_file);
