@@ -97,23 +97,34 @@ void machine_snapshot_save(struct machine *m, struct machine_snapshot *s)
 
 /*
  * Drops every engine's translations over the words of [begin, end) (offsets into RAM) whose
- * bytes differ between cur and old, merging adjacent changed words into one range.
+ * bytes differ between cur and old, merging adjacent changed words into one range. Blocks of
+ * 64 bytes that agree are passed over whole; words are compared only inside those that differ.
  */
 static void invalidate_changed(struct machine *m, const uint8_t *cur, const uint8_t *old,
 			       size_t begin, size_t end)
 {
 	size_t run = SIZE_MAX;
 
-	if (memcmp(cur + begin, old + begin, end - begin) == 0)
-		return;
-	for (size_t off = begin; off < end; off += 4) {
-		size_t n = end - off < 4 ? end - off : 4;
-		bool changed = memcmp(cur + off, old + off, n) != 0;
-		if (changed && run == SIZE_MAX)
-			run = off;
-		if (!changed && run != SIZE_MAX) {
-			emu_invalidate_all(m, m->ram_base + run, m->ram_base + off);
-			run = SIZE_MAX;
+	for (size_t blk = begin; blk < end; blk += 64) {
+		size_t bend = end - blk < 64 ? end : blk + 64;
+
+		if (memcmp(cur + blk, old + blk, bend - blk) == 0) {
+			if (run != SIZE_MAX) {
+				emu_invalidate_all(m, m->ram_base + run, m->ram_base + blk);
+				run = SIZE_MAX;
+			}
+			continue;
+		}
+		for (size_t off = blk; off < bend; off += 4) {
+			size_t n = bend - off < 4 ? bend - off : 4;
+			bool changed = memcmp(cur + off, old + off, n) != 0;
+
+			if (changed && run == SIZE_MAX)
+				run = off;
+			if (!changed && run != SIZE_MAX) {
+				emu_invalidate_all(m, m->ram_base + run, m->ram_base + off);
+				run = SIZE_MAX;
+			}
 		}
 	}
 	if (run != SIZE_MAX)

@@ -17,24 +17,37 @@
 
 #include "exec.h"
 
-/* FNV-1a over the hart's place in its program, its registers (pc among them) and the live part
- * of its stack. */
+/* One 64-bit word into the running hash (a multiply and a fold: every bit of w reaches v). */
+static uint64_t hash_word(uint64_t v, uint64_t w)
+{
+	v = (v ^ w) * 0x9e3779b97f4a7c15ull;
+	return v ^ (v >> 32);
+}
+
+/* A hash of the hart's place in its program, its registers (pc among them) and the live part
+ * of its stack, a 64-bit word at a time. */
 static uint64_t hart_state_hash(struct explorer *x, unsigned h)
 {
-	uint64_t regs[ARCH_MAX_REGS], v = 0xcbf29ce484222325ull;
-	uint64_t sp, top = machine_stack_top(x->m, h);
+	uint64_t regs[ARCH_MAX_REGS], v = 0xcbf29ce484222325ull, w;
+	uint64_t sp, top = machine_stack_top(x->m, h), i;
 	const uint8_t *stack;
 
 	machine_read_regs(x->m, h, regs);
 	/* Where the hart is in its program: the same call repeated is progress, not a spin. */
-	v = (v ^ x->st.harts[h].call) * 0x100000001b3ull;
-	for (unsigned i = 0; i < x->arch->nregs; i++)
-		for (unsigned b = 0; b < 8; b++)
-			v = (v ^ ((regs[i] >> (8 * b)) & 0xff)) * 0x100000001b3ull;
+	v = hash_word(v, x->st.harts[h].call);
+	for (unsigned r = 0; r < x->arch->nregs; r++)
+		v = hash_word(v, regs[r]);
 	sp = regs[x->arch->reg_sp];
-	if (sp < top && top - sp <= MACHINE_STACK_SIZE && (stack = machine_ram_view(x->m, sp, top - sp)))
-		for (uint64_t i = 0; i < top - sp; i++)
-			v = (v ^ stack[i]) * 0x100000001b3ull;
+	if (sp < top && top - sp <= MACHINE_STACK_SIZE &&
+	    (stack = machine_ram_view(x->m, sp, top - sp))) {
+		for (i = 0; i + 8 <= top - sp; i += 8) {
+			memcpy(&w, stack + i, 8);
+			v = hash_word(v, w);
+		}
+		for (w = 0; i < top - sp; i++)
+			w = w << 8 | stack[i];
+		v = hash_word(v, w ^ (top - sp) << 56);
+	}
 	return v;
 }
 
