@@ -193,6 +193,8 @@ struct machine {
 	uint64_t vectors;          /* exception vector table ("vectors"), 0 when the image has none */
 	bool sync_to_guest;        /* a breakpoint is the guest's exception (arch sync_handler_symbol) */
 	uint8_t *exec_pages;       /* one flag per EMU_PAGE of RAM: some hart fetched from it */
+	uint64_t *fw_seen;         /* one bit per 4-byte word of RAM: it has had fetch versions
+				    * (a filter in front of the search of fw; never cleared) */
 
 	/*
 	 * Dirty tracking for snapshots, per EMU_PAGE of RAM: the version of the page's contents.
@@ -311,6 +313,8 @@ void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_
 void emu_fetch_forget(struct machine *m, uint64_t begin, uint64_t end);
 void emu_fetch_words_free(struct fetch_words *fw);
 int emu_fetch_words_copy(struct fetch_words *dst, const struct fetch_words *src);
+/* Marks m's tracked words in its filter (m->fw_seen), after they were copied in. */
+void emu_fetch_words_seen(struct machine *m);
 
 /* ---- interrupt.c ---- */
 /* h entered an exception (an interrupt, a breakpoint the guest takes): on Arm a context

@@ -83,8 +83,20 @@ static bool keeps_versions(const struct machine *m)
 	return m->fetch == FETCH_RELAXED || m->fetch == FETCH_ARCH;
 }
 
+static bool word_seen(const struct machine *m, uint64_t off)
+{
+	return m->fw_seen[off / 256] >> (off / 4 % 64) & 1;
+}
+
+static void word_mark_seen(struct machine *m, uint64_t off)
+{
+	m->fw_seen[off / 256] |= 1ull << (off / 4 % 64);
+}
+
 static struct fetch_word *word_find(const struct machine *m, uint64_t off)
 {
+	if (!word_seen(m, off))
+		return NULL;
 	for (size_t i = 0; i < m->fw.n; i++)
 		if (m->fw.v[i].off == off)
 			return &m->fw.v[i];
@@ -143,6 +155,7 @@ static struct fetch_word *word_track(struct machine *m, uint64_t off)
 	memset(w, 0, sizeof(*w));
 	w->off = off;
 	w->nver = 1;
+	word_mark_seen(m, off);
 	w->ver[0] = word_before(m, off);
 	return w;
 }
@@ -372,6 +385,12 @@ int emu_fetch_words_copy(struct fetch_words *dst, const struct fetch_words *src)
 		memcpy(dst->v, src->v, src->n * sizeof(*src->v));
 	dst->n = src->n;
 	return 0;
+}
+
+void emu_fetch_words_seen(struct machine *m)
+{
+	for (size_t i = 0; i < m->fw.n; i++)
+		word_mark_seen(m, m->fw.v[i].off);
 }
 
 /* The versions of word the hart may fetch now, newest first, distinct bytes only: *n of them

@@ -343,10 +343,11 @@ struct machine *machine_open(const struct arch_model *arch, const struct image *
 	m->magic_page = mmap(NULL, (size_t)page_of(arch), PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	m->exec_pages = calloc(m->ram_size / EMU_PAGE + 1, 1);
+	m->fw_seen = calloc(m->ram_size / 256 + 1, sizeof(uint64_t));
 	m->npages = (m->ram_size + EMU_PAGE - 1) / EMU_PAGE;
 	m->page_version = malloc(m->npages * sizeof(*m->page_version));
 	if (m->ram == MAP_FAILED || m->magic_page == MAP_FAILED || !m->exec_pages ||
-	    !m->page_version) {
+	    !m->fw_seen || !m->page_version) {
 		set_err(err, errlen, "machine_open: %s", strerror(errno));
 		goto fail;
 	}
@@ -390,6 +391,7 @@ void machine_close(struct machine *m)
 	if (m->magic_page != MAP_FAILED)
 		munmap(m->magic_page, (size_t)page_of(m->arch));
 	free(m->exec_pages);
+	free(m->fw_seen);
 	free(m->page_version);
 	free(m->watch);
 	free(m->dm_outside);

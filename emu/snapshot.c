@@ -147,6 +147,7 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 	}
 	if (emu_fetch_words_copy(&m->fw, &s->fw) != 0)
 		abort();
+	emu_fetch_words_seen(m); /* the snapshot may be another machine's */
 	if (m->dm.on && s->dm_saved) /* else the data model is off, or set up after this */
 		emu_data_copy(&m->dm, &s->dm);
 
