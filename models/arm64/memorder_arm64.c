@@ -106,6 +106,26 @@ static void barrier(uint32_t w, struct mem_order *out)
 	out->fence_succ = type == 2 ? MEM_W : MEM_R | MEM_W;
 }
 
+/* The pointer-authenticated branches (BRAA, BRAAZ, BLRAA, ..., RETAA, RETAB, ERETAA, ERETAB):
+ * register branches Capstone 4 does not decode. They read Rn (bits 9:5) and the modifier Rm
+ * (4:0; 31 is sp, or zero in the Z forms); RETA* and ERETA* read x30 and sp. */
+static bool pac_branch(uint32_t w, struct mem_order *out)
+{
+	unsigned opc = (w >> 21) & 0xf;
+
+	if ((w & 0xfe1ff800u) != 0xd61f0800u)
+		return false;
+	if (opc == 2 || opc == 4) { /* RETAA/RETAB, ERETAA/ERETAB */
+		out->reads |= 1ull << 30 | 1ull << 31;
+		out->ctx_sync = opc == 4;
+	} else {
+		out->reads |= reg_field(w >> 5) | reg_field(w);
+		if (opc & 1) /* BLRA*: the link register */
+			out->writes |= 1ull << 30;
+	}
+	return true;
+}
+
 void a64_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *out)
 {
 	uint32_t w = le32(bytes);
@@ -115,6 +135,17 @@ void a64_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *
 	registers(bytes, out);
 	if ((w & 0xfffff0ffu) == 0xd50330bfu || (w & 0xfffff0ffu) == 0xd503309fu) {
 		barrier(w, out); /* DMB, DSB */
+	} else if ((w & 0xfffff3ffu) == 0xd503323fu) {
+		out->fence_pred = out->fence_succ = MEM_R | MEM_W; /* DSB <domain>nXS: full */
+	} else if ((w & 0x3f200c00u) == 0x19000000u) {
+		/* STLUR*, LDAPUR* (RCpc, unscaled offset), which Capstone 4 does not decode:
+		 * opc bits 23:22 00 a store-release, else a load-acquire RCpc; Rn bits 9:5 */
+		bool store = ((w >> 22) & 3) == 0;
+
+		out->reads |= reg_field(w >> 5) | (store ? reg_field(w) : 0);
+		out->writes |= store ? 0 : reg_field(w);
+		out->release = store;
+		out->acquire_pc = !store;
 	} else if (w == 0xd5033fdfu || w == 0xd69f03e0u) {
 		out->ctx_sync = true; /* ISB, ERET */
 	} else if ((w & 0x3f000000u) == 0x08000000u) {
@@ -145,7 +176,8 @@ void a64_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *
 	}
 	if ((w & 0xff9ffc1fu) == 0xd61f0000u)   /* BR, BLR, RET: Rn (Capstone 4 omits RET's x30) */
 		out->reads |= reg_field(w >> 5);
-	out->branch = (w & 0xff000010u) == 0x54000000u ||   /* B.cond */
+	out->branch = pac_branch(w, out) ||
+		      (w & 0xff000010u) == 0x54000000u ||   /* B.cond */
 		      (w & 0x7e000000u) == 0x34000000u ||   /* CBZ, CBNZ */
 		      (w & 0x7e000000u) == 0x36000000u ||   /* TBZ, TBNZ */
 		      (w & 0xff9ffc1fu) == 0xd61f0000u;     /* BR, BLR, RET */

@@ -76,12 +76,12 @@ static void a64_decode_special(const uint8_t *bytes, struct special_insn *out)
 	} else if ((w & 0xffffffe0u) == 0xd50b7b20u || (w & 0xffffffe0u) == 0xd50b7e20u) {
 		out->kind = SPECIAL_DCACHE; /* DC CVAU / DC CIVAC */
 		out->addr_reg = (int)(w & 31);
-	} else if ((w & 0xfffff0ffu) == 0xd503309fu) {
-		out->kind = SPECIAL_DSB;
+	} else if ((w & 0xfffff0ffu) == 0xd503309fu || (w & 0xfffff3ffu) == 0xd503323fu) {
+		out->kind = SPECIAL_DSB; /* DSB, DSB <domain>nXS */
 	} else if ((w & 0xfffff0ffu) == 0xd50330bfu) {
 		out->kind = SPECIAL_BARRIER; /* DMB */
-	} else if (w == 0xd69f03e0u) {
-		out->kind = SPECIAL_EXC_RETURN; /* ERET */
+	} else if (w == 0xd69f03e0u || w == 0xd69f0bffu || w == 0xd69f0fffu) {
+		out->kind = SPECIAL_EXC_RETURN; /* ERET, ERETAA, ERETAB */
 	} else if (w == A64_ISB) {
 		out->kind = SPECIAL_ISB;
 	} else if (w == 0xd503203fu || w == 0xd503205fu || w == 0xd503209fu || w == 0xd50320bfu) {
