@@ -32,6 +32,7 @@ struct cli_common {
 	bool shard_tree;         /* the shard splits the one scenario's search tree */
 	unsigned long jobs;      /* -j N: worker processes exploring at once (0, 1: none) */
 	bool outcomes;           /* run --outcomes: print litmus scenarios' final outcomes */
+	const char *data_memory; /* --data-memory sc|arch: every scenario's data model; NULL */
 };
 
 int cmd_run(int argc, char **argv);
@@ -53,6 +54,16 @@ void progress_clear(void);
  * "patchcheck cmd: option wants a whole number from min to max ..., got 'text'" on stderr. */
 bool option_number(const char *cmd, const char *option, const char *text, uint64_t min,
 		   uint64_t max, uint64_t *value);
+
+/* command_line.c: the word after option in a stored command line (a run's options), its
+ * length in *len; NULL when the option is not there. */
+const char *command_line_value(const char *options, const char *option, size_t *len);
+
+/* data_memory_option.c: --data-memory's value ("sc" or "arch"), or NULL with "patchcheck cmd:
+ * --data-memory wants sc or arch, got 'text'" on stderr; and the value a stored run's options
+ * gave it (NULL: none). */
+const char *data_memory_option(const char *cmd, const char *text);
+const char *data_memory_of_command_line(const char *options);
 
 /* shard.c: --shard I/N. Scenario k (from 0) of a command's ordered list belongs to shard
  * (k mod N) + 1. */

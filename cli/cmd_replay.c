@@ -49,6 +49,8 @@ static void replay_usage(FILE *out)
 		"                        was stored (never when the guest image differs)\n"
 		"  --guest-dir DIR       where the guest images are (default: the build's guest/)\n"
 		"  --kernel-tree DIR     the Linux tree a scenario's kernel_sources come from\n"
+		"  --data-memory MODEL   the data memory model, sc or arch, in place of the scenario's\n"
+		"                        (a stored failure: the one its run was given, if any)\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"exit codes: 0 the failure reproduced (the stored one identically), 1 it did not or it\n"
@@ -81,6 +83,9 @@ static int parse_options(int argc, char **argv, struct replay_options *o)
 			o->explore.guest_dir = argv[++i];
 		} else if (strcmp(a, "--kernel-tree") == 0 && has_value) {
 			o->explore.kernel_tree = argv[++i];
+		} else if (strcmp(a, "--data-memory") == 0 && has_value) {
+			if (!(o->explore.data_memory = data_memory_option("replay", argv[++i])))
+				return -1;
 		} else if (strcmp(a, "--force") == 0) {
 			o->force = true;
 		} else if (strcmp(a, "--trace") == 0 || strcmp(a, "-v") == 0 ||
@@ -352,7 +357,19 @@ static int replay_stored_failure(const struct replay_options *o, struct stored_f
 	return rc;
 }
 
-static int replay_from_database(const struct replay_options *o, struct scenario *s)
+/* The failure's run was given --data-memory: replay under the same model. */
+static void run_data_memory(struct report_reader *reader, const struct stored_failure *sf,
+			    struct replay_options *o)
+{
+	struct stored_run run = {0};
+
+	if (report_read_run(reader, sf->scenario.run_id, &run) == 0)
+		o->explore.data_memory = data_memory_of_command_line(run.options);
+	if (run.id)
+		stored_run_release(&run);
+}
+
+static int replay_from_database(struct replay_options *o, struct scenario *s)
 {
 	struct report_reader *reader;
 	struct stored_failure sf;
@@ -375,6 +392,8 @@ static int replay_from_database(const struct replay_options *o, struct scenario 
 		report_reader_close(reader);
 		return EXIT_BAD_INPUT;
 	}
+	if (!o->explore.data_memory)
+		run_data_memory(reader, &sf, o);
 	report_reader_close(reader);
 	rc = replay_stored_failure(o, &sf, s);
 	stored_failure_release(&sf);

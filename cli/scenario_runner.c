@@ -32,6 +32,8 @@ void print_common_options(FILE *out)
 		"  --shard I/N           run only shard I of N (1 <= I <= N): scenario k (from 0) of\n"
 		"                        the ordered list goes to shard (k mod N) + 1; a list of one\n"
 		"                        scenario splits its search tree instead\n"
+		"  --data-memory MODEL   explore every scenario under data memory MODEL, sc or arch\n"
+		"                        (arm64, riscv64), in place of its data_memory key\n"
 		"  -j, --jobs N          explore with N worker processes at once (1 to %lu, default 1);\n"
 		"                        the output and the database are as with -j 1\n"
 		"  -q, --quiet           print only mismatches and the summary, without times\n"
@@ -77,6 +79,9 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 		if (!option_number(cmd, a, argv[++*i], 1, EXPLORE_MAX_JOBS, &v))
 			return -1;
 		c->jobs = (unsigned long)v;
+	} else if (strcmp(a, "--data-memory") == 0 && has_value) {
+		if (!(c->data_memory = data_memory_option(cmd, argv[++*i])))
+			return -1;
 	} else if (strcmp(a, "--shard") == 0 && has_value) {
 		if (!parse_shard_option(cmd, a, argv[++*i], c))
 			return -1;
@@ -155,6 +160,7 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 			       (c->shard_tree ? (c->shard_index - 1) * 0x9e3779b97f4a7c15ull : 0),
 		.tree_shard_index = c->shard_tree ? c->shard_index : 0,
 		.tree_shard_count = c->shard_tree ? c->shard_count : 0,
+		.data_memory = c->data_memory,
 		/* Workers exploring at once would write over each other's line. */
 		.progress = c->jobs <= 1 && progress_enabled() ? progress_show : NULL,
 		.progress_ud = (void *)s,

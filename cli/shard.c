@@ -48,21 +48,10 @@ bool parse_shard_option(const char *cmd, const char *option, const char *text,
 
 bool shard_of_command_line(const char *options, unsigned long *index, unsigned long *count)
 {
-	const char *p = options, *end;
-	bool after_option = false;
+	size_t len;
+	const char *v = command_line_value(options, "--shard", &len);
 
-	while (p && *p) {
-		while (*p == ' ')
-			p++;
-		end = strchr(p, ' ');
-		if (!end)
-			end = p + strlen(p);
-		if (after_option)
-			return shard_parse(p, (size_t)(end - p), index, count);
-		after_option = end - p == 7 && !strncmp(p, "--shard", 7);
-		p = end;
-	}
-	return false;
+	return v && shard_parse(v, len, index, count);
 }
 
 void shard_list_of(struct cli_common *c, size_t n)

@@ -441,6 +441,9 @@ struct explore_options {
 	/* Every interleaving within the bound, without the reduction: each point takes every
 	 * choice and nothing sleeps. A reference to check the reduction against (tests). */
 	bool every_interleaving;
+	/* "sc" or "arch" in place of every scenario's data_memory (--data-memory), on the arches
+	 * with a data model; NULL: as each scenario says. */
+	const char *data_memory;
 	/* Called once per distinct trace (its hash, as counted in distinct_traces), if set. */
 	void (*trace_seen)(void *ud, uint64_t hash);
 	void *trace_seen_ud;

@@ -502,6 +502,8 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		return 2;
 	}
 	x->arch = image_arch(x->arch, x->img);
+	if (opt && opt->data_memory && x->arch->decode_mem_order)
+		snprintf(scn->data_memory, sizeof(scn->data_memory), "%s", opt->data_memory);
 	x->nharts = scn->nharts;
 	x->m = machine_open(x->arch, x->img, scn->nharts,
 			    !strcmp(scn->fetch, "relaxed") ? FETCH_RELAXED

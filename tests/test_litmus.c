@@ -436,6 +436,34 @@ START_TEST(the_gate_fails_a_wrong_outcome_naming_the_invariant)
 }
 END_TEST
 
+/* --data-memory arch explores a scenario written for sequentially consistent memory under the
+ * weak model; its failure's schedule carries the data choice, the database remembers the
+ * model for the replay, and the file replays only with the option given again. */
+START_TEST(the_data_memory_option_explores_under_the_weak_model_and_its_failures_replay)
+{
+	char db[4096];
+
+	ck_assert_int_eq(sh("%s run --no-db %s/mp_fault_sc.yaml", TOOL, FIXTURES), 0);
+	temp_file_name(db, sizeof(db), "dm.db");
+	unlink(db);
+	ck_assert_int_eq(sh("%s gate --db %s --data-memory arch %s/mp_fault_sc.yaml", TOOL, db,
+			    FIXTURES), 1);
+	expect_in_output("expected pass, got fail:guest-fault");
+	expect_in_output("schedule 00011.11 (0 preemptions)");
+	expect_in_output("replay without the database: patchcheck replay --data-memory arch ");
+	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 0);
+	expect_in_output("reproduced: the same invariant");
+	ck_assert_int_eq(sh("%s replay --data-memory arch %s/mp_fault_sc.yaml --schedule 00011.11",
+			    TOOL, FIXTURES), 0);
+	ck_assert_int_eq(sh("%s replay %s/mp_fault_sc.yaml --schedule 00011.11", TOOL, FIXTURES), 2);
+	expect_in_output("choices of a value to load or a place to store");
+	ck_assert_int_eq(sh("%s run --no-db --data-memory weak %s/mp_fault_sc.yaml", TOOL,
+			    FIXTURES), 2);
+	expect_in_output("patchcheck run: --data-memory wants sc or arch, got 'weak'");
+	unlink(db);
+}
+END_TEST
+
 START_TEST(an_asm_error_points_into_the_scenario_file)
 {
 	char yaml[2048];
@@ -656,6 +684,7 @@ static Suite *litmus_suite(void)
 		       a_write_seen_through_memory_but_not_fetched_is_coherence_a_concurrent_one_cmodx);
 	tcase_add_test(run, run_outcomes_prints_each_outcome_with_its_count_and_the_verdict);
 	tcase_add_test(run, the_gate_fails_a_wrong_outcome_naming_the_invariant);
+	tcase_add_test(run, the_data_memory_option_explores_under_the_weak_model_and_its_failures_replay);
 	tcase_add_test(run, an_asm_error_points_into_the_scenario_file);
 	tcase_add_test(run, arm_inline_code_follows_the_image_instruction_set);
 	tcase_add_test(run, an_exclusive_section_is_one_transition_on_every_arch);
