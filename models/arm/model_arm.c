@@ -451,13 +451,14 @@ static const struct arch_kernel_tree arm_kernel_tree = {
  * address there (arm/regs-ip-as-pc). ARM_ORIG_r0 must be r0 as at the site: Linux's
  * __ftrace_regs_caller (arch/arm/kernel/entry-ftrace.S, 6.1, as merged in 2017) stores r0
  * into the OLD_R0 slot, over the parent LR the site pushed. The rules and their sources:
- * models/arm/CONTRACT.md.
+ * models/arm/CONTRACT.md. The CPU is Unicorn's `max`, which runs ARMv8's AArch32 additions
+ * (LDA, STL and their exclusives) that its default Cortex-A15 leaves undefined.
  */
 #define ARM_COMMON                                                                             \
-	.name = "arm", .uc_arch = UC_ARCH_ARM, .uc_cpu_model = -1, .cs_arch = CS_ARCH_ARM,      \
-	.page_size = 1024, .word_size = 4, .nregs = ARM_NREGS, .reg_ids = arm_reg_ids,          \
-	.reg_names = arm_reg_names, .reg_pc = ARM_PC, .reg_sp = ARM_SP, .reg_lr = ARM_LR,       \
-	.reg_ret = 0, .arg_regs = {0, 1, 2, 3}, .narg_regs = 4,                                 \
+	.name = "arm", .uc_arch = UC_ARCH_ARM, .uc_cpu_model = UC_CPU_ARM_MAX,                  \
+	.cs_arch = CS_ARCH_ARM, .page_size = 1024, .word_size = 4, .nregs = ARM_NREGS,          \
+	.reg_ids = arm_reg_ids, .reg_names = arm_reg_names, .reg_pc = ARM_PC, .reg_sp = ARM_SP, \
+	.reg_lr = ARM_LR, .reg_ret = 0, .arg_regs = {0, 1, 2, 3}, .narg_regs = 4,               \
 	.scratch_mask = (1ull << 12) | (1ull << ARM_CPSR), .regs_seen_mask = 0x0fffull,        \
 	.regs_orig_arg0 = ARM_ORIG_R0, .regs_orig_arg0_name = "ARM_ORIG_r0",                    \
 	.callee_saved_mask = 0x0ff0ull, .abi_fixed_mask = 1ull << ARM_CPSR,                     \
