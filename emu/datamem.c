@@ -2,7 +2,8 @@
  * datamem.c - the data memory model of memory: arch: which value a hart's load may read.
  *
  * Memory sequentially consistent (memory: sc, the default) is what RAM holds. Under memory:
- * arch, arm64 and RISC-V are modelled as other-multi-copy-atomic machines in the style of
+ * arch, arm64, RISC-V and arm (with ARMv8's AArch32 ordering; a word is the arch's
+ * data_granule) are modelled as other-multi-copy-atomic machines in the style of
  * Promising-ARM/RISC-V (Pulte, Pichon-Pharabod, Kang, Lee, Hur, "Promising-ARM/RISC-V: a
  * simpler and faster operational concurrency model", PLDI 2019), without promises:
  *
@@ -26,7 +27,9 @@
  *    before or after the store by the search, and then has the choices).
  *  - A read-modify-write or an exclusive load reads the newest value and its store goes last.
  *  - Fences (DMB, DSB, FENCE) raise vrnew / vwnew by their predecessor and successor sets;
- *    acquire loads raise both after them; ISB raises vrnew to vcap.
+ *    acquire loads raise both after them; ISB raises vrnew to vcap. A branch raises vcap to
+ *    the registers it reads, and to its load when it branches to a loaded target.
+ *  - A step that runs several instructions (a T32 IT block, with its IT) is decoded as one.
  *
  * A hart's own stack is private while no other hart has touched a word of it: a load from it
  * carries the greatest view the hart ever stored there, so a value spilled and reloaded keeps
@@ -36,9 +39,10 @@
  * Not modelled, so never found: load buffering (a store visible before an earlier load of the
  * same hart reads, which needs promises), forwarding a store to the same hart before other harts
  * see it, and older values for accesses that span two words (they read the newest). Exception
- * entry is a context synchronisation on Arm, as an ISB is. Registers whose decoder is not exact (arm64,
- * Capstone 4's lists) only gain views: dependencies are over-approximated. So every outcome
- * this model produces is allowed by the architecture; not every allowed one is produced.
+ * entry is a context synchronisation on Arm, as an ISB is. Registers whose decoder is not
+ * exact (arm64, arm: Capstone 4's lists) only gain views: dependencies are over-approximated.
+ * So every outcome this model produces is allowed by the architecture; not every allowed one
+ * is produced.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -174,7 +178,41 @@ static unsigned take_choice(struct machine *m, unsigned count)
 	return d < count ? d : count - 1;
 }
 
-void emu_data_before_step(struct machine *m, struct hart *h, const uint8_t *bytes, unsigned len)
+/* The instructions a step runs after the first (a T32 IT block, which Unicorn runs with its IT
+ * as one step), decoded from memory after it and merged into mo: every field at its
+ * strongest; a register is written back only if no instruction of the step loads into it. */
+static void merge_block(struct machine *m, const struct arch_model *arch, uint64_t at,
+			struct mem_order *mo)
+{
+	for (unsigned i = 0; i < mo->block; i++) {
+		const uint8_t *p = emu_ram_ptr(m, at, 4);
+		struct mem_order n;
+		unsigned len;
+
+		if (!p || !(len = arch->insn_length(p)))
+			return;
+		arch->decode_mem_order(p, len, &n);
+		mo->writeback = (mo->writeback | n.writeback) &
+				~((mo->writes & ~mo->writeback) | (n.writes & ~n.writeback));
+		mo->reads |= n.reads;
+		mo->writes |= n.writes;
+		mo->exact = mo->exact && n.exact;
+		mo->branch |= n.branch;
+		mo->branch_on_load |= n.branch_on_load;
+		mo->atomic |= n.atomic;
+		mo->acquire |= n.acquire;
+		mo->acquire_pc |= n.acquire_pc;
+		mo->release |= n.release;
+		mo->ctx_sync |= n.ctx_sync;
+		mo->fence_pred |= n.fence_pred;
+		mo->fence_succ |= n.fence_succ;
+		mo->fence_tso |= n.fence_tso;
+		at += len;
+	}
+}
+
+void emu_data_before_step(struct machine *m, struct hart *h, const struct arch_model *arch,
+			  uint64_t pc, const uint8_t *bytes, unsigned len)
 {
 	struct step_ctx *c = &m->cur;
 	const struct dm_view *v = &m->dm.h[h->id];
@@ -185,7 +223,8 @@ void emu_data_before_step(struct machine *m, struct hart *h, const uint8_t *byte
 	c->dswap_active = false;
 	c->loaded = false;
 	c->load_post = 0;
-	m->arch->decode_mem_order(bytes, len, &c->mo);
+	arch->decode_mem_order(bytes, len, &c->mo);
+	merge_block(m, arch, pc + len, &c->mo);
 	c->vin = regs_view(v, c->mo.exact ? c->mo.reads : c->mo.reads | c->mo.writes);
 }
 
@@ -367,6 +406,8 @@ void emu_data_after_step(struct machine *m, struct hart *h)
 	}
 	if (c->loaded || c->stored || mo->branch)
 		v->vcap = vmax(v->vcap, c->vin);
+	if (mo->branch && mo->branch_on_load && c->loaded)
+		v->vcap = vmax(v->vcap, c->load_post); /* a branch to a loaded target */
 	if (mo->fence_tso) {
 		v->vrnew = vmax(v->vrnew, v->vrold);
 		v->vwnew = vmax(v->vwnew, vmax(v->vrold, v->vwold));

@@ -322,8 +322,11 @@ void emu_fetch_words_seen(struct machine *m);
 void emu_exception_entered(struct machine *m, struct hart *h);
 
 /* ---- datamem.c ---- */
-/* Before a step of h (the data model on): decode the instruction's ordering. */
-void emu_data_before_step(struct machine *m, struct hart *h, const uint8_t *bytes, unsigned len);
+/* Before a step of h (the data model on): decode the ordering of the instruction at pc (its
+ * bytes as fetched, and any the step runs after it) with arch, the model of the instruction
+ * set it runs in. */
+void emu_data_before_step(struct machine *m, struct hart *h, const struct arch_model *arch,
+			  uint64_t pc, const uint8_t *bytes, unsigned len);
 /* A load or store by h of [addr, addr+n), before it happens (a load may get an older value
  * swapped into RAM for the step); own_stack: inside h's own stack, private to it. */
 void emu_data_load(struct machine *m, struct hart *h, uint64_t addr, unsigned n, bool own_stack);

@@ -255,7 +255,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	if (info->fetch_old)
 		swap_in(m, h, ram, info->bytes, pc, len);
 	if (m->dm.on)
-		emu_data_before_step(m, h, info->bytes, len);
+		emu_data_before_step(m, h, arch, pc, info->bytes, len);
 
 	uc_err e = uc_emu_start(h->uc, pc | isa_bit, 0, 0, 1);
 

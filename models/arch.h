@@ -66,6 +66,11 @@ struct mem_order {
 	bool exact;         /* reads and writes are exact; else views of written registers only
 			     * grow (dependencies over-approximated: a decoder that may miss one) */
 	bool branch;        /* a conditional or register branch: a control dependency */
+	bool branch_on_load;/* ... whose target is the value it loads (A32 LDR pc, POP {pc},
+			     * TBB): the dependency is on the load too */
+	uint8_t block;      /* the instructions after it that its step runs too, under its
+			     * condition (T32 IT: Unicorn runs an IT block as one step with its
+			     * IT); the data model decodes them from memory and merges them in */
 	bool atomic;        /* a read-modify-write or exclusive load: reads the newest value */
 	bool acquire;       /* LDAR, LDAXR, LSE .A, RISC-V .aq: later accesses after it */
 	bool acquire_pc;    /* LDAPR (RCpc): as acquire, but not ordered after an earlier release */
@@ -236,7 +241,7 @@ struct arch_model {
 	unsigned cache_line;
 	/* Optional (memory: arch): the instruction's registers and ordering; len bytes. */
 	void (*decode_mem_order)(const uint8_t *bytes, unsigned len, struct mem_order *out);
-	unsigned data_granule; /* bytes of one location of the data model: 8 on 64-bit arches */
+	unsigned data_granule; /* bytes of one location of the data model: the word size */
 	/* CMODX class of an instruction word. */
 	enum cmodx_class (*cmodx_classify)(uint32_t word);
 	/* The patch sites of an image, in address order; returns how many (at most max). */

@@ -274,6 +274,161 @@ START_TEST(test_decode_exclusive)
 }
 END_TEST
 
+/*
+ * The data model's view of A32 and T32 words (llvm-mc -triple=armv7a|thumbv7a -mattr=+v8
+ * -show-encoding): r0..r14 as bits 0..14, the flags bit 16, d0..d31 bits 17..48; barriers by
+ * their option, exclusives, acquire and release, writeback, branches, conditions, IT blocks.
+ */
+#define MO_R(n) (1ull << (n))
+#define MO_FLAGS (1ull << 16)
+#define MO_D(n) (1ull << (17 + (n)))
+
+static struct mem_order order_of(const struct arch_model *arch, uint32_t w)
+{
+	struct mem_order o;
+	uint8_t b[4];
+
+	put32(b, w);
+	arch->decode_mem_order(b, arch->insn_length(b), &o);
+	return o;
+}
+
+static struct mem_order a32(uint32_t w)
+{
+	return order_of(&arch_model_arm, w);
+}
+
+static struct mem_order t32(uint32_t w)
+{
+	return order_of(&arch_model_arm_thumb, w);
+}
+
+static void expect_fence(struct mem_order o, unsigned pred, unsigned succ)
+{
+	ck_assert_uint_eq(o.fence_pred, pred);
+	ck_assert_uint_eq(o.fence_succ, succ);
+}
+
+START_TEST(test_decode_mem_order)
+{
+	struct mem_order o;
+
+	expect_fence(a32(A_DMB_ISH), MEM_R | MEM_W, MEM_R | MEM_W);
+	expect_fence(a32(0xf57ff05au), MEM_W, MEM_W);                /* dmb ishst */
+	expect_fence(a32(0xf57ff059u), MEM_R, MEM_R | MEM_W);        /* dmb ishld */
+	expect_fence(a32(0xf57ff05fu), MEM_R | MEM_W, MEM_R | MEM_W); /* dmb sy */
+	expect_fence(a32(A_DSB_ISH), MEM_R | MEM_W, MEM_R | MEM_W);
+	expect_fence(a32(0xee070fbau), MEM_R | MEM_W, MEM_R | MEM_W); /* mcr CP15DMB */
+	ck_assert(a32(A_ISB_SY).ctx_sync && !a32(A_ISB_SY).fence_pred);
+	ck_assert(a32(0xe25ef004u).ctx_sync); /* subs pc, lr, #4 */
+	o = a32(0xe1910f9fu); /* ldrex r0, [r1] */
+	ck_assert(o.atomic && !o.acquire && !o.release);
+	ck_assert_uint_eq(o.reads, MO_R(1));
+	ck_assert_uint_eq(o.writes, MO_R(0));
+	o = a32(0xe1812f90u); /* strex r2, r0, [r1] */
+	ck_assert(o.atomic && !o.release);
+	ck_assert_uint_eq(o.reads, MO_R(0) | MO_R(1));
+	ck_assert_uint_eq(o.writes, MO_R(2));
+	o = a32(0xe1b24f9fu); /* ldrexd r4, r5, [r2]: Capstone 4 lists neither of the pair */
+	ck_assert_uint_eq(o.writes, MO_R(4) | MO_R(5));
+	o = a32(0xe1a23f94u); /* strexd r3, r4, r5, [r2] */
+	ck_assert_uint_eq(o.reads, MO_R(2) | MO_R(4) | MO_R(5));
+	ck_assert_uint_eq(o.writes, MO_R(3));
+	o = a32(0xe1910c9fu); /* lda r0, [r1] */
+	ck_assert(o.acquire && !o.atomic && !o.release);
+	ck_assert_uint_eq(o.writes, MO_R(0));
+	o = a32(0xe181fc90u); /* stl r0, [r1] */
+	ck_assert(o.release && !o.atomic && !o.acquire);
+	ck_assert_uint_eq(o.reads, MO_R(0) | MO_R(1));
+	o = a32(0xe1910e9fu); /* ldaex r0, [r1] */
+	ck_assert(o.acquire && o.atomic);
+	o = a32(0xe1812e90u); /* stlex r2, r0, [r1] */
+	ck_assert(o.release && o.atomic);
+	ck_assert(a32(0xe1020091u).atomic); /* swp r0, r1, [r2] */
+	o = a32(0xe5910000u); /* ldr r0, [r1] */
+	ck_assert(!o.exact && !o.atomic && !o.acquire && !o.branch && !o.fence_pred);
+	ck_assert_uint_eq(o.reads, MO_R(1));
+	ck_assert_uint_eq(o.writes, MO_R(0));
+	ck_assert_uint_eq(a32(0xe7810002u).reads, MO_R(0) | MO_R(1) | MO_R(2)); /* str r0, [r1, r2] */
+	o = a32(0xe4910004u); /* ldr r0, [r1], #4 */
+	ck_assert_uint_eq(o.writes, MO_R(0) | MO_R(1));
+	ck_assert_uint_eq(o.writeback, MO_R(1));
+	ck_assert_uint_eq(a32(0xe8b00006u).writeback, MO_R(0)); /* ldm r0!, {r1, r2} */
+	ck_assert_uint_eq(a32(0xe92d4010u).writeback, MO_R(13)); /* push {r4, lr} */
+	o = a32(0xe8bd8010u); /* pop {r4, pc}: a branch to a loaded target */
+	ck_assert(o.branch && o.branch_on_load);
+	ck_assert_uint_eq(o.writeback, MO_R(13));
+	ck_assert_uint_eq(o.writes, MO_R(4) | MO_R(13));
+	ck_assert_uint_eq(a32(0xe0910002u).writes, MO_R(0) | MO_FLAGS); /* adds r0, r1, r2 */
+	o = a32(A_MOVNE); /* movne r0, #1: conditional, reads the flags */
+	ck_assert(o.branch && (o.reads & MO_FLAGS));
+	o = a32(0x0a000002u); /* beq #8 */
+	ck_assert(o.branch && !o.branch_on_load && o.reads == MO_FLAGS);
+	ck_assert(!a32(0xea000002u).branch); /* b #8 */
+	ck_assert(!a32(A_BL_8).branch);
+	o = a32(0xe12fff1eu); /* bx lr: Capstone 4 lists no lr */
+	ck_assert(o.branch);
+	ck_assert_uint_eq(o.reads, MO_R(14));
+	ck_assert_uint_eq(a32(0xe10f0000u).reads, MO_FLAGS); /* mrs r0, apsr */
+	ck_assert(a32(0xe128f000u).writes & MO_FLAGS);     /* msr APSR_nzcvq, r0 */
+	ck_assert_uint_eq(a32(0xe59f0004u).reads, 0);       /* ldr r0, [pc, #4] */
+	ck_assert_uint_eq(a32(0xed931b00u).writes, MO_D(1)); /* vldr d1, [r3] */
+
+	expect_fence(t32(0x8f5bf3bfu), MEM_R | MEM_W, MEM_R | MEM_W); /* dmb ish */
+	expect_fence(t32(0x8f5af3bfu), MEM_W, MEM_W);                 /* dmb ishst */
+	expect_fence(t32(0x8f59f3bfu), MEM_R, MEM_R | MEM_W);         /* dmb ishld */
+	ck_assert(t32(T_ISB_SY).ctx_sync);
+	ck_assert(t32(0x8f04f3deu).ctx_sync); /* subs pc, lr, #4 */
+	o = t32(0x0f00e851u); /* ldrex r0, [r1] */
+	ck_assert(o.atomic && !o.acquire);
+	ck_assert_uint_eq(o.writes, MO_R(0));
+	o = t32(0x0200e841u); /* strex r2, r0, [r1] */
+	ck_assert(o.atomic && !o.release);
+	ck_assert_uint_eq(o.writes, MO_R(2));
+	ck_assert_uint_eq(t32(0x457fe8d2u).writes, MO_R(4) | MO_R(5)); /* ldrexd r4, r5, [r2] */
+	o = t32(0x0fafe8d1u); /* lda r0, [r1] */
+	ck_assert(o.acquire && !o.atomic);
+	o = t32(0x0fafe8c1u); /* stl r0, [r1] */
+	ck_assert(o.release && !o.atomic);
+	o = t32(0x0fefe8d1u); /* ldaex r0, [r1] */
+	ck_assert(o.acquire && o.atomic);
+	o = t32(0x0fe2e8c1u); /* stlex r2, r0, [r1] */
+	ck_assert(o.release && o.atomic);
+	o = t32(0x45f3e8c2u); /* stlexd r3, r4, r5, [r2] */
+	ck_assert(o.release && o.atomic);
+	ck_assert_uint_eq(o.reads, MO_R(2) | MO_R(4) | MO_R(5));
+	ck_assert_uint_eq(o.writes, MO_R(3));
+	o = t32(0x6808u); /* ldr r0, [r1] (16-bit) */
+	ck_assert_uint_eq(o.reads, MO_R(1));
+	ck_assert_uint_eq(o.writes, MO_R(0));
+	ck_assert_uint_eq(t32(0x0b04f851u).writeback, MO_R(1)); /* ldr r0, [r1], #4 */
+	o = t32(0xbd10u); /* pop {r4, pc} */
+	ck_assert(o.branch && o.branch_on_load);
+	ck_assert_uint_eq(o.writeback, MO_R(13));
+	ck_assert_uint_eq(t32(0xb510u).writeback, MO_R(13)); /* push {r4, lr} */
+	ck_assert(t32(0x1888u).writes & MO_FLAGS); /* adds r0, r1, r2 */
+	ck_assert_uint_eq(t32(0x2801u).writes, MO_FLAGS); /* cmp r0, #1 */
+	o = t32(0xbf06u); /* itte eq: three instructions follow in the block */
+	ck_assert(o.branch && o.reads == MO_FLAGS);
+	ck_assert_uint_eq(o.block, 3);
+	ck_assert_uint_eq(t32(T_IT_NE).block, 1);
+	ck_assert_uint_eq(t32(T_NOP).block, 0);
+	o = t32(0xd004u); /* beq #8 */
+	ck_assert(o.branch && o.reads == MO_FLAGS);
+	o = t32(0xb120u); /* cbz r0, #8: Capstone 4 lists no pc written */
+	ck_assert(o.branch && o.reads == MO_R(0));
+	o = t32(0xf001e8d0u); /* tbb [r0, r1]: branches by the byte it loads */
+	ck_assert(o.branch && o.branch_on_load && !o.atomic);
+	ck_assert(!t32(T_BL_8).branch);
+	ck_assert(!t32(T_B_W_1024).branch);
+	o = t32(0x4770u); /* bx lr */
+	ck_assert(o.branch && o.reads == MO_R(14));
+	ck_assert(t32(0xfb04f85du).branch_on_load); /* ldr pc, [sp], #4 */
+	ck_assert_uint_eq(t32(0x8000f3efu).reads, MO_FLAGS); /* mrs r0, apsr */
+	ck_assert(t32(0x8800f380u).writes & MO_FLAGS);     /* msr APSR_nzcvq, r0 */
+}
+END_TEST
+
 START_TEST(test_decode_special_thumb)
 {
 	const struct arch_model *t = &arch_model_arm_thumb;
@@ -888,6 +1043,7 @@ int main(void)
 	tcase_add_test(enc, test_decode_special_arm);
 	tcase_add_test(enc, test_decode_special_thumb);
 	tcase_add_test(enc, test_decode_exclusive);
+	tcase_add_test(enc, test_decode_mem_order);
 	tcase_add_test(enc, test_cmodx);
 	suite_add_tcase(s, enc);
 	tcase_set_timeout(img, 60);

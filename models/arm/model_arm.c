@@ -1,6 +1,7 @@
 /*
  * model_arm.c - the arm32 arch model (host side): register file, ABI sets, special
- * instructions, the CMODX set, the EABI mcount patch site, encoders.
+ * instructions, the CMODX set, the EABI mcount patch site, encoders (the data memory model's
+ * decoder is memorder_arm.c).
  *
  * One arch, "arm", two instruction sets. A guest image is A32 (ARM) or T32 (Thumb-2), as an
  * arm kernel is built one way or the other, so there are two model structs that share
@@ -30,6 +31,7 @@
 
 #include "../arch.h"
 #include "insn_arm.h"
+#include "memorder_arm.h"
 
 /* Register file: r0..r15 at their architectural numbers (pc_record regs[] are indexed the same
  * way), then CPSR. */
@@ -466,7 +468,7 @@ static const struct arch_kernel_tree arm_kernel_tree = {
 	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image,                      \
 	.kernel_tree = &arm_kernel_tree, .set_vectors = arm_set_vectors,                       \
 	.take_interrupt = arm_take_interrupt, .interrupts_masked = arm_interrupts_masked,      \
-	.unmask_interrupts = arm_unmask_interrupts
+	.unmask_interrupts = arm_unmask_interrupts, .data_granule = 4
 
 /*
  * Frame records (explorer/frame_chain.c), as Linux 6.1's arm frame-pointer unwinder walks them
@@ -502,6 +504,7 @@ const struct arch_model arch_model_arm = {
 	.asm_return = "bx lr\n\t.ltorg",
 	.insn_length = arm_insn_length,
 	.decode_special = arm_decode_special,
+	.decode_mem_order = a32_decode_mem_order,
 	.cmodx_set = "B, BL, NOP, BKPT, SVC, HVC, SMC",
 	.cmodx_classify = arm_cmodx_classify,
 	.fetch_rule = FETCH_RULE_CACHE_MAINTENANCE,
@@ -524,6 +527,7 @@ const struct arch_model arch_model_arm_thumb = {
 	.asm_return = "bx lr\n\t.ltorg",
 	.insn_length = thumb_length,
 	.decode_special = thumb_decode_special,
+	.decode_mem_order = t32_decode_mem_order,
 	.cmodx_set = "16-bit B, NOP, BKPT, SVC; 32-bit B, BL, NOP.W within one word",
 	.cmodx_classify = thumb_cmodx_classify,
 	.fetch_rule = FETCH_RULE_CACHE_MAINTENANCE,

@@ -1,0 +1,10 @@
+/* memorder_arm.h - the A32 and T32 decoders of the data memory model (arch.h, struct mem_order). */
+#ifndef PATCHCHECK_MEMORDER_ARM_H
+#define PATCHCHECK_MEMORDER_ARM_H
+
+#include "../arch.h"
+
+void a32_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *out);
+void t32_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *out);
+
+#endif
