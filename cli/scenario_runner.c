@@ -33,7 +33,7 @@ void print_common_options(FILE *out)
 		"                        the ordered list goes to shard (k mod N) + 1; a list of one\n"
 		"                        scenario splits its search tree instead\n"
 		"  --data-memory MODEL   explore every scenario under data memory MODEL, sc or arch\n"
-		"                        (arm64, riscv64), in place of its data_memory key\n"
+		"                        (arm64, riscv64, arm), in place of its data_memory key\n"
 		"  -j, --jobs N          explore with N worker processes at once (1 to %lu, default 1);\n"
 		"                        the output and the database are as with -j 1\n"
 		"  -q, --quiet           print only mismatches and the summary, without times\n"

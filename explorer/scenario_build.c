@@ -525,10 +525,6 @@ static int take_model(const struct build *b)
 	    take_choice(b, "data_memory", b->raw->data_memory, CHOICES("sc", "arch"),
 			out->data_memory, sizeof(out->data_memory)))
 		return 2;
-	if (!strcmp(out->data_memory, "arch") && !strcmp(out->arch, "arm"))
-		return scn_fail(b->ctx, node_pos(scn_doc_find(b->idx, "data_memory")),
-				"data_memory: arch (the weak data memory model) is modelled for arm64 "
-				"and riscv64; arm's data memory is sequentially consistent (sc)");
 	for (unsigned i = 0; i < b->raw->cache_type_count; i++) {
 		const char *t = b->raw->cache_type[i];
 		struct src_pos at = node_pos(scn_doc_find(b->idx, "cache_type[%u]", i));
