@@ -152,14 +152,17 @@ void redirect_pc_arm_state(unsigned long ip, unsigned long parent_ip, void *op,
 	}
 }
 
-/* Install a callback for every trampoline; NULL restores ftrace_stub. */
-void pc_set_callback(void *fn)
+/* Install a callback for every trampoline; NULL restores ftrace_stub. Returns 0, so that a
+ * patcher hart may run it (its calls must return 0): a tracer that chooses its callback while
+ * runners call the site. */
+int pc_set_callback(void *fn)
 {
 	ftrace_func_t func = fn ? (ftrace_func_t)fn : ftrace_stub;
 
 	*(volatile ftrace_func_t *)&ftrace_global_ops.func = func;
 	barrier();
 	*(volatile ftrace_func_t *)&ftrace_trace_function = func;
+	return 0;
 }
 
 void pc_set_redirect(unsigned long target)

@@ -42,7 +42,7 @@ void record_ip(unsigned long ip, unsigned long parent_ip, void *op, struct pt_re
 void redirect_pc(unsigned long ip, unsigned long parent_ip, void *op, struct pt_regs *regs);
 void redirect_pc_arm_state(unsigned long ip, unsigned long parent_ip, void *op,
 			   struct pt_regs *regs);
-void pc_set_callback(void *fn);
+int pc_set_callback(void *fn);
 void pc_set_redirect(unsigned long target);
 
 /* ---- the mcount entry and the trampolines (ftrace_entry.S) ---- */
