@@ -36,8 +36,10 @@
 
 #include "cli.h"
 
-/* Items fed beyond the running ones; each holds a loaded scenario until its turn. */
-#define EXPLORE_LOOKAHEAD 64
+/* Items fed beyond the running ones; each holds a loaded scenario until its turn, and its
+ * result (about 18 KB) until the items before it are handed back. Enough for a whole gate:
+ * while one worker explores a long scenario the others go on to the end of the list. */
+#define EXPLORE_LOOKAHEAD 1024
 
 enum job_state { JOB_WAITING, JOB_RUNNING, JOB_DONE };
 
