@@ -305,7 +305,7 @@ void emu_fetch_note_write(struct machine *m, uint64_t addr, unsigned size);
 /* After a step: make the step's code writes visible according to the fetch model. */
 void emu_fetch_publish(struct machine *m);
 /* The hart executes a context synchronisation (ISB, FENCE.I, exception entry or return). */
-void emu_fetch_sync(struct machine *m, struct hart *h);
+bool emu_fetch_sync(struct machine *m, struct hart *h); /* whether a floor rose */
 /* The hart executes a cache-maintenance or barrier instruction (before it is stepped). */
 void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_insn *sp,
 			uint64_t addr);

@@ -280,16 +280,21 @@ void emu_fetch_publish(struct machine *m)
 	c->ncode = 0;
 }
 
-void emu_fetch_sync(struct machine *m, struct hart *h)
+bool emu_fetch_sync(struct machine *m, struct hart *h)
 {
+	bool raised = false;
+
 	for (size_t i = 0; i < m->fw.n; i++) {
 		struct fetch_word *w = &m->fw.v[i];
 		uint8_t to = m->fetch == FETCH_ARCH && m->arch->fetch_rule ==
 			FETCH_RULE_CACHE_MAINTENANCE ? w->icache[h->id] : (uint8_t)(w->nver - 1);
 
-		if (w->floor[h->id] < to)
+		if (w->floor[h->id] < to) {
 			w->floor[h->id] = to;
+			raised = true;
+		}
 	}
+	return raised;
 }
 
 /* The lines [addr, addr + line) a maintenance instruction by address acts on, or every word
@@ -563,6 +568,21 @@ bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr)
 	for (unsigned v = w->floor[hart]; v < w->nver; v++)
 		if (w->ver[v] != now)
 			return true;
+	return false;
+}
+
+bool machine_fetch_any_stale(struct machine *m, unsigned hart)
+{
+	if (hart >= m->nharts || !keeps_versions(m))
+		return false;
+	for (size_t i = 0; i < m->fw.n; i++) {
+		const struct fetch_word *w = &m->fw.v[i];
+		uint32_t now = word_now(m, w->off);
+
+		for (unsigned v = w->floor[hart]; v < w->nver; v++)
+			if (w->ver[v] != now)
+				return true;
+	}
 	return false;
 }
 

@@ -196,6 +196,7 @@ struct step_info {
 	unsigned fetch_alternatives; /* versions of the instruction the hart could fetch (1: one) */
 	unsigned fetch_choice;       /* the one it fetched: 0 the newest, 1 the next older ... */
 	bool fetch_old;              /* it fetched bytes RAM no longer holds */
+	bool fetch_synced;           /* it synchronised the hart's fetch, which then lost versions */
 	unsigned data_alternatives;  /* memory: arch: values its load, or places its store, could
 				      * take (1: no choice) */
 	unsigned data_choice;        /* the one it took: 0 the newest value, or the last place */
@@ -230,6 +231,8 @@ void machine_fetch_settle(struct machine *m);
 
 /* Can the hart still fetch, at addr, bytes other than what RAM holds? (false if coherent) */
 bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr);
+/* The same at any code word written during the run. */
+bool machine_fetch_any_stale(struct machine *m, unsigned hart);
 
 /* How many distinct instructions the hart's next step may fetch (1: no choice), and which one
  * it takes (0: the newest, then older ones; distinct bytes only). The choice holds for one

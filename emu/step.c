@@ -115,6 +115,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 	info->len = 0;
 	info->naccesses = 0;
 	info->wrote_code = false;
+	info->fetch_synced = false;
 	info->fault[0] = '\0';
 	info->special.kind = SPECIAL_NONE;
 	info->special.len = 0;
@@ -208,7 +209,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		 * exception return synchronises context on Arm, not on RISC-V (SRET). */
 		if (info->special.kind == SPECIAL_ISB ||
 		    arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE)
-			emu_fetch_sync(m, h);
+			info->fetch_synced = emu_fetch_sync(m, h);
 		break;
 	case SPECIAL_ENV_CALL:
 		/* A firmware call the machine knows is performed here, in place of the firmware,

@@ -96,10 +96,11 @@ void check_completion(struct explorer *x, unsigned h)
 {
 	if (!x->scn->harts[h].complete)
 		return;
-	/* What it reads: every hart's fetch state (the cache token their synchronisations
-	 * write) and the code; so the reduction orders it against them. */
+	/* What it reads: the caches' state, every hart's fetch state and whether it still runs
+	 * (EX_HART_TOKEN), and the code; so the reduction orders it against them. */
 	if (x->fetch_choices) {
 		dpor_event_model_access(x, EX_CACHE_TOKEN, 8, false);
+		dpor_event_model_access(x, EX_HART_TOKEN, 8 * x->nharts, false);
 		exec_code_access(x, false);
 	}
 	check_no_old_fetch(x, h);

@@ -48,6 +48,15 @@
  */
 #define EX_CACHE_TOKEN 0xffffffffffffe000ull
 
+/*
+ * Not memory: what the completion check reads of every other hart (completion.c): whether it
+ * still runs, and the oldest version its fetch may take. Hart h writes EX_HART_TOKEN + 8h when
+ * it finishes and when it synchronises its fetch (ISB, exception entry or return), if either
+ * takes an older version out of its reach, so the search orders that against a patcher's
+ * return.
+ */
+#define EX_HART_TOKEN 0xffffffffffffd000ull
+
 /* The versions of one instruction a schedule can name (schedule_code.c). */
 #define EX_MAX_FETCH_ALTERNATIVES 7
 
@@ -454,6 +463,8 @@ void check_call_result(struct explorer *x, unsigned h, uint64_t result);
 /* The code written so far (the hull code_lo..code_hi) as one access of the current event: what
  * a context synchronisation or a completion check reads, a remote fence.i writes. */
 void exec_code_access(struct explorer *x, bool write);
+/* Hart h's end or fetch synchronisation, as the completion check sees it (EX_HART_TOKEN). */
+void exec_hart_view_changed(struct explorer *x, unsigned h);
 /* Hart h, a complete: patcher, returned from a call: no other unfinished hart may fetch an old
  * version of a written code word; after its last call the retire: functions are retired. */
 void check_completion(struct explorer *x, unsigned h);

@@ -87,10 +87,12 @@ bool exec_take_interrupt(struct explorer *x, unsigned h)
 	struct hart_state *hs = &x->st.harts[h];
 	uint64_t pc = machine_pc(x->m, h);
 	char why[128], where[96];
+	bool stale;
 
 	if (exec_inside_site(x, h))
 		coverage_note(x, COVER_INTERRUPT_IN_SITE);
 	hs->irq_sp = machine_reg(x->m, h, x->arch->reg_sp);
+	stale = x->fetch_choices && machine_fetch_any_stale(x->m, h);
 	if (machine_take_interrupt(x->m, h, why, sizeof(why))) {
 		symbolize(x, pc, where, sizeof(where));
 		check_fail(x, "guest-fault", h, pc, "an interrupt taken", why,
@@ -102,6 +104,8 @@ bool exec_take_interrupt(struct explorer *x, unsigned h)
 		/* the entry synchronised this hart's fetch, as an ISB does (transition.c) */
 		dpor_event_model_access(x, EX_CACHE_TOKEN, 8, false);
 		exec_code_access(x, false);
+		if (stale)
+			exec_hart_view_changed(x, h);
 	}
 	keep_instrumentation(x, h, false);
 	hs->in_irq = true;

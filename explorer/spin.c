@@ -97,8 +97,9 @@ void spin_after_transition(struct explorer *x, unsigned h)
 	uint64_t state;
 	bool wrote = s->overflow;
 
-	for (unsigned i = 0; i < s->naccesses; i++)
-		wrote |= s->acc[i].write;
+	for (unsigned i = 0; i < s->naccesses; i++) /* its own fetch state wakes no one */
+		wrote |= s->acc[i].write && !(s->acc[i].addr >= EX_HART_TOKEN &&
+					      s->acc[i].addr < EX_CACHE_TOKEN);
 	if (wrote) {
 		wake_waiters(x, h, s);
 		forget_window(hs);

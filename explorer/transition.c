@@ -178,8 +178,11 @@ static void finish_call(struct explorer *x, unsigned h)
 	hs->call_steps = 0;
 	hs->prev_pc = 0;
 	hs->depth = 0;
-	if (hs->call >= x->nprogram[h])
+	if (hs->call >= x->nprogram[h]) {
 		hs->done = true;
+		if (x->fetch_choices && machine_fetch_any_stale(x->m, h))
+			exec_hart_view_changed(x, h);
+	}
 	exec_schedule_point(x, h);
 	if (!hs->done)
 		exec_begin_call(x, h);
@@ -347,6 +350,11 @@ void exec_code_access(struct explorer *x, bool write)
 		dpor_event_model_access(x, x->code_lo, (unsigned)(x->code_hi - x->code_lo), write);
 }
 
+void exec_hart_view_changed(struct explorer *x, unsigned h)
+{
+	dpor_event_model_access(x, EX_HART_TOKEN + 8ull * h, 8, true);
+}
+
 /*
  * Under fetch: arch, cache maintenance and context synchronisation touch the caches' state (the
  * EX_CACHE_TOKEN) and the code they act on: they are visible operations, dependent with the
@@ -390,6 +398,8 @@ static bool cache_accesses(struct explorer *x, unsigned h, const struct step_inf
 			return false; /* RISC-V: a trap or SRET synchronises no fetch */
 		dpor_event_model_access(x, EX_CACHE_TOKEN, 8, false);
 		exec_code_access(x, false);
+		if (info->fetch_synced)
+			exec_hart_view_changed(x, h);
 		return true;
 	default:
 		return false;
