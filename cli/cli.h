@@ -33,6 +33,7 @@ struct cli_common {
 	unsigned long jobs;      /* -j N: worker processes exploring at once (0, 1: none) */
 	bool outcomes;           /* run --outcomes: print litmus scenarios' final outcomes */
 	const char *data_memory; /* --data-memory sc|arch: every scenario's data model; NULL */
+	bool guest_stop;         /* --stop-machine guest: the *_stopped functions run Linux's */
 };
 
 int cmd_run(int argc, char **argv);
@@ -59,11 +60,15 @@ bool option_number(const char *cmd, const char *option, const char *text, uint64
  * length in *len; NULL when the option is not there. */
 const char *command_line_value(const char *options, const char *option, size_t *len);
 
-/* data_memory_option.c: --data-memory's value ("sc" or "arch"), or NULL with "patchcheck cmd:
+/* model_options.c: --data-memory's value ("sc" or "arch"), or NULL with "patchcheck cmd:
  * --data-memory wants sc or arch, got 'text'" on stderr; and the value a stored run's options
  * gave it (NULL: none). */
 const char *data_memory_option(const char *cmd, const char *text);
 const char *data_memory_of_command_line(const char *options);
+/* --stop-machine's value: 1 guest, 0 idealised, -1 with "patchcheck cmd: --stop-machine wants
+ * guest or idealised, got 'text'" on stderr; and whether a stored run's options gave guest. */
+int stop_machine_option(const char *cmd, const char *text);
+bool guest_stop_of_command_line(const char *options);
 
 /* shard.c: --shard I/N. Scenario k (from 0) of a command's ordered list belongs to shard
  * (k mod N) + 1. */

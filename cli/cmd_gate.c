@@ -182,19 +182,21 @@ static int64_t stored_failure_id(struct gate *g, int64_t scenario_id)
 
 /* The commands that replay the failure: from the database when it was stored there, and from
  * the scenario file and the schedule, which needs nothing but the tree. */
-static void put_replay_commands(FILE *out, const char *indent, const char *db_path,
-				const char *data_memory, int64_t failure_id,
-				const struct scenario *s, const struct failure *f)
+static void put_replay_commands(FILE *out, const char *indent, const struct cli_common *c,
+				int64_t failure_id, const struct scenario *s,
+				const struct failure *f)
 {
 	if (failure_id > 0) {
 		fprintf(out, "%sreplay: patchcheck replay --db ", indent);
-		put_shell_word(out, db_path);
+		put_shell_word(out, c->db_path);
 		fprintf(out, " %lld\n", (long long)failure_id);
 	}
 	fprintf(out, "%sreplay%s: patchcheck replay ", indent,
 		failure_id > 0 ? " without the database" : "");
-	if (data_memory)
-		fprintf(out, "--data-memory %s ", data_memory);
+	if (c->data_memory)
+		fprintf(out, "--data-memory %s ", c->data_memory);
+	if (c->guest_stop)
+		fprintf(out, "--stop-machine guest ");
 	put_shell_word(out, s->path);
 	fprintf(out, " --schedule %s\n", f->schedule);
 }
@@ -223,7 +225,7 @@ static char *failure_text(const struct gate *g, const struct scenario *s,
 			f->invariant, f->hart, (unsigned long long)f->step,
 			(unsigned long long)f->pc, f->expected, f->actual);
 		fprintf(out, "schedule: %s (%u preemptions)\n", f->schedule, f->preemptions);
-		put_replay_commands(out, "", g->c.db_path, g->c.data_memory, failure_id, s, f);
+		put_replay_commands(out, "", &g->c, failure_id, s, f);
 	}
 	fclose(out);
 	return text;
@@ -353,8 +355,7 @@ static void gate_explored(struct gate *g, const struct scenario_file *file,
 	if (res->failure && (g->junit_path || g->tap_path || !matched || g->c.verbose))
 		failure_id = stored_failure_id(g, scenario_id);
 	if (res->failure && (!matched || g->c.verbose)) {
-		put_replay_commands(stdout, "     ", g->c.db_path, g->c.data_memory, failure_id, s,
-				    res->failure);
+		put_replay_commands(stdout, "     ", &g->c, failure_id, s, res->failure);
 		fflush(stdout);
 	}
 	if (k)

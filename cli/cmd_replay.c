@@ -27,6 +27,7 @@ struct replay_options {
 	const char *target;   /* FAILURE_ID, or the scenario file with --schedule */
 	const char *schedule; /* NULL: replay a stored failure */
 	bool force, trace, quiet;
+	bool stop_given; /* --stop-machine was given: a stored run's does not count */
 	struct explore_options explore;
 };
 
@@ -51,6 +52,8 @@ static void replay_usage(FILE *out)
 		"  --kernel-tree DIR     the Linux tree a scenario's kernel_sources come from\n"
 		"  --data-memory MODEL   the data memory model, sc or arch, in place of the scenario's\n"
 		"                        (a stored failure: the one its run was given, if any)\n"
+		"  --stop-machine guest  Linux's stop_machine as guest code in place of the idealised\n"
+		"                        stop (a stored failure: as its run was given)\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"exit codes: 0 the failure reproduced (the stored one identically), 1 it did not or it\n"
@@ -86,6 +89,13 @@ static int parse_options(int argc, char **argv, struct replay_options *o)
 		} else if (strcmp(a, "--data-memory") == 0 && has_value) {
 			if (!(o->explore.data_memory = data_memory_option("replay", argv[++i])))
 				return -1;
+		} else if (strcmp(a, "--stop-machine") == 0 && has_value) {
+			int v = stop_machine_option("replay", argv[++i]);
+
+			if (v < 0)
+				return -1;
+			o->explore.guest_stop = v;
+			o->stop_given = true;
 		} else if (strcmp(a, "--force") == 0) {
 			o->force = true;
 		} else if (strcmp(a, "--trace") == 0 || strcmp(a, "-v") == 0 ||
@@ -357,14 +367,19 @@ static int replay_stored_failure(const struct replay_options *o, struct stored_f
 	return rc;
 }
 
-/* The failure's run was given --data-memory: replay under the same model. */
-static void run_data_memory(struct report_reader *reader, const struct stored_failure *sf,
-			    struct replay_options *o)
+/* The failure's run was given --data-memory or --stop-machine guest: replay under the same
+ * models (the options given to replay come first). */
+static void run_models(struct report_reader *reader, const struct stored_failure *sf,
+		       struct replay_options *o)
 {
 	struct stored_run run = {0};
 
-	if (report_read_run(reader, sf->scenario.run_id, &run) == 0)
-		o->explore.data_memory = data_memory_of_command_line(run.options);
+	if (report_read_run(reader, sf->scenario.run_id, &run) == 0) {
+		if (!o->explore.data_memory)
+			o->explore.data_memory = data_memory_of_command_line(run.options);
+		if (!o->stop_given)
+			o->explore.guest_stop = guest_stop_of_command_line(run.options);
+	}
 	if (run.id)
 		stored_run_release(&run);
 }
@@ -392,8 +407,7 @@ static int replay_from_database(struct replay_options *o, struct scenario *s)
 		report_reader_close(reader);
 		return EXIT_BAD_INPUT;
 	}
-	if (!o->explore.data_memory)
-		run_data_memory(reader, &sf, o);
+	run_models(reader, &sf, o);
 	report_reader_close(reader);
 	rc = replay_stored_failure(o, &sf, s);
 	stored_failure_release(&sf);

@@ -34,6 +34,9 @@ void print_common_options(FILE *out)
 		"                        scenario splits its search tree instead\n"
 		"  --data-memory MODEL   explore every scenario under data memory MODEL, sc or arch\n"
 		"                        (arm64, riscv64, arm), in place of its data_memory key\n"
+		"  --stop-machine guest  the *_stopped patcher functions run Linux's stop_machine as\n"
+		"                        guest code (IPIs, multi_cpu_stop) in place of the idealised\n"
+		"                        stop (not in scenarios of protocol idealised-stop-nonpreempt)\n"
 		"  -j, --jobs N          explore with N worker processes at once (1 to %lu, default 1);\n"
 		"                        the output and the database are as with -j 1\n"
 		"  -q, --quiet           print only mismatches and the summary, without times\n"
@@ -82,6 +85,12 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 	} else if (strcmp(a, "--data-memory") == 0 && has_value) {
 		if (!(c->data_memory = data_memory_option(cmd, argv[++*i])))
 			return -1;
+	} else if (strcmp(a, "--stop-machine") == 0 && has_value) {
+		int v = stop_machine_option(cmd, argv[++*i]);
+
+		if (v < 0)
+			return -1;
+		c->guest_stop = v;
 	} else if (strcmp(a, "--shard") == 0 && has_value) {
 		if (!parse_shard_option(cmd, a, argv[++*i], c))
 			return -1;
@@ -161,6 +170,7 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 		.tree_shard_index = c->shard_tree ? c->shard_index : 0,
 		.tree_shard_count = c->shard_tree ? c->shard_count : 0,
 		.data_memory = c->data_memory,
+		.guest_stop = c->guest_stop,
 		/* Workers exploring at once would write over each other's line. */
 		.progress = c->jobs <= 1 && progress_enabled() ? progress_show : NULL,
 		.progress_ud = (void *)s,

@@ -444,6 +444,10 @@ struct explore_options {
 	/* "sc" or "arch" in place of every scenario's data_memory (--data-memory), on the arches
 	 * with a data model; NULL: as each scenario says. */
 	const char *data_memory;
+	/* The guest stop_machine (multi_cpu_stop.c, kicked) in place of the idealised stop that
+	 * the *_stopped functions take in every scenario whose protocol is not
+	 * idealised-stop-nonpreempt or stop-machine (--stop-machine guest). */
+	bool guest_stop;
 	/* Called once per distinct trace (its hash, as counted in distinct_traces), if set. */
 	void (*trace_seen)(void *ud, uint64_t hash);
 	void *trace_seen_ud;

@@ -467,6 +467,26 @@ static int compute_references(struct explorer *x, struct machine_snapshot *prist
 	return 0;
 }
 
+/* --stop-machine guest: from here on (setup ran under the idealised stop, on one hart) the
+ * *_stopped functions run Linux's protocol over every hart (patcher/stop_machine.c). A kernel
+ * without preemption keeps its idealised stop: the guest protocol's CPUs join by IPI. */
+static int use_guest_stop(struct explorer *x, struct scenario *scn, char *err, size_t errlen)
+{
+	uint64_t addr, ncpus = x->nharts;
+
+	if (!strcmp(scn->protocol, "idealised-stop-nonpreempt") ||
+	    !strcmp(scn->protocol, "stop-machine"))
+		return 0;
+	if (!image_lookup(x->img, "pc_stop_guest_cpus", &addr) ||
+	    machine_poke(x->m, addr, &ncpus, sizeof(ncpus))) {
+		snprintf(err, errlen, "%s: --stop-machine guest: image '%s' has no guest stop_machine "
+			 "(pc_stop_guest_cpus)", scn->path, scn->image);
+		return 2;
+	}
+	snprintf(scn->protocol, sizeof(scn->protocol), "stop-machine");
+	return 0;
+}
+
 int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		     const struct explore_options *opt, char *err, size_t errlen)
 {
@@ -594,6 +614,8 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		if (run_to_completion(x, 0, i, &scn->setup[i], &ignored, "setup", err, errlen))
 			return 2;
 
+	if (opt && opt->guest_stop && use_guest_stop(x, scn, err, errlen))
+		return 2;
 	if (set_interrupt_handlers(x, scn, err, errlen))
 		return 2;
 	exec_quiesce_init(x);

@@ -22,15 +22,19 @@
  *
  * Nothing here tells the machine to park a hart (no pc_exclusive): what the CPUs do while the
  * text changes is this code's. Waiting CPUs spin on memory, which the explorer treats as
- * blocked until another hart writes what they read. One stop per execution: the state is not
- * rearmed. In DISABLE_IRQ each CPU masks its interrupts, as Linux's local_irq_disable, and at
- * the end it puts the mask back as it found it; an NMI passes the mask.
+ * blocked until another hart writes what they read. In DISABLE_IRQ each CPU masks its
+ * interrupts, as Linux's local_irq_disable, and at the end it puts the mask back as it found
+ * it; an NMI passes the mask. A stop that another may follow returns once every CPU
+ * acknowledged EXIT (multi_stop_end).
  */
+#include "guest_abi.h"
 #include "patch_arch.h"
 #include "patcher.h"
 #include "stop_machine.h"
 
-enum multi_stop_state { MS_NONE, MS_PREPARE, MS_DISABLE_IRQ, MS_RUN, MS_EXIT };
+/* MS_DONE: every CPU acknowledged EXIT (what the last one sets), and none reads the state
+ * again: the next stop may begin. */
+enum multi_stop_state { MS_NONE, MS_PREPARE, MS_DISABLE_IRQ, MS_RUN, MS_EXIT, MS_DONE };
 
 struct multi_stop {
 	unsigned long state;   /* enum multi_stop_state */
@@ -85,6 +89,19 @@ static int multi_cpu_stop(void)
 	return err;
 }
 
+/* Where the initiator returns. Linux's stop_machine returns once every stopper completed; so
+ * does a stop that another may follow (stop_machine_text_kick, the one --stop-machine guest
+ * runs): it waits until every CPU acknowledged EXIT (DONE), after which none reads the state
+ * again, so the next stop cannot be taken for this one. The single stops of the bundled
+ * guest-stop scenarios return at the initiator's own EXIT, sooner, which leaves a CPU still
+ * leaving its stopper when the patcher returns: a harder case for the completion check. */
+static int multi_stop_end(int err, int wait_done)
+{
+	while (wait_done && __atomic_load_n(&ms.state, __ATOMIC_ACQUIRE) != MS_DONE)
+		;
+	return err;
+}
+
 static void multi_stop_begin(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
 			     unsigned long ncpus, int every_cpu)
 {
@@ -102,7 +119,7 @@ int stop_machine_cpus(stopped_fn fn, unsigned long a, unsigned long b, unsigned 
 		      unsigned long ncpus, int every_cpu)
 {
 	multi_stop_begin(fn, a, b, c, ncpus, every_cpu);
-	return multi_cpu_stop();
+	return multi_stop_end(multi_cpu_stop(), 0);
 }
 
 /* The IPI's function: this CPU's stopper, in the interrupt handler (models/common/irq.c). */
@@ -114,8 +131,8 @@ static void stopper_ipi(unsigned long unused)
 
 long pc_ipi_send(unsigned long cpu, void (*fn)(unsigned long), unsigned long arg);
 
-int stop_machine_cpus_kick(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
-			   unsigned long ncpus, int every_cpu)
+static int cpus_kick(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
+		     unsigned long ncpus, int every_cpu, int wait_done)
 {
 	unsigned long me = arch_hart_id();
 
@@ -123,12 +140,20 @@ int stop_machine_cpus_kick(stopped_fn fn, unsigned long a, unsigned long b, unsi
 	for (unsigned long cpu = 0; cpu < ncpus; cpu++)
 		if (cpu != me)
 			pc_ipi_send(cpu, stopper_ipi, 0);
-	return multi_cpu_stop();
+	return multi_stop_end(multi_cpu_stop(), wait_done);
+}
+
+int stop_machine_cpus_kick(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
+			   unsigned long ncpus, int every_cpu)
+{
+	return cpus_kick(fn, a, b, c, ncpus, every_cpu, 0);
 }
 
 int stop_machine_join(void)
 {
-	while (__atomic_load_n(&ms.state, __ATOMIC_ACQUIRE) == MS_NONE)
+	/* PREPARE: a stop has begun, and it stays there until this CPU acknowledged it (the
+	 * last stop's EXIT may not be NONE yet) */
+	while (__atomic_load_n(&ms.state, __ATOMIC_ACQUIRE) != MS_PREPARE)
 		;
 	return multi_cpu_stop();
 }
@@ -139,16 +164,20 @@ static int ftrace_modify_cb(unsigned long op, unsigned long func, unsigned long 
 	return op ? ftrace_make_call(func, tramp) : ftrace_make_nop(func, tramp);
 }
 
-/* The text-patching callback every CPU runs in RUN: the last to arrive writes; the others
- * wait for it and then run arch_patch_text_waited(). On CPU 0 alone (arm) it just writes. */
-static int patch_text_cb(unsigned long op, unsigned long func, unsigned long tramp)
+/* What the text-patching callback runs on the CPU that writes. */
+static stopped_fn text_fn;
+
+/* The text-patching callback every CPU runs in RUN: the last to arrive runs text_fn; the
+ * others wait for it and then run arch_patch_text_waited(). On CPU 0 alone (arm) it just
+ * runs text_fn. */
+static int patch_text_cb(unsigned long a, unsigned long b, unsigned long c)
 {
 	int ret = 0;
 
 	if (!ms.every)
-		return ftrace_modify_cb(op, func, tramp);
+		return text_fn(a, b, c);
 	if (__atomic_add_fetch(&patch_cpu_count, 1, __ATOMIC_ACQ_REL) == ms.ncpus) {
-		ret = ftrace_modify_cb(op, func, tramp);
+		ret = text_fn(a, b, c);
 		__atomic_add_fetch(&patch_cpu_count, 1, __ATOMIC_RELEASE);
 	} else {
 		while (__atomic_load_n(&patch_cpu_count, __ATOMIC_ACQUIRE) <= ms.ncpus)
@@ -173,18 +202,27 @@ int ftrace_make_call_multi_stop_kick(unsigned long func, unsigned long tramp, un
 	return stop_machine_cpus_kick(ftrace_modify_cb, 1, func, tramp, ncpus, 0);
 }
 
+int stop_machine_text_kick(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
+			   unsigned long ncpus)
+{
+	text_fn = fn;
+	return cpus_kick(patch_text_cb, a, b, c, ncpus, ARCH_PATCH_TEXT_EVERY_CPU, 1);
+}
+
 int ftrace_make_call_patch_text_kick(unsigned long func, unsigned long tramp, unsigned long ncpus)
 {
-	return stop_machine_cpus_kick(patch_text_cb, 1, func, tramp, ncpus,
-				      ARCH_PATCH_TEXT_EVERY_CPU);
+	text_fn = ftrace_modify_cb;
+	return cpus_kick(patch_text_cb, 1, func, tramp, ncpus, ARCH_PATCH_TEXT_EVERY_CPU, 0);
 }
 
 int ftrace_make_call_patch_text(unsigned long func, unsigned long tramp, unsigned long ncpus)
 {
+	text_fn = ftrace_modify_cb;
 	return stop_machine_cpus(patch_text_cb, 1, func, tramp, ncpus, ARCH_PATCH_TEXT_EVERY_CPU);
 }
 
 int ftrace_make_nop_patch_text(unsigned long func, unsigned long tramp, unsigned long ncpus)
 {
+	text_fn = ftrace_modify_cb;
 	return stop_machine_cpus(patch_text_cb, 0, func, tramp, ncpus, ARCH_PATCH_TEXT_EVERY_CPU);
 }

@@ -8,17 +8,25 @@
  * writer in a preemptible kernel; they resume with a synchronised instruction fetch. The
  * protocol therefore makes a multi-word rewrite safe only for harts that are not inside the
  * site when it starts.
+ *
+ * Under the guest protocol (`--stop-machine guest`: the machine sets pc_stop_guest_cpus to
+ * the number of harts after setup) it runs Linux's protocol instead (multi_cpu_stop.c), as a
+ * preemptible kernel's text patching does: every other CPU is sent an IPI, runs its stopper
+ * wherever that finds it, and the CPUs wait as the arch's text-patching callback makes them.
  */
 #include "patch_arch.h"
 #include "patcher.h"
 #include "stop_machine.h"
 
 volatile unsigned long long pc_exclusive;
+volatile unsigned long pc_stop_guest_cpus; /* 0: the idealised stop */
 
 int stop_machine_run(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c)
 {
 	int rc;
 
+	if (pc_stop_guest_cpus)
+		return stop_machine_text_kick(fn, a, b, c, pc_stop_guest_cpus);
 	pc_exclusive = arch_hart_id() + 1;
 	__asm__ volatile("" ::: "memory");
 	rc = fn(a, b, c);

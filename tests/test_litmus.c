@@ -464,6 +464,33 @@ START_TEST(the_data_memory_option_explores_under_the_weak_model_and_its_failures
 }
 END_TEST
 
+/* --stop-machine guest: the idealised stop of a *_stopped function becomes Linux's, with IPIs
+ * and multi_cpu_stop: the same failure, found later in a longer execution (the stopper's code
+ * runs on both harts), which the database replays under the same option and the file replays
+ * only with it given again. */
+START_TEST(the_stop_machine_option_runs_linux_protocol_and_its_failures_replay)
+{
+	char db[4096];
+
+	ck_assert_int_eq(sh("%s run --no-db %s/stop_two_harts.yaml", TOOL, FIXTURES), 0);
+	expect_in_output("fail:site-consistency              3 executions");
+	temp_file_name(db, sizeof(db), "sm.db");
+	unlink(db);
+	ck_assert_int_eq(sh("%s gate -v --db %s --stop-machine guest %s/stop_two_harts.yaml", TOOL,
+			    db, FIXTURES), 0);
+	expect_in_output("fail:site-consistency           1444 executions");
+	expect_in_output("replay without the database: patchcheck replay --stop-machine guest ");
+	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 0);
+	expect_in_output("reproduced: the same invariant");
+	ck_assert_int_eq(sh("%s replay --db %s --stop-machine idealised 1", TOOL, db), 2);
+	expect_in_output("does not fit scenario fixtures/stop-two-harts");
+	ck_assert_int_eq(sh("%s run --no-db --stop-machine real %s/stop_two_harts.yaml", TOOL,
+			    FIXTURES), 2);
+	expect_in_output("patchcheck run: --stop-machine wants guest or idealised, got 'real'");
+	unlink(db);
+}
+END_TEST
+
 START_TEST(an_asm_error_points_into_the_scenario_file)
 {
 	char yaml[2048];
@@ -711,6 +738,7 @@ static Suite *litmus_suite(void)
 	tcase_add_test(run, run_outcomes_prints_each_outcome_with_its_count_and_the_verdict);
 	tcase_add_test(run, the_gate_fails_a_wrong_outcome_naming_the_invariant);
 	tcase_add_test(run, the_data_memory_option_explores_under_the_weak_model_and_its_failures_replay);
+	tcase_add_test(run, the_stop_machine_option_runs_linux_protocol_and_its_failures_replay);
 	tcase_add_test(run, an_asm_error_points_into_the_scenario_file);
 	tcase_add_test(run, arm_inline_code_follows_the_image_instruction_set);
 	tcase_add_test(run, an_exclusive_section_is_one_transition_on_every_arch);

@@ -58,10 +58,13 @@ void pc_handle_irq(void *regs)
 		fn();
 }
 
-/* Contract: has hart cpu run fn(arg) in its interrupt handler, and returns at once (the
- * mailbox must be free: one IPI at a time per target). Returns 0. */
+/* Contract: has hart cpu run fn(arg) in its interrupt handler: waits until the target's
+ * mailbox is free (its last IPI's function has returned, as Linux's csd_lock waits for a
+ * call's data to be unlocked before it is used again), fills it and returns. Returns 0. */
 long pc_ipi_send(unsigned long cpu, pc_ipi_fn fn, unsigned long arg)
 {
+	while (__atomic_load_n(&pc_ipi_pending[cpu], __ATOMIC_ACQUIRE))
+		;
 	pc_ipi_fns[cpu] = fn;
 	pc_ipi_args[cpu] = arg;
 	__atomic_store_n(&pc_ipi_pending[cpu], 1, __ATOMIC_RELEASE);
