@@ -555,34 +555,33 @@ void machine_choose_fetch(struct machine *m, unsigned hart, unsigned alternative
 		m->harts[hart].fetch_choice = (int)alternative;
 }
 
-bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr)
+/* May the hart still fetch, at w, bytes other than what RAM holds? */
+static bool word_stale(const struct machine *m, const struct fetch_word *w, unsigned hart)
 {
-	const struct fetch_word *w;
-	uint64_t off;
-	uint32_t now;
+	uint32_t now = word_now(m, w->off);
 
-	if (hart >= m->nharts || !keeps_versions(m) || !word_offset(m, addr, &off) ||
-	    !(w = word_find(m, off)))
-		return false;
-	now = word_now(m, w->off);
 	for (unsigned v = w->floor[hart]; v < w->nver; v++)
 		if (w->ver[v] != now)
 			return true;
 	return false;
 }
 
+bool machine_fetch_stale(struct machine *m, unsigned hart, uint64_t addr)
+{
+	const struct fetch_word *w;
+	uint64_t off;
+
+	return hart < m->nharts && keeps_versions(m) && word_offset(m, addr, &off) &&
+	       (w = word_find(m, off)) && word_stale(m, w, hart);
+}
+
 bool machine_fetch_any_stale(struct machine *m, unsigned hart)
 {
 	if (hart >= m->nharts || !keeps_versions(m))
 		return false;
-	for (size_t i = 0; i < m->fw.n; i++) {
-		const struct fetch_word *w = &m->fw.v[i];
-		uint32_t now = word_now(m, w->off);
-
-		for (unsigned v = w->floor[hart]; v < w->nver; v++)
-			if (w->ver[v] != now)
-				return true;
-	}
+	for (size_t i = 0; i < m->fw.n; i++)
+		if (word_stale(m, &m->fw.v[i], hart))
+			return true;
 	return false;
 }
 
