@@ -27,7 +27,6 @@
  * it; an NMI passes the mask. A stop that another may follow returns once every CPU
  * acknowledged EXIT (multi_stop_end).
  */
-#include "guest_abi.h"
 #include "patch_arch.h"
 #include "patcher.h"
 #include "stop_machine.h"

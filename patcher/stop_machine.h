@@ -28,7 +28,8 @@ int stop_machine_cpus_kick(stopped_fn fn, unsigned long a, unsigned long b, unsi
 			   unsigned long ncpus, int every_cpu);
 /* The arch's text patching around any function: stop_machine_cpus_kick() over ncpus CPUs
  * with the text-patching callback (ftrace_make_call_patch_text below), the last CPU to arrive
- * running fn(a, b, c). What stop_machine_run() does under the guest protocol. */
+ * running fn(a, b, c); returns once every CPU acknowledged EXIT, so another stop may follow.
+ * What stop_machine_run() does under the guest protocol. */
 int stop_machine_text_kick(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c,
 			   unsigned long ncpus);
 /* ftrace's way (ftrace_run_stop_machine): ftrace_make_call / ftrace_make_nop on CPU 0 inside
