@@ -273,6 +273,7 @@ void dpor_event_end(struct explorer *x)
 		if (f->hart == h || happens_before(f, c) || dpor_event_erased(x, f) ||
 		    !accesses_conflict(&f->sig, &e->sig))
 			continue;
+		x->raced_by[i] = x->events_ended + 1;
 		if (x->nodes && !x->replaying)
 			reverse_race(x, i, pos, c);
 		for (unsigned k = 0; k < x->nharts; k++)
@@ -281,6 +282,12 @@ void dpor_event_end(struct explorer *x)
 	}
 	memcpy(e->clock, c, sizeof(c));
 	x->st.last_event[h] = (int16_t)pos;
+	x->events_ended++;
+}
+
+bool dpor_raced_with_last(const struct explorer *x, unsigned pos)
+{
+	return x->events_ended && x->raced_by[pos] == x->events_ended;
 }
 
 /* splitmix64's finaliser: a 64-bit mix of one value. */
@@ -333,5 +340,49 @@ uint64_t dpor_trace_hash(const struct explorer *x)
 				((uint64_t)e->sig.acc[k].write << 63));
 		sum += v;
 	}
+	return sum;
+}
+
+/* Is the range at events[i].sig.acc[k] one an earlier access (in the order of the events and
+ * their accesses) already wrote? */
+static bool written_before(const struct explorer *x, unsigned i, unsigned k)
+{
+	const struct ev_access *a = &x->events[i].sig.acc[k];
+
+	for (unsigned j = 0; j <= i; j++)
+		for (unsigned l = 0; l < (j == i ? k : x->events[j].sig.naccesses); l++) {
+			const struct ev_access *b = &x->events[j].sig.acc[l];
+
+			if (b->write && !b->model && b->addr == a->addr && b->size == a->size)
+				return true;
+		}
+	return false;
+}
+
+uint64_t dpor_final_state_hash(const struct explorer *x)
+{
+	uint64_t regs[ARCH_MAX_REGS], sum = 0, v;
+
+	for (unsigned h = 0; h < x->nharts; h++) {
+		machine_read_regs(x->m, h, regs);
+		v = mix(h);
+		for (unsigned r = 0; r < x->arch->nregs; r++)
+			v = mix(v ^ regs[r]);
+		sum += v;
+	}
+	/* Each range written once in the sum, with its contents now. */
+	for (unsigned i = 0; i < x->st.ntransitions && i < EX_MAX_TRANSITIONS; i++)
+		for (unsigned k = 0; k < x->events[i].sig.naccesses; k++) {
+			const struct ev_access *a = &x->events[i].sig.acc[k];
+			const uint8_t *p;
+
+			if (!a->write || a->model || written_before(x, i, k) ||
+			    !(p = machine_ram_view(x->m, a->addr, a->size)))
+				continue;
+			v = mix(a->addr ^ (uint64_t)a->size << 48);
+			for (unsigned b = 0; b < a->size; b++)
+				v = mix(v ^ p[b]);
+			sum += v;
+		}
 	return sum;
 }

@@ -149,6 +149,7 @@ struct hart_state {
 	unsigned spin_wait_at[EX_SPIN_WINDOW]; /* nwait after that transition's reads */
 	unsigned spin_event[EX_SPIN_WINDOW];   /* that transition's position in the execution */
 	struct ev_access wait[EX_MAX_WAIT];    /* read since the window began; blocked: awaited */
+	unsigned blocked_after; /* blocked: the position of the read that led into the loop */
 	/* Steps since the hart's load-exclusive, in an exclusive section (0: not in one). */
 	unsigned exclusive_steps;
 	/* Interrupts (interrupt.c): how many this execution took; inside one, where it was taken
@@ -249,6 +250,14 @@ struct explorer {
 	struct event *events;          /* EX_MAX_TRANSITIONS: the transitions of this execution */
 	struct dpor_node *nodes;       /* EX_MAX_TRANSITIONS + 1 while searching, else NULL */
 	bool bound_active;             /* a preemption bound limits the search */
+	/* Keep the executions where a spinning hart's entry read raced with the write that woke
+	 * it (spin.c drops them otherwise): the reference searches and search_all's second pass. */
+	bool keep_stale_spins;
+	unsigned long stale_spins_dropped; /* executions spin.c dropped so */
+	/* dpor.c: events ended so far (in every execution), and, for each position, the number of
+	 * the last event that raced with the one there: what dpor_raced_with_last reads. */
+	uint32_t events_ended;
+	uint32_t raced_by[EX_MAX_TRANSITIONS];
 	char schedule_error[256];      /* why exec_run_schedule refused a schedule */
 	bool replaying;                /* re-running known transitions: no races to look for */
 	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */
@@ -321,11 +330,17 @@ static inline bool dpor_event_erased(const struct explorer *x, const struct even
 	return e->erased_by && e->erased_by <= x->st.ntransitions;
 }
 bool dpor_dependent(const struct event_sig *a, const struct event_sig *b);
+/* Did the event just ended race with the one at pos (conflict with it, with no chain of
+ * happens-before between them through other events)? */
+bool dpor_raced_with_last(const struct explorer *x, unsigned pos);
 /* For sleep sets: dependent, or one of them takes the machine (which parks the other hart). */
 bool dpor_sleep_dependent(const struct event_sig *a, const struct event_sig *b);
 /* into |= what b touched (the transitions of one hart's several fetch alternatives). */
 void dpor_sig_union(struct event_sig *into, const struct event_sig *b);
 uint64_t dpor_trace_hash(const struct explorer *x);
+/* The final state of the execution: every hart's registers and the contents of the shared
+ * memory its transitions wrote. */
+uint64_t dpor_final_state_hash(const struct explorer *x);
 /* As dpor_event_access, for an access the model adds (ev_access.model). */
 void dpor_event_model_access(struct explorer *x, uint64_t addr, unsigned size, bool write);
 /* Has hart h, before its current transition, observed the transition at position pos: is it

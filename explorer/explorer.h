@@ -448,9 +448,17 @@ struct explore_options {
 	 * the *_stopped functions take in every scenario whose protocol is not
 	 * idealised-stop-nonpreempt or stop-machine (--stop-machine guest). */
 	bool guest_stop;
+	/* Keep every execution where a spinning hart's first read raced with the write that woke
+	 * it (the search drops them: the reversed race reaches what they reach; every final
+	 * state, not every trace). Implied by every_interleaving. */
+	bool keep_stale_spin_entries;
 	/* Called once per distinct trace (its hash, as counted in distinct_traces), if set. */
 	void (*trace_seen)(void *ud, uint64_t hash);
 	void *trace_seen_ud;
+	/* Called at the end of every complete execution with a hash of its final state (every
+	 * hart's registers and the shared memory the execution wrote), if set. */
+	void (*final_state_seen)(void *ud, uint64_t hash);
+	void *final_state_seen_ud;
 };
 
 /* Run a scenario to a verdict. Returns 0 when explored (verdict set), 2 on bad input (error set). */

@@ -185,6 +185,8 @@ static void execution_complete(struct search *s)
 		if (x->opt && x->opt->trace_seen)
 			x->opt->trace_seen(x->opt->trace_seen_ud, hash);
 	}
+	if (x->opt && x->opt->final_state_seen)
+		x->opt->final_state_seen(x->opt->final_state_seen_ud, dpor_final_state_hash(x));
 	if (x->code_set_grew) {
 		s->restart = true;
 		x->stop = true;
@@ -551,7 +553,21 @@ static int run_schedule(struct explorer *x, const char *schedule, struct scenari
 	return 0;
 }
 
+static int run_known_schedule(struct explorer *x, const char *schedule);
+
+/* A known schedule: its races are not looked for (replaying), nothing is dropped (spin.c). */
 int exec_run_schedule(struct explorer *x, const char *schedule)
+{
+	bool was = x->replaying;
+	int rc;
+
+	x->replaying = true;
+	rc = run_known_schedule(x, schedule);
+	x->replaying = was;
+	return rc;
+}
+
+static int run_known_schedule(struct explorer *x, const char *schedule)
 {
 	exec_reset(x);
 	x->bound = ~0u;
@@ -681,15 +697,16 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 }
 
 /* The search from the initial state, restarted (at most a few times) when an execution wrote
- * a code word not known to be written: fetches of it were local steps until then. */
-static void search_all(struct explorer *x, struct search *s)
+ * a code word not known to be written: fetches of it were local steps until then. Only
+ * schedules with fewer preemptions than prune_at (0: any) are explored. */
+static void search_from_root(struct explorer *x, struct search *s, unsigned prune_at)
 {
 	const struct scenario *scn = x->scn;
 
 	for (unsigned attempt = 0;; attempt++) {
 		x->bound = scn->preemptions_bounded ? scn->preemptions : ~0u;
 		x->bound_active = scn->preemptions_bounded;
-		x->prune_at = 0;
+		x->prune_at = prune_at;
 		x->stop = false;
 		x->code_set_grew = false;
 		s->restart = false;
@@ -700,6 +717,7 @@ static void search_all(struct explorer *x, struct search *s)
 		if (!s->restart || attempt == 8)
 			break;
 		s->split_count = 0; /* the whole tree from now on: see in_split */
+		prune_at = 0;       /* and every preemption count: the failure found is dropped */
 		x->stats = (struct run_stats){0};
 		memset(&x->outcomes, 0, sizeof(x->outcomes));
 		if (s->traces)
@@ -707,6 +725,24 @@ static void search_all(struct explorer *x, struct search *s)
 		if (s->best)
 			scenario_result_free(&(struct scenario_result){.failure = s->best});
 		s->best = NULL;
+	}
+}
+
+/*
+ * The whole search. A failure found with preemptions is searched for again below them with
+ * the executions spin.c drops kept: a dropped execution is one where a hart waited for a
+ * write, and the order that replaces it holds the hart back instead, which can cost a
+ * preemption the dropped one did not. The failure kept is still the simplest.
+ */
+static void search_all(struct explorer *x, struct search *s)
+{
+	const struct scenario *scn = x->scn;
+
+	search_from_root(x, s, 0);
+	if (s->best && s->best->preemptions > 0 && x->stale_spins_dropped &&
+	    !x->keep_stale_spins && !x->stats.truncated) {
+		x->keep_stale_spins = true;
+		search_from_root(x, s, s->best->preemptions);
 	}
 	/* Complete: every trace was explored (a failure ends it, or prunes what follows). The
 	 * preemption bound reached is the scenario's, or 0. */
@@ -729,6 +765,7 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 	if (opt && opt->random_walks) {
 		random_walks(&x, opt->random_walks, opt->random_seed);
 	} else {
+		x.keep_stale_spins = opt && (opt->keep_stale_spin_entries || opt->every_interleaving);
 		x.nodes = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*x.nodes));
 		if (!x.nodes)
 			abort();

@@ -386,18 +386,26 @@ START_TEST(an_exclusive_section_is_one_transition_on_every_arch)
 END_TEST
 
 /* A wait loop: the iteration that read the unset flag again is erased, so the search has two
- * executions (the first load sees the flag or not), not three. */
+ * executions (the first load sees the flag or not), not three; and the one where the first
+ * load missed the flag and the hart waited for the store is dropped (spin.c): its reversal,
+ * where the load reads the flag, ends the same. */
 START_TEST(a_spin_iteration_that_changed_nothing_is_no_new_execution)
 {
 	struct scenario s;
 	struct scenario_result res;
 
 	load_bundled_scenario(&s, "litmus", "arm64-spin-wait");
-	ck_assert_int_eq(explorer_run(&s, &(struct explore_options){0}, &res), 0);
+	ck_assert_int_eq(explorer_run(&s, &(struct explore_options){.keep_stale_spin_entries = true},
+				      &res), 0);
 	ck_assert_int_eq(res.verdict, VERDICT_PASS);
 	ck_assert(res.stats.complete);
 	ck_assert_uint_eq(res.stats.executions, 2);
 	ck_assert_uint_eq(res.stats.distinct_traces, 2);
+	scenario_result_free(&res);
+	ck_assert_int_eq(explorer_run(&s, &(struct explore_options){0}, &res), 0);
+	ck_assert_int_eq(res.verdict, VERDICT_PASS);
+	ck_assert(res.stats.complete);
+	ck_assert_uint_eq(res.stats.executions, 1);
 	scenario_result_free(&res);
 }
 END_TEST
@@ -478,7 +486,7 @@ START_TEST(the_stop_machine_option_runs_linux_protocol_and_its_failures_replay)
 	unlink(db);
 	ck_assert_int_eq(sh("%s gate -v --db %s --stop-machine guest %s/stop_two_harts.yaml", TOOL,
 			    db, FIXTURES), 0);
-	expect_in_output("fail:site-consistency           1444 executions");
+	expect_in_output("fail:site-consistency            244 executions");
 	expect_in_output("replay without the database: patchcheck replay --stop-machine guest ");
 	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 0);
 	expect_in_output("reproduced: the same invariant");

@@ -1,7 +1,8 @@
 /*
  * test_search_cover.c - the reduced search covers every trace, checked by the traces' hashes:
  * the same distinct traces as every interleaving (explore_options every_interleaving), with
- * and without a preemption bound; and one scenario's search tree split into shards
+ * and without a preemption bound, when it keeps the executions spin.c drops, and the same
+ * final states when it drops them; and one scenario's search tree split into shards
  * (tree_shard_index/count): the shards together explore every distinct trace the unsharded
  * search explores, no more, and find a failure exactly when it does.
  */
@@ -50,23 +51,47 @@ static void trace_set_normalise(struct trace_set *t)
 	t->n = k;
 }
 
+/* How one search is run: a shard (index of count, 0/0: the whole tree), every interleaving,
+ * or the reduction keeping the executions spin.c drops; where its traces and final states go. */
+struct search_how {
+	unsigned long index, count;
+	bool every, keep;
+	struct trace_set *traces, *finals;
+};
+
+/* Explores scn as how says; the result in res. */
+static void explore_how(const struct scenario *scn, const struct search_how *how,
+			struct scenario_result *res)
+{
+	struct explore_options opt = {
+		.tree_shard_index = how->index,
+		.tree_shard_count = how->count,
+		.every_interleaving = how->every,
+		.keep_stale_spin_entries = how->keep,
+		.trace_seen = how->traces ? trace_add : NULL,
+		.trace_seen_ud = how->traces,
+		.final_state_seen = how->finals ? trace_add : NULL,
+		.final_state_seen_ud = how->finals,
+	};
+
+	ck_assert_int_eq(explorer_run(scn, &opt, res), 0);
+	ck_assert_msg(res->verdict == VERDICT_PASS || res->verdict == VERDICT_FAIL,
+		      "%s shard %lu/%lu: verdict %d (%s)", scn->name, how->index, how->count,
+		      res->verdict, res->error);
+}
+
 /* Explores shard index of count (0/0: the whole tree), every interleaving when every, adding
  * its traces to set; the result in res. */
 static void explore_traces(const struct scenario *scn, unsigned long index, unsigned long count,
 			   bool every, struct trace_set *set, struct scenario_result *res)
 {
-	struct explore_options opt = {
-		.tree_shard_index = index,
-		.tree_shard_count = count,
-		.every_interleaving = every,
-		.trace_seen = trace_add,
-		.trace_seen_ud = set,
-	};
+	explore_how(scn, &(struct search_how){.index = index, .count = count, .every = every,
+					      .traces = set}, res);
+}
 
-	ck_assert_int_eq(explorer_run(scn, &opt, res), 0);
-	ck_assert_msg(res->verdict == VERDICT_PASS || res->verdict == VERDICT_FAIL,
-		      "%s shard %lu/%lu: verdict %d (%s)", scn->name, index, count, res->verdict,
-		      res->error);
+static bool sets_equal(const struct trace_set *a, const struct trace_set *b)
+{
+	return a->n == b->n && memcmp(a->hash, b->hash, a->n * sizeof(*a->hash)) == 0;
 }
 
 /* The union of count shards against the whole search of scenarios/dir/name. */
@@ -95,8 +120,7 @@ static void shards_cover_the_tree(const char *dir, const char *name, unsigned lo
 		      "%s/%s: the %lu shards %s, the whole search %s", dir, name, count,
 		      failed ? "failed" : "passed", whole.verdict == VERDICT_FAIL ? "failed" : "passed");
 	if (whole.verdict == VERDICT_PASS) {
-		ck_assert_msg(joined.n == all.n &&
-			      memcmp(joined.hash, all.hash, all.n * sizeof(*all.hash)) == 0,
+		ck_assert_msg(sets_equal(&joined, &all),
 			      "%s/%s: %zu distinct traces in %lu shards, %zu in the whole search",
 			      dir, name, joined.n, count, all.n);
 		ck_assert_uint_ge(executions, whole.stats.executions);
@@ -109,17 +133,20 @@ static void shards_cover_the_tree(const char *dir, const char *name, unsigned lo
 	free(joined.hash);
 }
 
-/* The reduced search against every interleaving of scenarios/dir/name, within bound (-1: none):
- * the same distinct traces, in no more executions. */
-/* fetch: the scenario's fetch model for this check; two_harts: only its first two harts, the
+/*
+ * The reduced search against every interleaving of scenarios/dir/name, within bound (-1:
+ * none). Keeping the executions spin.c drops, it reaches the same distinct traces; dropping
+ * them (the default), the same final states; each in no more executions.
+ * fetch: the scenario's fetch model for this check; two_harts: only its first two harts, the
  * second making one pass (every interleaving of the larger ones is out of reach under the
- * arch fetch model, where cache maintenance and each version fetched are choices too). */
+ * arch fetch model, where cache maintenance and each version fetched are choices too).
+ */
 static void reduction_covers_every_trace(const char *dir, const char *name, int bound,
 					 const char *fetch, bool two_harts)
 {
 	struct scenario scn;
-	struct scenario_result reduced, every;
-	struct trace_set r = {0}, e = {0};
+	struct scenario_result kept, reduced, every;
+	struct trace_set r = {0}, e = {0}, rf = {0}, ef = {0};
 
 	load_bundled_scenario(&scn, dir, name);
 	snprintf(scn.fetch, sizeof(scn.fetch), "%s", fetch);
@@ -129,21 +156,34 @@ static void reduction_covers_every_trace(const char *dir, const char *name, int 
 	}
 	scn.preemptions_bounded = bound >= 0;
 	scn.preemptions = bound >= 0 ? (unsigned)bound : 0;
-	explore_traces(&scn, 0, 0, false, &r, &reduced);
-	explore_traces(&scn, 0, 0, true, &e, &every);
+	explore_how(&scn, &(struct search_how){.keep = true, .traces = &r}, &kept);
+	explore_how(&scn, &(struct search_how){.finals = &rf}, &reduced);
+	explore_how(&scn, &(struct search_how){.every = true, .traces = &e, .finals = &ef}, &every);
 	trace_set_normalise(&r);
 	trace_set_normalise(&e);
+	trace_set_normalise(&rf);
+	trace_set_normalise(&ef);
+	ck_assert_int_eq(kept.verdict, every.verdict);
 	ck_assert_int_eq(reduced.verdict, every.verdict);
-	if (every.verdict == VERDICT_PASS)
-		ck_assert_msg(r.n == e.n && memcmp(r.hash, e.hash, e.n * sizeof(*e.hash)) == 0,
+	if (every.verdict == VERDICT_PASS) {
+		ck_assert_msg(sets_equal(&r, &e),
 			      "%s/%s bound %d fetch %s: %zu distinct traces reduced, %zu in every"
 			      " interleaving (%lu executions)", dir, name, bound, fetch, r.n, e.n,
 			      every.stats.executions);
-	ck_assert_uint_le(reduced.stats.executions, every.stats.executions);
+		ck_assert_msg(sets_equal(&rf, &ef),
+			      "%s/%s bound %d fetch %s: %zu final states reduced, %zu in every"
+			      " interleaving (%lu executions)", dir, name, bound, fetch, rf.n, ef.n,
+			      every.stats.executions);
+	}
+	ck_assert_uint_le(reduced.stats.executions, kept.stats.executions);
+	ck_assert_uint_le(kept.stats.executions, every.stats.executions);
+	scenario_result_free(&kept);
 	scenario_result_free(&reduced);
 	scenario_result_free(&every);
 	free(r.hash);
 	free(e.hash);
+	free(rf.hash);
+	free(ef.hash);
 }
 
 /* Small enough for every interleaving (nop-to-call at bound 0: 36,556 executions); with a
@@ -164,6 +204,40 @@ START_TEST(reduction_covers_every_interleaving)
 	reduction_covers_every_trace("riscv", "direct-t1", -1, "arch", true);
 	reduction_covers_every_trace("arm", "nop-to-call", -1, "arch", true);
 	reduction_covers_every_trace("arm64", "entryseq-a-one-step-stopped", -1, "arch", true);
+}
+END_TEST
+
+/*
+ * Two CPUs meet in the guest stop_machine and run nothing (tests/data/scenarios/rendezvous.yaml).
+ * Each waiting CPU's first read of the state word, made before the state changed, races with
+ * the write that moves it on, and keeping those executions doubles the search at every state
+ * for every waiting CPU; dropping them (the reversed race reads the new state at once) leaves
+ * one execution for each order of arrival, and every final state of the traces kept. (Every
+ * interleaving of the rendezvous is out of reach; the search that keeps them is checked
+ * against it above.)
+ */
+START_TEST(a_rendezvous_costs_the_orders_of_arrival)
+{
+	struct scenario scn;
+	struct scenario_result kept, reduced;
+	struct trace_set rf = {0}, kf = {0};
+
+	load_bundled_scenario(&scn, "../tests/data/scenarios", "rendezvous");
+	explore_how(&scn, &(struct search_how){.keep = true, .finals = &kf}, &kept);
+	explore_how(&scn, &(struct search_how){.finals = &rf}, &reduced);
+	trace_set_normalise(&rf);
+	trace_set_normalise(&kf);
+	ck_assert_int_eq(kept.verdict, VERDICT_PASS);
+	ck_assert_int_eq(reduced.verdict, VERDICT_PASS);
+	ck_assert(reduced.stats.complete);
+	ck_assert_uint_eq(kept.stats.executions, 384);
+	ck_assert_uint_eq(reduced.stats.executions, 32);
+	ck_assert_msg(sets_equal(&rf, &kf), "%zu final states reduced, %zu keeping every trace",
+		      rf.n, kf.n);
+	scenario_result_free(&kept);
+	scenario_result_free(&reduced);
+	free(rf.hash);
+	free(kf.hash);
 }
 END_TEST
 
@@ -214,6 +288,7 @@ int main(void)
 	TCase *tc = tcase_create("search_cover");
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, reduction_covers_every_interleaving);
+	tcase_add_test(tc, a_rendezvous_costs_the_orders_of_arrival);
 	tcase_add_test(tc, passing_scenarios_split_two_and_three_ways);
 	tcase_add_test(tc, failing_scenarios_fail_in_some_shard);
 	tcase_add_test(tc, one_shard_is_the_whole_tree);
