@@ -37,7 +37,7 @@ void print_common_options(FILE *out)
 		"  --stop-machine guest  the *_stopped patcher functions run Linux's stop_machine as\n"
 		"                        guest code (IPIs, multi_cpu_stop) in place of the idealised\n"
 		"                        stop (not in scenarios of protocol idealised-stop-nonpreempt)\n"
-		"  -j, --jobs N          explore with N worker processes at once (1 to %lu, default 1);\n"
+		"  -j, --jobs N, -jN     explore with N worker processes at once (1 to %lu, default 1);\n"
 		"                        the output and the database are as with -j 1\n"
 		"  -q, --quiet           print only mismatches and the summary, without times\n"
 		"  -v, --verbose         also print each failure's schedule\n", EXPLORE_MAX_JOBS);
@@ -80,6 +80,12 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 		uint64_t v;
 
 		if (!option_number(cmd, a, argv[++*i], 1, EXPLORE_MAX_JOBS, &v))
+			return -1;
+		c->jobs = (unsigned long)v;
+	} else if (strncmp(a, "-j", 2) == 0 && a[2] >= '0' && a[2] <= '9') { /* -j2, as make */
+		uint64_t v;
+
+		if (!option_number(cmd, "-j", a + 2, 1, EXPLORE_MAX_JOBS, &v))
 			return -1;
 		c->jobs = (unsigned long)v;
 	} else if (strcmp(a, "--data-memory") == 0 && has_value) {

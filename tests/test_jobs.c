@@ -105,7 +105,7 @@ START_TEST(run_with_workers_matches_run)
 	make_run_dir(two, sizeof(two), "run2");
 	ck_assert_int_eq(sh("cd %s && %s run -q --db gate.db %s/arm64/*.yaml > out 2> err", one, TOOL,
 			    SCENARIOS), 0);
-	ck_assert_int_eq(sh("cd %s && %s run -q --db gate.db -j 2 %s/arm64/*.yaml > out 2> err", two,
+	ck_assert_int_eq(sh("cd %s && %s run -q --db gate.db -j2 %s/arm64/*.yaml > out 2> err", two,
 			    TOOL, SCENARIOS), 0);
 	expect_same_file(one, two, "out", "");
 	expect_same_file(one, two, "err", "");
@@ -162,12 +162,16 @@ START_TEST(bad_job_counts_exit_2_naming_the_option)
 			 " to 1024 (decimal or 0x hex), got '%s'\n", bad[i]);
 		expect_in_output(expected);
 	}
+	/* -jN, as make takes it */
+	ck_assert_int_eq(sh("%s gate --no-db -j0 %s/riscv/direct-t1.yaml", TOOL, SCENARIOS), 2);
+	expect_in_output("patchcheck gate: -j wants a whole number from 1 to 1024 (decimal or 0x"
+			 " hex), got '0'\n");
 	ck_assert_int_eq(sh("%s gate --no-db %s/riscv/direct-t1.yaml -j", TOOL, SCENARIOS), 2);
 	expect_in_output("'-j'");
 	ck_assert_int_eq(sh("%s gate --help", TOOL), 0);
-	expect_in_output("-j, --jobs N");
+	expect_in_output("-j, --jobs N, -jN");
 	ck_assert_int_eq(sh("%s run --help", TOOL), 0);
-	expect_in_output("-j, --jobs N");
+	expect_in_output("-j, --jobs N, -jN");
 }
 END_TEST
 
