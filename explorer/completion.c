@@ -65,8 +65,27 @@ static bool is_literal(const struct explorer *x, uint64_t a)
 	return false;
 }
 
+/*
+ * Is hart g in an exception handler whose return synchronises its fetch (Arm: an exception
+ * return is a context synchronisation event; RISC-V's SRET is not)? Such a hart cannot run
+ * the code it interrupted with an old version: the return comes first. What the handler
+ * itself fetches before it is checked as it happens (check_completion_late).
+ *
+ * The kernel relies on this: arm's ftrace patches under stop_machine with no ISB on the
+ * waiting CPUs (arch_ftrace_update_code), and in a preemptible kernel the stopper preempts
+ * the interrupted task at the interrupt's return, after which the task resumes through an
+ * exception return.
+ */
+static bool returns_synchronised(const struct explorer *x, unsigned g)
+{
+	const struct hart_state *hs = &x->st.harts[g];
+
+	return (hs->in_irq || hs->in_sync_exception) &&
+	       x->arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE;
+}
+
 /* An unfinished hart other than h that may still fetch an old version of a written code word
- * fails. */
+ * fails; one in a handler whose return synchronises it is checked at its fetches until then. */
 static void check_no_old_fetch(struct explorer *x, unsigned h)
 {
 	for (uint64_t a = x->code_lo; a < x->code_hi && !x->failure; a += 4) {
@@ -82,6 +101,11 @@ static void check_no_old_fetch(struct explorer *x, unsigned h)
 			n = machine_fetch_versions(x->m, g, a, v, 4);
 			if (n < 2)
 				continue;
+			if (returns_synchronised(x, g)) {
+				x->st.harts[g].owes_sync = (uint8_t)(h + 1);
+				x->st.harts[g].owes_sync_call = (uint16_t)x->st.harts[h].call;
+				continue;
+			}
 			snprintf(e, sizeof(e), "only %08x", v[0]);
 			snprintf(act, sizeof(act), "%08x too (%u versions)", v[1], n);
 			check_fail(x, "completion", g, a, e, act, "hart %u may still fetch an old "
@@ -114,4 +138,28 @@ void check_completion(struct explorer *x, unsigned h)
 	for (unsigned g = 0; g < x->nharts && !x->failure; g++)
 		if (g != h && !x->st.harts[g].done)
 			check_not_retired(x, g, machine_pc(x->m, g));
+}
+
+void check_completion_late(struct explorer *x, unsigned h, const struct step_info *info)
+{
+	struct hart_state *hs = &x->st.harts[h];
+	char e[32], act[64], where[96];
+	unsigned p;
+
+	if (!hs->owes_sync)
+		return;
+	if (!info->fetch_old) {
+		hs->owes_sync = 0; /* its ISB or exception return */
+		return;
+	}
+	p = hs->owes_sync - 1u;
+	snprintf(e, sizeof(e), "the newest version");
+	snprintf(act, sizeof(act), "an older one (%08x)", info->len == 2 ?
+		 (unsigned)(info->bytes[0] | info->bytes[1] << 8) :
+		 (unsigned)(info->bytes[0] | info->bytes[1] << 8 | info->bytes[2] << 16 |
+			    (uint32_t)info->bytes[3] << 24));
+	check_fail(x, "completion", h, info->pc, e, act, "hart %u fetched an old version of %s "
+		   "after hart %u's %s() returned, before the exception return that would have "
+		   "synchronised it", h, symbolize(x, info->pc, where, sizeof(where)), p,
+		   x->program[p][hs->owes_sync_call].call->func);
 }

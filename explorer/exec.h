@@ -162,6 +162,11 @@ struct hart_state {
 	unsigned irq_depth;     /* frames open when it was taken */
 	uint64_t irq_from, irq_sp;
 	uint8_t irq_saved[EX_IRQ_SAVED]; /* the interrupted context's instrumentation */
+	/* completion.c: 1 + the complete: patcher whose return found this hart in an exception
+	 * handler (whose return synchronises its fetch) able to fetch an old version; the
+	 * patcher's call then. 0: none, or the hart synchronised since. */
+	uint8_t owes_sync;
+	uint16_t owes_sync_call;
 };
 
 /* The latest write of a watched word: who wrote what, and which harts were parked then. */
@@ -483,6 +488,10 @@ void exec_hart_view_changed(struct explorer *x, unsigned h);
 /* Hart h, a complete: patcher, returned from a call: no other unfinished hart may fetch an old
  * version of a written code word; after its last call the retire: functions are retired. */
 void check_completion(struct explorer *x, unsigned h);
+/* Hart h's step fetched an old version (info->fetch_old) or synchronised its fetch: fails
+ * completion when a complete: patcher returned while h, in an exception handler, still owed
+ * that synchronisation (check_completion defers such a hart to here). */
+void check_completion_late(struct explorer *x, unsigned h, const struct step_info *info);
 /* Hart h is about to execute at pc: not inside a retired function. false when it failed. */
 bool check_not_retired(struct explorer *x, unsigned h, uint64_t pc);
 /* A step from prev_pc to pc that enters or leaves a retire: function is a visible operation (it

@@ -525,7 +525,13 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 				dpor_event_model_access(x, info.pc, info.len, false);
 			else
 				dpor_event_access(x, info.pc, info.len, false);
+			/* in a handler, what the completion check reads of this hart (completion.c) */
+			if (info.fetch_old && (hs->in_irq || hs->in_sync_exception))
+				exec_hart_view_changed(x, h);
 		}
+		if (hs->owes_sync && (info.fetch_old || info.special.kind == SPECIAL_ISB ||
+				      info.special.kind == SPECIAL_EXC_RETURN))
+			check_completion_late(x, h, &info);
 		if (info.wrote_code || cache_accesses(x, h, &info, s))
 			visible = true;
 		trace_append(x, h, &info, version, write_kind(x, wrote, info.wrote_code, exclusive_before),
