@@ -603,9 +603,9 @@ static int run_known_schedule(struct explorer *x, const char *schedule)
 		if (data && data >= x->data_alternatives && !x->failure) {
 			snprintf(x->schedule_error, sizeof(x->schedule_error),
 				 "schedule '%.40s' does not fit scenario %.40s: at position %ld hart "
-				 "'%c' has %u choices of a value to load or a place to store, not %u",
+				 "'%c' has %u choice%s of a value to load or a place to store, not %u",
 				 schedule, x->scn->name, (long)(at - schedule), *at,
-				 x->data_alternatives, data + 1);
+				 x->data_alternatives, x->data_alternatives == 1 ? "" : "s", data + 1);
 			return 2;
 		}
 	}
