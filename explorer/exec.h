@@ -362,7 +362,7 @@ void spin_after_transition(struct explorer *x, unsigned h);
  * the interrupt at its exception return (true then: the transition ends there, so another
  * interrupt or hart may come next). */
 #define EX_ALT_INTERRUPT 0xffu /* the alternative of a transition that begins with one */
-bool exec_interrupt_possible(struct explorer *x, unsigned h);
+bool exec_interrupt_possible(const struct explorer *x, unsigned h);
 uint32_t exec_interrupt_harts(struct explorer *x);
 bool exec_take_interrupt(struct explorer *x, unsigned h);
 void exec_note_ipi(struct explorer *x, const struct mem_access *a);

@@ -13,7 +13,8 @@
  *
  * IPIs: a hart that stores a non-zero word into another hart's pc_ipi_pending
  * (models/common/irq.c) raises an interrupt there, which the target takes as an IRQ (within
- * its mask, not while parked), also once it has finished its program: an idle CPU takes IPIs.
+ * its mask, not while parked), also once it has finished its program: an idle CPU takes IPIs,
+ * and an execution does not end while one waits for a hart that can take it.
  * The guest's handler then runs the IPI's function. An IPI does not count against max.
  */
 #include <string.h>
@@ -21,7 +22,7 @@
 #include "../models/guest_abi.h"
 #include "exec.h"
 
-bool exec_interrupt_possible(struct explorer *x, unsigned h)
+bool exec_interrupt_possible(const struct explorer *x, unsigned h)
 {
 	const struct scn_hart *sh = &x->scn->harts[h];
 	const struct hart_state *hs = &x->st.harts[h];

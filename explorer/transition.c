@@ -152,10 +152,14 @@ static bool holds_machine_alone(const struct explorer *x, unsigned h)
 	return true;
 }
 
+/* Every hart finished, none is in an interrupt, and none can take an IPI that waits for it:
+ * an idle CPU takes its IPIs, so an execution where one never runs would not be complete. */
 bool exec_all_done(const struct explorer *x)
 {
 	for (unsigned h = 0; h < x->nharts; h++)
-		if (!x->st.harts[h].done || x->st.harts[h].in_irq)
+		if (!x->st.harts[h].done || x->st.harts[h].in_irq ||
+		    (x->st.harts[h].ipi_pending &&
+		     exec_interrupt_possible(x, h)))
 			return false;
 	return true;
 }

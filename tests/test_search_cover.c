@@ -196,6 +196,8 @@ START_TEST(reduction_covers_every_interleaving)
 	reduction_covers_every_trace("litmus", "arm64-spin-wait", -1, "coherent", false);
 	reduction_covers_every_trace("litmus", "arm64-exclusive-add", -1, "coherent", false);
 	reduction_covers_every_trace("arm64", "nop-to-call-nmi", -1, "coherent", false);
+	reduction_covers_every_trace("../tests/data/scenarios", "ipi_small", -1, "coherent",
+				     false);
 	reduction_covers_every_trace("arm64", "shared-lock-order-deadlock", -1, "coherent", false);
 	reduction_covers_every_trace("arm64", "nop-to-call", 0, "coherent", false);
 	reduction_covers_every_trace("riscv", "shared-counter-locked", 0, "coherent", false);
