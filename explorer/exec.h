@@ -156,6 +156,7 @@ struct hart_state {
 	 * and the SP the ERET that ends it restores. */
 	unsigned irqs_taken;
 	bool ipi_pending;       /* another hart set its pc_ipi_pending word: an IPI waits */
+	unsigned ipi_sent_at;   /* ipi_pending: the position of the store that raised it */
 	bool in_sync_exception; /* in the guest's handler of its breakpoint: DAIF masks even NMIs */
 	uint64_t sync_sp;       /* SP the ERET that ends that handler restores */
 	bool in_irq;
@@ -368,6 +369,10 @@ bool exec_take_interrupt(struct explorer *x, unsigned h);
 void exec_note_ipi(struct explorer *x, const struct mem_access *a);
 bool exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step_info *info,
 			       enum step_status s);
+/* Hart h's transition just ended (dpor_event_end ran) without taking the IPI that was pending
+ * when it began: drops the execution when the transition could as well have come before the
+ * IPI's store (interrupt.c). */
+void exec_ipi_passed(struct explorer *x, unsigned h);
 
 /* quiesce.c: find the guest's pc_qs_count and set it up (prepare); hart h passed a schedule
  * point (a top-level call finished; idle once it is done). */

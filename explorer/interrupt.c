@@ -14,7 +14,9 @@
  * IPIs: a hart that stores a non-zero word into another hart's pc_ipi_pending
  * (models/common/irq.c) raises an interrupt there, which the target takes as an IRQ (within
  * its mask, not while parked), also once it has finished its program: an idle CPU takes IPIs,
- * and an execution does not end while one waits for a hart that can take it.
+ * and an execution does not end while one waits for a hart that can take it. A transition
+ * the target runs while its IPI waits is dropped when it could as well have come before the
+ * IPI (exec_ipi_passed).
  * The guest's handler then runs the IPI's function. An IPI does not count against max.
  */
 #include <string.h>
@@ -134,6 +136,8 @@ void exec_note_ipi(struct explorer *x, const struct mem_access *a)
 	t = (unsigned)((a->addr - lo) / 4);
 	if (t >= x->nharts || t >= SCN_MAX_IRQ_HARTS) /* harts 6 and 7 take none: the sender waits */
 		return;
+	if (!x->st.harts[t].ipi_pending)
+		x->st.harts[t].ipi_sent_at = x->st.ntransitions - 1;
 	x->st.harts[t].ipi_pending = true;
 	if (!(x->ipi_targets & (1u << t))) {
 		/* From now on t's transitions read its flag (transition.c); the executions so far
@@ -178,4 +182,38 @@ bool exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step
 		return true;
 	}
 	return false;
+}
+
+/*
+ * Hart h ran a transition while an IPI was pending and did not take it. Every transition of a
+ * hart that is sent IPIs reads its pending flag (transition.c), so the search also runs this
+ * one before the IPI's store, as the reversal of that race. When nothing since the store
+ * (its own transitions, or another hart's that touched what this one touched) holds it after
+ * the store, the two executions do the same: this one is dropped, and where the IPI may be
+ * taken is explored once for each place the store can fall, not once for each place the store
+ * falls and each later place the IPI is taken. Off where spin.c's drops are off.
+ */
+void exec_ipi_passed(struct explorer *x, unsigned h)
+{
+	unsigned pos = x->st.ntransitions - 1;
+	const struct event *t = &x->events[pos];
+	uint64_t flag = x->ipi_pending_addr + 4ull * h;
+	struct event_sig mine = {0};
+
+	if (!x->nodes || x->replaying || x->bound_active || x->keep_stale_spins)
+		return;
+	for (unsigned i = 0; i < t->sig.naccesses; i++) /* what it touched, its flag aside */
+		if (t->sig.acc[i].addr != flag)
+			mine.acc[mine.naccesses++] = t->sig.acc[i];
+	mine.overflow = t->sig.overflow;
+	for (unsigned j = x->st.harts[h].ipi_sent_at; j < pos; j++) {
+		const struct event *e = &x->events[j];
+
+		if (dpor_event_erased(x, e))
+			continue;
+		if ((e->hart == h && j != x->st.harts[h].ipi_sent_at) || mine.overflow ||
+		    dpor_dependent(&mine, &e->sig))
+			return;
+	}
+	x->st.pruned = true;
 }

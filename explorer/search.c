@@ -246,8 +246,12 @@ static bool schedule_hart(struct explorer *x, unsigned h, unsigned alternative)
 	x->st.held = (x->st.held | held) & ~(1u << h);
 	x->st.run_length = x->st.last_hart == (int)h ? x->st.run_length + 1 : 1;
 	x->st.last_hart = (int)h;
+	bool pending = x->st.harts[h].ipi_pending && alt_fetch(alternative) != EX_ALT_INTERRUPT;
+
 	ok = exec_transition(x, h, alternative);
 	dpor_event_end(x);
+	if (ok && pending && x->st.harts[h].ipi_pending)
+		exec_ipi_passed(x, h);
 	spin_after_transition(x, h);
 	return ok;
 }
