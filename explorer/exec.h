@@ -256,10 +256,11 @@ struct explorer {
 	struct event *events;          /* EX_MAX_TRANSITIONS: the transitions of this execution */
 	struct dpor_node *nodes;       /* EX_MAX_TRANSITIONS + 1 while searching, else NULL */
 	bool bound_active;             /* a preemption bound limits the search */
-	/* Keep the executions where a spinning hart's entry read raced with the write that woke
-	 * it (spin.c drops them otherwise): the reference searches and search_all's second pass. */
+	/* Keep the executions spin.c and interrupt.c drop as redundant (a waiting hart's entry
+	 * read raced with the write that woke it; a hart ran on past a pending IPI for nothing):
+	 * the reference searches and search_all's second pass. */
 	bool keep_stale_spins;
-	unsigned long stale_spins_dropped; /* executions spin.c dropped so */
+	unsigned long executions_dropped; /* executions dropped so */
 	/* dpor.c: events ended so far (in every execution), and, for each position, the number of
 	 * the last event that raced with the one there: what dpor_raced_with_last reads. */
 	uint32_t events_ended;
@@ -336,6 +337,13 @@ static inline bool dpor_event_erased(const struct explorer *x, const struct even
 	return e->erased_by && e->erased_by <= x->st.ntransitions;
 }
 bool dpor_dependent(const struct event_sig *a, const struct event_sig *b);
+/* May the search drop a redundant execution now (spin.c, interrupt.c)? Not without the
+ * search's nodes, when a known schedule runs, under a preemption bound (the reversal that
+ * replaces it may lie past it), or when they are kept. */
+static inline bool dpor_may_drop(const struct explorer *x)
+{
+	return x->nodes && !x->replaying && !x->bound_active && !x->keep_stale_spins;
+}
 /* Did the event just ended race with the one at pos (conflict with it, with no chain of
  * happens-before between them through other events)? */
 bool dpor_raced_with_last(const struct explorer *x, unsigned pos);

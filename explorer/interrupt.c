@@ -200,7 +200,7 @@ void exec_ipi_passed(struct explorer *x, unsigned h)
 	uint64_t flag = x->ipi_pending_addr + 4ull * h;
 	struct event_sig mine = {0};
 
-	if (!x->nodes || x->replaying || x->bound_active || x->keep_stale_spins)
+	if (!dpor_may_drop(x))
 		return;
 	for (unsigned i = 0; i < t->sig.naccesses; i++) /* what it touched, its flag aside */
 		if (t->sig.acc[i].addr != flag)
@@ -216,4 +216,5 @@ void exec_ipi_passed(struct explorer *x, unsigned h)
 			return;
 	}
 	x->st.pruned = true;
+	x->executions_dropped++;
 }

@@ -734,8 +734,8 @@ static void search_from_root(struct explorer *x, struct search *s, unsigned prun
 
 /*
  * The whole search. A failure found with preemptions is searched for again below them with
- * the executions spin.c drops kept: a dropped execution is one where a hart waited for a
- * write, and the order that replaces it holds the hart back instead, which can cost a
+ * the executions spin.c and interrupt.c drop kept: the order that replaces a dropped one
+ * (the hart holding back instead of waiting, or running before the IPI's store) can cost a
  * preemption the dropped one did not. The failure kept is still the simplest.
  */
 static void search_all(struct explorer *x, struct search *s)
@@ -743,7 +743,7 @@ static void search_all(struct explorer *x, struct search *s)
 	const struct scenario *scn = x->scn;
 
 	search_from_root(x, s, 0);
-	if (s->best && s->best->preemptions > 0 && x->stale_spins_dropped &&
+	if (s->best && s->best->preemptions > 0 && x->executions_dropped &&
 	    !x->keep_stale_spins && !x->stats.truncated) {
 		x->keep_stale_spins = true;
 		search_from_root(x, s, s->best->preemptions);

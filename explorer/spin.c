@@ -74,7 +74,7 @@ static void forget_window(struct hart_state *hs)
  */
 static bool woken_by_a_race(const struct explorer *x, const struct hart_state *hs, unsigned b)
 {
-	if (!x->nodes || x->replaying || x->bound_active || x->keep_stale_spins)
+	if (!dpor_may_drop(x))
 		return false;
 	return x->events[hs->blocked_after].hart == b &&
 	       dpor_raced_with_last(x, hs->blocked_after);
@@ -93,7 +93,7 @@ static void wake_waiters(struct explorer *x, unsigned writer, const struct event
 		if (dpor_dependent(&waits, s)) {
 			if (woken_by_a_race(x, hs, b)) {
 				x->st.pruned = true;
-				x->stale_spins_dropped++;
+				x->executions_dropped++;
 			}
 			hs->blocked = false;
 			forget_window(hs);
