@@ -259,8 +259,8 @@ struct explorer {
 	/* Keep the executions spin.c and interrupt.c drop as redundant (a waiting hart's entry
 	 * read raced with the write that woke it; a hart ran on past a pending IPI for nothing):
 	 * the reference searches and search_all's second pass. */
-	bool keep_stale_spins;
-	unsigned long executions_dropped; /* executions dropped so */
+	bool keep_dropped;
+	unsigned long executions_dropped; /* executions dropped so far */
 	/* dpor.c: events ended so far (in every execution), and, for each position, the number of
 	 * the last event that raced with the one there: what dpor_raced_with_last reads. */
 	uint32_t events_ended;
@@ -342,7 +342,7 @@ bool dpor_dependent(const struct event_sig *a, const struct event_sig *b);
  * replaces it may lie past it), or when they are kept. */
 static inline bool dpor_may_drop(const struct explorer *x)
 {
-	return x->nodes && !x->replaying && !x->bound_active && !x->keep_stale_spins;
+	return x->nodes && !x->replaying && !x->bound_active && !x->keep_dropped;
 }
 /* Did the event just ended race with the one at pos (conflict with it, with no chain of
  * happens-before between them through other events)? */

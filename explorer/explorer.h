@@ -448,10 +448,11 @@ struct explore_options {
 	 * the *_stopped functions take in every scenario whose protocol is not
 	 * idealised-stop-nonpreempt or stop-machine (--stop-machine guest). */
 	bool guest_stop;
-	/* Keep every execution where a spinning hart's first read raced with the write that woke
-	 * it (the search drops them: the reversed race reaches what they reach; every final
-	 * state, not every trace). Implied by every_interleaving. */
-	bool keep_stale_spin_entries;
+	/* Keep the executions the search drops as redundant: where a spinning hart's first read
+	 * raced with the write that woke it (spin.c), and where a hart ran on past a pending IPI
+	 * for nothing (interrupt.c). Their reversed races reach what they reach: dropped, the
+	 * search reaches every final state, not every trace. Implied by every_interleaving. */
+	bool keep_dropped_executions;
 	/* Called once per distinct trace (its hash, as counted in distinct_traces), if set. */
 	void (*trace_seen)(void *ud, uint64_t hash);
 	void *trace_seen_ud;

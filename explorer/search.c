@@ -744,8 +744,8 @@ static void search_all(struct explorer *x, struct search *s)
 
 	search_from_root(x, s, 0);
 	if (s->best && s->best->preemptions > 0 && x->executions_dropped &&
-	    !x->keep_stale_spins && !x->stats.truncated) {
-		x->keep_stale_spins = true;
+	    !x->keep_dropped && !x->stats.truncated) {
+		x->keep_dropped = true;
 		search_from_root(x, s, s->best->preemptions);
 	}
 	/* Complete: every trace was explored (a failure ends it, or prunes what follows). The
@@ -769,7 +769,7 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 	if (opt && opt->random_walks) {
 		random_walks(&x, opt->random_walks, opt->random_seed);
 	} else {
-		x.keep_stale_spins = opt && (opt->keep_stale_spin_entries || opt->every_interleaving);
+		x.keep_dropped = opt && (opt->keep_dropped_executions || opt->every_interleaving);
 		x.nodes = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*x.nodes));
 		if (!x.nodes)
 			abort();

@@ -69,7 +69,7 @@ static void forget_window(struct hart_state *hs)
  *
  * Which executions are dropped depends on the order the search takes, so the reduced search
  * reaches every final state but not every trace: test_search_cover checks the final states
- * against every interleaving, and the traces with the rule off (keep_stale_spins). Off under
+ * against every interleaving, and the traces with the rule off (keep_dropped). Off under
  * a preemption bound (the reversal may lie past it) and when a known schedule is re-run.
  */
 static bool woken_by_a_race(const struct explorer *x, const struct hart_state *hs, unsigned b)

@@ -395,7 +395,7 @@ START_TEST(a_spin_iteration_that_changed_nothing_is_no_new_execution)
 	struct scenario_result res;
 
 	load_bundled_scenario(&s, "litmus", "arm64-spin-wait");
-	ck_assert_int_eq(explorer_run(&s, &(struct explore_options){.keep_stale_spin_entries = true},
+	ck_assert_int_eq(explorer_run(&s, &(struct explore_options){.keep_dropped_executions = true},
 				      &res), 0);
 	ck_assert_int_eq(res.verdict, VERDICT_PASS);
 	ck_assert(res.stats.complete);

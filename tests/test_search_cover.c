@@ -67,7 +67,7 @@ static void explore_how(const struct scenario *scn, const struct search_how *how
 		.tree_shard_index = how->index,
 		.tree_shard_count = how->count,
 		.every_interleaving = how->every,
-		.keep_stale_spin_entries = how->keep,
+		.keep_dropped_executions = how->keep,
 		.trace_seen = how->traces ? trace_add : NULL,
 		.trace_seen_ud = how->traces,
 		.final_state_seen = how->finals ? trace_add : NULL,
