@@ -201,7 +201,7 @@ static int take_required_text(const struct build *b, const char *key, const char
 {
 	const struct doc_node *node = scn_doc_find(b->idx, "%s", key);
 
-	if (value[0] == '\0')
+	if (!value || value[0] == '\0') /* a key with no value: YAML's null */
 		return scn_fail(b->ctx, node_pos(node), "%s must not be empty", key);
 	return copy_text(b, node, key, dst, size, value);
 }
