@@ -103,6 +103,10 @@ struct hart {
 	 * every uc_emu_start, register write and context restore on the engine (emu_hart_pc). */
 	bool pc_known;
 	uint64_t pc;
+	/* The hash of its CPU context (state_hash.c), valid while ctx_hashed: cleared with
+	 * pc_known (emu_hart_changed). */
+	bool ctx_hashed;
+	uint64_t ctx_hash;
 
 	/* Filled by the hooks during one uc_emu_start. */
 	bool fault;                /* an unmapped / protection event was reported */
@@ -209,6 +213,14 @@ struct machine {
 	uint64_t serial;           /* unique per machine opened in this process */
 	uint64_t last_version, shared_versions;
 
+	/* state_hash.c: each page's content hash, valid while page_hashed[p] (cleared by every
+	 * write into the page: emu_ram_written, snapshot restore), a scratch context per hart,
+	 * and whether the guest ever read a hart's clock (then the clocks are state). */
+	uint64_t *page_hash;
+	uint8_t *page_hashed;
+	uc_context *hash_ctx[MACHINE_MAX_HARTS];
+	bool clock_read;
+
 	struct range *watch;
 	size_t nwatch, watch_cap;
 	bool report_shared;        /* report every access outside the stepping hart's stack */
@@ -268,9 +280,20 @@ static inline void emu_ram_written(struct machine *m, size_t off, size_t len)
 
 	if (last >= m->npages)
 		last = m->npages - 1;
-	for (size_t p = off / EMU_PAGE; p <= last; p++)
+	for (size_t p = off / EMU_PAGE; p <= last; p++) {
 		if (m->page_version[p] <= m->shared_versions)
 			m->page_version[p] = ++m->last_version;
+		if (m->page_hashed)
+			m->page_hashed[p] = 0;
+	}
+}
+
+/* The hart's engine may have changed (a step, a register write, a context restore): what the
+ * machine keeps of its registers (pc, the context's hash) is read again. */
+static inline void emu_hart_changed(struct hart *h)
+{
+	h->pc_known = false;
+	h->ctx_hashed = false;
 }
 
 /* The hart's pc (masked to the word size), read from its engine only when not known. */

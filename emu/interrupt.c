@@ -32,7 +32,7 @@ int machine_take_interrupt(struct machine *m, unsigned hart, char *err, size_t e
 	uint64_t sp = 0, entry_sp = 0;
 	uc_reg_read(h->uc, arch->reg_ids[arch->reg_sp], &sp);
 	e = arch->take_interrupt(h->uc, emu_hart_pc(m, h), m->vectors);
-	h->pc_known = false;
+	emu_hart_changed(h);
 	/* An entry that pushed the return state (arm) wrote the stack below SP: snapshots must
 	 * know. */
 	uc_reg_read(h->uc, arch->reg_ids[arch->reg_sp], &entry_sp);

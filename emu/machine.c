@@ -201,7 +201,7 @@ static int set_up_hart_engine(struct machine *m, unsigned id, char *err, size_t 
 		goto fail;
 
 	uint64_t v = id;
-	h->pc_known = false;
+	emu_hart_changed(h);
 	if ((e = uc_reg_write(h->uc, (int)arch->hart_id_reg_id, &v)) != UC_ERR_OK)
 		goto fail;
 	if (m->vectors && (e = (uc_err)arch->set_vectors(h->uc, m->vectors)) != UC_ERR_OK)
@@ -393,6 +393,11 @@ void machine_close(struct machine *m)
 	free(m->exec_pages);
 	free(m->fw_seen);
 	free(m->page_version);
+	free(m->page_hash);
+	free(m->page_hashed);
+	for (unsigned i = 0; i < MACHINE_MAX_HARTS; i++)
+		if (m->hash_ctx[i])
+			uc_context_free(m->hash_ctx[i]);
 	free(m->watch);
 	free(m->dm_outside);
 	disasm_close(m->disasm);
@@ -507,7 +512,7 @@ void machine_set_reg(struct machine *m, unsigned hart, int idx, uint64_t value)
 	if (hart >= m->nharts || idx < 0 || (unsigned)idx >= m->arch->nregs)
 		return;
 	uc_reg_write(m->harts[hart].uc, m->arch->reg_ids[idx], &value);
-	m->harts[hart].pc_known = false; /* pc, or a register pc is read with (arm: CPSR.T) */
+	emu_hart_changed(&m->harts[hart]); /* pc, or a register pc is read with (arm: CPSR.T) */
 }
 
 void machine_read_regs(struct machine *m, unsigned hart, uint64_t *regs)

@@ -253,6 +253,15 @@ void machine_set_write_tag(struct machine *m, uint32_t tag);
 unsigned machine_fetch_history(struct machine *m, unsigned hart, uint64_t addr, uint32_t *words,
 			       uint32_t *tags, unsigned max);
 
+/* A hash of the machine's whole state (state_hash.c): RAM, every hart's CPU context, the
+ * fetch model with each version's write tag replaced by tag_key(ud, tag) (tags name
+ * transitions of one path; the caller says what a tag decides), and the harts' clocks once the
+ * guest has read one. Equal states hash equally. machine_state_hashable: false while the data
+ * model is on (its messages are not hashed). */
+uint64_t machine_state_hash(struct machine *m, uint64_t (*tag_key)(void *ud, uint32_t tag),
+			    void *ud);
+bool machine_state_hashable(const struct machine *m);
+
 /*
  * The data memory model (datamem.c): with arch, an arm64 or riscv64 hart's load may read an
  * older value of a shared word and its store may become visible after later ones, within what

@@ -140,7 +140,7 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 
 		emu_renew_if_worn(m, i);
 		uc_context_restore(h->uc, s->ctx[i]);
-		h->pc_known = false;
+		emu_hart_changed(h);
 		h->steps = s->steps[i];
 		h->fetch_choice = 0;
 		h->data_choice = 0;
@@ -170,6 +170,8 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 			invalidate_changed(m, m->ram, s->ram, b > tb ? b : tb, e < te ? e : te);
 		memcpy(m->ram + b, s->ram + b, e - b);
 		m->page_version[p] = foreign ? ++m->last_version : s->page_version[p];
+		if (m->page_hashed)
+			m->page_hashed[p] = 0;
 	}
 	m->shared_versions = m->last_version;
 }

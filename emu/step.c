@@ -99,7 +99,7 @@ static void perform_firmware_call(struct machine *m, struct hart *h, const struc
 static enum step_status go_on_at(struct hart *h, const struct arch_model *arch, uint64_t next)
 {
 	uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &next);
-	h->pc_known = false;
+	emu_hart_changed(h);
 	h->steps++;
 	return STEP_OK;
 }
@@ -190,7 +190,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		if (m->sync_to_guest) { /* the guest handles it: enter the exception like the hardware */
 			int e = arch->take_breakpoint(h->uc, pc, info->special.imm, m->vectors);
 
-			h->pc_known = false;
+			emu_hart_changed(h);
 			if (!e)
 				emu_exception_entered(m, h);
 			if (e)
@@ -260,7 +260,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 
 	uc_err e = uc_emu_start(h->uc, pc | isa_bit, 0, 0, 1);
 
-	h->pc_known = false;
+	emu_hart_changed(h);
 	if (c->swap_active)
 		swap_out(m, h, ram);
 	if (m->dm.on) {
@@ -303,7 +303,7 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 		/* The faulting instruction did not complete: the hart stays on it. */
 		uint64_t again = pc | isa_bit;
 		uc_reg_write(h->uc, arch->reg_ids[arch->reg_pc], &again);
-		h->pc_known = false;
+		emu_hart_changed(h);
 		return STEP_FAULT;
 	}
 	h->steps++;

@@ -38,8 +38,10 @@ static uint32_t on_a64_mrs(uc_engine *uc, uc_arm64_reg xt, const uc_arm64_cp_reg
 	struct hart *h = ud;
 	uint64_t v;
 
-	if (sysreg_is(cp, &A64_CNTVCT_EL0) || sysreg_is(cp, &A64_CNTPCT_EL0))
+	if (sysreg_is(cp, &A64_CNTVCT_EL0) || sysreg_is(cp, &A64_CNTPCT_EL0)) {
 		v = h->steps;
+		h->m->clock_read = true; /* the clocks are now part of the state (state_hash.c) */
+	}
 	else if (sysreg_is(cp, &A64_MPIDR_EL1))
 		v = (1ull << 31) | h->id; /* RES1 bit 31, Aff0 = hart */
 	else if (sysreg_is(cp, &A64_CTR_EL0))

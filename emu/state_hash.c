@@ -1,0 +1,124 @@
+/*
+ * state_hash.c - a hash of the machine's whole state, for a search that recognises a state it
+ * has explored before: RAM, every hart's CPU context, the fetch model, and the harts' clocks
+ * once the guest has read one.
+ *
+ * A CPU context is hashed whole, as the opaque bytes uc_context_save fills (every register the
+ * engine keeps, system registers and banked copies included): two states that differ in any
+ * of it hash differently, and a field that varies without meaning only costs a merge. The
+ * hash is kept with the hart until its engine may change (emu_hart_changed).
+ *
+ * RAM is hashed a page at a time, each page's hash kept until a write into the page
+ * (emu_ram_written, a snapshot restore).
+ *
+ * The fetch model's versions carry the write tag of the transition that wrote each; what a tag
+ * means depends on the path (the position of a transition), so the caller maps each tag to what
+ * it decides for the path's future (tag_key).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu_internal.h"
+
+static uint64_t mix(uint64_t v)
+{
+	v ^= v >> 30;
+	v *= 0xbf58476d1ce4e5b9ull;
+	v ^= v >> 27;
+	v *= 0x94d049bb133111ebull;
+	return v ^ (v >> 31);
+}
+
+/* A hash of n bytes (n a multiple of 8, or the tail folded in). */
+static uint64_t hash_bytes(const void *p, size_t n, uint64_t seed)
+{
+	const uint8_t *b = p;
+	uint64_t v = seed ^ 0x9e3779b97f4a7c15ull, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		v = (v ^ w) * 0xff51afd7ed558ccdull;
+		v ^= v >> 32;
+	}
+	for (w = 0; i < n; i++)
+		w = w << 8 | b[i];
+	return mix(v ^ w ^ (uint64_t)n << 48);
+}
+
+static uint64_t ram_hash(struct machine *m)
+{
+	uint64_t sum = 0;
+
+	if (!m->page_hash) {
+		m->page_hash = calloc(m->npages, sizeof(*m->page_hash));
+		m->page_hashed = calloc(m->npages, sizeof(*m->page_hashed));
+		if (!m->page_hash || !m->page_hashed)
+			abort();
+	}
+	for (size_t p = 0; p < m->npages; p++) {
+		if (!m->page_hashed[p]) {
+			size_t b = p * EMU_PAGE;
+			size_t n = m->ram_size - b < EMU_PAGE ? m->ram_size - b : EMU_PAGE;
+
+			m->page_hash[p] = hash_bytes(m->ram + b, n, p);
+			m->page_hashed[p] = 1;
+		}
+		sum += m->page_hash[p];
+	}
+	return sum;
+}
+
+/* Kept with the hart until its engine may change (emu_hart_changed). */
+static uint64_t context_hash(struct machine *m, unsigned i)
+{
+	struct hart *h = &m->harts[i];
+
+	if (h->ctx_hashed)
+		return h->ctx_hash;
+	if (!m->hash_ctx[i] && uc_context_alloc(h->uc, &m->hash_ctx[i]) != UC_ERR_OK)
+		abort();
+	uc_context_save(h->uc, m->hash_ctx[i]);
+	h->ctx_hash = hash_bytes(m->hash_ctx[i], uc_context_size(h->uc), i);
+	h->ctx_hashed = true;
+	return h->ctx_hash;
+}
+
+static uint64_t fetch_hash(const struct machine *m, uint64_t (*tag_key)(void *, uint32_t),
+			   void *ud)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < m->fw.n; i++) {
+		const struct fetch_word *w = &m->fw.v[i];
+		uint64_t v = mix(w->off ^ (uint64_t)w->nver << 56 ^ (uint64_t)w->pou << 48);
+
+		for (unsigned h = 0; h < m->nharts; h++)
+			v = mix(v ^ w->floor[h] ^ (uint64_t)w->icache[h] << 8 ^
+				(uint64_t)w->clean_pending[h] << 16 ^
+				(uint64_t)w->inval_pending[h] << 24 ^
+				(uint64_t)w->inval_broadcast[h] << 32 ^ (uint64_t)h << 40);
+		for (unsigned k = 0; k < w->nver; k++)
+			v = mix(v ^ w->ver[k] ^ (w->tag[k] ? tag_key(ud, w->tag[k]) : 0) << 1);
+		sum += v; /* the words in any order */
+	}
+	return sum;
+}
+
+uint64_t machine_state_hash(struct machine *m, uint64_t (*tag_key)(void *ud, uint32_t tag),
+			    void *ud)
+{
+	uint64_t v = mix(ram_hash(m));
+
+	for (unsigned i = 0; i < m->nharts; i++) {
+		v = mix(v ^ context_hash(m, i));
+		if (m->clock_read)
+			v = mix(v ^ m->harts[i].steps);
+	}
+	return mix(v ^ fetch_hash(m, tag_key, ud));
+}
+
+bool machine_state_hashable(const struct machine *m)
+{
+	return !m->dm.on;
+}
