@@ -33,6 +33,7 @@ struct cli_common {
 	unsigned long jobs;      /* -j N: worker processes exploring at once (0, 1: none) */
 	bool outcomes;           /* run --outcomes: print litmus scenarios' final outcomes */
 	const char *data_memory; /* --data-memory sc|arch: every scenario's data model; NULL */
+	bool no_state_cache;     /* --no-state-cache: explore a state seen before again */
 	bool guest_stop;         /* --stop-machine guest: the *_stopped functions run Linux's */
 };
 

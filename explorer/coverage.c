@@ -88,7 +88,8 @@ void check_vacuous(struct explorer *x)
 	if (x->failure || x->stats.truncated || !x->scn->covers)
 		return;
 	for (unsigned k = 0; k < COVER_KINDS; k++) {
-		if (!(x->scn->covers & (1u << k)) || x->stats.covered[k])
+		if (!(x->scn->covers & (1u << k)) || x->stats.covered[k] ||
+		    (x->stats.covered_cut & (1u << k)))
 			continue;
 		f = calloc(1, sizeof(*f));
 		if (!f)

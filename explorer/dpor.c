@@ -184,6 +184,7 @@ static void add_backtrack_at(struct explorer *x, unsigned pos, unsigned q, bool 
 
 		if (n->nalts[q] || (irq && (n->irq & (1u << q)))) {
 			n->backtrack |= 1u << q;
+			state_cache_escape(x, j, pos, q, irq);
 			return;
 		}
 	}
@@ -290,14 +291,35 @@ bool dpor_raced_with_last(const struct explorer *x, unsigned pos)
 	return x->events_ended && x->raced_by[pos] == x->events_ended;
 }
 
-/* splitmix64's finaliser: a 64-bit mix of one value. */
-static uint64_t mix(uint64_t v)
+uint64_t dpor_reach_key(const struct explorer *x, unsigned pos)
 {
-	v ^= v >> 30;
-	v *= 0xbf58476d1ce4e5b9ull;
-	v ^= v >> 27;
-	v *= 0x94d049bb133111ebull;
-	return v ^ (v >> 31);
+	struct event_sig seen = {0}; /* the observing accesses of the events reached */
+	uint32_t harts = 0;
+	uint64_t key = 0;
+
+	for (unsigned j = pos; j < x->st.ntransitions && j < EX_MAX_TRANSITIONS; j++) {
+		const struct event *e = &x->events[j];
+		bool reached = j == pos || (harts & (1u << e->hart));
+
+		if (j > pos && dpor_event_erased(x, e))
+			continue;
+		if (!reached)
+			reached = sigs_conflict(&seen, &e->sig, true);
+		if (!reached)
+			continue;
+		harts |= 1u << e->hart;
+		for (unsigned k = 0; k < e->sig.naccesses; k++)
+			if (!e->sig.acc[k].model)
+				sig_add(&seen, e->sig.acc[k].addr, e->sig.acc[k].size,
+					e->sig.acc[k].write, false);
+		seen.overflow |= e->sig.overflow;
+	}
+	for (unsigned k = 0; k < seen.naccesses; k++)
+		key += (seen.acc[k].addr * 0x9e3779b97f4a7c15ull) ^
+		       ((uint64_t)seen.acc[k].size << 40) ^ ((uint64_t)seen.acc[k].write << 63);
+	if (seen.overflow) /* more ranges than kept: no other visit is taken for the same */
+		return hash_mix(key ^ x->events_ended ^ (uint64_t)pos << 32);
+	return key ^ (uint64_t)harts << 48;
 }
 
 /*
@@ -331,12 +353,12 @@ uint64_t dpor_trace_hash(const struct explorer *x)
 		if (!e->sig.naccesses || dpor_event_erased(x, e))
 			continue;
 		/* which version its first fetch read, or its interrupt, is part of the trace */
-		v = mix(((uint64_t)e->alt << 40) | ((uint64_t)e->hart << 32) |
+		v = hash_mix(((uint64_t)e->alt << 40) | ((uint64_t)e->hart << 32) |
 			counted[e->hart][e->index]);
 		for (unsigned k = 0; k < x->nharts; k++)
-			v = mix(v ^ counted[k][e->clock[k]] ^ ((uint64_t)k << 20));
+			v = hash_mix(v ^ counted[k][e->clock[k]] ^ ((uint64_t)k << 20));
 		for (unsigned k = 0; k < e->sig.naccesses; k++)
-			v = mix(v ^ e->sig.acc[k].addr ^ ((uint64_t)e->sig.acc[k].size << 48) ^
+			v = hash_mix(v ^ e->sig.acc[k].addr ^ ((uint64_t)e->sig.acc[k].size << 48) ^
 				((uint64_t)e->sig.acc[k].write << 63));
 		sum += v;
 	}
@@ -365,9 +387,9 @@ uint64_t dpor_final_state_hash(const struct explorer *x)
 
 	for (unsigned h = 0; h < x->nharts; h++) {
 		machine_read_regs(x->m, h, regs);
-		v = mix(h);
+		v = hash_mix(h);
 		for (unsigned r = 0; r < x->arch->nregs; r++)
-			v = mix(v ^ regs[r]);
+			v = hash_mix(v ^ regs[r]);
 		sum += v;
 	}
 	/* Each range written once in the sum, with its contents now. */
@@ -379,9 +401,9 @@ uint64_t dpor_final_state_hash(const struct explorer *x)
 			if (!a->write || a->model || written_before(x, i, k) ||
 			    !(p = machine_ram_view(x->m, a->addr, a->size)))
 				continue;
-			v = mix(a->addr ^ (uint64_t)a->size << 48);
+			v = hash_mix(a->addr ^ (uint64_t)a->size << 48);
 			for (unsigned b = 0; b < a->size; b++)
-				v = mix(v ^ p[b]);
+				v = hash_mix(v ^ p[b]);
 			sum += v;
 		}
 	return sum;

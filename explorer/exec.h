@@ -265,6 +265,7 @@ struct explorer {
 	 * the last event that raced with the one there: what dpor_raced_with_last reads. */
 	uint32_t events_ended;
 	uint32_t raced_by[EX_MAX_TRANSITIONS];
+	struct state_cache *cache;     /* state_cache.c: states explored before, or NULL (off) */
 	char schedule_error[256];      /* why exec_run_schedule refused a schedule */
 	bool replaying;                /* re-running known transitions: no races to look for */
 	uint64_t post_records_addr;    /* pc_post_records (kprobe post-handlers), or 0 */
@@ -337,6 +338,15 @@ static inline bool dpor_event_erased(const struct explorer *x, const struct even
 	return e->erased_by && e->erased_by <= x->st.ntransitions;
 }
 bool dpor_dependent(const struct event_sig *a, const struct event_sig *b);
+/* splitmix64's finaliser: a 64-bit mix of one value (the explorer's hashes). */
+static inline uint64_t hash_mix(uint64_t v)
+{
+	v ^= v >> 30;
+	v *= 0xbf58476d1ce4e5b9ull;
+	v ^= v >> 27;
+	v *= 0x94d049bb133111ebull;
+	return v ^ (v >> 31);
+}
 /* May the search drop a redundant execution now (spin.c, interrupt.c)? Not without the
  * search's nodes, when a known schedule runs, under a preemption bound (the reversal that
  * replaces it may lie past it), or when they are kept. */
@@ -347,6 +357,26 @@ static inline bool dpor_may_drop(const struct explorer *x)
 /* Did the event just ended race with the one at pos (conflict with it, with no chain of
  * happens-before between them through other events)? */
 bool dpor_raced_with_last(const struct explorer *x, unsigned pos);
+/* What the event at pos reaches on the path so far through program order and conflicting
+ * accesses (as dpor_observed_before follows them), as a hash of the harts and the accesses of
+ * the events it reaches: what decides, for any continuation, which later events observe it. */
+uint64_t dpor_reach_key(const struct explorer *x, unsigned pos);
+
+/* state_cache.c: at a point with more than one choice, true when its state was explored
+ * before and this visit may be skipped (its summary then joins the enclosing points'); else
+ * the point is open until state_cache_leave. The transition just taken from the point at
+ * pos (state_cache_event), and a backtrack point dpor.c placed at `to` for a race at `from`
+ * (state_cache_escape), feed the summaries of the open points. disable: after a failure;
+ * reset: when the search restarts. */
+void state_cache_open(struct explorer *x);
+void state_cache_close(struct explorer *x);
+bool state_cache_visit(struct explorer *x, unsigned depth);
+void state_cache_leave(struct explorer *x, unsigned depth);
+void state_cache_event(struct explorer *x, unsigned pos);
+void state_cache_branch(struct explorer *x); /* a second choice of a point runs */
+void state_cache_escape(struct explorer *x, unsigned to, unsigned from, unsigned q, bool irq);
+void state_cache_disable(struct explorer *x);
+void state_cache_reset(struct explorer *x);
 /* For sleep sets: dependent, or one of them takes the machine (which parks the other hart). */
 bool dpor_sleep_dependent(const struct event_sig *a, const struct event_sig *b);
 /* into |= what b touched (the transitions of one hart's several fetch alternatives). */

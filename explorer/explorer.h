@@ -353,8 +353,11 @@ struct run_stats {
 	unsigned long sleep_blocked;   /* executions abandoned: every runnable hart asleep (redundant) */
 	bool complete;                 /* every execution was covered: no bound, limit or sample */
 	unsigned long schedule_points; /* decision points with more than one choice */
+	unsigned long states_merged;   /* points not explored again: their state was (state_cache.c) */
+	unsigned long state_races;     /* races of such a point's path with its explored future */
 	unsigned long long steps;      /* instructions stepped, all executions */
 	unsigned long covered[COVER_KINDS]; /* executions that reached each coverage kind */
+	uint32_t covered_cut;          /* kinds reached on the way to a point cut as seen before */
 	unsigned nforms;               /* site forms passes executed, in the order first seen */
 	struct site_form_count forms[RUN_MAX_SITE_FORMS];
 	unsigned bound_reached;        /* preemption bound explored up to */
@@ -453,6 +456,8 @@ struct explore_options {
 	 * for nothing (interrupt.c). Their reversed races reach what they reach: dropped, the
 	 * search reaches every final state, not every trace. Implied by every_interleaving. */
 	bool keep_dropped_executions;
+	/* Explore a point again even when its state was explored before (state_cache.c). */
+	bool no_state_cache;
 	/* Called once per distinct trace (its hash, as counted in distinct_traces), if set. */
 	void (*trace_seen)(void *ud, uint64_t hash);
 	void *trace_seen_ud;

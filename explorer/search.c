@@ -294,6 +294,7 @@ static void failure_found(struct search *s)
 	struct explorer *x = s->x;
 	struct failure *f = x->failure;
 
+	state_cache_disable(x); /* a state explored before may hold a simpler failure */
 	x->failure = NULL;
 	x->stop = false;
 	if (x->code_set_grew) {
@@ -440,6 +441,8 @@ static void explore(struct search *s, unsigned depth)
 		multi |= (runnable & (1u << h)) && choices_of(n, h) > 1;
 	if (multi)
 		x->stats.schedule_points++;
+	if (multi && state_cache_visit(x, depth))
+		return;
 	for (;;) {
 		uint32_t todo = n->backtrack & runnable & ~n->done & ~n->sleep;
 		unsigned p;
@@ -454,12 +457,15 @@ static void explore(struct search *s, unsigned depth)
 			unsigned a = k < n->nalts[p] ? k : EX_ALT_INTERRUPT;
 			bool ok;
 
-			if (n->done || k || d)
+			if (n->done || k || d) {
 				restore(s, depth);
+				state_cache_branch(x);
+			}
 			else if (multi)
 				save_if_due(s, depth);
 			n->done |= 1u << p;
 			ok = schedule_hart(x, p, a | d << EX_ALT_DATA_SHIFT);
+			state_cache_event(x, depth);
 			if (d == 0) { /* memory: arch: the values its load, the places its store had */
 				ndata = x->data_alternatives;
 				if (ndata > EX_MAX_DATA_ALTERNATIVES) {
@@ -498,6 +504,7 @@ static void explore(struct search *s, unsigned depth)
 		if (!every_choice(s, depth) && !x->bound_active) /* no sleep sets: dpor.c */
 			n->sleep |= 1u << p;
 	}
+	state_cache_leave(x, depth);
 }
 
 static void search_free(struct search *s)
@@ -716,6 +723,7 @@ static void search_from_root(struct explorer *x, struct search *s, unsigned prun
 		s->restart = false;
 		memset(x->nodes, 0, sizeof(x->nodes[0]));
 		exec_reset(x);
+		state_cache_reset(x);
 		s->prefixes = 0;
 		explore(s, 0);
 		if (!s->restart || attempt == 8)
@@ -746,6 +754,7 @@ static void search_all(struct explorer *x, struct search *s)
 	if (s->best && s->best->preemptions > 0 && x->executions_dropped &&
 	    !x->keep_dropped && !x->stats.truncated) {
 		x->keep_dropped = true;
+		state_cache_disable(x);
 		search_from_root(x, s, s->best->preemptions);
 	}
 	/* Complete: every trace was explored (a failure ends it, or prunes what follows). The
@@ -781,7 +790,11 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 			     s.split_depth < 24; s.split_depth++)
 				;
 		}
+		if (!s.split_count && !scn->preemptions_bounded && !scn->litmus.nobserve &&
+		    !x.keep_dropped && !(opt && opt->no_state_cache))
+			state_cache_open(&x);
 		search_all(&x, &s);
+		state_cache_close(&x);
 	}
 	x.stats.seconds = now_seconds() - s.started;
 	if (!s.split_count) /* a shard of one tree covers a part: coverage is the whole tree's */

@@ -52,10 +52,12 @@ static void trace_set_normalise(struct trace_set *t)
 }
 
 /* How one search is run: a shard (index of count, 0/0: the whole tree), every interleaving,
- * or the reduction keeping the executions spin.c drops; where its traces and final states go. */
+ * or the reduction keeping the executions spin.c drops, with or without the states explored
+ * before (state_cache.c: a point whose state was explored is cut, so its execution has no
+ * trace and no final state of its own); where its traces and final states go. */
 struct search_how {
 	unsigned long index, count;
-	bool every, keep;
+	bool every, keep, no_cache;
 	struct trace_set *traces, *finals;
 };
 
@@ -68,6 +70,7 @@ static void explore_how(const struct scenario *scn, const struct search_how *how
 		.tree_shard_count = how->count,
 		.every_interleaving = how->every,
 		.keep_dropped_executions = how->keep,
+		.no_state_cache = how->no_cache,
 		.trace_seen = how->traces ? trace_add : NULL,
 		.trace_seen_ud = how->traces,
 		.final_state_seen = how->finals ? trace_add : NULL,
@@ -86,7 +89,7 @@ static void explore_traces(const struct scenario *scn, unsigned long index, unsi
 			   bool every, struct trace_set *set, struct scenario_result *res)
 {
 	explore_how(scn, &(struct search_how){.index = index, .count = count, .every = every,
-					      .traces = set}, res);
+					      .no_cache = true, .traces = set}, res);
 }
 
 static bool sets_equal(const struct trace_set *a, const struct trace_set *b)
@@ -221,25 +224,66 @@ END_TEST
 START_TEST(a_rendezvous_costs_the_orders_of_arrival)
 {
 	struct scenario scn;
-	struct scenario_result kept, reduced;
-	struct trace_set rf = {0}, kf = {0};
+	struct scenario_result kept, reduced, cached;
+	struct trace_set rf = {0}, kf = {0}, cf = {0};
 
 	load_bundled_scenario(&scn, "../tests/data/scenarios", "rendezvous");
 	explore_how(&scn, &(struct search_how){.keep = true, .finals = &kf}, &kept);
-	explore_how(&scn, &(struct search_how){.finals = &rf}, &reduced);
+	explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &rf}, &reduced);
+	explore_how(&scn, &(struct search_how){.finals = &cf}, &cached);
 	trace_set_normalise(&rf);
 	trace_set_normalise(&kf);
+	trace_set_normalise(&cf);
 	ck_assert_int_eq(kept.verdict, VERDICT_PASS);
 	ck_assert_int_eq(reduced.verdict, VERDICT_PASS);
-	ck_assert(reduced.stats.complete);
+	ck_assert_int_eq(cached.verdict, VERDICT_PASS);
+	ck_assert(reduced.stats.complete && cached.stats.complete);
 	ck_assert_uint_eq(kept.stats.executions, 384);
 	ck_assert_uint_eq(reduced.stats.executions, 32);
+	ck_assert_uint_lt(cached.stats.executions, reduced.stats.executions);
+	ck_assert_uint_gt(cached.stats.states_merged, 0);
 	ck_assert_msg(sets_equal(&rf, &kf), "%zu final states reduced, %zu keeping every trace",
 		      rf.n, kf.n);
+	ck_assert_msg(sets_equal(&cf, &kf), "%zu final states with the states explored before "
+		      "cut, %zu keeping every trace", cf.n, kf.n);
 	scenario_result_free(&kept);
 	scenario_result_free(&reduced);
+	scenario_result_free(&cached);
 	free(rf.hash);
 	free(kf.hash);
+	free(cf.hash);
+}
+END_TEST
+
+/*
+ * Three CPUs (tests/data/scenarios/rendezvous3.yaml): they decrement the acknowledgement
+ * counter of each state in all six orders, and each order is a trace of its own; only which
+ * CPU is last tells the states apart afterwards. A point whose state was explored before is
+ * not explored again (state_cache.c): far fewer executions, and every final state the search
+ * without it reaches.
+ */
+START_TEST(three_cpus_meet_in_states_explored_before)
+{
+	struct scenario scn;
+	struct scenario_result plain, cached;
+	struct trace_set pf = {0}, cf = {0};
+
+	load_bundled_scenario(&scn, "../tests/data/scenarios", "rendezvous3");
+	explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &pf}, &plain);
+	explore_how(&scn, &(struct search_how){.finals = &cf}, &cached);
+	trace_set_normalise(&pf);
+	trace_set_normalise(&cf);
+	ck_assert_int_eq(plain.verdict, VERDICT_PASS);
+	ck_assert_int_eq(cached.verdict, VERDICT_PASS);
+	ck_assert(cached.stats.complete);
+	ck_assert_uint_eq(plain.stats.executions, 5184);
+	ck_assert_uint_le(cached.stats.executions * 20, plain.stats.executions);
+	ck_assert_msg(sets_equal(&cf, &pf), "%zu final states with the states explored before "
+		      "cut, %zu without", cf.n, pf.n);
+	scenario_result_free(&plain);
+	scenario_result_free(&cached);
+	free(pf.hash);
+	free(cf.hash);
 }
 END_TEST
 
@@ -291,6 +335,7 @@ int main(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, reduction_covers_every_interleaving);
 	tcase_add_test(tc, a_rendezvous_costs_the_orders_of_arrival);
+	tcase_add_test(tc, three_cpus_meet_in_states_explored_before);
 	tcase_add_test(tc, passing_scenarios_split_two_and_three_ways);
 	tcase_add_test(tc, failing_scenarios_fail_in_some_shard);
 	tcase_add_test(tc, one_shard_is_the_whole_tree);

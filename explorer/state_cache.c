@@ -1,0 +1,843 @@
+/*
+ * state_cache.c - points whose state the search explored before.
+ *
+ * Executions that order conflicting steps differently are different Mazurkiewicz traces, and
+ * DPOR explores each; but many of them meet again in the same state a few transitions later
+ * (the CPUs of a stop_machine rendezvous decrement its acknowledgement counter in every order,
+ * and only who is last matters) and then explore the same futures. At each point with more
+ * than one choice, right after a transition that wrote shared memory (where two orders of
+ * writes meet), the search hashes the state: the machine's (RAM, every CPU context, the fetch
+ * model: state_hash.c) and the execution's (exec_hash below: what the checks and the scheduling
+ * carry forward, with what depends on positions on the path left out or mapped to what it
+ * decides). A point whose state an earlier visit explored completely, without a failure, is not
+ * explored again (after Yang, Chen, Gopalakrishnan and Kirby, "Efficient stateful dynamic
+ * partial order reduction", SPIN 2008), when:
+ *  - the earlier visit slept on no hart this one would explore (its sleep set is a subset);
+ *  - the budgets of the termination checks hold: no hart's call, and not the path, runs longer
+ *    than they allow when the earlier future is added to this point's.
+ * Then the earlier future's races with this path get their backtrack points, as dpor.c would
+ * have given them had the future run here: the future's accesses are kept per hart and range
+ * (the summary), each with the harts whose steps after the point it depends on and some of the
+ * accesses after the point it depends on; a step of the path that conflicts with one, and does
+ * not happen before it through those, may race with it, and every hart that could begin the
+ * reversal is added where dpor.c would add it. The backtrack points the earlier future placed
+ * above its point (a hart added where it last could run: dpor.c) are placed on this path too.
+ * Off under a preemption bound, with every interleaving or the dropped executions kept, for
+ * a shard of a tree, after a failure (the failure kept must have the fewest preemptions), with
+ * the data model, and for litmus scenarios (their outcomes are counted per execution).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+#define SC_MAX_ENTRIES 512      /* accesses in one point's summary; more: not kept */
+#define SC_INDEX 1024           /* open-addressing index over them (a power of two) */
+/* States kept, and summary entries in all (about 100 bytes each): when either is full, every
+ * state kept is forgotten and the table fills again (forgetting is always sound). */
+#define SC_MAX_STATES (1u << 18)
+#define SC_MAX_POOL (1u << 20)
+/* A point whose future took fewer transitions, or was a single execution, is not kept:
+ * finding it again would save less than keeping every such point costs. */
+#define SC_MIN_WORK 16
+#define SC_PAST_SCAN 32 /* transitions before a step looked at for its past */
+
+#define SC_MAX_PAST 4 /* accesses after the point that an access's step depends on, kept */
+
+struct sc_range {
+	uint64_t addr;
+	uint32_t size;
+	bool write;
+};
+
+/* What a step after the point depends on among the steps after the point: the accesses of
+ * those steps (some of them: fewer is conservative), itself included. */
+struct sc_past {
+	uint8_t n;
+	struct sc_range r[SC_MAX_PAST];
+};
+
+/* An access of the future of a point on the current path, with what the steps that made it
+ * all depend on: the earliest clock, the accesses common to their pasts. */
+struct sc_access {
+	uint64_t addr;
+	uint32_t size;
+	uint8_t hart;
+	bool write;
+	uint16_t clock[SCN_MAX_HARTS];
+	struct sc_past past;
+};
+
+/* The same, kept with a state: the harts whose steps after the point it depends on (a mask),
+ * and its past as numbers in the cache's table of ranges. */
+struct sc_kept {
+	uint64_t addr;
+	uint32_t size;
+	uint8_t hart, write, npast, after;
+	uint32_t past[SC_MAX_PAST];
+};
+
+#define SC_MAX_RANGES (1u << 16) /* distinct ranges in pasts; more are left out */
+
+struct sc_point {
+	bool open;
+	uint64_t hash;
+	uint32_t sleep;
+	uint16_t count[SCN_MAX_HARTS];       /* each hart's transitions before the point */
+	unsigned call[SCN_MAX_HARTS];        /* each hart's call at the point, */
+	uint64_t call_steps[SCN_MAX_HARTS];  /* its steps in it then, */
+	uint64_t max_steps[SCN_MAX_HARTS];   /* and the most the future took in that call */
+	unsigned max_depth;                  /* the longest path through the point */
+	unsigned long work;                  /* transitions its future took, in all */
+	unsigned long branches;              /* points in its future where a second choice ran */
+	uint32_t escape, escape_irq;         /* backtracks its future placed above it */
+	bool overflow;
+	unsigned n;
+	struct sc_access *acc;               /* SC_MAX_ENTRIES */
+	uint16_t *index;                     /* SC_INDEX: entry + 1, 0 empty */
+};
+
+struct sc_state {
+	uint64_t hash; /* 0: empty slot */
+	uint32_t sleep, escape, escape_irq;
+	unsigned longer;                     /* transitions the longest future took */
+	uint64_t more_steps[SCN_MAX_HARTS];  /* steps each hart's future took in its call */
+	uint32_t first, n; /* its summary in the pool */
+};
+
+struct state_cache {
+	struct sc_point *points;   /* EX_MAX_TRANSITIONS + 1, by depth */
+	unsigned *open;            /* depths of the open points on the path, outermost first */
+	unsigned nopen;
+	struct sc_state *slots;
+	size_t cap, used;
+	struct sc_kept *pool;
+	size_t npool, pool_cap;
+	struct sc_range *ranges;   /* SC_MAX_RANGES, numbered from 0 */
+	uint32_t *range_index;     /* 2 * SC_MAX_RANGES slots: number + 1, 0 empty */
+	unsigned nranges;
+	bool disabled;
+};
+
+static uint64_t add(uint64_t v, uint64_t w)
+{
+	return hash_mix(v ^ w) + 0x9e3779b97f4a7c15ull;
+}
+
+/* n bytes into the hash, a word at a time. */
+static uint64_t add_bytes(uint64_t v, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		v = (v ^ w) * 0xff51afd7ed558ccdull;
+		v ^= v >> 32;
+	}
+	for (w = 0; i < n; i++)
+		w = w << 8 | b[i];
+	return add(v, w ^ (uint64_t)n << 56);
+}
+
+/* ---- the state ---- */
+
+static uint64_t tag_key(void *ud, uint32_t tag)
+{
+	return dpor_reach_key(ud, tag - 1);
+}
+
+/* Times (global step numbers) are compared only with one another and with later ones: each
+ * is hashed as its rank among them. */
+static uint64_t time_rank(const struct explorer *x, uint64_t t)
+{
+	uint64_t below = 0;
+
+	for (unsigned w = 0; w < x->nwatch; w++)
+		below += x->st.last_write[w].writer >= 0 && x->st.last_write[w].step < t;
+	for (unsigned h = 0; h < x->nharts; h++)
+		below += x->st.sync_step[h] < t;
+	return below;
+}
+
+static uint64_t frame_hash(uint64_t v, const struct explorer *x, const struct frame *f)
+{
+	v = add(v, (uint64_t)(uint32_t)f->site ^ (uint64_t)f->body_count << 32);
+	v = add_bytes(v, f->entry_regs, x->arch->nregs * sizeof(f->entry_regs[0]));
+	v = add(v, f->lr);
+	v = add(v, f->sp);
+	v = add(v, f->rec_seq);
+	v = add(v, f->post_seq);
+	v = add(v, f->direct_requests);
+	v = add(v, f->direct_calls);
+	v = add(v, f->redirect_requests);
+	v = add(v, f->graph_hooks);
+	v = add(v, f->graph_returns);
+	v = add(v, (uint64_t)(uint32_t)f->redirect | (uint64_t)f->called << 32 |
+		       (uint64_t)f->chain_checked << 33);
+	v = add(v, f->fetched_mask);
+	for (unsigned b = 0; b < EX_MAX_SITE_BYTES; b++)
+		if (f->fetched_mask & (1u << b))
+			v ^= (uint64_t)f->fetched[b] << (8 * (b & 7)) << (b & 8 ? 1 : 0);
+	return add(v, 0);
+}
+
+/* What a hart's future depends on. Left out: its step counts (call_steps is a budget the
+ * lookup compares; steps is the clock, which the machine hashes once the guest reads it) and
+ * the positions on the path of the transitions its spin window and its pending IPI came from
+ * (they decide only which executions are dropped as redundant). */
+static uint64_t hart_hash(uint64_t v, const struct explorer *x, const struct hart_state *hs)
+{
+	v = add(v, (uint64_t)hs->done | (uint64_t)hs->call << 1 | (uint64_t)hs->depth << 32);
+	v = add(v, hs->prev_pc);
+	v = add_bytes(v, hs->stack_args, sizeof(hs->stack_args));
+	v = add_bytes(v, hs->call_regs, x->arch->nregs * sizeof(hs->call_regs[0]));
+	for (unsigned d = 0; d < hs->depth && d < EX_MAX_DEPTH; d++)
+		v = frame_hash(v, x, &hs->frames[d]);
+	v = add(v, (uint64_t)hs->blocked | (uint64_t)hs->nspin << 1 | (uint64_t)hs->nwait << 16);
+	for (unsigned j = 0; j < hs->nspin; j++)
+		v = add(v, hs->spin_state[j] ^ hs->spin_wait_at[j]);
+	for (unsigned j = 0; j < hs->nwait; j++)
+		v = add(v, hs->wait[j].addr ^ (uint64_t)hs->wait[j].size << 40 ^
+			       (uint64_t)hs->wait[j].write << 62 ^ (uint64_t)hs->wait[j].model << 63);
+	v = add(v, (uint64_t)hs->exclusive_steps | (uint64_t)hs->irqs_taken << 16 |
+		       (uint64_t)hs->ipi_pending << 40 | (uint64_t)hs->in_sync_exception << 41 |
+		       (uint64_t)hs->in_irq << 42 | (uint64_t)hs->irq_depth << 43);
+	v = add(v, hs->sync_sp);
+	v = add(v, hs->irq_from);
+	v = add(v, hs->irq_sp);
+	v = add_bytes(v, hs->irq_saved, sizeof(hs->irq_saved));
+	return add(v, hs->owes_sync | (uint64_t)hs->owes_sync_call << 8);
+}
+
+/* The explorer's part: what the execution's checks and scheduling carry forward. Left out:
+ * the trace, the schedule, the transition count (a budget the lookup compares), coverage (a
+ * cut path's kinds join stats.covered_cut) and the preemption accounting (no bound, no
+ * failure: it decides nothing). */
+static uint64_t exec_hash(const struct explorer *x)
+{
+	const struct exec_state *st = &x->st;
+	uint64_t v = 0;
+
+	for (unsigned s = 0; s < x->nsites; s++) {
+		const struct site_history *hi = &st->history[s];
+
+		v = add(v, hi->nforms | (uint64_t)hi->pending << 32);
+		v = add_bytes(v, hi->forms, (hi->nforms < EX_MAX_FORMS ? hi->nforms : EX_MAX_FORMS) *
+					       sizeof(hi->forms[0]));
+	}
+	for (unsigned w = 0; w < x->nwatch; w++) {
+		const struct word_write *lw = &st->last_write[w];
+
+		v = add(v, st->word_versions[w]);
+		v = add(v, (uint64_t)(uint32_t)lw->writer | (uint64_t)lw->parked_mask << 32);
+		if (lw->writer >= 0)
+			v = add(add(v, lw->old_word | (uint64_t)lw->new_word << 32),
+				time_rank(x, lw->step));
+	}
+	for (unsigned h = 0; h < x->nharts; h++)
+		v = add(v, time_rank(x, st->sync_step[h]));
+	v = add(v, (uint64_t)(uint32_t)st->exclusive | (uint64_t)st->qs_read << 32 |
+		       (uint64_t)st->retired << 33);
+	for (unsigned h = 0; h < x->nharts; h++)
+		v = hart_hash(add(v, h), x, &st->harts[h]);
+	return v;
+}
+
+/* ---- the summaries ---- */
+
+static struct sc_point *point(struct state_cache *c, unsigned depth)
+{
+	struct sc_point *p = &c->points[depth];
+
+	if (!p->acc) {
+		p->acc = malloc(SC_MAX_ENTRIES * sizeof(*p->acc));
+		p->index = malloc(SC_INDEX * sizeof(*p->index));
+		if (!p->acc || !p->index)
+			abort();
+	}
+	return p;
+}
+
+static struct sc_point *innermost(struct state_cache *c)
+{
+	return c->nopen ? &c->points[c->open[c->nopen - 1]] : NULL;
+}
+
+static void past_add(struct sc_past *p, uint64_t addr, uint32_t size, bool write)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->r[i].addr == addr && p->r[i].size == size && p->r[i].write == write)
+			return;
+	if (p->n < SC_MAX_PAST) /* past that: left out, which claims less order */
+		p->r[p->n++] = (struct sc_range){.addr = addr, .size = size, .write = write};
+}
+
+/* Keeps what both pasts hold: a step of either depends on at least that. */
+static void past_meet(struct sc_past *into, const struct sc_past *b)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < into->n; i++)
+		for (unsigned j = 0; j < b->n; j++)
+			if (into->r[i].addr == b->r[j].addr && into->r[i].size == b->r[j].size &&
+			    into->r[i].write == b->r[j].write) {
+				into->r[n++] = into->r[i];
+				break;
+			}
+	into->n = (uint8_t)n;
+}
+
+/* The number of a range in the cache's table, added if new; -1 when the table is full. */
+static long range_number(struct state_cache *c, const struct sc_range *r)
+{
+	uint64_t k = hash_mix(r->addr ^ (uint64_t)r->size << 40 ^ (uint64_t)r->write << 63);
+	unsigned i = (unsigned)k & (2 * SC_MAX_RANGES - 1);
+
+	for (; c->range_index[i]; i = (i + 1) & (2 * SC_MAX_RANGES - 1)) {
+		const struct sc_range *q = &c->ranges[c->range_index[i] - 1];
+
+		if (q->addr == r->addr && q->size == r->size && q->write == r->write)
+			return (long)c->range_index[i] - 1;
+	}
+	if (c->nranges == SC_MAX_RANGES)
+		return -1;
+	c->ranges[c->nranges] = *r;
+	c->range_index[i] = ++c->nranges;
+	return (long)c->nranges - 1;
+}
+
+static void past_of_kept(const struct state_cache *c, const struct sc_kept *k,
+			 struct sc_past *out)
+{
+	out->n = k->npast;
+	for (unsigned i = 0; i < k->npast; i++)
+		out->r[i] = c->ranges[k->past[i]];
+}
+
+/* Adds an access with what the step that made it depends on (the merge keeps what every
+ * step that made it depends on: the earlier clock, the common past). */
+static void note_access(struct sc_point *p, unsigned nharts, uint64_t addr, uint32_t size,
+			unsigned hart, bool write, const uint16_t *clock, const struct sc_past *past)
+{
+	uint64_t k = hash_mix(addr ^ (uint64_t)size << 40 ^ (uint64_t)hart << 56 ^ (uint64_t)write << 63);
+	unsigned i = (unsigned)k & (SC_INDEX - 1);
+
+	for (; p->index[i]; i = (i + 1) & (SC_INDEX - 1)) {
+		struct sc_access *a = &p->acc[p->index[i] - 1];
+
+		if (a->addr == addr && a->size == size && a->hart == hart && a->write == write) {
+			for (unsigned g = 0; g < nharts; g++)
+				if (clock[g] < a->clock[g])
+					a->clock[g] = clock[g];
+			past_meet(&a->past, past);
+			return;
+		}
+	}
+	if (p->n == SC_MAX_ENTRIES || 2 * (p->n + 1) > SC_INDEX) {
+		p->overflow = true;
+		return;
+	}
+	p->acc[p->n] = (struct sc_access){.addr = addr, .size = size, .hart = (uint8_t)hart,
+					  .write = write, .past = *past};
+	memcpy(p->acc[p->n].clock, clock, sizeof(p->acc[p->n].clock));
+	p->index[i] = (uint16_t)++p->n;
+}
+
+static void note_budget(struct sc_point *p, const struct explorer *x, unsigned depth)
+{
+	if (depth > p->max_depth)
+		p->max_depth = depth;
+	for (unsigned h = 0; h < x->nharts; h++) {
+		const struct hart_state *hs = &x->st.harts[h];
+
+		if (hs->call == p->call[h] && hs->call_steps > p->max_steps[h])
+			p->max_steps[h] = hs->call_steps;
+	}
+}
+
+void state_cache_event(struct explorer *x, unsigned pos)
+{
+	struct state_cache *c = x->cache;
+	struct sc_point *p;
+	const struct event *e = &x->events[pos];
+	struct sc_past past = {0};
+
+	if (!c || c->disabled || !(p = innermost(c)))
+		return;
+	p->work++;
+	note_budget(p, x, pos + 1);
+	if (e->sig.overflow)
+		p->overflow = true;
+	/* its past since the point: the steps there it depends on, itself included (the
+	 * nearest SC_PAST_SCAN of them: fewer is conservative) */
+	unsigned from = c->open[c->nopen - 1];
+
+	if (pos - from > SC_PAST_SCAN)
+		from = pos - SC_PAST_SCAN;
+	for (unsigned u = from; u <= pos; u++) {
+		const struct event *f = &x->events[u];
+
+		if (dpor_event_erased(x, f) || (u < pos && e->clock[f->hart] < f->index))
+			continue;
+		for (unsigned i = 0; i < f->sig.naccesses; i++)
+			past_add(&past, f->sig.acc[i].addr, f->sig.acc[i].size, f->sig.acc[i].write);
+	}
+	for (unsigned i = 0; i < e->sig.naccesses; i++)
+		note_access(p, x->nharts, e->sig.acc[i].addr, e->sig.acc[i].size, e->hart,
+			    e->sig.acc[i].write, e->clock, &past);
+}
+
+void state_cache_branch(struct explorer *x)
+{
+	struct state_cache *c = x->cache;
+	struct sc_point *p;
+
+	if (c && !c->disabled && (p = innermost(c)))
+		p->branches++;
+}
+
+void state_cache_escape(struct explorer *x, unsigned to, unsigned from, unsigned q, bool irq)
+{
+	struct state_cache *c = x->cache;
+
+	if (!c)
+		return;
+	for (unsigned k = c->nopen; k-- > 0;) {
+		unsigned d = c->open[k];
+
+		if (d <= to)
+			break;
+		if (d <= from) {
+			if (irq)
+				c->points[d].escape_irq |= 1u << q;
+			else
+				c->points[d].escape |= 1u << q;
+		}
+	}
+}
+
+/* ---- the table ---- */
+
+static struct sc_state *slot_of(struct state_cache *c, uint64_t hash)
+{
+	size_t i;
+
+	if (!c->cap)
+		return NULL;
+	for (i = hash & (c->cap - 1); c->slots[i].hash; i = (i + 1) & (c->cap - 1))
+		if (c->slots[i].hash == hash)
+			return &c->slots[i];
+	return &c->slots[i];
+}
+
+static bool grow(struct state_cache *c)
+{
+	size_t cap = c->cap ? 2 * c->cap : 4096;
+	struct sc_state *n;
+
+	if (cap > 2 * (size_t)SC_MAX_STATES)
+		return false; /* cannot happen: the table is cleared first */
+	if (!(n = calloc(cap, sizeof(*n))))
+		return false;
+	for (size_t i = 0; i < c->cap; i++) {
+		size_t k;
+
+		if (!c->slots[i].hash)
+			continue;
+		for (k = c->slots[i].hash & (cap - 1); n[k].hash; k = (k + 1) & (cap - 1))
+			;
+		n[k] = c->slots[i];
+	}
+	free(c->slots);
+	c->slots = n;
+	c->cap = cap;
+	return true;
+}
+
+static void keep_state(struct explorer *x, unsigned depth, const struct sc_point *p)
+{
+	struct state_cache *c = x->cache;
+	struct sc_state *s;
+
+	if (p->overflow || p->n > SC_MAX_POOL)
+		return;
+	if ((c->npool + p->n > SC_MAX_POOL || c->used + 1 > SC_MAX_STATES) && c->slots) {
+		memset(c->slots, 0, c->cap * sizeof(*c->slots));
+		c->used = 0;
+		c->npool = 0;
+	}
+	if (2 * (c->used + 1) > c->cap && !grow(c))
+		return;
+	s = slot_of(c, p->hash);
+	if (s->hash)
+		return; /* the first visit's stays */
+	if (c->npool + p->n > c->pool_cap) {
+		size_t cap = c->pool_cap ? 2 * c->pool_cap : 65536;
+		struct sc_kept *n;
+
+		while (cap < c->npool + p->n)
+			cap *= 2;
+		if (!(n = realloc(c->pool, cap * sizeof(*n))))
+			return;
+		c->pool = n;
+		c->pool_cap = cap;
+	}
+	*s = (struct sc_state){.hash = p->hash, .sleep = p->sleep, .escape = p->escape,
+			       .escape_irq = p->escape_irq, .longer = p->max_depth - depth,
+			       .first = (uint32_t)c->npool, .n = p->n};
+	for (unsigned h = 0; h < x->nharts; h++)
+		s->more_steps[h] = p->max_steps[h] - p->call_steps[h];
+	for (unsigned i = 0; i < p->n; i++) {
+		const struct sc_access *a = &p->acc[i];
+		uint32_t after = 0;
+
+		for (unsigned g = 0; g < x->nharts; g++)
+			if (a->clock[g] > p->count[g])
+				after |= 1u << g;
+		struct sc_kept *kept = &c->pool[c->npool++];
+
+		*kept = (struct sc_kept){.addr = a->addr, .size = a->size, .hart = a->hart,
+					 .write = a->write, .after = (uint8_t)after};
+		for (unsigned r = 0; r < a->past.n; r++) {
+			long id = range_number(c, &a->past.r[r]);
+
+			if (id >= 0) /* a range left out claims less order */
+				kept->past[kept->npast++] = (uint32_t)id;
+		}
+	}
+	c->used++;
+}
+
+/* ---- a visit ---- */
+
+/* The harts at whose position (their latest transition) the event at pos has happened. */
+static uint32_t happened_for(const struct explorer *x, const struct event *e)
+{
+	uint32_t mask = 1u << e->hart;
+
+	for (unsigned g = 0; g < x->nharts; g++) {
+		int l = x->st.last_event[g];
+
+		if (l >= 0 && x->events[l].clock[e->hart] >= e->index)
+			mask |= 1u << g;
+	}
+	return mask;
+}
+
+static bool overlaps(const struct ev_access *a, uint64_t addr, uint32_t size, bool write)
+{
+	return (a->write || write) && a->addr < addr + size && addr < a->addr + a->size;
+}
+
+static bool conflicts(const struct event_sig *s, const struct sc_kept *k)
+{
+	for (unsigned i = 0; i < s->naccesses; i++)
+		if (overlaps(&s->acc[i], k->addr, k->size, k->write))
+			return true;
+	return false;
+}
+
+/* Does a step of the path after the event (whose accesses are `later`) conflict with a step
+ * in the kept access's past? Then the event happens before it. */
+static bool ordered_through(const struct state_cache *c, const struct event_sig *later,
+			    const struct sc_kept *k)
+{
+	if (later->overflow) /* a coarser range would claim more order than there is */
+		return false;
+	for (unsigned i = 0; i < later->naccesses; i++)
+		for (unsigned j = 0; j < k->npast; j++) {
+			const struct sc_range *r = &c->ranges[k->past[j]];
+
+			if (overlaps(&later->acc[i], r->addr, r->size, r->write))
+				return true;
+		}
+	return false;
+}
+
+/* Backtrack points for a possible race of the event at pos with a step of a kept future:
+ * whatever dpor.c would add for it, whichever hart begins its reversal. Every hart is added
+ * where it last could run at or above pos (add_backtrack_at), and every hart that can run at
+ * pos is added there. More than the race needs, never less. */
+static void reverse_possible_race(struct explorer *x, unsigned pos)
+{
+	for (unsigned r = 0; r < x->nharts; r++)
+		for (unsigned j = pos + 1; j-- > 0;) {
+			struct dpor_node *n = &x->nodes[j];
+
+			if (n->nalts[r] || (n->irq & (1u << r))) {
+				n->backtrack |= 1u << r;
+				state_cache_escape(x, j, pos, r, false);
+				state_cache_escape(x, j, pos, r, true);
+				break;
+			}
+		}
+	x->nodes[pos].backtrack |= x->nodes[pos].enabled;
+}
+
+/*
+ * The races a step of the kept future may have with a step of the path before depth get
+ * their backtrack points. An event e of the path happens before a future step t when some hart
+ * whose steps after the point t depends on had seen e by the point (its position then is after
+ * e), or when a step of the path after e, that e happens before, conflicts with a step after
+ * the point in t's past. Otherwise, if they conflict, it may be a race.
+ */
+static void reverse_races_with_path(struct explorer *x, unsigned depth, const struct sc_state *s)
+{
+	const struct sc_kept *k = &x->cache->pool[s->first];
+	uint32_t all = (1u << x->nharts) - 1;
+
+	for (unsigned i = 0; i < depth; i++) {
+		const struct event *e = &x->events[i];
+		struct event_sig later = {0};
+		uint32_t before;
+		bool built = false;
+
+		if (dpor_event_erased(x, e) || (before = happened_for(x, e)) == all)
+			continue;
+		for (unsigned j = 0; j < s->n; j++) {
+			if (k[j].hart == e->hart || (k[j].after & before) || !conflicts(&e->sig, &k[j]))
+				continue;
+			if (!built) {
+				for (unsigned l = i + 1; l < depth; l++) {
+					const struct event *f = &x->events[l];
+
+					if (dpor_event_erased(x, f) || f->clock[e->hart] < e->index)
+						continue;
+					dpor_sig_union(&later, &f->sig);
+				}
+				built = true;
+			}
+			if (!ordered_through(x->cache, &later, &k[j])) {
+				x->stats.state_races++;
+				reverse_possible_race(x, i);
+				break;
+			}
+		}
+	}
+}
+
+/* Where on this path, above depth, hart q last could run (or, irq, take its interrupt). */
+static int last_able(const struct explorer *x, unsigned depth, unsigned q, bool irq)
+{
+	for (unsigned j = depth; j-- > 0;)
+		if (x->nodes[j].nalts[q] || (irq && (x->nodes[j].irq & (1u << q))))
+			return (int)j;
+	return -1;
+}
+
+static bool escapes_fit(const struct explorer *x, unsigned depth, const struct sc_state *s)
+{
+	for (unsigned q = 0; q < x->nharts; q++) {
+		if ((s->escape & (1u << q)) && last_able(x, depth, q, false) < 0)
+			return false;
+		if ((s->escape_irq & (1u << q)) && last_able(x, depth, q, true) < 0)
+			return false;
+	}
+	return true;
+}
+
+static void place_escapes(struct explorer *x, unsigned depth, const struct sc_state *s)
+{
+	for (unsigned q = 0; q < x->nharts; q++)
+		for (int irq = 0; irq < 2; irq++) {
+			int j;
+
+			if (!((irq ? s->escape_irq : s->escape) & (1u << q)))
+				continue;
+			j = last_able(x, depth, q, irq);
+			x->nodes[j].backtrack |= 1u << q;
+			state_cache_escape(x, (unsigned)j, depth, q, irq);
+		}
+}
+
+/* The kept future becomes part of the enclosing open point's. */
+static void absorb(struct explorer *x, const struct sc_state *s)
+{
+	struct state_cache *c = x->cache;
+	struct sc_point *p = innermost(c);
+	uint16_t count[SCN_MAX_HARTS], clock[SCN_MAX_HARTS];
+
+	if (!p)
+		return;
+	for (unsigned g = 0; g < x->nharts; g++) {
+		int l = x->st.last_event[g];
+
+		count[g] = l >= 0 ? x->events[l].index : 0;
+	}
+	for (unsigned j = 0; j < s->n; j++) {
+		const struct sc_kept *k = &c->pool[s->first + j];
+
+		struct sc_past past;
+
+		memset(clock, 0, sizeof(clock));
+		for (unsigned g = 0; g < x->nharts; g++)
+			if (k->after & (1u << g))
+				clock[g] = (uint16_t)(count[g] + 1);
+		past_of_kept(c, k, &past);
+		note_access(p, x->nharts, k->addr, k->size, k->hart, k->write, clock, &past);
+	}
+	p->work += SC_MIN_WORK; /* a kept state's future took at least that */
+	p->branches++;
+	if (x->st.ntransitions + s->longer > p->max_depth)
+		p->max_depth = x->st.ntransitions + s->longer;
+	for (unsigned h = 0; h < x->nharts; h++) {
+		const struct hart_state *hs = &x->st.harts[h];
+
+		if (hs->call == p->call[h] && hs->call_steps + s->more_steps[h] > p->max_steps[h])
+			p->max_steps[h] = hs->call_steps + s->more_steps[h];
+	}
+}
+
+static bool cacheable(const struct explorer *x)
+{
+	if (x->st.pruned || !machine_state_hashable(x->m))
+		return false;
+	/* Only after a transition that wrote shared memory: two orders of writes meet in one
+	 * state there, and hashing at every point costs more than it finds. */
+	if (x->st.ntransitions) {
+		const struct event_sig *sg = &x->events[x->st.ntransitions - 1].sig;
+		bool wrote = sg->overflow;
+
+		for (unsigned i = 0; i < sg->naccesses; i++)
+			wrote |= sg->acc[i].write && !sg->acc[i].model;
+		if (!wrote)
+			return false;
+	}
+	for (unsigned h = 0; h < x->nharts; h++)
+		if (x->st.harts[h].exclusive_steps)
+			return false;
+	return true;
+}
+
+bool state_cache_visit(struct explorer *x, unsigned depth)
+{
+	struct state_cache *c = x->cache;
+	struct dpor_node *n = &x->nodes[depth];
+	struct sc_state *s;
+	struct sc_point *p;
+	uint64_t hash;
+
+	if (!c || c->disabled || !cacheable(x))
+		return false;
+	hash = hash_mix(machine_state_hash(x->m, tag_key, x) ^ hash_mix(exec_hash(x))) | 1;
+	s = slot_of(c, hash);
+	if (s && s->hash && !(s->sleep & ~n->sleep) && depth + s->longer < EX_MAX_TRANSITIONS) {
+		bool fits = true;
+
+		for (unsigned h = 0; h < x->nharts && fits; h++)
+			fits = x->st.harts[h].call_steps + s->more_steps[h] <= x->scn->steps_per_call;
+		if (fits && escapes_fit(x, depth, s)) {
+			reverse_races_with_path(x, depth, s);
+			place_escapes(x, depth, s);
+			absorb(x, s);
+			x->stats.states_merged++;
+			x->stats.covered_cut |= x->st.covered;
+			return true;
+		}
+	}
+	p = point(c, depth);
+	p->open = true;
+	p->hash = hash;
+	p->sleep = n->sleep;
+	p->escape = p->escape_irq = 0;
+	p->overflow = false;
+	p->n = 0;
+	memset(p->index, 0, SC_INDEX * sizeof(*p->index));
+	for (unsigned g = 0; g < x->nharts; g++) {
+		int l = x->st.last_event[g];
+
+		p->count[g] = l >= 0 ? x->events[l].index : 0;
+		p->call[g] = x->st.harts[g].call;
+		p->call_steps[g] = p->max_steps[g] = x->st.harts[g].call_steps;
+	}
+	p->max_depth = depth;
+	p->work = 0;
+	p->branches = 0;
+	c->open[c->nopen++] = depth;
+	return false;
+}
+
+void state_cache_leave(struct explorer *x, unsigned depth)
+{
+	struct state_cache *c = x->cache;
+	struct sc_point *p, *outer;
+
+	if (!c || !c->nopen || c->open[c->nopen - 1] != depth)
+		return;
+	p = &c->points[depth];
+	c->nopen--;
+	p->open = false;
+	if (c->disabled)
+		return;
+	if (!c->disabled && !x->stop && p->work >= SC_MIN_WORK && p->branches)
+		keep_state(x, depth, p);
+	if ((outer = innermost(c))) {
+		outer->overflow |= p->overflow;
+		outer->work += p->work;
+		outer->branches += p->branches;
+		for (unsigned i = 0; i < p->n; i++)
+			note_access(outer, x->nharts, p->acc[i].addr, p->acc[i].size,
+				    p->acc[i].hart, p->acc[i].write, p->acc[i].clock, &p->acc[i].past);
+		if (p->max_depth > outer->max_depth)
+			outer->max_depth = p->max_depth;
+		for (unsigned h = 0; h < x->nharts; h++)
+			if (p->call[h] == outer->call[h] && p->max_steps[h] > outer->max_steps[h])
+				outer->max_steps[h] = p->max_steps[h];
+	}
+}
+
+void state_cache_disable(struct explorer *x)
+{
+	if (x->cache)
+		x->cache->disabled = true;
+}
+
+void state_cache_reset(struct explorer *x)
+{
+	struct state_cache *c = x->cache;
+
+	if (!c)
+		return;
+	for (unsigned d = 0; d <= EX_MAX_TRANSITIONS; d++)
+		c->points[d].open = false;
+	c->nopen = 0;
+	if (c->slots)
+		memset(c->slots, 0, c->cap * sizeof(*c->slots));
+	c->used = 0;
+	c->npool = 0;
+	c->disabled = x->keep_dropped; /* a new search: its failures are still to be found */
+}
+
+void state_cache_open(struct explorer *x)
+{
+	struct state_cache *c = calloc(1, sizeof(*c));
+
+	if (!c || !(c->points = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*c->points))) ||
+	    !(c->open = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*c->open))) ||
+	    !(c->ranges = malloc(SC_MAX_RANGES * sizeof(*c->ranges))) ||
+	    !(c->range_index = calloc(2 * SC_MAX_RANGES, sizeof(*c->range_index))))
+		abort();
+	x->cache = c;
+}
+
+void state_cache_close(struct explorer *x)
+{
+	struct state_cache *c = x->cache;
+
+	if (!c)
+		return;
+	for (unsigned d = 0; d <= EX_MAX_TRANSITIONS; d++) {
+		free(c->points[d].acc);
+		free(c->points[d].index);
+	}
+	free(c->points);
+	free(c->open);
+	free(c->slots);
+	free(c->pool);
+	free(c->ranges);
+	free(c->range_index);
+	free(c);
+	x->cache = NULL;
+}
