@@ -80,24 +80,27 @@ static bool woken_by_a_race(const struct explorer *x, const struct hart_state *h
 	       dpor_raced_with_last(x, hs->blocked_after);
 }
 
-/* Wake the harts blocked on memory this event wrote. */
+/* Wake the harts blocked on memory this event wrote. A hart not blocked forgets its window
+ * when the write hits what the window read: an iteration that comes back to the same state
+ * after it read a value since overwritten has not shown that nothing changes (the next one
+ * reads the new value), and the hart must not wait for a write that was already made. */
 static void wake_waiters(struct explorer *x, unsigned writer, const struct event_sig *s)
 {
 	for (unsigned b = 0; b < x->nharts; b++) {
 		struct hart_state *hs = &x->st.harts[b];
 		struct event_sig waits = {.naccesses = hs->nwait};
 
-		if (b == writer || !hs->blocked)
+		if (b == writer || !hs->nwait)
 			continue;
 		memcpy(waits.acc, hs->wait, hs->nwait * sizeof(hs->wait[0]));
-		if (dpor_dependent(&waits, s)) {
-			if (woken_by_a_race(x, hs, b)) {
-				x->st.pruned = true;
-				x->executions_dropped++;
-			}
-			hs->blocked = false;
-			forget_window(hs);
+		if (!dpor_dependent(&waits, s))
+			continue;
+		if (hs->blocked && woken_by_a_race(x, hs, b)) {
+			x->st.pruned = true;
+			x->executions_dropped++;
 		}
+		hs->blocked = false;
+		forget_window(hs);
 	}
 }
 
