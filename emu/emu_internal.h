@@ -31,6 +31,8 @@
 
 #define EMU_PAGE 4096u          /* host-side layout granule; a multiple of every target page */
 #define EMU_MAX_CODE_WRITES 8   /* distinct written code ranges remembered within one step */
+#define EMU_MAX_PRIVATE 12      /* ranges a hart keeps to itself besides its stack */
+#define EMU_MAX_SHARED_PRIVATE 64 /* private bytes another hart touched, shared after all */
 
 /*
  * Fetch model (fetch.c): a code word written during the run, with every version it has had
@@ -223,7 +225,15 @@ struct machine {
 
 	struct range *watch;
 	size_t nwatch, watch_cap;
-	bool report_shared;        /* report every access outside the stepping hart's stack */
+	bool report_shared;        /* report every access outside the stepping hart's private memory */
+
+	/* private_mem.c: what each hart keeps to itself besides its stack, and what of it (or of a
+	 * stack) another hart touched, shared after all (all_shared: too much to list). */
+	struct range private_ranges[MACHINE_MAX_HARTS][EMU_MAX_PRIVATE];
+	unsigned nprivate[MACHINE_MAX_HARTS];
+	struct range shared_private[EMU_MAX_SHARED_PRIVATE];
+	unsigned nshared_private;
+	bool all_shared;
 
 	struct step_ctx cur;       /* valid during machine_step only */
 
@@ -343,6 +353,13 @@ void emu_fetch_words_seen(struct machine *m);
 /* h entered an exception (an interrupt, a breakpoint the guest takes): on Arm a context
  * synchronisation of its fetch and its data accesses, as an ISB. */
 void emu_exception_entered(struct machine *m, struct hart *h);
+
+/* ---- private_mem.c ---- */
+/* [addr, addr+len) is h's own (inside its stack or a range it keeps to itself, and not shared
+ * since): its accesses there are local. */
+bool emu_private_to(const struct machine *m, const struct hart *h, uint64_t addr, uint64_t len);
+/* No ranges kept private besides the stacks, nothing shared after all (a reused machine). */
+void emu_private_reset(struct machine *m);
 
 /* ---- datamem.c ---- */
 /* Before a step of h (the data model on): decode the ordering of the instruction at pc (its

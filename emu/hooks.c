@@ -4,7 +4,7 @@
  * (machine->cur) and into the hart; machine_step turns that into a step_info.
  *
  * Reported: accesses into watched ranges, or, when the explorer asks, every access outside the
- * stepping hart's stack; and every write into code. One READ|WRITE hook spans the whole RAM and filters in C, so ranges watched after machine_open
+ * stepping hart's private memory (its stack, private_mem.c); and every write into code. One READ|WRITE hook spans the whole RAM and filters in C, so ranges watched after machine_open
  * are seen without adding hooks later (hooks are not retroactive in Unicorn).
  */
 #include <string.h>
@@ -23,17 +23,11 @@ bool emu_is_code(const struct machine *m, uint64_t addr, uint64_t len)
 	       m->exec_pages[(end - 1 - m->ram_base) / EMU_PAGE];
 }
 
-static bool in_own_stack(const struct machine *m, const struct hart *h, uint64_t addr,
-			 uint64_t len)
-{
-	return addr >= m->stack_base[h->id] && addr + len <= m->stack_top[h->id];
-}
-
-/* Is the access reported: into a watched range, or (report_shared) outside the stack of the
- * hart that makes it? */
+/* Is the access reported: into a watched range, or (report_shared) outside the private memory
+ * (private_mem.c) of the hart that makes it? */
 static bool is_watched(const struct machine *m, const struct hart *h, uint64_t addr, uint64_t len)
 {
-	if (m->report_shared && !in_own_stack(m, h, addr, len))
+	if (m->report_shared && !emu_private_to(m, h, addr, len))
 		return true;
 	for (size_t i = 0; i < m->nwatch; i++)
 		if (addr < m->watch[i].end && addr + len > m->watch[i].begin)
@@ -87,7 +81,7 @@ static void on_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int
 	if (addr < m->ram_base || addr + n > m->ram_end)
 		return;
 	if (m->dm.on && m->cur.hart == h) {
-		bool own = in_own_stack(m, h, addr, n);
+		bool own = emu_private_to(m, h, addr, n);
 
 		if (type == UC_MEM_WRITE)
 			emu_data_store(m, h, addr, n, (uint64_t)value, own);

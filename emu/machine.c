@@ -256,6 +256,7 @@ static void reset_parked(struct machine *m, const struct image *img, enum fetch_
 	m->renewals = 0;
 	m->nwatch = 0;
 	m->report_shared = false;
+	emu_private_reset(m);
 	memset(&m->cur, 0, sizeof(m->cur));
 	/* RAM (the changed pages; translations over changed code dropped), registers, clocks,
 	 * fetch views. */

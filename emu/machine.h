@@ -157,9 +157,20 @@ bool machine_call_done(struct machine *m, unsigned hart);
 
 /* Watched ranges: memory accesses (loads, stores) into them are reported per step. */
 void machine_watch(struct machine *m, uint64_t begin, uint64_t end);
-/* With on, every load and store outside the stepping hart's own stack (memory more than one
- * hart may touch) is reported too, watched or not. Default off. */
+/* With on, every load and store outside the stepping hart's private memory (memory more than
+ * one hart may touch) is reported too, watched or not. Default off. */
 void machine_report_shared(struct machine *m, bool on);
+/* A hart's private memory: its stack, and [begin, end) ranges added here (false: too many, or
+ * an empty range). Its own accesses there are not reported as shared; another hart's are. */
+bool machine_add_private(struct machine *m, unsigned hart, uint64_t begin, uint64_t end);
+/* The i-th range machine_add_private gave the hart (false: it has fewer). */
+bool machine_private_range(const struct machine *m, unsigned hart, unsigned i, uint64_t *begin,
+			   uint64_t *end);
+/* The hart whose private memory [addr, addr+len) overlaps, or -1. */
+int machine_private_owner(const struct machine *m, uint64_t addr, unsigned len);
+/* The 8-byte words over [addr, addr+len) are private to no hart any more: every hart's accesses
+ * there are reported from now on (the explorer calls it when another hart touched them). */
+void machine_share(struct machine *m, uint64_t addr, unsigned len);
 
 enum access_kind { ACCESS_READ = 1, ACCESS_WRITE = 2 };
 

@@ -68,7 +68,7 @@ void code_written_add(struct explorer *x, uint64_t addr, unsigned size)
 		if (x->code_written[k] == w || probes == EX_CODE_SET)
 			continue;
 		x->code_written[k] = w;
-		x->code_set_grew = true;
+		x->shared_set_grew = true;
 	}
 }
 

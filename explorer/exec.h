@@ -244,8 +244,10 @@ struct explorer {
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	bool nonpreempt_stop;          /* protocol idealised-stop-nonpreempt (exec_enabled) */
 	uint64_t code_written[EX_CODE_SET]; /* code words (4-byte aligned) a hart may write; 0 empty */
-	bool code_set_grew;            /* a write hit a code word not yet in code_written, or an IPI
-					* a hart not yet in ipi_targets: the search restarts */
+	bool shared_set_grew;          /* what the search takes for shared grew: a write hit a code
+					* word not yet in code_written, an IPI a hart not yet in
+					* ipi_targets, or a hart touched another's private memory
+					* (emu/private_mem.c): the search restarts */
 	bool fetch_choices;            /* fetch: arch: a fetch may take an older version */
 	bool data_choices;             /* data_memory: arch: a load may read an older value, a store
 					* become visible after later ones */
@@ -490,7 +492,7 @@ int site_at(const struct explorer *x, uint64_t pc);
 void index_function_starts(struct explorer *x);
 bool is_function_start(const struct explorer *x, uint64_t addr);
 /* The code words a hart may write: their fetches are shared reads. Adding a word not yet in
- * the set marks code_set_grew (the search restarts: earlier executions ran its fetches as
+ * the set marks shared_set_grew (the search restarts: earlier executions ran its fetches as
  * local steps). */
 void code_written_add(struct explorer *x, uint64_t addr, unsigned size);
 bool code_written_holds(const struct explorer *x, uint64_t pc);

@@ -143,7 +143,7 @@ void exec_note_ipi(struct explorer *x, const struct mem_access *a)
 		/* From now on t's transitions read its flag (transition.c); the executions so far
 		 * did not, so the search starts again, as for a newly written code word. */
 		x->ipi_targets |= 1u << t;
-		x->code_set_grew = true;
+		x->shared_set_grew = true;
 	}
 }
 

@@ -470,6 +470,29 @@ static int compute_references(struct explorer *x, struct machine_snapshot *prist
 /* --stop-machine guest: from here on (setup ran under the idealised stop, on one hart) the
  * *_stopped functions run Linux's protocol over every hart (patcher/stop_machine.c). A kernel
  * without preemption keeps its idealised stop: the guest protocol's CPUs join by IPI. */
+/*
+ * The harness's per-hart instrumentation (one slot per hart of an array of PC_MAX_HARTS: what
+ * a callback recorded, call and interrupt counters) is each hart's own, like its stack: a
+ * hart's accesses to its own slot are local steps, not schedule points. Should another hart
+ * touch a slot, the search restarts with it shared (transition.c).
+ */
+static void keep_instrumentation_private(struct explorer *x)
+{
+	static const char *const per_hart[] = {
+		"pc_records",	       "pc_post_records",   "pc_calls",
+		"pc_redirect_requests", "pc_direct_requests", "pc_direct_calls",
+		"pc_graph_hooks",      "pc_graph_returns",   "pc_irqs_counted",
+	};
+
+	for (unsigned i = 0; i < sizeof(per_hart) / sizeof(per_hart[0]); i++) {
+		const struct image_symbol *sym = image_symbol_named(x->img, per_hart[i]);
+		uint64_t size = sym ? image_symbol_extent(x->img, sym) / PC_MAX_HARTS : 0;
+
+		for (unsigned h = 0; size && h < x->nharts; h++)
+			machine_add_private(x->m, h, sym->addr + h * size, sym->addr + (h + 1) * size);
+	}
+}
+
 static int use_guest_stop(struct explorer *x, struct scenario *scn, char *err, size_t errlen)
 {
 	uint64_t addr, ncpus = x->nharts;
@@ -630,6 +653,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		x->st.last_event[h] = -1;
 	/* From here on, harts run concurrently: every access outside a hart's own stack may race. */
 	machine_report_shared(x->m, true);
+	keep_instrumentation_private(x);
 	x->code_lo = ~0ull;
 	x->code_hi = 0;
 	for (unsigned i = 0; i < x->nsites; i++)
@@ -637,7 +661,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 				 (unsigned)(x->sites[i].lay.body - x->sites[i].lay.start));
 	for (unsigned i = 0; i < x->ncode_watch; i++)
 		code_written_add(x, x->code_watch[i], 4);
-	x->code_set_grew = false;
+	x->shared_set_grew = false;
 	x->events = calloc(EX_MAX_TRANSITIONS, sizeof(*x->events));
 	if (!x->events) {
 		snprintf(err, errlen, "out of memory");

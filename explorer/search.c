@@ -187,7 +187,7 @@ static void execution_complete(struct search *s)
 	}
 	if (x->opt && x->opt->final_state_seen)
 		x->opt->final_state_seen(x->opt->final_state_seen_ud, dpor_final_state_hash(x));
-	if (x->code_set_grew) {
+	if (x->shared_set_grew) {
 		s->restart = true;
 		x->stop = true;
 	}
@@ -297,7 +297,7 @@ static void failure_found(struct search *s)
 	state_cache_disable(x); /* a state explored before may hold a simpler failure */
 	x->failure = NULL;
 	x->stop = false;
-	if (x->code_set_grew) {
+	if (x->shared_set_grew) {
 		s->restart = true;
 		x->stop = true;
 	}
@@ -719,7 +719,7 @@ static void search_from_root(struct explorer *x, struct search *s, unsigned prun
 		x->bound_active = scn->preemptions_bounded;
 		x->prune_at = prune_at;
 		x->stop = false;
-		x->code_set_grew = false;
+		x->shared_set_grew = false;
 		s->restart = false;
 		memset(x->nodes, 0, sizeof(x->nodes[0]));
 		exec_reset(x);

@@ -4,8 +4,8 @@
  * A hart that spins on shared memory (a lock word, a rendezvous flag, a wait loop with WFE or
  * a pause hint) runs iterations that load, compare and branch back, and store nothing. Such an
  * iteration is recognised, as stateless model checkers do, by the hart coming back to the same
- * state: at the end of a transition that only read shared memory, the hart's pc, registers and
- * stack (from SP to its top) are hashed; when the hash equals one from an earlier transition in
+ * state: at the end of a transition that only read shared memory, the hart's pc, registers,
+ * stack (from SP to its top) and other private memory are hashed; when the hash equals one from an earlier transition in
  * the window, with no store in between, the iteration changed nothing and the next one would
  * repeat it. The hart is then blocked on the shared memory the iteration read: not runnable,
  * so its waiting costs no preemption and no budget, until another hart writes that memory.
@@ -24,8 +24,8 @@ static uint64_t hash_word(uint64_t v, uint64_t w)
 	return v ^ (v >> 32);
 }
 
-/* A hash of the hart's place in its program, its registers (pc among them) and the live part
- * of its stack, a 64-bit word at a time. */
+/* A hash of the hart's place in its program, its registers (pc among them), the live part of
+ * its stack and the rest of its private memory, a 64-bit word at a time. */
 static uint64_t hart_state_hash(struct explorer *x, unsigned h)
 {
 	uint64_t regs[ARCH_MAX_REGS], v = 0xcbf29ce484222325ull, w;
@@ -48,6 +48,13 @@ static uint64_t hart_state_hash(struct explorer *x, unsigned h)
 			w = w << 8 | stack[i];
 		v = hash_word(v, w ^ (top - sp) << 56);
 	}
+	/* What it keeps to itself besides its stack (a counter its loop bumps is progress). */
+	for (unsigned r = 0; machine_private_range(x->m, h, r, &i, &top); r++)
+		if ((stack = machine_ram_view(x->m, i, top - i)))
+			for (; i + 8 <= top; i += 8, stack += 8) {
+				memcpy(&w, stack, 8);
+				v = hash_word(v, w);
+			}
 	return v;
 }
 

@@ -44,6 +44,19 @@ static void trace_append(struct explorer *x, unsigned h, const struct step_info 
 	t->delta = 0;
 }
 
+/* An access of hart h into another hart's private memory (its stack, its instrumentation
+ * slot): the bytes are shared after all, and the owner's earlier accesses to them were local
+ * steps, so the search restarts with them shared. */
+static void share_if_private(struct explorer *x, unsigned h, const struct mem_access *a)
+{
+	int owner = machine_private_owner(x->m, a->addr, a->size);
+
+	if (owner >= 0 && owner != (int)h) {
+		machine_share(x->m, a->addr, a->size);
+		x->shared_set_grew = true;
+	}
+}
+
 /* Appends "x0=0x3 x9=0x100350" (the registers that changed since the hart's last step) to the
  * delta buffer; the buffer starts with one NUL so that offset 0 means "none". */
 uint32_t record_register_delta(struct explorer *x, unsigned h)
@@ -512,6 +525,7 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 			const struct mem_access *a = &info.accesses[i];
 
 			visible = true;
+			share_if_private(x, h, a);
 			dpor_event_access(x, a->addr, a->size, a->kind == ACCESS_WRITE);
 			if (a->kind == ACCESS_WRITE) {
 				wrote = true;

@@ -132,6 +132,28 @@ START_TEST(a_pass_without_its_coverage_is_vacuous)
 }
 END_TEST
 
+/* A hart's slot of the harness's per-hart counters is its own: its stores there are local steps.
+ * Once another hart loads the slot, the search starts again with it shared and finds the load
+ * between the owner's two stores (tests/data/scenarios/private_slot.yaml); with the slot left
+ * private, that load could only see 0 or 2 and the scenario passed. */
+START_TEST(a_private_slot_another_hart_touches_is_shared)
+{
+	struct scenario_result res;
+	char path[1024];
+	char err[512];
+
+	snprintf(path, sizeof(path), "%s/tests/data/scenarios/private_slot.yaml",
+		 PATCHCHECK_SOURCE_DIR);
+	ck_assert_msg(scenario_load(path, &scn, err, sizeof(err)) == 0, "%s", err);
+	run(&res);
+	ck_assert_int_eq(res.verdict, VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "result");
+	ck_assert_msg(strstr(res.failure->message, "expected 0, actual 1") != NULL, "%s",
+		      res.failure->message);
+	scenario_result_free(&res);
+}
+END_TEST
+
 /* The forms of a site that passes executed: in nop-to-call every execution's passes run the
  * disabled form (mov x9, x30; nop) or the enabled one (mov x9, x30; bl ftrace_caller), some
  * executions both, and exactly the executions that called out of a site ran the enabled one. */
@@ -479,6 +501,7 @@ int main(void)
 	tcase_add_test(tc, unknown_retired_symbol_names_its_entry);
 	tcase_add_test(tc, completion_needs_every_hart_synchronised_and_out_of_retired_code);
 	tcase_add_test(tc, unknown_watched_symbol_names_its_entry);
+	tcase_add_test(tc, a_private_slot_another_hart_touches_is_shared);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);
 }
