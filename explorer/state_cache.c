@@ -5,8 +5,7 @@
  * DPOR explores each; but many of them meet again in the same state a few transitions later
  * (the CPUs of a stop_machine rendezvous decrement its acknowledgement counter in every order,
  * and only who is last matters) and then explore the same futures. At each point with more
- * than one choice, right after a transition that wrote shared memory (where two orders of
- * writes meet), the search hashes the state: the machine's (RAM, every CPU context, the fetch
+ * than one choice the search hashes the state: the machine's (RAM, every CPU context, the fetch
  * model: state_hash.c) and the execution's (exec_hash below: what the checks and the scheduling
  * carry forward, with what depends on positions on the path left out or mapped to what it
  * decides). A point whose state an earlier visit explored completely, without a failure, is not
@@ -694,17 +693,6 @@ static bool cacheable(const struct explorer *x)
 {
 	if (x->st.pruned || !machine_state_hashable(x->m))
 		return false;
-	/* Only after a transition that wrote shared memory: two orders of writes meet in one
-	 * state there, and hashing at every point costs more than it finds. */
-	if (x->st.ntransitions) {
-		const struct event_sig *sg = &x->events[x->st.ntransitions - 1].sig;
-		bool wrote = sg->overflow;
-
-		for (unsigned i = 0; i < sg->naccesses; i++)
-			wrote |= sg->acc[i].write && !sg->acc[i].model;
-		if (!wrote)
-			return false;
-	}
 	for (unsigned h = 0; h < x->nharts; h++)
 		if (x->st.harts[h].exclusive_steps)
 			return false;
