@@ -80,7 +80,7 @@ static bool returns_synchronised(const struct explorer *x, unsigned g)
 {
 	const struct hart_state *hs = &x->st.harts[g];
 
-	return (hs->in_irq || hs->in_sync_exception) &&
+	return (hs->nirq || hs->in_sync_exception) &&
 	       x->arch->fetch_rule == FETCH_RULE_CACHE_MAINTENANCE;
 }
 

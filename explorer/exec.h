@@ -32,6 +32,15 @@
 /* A hart's instrumentation an interrupt keeps for the interrupted context: its callback and
  * post-handler records and five counters (interrupt.c). */
 #define EX_IRQ_SAVED (2 * PC_RECORD_SIZE + 5 * 8)
+#define EX_IRQ_LEVELS 2 /* an interrupt, and a (pseudo-)NMI taken inside its handler */
+
+/* One interrupt a hart is inside (interrupt.c). */
+struct irq_level {
+	bool nmi;               /* the hart's own interrupt, of interrupt: {nmi: true} */
+	unsigned depth;         /* frames open when it was taken */
+	uint64_t from, sp;      /* where it was taken; the SP the ERET that ends it restores */
+	uint8_t saved[EX_IRQ_SAVED]; /* the interrupted context's instrumentation */
+};
 
 /*
  * Not memory: the stop-machine token. A transition that ends with its hart holding the machine
@@ -159,10 +168,8 @@ struct hart_state {
 	unsigned ipi_sent_at;   /* ipi_pending: the position of the store that raised it */
 	bool in_sync_exception; /* in the guest's handler of its breakpoint: DAIF masks even NMIs */
 	uint64_t sync_sp;       /* SP the ERET that ends that handler restores */
-	bool in_irq;
-	unsigned irq_depth;     /* frames open when it was taken */
-	uint64_t irq_from, irq_sp;
-	uint8_t irq_saved[EX_IRQ_SAVED]; /* the interrupted context's instrumentation */
+	unsigned nirq;          /* interrupts it is inside: 0 none, 2 an NMI inside an IRQ's handler */
+	struct irq_level irq[EX_IRQ_LEVELS]; /* the outermost first */
 	/* completion.c: 1 + the complete: patcher whose return found this hart in an exception
 	 * handler (whose return synchronises its fetch) able to fetch an old version; the
 	 * patcher's call then. 0: none, or the hart synchronised since. */
@@ -240,6 +247,8 @@ struct explorer {
 	uint64_t records_addr;         /* pc_records, 0 if the image has none */
 	uint64_t qs_count_addr;        /* pc_qs_count (quiesce.c), 0 if the image has none */
 	uint64_t ipi_pending_addr;     /* pc_ipi_pending (interrupt.c), 0 if the image has none */
+	uint64_t irq_own_addr;         /* pc_irq_own (interrupt.c), 0 if the image has none */
+	uint64_t exception_code, exception_code_end; /* the vectors' own code (interrupt.c), or 0 */
 	uint32_t ipi_targets;          /* harts some execution sent an IPI to (interrupt.c) */
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	bool nonpreempt_stop;          /* protocol idealised-stop-nonpreempt (exec_enabled) */
@@ -485,6 +494,11 @@ bool exec_all_done(const struct explorer *x);
 bool exec_enabled(const struct explorer *x, unsigned h);
 /* Hart h is inside a patch site: past its first instruction, before the body. */
 bool exec_inside_site(const struct explorer *x, unsigned h);
+/* The hart runs the handler of its (pseudo-)NMI. */
+static inline bool exec_in_nmi(const struct hart_state *hs)
+{
+	return hs->nirq && hs->irq[hs->nirq - 1].nmi;
+}
 
 /* code_index.c: the index of x->sites containing pc (start .. body), or -1; the set of
  * function entries (built once by index_function_starts) and a cheap per-step lookup in it. */

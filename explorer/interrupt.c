@@ -6,7 +6,7 @@
  *
  * When: the hart has not finished, has taken fewer than interrupt.max this execution, and is
  * not inside one already (an interrupt is taken with every mask set, and the handler returns
- * with ERET before another may come). An IRQ also needs the hart's own mask clear (DAIF.I,
+ * with ERET before another may come; but an NMI may come inside an IRQ's handler, nmi_may_nest). An IRQ also needs the hart's own mask clear (DAIF.I,
  * sstatus.SIE, CPSR.I) and the hart not parked by the idealised stop, whose CPUs wait with
  * interrupts disabled; an NMI (nmi: true; arm64's pseudo-NMI) ignores both. A hart that
  * spins, blocked, can take one too: the interrupt wakes it.
@@ -24,6 +24,26 @@
 #include "../models/guest_abi.h"
 #include "exec.h"
 
+/*
+ * arm64's pseudo-NMI inside an IRQ's handler: Linux's GICv3 driver, once it has acknowledged
+ * an ordinary interrupt, masks those by priority (ICC_PMR_EL1) and clears PSTATE.I, so an NMI
+ * can come while the handler runs (gic_handle_irq, drivers/irqchip/irq-gic-v3.c; the stopper
+ * of stop_machine, with interrupts disabled by priority, takes NMIs too). Not in the vector's
+ * own code (the image's pc_exception_code .. pc_exception_code_end), which runs with PSTATE.I
+ * set by the exception, and not inside an NMI: one level only.
+ */
+static bool nmi_may_nest(const struct explorer *x, unsigned h)
+{
+	const struct scn_hart *sh = &x->scn->harts[h];
+	const struct hart_state *hs = &x->st.harts[h];
+	uint64_t pc = machine_pc(x->m, h);
+
+	if (!sh->irq || !sh->irq_nmi || hs->done || hs->irqs_taken >= sh->irq_max ||
+	    hs->nirq != 1 || hs->irq[0].nmi || !x->exception_code_end)
+		return false;
+	return pc < x->exception_code || pc >= x->exception_code_end;
+}
+
 bool exec_interrupt_possible(const struct explorer *x, unsigned h)
 {
 	const struct scn_hart *sh = &x->scn->harts[h];
@@ -31,8 +51,10 @@ bool exec_interrupt_possible(const struct explorer *x, unsigned h)
 	bool parked = x->st.exclusive >= 0 && x->st.exclusive != (int)h &&
 		      !x->st.harts[x->st.exclusive].done;
 
-	if (hs->in_irq || hs->in_sync_exception)
+	if (hs->in_sync_exception)
 		return false;
+	if (hs->nirq)
+		return nmi_may_nest(x, h);
 	if (hs->ipi_pending)
 		return !parked && !machine_interrupts_masked(x->m, h);
 	if (!sh->irq || hs->done || hs->irqs_taken >= sh->irq_max ||
@@ -58,14 +80,13 @@ uint32_t exec_interrupt_harts(struct explorer *x)
  * interrupted context: a traced call inside the handler leaves its own there. It is set aside
  * at the entry and put back at the ERET, once the handler's own calls have been checked.
  */
-static void keep_instrumentation(struct explorer *x, unsigned h, bool restore)
+static void keep_instrumentation(struct explorer *x, unsigned h, uint8_t *saved, bool restore)
 {
 	const uint64_t counters[5] = {x->direct_requests_addr, x->direct_calls_addr,
 				      x->redirect_requests_addr, x->graph_hooks_addr,
 				      x->graph_returns_addr};
 	uint64_t addr[7] = {x->records_addr, x->post_records_addr};
 	unsigned size[7] = {PC_RECORD_SIZE, PC_RECORD_SIZE}, word = x->arch->word_size, at = 0;
-	uint8_t *saved = x->st.harts[h].irq_saved;
 
 	addr[0] += addr[0] ? (uint64_t)h * PC_RECORD_SIZE : 0;
 	addr[1] += addr[1] ? (uint64_t)h * PC_RECORD_SIZE : 0;
@@ -85,16 +106,30 @@ static void keep_instrumentation(struct explorer *x, unsigned h, bool restore)
 	}
 }
 
+/* The machine delivers the hart's own interrupt, not an IPI: pc_irq_own[hart] tells the guest's
+ * pc_handle_irq (models/common/irq.c), as an interrupt controller's acknowledge register tells
+ * a handler which interrupt it took. An NMI inside an IPI's handler needs it: the IPI's flag is
+ * still set then. */
+static void set_own_interrupt(struct explorer *x, unsigned h)
+{
+	uint8_t *flag = x->irq_own_addr ? machine_ram(x->m, x->irq_own_addr + 4ull * h, 4) : NULL;
+
+	if (flag)
+		memcpy(flag, &(uint32_t){1}, 4);
+}
+
 bool exec_take_interrupt(struct explorer *x, unsigned h)
 {
 	struct hart_state *hs = &x->st.harts[h];
+	struct irq_level *l = &hs->irq[hs->nirq];
 	uint64_t pc = machine_pc(x->m, h);
+	bool ipi = !hs->nirq && hs->ipi_pending; /* else the hart's own interrupt */
 	char why[128], where[96];
 	bool stale;
 
 	if (exec_inside_site(x, h))
 		coverage_note(x, COVER_INTERRUPT_IN_SITE);
-	hs->irq_sp = machine_reg(x->m, h, x->arch->reg_sp);
+	l->sp = machine_reg(x->m, h, x->arch->reg_sp);
 	stale = x->fetch_choices && machine_fetch_any_stale(x->m, h);
 	if (machine_take_interrupt(x->m, h, why, sizeof(why))) {
 		symbolize(x, pc, where, sizeof(where));
@@ -110,14 +145,17 @@ bool exec_take_interrupt(struct explorer *x, unsigned h)
 		if (stale)
 			exec_hart_view_changed(x, h);
 	}
-	keep_instrumentation(x, h, false);
-	hs->in_irq = true;
-	hs->irq_depth = hs->depth;
-	if (hs->ipi_pending)
+	keep_instrumentation(x, h, l->saved, false);
+	l->depth = hs->depth;
+	l->from = pc;
+	l->nmi = !ipi && x->scn->harts[h].irq_nmi;
+	hs->nirq++;
+	if (ipi) {
 		hs->ipi_pending = false; /* the handler runs the IPI's function */
-	else
+	} else {
 		hs->irqs_taken++;
-	hs->irq_from = pc;
+		set_own_interrupt(x, h);
+	}
 	hs->blocked = false; /* the interrupt runs whatever the hart waited for */
 	hs->nspin = 0;
 	hs->nwait = 0;
@@ -168,13 +206,15 @@ bool exec_interrupt_after_step(struct explorer *x, unsigned h, const struct step
 	/* The exception return that brings the stack back to where the interrupt found it ends
 	 * it. Traced calls of the handler whose return was not seen (a frame's SP is taken after
 	 * the prologue on arm) returned by then: they are checked as returned now. */
-	if (hs->in_irq && info->special.kind == SPECIAL_EXC_RETURN && sp == hs->irq_sp) {
+	if (hs->nirq && info->special.kind == SPECIAL_EXC_RETURN && sp == hs->irq[hs->nirq - 1].sp) {
+		struct irq_level *l = &hs->irq[hs->nirq - 1];
 		uint32_t flag = 0;
 
-		while (hs->depth > hs->irq_depth && !x->failure)
+		while (hs->depth > l->depth && !x->failure)
 			check_frame_return(x, h, &hs->frames[--hs->depth]);
-		hs->in_irq = false;
-		keep_instrumentation(x, h, true);
+		keep_instrumentation(x, h, l->saved, true);
+		if (--hs->nirq)
+			return true; /* back in the handler the NMI came into */
 		/* An IPI that came while the handler ran was served by it, or still waits. */
 		if (x->ipi_pending_addr && h < SCN_MAX_IRQ_HARTS)
 			machine_read_u32(x->m, x->ipi_pending_addr + 4ull * h, &flag);

@@ -482,6 +482,7 @@ static void keep_instrumentation_private(struct explorer *x)
 		"pc_records",	       "pc_post_records",   "pc_calls",
 		"pc_redirect_requests", "pc_direct_requests", "pc_direct_calls",
 		"pc_graph_hooks",      "pc_graph_returns",   "pc_irqs_counted",
+		"pc_irq_own",
 	};
 
 	for (unsigned i = 0; i < sizeof(per_hart) / sizeof(per_hart[0]); i++) {
@@ -644,6 +645,11 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	exec_quiesce_init(x);
 	if (!image_lookup(x->img, "pc_ipi_pending", &x->ipi_pending_addr))
 		x->ipi_pending_addr = 0;
+	if (!image_lookup(x->img, "pc_irq_own", &x->irq_own_addr))
+		x->irq_own_addr = 0;
+	if (!image_lookup(x->img, "pc_exception_code", &x->exception_code) ||
+	    !image_lookup(x->img, "pc_exception_code_end", &x->exception_code_end))
+		x->exception_code = x->exception_code_end = 0;
 	machine_fetch_settle(x->m); /* setup happened before any hart ran: all see it */
 	machine_set_data_model(x->m, x->data_choices); /* setup's stores are seen by all */
 	memset(&x->st, 0, sizeof(x->st));

@@ -142,7 +142,7 @@ void spin_after_transition(struct explorer *x, unsigned h)
 		forget_window(hs);
 		return;
 	}
-	if (hs->done && !hs->in_irq) /* an idle hart spins only in an interrupt's handler */
+	if (hs->done && !hs->nirq) /* an idle hart spins only in an interrupt's handler */
 		return;
 	/* Append what this transition read (the stop-machine token is not memory). */
 	for (unsigned i = 0; i < s->naccesses; i++) {
@@ -211,7 +211,7 @@ void check_deadlock(struct explorer *x)
 	for (unsigned h = 0; h < x->nharts; h++) {
 		const struct hart_state *hs = &x->st.harts[h];
 
-		if (hs->done && !hs->in_irq)
+		if (hs->done && !hs->nirq)
 			continue;
 		if (!any)
 			first = h;

@@ -202,11 +202,14 @@ static uint64_t hart_hash(uint64_t v, const struct explorer *x, const struct har
 			       (uint64_t)hs->wait[j].write << 62 ^ (uint64_t)hs->wait[j].model << 63);
 	v = add(v, (uint64_t)hs->exclusive_steps | (uint64_t)hs->irqs_taken << 16 |
 		       (uint64_t)hs->ipi_pending << 40 | (uint64_t)hs->in_sync_exception << 41 |
-		       (uint64_t)hs->in_irq << 42 | (uint64_t)hs->irq_depth << 43);
+		       (uint64_t)hs->nirq << 42);
 	v = add(v, hs->sync_sp);
-	v = add(v, hs->irq_from);
-	v = add(v, hs->irq_sp);
-	v = add_bytes(v, hs->irq_saved, sizeof(hs->irq_saved));
+	for (unsigned l = 0; l < hs->nirq; l++) {
+		v = add(v, hs->irq[l].depth | (uint64_t)hs->irq[l].nmi << 32);
+		v = add(v, hs->irq[l].from);
+		v = add(v, hs->irq[l].sp);
+		v = add_bytes(v, hs->irq[l].saved, sizeof(hs->irq[l].saved));
+	}
 	return add(v, hs->owes_sync | (uint64_t)hs->owes_sync_call << 8);
 }
 

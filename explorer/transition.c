@@ -136,11 +136,11 @@ bool exec_enabled(const struct explorer *x, unsigned h)
 {
 	int ex = x->st.exclusive;
 
-	if ((x->st.harts[h].done && !x->st.harts[h].in_irq) || x->st.harts[h].blocked)
+	if ((x->st.harts[h].done && !x->st.harts[h].nirq) || x->st.harts[h].blocked)
 		return false;
 	if (ex < 0 || x->st.harts[ex].done)
 		return true;
-	if (x->st.harts[h].in_irq && x->scn->harts[h].irq_nmi)
+	if (exec_in_nmi(&x->st.harts[h]))
 		return true; /* a parked CPU runs its NMI handler all the same */
 	if (x->nonpreempt_stop) {
 		for (unsigned p = 0; p < x->nharts; p++)
@@ -170,7 +170,7 @@ static bool holds_machine_alone(const struct explorer *x, unsigned h)
 bool exec_all_done(const struct explorer *x)
 {
 	for (unsigned h = 0; h < x->nharts; h++)
-		if (!x->st.harts[h].done || x->st.harts[h].in_irq ||
+		if (!x->st.harts[h].done || x->st.harts[h].nirq ||
 		    (x->st.harts[h].ipi_pending &&
 		     exec_interrupt_possible(x, h)))
 			return false;
@@ -248,7 +248,7 @@ static void push_frame(struct explorer *x, unsigned h, int site)
  * its handler opened (the interrupted passes go on after its ERET). */
 static unsigned live_depth(const struct hart_state *hs)
 {
-	return hs->in_irq ? hs->depth - hs->irq_depth : hs->depth;
+	return hs->nirq ? hs->depth - hs->irq[hs->nirq - 1].depth : hs->depth;
 }
 
 /* The site of the hart's innermost traced call, if pc lies in its patchable bytes. */
@@ -544,7 +544,7 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 			else
 				dpor_event_access(x, info.pc, info.len, false);
 			/* in a handler, what the completion check reads of this hart (completion.c) */
-			if (info.fetch_old && (hs->in_irq || hs->in_sync_exception))
+			if (info.fetch_old && (hs->nirq || hs->in_sync_exception))
 				exec_hart_view_changed(x, h);
 		}
 		if (hs->owes_sync && (info.fetch_old || info.special.kind == SPECIAL_ISB ||

@@ -35,6 +35,12 @@ int stop_machine_run(stopped_fn fn, unsigned long a, unsigned long b, unsigned l
 	return rc;
 }
 
+int stop_machine_use_guest(unsigned long ncpus)
+{
+	pc_stop_guest_cpus = ncpus;
+	return 0;
+}
+
 static int init_and_call(unsigned long func, unsigned long tramp, unsigned long unused)
 {
 	int rc = ftrace_init_nop(func);

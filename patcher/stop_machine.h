@@ -12,6 +12,10 @@ typedef int (*stopped_fn)(unsigned long a, unsigned long b, unsigned long c);
 
 /* Runs fn(a, b, c) on this hart alone and returns its result. */
 int stop_machine_run(stopped_fn fn, unsigned long a, unsigned long b, unsigned long c);
+/* From now on stop_machine_run() (and so every *_stopped operation) runs Linux's protocol over
+ * ncpus CPUs, stop_machine_text_kick() below, as --stop-machine guest makes it: for a scenario's
+ * setup: that is decided under the kernel's protocol only. Returns 0. */
+int stop_machine_use_guest(unsigned long ncpus);
 
 /* multi_cpu_stop.c, the stop_machine protocol as guest code: fn(a, b, c) runs in the RUN state
  * on every one of ncpus CPUs (every_cpu), or on CPU 0 alone (Linux's NULL CPU mask); this CPU

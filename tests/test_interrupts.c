@@ -109,6 +109,46 @@ START_TEST(an_interrupt_in_a_failure_is_in_its_schedule_and_trace_and_replays)
 }
 END_TEST
 
+/* arm64's pseudo-NMI inside an IPI's handler: under Linux's stop_machine the runner waits in the
+ * IPI's handler, and its NMI comes there all the same, outside the vector's own code, runs the
+ * site the same CPU has just rewritten, and fails coherence. Without the nesting the scenario
+ * passed, complete: the waiting CPU could take no NMI. */
+START_TEST(an_nmi_comes_inside_an_ipi_handler)
+{
+	struct scenario_result res, again;
+	const struct failure *f;
+	struct image *img;
+	uint64_t vectors, code, code_end;
+	unsigned entries = 0;
+
+	load_bundled_scenario(&scn, "arm64", "entryseq-a-one-step-guest-stop-nmi");
+	explore_scenario(&scn, &res);
+	ck_assert_int_eq(res.verdict, VERDICT_FAIL);
+	f = res.failure;
+	ck_assert_str_eq(f->invariant, "coherence");
+	img = load_guest_image("arm64", "entryseq", arch_model_find("arm64"));
+	vectors = symbol_address(img, "vectors");
+	code = symbol_address(img, "pc_exception_code");
+	code_end = symbol_address(img, "pc_exception_code_end");
+	image_free(img);
+	for (size_t i = 0; i < f->ntrace; i++) {
+		if (f->trace[i].hart != 1)
+			continue;
+		if (f->trace[i].interrupt) {
+			ck_assert_uint_eq(f->trace[i].pc, vectors + 0x280);
+			entries++;
+		} else if (entries == 1 && f->trace[i].pc >= code && f->trace[i].pc < code_end &&
+			   f->trace[i].bytes[3] == 0xd6 && f->trace[i].bytes[2] == 0x9f) {
+			ck_abort_msg("the IPI's handler returned (ERET) before the NMI came");
+		}
+	}
+	ck_assert_uint_eq(entries, 2); /* the IPI, then the NMI inside its handler */
+	expect_replay_fails_the_same_way(&scn, scn.name, f, &again);
+	scenario_result_free(&again);
+	scenario_result_free(&res);
+}
+END_TEST
+
 /* kick_all_cpus_sync: every execution delivers the IPI, whether the target is still in its call
  * or already idle, on every arch; the sender returns only once it was taken. */
 START_TEST(an_ipi_reaches_its_target_busy_or_idle)
@@ -163,6 +203,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, an_interrupt_in_a_failure_is_in_its_schedule_and_trace_and_replays);
 	tcase_add_test(tc, an_unknown_handler_is_named_at_its_line_and_column);
 	tcase_add_test(tc, an_ipi_reaches_its_target_busy_or_idle);
+	tcase_add_test(tc, an_nmi_comes_inside_an_ipi_handler);
 	suite_add_tcase(s, tc);
 	return s;
 }

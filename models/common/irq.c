@@ -25,6 +25,11 @@ volatile pc_ipi_fn pc_ipi_fns[PC_MAX_HARTS];
 volatile unsigned long pc_ipi_args[PC_MAX_HARTS];
 volatile unsigned int pc_ipi_pending[PC_MAX_HARTS];
 
+/* Per hart: the machine sets it to 1 when it delivers the hart's own interrupt rather than an
+ * IPI (an interrupt controller's acknowledge register tells a handler the same); the handler
+ * clears it. An NMI inside an IPI's handler comes while the IPI's flag is still set. */
+volatile unsigned int pc_irq_own[PC_MAX_HARTS];
+
 /* Interrupts each hart's pc_irq_count handled. */
 unsigned long pc_irqs_counted[PC_MAX_HARTS];
 
@@ -38,8 +43,9 @@ void pc_irq_count(void)
 }
 
 /* Contract: called by the arch's interrupt entry with the interrupted context saved (regs,
- * unused here); runs this hart's pending IPI function, else its asynchronous handler, and
- * returns to the entry, which restores the context. */
+ * unused here); runs this hart's asynchronous handler when the machine delivered the hart's
+ * own interrupt (pc_irq_own), else its pending IPI function, else its handler, and returns to
+ * the entry, which restores the context. */
 void pc_handle_irq(void *regs)
 {
 	unsigned long hart = arch_hart_id();
@@ -48,7 +54,9 @@ void pc_handle_irq(void *regs)
 	(void)regs;
 	if (hart >= PC_MAX_HARTS)
 		return;
-	if (__atomic_load_n(&pc_ipi_pending[hart], __ATOMIC_ACQUIRE)) {
+	if (pc_irq_own[hart]) {
+		pc_irq_own[hart] = 0;
+	} else if (__atomic_load_n(&pc_ipi_pending[hart], __ATOMIC_ACQUIRE)) {
 		pc_ipi_fns[hart](pc_ipi_args[hart]);
 		__atomic_store_n(&pc_ipi_pending[hart], 0, __ATOMIC_RELEASE);
 		return;

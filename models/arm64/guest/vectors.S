@@ -10,6 +10,11 @@
  * BRK to the guest only in an image that defines do_el1_sync) or vectors + 0x280 (IRQ, or a
  * pseudo-NMI, which Linux also takes through the IRQ vector) on the same stack. "eret"
  * resumes at ELR_EL1 with PSTATE = SPSR_EL1.
+ *
+ * pc_exception_code .. pc_exception_code_end bracket the entries' own code, which runs with
+ * PSTATE.I as the exception set it. The C they call runs as Linux's GICv3 driver has it once
+ * an ordinary interrupt is acknowledged, ordinary interrupts masked by priority and PSTATE.I
+ * clear, so a pseudo-NMI may come inside it (explorer/interrupt.c).
  */
 #include "pt_regs.h"
 
@@ -24,6 +29,8 @@
 	.p2align 11
 	.globl	vectors
 	.type	vectors, %function
+	.globl	pc_exception_code
+pc_exception_code:	/* from here to pc_exception_code_end: code run with PSTATE.I set */
 vectors:
 	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
 	.p2align 7
@@ -105,3 +112,5 @@ el1_irq_entry:
 	bl	pc_handle_irq
 	el1_exit_restore
 	.size	el1_irq_entry, . - el1_irq_entry
+	.globl	pc_exception_code_end
+pc_exception_code_end:
