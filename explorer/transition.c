@@ -153,14 +153,15 @@ bool exec_enabled(const struct explorer *x, unsigned h)
 /*
  * Hart h holds the machine (stop-machine) and every other hart is parked: nothing can come
  * between its operations, so they are local to it. The section from taking the machine to
- * releasing it is then one transition, atomic as the protocol makes it.
+ * releasing it is then one transition, atomic as the protocol makes it. Not while a parked
+ * hart may take an NMI: its handler runs during the section.
  */
 static bool holds_machine_alone(const struct explorer *x, unsigned h)
 {
 	if (x->st.exclusive != (int)h)
 		return false;
 	for (unsigned p = 0; p < x->nharts; p++)
-		if (p != h && exec_enabled(x, p))
+		if (p != h && (exec_enabled(x, p) || exec_interrupt_possible(x, p)))
 			return false;
 	return true;
 }

@@ -149,6 +149,23 @@ START_TEST(an_nmi_comes_inside_an_ipi_handler)
 }
 END_TEST
 
+/* A CPU parked by the idealised stop still takes its NMI, so the stop's section is not one atomic
+ * step for it: the handler reads the value between the section's two stores
+ * (tests/data/scenarios/stop_nmi_between.yaml). With the section taken whole it passed. */
+START_TEST(an_nmi_on_a_parked_cpu_comes_inside_the_stop)
+{
+	struct scenario_result res;
+
+	ck_assert_msg(load_fixture("stop_nmi_between.yaml") == 0, "%s", err);
+	explore_scenario(&scn, &res);
+	ck_assert_int_eq(res.verdict, VERDICT_FAIL);
+	ck_assert_str_eq(res.failure->invariant, "guest-fault");
+	ck_assert_msg(strstr(res.failure->message, "nmi_sees_between") != NULL, "%s",
+		      res.failure->message);
+	scenario_result_free(&res);
+}
+END_TEST
+
 /* kick_all_cpus_sync: every execution delivers the IPI, whether the target is still in its call
  * or already idle, on every arch; the sender returns only once it was taken. */
 START_TEST(an_ipi_reaches_its_target_busy_or_idle)
@@ -203,6 +220,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, an_interrupt_in_a_failure_is_in_its_schedule_and_trace_and_replays);
 	tcase_add_test(tc, an_unknown_handler_is_named_at_its_line_and_column);
 	tcase_add_test(tc, an_ipi_reaches_its_target_busy_or_idle);
+	tcase_add_test(tc, an_nmi_on_a_parked_cpu_comes_inside_the_stop);
 	tcase_add_test(tc, an_nmi_comes_inside_an_ipi_handler);
 	suite_add_tcase(s, tc);
 	return s;
