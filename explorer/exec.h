@@ -32,6 +32,7 @@
 /* A hart's instrumentation an interrupt keeps for the interrupted context: its callback and
  * post-handler records and five counters (interrupt.c). */
 #define EX_IRQ_SAVED (2 * PC_RECORD_SIZE + 5 * 8)
+#define EX_MAX_RESTARTS 8 /* searches begun again as what is shared grew (shared_set_grew) */
 #define EX_IRQ_LEVELS 2 /* an interrupt, and a (pseudo-)NMI taken inside its handler */
 
 /* One interrupt a hart is inside (interrupt.c). */

@@ -726,8 +726,12 @@ static void search_from_root(struct explorer *x, struct search *s, unsigned prun
 		state_cache_reset(x);
 		s->prefixes = 0;
 		explore(s, 0);
-		if (!s->restart || attempt == 8)
+		if (!s->restart)
 			break;
+		if (attempt == EX_MAX_RESTARTS) { /* still growing: what was explored is a sample */
+			x->stats.truncated = true;
+			break;
+		}
 		s->split_count = 0; /* the whole tree from now on: see in_split */
 		prune_at = 0;       /* and every preemption count: the failure found is dropped */
 		x->stats = (struct run_stats){0};
@@ -824,9 +828,24 @@ int explorer_replay(const struct scenario *scn, const struct explore_options *op
 		return 2;
 	started = now_seconds();
 	x.capture = true;
-	if (run_schedule(&x, schedule, res)) {
-		explorer_release(&x);
-		return 2;
+	for (unsigned attempt = 0;; attempt++) {
+		int rc;
+
+		x.shared_set_grew = false;
+		rc = run_schedule(&x, schedule, res);
+		/* The run found more memory shared (another hart's private word, a code word
+		 * written), as the search that made the schedule had before it: run it again. */
+		if (!x.shared_set_grew || attempt == EX_MAX_RESTARTS || (!rc && x.failure)) {
+			if (rc) {
+				explorer_release(&x);
+				return 2;
+			}
+			break;
+		}
+		scenario_result_free(&(struct scenario_result){.failure = x.failure});
+		x.failure = NULL;
+		x.stop = false;
+		memset(res, 0, sizeof(*res));
 	}
 	if (!x.failure && exec_all_done(&x))
 		x.stats.executions = 1;
