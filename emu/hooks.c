@@ -4,7 +4,8 @@
  * (machine->cur) and into the hart; machine_step turns that into a step_info.
  *
  * Reported: accesses into watched ranges, or, when the explorer asks, every access outside the
- * stepping hart's private memory (its stack, private_mem.c); and every write into code. One READ|WRITE hook spans the whole RAM and filters in C, so ranges watched after machine_open
+ * stepping hart's private memory (its stack, private_mem.c); and every write into code. One
+ * READ|WRITE hook spans the whole RAM and filters in C, so ranges watched after machine_open
  * are seen without adding hooks later (hooks are not retroactive in Unicorn).
  */
 #include <string.h>

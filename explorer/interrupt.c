@@ -6,10 +6,11 @@
  *
  * When: the hart has not finished, has taken fewer than interrupt.max this execution, and is
  * not inside one already (an interrupt is taken with every mask set, and the handler returns
- * with ERET before another may come; but an NMI may come inside an IRQ's handler, nmi_may_nest). An IRQ also needs the hart's own mask clear (DAIF.I,
- * sstatus.SIE, CPSR.I) and the hart not parked by the idealised stop, whose CPUs wait with
- * interrupts disabled; an NMI (nmi: true; arm64's pseudo-NMI) ignores both. A hart that
- * spins, blocked, can take one too: the interrupt wakes it.
+ * with ERET before another may come; but an NMI may come inside an IRQ's handler:
+ * nmi_may_nest). An IRQ also needs the hart's own mask clear (DAIF.I, sstatus.SIE, CPSR.I)
+ * and the hart not parked by the idealised stop, whose CPUs wait with interrupts disabled; an
+ * NMI (nmi: true; arm64's pseudo-NMI) ignores both. A hart that spins, blocked, can take one
+ * too: the interrupt wakes it.
  *
  * IPIs: a hart that stores a non-zero word into another hart's pc_ipi_pending
  * (models/common/irq.c) raises an interrupt there, which the target takes as an IRQ (within

@@ -5,9 +5,9 @@
  * a pause hint) runs iterations that load, compare and branch back, and store nothing. Such an
  * iteration is recognised, as stateless model checkers do, by the hart coming back to the same
  * state: at the end of a transition that only read shared memory, the hart's pc, registers,
- * stack (from SP to its top) and other private memory are hashed; when the hash equals one from an earlier transition in
- * the window, with no store in between, the iteration changed nothing and the next one would
- * repeat it. The hart is then blocked on the shared memory the iteration read: not runnable,
+ * stack (from SP to its top) and other private memory are hashed; when the hash equals one
+ * from an earlier transition in the window, with no store in between, the iteration changed
+ * nothing and the next one would repeat it. The hart is then blocked on the shared memory the iteration read: not runnable,
  * so its waiting costs no preemption and no budget, until another hart writes that memory.
  *
  * A state where every unfinished hart is blocked, or parked behind one that is, is a deadlock.
