@@ -237,6 +237,16 @@ struct machine {
 
 	struct step_ctx cur;       /* valid during machine_step only */
 
+	/* batch.c: one flag per instruction-alignment unit of the text (plain or not; NULL: no
+	 * runs), and the run in progress (hart NULL outside machine_run_plain). */
+	uint8_t *plain;
+	struct plain_batch {
+		struct hart *hart;
+		unsigned n, max;
+		uint64_t stop_pc;
+		uint64_t *pc;
+	} batch;
+
 	/* Reuse (machine_park): the state machine_open left, and what identifies the image. */
 	struct machine_snapshot *opened;
 	char image_hash[17];
@@ -275,6 +285,12 @@ uint64_t emu_image_content_hash(Elf *elf, const uint8_t *file, size_t file_size,
 const uint8_t *emu_image_bytes(const struct image *img);
 /* The image's aliases (segments whose address is not their load address), *n of them. */
 const struct image_alias *emu_image_aliases(const struct image *img, unsigned *n);
+
+/* ---- batch.c ---- */
+/* The code hook's work during a run of plain instructions (a no-op outside one). */
+void emu_batch_on_code(struct machine *m, struct hart *h, uint64_t pc);
+/* Instructions of the run in progress the hart completed before the current one. */
+uint64_t emu_batch_steps_before(const struct machine *m, const struct hart *h);
 
 /* ---- machine.c ---- */
 /* Host pointer for [addr, addr+len) if the whole range is inside one mapped region, else NULL. */

@@ -1,6 +1,7 @@
 /*
  * hooks.c - the Unicorn hooks of every hart: memory accesses (watched ranges, writes into code),
- * unmapped / protection faults, and traps. They only record into the step in progress
+ * unmapped / protection faults, traps, and the code hook of runs of plain instructions
+ * (batch.c; it returns at once outside a run). They only record into the step in progress
  * (machine->cur) and into the hart; machine_step turns that into a step_info.
  *
  * Reported: accesses into watched ranges, or, when the explorer asks, every access outside the
@@ -98,6 +99,7 @@ static void on_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int
 		record(m, ACCESS_WRITE, addr, n, (uint64_t)value & mask, old);
 		if (!code)
 			return;
+		machine_plain_exclude(m, addr, addr + n);
 		if (m->cur.info)
 			m->cur.info->wrote_code = true;
 		emu_fetch_note_write(m, addr, n);
@@ -114,6 +116,14 @@ static void on_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int
 		uint64_t v = ram_value(m, addr, n, false);
 		record(m, ACCESS_READ, addr, n, v, v);
 	}
+}
+
+static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
+{
+	struct hart *h = ud;
+
+	if (h->m->batch.hart)
+		emu_batch_on_code(h->m, h, addr);
 }
 
 static bool on_bad_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
@@ -149,6 +159,9 @@ int emu_hooks_install(struct machine *m, struct hart *h)
 		return (int)e;
 	e = uc_hook_add(h->uc, &hh, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, (void *)on_bad_mem, h, 1,
 			0);
+	if (e != UC_ERR_OK)
+		return (int)e;
+	e = uc_hook_add(h->uc, &hh, UC_HOOK_CODE, (void *)on_code, h, 1, 0);
 	if (e != UC_ERR_OK)
 		return (int)e;
 	e = uc_hook_add(h->uc, &hh, UC_HOOK_INTR, (void *)on_intr, h, 1, 0);

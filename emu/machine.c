@@ -393,6 +393,7 @@ void machine_close(struct machine *m)
 		munmap(m->magic_page, (size_t)page_of(m->arch));
 	free(m->exec_pages);
 	free(m->fw_seen);
+	free(m->plain);
 	free(m->page_version);
 	free(m->page_hash);
 	free(m->page_hashed);
@@ -460,6 +461,7 @@ int machine_poke(struct machine *m, uint64_t addr, const void *src, size_t len)
 	emu_fetch_forget(m, addr, addr + len);
 	emu_data_forget(m, addr, addr + len);
 	emu_invalidate_all(m, addr, addr + len);
+	machine_plain_exclude(m, addr, addr + len);
 	return 0;
 }
 

@@ -39,7 +39,7 @@ static uint32_t on_a64_mrs(uc_engine *uc, uc_arm64_reg xt, const uc_arm64_cp_reg
 	uint64_t v;
 
 	if (sysreg_is(cp, &A64_CNTVCT_EL0) || sysreg_is(cp, &A64_CNTPCT_EL0)) {
-		v = h->steps;
+		v = h->steps + emu_batch_steps_before(h->m, h);
 		h->m->clock_read = true; /* the clocks are now part of the state (state_hash.c) */
 	}
 	else if (sysreg_is(cp, &A64_MPIDR_EL1))

@@ -69,6 +69,7 @@ void code_written_add(struct explorer *x, uint64_t addr, unsigned size)
 			continue;
 		x->code_written[k] = w;
 		x->shared_set_grew = true;
+		machine_plain_exclude(x->m, w, w + 4); /* its fetch is visible: no run goes over it */
 	}
 }
 

@@ -296,6 +296,7 @@ struct explorer {
 
 	bool capture;        /* record register deltas per step (replaying a failure) */
 	uint64_t last_regs[SCN_MAX_HARTS][ARCH_MAX_REGS];
+	uint64_t run_pcs[MACHINE_RUN_MAX]; /* the instructions of a run (transition.c) */
 	char *deltas;        /* capture: delta strings, deltas_len bytes used */
 	size_t deltas_len, deltas_cap;
 	unsigned bound;      /* preemption bound of the current DFS */

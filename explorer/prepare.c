@@ -476,6 +476,30 @@ static int compute_references(struct explorer *x, struct machine_snapshot *prist
  * hart's accesses to its own slot are local steps, not schedule points. Should another hart
  * touch a slot, the search restarts with it shared (transition.c).
  */
+/*
+ * Runs of plain instructions (machine_run_plain) skip the per-step look at each pc: the code
+ * where that look checks something is taken out of them. Function entries (call alignment,
+ * frame chain), site bodies (body entry), redirect targets, retired functions; the sites and
+ * every code word written leave through code_written_add, the top frame's return address is
+ * each run's stop.
+ */
+static void exclude_checked_code(struct explorer *x)
+{
+	machine_plain_reset(x->m);
+	for (size_t k = 0; k < EX_FUNC_SET; k++)
+		if (x->func_starts[k])
+			machine_plain_exclude(x->m, x->func_starts[k], x->func_starts[k] + 1);
+	for (unsigned i = 0; i < x->nsites; i++)
+		machine_plain_exclude(x->m, x->sites[i].lay.start, x->sites[i].lay.body + 1);
+	for (unsigned r = 0; r < x->scn->nredirects; r++) {
+		uint64_t to = x->scn->redirects[r].to_addr & ~1ull;
+
+		machine_plain_exclude(x->m, to, to + 1);
+	}
+	for (unsigned i = 0; i < x->nretire; i++)
+		machine_plain_exclude(x->m, x->retire_lo[i], x->retire_hi[i]);
+}
+
 static void keep_instrumentation_private(struct explorer *x)
 {
 	static const char *const per_hart[] = {
@@ -660,6 +684,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 	/* From here on, harts run concurrently: every access outside a hart's own stack may race. */
 	machine_report_shared(x->m, true);
 	keep_instrumentation_private(x);
+	exclude_checked_code(x);
 	x->code_lo = ~0ull;
 	x->code_hi = 0;
 	for (unsigned i = 0; i < x->nsites; i++)

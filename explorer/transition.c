@@ -440,6 +440,52 @@ static void note_exclusive_section(struct hart_state *hs, const struct step_info
 		hs->exclusive_steps = 0;
 }
 
+/*
+ * Runs the hart's plain instructions from pc in one go (machine_run_plain) where the per-step
+ * look adds nothing: no register deltas are captured, no exclusive section is open, the step
+ * before was plain too (the checks that compare a pc with the one before), and the call's step
+ * budget has room. The run stops at the top frame's return address, where the return is
+ * checked. Every instruction but a last one whose accesses are reported is accounted for here,
+ * as a local step; returns 1 when that last one is left in info for the caller's step path,
+ * 0 when the run covered everything it ran (or ran nothing: the caller steps).
+ */
+static int run_plain(struct explorer *x, unsigned h, unsigned *nsteps, struct step_info *info)
+{
+	struct hart_state *hs = &x->st.harts[h];
+	uint64_t budget = x->scn->steps_per_call, stop = 0;
+	unsigned n, local;
+	bool reported;
+
+	if (x->capture || hs->exclusive_steps || hs->call_steps >= budget ||
+	    (hs->prev_pc && !machine_is_plain(x->m, hs->prev_pc)))
+		return 0;
+	if (live_depth(hs))
+		stop = hs->frames[hs->depth - 1].lr & ~1ull;
+	n = machine_run_plain(x->m, h, (unsigned)(budget - hs->call_steps < MACHINE_RUN_MAX
+						  ? budget - hs->call_steps : MACHINE_RUN_MAX),
+			      stop, x->run_pcs, info);
+	reported = n && (info->naccesses || info->wrote_code);
+	local = reported ? n - 1 : n;
+	for (unsigned i = 0; i < local; i++) {
+		struct step_info one = {.pc = x->run_pcs[i]};
+		const uint8_t *bytes = machine_ram_view(x->m, one.pc, 4);
+
+		if (bytes) {
+			memcpy(one.bytes, bytes, 4);
+			one.len = x->arch->insn_length(bytes);
+		}
+		x->st.step++;
+		trace_append(x, h, &one, 0, TRACE_WRITE_NONE, false);
+	}
+	x->stats.steps += local;
+	hs->call_steps += local;
+	hs->steps += local;
+	*nsteps += local;
+	if (local)
+		hs->prev_pc = x->run_pcs[local - 1];
+	return reported ? 1 : 0;
+}
+
 bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 {
 	struct hart_state *hs = &x->st.harts[h];
@@ -496,21 +542,30 @@ bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
 				return true;
 			machine_choose_fetch(x->m, h, alternative);
 		}
-		nsteps++;
-		x->pre_step = true;
-		visible = before_step(x, h, pc, hs->prev_pc);
-		x->pre_step = false;
-		visible_fetch = visible;
-		if (visible) {
-			int w = watch_index(x, pc);
+		if (run_plain(x, h, &nsteps, &info)) {
+			/* the run's last instruction made accesses: the step path below takes it */
+			pc = info.pc;
+			visible = visible_fetch = false;
+			s = STEP_OK;
+		} else if (machine_pc(x->m, h) != pc) {
+			continue; /* a run of local steps: the next instruction is looked at again */
+		} else {
+			x->pre_step = true;
+			visible = before_step(x, h, pc, hs->prev_pc);
+			x->pre_step = false;
+			visible_fetch = visible;
+			if (visible) {
+				int w = watch_index(x, pc);
 
-			version = w >= 0 ? x->st.word_versions[w] : 0;
+				version = w >= 0 ? x->st.word_versions[w] : 0;
+			}
+			if (x->failure) {
+				trace_pending_step(x, h, pc, version, visible);
+				return false;
+			}
+			s = machine_step(x->m, h, &info);
 		}
-		if (x->failure) {
-			trace_pending_step(x, h, pc, version, visible);
-			return false;
-		}
-		s = machine_step(x->m, h, &info);
+		nsteps++;
 		if (info.data_alternatives > 1 && x->data_alternatives == 1)
 			x->data_alternatives = info.data_alternatives;
 		if (info.data_full) { /* past what the data model holds: not explored on */

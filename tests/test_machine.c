@@ -1333,6 +1333,87 @@ START_TEST(test_sysregs_deterministic)
 }
 END_TEST
 
+/* ---- runs of plain instructions (batch.c) ---- */
+
+/* A run of LOOP leaves the hart where as many single steps leave another: registers, memory,
+ * clock. It stops after an access a step reports, before a stop address, an instruction taken
+ * out, a special one, and before a faulting one, which machine_step then reports. */
+START_TEST(test_plain_runs_equal_steps)
+{
+	struct machine *m = open_machine(2, FETCH_COHERENT);
+	struct step_info info;
+	uint64_t a0[3] = {0, D + 0x10, 0}, a1[3] = {0, D + 0x18, 0}, pcs[MACHINE_RUN_MAX];
+	uint64_t args[2] = {0, 0x50000000};
+	uint64_t x0, x3;
+
+	machine_call_begin(m, 0, LOOP, a0, 3);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 0); /* no map yet */
+	machine_plain_reset(m);
+	ck_assert(machine_is_plain(m, LOOP) && !machine_is_plain(m, HINTS) /* wfe: a hint */);
+	ck_assert(!machine_is_plain(m, MAINTAIN) && !machine_is_plain(m, EXCL_ADD));
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 40);
+	ck_assert_uint_eq(pcs[0], LOOP);
+	ck_assert_uint_eq(pcs[39], LOOP + 16); /* 8 rounds of 5 */
+	ck_assert_uint_eq(info.naccesses, 0);
+	machine_call_begin(m, 1, LOOP, a1, 3);
+	for (int i = 0; i < 40; i++)
+		ck_assert_int_eq(machine_step(m, 1, &info), STEP_OK);
+	for (int r = 0; r < 4; r++)
+		ck_assert_uint_eq(machine_reg(m, 0, r), machine_reg(m, 1, r) - (r == 1 ? 8 : 0));
+	ck_assert_uint_eq(machine_pc(m, 0), machine_pc(m, 1));
+	ck_assert_uint_eq(machine_steps(m, 0), machine_steps(m, 1));
+	ck_assert(machine_read_u64(m, D + 0x10, &x0) && x0 == 8);
+
+	/* A reported store ends the run: it is the last instruction, with its access. */
+	machine_watch(m, D + 0x10, D + 0x18);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 2);
+	ck_assert_uint_eq(info.pc, LOOP + 4);
+	ck_assert_uint_eq(info.naccesses, 1);
+	ck_assert_int_eq(info.accesses[0].kind, ACCESS_WRITE);
+	ck_assert_uint_eq(info.accesses[0].value, 9);
+	ck_assert_uint_eq(machine_pc(m, 0), LOOP + 8);
+	/* ... so does the load after it, the stop address, and an instruction taken out */
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, LOOP + 16, pcs, &info), 1);
+	ck_assert_uint_eq(info.naccesses, 1);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, LOOP + 16, pcs, &info), 1);
+	ck_assert_uint_eq(info.naccesses, 0);
+	ck_assert_uint_eq(machine_pc(m, 0), LOOP + 16);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, LOOP + 16, pcs, &info), 0);
+	machine_plain_exclude(m, LOOP + 4, LOOP + 8);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 2);
+	ck_assert_uint_eq(machine_pc(m, 0), LOOP + 4);
+
+	/* The clock inside a run counts the run's instructions. */
+	machine_call_begin(m, 0, SYSREGS, a0, 0);
+	x0 = machine_steps(m, 0);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 5);
+	ck_assert_uint_eq(machine_reg(m, 0, 0), x0);
+	x3 = machine_reg(m, 0, 3);
+	ck_assert_uint_eq(x3, x0 + 3);
+	ck_assert(machine_call_done(m, 0));
+
+	/* A branch to unmapped memory and an undefined instruction are left for machine_step. */
+	machine_call_begin(m, 0, JUMPX1, args, 2);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 0);
+	ck_assert_uint_eq(machine_pc(m, 0), JUMPX1);
+	ck_assert_int_eq(machine_step(m, 0, &info), STEP_OK);
+	ck_assert_int_eq(machine_step(m, 0, &info), STEP_FAULT);
+	ck_assert_uint_eq(machine_pc(m, 0), 0x50000000);
+	machine_call_begin(m, 0, UNDEF, args, 0);
+	x0 = machine_steps(m, 0);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 0);
+	ck_assert_uint_eq(machine_pc(m, 0), UNDEF);
+	ck_assert_uint_eq(machine_steps(m, 0), x0);
+	ck_assert_int_eq(machine_step(m, 0, &info), STEP_FAULT);
+
+	/* A code write takes its word out of runs. */
+	ck_assert(machine_is_plain(m, LOADX1));
+	ck_assert_int_eq(machine_poke(m, LOADX1, (const uint32_t[]){LDR_X0_X1}, 4), 0);
+	ck_assert(!machine_is_plain(m, LOADX1));
+	machine_close(m);
+}
+END_TEST
+
 /* ---- (8) disassembly ---- */
 
 START_TEST(test_disasm)
@@ -1390,6 +1471,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_breakpoint_and_hints);
 	tcase_add_test(tc, test_breakpoint_exception_entry);
 	tcase_add_test(tc, test_sysregs_deterministic);
+	tcase_add_test(tc, test_plain_runs_equal_steps);
 	tcase_add_test(tc, test_disasm);
 
 	tc = add_image_tcase(s, "fetch");
