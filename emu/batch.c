@@ -4,7 +4,7 @@
  * An instruction is plain when machine_step would only hand it to Unicorn: it lies in the text,
  * it is no special instruction (the arch's decode_special: no hint, barrier, cache maintenance,
  * breakpoint, environment call, exception return or exclusive access), and its word was never
- * written and never had fetch versions. The caller takes out more (machine_plain_exclude: the
+ * written and never had fetch versions (a write, a poke and a new version take it out). The caller takes out more (machine_plain_exclude: the
  * places its own per-step checks look at). Instructions of the other instruction set (arm's
  * Thumb interworking) and the data model's steps are never run so: an image of an arch with
  * an instruction-set state, or a machine with memory: arch, has no plain instruction.
@@ -24,22 +24,34 @@ static unsigned plain_unit(const struct machine *m)
 	return m->arch->insn_align ? m->arch->insn_align : 4;
 }
 
+/* One flag per unit (2 or 4 bytes: the arch's instruction alignment) of the text: 0 not
+ * plain, PLAIN, or PLAIN_ENTRY (plain when the run does not stop at entries). */
+#define PLAIN 1
+#define PLAIN_ENTRY 2
+
+static unsigned plain_flag(const struct machine *m, uint64_t pc)
+{
+	uint64_t off = pc - m->text_begin; /* wraps below the text: past its end */
+
+	return m->plain && off < m->text_end - m->text_begin ? m->plain[off >> m->plain_shift] : 0;
+}
+
 static bool plain_at(const struct machine *m, uint64_t pc)
 {
-	uint64_t off;
+	unsigned f = plain_flag(m, pc);
 
-	if (!m->plain || pc < m->text_begin || pc >= m->text_end)
-		return false;
-	off = pc - m->text_begin;
-	if (!m->plain[off / plain_unit(m)])
-		return false;
-	off = pc - m->ram_base; /* a word with fetch versions (fetch.c's fw_seen) */
-	return !(m->fw_seen[off / 256] >> (off / 4 % 64) & 1);
+	return f == PLAIN || (f == PLAIN_ENTRY && !m->batch.entries);
 }
 
 bool machine_is_plain(const struct machine *m, uint64_t pc)
 {
-	return plain_at(m, pc);
+	return plain_flag(m, pc) != 0;
+}
+
+void machine_plain_mark_entry(struct machine *m, uint64_t pc)
+{
+	if (plain_flag(m, pc) == PLAIN)
+		m->plain[(pc - m->text_begin) >> m->plain_shift] = PLAIN_ENTRY;
 }
 
 void machine_plain_reset(struct machine *m)
@@ -50,6 +62,7 @@ void machine_plain_reset(struct machine *m)
 
 	free(m->plain);
 	m->plain = NULL;
+	m->plain_shift = unit == 2 ? 1 : 2;
 	if (!n || arch->isa_state_mask || m->dm.on)
 		return;
 	if (!(m->plain = calloc(n, 1)))
@@ -62,8 +75,9 @@ void machine_plain_reset(struct machine *m)
 		if (!b) /* the last bytes of the text: stepped one at a time */
 			continue;
 		arch->decode_special(b, &sp);
-		m->plain[i] = sp.kind == SPECIAL_NONE && sp.exclusive == EXCL_NONE &&
-			      arch->insn_length(b) != 0;
+		m->plain[i] = PLAIN * (sp.kind == SPECIAL_NONE && sp.exclusive == EXCL_NONE &&
+			      arch->insn_length(b) != 0 && !emu_fetch_word_seen(m, pc) &&
+			      !emu_fetch_word_seen(m, pc + 2));
 	}
 }
 
@@ -105,7 +119,7 @@ uint64_t emu_batch_steps_before(const struct machine *m, const struct hart *h)
 }
 
 unsigned machine_run_plain(struct machine *m, unsigned hart, unsigned max, uint64_t stop_pc,
-			   uint64_t *pcs, struct step_info *last)
+			   bool entries, uint64_t *pcs, struct step_info *last)
 {
 	struct hart *h = &m->harts[hart];
 	struct step_ctx *c = &m->cur;
@@ -120,6 +134,7 @@ unsigned machine_run_plain(struct machine *m, unsigned hart, unsigned max, uint6
 	last->data_alternatives = 1;
 	if (max > MACHINE_RUN_MAX)
 		max = MACHINE_RUN_MAX;
+	b->entries = entries;
 	if (!max || !plain_at(m, pc) || pc == stop_pc)
 		return 0;
 	c->hart = h;

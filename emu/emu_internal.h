@@ -240,9 +240,11 @@ struct machine {
 	/* batch.c: one flag per instruction-alignment unit of the text (plain or not; NULL: no
 	 * runs), and the run in progress (hart NULL outside machine_run_plain). */
 	uint8_t *plain;
+	unsigned plain_shift;      /* log2 of the unit a flag covers */
 	struct plain_batch {
 		struct hart *hart;
 		unsigned n, max;
+		bool entries;              /* PLAIN_ENTRY instructions end it */
 		uint64_t stop_pc;
 		uint64_t *pc;
 	} batch;
@@ -351,6 +353,8 @@ void emu_invalidate_hart(struct hart *h, uint64_t begin, uint64_t end);
 void emu_renew_if_worn(struct machine *m, unsigned id);
 /* Called for every guest write into code, before the bytes change (old bytes still in RAM). */
 void emu_fetch_note_write(struct machine *m, uint64_t addr, unsigned size);
+/* Whether the 4-byte word at addr ever had fetch versions. */
+bool emu_fetch_word_seen(const struct machine *m, uint64_t addr);
 /* After a step: make the step's code writes visible according to the fetch model. */
 void emu_fetch_publish(struct machine *m);
 /* The hart executes a context synchronisation (ISB, FENCE.I, exception entry or return). */

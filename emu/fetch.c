@@ -91,6 +91,14 @@ static bool word_seen(const struct machine *m, uint64_t off)
 static void word_mark_seen(struct machine *m, uint64_t off)
 {
 	m->fw_seen[off / 256] |= 1ull << (off / 4 % 64);
+	machine_plain_exclude(m, m->ram_base + off, m->ram_base + off + 4);
+}
+
+bool emu_fetch_word_seen(const struct machine *m, uint64_t addr)
+{
+	if (addr < m->ram_base || addr >= m->ram_end)
+		return false;
+	return word_seen(m, (addr - m->ram_base) & ~3ull);
 }
 
 static struct fetch_word *word_find(const struct machine *m, uint64_t off)

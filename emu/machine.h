@@ -234,19 +234,21 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
 /*
  * Runs of plain instructions (batch.c): instructions machine_step would only hand to Unicorn
  * (in the text, no special instruction, a word never written), run up to max (at most
- * MACHINE_RUN_MAX) in one uc_emu_start. The run stops before an instruction that is not plain
- * or is at stop_pc, and after one whose accesses a step would report; that one's accesses,
- * pc and bytes are in last. pcs gets the pc of each instruction run; returns how many (0: the
- * hart's pc is not plain). An instruction that faults is left for machine_step, which runs it
- * again and reports. An arch with an instruction-set state (arm) and a data model have none.
- * machine_plain_reset decodes the text again; machine_plain_exclude takes [begin, end) out.
+ * MACHINE_RUN_MAX) in one uc_emu_start. The run stops before an instruction that is not plain,
+ * is at stop_pc, or (with entries) is marked as an entry, and after one whose accesses a step
+ * would report; that one's accesses, pc and bytes are in last. pcs gets the pc of each
+ * instruction run; returns how many (0: the hart's pc is not plain). An instruction that faults
+ * is left for machine_step, which runs it again and reports. An arch with an instruction-set
+ * state (arm) has none. machine_plain_reset decodes the text again; machine_plain_exclude
+ * takes [begin, end) out; machine_plain_mark_entry marks the instruction at pc an entry.
  */
 #define MACHINE_RUN_MAX 256
 void machine_plain_reset(struct machine *m);
 void machine_plain_exclude(struct machine *m, uint64_t begin, uint64_t end);
+void machine_plain_mark_entry(struct machine *m, uint64_t pc);
 bool machine_is_plain(const struct machine *m, uint64_t pc);
 unsigned machine_run_plain(struct machine *m, unsigned hart, unsigned max, uint64_t stop_pc,
-			   uint64_t *pcs, struct step_info *last);
+			   bool entries, uint64_t *pcs, struct step_info *last);
 
 /* The hart executes a context synchronisation event, as at an ISB (relaxed model: it sees every
  * code write made so far; arch model: the invalidations completed so far). A no-op in the

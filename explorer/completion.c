@@ -25,6 +25,11 @@ static void retired_access(struct explorer *x, int i, bool write)
 	dpor_event_model_access(x, x->retire_lo[i], (unsigned)(x->retire_hi[i] - x->retire_lo[i]), write);
 }
 
+bool in_retire_function(const struct explorer *x, uint64_t pc)
+{
+	return retired_at(x, pc & ~1ull) >= 0;
+}
+
 bool retire_crossing(struct explorer *x, uint64_t pc, uint64_t prev_pc)
 {
 	int now, before;

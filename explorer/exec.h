@@ -558,6 +558,8 @@ bool check_not_retired(struct explorer *x, unsigned h, uint64_t pc);
 /* A step from prev_pc to pc that enters or leaves a retire: function is a visible operation (it
  * reads the function, which retiring writes): true, with the access recorded. */
 bool retire_crossing(struct explorer *x, uint64_t pc, uint64_t prev_pc);
+/* pc lies in a function the scenario retires (retire:), retired yet or not. */
+bool in_retire_function(const struct explorer *x, uint64_t pc);
 void check_call_return_state(struct explorer *x, unsigned h);
 void check_literal_read(struct explorer *x, unsigned h, uint64_t pc, const struct mem_access *a);
 bool invariant_ignored(const struct explorer *x, const char *invariant);

@@ -478,17 +478,17 @@ static int compute_references(struct explorer *x, struct machine_snapshot *prist
  */
 /*
  * Runs of plain instructions (machine_run_plain) skip the per-step look at each pc: the code
- * where that look checks something is taken out of them. Function entries (call alignment,
- * frame chain), site bodies (body entry), redirect targets, retired functions; the sites and
- * every code word written leave through code_written_add, the top frame's return address is
- * each run's stop.
+ * where that look checks something is taken out of them. Site bodies (body entry), redirect
+ * targets, retired functions; function entries (call alignment, frame chain) when the run
+ * asks; the sites and every code word written leave through code_written_add, the top
+ * frame's return address is each run's stop.
  */
 static void exclude_checked_code(struct explorer *x)
 {
 	machine_plain_reset(x->m);
 	for (size_t k = 0; k < EX_FUNC_SET; k++)
 		if (x->func_starts[k])
-			machine_plain_exclude(x->m, x->func_starts[k], x->func_starts[k] + 1);
+			machine_plain_mark_entry(x->m, x->func_starts[k]);
 	for (unsigned i = 0; i < x->nsites; i++)
 		machine_plain_exclude(x->m, x->sites[i].lay.start, x->sites[i].lay.body + 1);
 	for (unsigned r = 0; r < x->scn->nredirects; r++) {

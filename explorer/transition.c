@@ -15,8 +15,10 @@
 #include "../models/guest_abi.h"
 #include "exec.h"
 
-static void trace_append(struct explorer *x, unsigned h, const struct step_info *info,
-			 uint32_t version, enum trace_write_kind wrote, bool fetched)
+/* One step of hart h into the trace: the instruction at pc, its bytes (len of them). */
+static void trace_append_insn(struct explorer *x, unsigned h, uint64_t pc, const uint8_t *bytes,
+			      unsigned len, uint32_t version, enum trace_write_kind wrote,
+			      bool fetched)
 {
 	struct trace_step *t;
 
@@ -32,9 +34,9 @@ static void trace_append(struct explorer *x, unsigned h, const struct step_info 
 	t = &x->trace[x->st.ntrace++];
 	t->step = (uint32_t)x->st.step;
 	t->hart = (uint8_t)h;
-	t->len = (uint8_t)info->len;
-	memcpy(t->bytes, info->bytes, sizeof(t->bytes));
-	t->pc = info->pc;
+	t->len = (uint8_t)len;
+	memcpy(t->bytes, bytes, sizeof(t->bytes));
+	t->pc = pc;
 	t->version = version;
 	t->patch_write = wrote != TRACE_WRITE_NONE;
 	t->write_kind = (uint8_t)wrote;
@@ -42,6 +44,12 @@ static void trace_append(struct explorer *x, unsigned h, const struct step_info 
 	t->interrupt = x->irq_mark;
 	x->irq_mark = false;
 	t->delta = 0;
+}
+
+static void trace_append(struct explorer *x, unsigned h, const struct step_info *info,
+			 uint32_t version, enum trace_write_kind wrote, bool fetched)
+{
+	trace_append_insn(x, h, info->pc, info->bytes, info->len, version, wrote, fetched);
 }
 
 /* An access of hart h into another hart's private memory (its stack, its instrumentation
@@ -443,39 +451,40 @@ static void note_exclusive_section(struct hart_state *hs, const struct step_info
 /*
  * Runs the hart's plain instructions from pc in one go (machine_run_plain) where the per-step
  * look adds nothing: no register deltas are captured, no exclusive section is open, the step
- * before was plain too (the checks that compare a pc with the one before), and the call's step
- * budget has room. The run stops at the top frame's return address, where the return is
- * checked. Every instruction but a last one whose accesses are reported is accounted for here,
- * as a local step; returns 1 when that last one is left in info for the caller's step path,
- * 0 when the run covered everything it ran (or ran nothing: the caller steps).
+ * before left no site and no retire: function (the checks that compare a pc with the one
+ * before), and the call's step budget has room. The run stops at the top frame's return
+ * address, where the return is checked, and at function entries while a pass through a site
+ * has not reached the body (check_call_alignment). Every instruction but a last one whose
+ * accesses are reported is accounted for here, as a local step; returns 1 when that last one
+ * is left in info for the caller's step path, 0 when the run covered everything it ran (or ran
+ * nothing: the caller steps).
  */
 static int run_plain(struct explorer *x, unsigned h, unsigned *nsteps, struct step_info *info)
 {
 	struct hart_state *hs = &x->st.harts[h];
-	uint64_t budget = x->scn->steps_per_call, stop = 0;
+	uint64_t budget = x->scn->steps_per_call, stop = 0, prev = hs->prev_pc;
+	bool entries = false, reported;
 	unsigned n, local;
-	bool reported;
 
 	if (x->capture || hs->exclusive_steps || hs->call_steps >= budget ||
-	    (hs->prev_pc && !machine_is_plain(x->m, hs->prev_pc)))
+	    (prev && (site_at(x, prev) >= 0 || in_retire_function(x, prev))))
 		return 0;
-	if (live_depth(hs))
+	if (live_depth(hs)) {
 		stop = hs->frames[hs->depth - 1].lr & ~1ull;
+		entries = hs->frames[hs->depth - 1].body_count == 0;
+	}
 	n = machine_run_plain(x->m, h, (unsigned)(budget - hs->call_steps < MACHINE_RUN_MAX
 						  ? budget - hs->call_steps : MACHINE_RUN_MAX),
-			      stop, x->run_pcs, info);
+			      stop, entries, x->run_pcs, info);
 	reported = n && (info->naccesses || info->wrote_code);
 	local = reported ? n - 1 : n;
 	for (unsigned i = 0; i < local; i++) {
-		struct step_info one = {.pc = x->run_pcs[i]};
-		const uint8_t *bytes = machine_ram_view(x->m, one.pc, 4);
+		/* plain: in the text, so the 4 bytes are there (the run checked) */
+		const uint8_t *bytes = machine_ram_view(x->m, x->run_pcs[i], 4);
 
-		if (bytes) {
-			memcpy(one.bytes, bytes, 4);
-			one.len = x->arch->insn_length(bytes);
-		}
 		x->st.step++;
-		trace_append(x, h, &one, 0, TRACE_WRITE_NONE, false);
+		trace_append_insn(x, h, x->run_pcs[i], bytes, x->arch->insn_length(bytes), 0,
+				  TRACE_WRITE_NONE, false);
 	}
 	x->stats.steps += local;
 	hs->call_steps += local;

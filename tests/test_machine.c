@@ -1347,11 +1347,11 @@ START_TEST(test_plain_runs_equal_steps)
 	uint64_t x0, x3;
 
 	machine_call_begin(m, 0, LOOP, a0, 3);
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 0); /* no map yet */
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, false, pcs, &info), 0); /* no map yet */
 	machine_plain_reset(m);
 	ck_assert(machine_is_plain(m, LOOP) && !machine_is_plain(m, HINTS) /* wfe: a hint */);
 	ck_assert(!machine_is_plain(m, MAINTAIN) && !machine_is_plain(m, EXCL_ADD));
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 40);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, false, pcs, &info), 40);
 	ck_assert_uint_eq(pcs[0], LOOP);
 	ck_assert_uint_eq(pcs[39], LOOP + 16); /* 8 rounds of 5 */
 	ck_assert_uint_eq(info.naccesses, 0);
@@ -1366,27 +1366,34 @@ START_TEST(test_plain_runs_equal_steps)
 
 	/* A reported store ends the run: it is the last instruction, with its access. */
 	machine_watch(m, D + 0x10, D + 0x18);
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 2);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, false, pcs, &info), 2);
 	ck_assert_uint_eq(info.pc, LOOP + 4);
 	ck_assert_uint_eq(info.naccesses, 1);
 	ck_assert_int_eq(info.accesses[0].kind, ACCESS_WRITE);
 	ck_assert_uint_eq(info.accesses[0].value, 9);
 	ck_assert_uint_eq(machine_pc(m, 0), LOOP + 8);
 	/* ... so does the load after it, the stop address, and an instruction taken out */
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, LOOP + 16, pcs, &info), 1);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, LOOP + 16, false, pcs, &info), 1);
 	ck_assert_uint_eq(info.naccesses, 1);
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, LOOP + 16, pcs, &info), 1);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, LOOP + 16, false, pcs, &info), 1);
 	ck_assert_uint_eq(info.naccesses, 0);
 	ck_assert_uint_eq(machine_pc(m, 0), LOOP + 16);
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, LOOP + 16, pcs, &info), 0);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, LOOP + 16, false, pcs, &info), 0);
+	machine_plain_mark_entry(m, LOOP + 4); /* an entry ends only the runs that ask */
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, true, pcs, &info), 2); /* b; add */
+	ck_assert_uint_eq(machine_pc(m, 0), LOOP + 4);
+	machine_call_begin(m, 0, LOOP, a0, 3);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, false, pcs, &info), 2);
+	ck_assert_uint_eq(info.naccesses, 1);
+	machine_call_begin(m, 0, LOOP, a0, 3);
 	machine_plain_exclude(m, LOOP + 4, LOOP + 8);
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 2);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, false, pcs, &info), 1);
 	ck_assert_uint_eq(machine_pc(m, 0), LOOP + 4);
 
 	/* The clock inside a run counts the run's instructions. */
 	machine_call_begin(m, 0, SYSREGS, a0, 0);
 	x0 = machine_steps(m, 0);
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 5);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, false, pcs, &info), 5);
 	ck_assert_uint_eq(machine_reg(m, 0, 0), x0);
 	x3 = machine_reg(m, 0, 3);
 	ck_assert_uint_eq(x3, x0 + 3);
@@ -1394,14 +1401,14 @@ START_TEST(test_plain_runs_equal_steps)
 
 	/* A branch to unmapped memory and an undefined instruction are left for machine_step. */
 	machine_call_begin(m, 0, JUMPX1, args, 2);
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 0);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, false, pcs, &info), 0);
 	ck_assert_uint_eq(machine_pc(m, 0), JUMPX1);
 	ck_assert_int_eq(machine_step(m, 0, &info), STEP_OK);
 	ck_assert_int_eq(machine_step(m, 0, &info), STEP_FAULT);
 	ck_assert_uint_eq(machine_pc(m, 0), 0x50000000);
 	machine_call_begin(m, 0, UNDEF, args, 0);
 	x0 = machine_steps(m, 0);
-	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, pcs, &info), 0);
+	ck_assert_uint_eq(machine_run_plain(m, 0, 40, 0, false, pcs, &info), 0);
 	ck_assert_uint_eq(machine_pc(m, 0), UNDEF);
 	ck_assert_uint_eq(machine_steps(m, 0), x0);
 	ck_assert_int_eq(machine_step(m, 0, &info), STEP_FAULT);
