@@ -34,6 +34,7 @@ struct cli_common {
 	bool outcomes;           /* run --outcomes: print litmus scenarios' final outcomes */
 	const char *data_memory; /* --data-memory sc|arch: every scenario's data model; NULL */
 	bool no_state_cache;     /* --no-state-cache: explore a state seen before again */
+	bool step_each;          /* --step-each: no runs of plain instructions */
 	bool guest_stop;         /* --stop-machine guest: the *_stopped functions run Linux's */
 };
 

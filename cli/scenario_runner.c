@@ -39,6 +39,8 @@ void print_common_options(FILE *out)
 		"                        stop (not in scenarios of protocol idealised-stop-nonpreempt)\n"
 		"  --no-state-cache      explore every point again even when its state was explored\n"
 		"                        before (the results are the same; slower)\n"
+		"  --step-each           step every instruction alone, never a run of local\n"
+		"                        instructions in one go (the results are the same; slower)\n"
 		"  -j, --jobs N, -jN     explore with N worker processes at once (1 to %lu, default 1);\n"
 		"                        the output and the database are as with -j 1\n"
 		"  -q, --quiet           print only mismatches and the summary, without times\n"
@@ -101,6 +103,8 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 		c->guest_stop = v;
 	} else if (strcmp(a, "--no-state-cache") == 0) {
 		c->no_state_cache = true;
+	} else if (strcmp(a, "--step-each") == 0) {
+		c->step_each = true;
 	} else if (strcmp(a, "--shard") == 0 && has_value) {
 		if (!parse_shard_option(cmd, a, argv[++*i], c))
 			return -1;
@@ -182,6 +186,7 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 		.data_memory = c->data_memory,
 		.guest_stop = c->guest_stop,
 		.no_state_cache = c->no_state_cache,
+		.step_each = c->step_each,
 		/* Workers exploring at once would write over each other's line. */
 		.progress = c->jobs <= 1 && progress_enabled() ? progress_show : NULL,
 		.progress_ud = (void *)s,

@@ -6,14 +6,16 @@
  * breakpoint, environment call, exception return or exclusive access), and its word was never
  * written and never had fetch versions (a write, a poke and a new version take it out). The caller takes out more (machine_plain_exclude: the
  * places its own per-step checks look at). Instructions of the other instruction set (arm's
- * Thumb interworking) and the data model's steps are never run so: an image of an arch with
- * an instruction-set state, or a machine with memory: arch, has no plain instruction.
+ * Thumb interworking) are never run so: an image of an arch with an instruction-set state has
+ * no plain instruction.
  *
  * A code hook over all code, inert outside a run, records each instruction the run begins and
  * ends the run (uc_emu_stop in a code hook stops before that instruction executes) before the
  * first instruction that is not plain or is the caller's stop address, and after the first one
  * whose accesses machine_step would report: that one is the run's last, and its accesses are
- * the run's step_info. Memory hooks, the clock and code-write publication work as in a step.
+ * the run's step_info. Memory hooks, the clock and code-write publication work as in a step;
+ * under the data model (memory: arch) the hook does the model's work before and after each
+ * instruction, and an instruction with a choice of values ends the run as its last.
  */
 #include <string.h>
 
@@ -63,7 +65,7 @@ void machine_plain_reset(struct machine *m)
 	free(m->plain);
 	m->plain = NULL;
 	m->plain_shift = unit == 2 ? 1 : 2;
-	if (!n || arch->isa_state_mask || m->dm.on)
+	if (!n || arch->isa_state_mask)
 		return;
 	if (!(m->plain = calloc(n, 1)))
 		return; /* no runs: every instruction is stepped */
@@ -98,19 +100,42 @@ void machine_plain_exclude(struct machine *m, uint64_t begin, uint64_t end)
 		m->plain[(a - m->text_begin) / unit] = 0;
 }
 
+/* The data model's view of the instruction before (memory: arch): what machine_step does
+ * after its step; whether that instruction had a choice of values or places, or filled the
+ * model, which a step reports. */
+static bool data_model_after(struct machine *m, struct hart *h)
+{
+	const struct step_ctx *c = &m->cur;
+
+	if (!m->batch.data_pending)
+		return false;
+	m->batch.data_pending = false;
+	emu_data_after_step(m, h);
+	return c->data_alternatives > 1 || c->data_choice_used || m->dm.full;
+}
+
 void emu_batch_on_code(struct machine *m, struct hart *h, uint64_t pc)
 {
 	struct plain_batch *b = &m->batch;
 	const struct step_info *info = m->cur.info;
+	bool data_choice;
 
 	if (b->hart != h)
 		return;
-	if (b->n >= b->max || !plain_at(m, pc) || (b->n > 0 && (pc == b->stop_pc || info->naccesses ||
-					      info->wrote_code || h->fault || h->trapped))) {
+	data_choice = data_model_after(m, h);
+	if (b->n >= b->max || !plain_at(m, pc) ||
+	    (b->n > 0 && (pc == b->stop_pc || info->naccesses || info->wrote_code || data_choice ||
+			  h->fault || h->trapped))) {
 		uc_emu_stop(h->uc);
 		return;
 	}
 	b->pc[b->n++] = pc;
+	if (m->dm.on) {
+		const uint8_t *bytes = emu_ram_ptr(m, pc, 4); /* plain: 4 bytes of text */
+
+		emu_data_before_step(m, h, m->arch, pc, bytes, m->arch->insn_length(bytes));
+		b->data_pending = true;
+	}
 }
 
 uint64_t emu_batch_steps_before(const struct machine *m, const struct hart *h)
@@ -145,14 +170,23 @@ unsigned machine_run_plain(struct machine *m, unsigned hart, unsigned max, uint6
 	h->fault = false;
 	h->trapped = false;
 	b->hart = h;
+	b->data_pending = false;
 	b->n = 0;
 	b->max = max;
 	b->stop_pc = stop_pc;
 	b->pc = pcs;
 	e = uc_emu_start(h->uc, pc, 0, 0, max);
 	n = b->n;
+	data_model_after(m, h);
 	b->hart = NULL;
 	emu_hart_changed(h);
+	if (m->dm.on) { /* as machine_step reports its step's */
+		last->data_alternatives = c->data_alternatives;
+		last->data_choice = c->data_chosen;
+		if (c->data_choice_used)
+			h->data_choice = 0; /* a choice holds for one access */
+		last->data_full = m->dm.full;
+	}
 	emu_fetch_publish(m);
 	c->info = NULL;
 	c->hart = NULL;

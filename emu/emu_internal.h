@@ -245,6 +245,7 @@ struct machine {
 		struct hart *hart;
 		unsigned n, max;
 		bool entries;              /* PLAIN_ENTRY instructions end it */
+		bool data_pending;         /* the data model's after-step is owed */
 		uint64_t stop_pc;
 		uint64_t *pc;
 	} batch;

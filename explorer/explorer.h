@@ -356,6 +356,7 @@ struct run_stats {
 	unsigned long states_merged;   /* points not explored again: their state was (state_cache.c) */
 	unsigned long state_races;     /* races of such a point's path with its explored future */
 	unsigned long long steps;      /* instructions stepped, all executions */
+	unsigned long long run_steps;  /* of them, run in runs of plain instructions */
 	unsigned long covered[COVER_KINDS]; /* executions that reached each coverage kind */
 	uint32_t covered_cut;          /* kinds reached on the way to a point cut as seen before */
 	unsigned nforms;               /* site forms passes executed, in the order first seen */
@@ -458,6 +459,9 @@ struct explore_options {
 	bool keep_dropped_executions;
 	/* Explore a point again even when its state was explored before (state_cache.c). */
 	bool no_state_cache;
+	/* Step every instruction on its own: no runs of plain instructions (machine_run_plain).
+	 * The results are the same; a reference to check the runs against. */
+	bool step_each;
 	/* Called once per distinct trace (its hash, as counted in distinct_traces), if set. */
 	void (*trace_seen)(void *ud, uint64_t hash);
 	void *trace_seen_ud;

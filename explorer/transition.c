@@ -466,7 +466,8 @@ static int run_plain(struct explorer *x, unsigned h, unsigned *nsteps, struct st
 	bool entries = false, reported;
 	unsigned n, local;
 
-	if (x->capture || hs->exclusive_steps || hs->call_steps >= budget ||
+	if (x->capture || (x->opt && x->opt->step_each) || hs->exclusive_steps ||
+	    hs->call_steps >= budget ||
 	    (prev && (site_at(x, prev) >= 0 || in_retire_function(x, prev))))
 		return 0;
 	if (live_depth(hs)) {
@@ -476,7 +477,8 @@ static int run_plain(struct explorer *x, unsigned h, unsigned *nsteps, struct st
 	n = machine_run_plain(x->m, h, (unsigned)(budget - hs->call_steps < MACHINE_RUN_MAX
 						  ? budget - hs->call_steps : MACHINE_RUN_MAX),
 			      stop, entries, x->run_pcs, info);
-	reported = n && (info->naccesses || info->wrote_code);
+	reported = n && (info->naccesses || info->wrote_code || info->data_alternatives > 1 ||
+			 info->data_full);
 	local = reported ? n - 1 : n;
 	for (unsigned i = 0; i < local; i++) {
 		/* plain: in the text, so the 4 bytes are there (the run checked) */
@@ -487,6 +489,7 @@ static int run_plain(struct explorer *x, unsigned h, unsigned *nsteps, struct st
 				  TRACE_WRITE_NONE, false);
 	}
 	x->stats.steps += local;
+	x->stats.run_steps += n;
 	hs->call_steps += local;
 	hs->steps += local;
 	*nsteps += local;

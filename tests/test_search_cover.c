@@ -57,7 +57,7 @@ static void trace_set_normalise(struct trace_set *t)
  * trace and no final state of its own); where its traces and final states go. */
 struct search_how {
 	unsigned long index, count;
-	bool every, keep, no_cache;
+	bool every, keep, no_cache, step_each;
 	struct trace_set *traces, *finals;
 };
 
@@ -71,6 +71,7 @@ static void explore_how(const struct scenario *scn, const struct search_how *how
 		.every_interleaving = how->every,
 		.keep_dropped_executions = how->keep,
 		.no_state_cache = how->no_cache,
+		.step_each = how->step_each,
 		.trace_seen = how->traces ? trace_add : NULL,
 		.trace_seen_ud = how->traces,
 		.final_state_seen = how->finals ? trace_add : NULL,
@@ -369,6 +370,67 @@ START_TEST(one_shard_is_the_whole_tree)
 }
 END_TEST
 
+/*
+ * Runs of plain instructions (a hart's local steps in one uc_emu_start, emu/batch.c) change
+ * nothing the search finds: the executions, traces, final states, steps and the failure with
+ * its trace are those of stepping each instruction alone; and the runs did run steps.
+ */
+static void runs_change_nothing(const char *dir, const char *name)
+{
+	struct scenario scn;
+	struct scenario_result runs, each;
+	struct trace_set tr = {0}, te = {0}, fr = {0}, fe = {0};
+
+	load_bundled_scenario(&scn, dir, name);
+	explore_how(&scn, &(struct search_how){.traces = &tr, .finals = &fr}, &runs);
+	explore_how(&scn, &(struct search_how){.step_each = true, .traces = &te, .finals = &fe},
+		    &each);
+	ck_assert_msg(runs.stats.run_steps > runs.stats.steps / 4, "%s/%s: %llu of %llu steps in runs",
+		      dir, name, runs.stats.run_steps, runs.stats.steps);
+	ck_assert_uint_eq(each.stats.run_steps, 0);
+	ck_assert_int_eq(runs.verdict, each.verdict);
+	ck_assert_uint_eq(runs.stats.executions, each.stats.executions);
+	ck_assert_uint_eq(runs.stats.distinct_traces, each.stats.distinct_traces);
+	ck_assert_uint_eq(runs.stats.steps, each.stats.steps);
+	trace_set_normalise(&tr);
+	trace_set_normalise(&te);
+	trace_set_normalise(&fr);
+	trace_set_normalise(&fe);
+	ck_assert(sets_equal(&tr, &te));
+	ck_assert(sets_equal(&fr, &fe));
+	ck_assert_int_eq(!runs.failure, !each.failure);
+	if (runs.failure) {
+		const struct failure *a = runs.failure, *b = each.failure;
+
+		ck_assert_str_eq(a->message, b->message);
+		ck_assert_str_eq(a->schedule, b->schedule);
+		ck_assert_uint_eq(a->ntrace, b->ntrace);
+		for (size_t i = 0; i < a->ntrace; i++)
+			ck_assert(a->trace[i].pc == b->trace[i].pc &&
+				  a->trace[i].step == b->trace[i].step &&
+				  a->trace[i].hart == b->trace[i].hart);
+	}
+	scenario_result_free(&runs);
+	scenario_result_free(&each);
+	free(tr.hash);
+	free(te.hash);
+	free(fr.hash);
+	free(fe.hash);
+}
+
+START_TEST(runs_of_local_steps_change_nothing)
+{
+	runs_change_nothing("arm64", "nop-to-call");
+	runs_change_nothing("arm64", "entryseq-b-multi-step-quiesce");
+	runs_change_nothing("arm64", "entryseq-b-multi-step-quiesce-nokick"); /* fails cmodx */
+	runs_change_nothing("arm64", "callops-weak-bl-before-literal"); /* data_memory: arch */
+	runs_change_nothing("arm64", "complete-ack-in-irq-then-call"); /* interrupts */
+	runs_change_nothing("riscv", "direct-t1");
+	runs_change_nothing("riscv", "ops-weak-callback-must-run"); /* weak, fails regs-seen */
+	runs_change_nothing("riscv", "shared-counter-racy");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("search_cover");
@@ -381,6 +443,7 @@ int main(void)
 	tcase_add_test(tc, passing_scenarios_split_two_and_three_ways);
 	tcase_add_test(tc, failing_scenarios_fail_in_some_shard);
 	tcase_add_test(tc, one_shard_is_the_whole_tree);
+	tcase_add_test(tc, runs_of_local_steps_change_nothing);
 	suite_add_tcase(s, tc);
 	return run_check_suite(s);
 }
