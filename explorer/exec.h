@@ -3,8 +3,9 @@
  * Not a public header: other modules use explorer.h.
  *
  * Everything that changes during an execution and must be restored on backtracking lives in
- * struct exec_state, a plain struct copied whole into each checkpoint next to the machine's
- * snapshot. The trace is an append-only array truncated back to the checkpoint's length.
+ * struct exec_state, a plain struct copied into each checkpoint next to the machine's snapshot
+ * (the parts in use: exec_state_copy). The trace is an append-only array truncated back to the
+ * checkpoint's length.
  */
 #ifndef PATCHCHECK_EXEC_H
 #define PATCHCHECK_EXEC_H
@@ -150,7 +151,6 @@ struct hart_state {
 	uint8_t stack_args[SCN_MAX_STACK_ARGS]; /* above SP at the outermost site's start */
 	uint64_t call_regs[ARCH_MAX_REGS]; /* registers when the current top-level call began */
 	unsigned depth;
-	struct frame frames[EX_MAX_DEPTH];
 	/* Spin loops (spin.c): the hart's state at the end of its recent transitions that only
 	 * read; when one recurs, nothing it did changed anything, and it waits for a write. */
 	bool blocked;
@@ -170,12 +170,14 @@ struct hart_state {
 	bool in_sync_exception; /* in the guest's handler of its breakpoint: DAIF masks even NMIs */
 	uint64_t sync_sp;       /* SP the ERET that ends that handler restores */
 	unsigned nirq;          /* interrupts it is inside: 0 none, 2 an NMI inside an IRQ's handler */
-	struct irq_level irq[EX_IRQ_LEVELS]; /* the outermost first */
 	/* completion.c: 1 + the complete: patcher whose return found this hart in an exception
 	 * handler (whose return synchronises its fetch) able to fetch an old version; the
 	 * patcher's call then. 0: none, or the hart synchronised since. */
 	uint8_t owes_sync;
 	uint16_t owes_sync_call;
+	/* Last, as a copy takes only the first nirq and depth of them (exec_state_copy). */
+	struct irq_level irq[EX_IRQ_LEVELS]; /* the outermost first */
+	struct frame frames[EX_MAX_DEPTH];
 };
 
 /* The latest write of a watched word: who wrote what, and which harts were parked then. */
@@ -189,8 +191,8 @@ struct word_write {
 /* The contents each site has had, in order: a pass must see one of them. */
 struct site_history {
 	unsigned nforms;
-	uint8_t forms[EX_MAX_FORMS][EX_MAX_SITE_BYTES];
 	uint32_t pending; /* site bytes stored since the last form (a partly written instruction) */
+	uint8_t forms[EX_MAX_FORMS][EX_MAX_SITE_BYTES]; /* last: a copy takes the first nforms */
 };
 
 struct exec_state {
@@ -216,10 +218,6 @@ struct exec_state {
 	bool retired;           /* the retire: functions are gone (the complete: patcher is done) */
 	struct hart_state harts[SCN_MAX_HARTS]; /* last: checkpoints copy only the harts in use */
 };
-
-/* Bytes of an exec_state that matter with nharts harts. */
-#define EXEC_STATE_SIZE(nharts) \
-	(offsetof(struct exec_state, harts) + (size_t)(nharts) * sizeof(struct hart_state))
 
 /* A call of a hart's program, with its reference result. */
 struct program_call {
@@ -458,6 +456,9 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn, const struc
 		     char *err, size_t errlen);
 void explorer_release(struct explorer *x);
 void exec_reset(struct explorer *x);
+/* Copy the parts of src the explorer's scenario uses into dst (exec_state.c). */
+void exec_state_copy(struct exec_state *dst, const struct exec_state *src,
+		     const struct explorer *x);
 void exec_begin_call(struct explorer *x, unsigned h);
 
 /* transition.c: run hart h until it performs one visible operation, finishes, or fails; its

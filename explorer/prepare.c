@@ -726,7 +726,7 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 void exec_reset(struct explorer *x)
 {
 	machine_snapshot_restore(x->m, x->initial);
-	memcpy(&x->st, &x->initial_state, EXEC_STATE_SIZE(x->nharts));
+	exec_state_copy(&x->st, &x->initial_state, x);
 	x->irq_mark = false;
 }
 

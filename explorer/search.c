@@ -17,7 +17,7 @@
 
 #define CHECKPOINT_EVERY 8 /* points between checkpoints on a path: fewer copies, some re-runs */
 
-/* A checkpoint: the machine and the execution state (its first EXEC_STATE_SIZE bytes). */
+/* A checkpoint: the machine and the execution state (the parts exec_state_copy takes). */
 struct checkpoint {
 	struct machine_snapshot *snap;
 	struct exec_state *st;
@@ -63,7 +63,7 @@ static struct checkpoint *level(struct search *s, unsigned depth)
 	c = &s->levels[depth];
 	if (!c->snap) {
 		c->snap = machine_snapshot_new(s->x->m);
-		c->st = malloc(EXEC_STATE_SIZE(s->x->nharts));
+		c->st = malloc(sizeof(*c->st));
 		if (!c->st)
 			abort();
 	}
@@ -75,7 +75,7 @@ static void save(struct search *s, unsigned depth)
 	struct checkpoint *c = level(s, depth);
 
 	machine_snapshot_save(s->x->m, c->snap);
-	memcpy(c->st, &s->x->st, EXEC_STATE_SIZE(s->x->nharts));
+	exec_state_copy(c->st, &s->x->st, s->x);
 }
 
 static void restore_level(struct search *s, unsigned depth)
@@ -83,7 +83,7 @@ static void restore_level(struct search *s, unsigned depth)
 	struct checkpoint *c = &s->levels[depth];
 
 	machine_snapshot_restore(s->x->m, c->snap);
-	memcpy(&s->x->st, c->st, EXEC_STATE_SIZE(s->x->nharts));
+	exec_state_copy(&s->x->st, c->st, s->x);
 }
 
 static bool schedule_hart(struct explorer *x, unsigned h, unsigned alternative);
