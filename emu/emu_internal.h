@@ -109,6 +109,10 @@ struct hart {
 	 * pc_known (emu_hart_changed). */
 	bool ctx_hashed;
 	uint64_t ctx_hash;
+	/* Its register file as machine_read_regs returns it, valid while regs_known: cleared with
+	 * pc_known (emu_hart_changed). */
+	bool regs_known;
+	uint64_t regs[ARCH_MAX_REGS];
 
 	/* Filled by the hooks during one uc_emu_start. */
 	bool fault;                /* an unmapped / protection event was reported */
@@ -231,6 +235,9 @@ struct machine {
 	 * stack) another hart touched, shared after all (all_shared: too much to list). */
 	struct range private_ranges[MACHINE_MAX_HARTS][EMU_MAX_PRIVATE];
 	unsigned nprivate[MACHINE_MAX_HARTS];
+	uint64_t private_lo, private_hi; /* the hull of every hart's ranges, [lo, hi) */
+	uint64_t private_hash[MACHINE_MAX_HARTS]; /* of a hart's ranges, while private_hashed */
+	bool private_hashed[MACHINE_MAX_HARTS];
 	struct range shared_private[EMU_MAX_SHARED_PRIVATE];
 	unsigned nshared_private;
 	bool all_shared;
@@ -299,6 +306,10 @@ uint64_t emu_batch_steps_before(const struct machine *m, const struct hart *h);
 /* Host pointer for [addr, addr+len) if the whole range is inside one mapped region, else NULL. */
 uint8_t *emu_ram_ptr(struct machine *m, uint64_t addr, size_t len);
 
+/* private_mem.c: [addr, addr+len) changed, some hart's private range among it: that hart's
+ * hash of them is made again. */
+void emu_private_written(struct machine *m, uint64_t addr, uint64_t len);
+
 /* RAM bytes [off, off+len) (offsets into m->ram) are about to change: their pages get new
  * versions unless they already have ones no snapshot holds. */
 static inline void emu_ram_written(struct machine *m, size_t off, size_t len)
@@ -315,6 +326,8 @@ static inline void emu_ram_written(struct machine *m, size_t off, size_t len)
 		if (m->page_hashed)
 			m->page_hashed[p] = 0;
 	}
+	if (m->ram_base + off < m->private_hi && m->ram_base + off + len > m->private_lo)
+		emu_private_written(m, m->ram_base + off, len);
 }
 
 /* The hart's engine may have changed (a step, a register write, a context restore): what the
@@ -323,6 +336,7 @@ static inline void emu_hart_changed(struct hart *h)
 {
 	h->pc_known = false;
 	h->ctx_hashed = false;
+	h->regs_known = false;
 }
 
 /* The hart's pc (masked to the word size), read from its engine only when not known. */

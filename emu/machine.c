@@ -504,6 +504,8 @@ uint64_t machine_reg(struct machine *m, unsigned hart, int idx)
 		return 0;
 	if (idx == m->arch->reg_pc)
 		return emu_hart_pc(m, &m->harts[hart]);
+	if (m->harts[hart].regs_known)
+		return m->harts[hart].regs[idx];
 	uc_reg_read(m->harts[hart].uc, m->arch->reg_ids[idx], &v);
 	if (m->arch->word_size == 4)
 		v &= 0xffffffffu;
@@ -523,16 +525,23 @@ void machine_read_regs(struct machine *m, unsigned hart, uint64_t *regs)
 	const struct arch_model *arch = m->arch;
 	void *ptrs[ARCH_MAX_REGS];
 	unsigned n = arch->nregs < ARCH_MAX_REGS ? arch->nregs : ARCH_MAX_REGS;
+	struct hart *h;
 
 	memset(regs, 0, n * sizeof(*regs));
 	if (hart >= m->nharts)
 		return;
-	for (unsigned i = 0; i < n; i++)
-		ptrs[i] = &regs[i];
-	uc_reg_read_batch(m->harts[hart].uc, (int *)arch->reg_ids, ptrs, (int)n);
-	if (arch->word_size == 4)
+	h = &m->harts[hart];
+	if (!h->regs_known) {
 		for (unsigned i = 0; i < n; i++)
-			regs[i] &= 0xffffffffu;
+			ptrs[i] = &h->regs[i];
+		memset(h->regs, 0, n * sizeof(h->regs[0]));
+		uc_reg_read_batch(h->uc, (int *)arch->reg_ids, ptrs, (int)n);
+		if (arch->word_size == 4)
+			for (unsigned i = 0; i < n; i++)
+				h->regs[i] &= 0xffffffffu;
+		h->regs_known = true;
+	}
+	memcpy(regs, h->regs, n * sizeof(*regs));
 }
 
 uint64_t emu_hart_pc(struct machine *m, struct hart *h)

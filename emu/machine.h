@@ -163,9 +163,9 @@ void machine_report_shared(struct machine *m, bool on);
 /* A hart's private memory: its stack, and [begin, end) ranges added here (false: too many, or
  * an empty range). Its own accesses there are not reported as shared; another hart's are. */
 bool machine_add_private(struct machine *m, unsigned hart, uint64_t begin, uint64_t end);
-/* The i-th range machine_add_private gave the hart (false: it has fewer). */
-bool machine_private_range(const struct machine *m, unsigned hart, unsigned i, uint64_t *begin,
-			   uint64_t *end);
+/* A hash of the bytes of the ranges machine_add_private gave the hart (its stack not among
+ * them), kept until a write into one of them (private_mem.c). */
+uint64_t machine_private_hash(struct machine *m, unsigned hart);
 /* The hart whose private memory [addr, addr+len) overlaps, or -1. */
 int machine_private_owner(const struct machine *m, uint64_t addr, unsigned len);
 /* The 8-byte words over [addr, addr+len) are private to no hart any more: every hart's accesses
@@ -291,6 +291,9 @@ unsigned machine_fetch_history(struct machine *m, unsigned hart, uint64_t addr, 
 uint64_t machine_state_hash(struct machine *m, uint64_t (*tag_key)(void *ud, uint32_t tag),
 			    void *ud);
 bool machine_state_hashable(const struct machine *m);
+/* A 64-bit hash of n bytes of host memory, seeded (state_hash.c); the one behind
+ * machine_state_hash, for callers that hash guest memory of their own choosing. */
+uint64_t machine_hash_bytes(const void *p, size_t n, uint64_t seed);
 
 /*
  * The data memory model (datamem.c): with arch, an arm64 or riscv64 hart's load may read an

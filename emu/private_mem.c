@@ -48,17 +48,41 @@ bool machine_add_private(struct machine *m, unsigned hart, uint64_t begin, uint6
 	if (hart >= m->nharts || m->nprivate[hart] >= EMU_MAX_PRIVATE || begin >= end)
 		return false;
 	m->private_ranges[hart][m->nprivate[hart]++] = (struct range){begin, end};
+	if (m->private_lo == m->private_hi || begin < m->private_lo)
+		m->private_lo = begin;
+	if (end > m->private_hi)
+		m->private_hi = end;
+	m->private_hashed[hart] = false;
 	return true;
 }
 
-bool machine_private_range(const struct machine *m, unsigned hart, unsigned i, uint64_t *begin,
-			   uint64_t *end)
+void emu_private_written(struct machine *m, uint64_t addr, uint64_t len)
 {
-	if (hart >= m->nharts || i >= m->nprivate[hart])
-		return false;
-	*begin = m->private_ranges[hart][i].begin;
-	*end = m->private_ranges[hart][i].end;
-	return true;
+	for (unsigned h = 0; h < m->nharts; h++)
+		for (unsigned i = 0; i < m->nprivate[h] && m->private_hashed[h]; i++)
+			if (overlaps(addr, len, m->private_ranges[h][i].begin,
+				     m->private_ranges[h][i].end))
+				m->private_hashed[h] = false;
+}
+
+uint64_t machine_private_hash(struct machine *m, unsigned hart)
+{
+	uint64_t v = 0;
+	const uint8_t *p;
+
+	if (hart >= m->nharts)
+		return 0;
+	if (m->private_hashed[hart])
+		return m->private_hash[hart];
+	for (unsigned i = 0; i < m->nprivate[hart]; i++) {
+		const struct range *r = &m->private_ranges[hart][i];
+
+		if ((p = emu_ram_ptr(m, r->begin, r->end - r->begin)))
+			v = machine_hash_bytes(p, r->end - r->begin, v + i);
+	}
+	m->private_hash[hart] = v;
+	m->private_hashed[hart] = true;
+	return v;
 }
 
 int machine_private_owner(const struct machine *m, uint64_t addr, unsigned len)

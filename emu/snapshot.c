@@ -169,6 +169,8 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 		else if (b < te && e > tb)
 			invalidate_changed(m, m->ram, s->ram, b > tb ? b : tb, e < te ? e : te);
 		memcpy(m->ram + b, s->ram + b, e - b);
+		if (m->ram_base + b < m->private_hi && m->ram_base + e > m->private_lo)
+			emu_private_written(m, m->ram_base + b, e - b);
 		m->page_version[p] = foreign ? ++m->last_version : s->page_version[p];
 		if (m->page_hashed)
 			m->page_hashed[p] = 0;

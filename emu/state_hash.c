@@ -29,21 +29,39 @@ static uint64_t mix(uint64_t v)
 	return v ^ (v >> 31);
 }
 
-/* A hash of n bytes (n a multiple of 8, or the tail folded in). */
-static uint64_t hash_bytes(const void *p, size_t n, uint64_t seed)
+/* One 64-bit word into a lane of the hash: a multiply and a fold. */
+static uint64_t lane(uint64_t v, uint64_t w)
+{
+	v = (v ^ w) * 0xff51afd7ed558ccdull;
+	return v ^ (v >> 32);
+}
+
+/*
+ * A hash of n bytes: four lanes take a 64-bit word each in turn, so the multiplies of one
+ * round do not wait for each other; the words left over go to the first, a tail shorter
+ * than a word and the length are folded in at the end.
+ */
+uint64_t machine_hash_bytes(const void *p, size_t n, uint64_t seed)
 {
 	const uint8_t *b = p;
-	uint64_t v = seed ^ 0x9e3779b97f4a7c15ull, w;
+	uint64_t v0 = seed ^ 0x9e3779b97f4a7c15ull, v1 = seed ^ 0xc2b2ae3d27d4eb4full,
+		 v2 = seed ^ 0x165667b19e3779f9ull, v3 = seed ^ 0x27d4eb2f165667c5ull, w[4];
 	size_t i;
 
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, b + i, 8);
-		v = (v ^ w) * 0xff51afd7ed558ccdull;
-		v ^= v >> 32;
+	for (i = 0; i + 32 <= n; i += 32) {
+		memcpy(w, b + i, 32);
+		v0 = lane(v0, w[0]);
+		v1 = lane(v1, w[1]);
+		v2 = lane(v2, w[2]);
+		v3 = lane(v3, w[3]);
 	}
-	for (w = 0; i < n; i++)
-		w = w << 8 | b[i];
-	return mix(v ^ w ^ (uint64_t)n << 48);
+	for (; i + 8 <= n; i += 8) {
+		memcpy(w, b + i, 8);
+		v0 = lane(v0, w[0]);
+	}
+	for (w[0] = 0; i < n; i++)
+		w[0] = w[0] << 8 | b[i];
+	return mix(mix(mix(mix(v0) ^ v1) ^ v2) ^ v3 ^ w[0] ^ (uint64_t)n << 48);
 }
 
 static uint64_t ram_hash(struct machine *m)
@@ -61,7 +79,7 @@ static uint64_t ram_hash(struct machine *m)
 			size_t b = p * EMU_PAGE;
 			size_t n = m->ram_size - b < EMU_PAGE ? m->ram_size - b : EMU_PAGE;
 
-			m->page_hash[p] = hash_bytes(m->ram + b, n, p);
+			m->page_hash[p] = machine_hash_bytes(m->ram + b, n, p);
 			m->page_hashed[p] = 1;
 		}
 		sum += m->page_hash[p];
@@ -79,7 +97,7 @@ static uint64_t context_hash(struct machine *m, unsigned i)
 	if (!m->hash_ctx[i] && uc_context_alloc(h->uc, &m->hash_ctx[i]) != UC_ERR_OK)
 		abort();
 	uc_context_save(h->uc, m->hash_ctx[i]);
-	h->ctx_hash = hash_bytes(m->hash_ctx[i], uc_context_size(h->uc), i);
+	h->ctx_hash = machine_hash_bytes(m->hash_ctx[i], uc_context_size(h->uc), i);
 	h->ctx_hashed = true;
 	return h->ctx_hash;
 }

@@ -25,11 +25,11 @@ static uint64_t hash_word(uint64_t v, uint64_t w)
 }
 
 /* A hash of the hart's place in its program, its registers (pc among them), the live part of
- * its stack and the rest of its private memory, a 64-bit word at a time. */
+ * its stack and the rest of its private memory. */
 static uint64_t hart_state_hash(struct explorer *x, unsigned h)
 {
-	uint64_t regs[ARCH_MAX_REGS], v = 0xcbf29ce484222325ull, w;
-	uint64_t sp, top = machine_stack_top(x->m, h), i;
+	uint64_t regs[ARCH_MAX_REGS], v = 0xcbf29ce484222325ull;
+	uint64_t sp, top = machine_stack_top(x->m, h);
 	const uint8_t *stack;
 
 	machine_read_regs(x->m, h, regs);
@@ -39,23 +39,10 @@ static uint64_t hart_state_hash(struct explorer *x, unsigned h)
 		v = hash_word(v, regs[r]);
 	sp = regs[x->arch->reg_sp];
 	if (sp < top && top - sp <= MACHINE_STACK_SIZE &&
-	    (stack = machine_ram_view(x->m, sp, top - sp))) {
-		for (i = 0; i + 8 <= top - sp; i += 8) {
-			memcpy(&w, stack + i, 8);
-			v = hash_word(v, w);
-		}
-		for (w = 0; i < top - sp; i++)
-			w = w << 8 | stack[i];
-		v = hash_word(v, w ^ (top - sp) << 56);
-	}
+	    (stack = machine_ram_view(x->m, sp, top - sp)))
+		v = hash_word(v, machine_hash_bytes(stack, top - sp, 1));
 	/* What it keeps to itself besides its stack (a counter its loop bumps is progress). */
-	for (unsigned r = 0; machine_private_range(x->m, h, r, &i, &top); r++)
-		if ((stack = machine_ram_view(x->m, i, top - i)))
-			for (; i + 8 <= top; i += 8, stack += 8) {
-				memcpy(&w, stack, 8);
-				v = hash_word(v, w);
-			}
-	return v;
+	return hash_word(v, machine_private_hash(x->m, h));
 }
 
 static void forget_window(struct hart_state *hs)

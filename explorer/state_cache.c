@@ -123,21 +123,10 @@ static uint64_t add(uint64_t v, uint64_t w)
 	return hash_mix(v ^ w) + 0x9e3779b97f4a7c15ull;
 }
 
-/* n bytes into the hash, a word at a time. */
+/* n bytes into the hash. */
 static uint64_t add_bytes(uint64_t v, const void *p, size_t n)
 {
-	const uint8_t *b = p;
-	uint64_t w;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, b + i, 8);
-		v = (v ^ w) * 0xff51afd7ed558ccdull;
-		v ^= v >> 32;
-	}
-	for (w = 0; i < n; i++)
-		w = w << 8 | b[i];
-	return add(v, w ^ (uint64_t)n << 56);
+	return add(v, machine_hash_bytes(p, n, 0));
 }
 
 /* ---- the state ---- */
