@@ -8,6 +8,7 @@
  * and interrupt levels. What lies beyond is never read before it is written (a frame or an
  * interrupt level is filled whole when it opens, a form when it is added).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "exec.h"
@@ -15,6 +16,24 @@
 /* Copy bytes [from, to) of one struct into another of the same type. */
 #define COPY_RANGE(dst, src, from, to) \
 	memcpy((char *)(dst) + (from), (const char *)(src) + (from), (to) - (from))
+
+/* The copy below relies on this order of the fields; a field added between the ranges it
+ * copies whole and the arrays it copies in part would be left out. */
+#define FOLLOWS(type, a, b) (offsetof(type, b) - offsetof(type, a) - sizeof(((type *)0)->a) < 8)
+_Static_assert(offsetof(struct exec_state, history) == 0 &&
+		       FOLLOWS(struct exec_state, history, word_versions) &&
+		       FOLLOWS(struct exec_state, word_versions, last_write) &&
+		       FOLLOWS(struct exec_state, last_write, exclusive) &&
+		       FOLLOWS(struct exec_state, schedule, dalt) &&
+		       FOLLOWS(struct exec_state, dalt, pruned),
+	       "exec_state's layout is not the one exec_state_copy copies");
+_Static_assert(FOLLOWS(struct hart_state, owes_sync_call, irq) &&
+		       FOLLOWS(struct hart_state, irq, frames) &&
+		       sizeof(struct hart_state) - offsetof(struct hart_state, frames) -
+				       sizeof(((struct hart_state *)0)->frames) < 8,
+	       "hart_state's layout is not the one exec_state_copy copies");
+_Static_assert(FOLLOWS(struct site_history, pending, forms),
+	       "site_history's layout is not the one exec_state_copy copies");
 
 static void copy_hart(struct hart_state *d, const struct hart_state *s)
 {
