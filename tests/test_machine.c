@@ -1043,6 +1043,32 @@ START_TEST(test_snapshot_levels)
 }
 END_TEST
 
+/* A hart's private hash follows every change of its ranges' bytes: a poke into them, a
+ * snapshot restore that puts them back; a write elsewhere leaves it. */
+START_TEST(test_private_hash_follows_writes)
+{
+	struct machine *m = open_machine(2, FETCH_COHERENT);
+	struct machine_snapshot *s;
+	uint64_t h0, h1, v = 0x1234;
+
+	ck_assert(machine_add_private(m, 0, D + 0x100, D + 0x140));
+	h0 = machine_private_hash(m, 0);
+	s = machine_snapshot_new(m);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(machine_poke(m, D + 0x180, &v, 8), 0); /* outside */
+	ck_assert(machine_private_hash(m, 0) == h0);
+	ck_assert_int_eq(machine_poke(m, D + 0x120, &v, 8), 0); /* inside */
+	h1 = machine_private_hash(m, 0);
+	ck_assert(h1 != h0);
+	machine_snapshot_restore(m, s);
+	ck_assert(machine_private_hash(m, 0) == h0);
+	ck_assert_int_eq(machine_poke(m, D + 0x120, &v, 8), 0);
+	ck_assert(machine_private_hash(m, 0) == h1);
+	machine_snapshot_free(s);
+	machine_close(m);
+}
+END_TEST
+
 /* A store-exclusive is a write like any other for snapshots: restoring undoes it. */
 START_TEST(test_snapshot_restores_exclusive_store)
 {
@@ -1496,6 +1522,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_snapshot_renews_worn_engines);
 	tcase_add_test(tc, test_snapshot_relaxed_views);
 	tcase_add_test(tc, test_snapshot_levels);
+	tcase_add_test(tc, test_private_hash_follows_writes);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
 	tcase_add_test(tc, test_park_reopens_as_new);
 	return s;
