@@ -102,6 +102,12 @@ static uint64_t context_hash(struct machine *m, unsigned i)
 	return h->ctx_hash;
 }
 
+/* The fetch model as its future sees it. Versions below every hart's floor can no longer be
+ * fetched (word_compact would drop them, renumbering the rest, as here); and a version's write
+ * tag is read only by check_coherence, for versions above the reading hart's floor: the tag of
+ * the lowest version still fetchable is never read, and is left out. Without this, the tag of
+ * the newest version (dpor_reach_key: every access reached from the write so far) makes the
+ * state of every path after a code write its own. */
 static uint64_t fetch_hash(const struct machine *m, uint64_t (*tag_key)(void *, uint32_t),
 			   void *ud)
 {
@@ -109,15 +115,28 @@ static uint64_t fetch_hash(const struct machine *m, uint64_t (*tag_key)(void *, 
 
 	for (size_t i = 0; i < m->fw.n; i++) {
 		const struct fetch_word *w = &m->fw.v[i];
-		uint64_t v = mix(w->off ^ (uint64_t)w->nver << 56 ^ (uint64_t)w->pou << 48);
+		unsigned low = w->nver - 1;
+		uint64_t v;
 
 		for (unsigned h = 0; h < m->nharts; h++)
-			v = mix(v ^ w->floor[h] ^ (uint64_t)w->icache[h] << 8 ^
-				(uint64_t)w->clean_pending[h] << 16 ^
-				(uint64_t)w->inval_pending[h] << 24 ^
+			if (w->floor[h] < low)
+				low = w->floor[h];
+		v = mix(w->off ^ (uint64_t)(w->nver - low) << 56 ^
+			(uint64_t)(w->pou > low ? w->pou - low : 0) << 48);
+		for (unsigned h = 0; h < m->nharts; h++) {
+			unsigned cp = w->clean_pending[h], ip = w->inval_pending[h];
+
+			/* as word_compact renumbers them */
+			cp = cp ? (cp > low ? cp - low : 1) : 0;
+			ip = ip ? (ip > low ? ip - low : 1) : 0;
+			v = mix(v ^ (uint64_t)(w->floor[h] - low) ^
+				(uint64_t)(w->icache[h] > low ? w->icache[h] - low : 0) << 8 ^
+				(uint64_t)cp << 16 ^ (uint64_t)ip << 24 ^
 				(uint64_t)w->inval_broadcast[h] << 32 ^ (uint64_t)h << 40);
-		for (unsigned k = 0; k < w->nver; k++)
-			v = mix(v ^ w->ver[k] ^ (w->tag[k] ? tag_key(ud, w->tag[k]) : 0) << 1);
+		}
+		for (unsigned k = low; k < w->nver; k++)
+			v = mix(v ^ w->ver[k] ^
+				(k > low && w->tag[k] ? tag_key(ud, w->tag[k]) : 0) << 1);
 		sum += v; /* the words in any order */
 	}
 	return sum;

@@ -218,7 +218,10 @@ static uint64_t exec_hash(const struct explorer *x)
 		v = add_bytes(v, hi->forms, (hi->nforms < EX_MAX_FORMS ? hi->nforms : EX_MAX_FORMS) *
 					       sizeof(hi->forms[0]));
 	}
-	for (unsigned w = 0; w < x->nwatch; w++) {
+	/* Under fetch: arch, check_cmodx asks the fetch model (hashed with the machine) and reads
+	 * neither the watched words' last writes nor the harts' synchronisation times, and
+	 * word_versions only numbers the trace's versions: left out. */
+	for (unsigned w = 0; w < x->nwatch && !x->fetch_choices; w++) {
 		const struct word_write *lw = &st->last_write[w];
 
 		v = add(v, st->word_versions[w]);
@@ -227,7 +230,7 @@ static uint64_t exec_hash(const struct explorer *x)
 			v = add(add(v, lw->old_word | (uint64_t)lw->new_word << 32),
 				time_rank(x, lw->step));
 	}
-	for (unsigned h = 0; h < x->nharts; h++)
+	for (unsigned h = 0; h < x->nharts && !x->fetch_choices; h++)
 		v = add(v, time_rank(x, st->sync_step[h]));
 	v = add(v, (uint64_t)(uint32_t)st->exclusive | (uint64_t)st->qs_read << 32 |
 		       (uint64_t)st->retired << 33);
