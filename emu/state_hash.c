@@ -9,7 +9,8 @@
  * hash is kept with the hart until its engine may change (emu_hart_changed).
  *
  * RAM is hashed a page at a time, each page's hash kept until a write into the page
- * (emu_ram_written, a snapshot restore).
+ * (emu_ram_written, a snapshot restore); the part of a hart's stack below its SP is dead and
+ * left out (dead_stacks).
  *
  * The fetch model's versions carry the write tag of the transition that wrote each; what a tag
  * means depends on the path (the position of a transition), so the caller maps each tag to what
@@ -64,8 +65,49 @@ uint64_t machine_hash_bytes(const void *p, size_t n, uint64_t seed)
 	return mix(mix(mix(mix(v0) ^ v1) ^ v2) ^ v3 ^ w[0] ^ (uint64_t)n << 48);
 }
 
+/*
+ * The part of each hart's stack below its SP, as host offsets [lo, hi) ({0, 0} while SP is
+ * outside the hart's stack). It is dead: no program reads it before it has written it (AAPCS64
+ * 6.4.5.1 and AAPCS 5.2.1.1: a process may only access the stack between SP and its base;
+ * the RISC-V psABI and Linux give riscv no red zone either), and an interrupt may overwrite it
+ * at any time. Two states that differ only there (a handler's frame, a callee's locals, left
+ * behind in a different order) are one state.
+ */
+static void dead_stacks(struct machine *m, size_t *lo, size_t *hi)
+{
+	for (unsigned h = 0; h < m->nharts; h++) {
+		uint64_t base = m->stack_base[h], sp = machine_reg(m, h, m->arch->reg_sp);
+
+		lo[h] = hi[h] = 0;
+		if (sp > base && sp <= m->stack_top[h]) {
+			lo[h] = (size_t)(base - m->ram_base);
+			hi[h] = (size_t)(sp - m->ram_base);
+		}
+	}
+}
+
+/* The hash of page p (its bytes from b, n of them), the dead stack left out: nothing for a
+ * page wholly below a hart's SP, the live part for the page SP is in. */
+static uint64_t page_hash(struct machine *m, size_t p, size_t b, size_t n, const size_t *lo,
+			  const size_t *hi)
+{
+	for (unsigned h = 0; h < m->nharts; h++) {
+		if (b + n <= lo[h] || b >= hi[h])
+			continue;
+		if (b + n <= hi[h])
+			return 0;
+		return machine_hash_bytes(m->ram + hi[h], b + n - hi[h], p);
+	}
+	if (!m->page_hashed[p]) {
+		m->page_hash[p] = machine_hash_bytes(m->ram + b, n, p);
+		m->page_hashed[p] = 1;
+	}
+	return m->page_hash[p];
+}
+
 static uint64_t ram_hash(struct machine *m)
 {
+	size_t lo[MACHINE_MAX_HARTS], hi[MACHINE_MAX_HARTS];
 	uint64_t sum = 0;
 
 	if (!m->page_hash) {
@@ -74,15 +116,12 @@ static uint64_t ram_hash(struct machine *m)
 		if (!m->page_hash || !m->page_hashed)
 			abort();
 	}
+	dead_stacks(m, lo, hi);
 	for (size_t p = 0; p < m->npages; p++) {
-		if (!m->page_hashed[p]) {
-			size_t b = p * EMU_PAGE;
-			size_t n = m->ram_size - b < EMU_PAGE ? m->ram_size - b : EMU_PAGE;
+		size_t b = p * EMU_PAGE;
 
-			m->page_hash[p] = machine_hash_bytes(m->ram + b, n, p);
-			m->page_hashed[p] = 1;
-		}
-		sum += m->page_hash[p];
+		sum += page_hash(m, p, b, m->ram_size - b < EMU_PAGE ? m->ram_size - b : EMU_PAGE,
+				 lo, hi);
 	}
 	return sum;
 }

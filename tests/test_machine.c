@@ -1069,6 +1069,33 @@ START_TEST(test_private_hash_follows_writes)
 }
 END_TEST
 
+/* The state hash leaves out a hart's stack below its SP (dead: an interrupt may overwrite it),
+ * and keeps the live part, from SP up. */
+START_TEST(test_state_hash_leaves_out_dead_stack)
+{
+	struct machine *m = open_machine(2, FETCH_COHERENT);
+	uint64_t top = machine_stack_top(m, 0), v = 0x1234, w = 0x5678, h0, h1;
+	int sp = reg("sp");
+
+	h0 = machine_state_hash(m, NULL, NULL);
+	ck_assert_int_eq(machine_poke(m, top - 0x100, &v, 8), 0); /* below SP (= top) */
+	ck_assert_int_eq(machine_poke(m, top - 0x1f00, &v, 8), 0); /* another page of it */
+	ck_assert(machine_state_hash(m, NULL, NULL) == h0);
+	machine_set_reg(m, 0, sp, top - 0x200);
+	h1 = machine_state_hash(m, NULL, NULL);
+	ck_assert(h1 != h0);
+	ck_assert_int_eq(machine_poke(m, top - 0x100, &w, 8), 0); /* now above SP */
+	ck_assert(machine_state_hash(m, NULL, NULL) != h1);
+	ck_assert_int_eq(machine_poke(m, top - 0x100, &v, 8), 0);
+	ck_assert(machine_state_hash(m, NULL, NULL) == h1);
+	ck_assert_int_eq(machine_poke(m, top - 0x208, &w, 8), 0); /* just below SP */
+	ck_assert(machine_state_hash(m, NULL, NULL) == h1);
+	ck_assert_int_eq(machine_poke(m, machine_stack_top(m, 1) - 0x100, &w, 8), 0);
+	ck_assert(machine_state_hash(m, NULL, NULL) == h1); /* below hart 1's SP */
+	machine_close(m);
+}
+END_TEST
+
 /* A store-exclusive is a write like any other for snapshots: restoring undoes it. */
 START_TEST(test_snapshot_restores_exclusive_store)
 {
@@ -1523,6 +1550,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_snapshot_relaxed_views);
 	tcase_add_test(tc, test_snapshot_levels);
 	tcase_add_test(tc, test_private_hash_follows_writes);
+	tcase_add_test(tc, test_state_hash_leaves_out_dead_stack);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
 	tcase_add_test(tc, test_park_reopens_as_new);
 	return s;
