@@ -305,6 +305,9 @@ uint64_t emu_batch_steps_before(const struct machine *m, const struct hart *h);
 /* ---- machine.c ---- */
 /* Host pointer for [addr, addr+len) if the whole range is inside one mapped region, else NULL. */
 uint8_t *emu_ram_ptr(struct machine *m, uint64_t addr, size_t len);
+/* ctx, n bytes saved by uc_context_save: the monitor's value zeroed while it is clear
+ * (monitor.c). */
+void emu_monitor_canonical(const struct arch_model *arch, uint8_t *ctx, size_t n);
 
 /* private_mem.c: [addr, addr+len) changed, some hart's private range among it: that hart's
  * hash of them is made again. */

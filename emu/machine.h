@@ -291,6 +291,10 @@ unsigned machine_fetch_history(struct machine *m, unsigned hart, uint64_t addr, 
 uint64_t machine_state_hash(struct machine *m, uint64_t (*tag_key)(void *ud, uint32_t tag),
 			    void *ud);
 bool machine_state_hashable(const struct machine *m);
+/* Where the engine of arch keeps the exclusive monitor's address and value in a saved context
+ * (found once per process; false when not found): the state hash leaves the value out while
+ * the monitor is clear. */
+bool machine_monitor_layout(const struct arch_model *arch, size_t *addr_off, size_t *val_off);
 /* A 64-bit hash of n bytes of host memory, seeded (state_hash.c); the one behind
  * machine_state_hash, for callers that hash guest memory of their own choosing. */
 uint64_t machine_hash_bytes(const void *p, size_t n, uint64_t seed);

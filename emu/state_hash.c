@@ -5,8 +5,9 @@
  *
  * A CPU context is hashed whole, as the opaque bytes uc_context_save fills (every register the
  * engine keeps, system registers and banked copies included): two states that differ in any
- * of it hash differently, and a field that varies without meaning only costs a merge. The
- * hash is kept with the hart until its engine may change (emu_hart_changed).
+ * of it hash differently, and a field that varies without meaning only costs a merge (but for
+ * the exclusive monitor's value while the monitor is clear: monitor.c). The hash is kept with
+ * the hart until its engine may change (emu_hart_changed).
  *
  * RAM is hashed a page at a time, each page's hash kept until a write into the page
  * (emu_ram_written, a snapshot restore); the part of a hart's stack below its SP is dead and
@@ -136,6 +137,7 @@ static uint64_t context_hash(struct machine *m, unsigned i)
 	if (!m->hash_ctx[i] && uc_context_alloc(h->uc, &m->hash_ctx[i]) != UC_ERR_OK)
 		abort();
 	uc_context_save(h->uc, m->hash_ctx[i]);
+	emu_monitor_canonical(m->arch, (uint8_t *)m->hash_ctx[i], uc_context_size(h->uc));
 	h->ctx_hash = machine_hash_bytes(m->hash_ctx[i], uc_context_size(h->uc), i);
 	h->ctx_hashed = true;
 	return h->ctx_hash;

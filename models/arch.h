@@ -268,6 +268,11 @@ struct arch_model {
 	/* Optional: the firmware call an environment call with the registers regs (the register
 	 * file) makes, for calls the machine performs itself (RISC-V SBI). */
 	void (*decode_firmware_call)(const uint64_t *regs, struct firmware_call *out);
+	/* Two instructions in this model's instruction set: a load-exclusive (load-reserved) of
+	 * register arg_regs[0] from the address in arg_regs[1], then one that clears the monitor
+	 * (CLREX; riscv: a store-conditional to the same address). emu/monitor.c runs them to find
+	 * where the engine keeps the monitor (0, 0: it is not looked for). */
+	uint32_t monitor_probe[2];
 	/* Encoders used by checks and tests (the guest patcher has its own copy of the encoding). */
 	uint32_t (*encode_nop)(void);
 	uint32_t (*encode_bl)(uint64_t pc, uint64_t target);

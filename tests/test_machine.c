@@ -1096,6 +1096,45 @@ START_TEST(test_state_hash_leaves_out_dead_stack)
 }
 END_TEST
 
+/* The engine's exclusive monitor is found for every arch, and the state hash leaves out the
+ * value a load-exclusive read once the monitor is clear: two updates of a word that read
+ * different values and left it, and every register, the same are one state. */
+extern const struct arch_model arch_model_arm64, arch_model_riscv64, arch_model_arm,
+	arch_model_arm_thumb;
+
+START_TEST(test_state_hash_leaves_out_a_clear_monitor)
+{
+	const struct arch_model *archs[] = {&arch_model_arm64, &arch_model_riscv64, &arch_model_arm,
+					    &arch_model_arm_thumb};
+	struct machine *m = open_machine(1, FETCH_COHERENT);
+	struct machine_snapshot *s;
+	uint64_t regs[64], h[2], zero = 0;
+	size_t a, v;
+
+	for (unsigned i = 0; i < sizeof(archs) / sizeof(archs[0]); i++) {
+		ck_assert_msg(machine_monitor_layout(archs[i], &a, &v), "%s", archs[i]->name);
+		ck_assert_uint_ne(a, v);
+	}
+	s = machine_snapshot_new(m);
+	ck_assert_ptr_nonnull(s);
+	machine_read_regs(m, 0, regs);
+	for (unsigned k = 0; k < 2; k++) {
+		uint64_t before = 3 + k, args[2] = {D + 0x40, 5};
+
+		machine_snapshot_restore(m, s);
+		ck_assert_int_eq(machine_poke(m, D + 0x40, &before, 8), 0);
+		ck_assert_uint_eq(run_call(m, 0, EXCL_ADD, args, 2), before + 5);
+		ck_assert_int_eq(machine_poke(m, D + 0x40, &zero, 8), 0);
+		for (unsigned r = 0; r < arch_model_arm64.nregs; r++)
+			machine_set_reg(m, 0, (int)r, regs[r]);
+		h[k] = machine_state_hash(m, NULL, NULL);
+	}
+	ck_assert(h[0] == h[1]);
+	machine_snapshot_free(s);
+	machine_close(m);
+}
+END_TEST
+
 /* A store-exclusive is a write like any other for snapshots: restoring undoes it. */
 START_TEST(test_snapshot_restores_exclusive_store)
 {
@@ -1551,6 +1590,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_snapshot_levels);
 	tcase_add_test(tc, test_private_hash_follows_writes);
 	tcase_add_test(tc, test_state_hash_leaves_out_dead_stack);
+	tcase_add_test(tc, test_state_hash_leaves_out_a_clear_monitor);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
 	tcase_add_test(tc, test_park_reopens_as_new);
 	return s;

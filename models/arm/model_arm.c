@@ -495,6 +495,7 @@ const struct arch_model arch_model_arm = {
 	.frame_lr_off = 4,
 	.frame_shows_traced = false,
 	.uc_mode = UC_MODE_ARM,
+	.monitor_probe = {0xe1910f9fu /* ldrex r0, [r1] */, 0xf57ff01fu /* clrex */},
 	.cs_mode = CS_MODE_ARM,
 	.insn_align = 4,
 	.isa_state_value = 0,
@@ -518,6 +519,8 @@ const struct arch_model arch_model_arm_thumb = {
 	ARM_COMMON,
 	.frame_reg = -1, /* a Thumb-2 kernel has no frame-pointer unwinder (above) */
 	.uc_mode = UC_MODE_THUMB,
+	/* ldrex r0, [r1]; clrex (T32: each halfword in order, little-endian) */
+	.monitor_probe = {0x0f00e851u, 0x8f2ff3bfu},
 	.cs_mode = CS_MODE_THUMB,
 	.insn_align = 2,
 	.isa_state_value = CPSR_T,

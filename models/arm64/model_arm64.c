@@ -261,6 +261,7 @@ const struct arch_model arch_model_arm64 = {
 	.uc_arch = UC_ARCH_ARM64,
 	.uc_mode = UC_MODE_ARM,
 	.uc_cpu_model = UC_CPU_ARM64_MAX,
+	.monitor_probe = {0xc85f7c20u /* ldxr x0, [x1] */, 0xd503305fu /* clrex */},
 	.cs_arch = CS_ARCH_ARM64,
 	.cs_mode = CS_MODE_ARM,
 	.page_size = 4096,

@@ -305,6 +305,7 @@ const struct arch_model arch_model_riscv64 = {
 	.uc_arch = UC_ARCH_RISCV,
 	.uc_mode = UC_MODE_RISCV64,
 	.uc_cpu_model = -1,
+	.monitor_probe = {0x1005b52fu /* lr.d a0, (a1) */, 0x18a5b62fu /* sc.d a2, a0, (a1) */},
 #if defined(CS_API_MAJOR) && CS_API_MAJOR >= 5
 	.cs_arch = CS_ARCH_RISCV,
 	.cs_mode = CS_MODE_RISCV64 | CS_MODE_RISCVC,
