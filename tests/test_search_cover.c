@@ -332,6 +332,45 @@ START_TEST(states_meet_again_after_a_code_write)
 END_TEST
 
 /*
+ * Inside Linux's stop_machine as guest code (IPIs, the rendezvous's atomic acknowledgements,
+ * the text-patching callback), on all three arches: the states the search cuts, with a stack
+ * below its SP and a clear exclusive monitor's value left out of the state hash
+ * (emu/state_hash.c, emu/monitor.c), reach every final state the search without the cut
+ * reaches, in fewer executions.
+ */
+static void guest_stop_cut_reaches_every_final_state(const char *dir, const char *name)
+{
+	struct scenario scn;
+	struct scenario_result plain, cached;
+	struct trace_set pf = {0}, cf = {0};
+
+	load_bundled_scenario(&scn, dir, name);
+	explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &pf}, &plain);
+	explore_how(&scn, &(struct search_how){.finals = &cf}, &cached);
+	trace_set_normalise(&pf);
+	trace_set_normalise(&cf);
+	ck_assert_int_eq(plain.verdict, VERDICT_PASS);
+	ck_assert_int_eq(cached.verdict, VERDICT_PASS);
+	ck_assert(plain.stats.complete && cached.stats.complete);
+	ck_assert_uint_lt(cached.stats.executions, plain.stats.executions);
+	ck_assert_uint_gt(cached.stats.states_merged, 0);
+	ck_assert_msg(sets_equal(&cf, &pf), "%s/%s: %zu final states with the states explored "
+		      "before cut, %zu without", dir, name, cf.n, pf.n);
+	scenario_result_free(&plain);
+	scenario_result_free(&cached);
+	free(pf.hash);
+	free(cf.hash);
+}
+
+START_TEST(states_cut_inside_a_guest_stop_reach_every_final_state)
+{
+	guest_stop_cut_reaches_every_final_state("arm64", "guest-stop-patch-text-preempt");
+	guest_stop_cut_reaches_every_final_state("riscv", "guest-stop-patch-text-call");
+	guest_stop_cut_reaches_every_final_state("arm", "guest-stop-call-to-nop-isb");
+}
+END_TEST
+
+/*
  * Three CPUs (tests/data/scenarios/rendezvous3.yaml): they decrement the acknowledgement
  * counter of each state in all six orders, and each order is a trace of its own; only which
  * CPU is last tells the states apart afterwards. A point whose state was explored before is
@@ -475,6 +514,7 @@ int main(void)
 	tcase_add_test(tc, a_rendezvous_costs_the_orders_of_arrival);
 	tcase_add_test(tc, three_cpus_meet_in_states_explored_before);
 	tcase_add_test(tc, states_meet_again_after_a_code_write);
+	tcase_add_test(tc, states_cut_inside_a_guest_stop_reach_every_final_state);
 	tcase_add_test(tc, passing_scenarios_split_two_and_three_ways);
 	tcase_add_test(tc, failing_scenarios_fail_in_some_shard);
 	tcase_add_test(tc, one_shard_is_the_whole_tree);
