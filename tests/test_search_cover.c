@@ -297,6 +297,29 @@ START_TEST(a_rendezvous_costs_the_orders_of_arrival)
 }
 END_TEST
 
+/* Explores dir/name without cutting the points whose state was explored before and with the
+ * cut (state_cache.c): both pass, completely, and reach the same final states. The results in
+ * plain and cached, for the caller to compare their executions and free. */
+static void cut_keeps_final_states(const char *dir, const char *name,
+				   struct scenario_result *plain, struct scenario_result *cached)
+{
+	struct scenario scn;
+	struct trace_set pf = {0}, cf = {0};
+
+	load_bundled_scenario(&scn, dir, name);
+	explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &pf}, plain);
+	explore_how(&scn, &(struct search_how){.finals = &cf}, cached);
+	trace_set_normalise(&pf);
+	trace_set_normalise(&cf);
+	ck_assert_int_eq(plain->verdict, VERDICT_PASS);
+	ck_assert_int_eq(cached->verdict, VERDICT_PASS);
+	ck_assert(plain->stats.complete && cached->stats.complete);
+	ck_assert_msg(sets_equal(&cf, &pf), "%s/%s: %zu final states with the states explored "
+		      "before cut, %zu without", dir, name, cf.n, pf.n);
+	free(pf.hash);
+	free(cf.hash);
+}
+
 /*
  * arm64/entryseq-b-multi-step-quiesce under fetch: arch: after each code write, the runners'
  * paths meet in states explored before. The fetch model is hashed as its future reads it
@@ -307,27 +330,14 @@ END_TEST
  */
 START_TEST(states_meet_again_after_a_code_write)
 {
-	struct scenario scn;
 	struct scenario_result plain, cached;
-	struct trace_set pf = {0}, cf = {0};
 
-	load_bundled_scenario(&scn, "arm64", "entryseq-b-multi-step-quiesce");
-	explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &pf}, &plain);
-	explore_how(&scn, &(struct search_how){.finals = &cf}, &cached);
-	trace_set_normalise(&pf);
-	trace_set_normalise(&cf);
-	ck_assert_int_eq(plain.verdict, VERDICT_PASS);
-	ck_assert_int_eq(cached.verdict, VERDICT_PASS);
-	ck_assert(plain.stats.complete && cached.stats.complete);
+	cut_keeps_final_states("arm64", "entryseq-b-multi-step-quiesce", &plain, &cached);
 	ck_assert_msg(cached.stats.executions * 20 <= plain.stats.executions,
 		      "%lu executions with the states explored before cut, %lu without",
 		      cached.stats.executions, plain.stats.executions);
-	ck_assert_msg(sets_equal(&cf, &pf), "%zu final states with the states explored before "
-		      "cut, %zu without", cf.n, pf.n);
 	scenario_result_free(&plain);
 	scenario_result_free(&cached);
-	free(pf.hash);
-	free(cf.hash);
 }
 END_TEST
 
@@ -340,26 +350,13 @@ END_TEST
  */
 static void guest_stop_cut_reaches_every_final_state(const char *dir, const char *name)
 {
-	struct scenario scn;
 	struct scenario_result plain, cached;
-	struct trace_set pf = {0}, cf = {0};
 
-	load_bundled_scenario(&scn, dir, name);
-	explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &pf}, &plain);
-	explore_how(&scn, &(struct search_how){.finals = &cf}, &cached);
-	trace_set_normalise(&pf);
-	trace_set_normalise(&cf);
-	ck_assert_int_eq(plain.verdict, VERDICT_PASS);
-	ck_assert_int_eq(cached.verdict, VERDICT_PASS);
-	ck_assert(plain.stats.complete && cached.stats.complete);
+	cut_keeps_final_states(dir, name, &plain, &cached);
 	ck_assert_uint_lt(cached.stats.executions, plain.stats.executions);
 	ck_assert_uint_gt(cached.stats.states_merged, 0);
-	ck_assert_msg(sets_equal(&cf, &pf), "%s/%s: %zu final states with the states explored "
-		      "before cut, %zu without", dir, name, cf.n, pf.n);
 	scenario_result_free(&plain);
 	scenario_result_free(&cached);
-	free(pf.hash);
-	free(cf.hash);
 }
 
 START_TEST(states_cut_inside_a_guest_stop_reach_every_final_state)
@@ -379,26 +376,13 @@ END_TEST
  */
 START_TEST(three_cpus_meet_in_states_explored_before)
 {
-	struct scenario scn;
 	struct scenario_result plain, cached;
-	struct trace_set pf = {0}, cf = {0};
 
-	load_bundled_scenario(&scn, "../tests/data/scenarios", "rendezvous3");
-	explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &pf}, &plain);
-	explore_how(&scn, &(struct search_how){.finals = &cf}, &cached);
-	trace_set_normalise(&pf);
-	trace_set_normalise(&cf);
-	ck_assert_int_eq(plain.verdict, VERDICT_PASS);
-	ck_assert_int_eq(cached.verdict, VERDICT_PASS);
-	ck_assert(cached.stats.complete);
+	cut_keeps_final_states("../tests/data/scenarios", "rendezvous3", &plain, &cached);
 	ck_assert_uint_eq(plain.stats.executions, 5184);
 	ck_assert_uint_le(cached.stats.executions * 20, plain.stats.executions);
-	ck_assert_msg(sets_equal(&cf, &pf), "%zu final states with the states explored before "
-		      "cut, %zu without", cf.n, pf.n);
 	scenario_result_free(&plain);
 	scenario_result_free(&cached);
-	free(pf.hash);
-	free(cf.hash);
 }
 END_TEST
 
