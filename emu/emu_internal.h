@@ -383,6 +383,18 @@ void emu_fetch_maintain(struct machine *m, struct hart *h, const struct special_
 /* Forget the versions over [begin, end) (a host write makes them visible to every hart). */
 void emu_fetch_forget(struct machine *m, uint64_t begin, uint64_t end);
 void emu_fetch_words_free(struct fetch_words *fw);
+/* The oldest version of w some hart may still fetch: word_compact drops those below it and
+ * numbers the rest from it, as the state hash numbers them (fetch_rebase: an index, 0 below
+ * low; fetch_rebase_pending: a pending maintenance's target + 1, 0 for none, kept non-zero). */
+unsigned emu_fetch_word_low(const struct machine *m, const struct fetch_word *w);
+static inline uint8_t fetch_rebase(unsigned v, unsigned low)
+{
+	return (uint8_t)(v > low ? v - low : 0);
+}
+static inline uint8_t fetch_rebase_pending(unsigned v, unsigned low)
+{
+	return (uint8_t)(v ? (v > low ? v - low : 1) : 0);
+}
 int emu_fetch_words_copy(struct fetch_words *dst, const struct fetch_words *src);
 /* Marks m's tracked words in its filter (m->fw_seen), after they were copied in. */
 void emu_fetch_words_seen(struct machine *m);

@@ -168,29 +168,32 @@ static struct fetch_word *word_track(struct machine *m, uint64_t off)
 	return w;
 }
 
-/* Drops the versions no hart may fetch any more, renumbering the rest. */
-static void word_compact(struct machine *m, struct fetch_word *w)
+unsigned emu_fetch_word_low(const struct machine *m, const struct fetch_word *w)
 {
 	unsigned low = w->nver - 1;
 
 	for (unsigned h = 0; h < m->nharts; h++)
 		if (w->floor[h] < low)
 			low = w->floor[h];
+	return low;
+}
+
+/* Drops the versions no hart may fetch any more, renumbering the rest. */
+static void word_compact(struct machine *m, struct fetch_word *w)
+{
+	unsigned low = emu_fetch_word_low(m, w);
+
 	if (low == 0)
 		return;
 	memmove(w->ver, w->ver + low, (w->nver - low) * sizeof(w->ver[0]));
 	memmove(w->tag, w->tag + low, (w->nver - low) * sizeof(w->tag[0]));
 	w->nver = (uint8_t)(w->nver - low);
-	w->pou = (uint8_t)(w->pou > low ? w->pou - low : 0);
+	w->pou = fetch_rebase(w->pou, low);
 	for (unsigned h = 0; h < m->nharts; h++) {
-		w->floor[h] = (uint8_t)(w->floor[h] - low);
-		w->icache[h] = (uint8_t)(w->icache[h] > low ? w->icache[h] - low : 0);
-		if (w->clean_pending[h])
-			w->clean_pending[h] = (uint8_t)(w->clean_pending[h] > low
-							? w->clean_pending[h] - low : 1);
-		if (w->inval_pending[h])
-			w->inval_pending[h] = (uint8_t)(w->inval_pending[h] > low
-							? w->inval_pending[h] - low : 1);
+		w->floor[h] = fetch_rebase(w->floor[h], low);
+		w->icache[h] = fetch_rebase(w->icache[h], low);
+		w->clean_pending[h] = fetch_rebase_pending(w->clean_pending[h], low);
+		w->inval_pending[h] = fetch_rebase_pending(w->inval_pending[h], low);
 	}
 }
 

@@ -156,25 +156,16 @@ static uint64_t fetch_hash(const struct machine *m, uint64_t (*tag_key)(void *, 
 
 	for (size_t i = 0; i < m->fw.n; i++) {
 		const struct fetch_word *w = &m->fw.v[i];
-		unsigned low = w->nver - 1;
-		uint64_t v;
+		unsigned low = emu_fetch_word_low(m, w);
+		uint64_t v = mix(w->off ^ (uint64_t)(w->nver - low) << 56 ^
+				 (uint64_t)fetch_rebase(w->pou, low) << 48);
 
-		for (unsigned h = 0; h < m->nharts; h++)
-			if (w->floor[h] < low)
-				low = w->floor[h];
-		v = mix(w->off ^ (uint64_t)(w->nver - low) << 56 ^
-			(uint64_t)(w->pou > low ? w->pou - low : 0) << 48);
-		for (unsigned h = 0; h < m->nharts; h++) {
-			unsigned cp = w->clean_pending[h], ip = w->inval_pending[h];
-
-			/* as word_compact renumbers them */
-			cp = cp ? (cp > low ? cp - low : 1) : 0;
-			ip = ip ? (ip > low ? ip - low : 1) : 0;
-			v = mix(v ^ (uint64_t)(w->floor[h] - low) ^
-				(uint64_t)(w->icache[h] > low ? w->icache[h] - low : 0) << 8 ^
-				(uint64_t)cp << 16 ^ (uint64_t)ip << 24 ^
+		for (unsigned h = 0; h < m->nharts; h++) /* numbered as word_compact would */
+			v = mix(v ^ fetch_rebase(w->floor[h], low) ^
+				(uint64_t)fetch_rebase(w->icache[h], low) << 8 ^
+				(uint64_t)fetch_rebase_pending(w->clean_pending[h], low) << 16 ^
+				(uint64_t)fetch_rebase_pending(w->inval_pending[h], low) << 24 ^
 				(uint64_t)w->inval_broadcast[h] << 32 ^ (uint64_t)h << 40);
-		}
 		for (unsigned k = low; k < w->nver; k++)
 			v = mix(v ^ w->ver[k] ^
 				(k > low && w->tag[k] ? tag_key(ud, w->tag[k]) : 0) << 1);
