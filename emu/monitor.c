@@ -22,12 +22,12 @@
 #define PROBE_VALUE 0x5a6b7c8d9eafb0c1ull
 
 struct monitor_layout {
+	const struct arch_model *arch; /* NULL: a free slot */
 	bool found;
 	size_t addr_off, val_off;
 };
 
-static struct monitor_layout layouts[4]; /* by arch: arm64, riscv64, arm, Thumb */
-static const struct arch_model *layout_arch[4];
+static struct monitor_layout layouts[4]; /* one per arch model: arm64, riscv64, arm, Thumb */
 
 /* The 8-byte-aligned offsets where a holds x and b holds y, and only one. */
 static bool find_field(const uint8_t *a, uint64_t x, const uint8_t *b, uint64_t y, size_t n,
@@ -92,20 +92,19 @@ out:
 	return ok;
 }
 
-static struct monitor_layout *layout_of(const struct arch_model *arch)
+static const struct monitor_layout *layout_of(const struct arch_model *arch)
 {
-	unsigned i = 0;
+	struct monitor_layout *l = layouts;
 
-	while (i < 4 && layout_arch[i] && layout_arch[i] != arch)
-		i++;
-	if (i == 4)
+	while (l < layouts + 4 && l->arch && l->arch != arch)
+		l++;
+	if (l == layouts + 4)
 		return NULL;
-	if (!layout_arch[i]) {
-		layout_arch[i] = arch;
-		layouts[i].found = (arch->monitor_probe[0] || arch->monitor_probe[1]) &&
-				   probe(arch, &layouts[i]);
+	if (!l->arch) {
+		l->arch = arch;
+		l->found = (arch->monitor_probe[0] || arch->monitor_probe[1]) && probe(arch, l);
 	}
-	return &layouts[i];
+	return l;
 }
 
 bool machine_monitor_layout(const struct arch_model *arch, size_t *addr_off, size_t *val_off)
