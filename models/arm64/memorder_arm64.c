@@ -2,8 +2,9 @@
  * memorder_arm64.c - what an A64 instruction means for the data memory model (memory: arch).
  *
  * Registers read and written come from Capstone's register-access lists. Capstone 4 leaves
- * some out (`cmp x1, x2` lists x1 as written, not read), so they are not exact: the model then
- * only lets a register's view grow. Barriers, acquire and release are read from the encoding
+ * some out (`cmp x1, x2` lists x1 as written, not read: fix_sources adds what the encoding
+ * says for the common classes), so they are not exact: the model then only lets a register's
+ * view grow. Barriers, acquire and release are read from the encoding
  * (Arm ARM DDI 0487, C6: DMB/DSB CRm, the load/store exclusive and ordered class, LSE atomics,
  * LDAPR).
  */
@@ -96,6 +97,22 @@ static void fields_rmw(uint32_t w, struct mem_order *out)
 	out->writes |= rt | rs;
 }
 
+/* Capstone 4 drops the sources of the aliases whose destination is the zero register (CMP,
+ * CMN, TST: `cmp x1, x2` lists x1 as written) and gives MSR (immediate), which writes a PSTATE
+ * field, the flags. ADD/SUB (immediate, shifted and extended register) and the logical
+ * instructions (immediate, shifted register) always read Rn (bits 9:5) and, in the register
+ * forms, Rm (20:16): added here (DDI 0487 C4.1.2, C4.1.5). MSR (immediate) touches no
+ * register of ours. */
+static void fix_sources(uint32_t w, struct mem_order *out)
+{
+	if ((w & 0x1f800000u) == 0x11000000u || (w & 0x1f800000u) == 0x12000000u)
+		out->reads |= reg_field(w >> 5);
+	else if ((w & 0x1f000000u) == 0x0b000000u || (w & 0x1f000000u) == 0x0a000000u)
+		out->reads |= reg_field(w >> 5) | reg_field(w >> 16);
+	else if ((w & 0xfff8f01fu) == 0xd500401fu)
+		out->reads = out->writes = 0;
+}
+
 /* DMB / DSB: CRm<1:0> is LD (01: loads before, everything after), ST (10: stores before and
  * after), or all (11; 00 is a full barrier too for the DSB forms that use it). */
 static void barrier(uint32_t w, struct mem_order *out)
@@ -133,6 +150,7 @@ void a64_decode_mem_order(const uint8_t *bytes, unsigned len, struct mem_order *
 	(void)len;
 	memset(out, 0, sizeof(*out));
 	registers(bytes, out);
+	fix_sources(w, out);
 	if ((w & 0xfffff0ffu) == 0xd50330bfu || (w & 0xfffff0ffu) == 0xd503309fu) {
 		barrier(w, out); /* DMB, DSB */
 	} else if ((w & 0xfffff3ffu) == 0xd503323fu) {
