@@ -108,6 +108,7 @@ struct hart {
 	/* The hash of its CPU context (state_hash.c), valid while ctx_hashed: cleared with
 	 * pc_known (emu_hart_changed). */
 	bool ctx_hashed;
+	uint64_t ctx_dead;      /* the registers left out of ctx_hash */
 	uint64_t ctx_hash;
 	/* Its register file as machine_read_regs returns it, valid while regs_known: cleared with
 	 * pc_known (emu_hart_changed). */
@@ -308,6 +309,9 @@ uint8_t *emu_ram_ptr(struct machine *m, uint64_t addr, size_t len);
 /* ctx, n bytes saved by uc_context_save: the monitor's value zeroed while it is clear
  * (monitor.c). */
 void emu_monitor_canonical(const struct arch_model *arch, uint8_t *ctx, size_t n);
+/* ctx, n bytes saved by uc_context_save: the registers of regs (bit r: register-file index r;
+ * the flags register's flags only) zeroed (context_layout.c). */
+void emu_context_clear_regs(const struct arch_model *arch, uint8_t *ctx, size_t n, uint64_t regs);
 
 /* private_mem.c: [addr, addr+len) changed, some hart's private range among it: that hart's
  * hash of them is made again. */

@@ -290,11 +290,25 @@ unsigned machine_fetch_history(struct machine *m, unsigned hart, uint64_t addr, 
  * model is on (its messages are not hashed). */
 uint64_t machine_state_hash(struct machine *m, uint64_t (*tag_key)(void *ud, uint32_t tag),
 			    void *ud);
+/* The same, with the registers dead[h] of each hart h left out (bit r: register-file index r;
+ * the flags register's flags only): what no future of the state reads, by the caller's
+ * reckoning. NULL: none. */
+uint64_t machine_state_hash_live(struct machine *m, const uint64_t *dead,
+				 uint64_t (*tag_key)(void *ud, uint32_t tag), void *ud);
+/* How many bytes of a saved CPU context hold register reg of arch (context_layout.c): the
+ * bytes the state hash leaves out when it is dead; 0 when they were not found. */
+unsigned machine_context_reg_bytes(const struct arch_model *arch, unsigned reg);
 bool machine_state_hashable(const struct machine *m);
 /* Where the engine of arch keeps the exclusive monitor's address and value in a saved context
  * (found once per process; false when not found): the state hash leaves the value out while
  * the monitor is clear. */
 bool machine_monitor_layout(const struct arch_model *arch, size_t *addr_off, size_t *val_off);
+/* Whether the instruction (len bytes) reads no register of arch's register file outside uses
+ * and writes every register of defs whatever it held (bit r: register-file index r; the flags
+ * register's flags bits only), as it runs from drawn states in a scratch engine (reg_access.c;
+ * a sample, cached per word). False when it faults. */
+bool machine_reg_access_holds(const struct arch_model *arch, const uint8_t *bytes, unsigned len,
+			      uint64_t uses, uint64_t defs);
 /* A 64-bit hash of n bytes of host memory, seeded (state_hash.c); the one behind
  * machine_state_hash, for callers that hash guest memory of their own choosing. */
 uint64_t machine_hash_bytes(const void *p, size_t n, uint64_t seed);

@@ -6,8 +6,9 @@
  * A CPU context is hashed whole, as the opaque bytes uc_context_save fills (every register the
  * engine keeps, system registers and banked copies included): two states that differ in any
  * of it hash differently, and a field that varies without meaning only costs a merge (but for
- * the exclusive monitor's value while the monitor is clear: monitor.c). The hash is kept with
- * the hart until its engine may change (emu_hart_changed).
+ * the exclusive monitor's value while the monitor is clear: monitor.c; and the registers the
+ * caller knows dead, machine_state_hash_live: context_layout.c). The hash is kept with the
+ * hart until its engine may change (emu_hart_changed).
  *
  * RAM is hashed a page at a time, each page's hash kept until a write into the page
  * (emu_ram_written, a snapshot restore); the part of a hart's stack below its SP is dead and
@@ -127,18 +128,23 @@ static uint64_t ram_hash(struct machine *m)
 	return sum;
 }
 
-/* Kept with the hart until its engine may change (emu_hart_changed). */
-static uint64_t context_hash(struct machine *m, unsigned i)
+/* Kept with the hart, with the dead registers it left out, until its engine may change
+ * (emu_hart_changed). */
+static uint64_t context_hash(struct machine *m, unsigned i, uint64_t dead)
 {
 	struct hart *h = &m->harts[i];
+	size_t n;
 
-	if (h->ctx_hashed)
+	if (h->ctx_hashed && h->ctx_dead == dead)
 		return h->ctx_hash;
 	if (!m->hash_ctx[i] && uc_context_alloc(h->uc, &m->hash_ctx[i]) != UC_ERR_OK)
 		abort();
 	uc_context_save(h->uc, m->hash_ctx[i]);
-	emu_monitor_canonical(m->arch, (uint8_t *)m->hash_ctx[i], uc_context_size(h->uc));
-	h->ctx_hash = machine_hash_bytes(m->hash_ctx[i], uc_context_size(h->uc), i);
+	n = uc_context_size(h->uc);
+	emu_monitor_canonical(m->arch, (uint8_t *)m->hash_ctx[i], n);
+	emu_context_clear_regs(m->arch, (uint8_t *)m->hash_ctx[i], n, dead);
+	h->ctx_hash = machine_hash_bytes(m->hash_ctx[i], n, i);
+	h->ctx_dead = dead;
 	h->ctx_hashed = true;
 	return h->ctx_hash;
 }
@@ -177,10 +183,16 @@ static uint64_t fetch_hash(const struct machine *m, uint64_t (*tag_key)(void *, 
 uint64_t machine_state_hash(struct machine *m, uint64_t (*tag_key)(void *ud, uint32_t tag),
 			    void *ud)
 {
+	return machine_state_hash_live(m, NULL, tag_key, ud);
+}
+
+uint64_t machine_state_hash_live(struct machine *m, const uint64_t *dead,
+				 uint64_t (*tag_key)(void *ud, uint32_t tag), void *ud)
+{
 	uint64_t v = mix(ram_hash(m));
 
 	for (unsigned i = 0; i < m->nharts; i++) {
-		v = mix(v ^ context_hash(m, i));
+		v = mix(v ^ context_hash(m, i, dead ? dead[i] : 0));
 		if (m->clock_read)
 			v = mix(v ^ m->harts[i].steps);
 	}

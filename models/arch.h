@@ -80,6 +80,28 @@ struct mem_order {
 	bool fence_tso;     /* RISC-V FENCE.TSO: as fence rw,rw without store -> load */
 };
 
+/*
+ * Where an instruction sends control, for the register liveness of compiled C
+ * (explorer/liveness.c). A target is an address; `target` is valid for FLOW_JUMP, FLOW_COND
+ * and FLOW_CALL with has_target.
+ */
+enum insn_flow_kind {
+	FLOW_NEXT = 0,  /* falls through to the next instruction */
+	FLOW_JUMP,      /* to target only (B, JAL x0) */
+	FLOW_COND,      /* to target or the next (B.cond, CBZ, TBZ, BEQ) */
+	FLOW_CALL,      /* a call that returns to the next (BL, BLR, JAL/JALR ra); no target:
+			 * through a register */
+	FLOW_RETURN,    /* a return to the caller (RET, BX LR, POP {.., pc}, JALR x0, 0(ra)) */
+	FLOW_OTHER,     /* anything else that leaves the straight line: a register jump, an
+			 * exception or its return, a trap, an instruction not decoded */
+};
+
+struct insn_flow {
+	enum insn_flow_kind kind;
+	bool has_target;
+	uint64_t target;
+};
+
 /* How a hart comes to fetch a word another hart (or itself) wrote, under fetch: arch. */
 enum fetch_rule {
 	/* Arm (DDI 0487 B2.4.4, DDI 0406C A3.5.4 / B2.2.9): the writer cleans the data cache to
@@ -242,6 +264,22 @@ struct arch_model {
 	/* Optional (memory: arch): the instruction's registers and ordering; len bytes. */
 	void (*decode_mem_order)(const uint8_t *bytes, unsigned len, struct mem_order *out);
 	unsigned data_granule; /* bytes of one location of the data model: the word size */
+	/*
+	 * Optional: register liveness of compiled C (explorer/liveness.c). decode_flow says
+	 * where the instruction at pc sends control. The masks are in decode_mem_order's
+	 * numbering: what the ABI lets a caller read after a C function returns
+	 * (live_at_return: the result registers, the callee-saved ones, sp, the platform's
+	 * fixed registers) and what a callee may read at a call from C (live_at_call: the
+	 * argument registers, sp, the fixed ones). liveness_regs are the bits of that numbering
+	 * that are register-file indices as they stand and that a state may leave out when dead
+	 * (never sp or pc); flags_bit is the condition flags' bit (-1: none), held in register
+	 * flags_reg's value under flags_value_mask.
+	 */
+	void (*decode_flow)(const uint8_t *bytes, unsigned len, uint64_t pc, struct insn_flow *out);
+	uint64_t live_at_return, live_at_call;
+	uint64_t liveness_regs;
+	int flags_bit, flags_reg;
+	uint64_t flags_value_mask;
 	/* CMODX class of an instruction word. */
 	enum cmodx_class (*cmodx_classify)(uint32_t word);
 	/* The patch sites of an image, in address order; returns how many (at most max). */

@@ -1135,6 +1135,54 @@ START_TEST(test_state_hash_leaves_out_a_clear_monitor)
 }
 END_TEST
 
+/* The check of decoded register accesses: an instruction's true reads and must-writes hold,
+ * a claim that leaves out a read or names a register it does not write does not; Capstone 4's
+ * own lists for `cmp w11, #2` (w11 written, nothing read) do not hold, the decoder's do. */
+START_TEST(test_reg_access_check_runs_the_instruction)
+{
+	const struct arch_model *a = &arch_model_arm64;
+	const uint32_t mov = 0xaa0103e0u /* mov x0, x1 */, cmp = 0x7100097fu /* cmp w11, #2 */,
+		       ret = 0xd65f03c0u, ldp = 0xa8c17bfdu /* ldp x29, x30, [sp], #16 */;
+	const uint64_t nzcv = 1ull << 33;
+	struct mem_order mo;
+
+	ck_assert(machine_reg_access_holds(a, (const uint8_t *)&mov, 4, 1ull << 1, 1ull << 0));
+	ck_assert(!machine_reg_access_holds(a, (const uint8_t *)&mov, 4, 0, 1ull << 0));
+	ck_assert(!machine_reg_access_holds(a, (const uint8_t *)&mov, 4, 1ull << 1, 1ull << 2));
+	ck_assert(!machine_reg_access_holds(a, (const uint8_t *)&cmp, 4, 0, 1ull << 11 | nzcv));
+	ck_assert(machine_reg_access_holds(a, (const uint8_t *)&cmp, 4, 1ull << 11, nzcv));
+	a->decode_mem_order((const uint8_t *)&cmp, 4, &mo);
+	ck_assert(mo.reads >> 11 & 1);
+	ck_assert(machine_reg_access_holds(a, (const uint8_t *)&ret, 4, 1ull << 30, 0));
+	ck_assert(!machine_reg_access_holds(a, (const uint8_t *)&ret, 4, 0, 0));
+	ck_assert(machine_reg_access_holds(a, (const uint8_t *)&ldp, 4, 0, 1ull << 29 | 1ull << 30));
+}
+END_TEST
+
+/* Every register a state may leave out is found in the saved context (x0-x30: 8 bytes each;
+ * NZCV: QEMU's four flag words), and the state hash leaves out exactly the dead ones. */
+START_TEST(test_state_hash_leaves_out_dead_registers)
+{
+	struct machine *m = open_machine(2, FETCH_COHERENT);
+	uint64_t dead[2] = {1ull << 9 | 1ull << 33, 0}, h0, h1;
+
+	for (unsigned r = 0; r <= 30; r++)
+		ck_assert_uint_eq(machine_context_reg_bytes(&arch_model_arm64, r), 8);
+	ck_assert_uint_eq(machine_context_reg_bytes(&arch_model_arm64, 33), 16);
+	h0 = machine_state_hash_live(m, dead, NULL, NULL);
+	machine_set_reg(m, 0, 9, 0x1234);
+	machine_set_reg(m, 0, 33, 0x60000000);
+	ck_assert(machine_state_hash_live(m, dead, NULL, NULL) == h0);
+	ck_assert(machine_state_hash(m, NULL, NULL) != machine_state_hash_live(m, dead, NULL, NULL));
+	h1 = machine_state_hash_live(m, dead, NULL, NULL);
+	machine_set_reg(m, 1, 9, 0x1234); /* hart 1's x9 is live */
+	ck_assert(machine_state_hash_live(m, dead, NULL, NULL) != h1);
+	machine_set_reg(m, 0, 10, 0x1234); /* and hart 0's x10 */
+	ck_assert(machine_state_hash_live(m, dead, NULL, NULL) != h1);
+	machine_close(m);
+}
+END_TEST
+
 /* A store-exclusive is a write like any other for snapshots: restoring undoes it. */
 START_TEST(test_snapshot_restores_exclusive_store)
 {
@@ -1591,6 +1639,8 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_private_hash_follows_writes);
 	tcase_add_test(tc, test_state_hash_leaves_out_dead_stack);
 	tcase_add_test(tc, test_state_hash_leaves_out_a_clear_monitor);
+	tcase_add_test(tc, test_reg_access_check_runs_the_instruction);
+	tcase_add_test(tc, test_state_hash_leaves_out_dead_registers);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
 	tcase_add_test(tc, test_park_reopens_as_new);
 	return s;

@@ -2,6 +2,8 @@
  * model_arm64.c - the arm64 arch model (host side): register file, ABI sets, special
  * instructions, the CMODX set, the patch-site layout, encoders.
  */
+#include <string.h>
+
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
@@ -163,6 +165,46 @@ static size_t a64_find_sites(const struct site_source *src, struct site_layout *
 	return n;
 }
 
+/* A branch offset field of w: bits [lo, lo + n), signed, in words. */
+static uint64_t a64_branch_offset(uint32_t w, unsigned lo, unsigned n)
+{
+	int64_t v = (int64_t)((uint64_t)(w >> lo) << (64 - n)) >> (64 - n);
+
+	return (uint64_t)(v * 4);
+}
+
+/* Where an A64 instruction sends control (DDI 0487 C4.1.3, branches, exception generating and
+ * system instructions): B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ by their offsets; BLR a call
+ * through a register; RET x30 a return; every other register branch (BR, RET xN, the
+ * pointer-authenticated ones), ERET and the exception-generating class leave the line. */
+static void a64_decode_flow(const uint8_t *bytes, unsigned len, uint64_t pc, struct insn_flow *out)
+{
+	uint32_t w = le32(bytes);
+
+	(void)len;
+	memset(out, 0, sizeof(*out));
+	if ((w & 0x7c000000u) == 0x14000000u) { /* B, BL: imm26 */
+		out->kind = w >> 31 ? FLOW_CALL : FLOW_JUMP;
+		out->has_target = true;
+		out->target = pc + a64_branch_offset(w, 0, 26);
+	} else if ((w & 0xff000010u) == 0x54000000u || (w & 0x7e000000u) == 0x34000000u) {
+		out->kind = FLOW_COND; /* B.cond, CBZ, CBNZ: imm19 at bit 5 */
+		out->has_target = true;
+		out->target = pc + a64_branch_offset(w >> 5, 0, 19);
+	} else if ((w & 0x7e000000u) == 0x36000000u) {
+		out->kind = FLOW_COND; /* TBZ, TBNZ: imm14 at bit 5 */
+		out->has_target = true;
+		out->target = pc + a64_branch_offset(w >> 5, 0, 14);
+	} else if ((w & 0xfffffc1fu) == 0xd63f0000u) {
+		out->kind = FLOW_CALL; /* BLR */
+	} else if (w == 0xd65f03c0u) {
+		out->kind = FLOW_RETURN; /* RET (x30) */
+	} else if ((w & 0xfe000000u) == 0xd6000000u || (w & 0xff000000u) == 0xd4000000u ||
+		   (w & 0xffff0000u) == 0) {
+		out->kind = FLOW_OTHER; /* register branches, ERET; SVC, HVC, SMC, BRK, HLT; UDF */
+	}
+}
+
 static int a64_set_vectors(void *uc, uint64_t vectors)
 {
 	return uc_reg_write(uc, UC_ARM64_REG_VBAR_EL1, &vectors);
@@ -300,6 +342,18 @@ const struct arch_model arch_model_arm64 = {
 	.insn_length = a64_insn_length,
 	.decode_special = a64_decode_special,
 	.decode_mem_order = a64_decode_mem_order,
+	/* AAPCS64 (IHI 0055) 6.4.1: a callee preserves x19-x29 and SP; 6.9: a result comes back
+	 * in x0 (x0-x1 for 16 bytes); x18 is the platform's (Linux's shadow call stack); the
+	 * link register is left as the tool's return check reads it. x2-x17 and NZCV are not
+	 * the caller's after a call. At a call the callee may read x0-x7 (6.8.2), x8 (the
+	 * indirect result address), x18 and SP. */
+	.decode_flow = a64_decode_flow,
+	.live_at_return = 0x3ull | 0x7ffc0000ull | 1ull << 31,
+	.live_at_call = 0x1ffull | 1ull << 18 | 1ull << 31,
+	.liveness_regs = 0x7fffffffull, /* x0-x30 */
+	.flags_bit = 32,
+	.flags_reg = A64_NZCV,
+	.flags_value_mask = 0xf0000000ull,
 	.data_granule = 8,
 	.cmodx_set = "B, BL, BRK, HVC, ISB, NOP, SMC, SVC",
 	.cmodx_classify = a64_cmodx_classify,

@@ -1,0 +1,238 @@
+/*
+ * reg_access.c - whether an instruction's decoded register accesses hold when it runs: it
+ * reads no register outside `uses`, and writes each register of `defs` whatever that held.
+ * What the register liveness of compiled C (explorer/liveness.c) builds on, checked for each
+ * instruction word before it is trusted, since Capstone 4's access lists leave some reads out.
+ *
+ * The instruction runs alone in a scratch engine of its arch, from a state drawn from a fixed
+ * seed (registers pointing into 16 MiB of memory filled with a pattern; the instruction 128 MiB
+ * up, its branch targets mapped), three times per draw:
+ * as drawn; with every register outside `uses` drawn again; with every register of `defs`
+ * outside `uses` drawn again. The second run must end as the first in every register it did
+ * not redraw, and each redrawn one must hold its new value or the first run's (written
+ * independently of it); the third must end as the first. Stores are logged and must match.
+ * An instruction that faults, or touches what the register file does not show (SIMD/FP
+ * registers: the caller leaves those out), does not hold.
+ *
+ * Sampling, not proof: a read that matters only for values no draw hits is not seen. The
+ * caller decodes from the encoding what it can (liveness.c) and uses this as the check on it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu_internal.h"
+
+#define RA_MAP_SIZE 0x10000000ull /* 256 MiB from 0, the instruction in the middle: every
+				       * direct branch target of arm64 (+-128 MiB) is mapped */
+#define RA_CODE 0x8000000ull
+#define RA_MEM_SIZE 0x1000000ull /* the first 16 MiB: the data, filled with a pattern */
+#define RA_VAL_BASE 0x100000ull
+#define RA_VAL_SPAN 0x10000ull   /* register values: 16-byte aligned in [base, base + span) */
+#define RA_DRAWS 4
+#define RA_MAX_WRITES 8
+#define RA_CACHE 8192
+
+struct ra_write {
+	uint64_t addr;
+	int size;
+	int64_t value;
+};
+
+struct ra_engine {
+	const struct arch_model *arch; /* NULL: a free slot */
+	uc_engine *uc;
+	uint8_t *pristine;             /* the memory's pattern, to undo stores */
+	struct ra_write log[RA_MAX_WRITES];
+	unsigned nlog;
+	bool overflow;
+};
+
+static struct ra_engine engines[4]; /* one per arch model */
+
+struct ra_entry {
+	const struct arch_model *arch;
+	uint32_t word[2];
+	uint64_t uses, defs;
+	bool used, holds;
+};
+
+static struct ra_entry cache[RA_CACHE];
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void on_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+		     void *ud)
+{
+	struct ra_engine *e = ud;
+
+	(void)uc;
+	(void)type;
+	if (e->nlog == RA_MAX_WRITES) {
+		e->overflow = true;
+		return;
+	}
+	e->log[e->nlog++] = (struct ra_write){addr, size, value};
+}
+
+static struct ra_engine *engine_of(const struct arch_model *arch)
+{
+	struct ra_engine *e = engines;
+	uc_hook hook;
+	uint64_t s = 0x2545f4914f6cdd1dull;
+
+	while (e < engines + 4 && e->arch && e->arch != arch)
+		e++;
+	if (e == engines + 4)
+		return NULL;
+	if (e->arch)
+		return e->uc ? e : NULL;
+	e->arch = arch;
+	e->pristine = malloc(RA_MEM_SIZE);
+	if (!e->pristine)
+		return NULL;
+	for (uint64_t i = 0; i < RA_MEM_SIZE; i += 8) {
+		uint64_t v = splitmix(&s);
+
+		memcpy(e->pristine + i, &v, 8);
+	}
+	if (uc_open((uc_arch)arch->uc_arch, (uc_mode)arch->uc_mode, &e->uc) != UC_ERR_OK) {
+		e->uc = NULL;
+		return NULL;
+	}
+	if ((arch->uc_cpu_model >= 0 && uc_ctl_set_cpu_model(e->uc, arch->uc_cpu_model)) ||
+	    uc_mem_map(e->uc, 0, RA_MAP_SIZE, UC_PROT_ALL) ||
+	    uc_mem_write(e->uc, 0, e->pristine, RA_MEM_SIZE) ||
+	    uc_hook_add(e->uc, &hook, UC_HOOK_MEM_WRITE, (void *)on_write, e, 1, 0)) {
+		uc_close(e->uc);
+		e->uc = NULL;
+		return NULL;
+	}
+	return e;
+}
+
+/* The value a register takes in a draw: an address into the memory, or, for the flags
+ * register, the flags bits redrawn in what it holds. */
+static uint64_t draw(const struct arch_model *arch, unsigned r, uint64_t held, uint64_t *s)
+{
+	if ((int)r == arch->flags_reg)
+		return (held & ~arch->flags_value_mask) | (splitmix(s) & arch->flags_value_mask);
+	return RA_VAL_BASE + (splitmix(s) % RA_VAL_SPAN & ~15ull);
+}
+
+/* Runs the instruction from regs; the registers after it into out and its stores into the
+ * engine's log, memory restored. False when it faulted or stored too much. */
+static bool run(struct ra_engine *e, const uint8_t *bytes, unsigned len, const uint64_t *regs,
+		uint64_t *out)
+{
+	const struct arch_model *arch = e->arch;
+	uint64_t pc = RA_CODE | (arch->isa_state_mask && arch->isa_state_value);
+	bool ok;
+
+	e->nlog = 0;
+	e->overflow = false;
+	static const uint8_t zero[16];
+
+	if (uc_mem_write(e->uc, RA_CODE, zero, sizeof(zero)) ||
+	    uc_mem_write(e->uc, RA_CODE, bytes, len) ||
+	    uc_ctl_remove_cache(e->uc, RA_CODE, RA_CODE + 16)) /* its translation is stale */
+		return false;
+	for (unsigned r = 0; r < arch->nregs; r++)
+		if ((int)r != arch->reg_pc && uc_reg_write(e->uc, arch->reg_ids[r], &regs[r]))
+			return false;
+	ok = uc_emu_start(e->uc, pc, 0, 0, 1) == UC_ERR_OK;
+	for (unsigned r = 0; r < arch->nregs; r++) {
+		out[r] = 0;
+		uc_reg_read(e->uc, arch->reg_ids[r], &out[r]);
+	}
+	for (unsigned i = 0; i < e->nlog; i++) { /* undo the stores */
+		uint64_t a = e->log[i].addr, n = e->log[i].size > 0 ? (uint64_t)e->log[i].size : 8;
+
+		if (a < RA_MEM_SIZE && n <= RA_MEM_SIZE - a)
+			uc_mem_write(e->uc, a, e->pristine + a, n);
+	}
+	return ok && !e->overflow;
+}
+
+static bool same_log(const struct ra_write *a, unsigned na, const struct ra_write *b,
+		     unsigned nb)
+{
+	return na == nb && !memcmp(a, b, na * sizeof(*a));
+}
+
+static bool check(struct ra_engine *e, const uint8_t *bytes, unsigned len, uint64_t uses,
+		  uint64_t defs)
+{
+	const struct arch_model *arch = e->arch;
+	uint64_t s = 0x6a09e667f3bcc909ull;
+	uint64_t base[ARCH_MAX_REGS], pert[ARCH_MAX_REGS], first[ARCH_MAX_REGS],
+		 after[ARCH_MAX_REGS];
+	struct ra_write log[RA_MAX_WRITES];
+	unsigned nlog;
+
+	for (unsigned d = 0; d < RA_DRAWS; d++) {
+		for (unsigned r = 0; r < arch->nregs; r++) {
+			base[r] = 0;
+			uc_reg_read(e->uc, arch->reg_ids[r], &base[r]);
+			if ((int)r != arch->reg_pc)
+				base[r] = draw(arch, r, base[r], &s);
+		}
+		if (!run(e, bytes, len, base, first))
+			return false;
+		memcpy(log, e->log, sizeof(log));
+		nlog = e->nlog;
+
+		/* Everything outside uses redrawn: what it reads is unchanged. */
+		memcpy(pert, base, sizeof(pert));
+		for (unsigned r = 0; r < arch->nregs; r++)
+			if ((int)r != arch->reg_pc && (int)r != arch->reg_sp && !(uses >> r & 1))
+				pert[r] = draw(arch, r, base[r], &s);
+		if (!run(e, bytes, len, pert, after) || !same_log(log, nlog, e->log, e->nlog))
+			return false;
+		for (unsigned r = 0; r < arch->nregs; r++) {
+			bool redrawn = pert[r] != base[r];
+
+			if (after[r] != first[r] && !(redrawn && after[r] == pert[r]))
+				return false;
+		}
+
+		/* The written ones redrawn: none of their old values shows. */
+		memcpy(pert, base, sizeof(pert));
+		for (unsigned r = 0; r < arch->nregs; r++)
+			if ((defs & ~uses) >> r & 1)
+				pert[r] = draw(arch, r, base[r], &s);
+		if (!run(e, bytes, len, pert, after) || !same_log(log, nlog, e->log, e->nlog) ||
+		    memcmp(after, first, arch->nregs * sizeof(after[0])))
+			return false;
+	}
+	return true;
+}
+
+bool machine_reg_access_holds(const struct arch_model *arch, const uint8_t *bytes, unsigned len,
+			      uint64_t uses, uint64_t defs)
+{
+	uint32_t word[2] = {0, 0};
+	struct ra_engine *e;
+	struct ra_entry *c;
+	uint64_t k;
+
+	if (len > sizeof(word))
+		return false;
+	memcpy(word, bytes, len);
+	k = (word[0] * 0x9e3779b97f4a7c15ull ^ word[1] ^ uses * 31 ^ defs * 17 ^
+	     (uint64_t)(uintptr_t)arch) * 0xff51afd7ed558ccdull;
+	c = &cache[(k >> 40) % RA_CACHE];
+	if (c->used && c->arch == arch && c->word[0] == word[0] && c->word[1] == word[1] &&
+	    c->uses == uses && c->defs == defs)
+		return c->holds;
+	e = engine_of(arch);
+	*c = (struct ra_entry){arch, {word[0], word[1]}, uses, defs, true, false};
+	c->holds = e && check(e, bytes, len, uses, defs);
+	return c->holds;
+}
