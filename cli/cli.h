@@ -35,6 +35,7 @@ struct cli_common {
 	const char *data_memory; /* --data-memory sc|arch: every scenario's data model; NULL */
 	bool no_state_cache;     /* --no-state-cache: explore a state seen before again */
 	bool step_each;          /* --step-each: no runs of plain instructions */
+	bool poison_dead;        /* --poison-dead: dead registers overwritten after each transition */
 	bool guest_stop;         /* --stop-machine guest: the *_stopped functions run Linux's */
 };
 

@@ -41,6 +41,8 @@ void print_common_options(FILE *out)
 		"                        before (the results are the same; slower)\n"
 		"  --step-each           step every instruction alone, never a run of local\n"
 		"                        instructions in one go (the results are the same; slower)\n"
+		"  --poison-dead         after each transition, overwrite the registers the state\n"
+		"                        hash leaves out as dead (the results are the same: a check)\n"
 		"  -j, --jobs N, -jN     explore with N worker processes at once (1 to %lu, default 1);\n"
 		"                        the output and the database are as with -j 1\n"
 		"  -q, --quiet           print only mismatches and the summary, without times\n"
@@ -105,6 +107,8 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 		c->no_state_cache = true;
 	} else if (strcmp(a, "--step-each") == 0) {
 		c->step_each = true;
+	} else if (strcmp(a, "--poison-dead") == 0) {
+		c->poison_dead = true;
 	} else if (strcmp(a, "--shard") == 0 && has_value) {
 		if (!parse_shard_option(cmd, a, argv[++*i], c))
 			return -1;
@@ -187,6 +191,7 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 		.guest_stop = c->guest_stop,
 		.no_state_cache = c->no_state_cache,
 		.step_each = c->step_each,
+		.poison_dead = c->poison_dead,
 		/* Workers exploring at once would write over each other's line. */
 		.progress = c->jobs <= 1 && progress_enabled() ? progress_show : NULL,
 		.progress_ud = (void *)s,

@@ -68,6 +68,7 @@ void code_written_add(struct explorer *x, uint64_t addr, unsigned size)
 		if (x->code_written[k] == w || probes == EX_CODE_SET)
 			continue;
 		x->code_written[k] = w;
+		x->code_written_gen++;
 		x->shared_set_grew = true;
 		machine_plain_exclude(x->m, w, w + 4); /* its fetch is visible: no run goes over it */
 	}

@@ -387,6 +387,7 @@ uint64_t dpor_final_state_hash(const struct explorer *x)
 
 	for (unsigned h = 0; h < x->nharts; h++) {
 		machine_read_regs(x->m, h, regs);
+		liveness_mask_regs(x, liveness_dead_at_end(x, h), regs);
 		v = hash_mix(h);
 		for (unsigned r = 0; r < x->arch->nregs; r++)
 			v = hash_mix(v ^ regs[r]);

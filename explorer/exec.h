@@ -228,6 +228,8 @@ struct program_call {
 	uint64_t alternatives[SCN_MAX_REDIRECTS]; /* results of the call's redirect targets */
 };
 
+struct liveness;
+
 struct explorer {
 	const struct scenario *scn;
 	const struct explore_options *opt;
@@ -252,6 +254,10 @@ struct explorer {
 	uint64_t exclusive_addr;       /* pc_exclusive, 0 if the image has none */
 	bool nonpreempt_stop;          /* protocol idealised-stop-nonpreempt (exec_enabled) */
 	uint64_t code_written[EX_CODE_SET]; /* code words (4-byte aligned) a hart may write; 0 empty */
+	unsigned code_written_gen;     /* bumped when code_written grows */
+	struct liveness *liveness;     /* liveness.c; NULL: the arch has no decode_flow */
+	uint64_t end_live[MACHINE_MAX_HARTS]; /* registers read once the hart's program is done,
+					* besides the result and the callee-saved ones (litmus) */
 	bool shared_set_grew;          /* what the search takes for shared grew: a write hit a code
 					* word not yet in code_written, an IPI a hart not yet in
 					* ipi_targets, or a hart touched another's private memory
@@ -393,8 +399,8 @@ bool dpor_sleep_dependent(const struct event_sig *a, const struct event_sig *b);
 /* into |= what b touched (the transitions of one hart's several fetch alternatives). */
 void dpor_sig_union(struct event_sig *into, const struct event_sig *b);
 uint64_t dpor_trace_hash(const struct explorer *x);
-/* The final state of the execution: every hart's registers and the contents of the shared
- * memory its transitions wrote. */
+/* The final state of the execution: every hart's registers (but those the tool does not read
+ * at its end, liveness.c) and the contents of the shared memory its transitions wrote. */
 uint64_t dpor_final_state_hash(const struct explorer *x);
 /* As dpor_event_access, for an access the model adds (ev_access.model). */
 void dpor_event_model_access(struct explorer *x, uint64_t addr, unsigned size, bool write);
@@ -497,6 +503,13 @@ bool exec_all_done(const struct explorer *x);
 bool exec_enabled(const struct explorer *x, unsigned h);
 /* Hart h is inside a patch site: past its first instruction, before the body. */
 bool exec_inside_site(const struct explorer *x, unsigned h);
+/* The traced calls whose frames the hart's current code is inside: every one, or inside an
+ * interrupt only those its handler opened (the interrupted passes go on after its ERET). */
+static inline unsigned hart_live_depth(const struct hart_state *hs)
+{
+	return hs->nirq ? hs->depth - hs->irq[hs->nirq - 1].depth : hs->depth;
+}
+
 /* The hart runs the handler of its (pseudo-)NMI. */
 static inline bool exec_in_nmi(const struct hart_state *hs)
 {
@@ -513,6 +526,19 @@ bool is_function_start(const struct explorer *x, uint64_t addr);
  * local steps). */
 void code_written_add(struct explorer *x, uint64_t addr, unsigned size);
 bool code_written_holds(const struct explorer *x, uint64_t pc);
+
+/* liveness.c: the registers of hart h no future of the state reads (bit r: register-file
+ * index r; the flags register's flags only), and a register file with them zeroed. */
+void liveness_open(struct explorer *x);
+void liveness_close(struct explorer *x);
+uint64_t liveness_dead_regs(struct explorer *x, unsigned h);
+void liveness_mask_regs(const struct explorer *x, uint64_t dead, uint64_t *regs);
+/* Of a hart back from its last call, the registers the tool does not read (the same with or
+ * without the analysis): what the final state of an execution leaves out. */
+uint64_t liveness_dead_at_end(const struct explorer *x, unsigned h);
+/* Each dead register of hart h gets a value of its own, made from the position on the path
+ * (explore_options.poison_dead). */
+void liveness_poison(struct explorer *x, unsigned h);
 
 /* checks.c */
 void check_fail(struct explorer *x, const char *invariant, unsigned hart, uint64_t pc,

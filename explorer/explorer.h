@@ -459,6 +459,13 @@ struct explore_options {
 	bool keep_dropped_executions;
 	/* Explore a point again even when its state was explored before (state_cache.c). */
 	bool no_state_cache;
+	/* Hash every register: no liveness analysis (liveness.c), so states that differ only in
+	 * registers no future reads stay apart. A reference for the analysis. */
+	bool keep_dead_registers;
+	/* After every transition, write a fresh value into each register of the hart that ran
+	 * that the liveness analysis finds dead (liveness.c): a check of the analysis, whose
+	 * results must be the same as without. */
+	bool poison_dead;
 	/* Step every instruction on its own: no runs of plain instructions (machine_run_plain).
 	 * The results are the same; a reference to check the runs against. */
 	bool step_each;

@@ -699,6 +699,11 @@ int explorer_prepare(struct explorer *x, const struct scenario *scn_in,
 		return 3;
 	}
 	x->nonpreempt_stop = strcmp(x->scn->protocol, "idealised-stop-nonpreempt") == 0;
+	liveness_open(x);
+	for (unsigned i = 0; i < x->scn->litmus.nobserve; i++) /* read at the end */
+		if (x->scn->litmus.observe[i].hart >= 0)
+			x->end_live[x->scn->litmus.observe[i].hart] |=
+				1ull << x->scn->litmus.observe[i].index;
 	for (unsigned w = 0; w < EX_MAX_WATCH; w++)
 		x->st.last_write[w].writer = -1;
 	record_initial_forms(x);
@@ -745,6 +750,7 @@ void explorer_release(struct explorer *x)
 		machine_park(x->m); /* the next scenario of the same image takes it back */
 	if (x->img)
 		image_free(x->img);
+	liveness_close(x);
 	free(x->trace);
 	free(x->events);
 	free(x->deltas);

@@ -33,6 +33,7 @@ static uint64_t hart_state_hash(struct explorer *x, unsigned h)
 	const uint8_t *stack;
 
 	machine_read_regs(x->m, h, regs);
+	liveness_mask_regs(x, liveness_dead_regs(x, h), regs); /* what it left behind is no state */
 	/* Where the hart is in its program: the same call repeated is progress, not a spin. */
 	v = hash_word(v, x->st.harts[h].call);
 	for (unsigned r = 0; r < x->arch->nregs; r++)

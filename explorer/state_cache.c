@@ -700,11 +700,13 @@ bool state_cache_visit(struct explorer *x, unsigned depth)
 	struct dpor_node *n = &x->nodes[depth];
 	struct sc_state *s;
 	struct sc_point *p;
-	uint64_t hash;
+	uint64_t hash, dead[MACHINE_MAX_HARTS];
 
 	if (!c || c->disabled || !cacheable(x))
 		return false;
-	hash = hash_mix(machine_state_hash(x->m, tag_key, x) ^ hash_mix(exec_hash(x))) | 1;
+	for (unsigned h = 0; h < x->nharts; h++)
+		dead[h] = liveness_dead_regs(x, h);
+	hash = hash_mix(machine_state_hash_live(x->m, dead, tag_key, x) ^ hash_mix(exec_hash(x))) | 1;
 	s = slot_of(c, hash);
 	if (s && s->hash && !(s->sleep & ~n->sleep) && depth + s->longer < EX_MAX_TRANSITIONS) {
 		bool fits = true;

@@ -253,20 +253,13 @@ static void push_frame(struct explorer *x, unsigned h, int site)
 	}
 }
 
-/* The frames the hart's current code is inside: every one, or inside an interrupt only those
- * its handler opened (the interrupted passes go on after its ERET). */
-static unsigned live_depth(const struct hart_state *hs)
-{
-	return hs->nirq ? hs->depth - hs->irq[hs->nirq - 1].depth : hs->depth;
-}
-
 /* The site of the hart's innermost traced call, if pc lies in its patchable bytes. */
 static struct frame *frame_fetching_site(struct explorer *x, unsigned h, uint64_t pc)
 {
 	struct hart_state *hs = &x->st.harts[h];
 	struct frame *top;
 
-	if (!live_depth(hs))
+	if (!hart_live_depth(hs))
 		return NULL;
 	top = &hs->frames[hs->depth - 1];
 	if (pc < x->sites[top->site].lay.start || pc >= x->sites[top->site].lay.body)
@@ -281,7 +274,7 @@ static bool before_step_in_sites(struct explorer *x, unsigned h, uint64_t pc, ui
 	struct hart_state *hs = &x->st.harts[h];
 	int s;
 
-	if (live_depth(hs)) {
+	if (hart_live_depth(hs)) {
 		struct frame *top = &hs->frames[hs->depth - 1];
 
 		/* lr & ~1: a return address into Thumb code carries the Thumb bit */
@@ -299,14 +292,14 @@ static bool before_step_in_sites(struct explorer *x, unsigned h, uint64_t pc, ui
 			check_call_alignment(x, h, top, pc, prev_pc);
 		}
 	}
-	if (live_depth(hs) && x->scn->nredirects &&
+	if (hart_live_depth(hs) && x->scn->nredirects &&
 	    check_redirect_entry(x, h, &hs->frames[hs->depth - 1], pc))
 		return false;
 	if (pc < x->sites_lo || pc > x->sites_hi || (s = site_at(x, pc)) < 0)
 		return code_written_holds(x, pc);
 	if (pc == x->sites[s].lay.start)
 		push_frame(x, h, s);
-	if (live_depth(hs) && hs->frames[hs->depth - 1].site == s) {
+	if (hart_live_depth(hs) && hs->frames[hs->depth - 1].site == s) {
 		const struct site *site = &x->sites[s];
 
 		if (pc == site->lay.body && !(prev_pc >= site->lay.body && prev_pc < site->func_end))
@@ -470,7 +463,7 @@ static int run_plain(struct explorer *x, unsigned h, unsigned *nsteps, struct st
 	    hs->call_steps >= budget ||
 	    (prev && (site_at(x, prev) >= 0 || in_retire_function(x, prev))))
 		return 0;
-	if (live_depth(hs)) {
+	if (hart_live_depth(hs)) {
 		stop = hs->frames[hs->depth - 1].lr & ~1ull;
 		entries = hs->frames[hs->depth - 1].body_count == 0;
 	}
@@ -498,7 +491,18 @@ static int run_plain(struct explorer *x, unsigned h, unsigned *nsteps, struct st
 	return reported ? 1 : 0;
 }
 
+static bool transition_run(struct explorer *x, unsigned h, unsigned alternative);
+
 bool exec_transition(struct explorer *x, unsigned h, unsigned alternative)
+{
+	bool ok = transition_run(x, h, alternative);
+
+	if (ok && x->opt && x->opt->poison_dead && !x->failure)
+		liveness_poison(x, h);
+	return ok;
+}
+
+static bool transition_run(struct explorer *x, unsigned h, unsigned alternative)
 {
 	struct hart_state *hs = &x->st.harts[h];
 	struct step_info info;

@@ -1,0 +1,437 @@
+/*
+ * liveness.c - which registers of a hart are dead: no future of the state reads them before
+ * writing them. The state cache leaves them out (state_cache.c), so that states which differ
+ * only in what the code left behind in its scratch registers are one state; the spin check
+ * and the final state of an execution leave them out too.
+ *
+ * Only where the code is understood: inside a C function of the image (one whose definition
+ * the DWARF gives: explorer code and a user's C, compiled to the procedure call standard) that
+ * no hart may write (no site, no code word in code_written). There, classic backward dataflow
+ * over the function's instructions, from its entry:
+ *   - each instruction reads and writes the registers the arch's decoder gives
+ *     (decode_mem_order), once they hold when it runs (machine_reg_access_holds: Capstone 4
+ *     leaves some reads out); one whose accesses do not hold, or that touches SIMD/FP
+ *     registers, reads every register;
+ *   - control goes where decode_flow says; a return leaves what the caller may read
+ *     (arch live_at_return: the procedure call standard's result and callee-saved registers);
+ *     a call reads the callee's arguments (live_at_call) and passes through every other
+ *     register live after it, as if the callee kept it; a jump out of the function is a tail
+ *     call; a register jump, a trap, an exception return, an instruction not decoded, or
+ *     falling off the end reads every register.
+ * At the top-level call's return (MACHINE_MAGIC_RETURN), what the tool reads: the result,
+ * the callee-saved registers it compares, and a litmus test's observed registers. The
+ * tool's own checks read more while a traced call's frame is open at the hart's level: every
+ * register but the arch's scratch ones (checked at body entry: check_entry_state), so those
+ * stay live there; sp, pc, the link register and the frame register are always live. Inside
+ * a synchronous exception (a probe's pt_regs) nothing is dead.
+ *
+ * Per function, on first use; forgotten when code_written grows (the search restarts then).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+#define LV_MAX_FUNC_BYTES 0x4000u
+#define LV_ALL ~0ull
+
+struct lv_func {
+	uint64_t lo;    /* 0: a free slot */
+	bool analysed;
+};
+
+struct liveness {
+	unsigned code_gen;      /* code_written's generation the tables are of */
+	size_t nfuncs, funcs_cap;
+	struct lv_func *funcs;  /* open addressing on lo */
+	size_t npcs, pcs_cap;
+	uint64_t *pc_key;       /* open addressing: pc + 1, 0 = empty */
+	uint64_t *pc_live;      /* live on entry, in decode_mem_order's numbering */
+};
+
+static size_t slot(uint64_t k, size_t cap)
+{
+	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & (cap - 1);
+}
+
+static void forget(struct liveness *lv)
+{
+	memset(lv->funcs, 0, lv->funcs_cap * sizeof(*lv->funcs));
+	memset(lv->pc_key, 0, lv->pcs_cap * sizeof(*lv->pc_key));
+	lv->nfuncs = lv->npcs = 0;
+}
+
+static bool pc_put(struct liveness *lv, uint64_t pc, uint64_t live)
+{
+	size_t k;
+
+	if (2 * (lv->npcs + 1) > lv->pcs_cap) {
+		size_t cap = lv->pcs_cap ? 2 * lv->pcs_cap : 1024;
+		uint64_t *key = calloc(cap, sizeof(*key)), *val = calloc(cap, sizeof(*val));
+
+		if (!key || !val) {
+			free(key);
+			free(val);
+			return false;
+		}
+		for (size_t i = 0; i < lv->pcs_cap; i++) {
+			if (!lv->pc_key[i])
+				continue;
+			for (k = slot(lv->pc_key[i], cap); key[k]; k = (k + 1) & (cap - 1))
+				;
+			key[k] = lv->pc_key[i];
+			val[k] = lv->pc_live[i];
+		}
+		free(lv->pc_key);
+		free(lv->pc_live);
+		lv->pc_key = key;
+		lv->pc_live = val;
+		lv->pcs_cap = cap;
+	}
+	for (k = slot(pc + 1, lv->pcs_cap); lv->pc_key[k] && lv->pc_key[k] != pc + 1;
+	     k = (k + 1) & (lv->pcs_cap - 1))
+		;
+	if (!lv->pc_key[k])
+		lv->npcs++;
+	lv->pc_key[k] = pc + 1;
+	lv->pc_live[k] = live;
+	return true;
+}
+
+static bool pc_get(const struct liveness *lv, uint64_t pc, uint64_t *live)
+{
+	if (!lv->pcs_cap)
+		return false;
+	for (size_t k = slot(pc + 1, lv->pcs_cap); lv->pc_key[k]; k = (k + 1) & (lv->pcs_cap - 1))
+		if (lv->pc_key[k] == pc + 1) {
+			*live = lv->pc_live[k];
+			return true;
+		}
+	return false;
+}
+
+/* The function entry lo's slot, added (not analysed) when new; NULL when the table is full. */
+static struct lv_func *func_slot(struct liveness *lv, uint64_t lo)
+{
+	size_t k;
+
+	if (!lv->funcs_cap) {
+		lv->funcs_cap = 1024;
+		lv->funcs = calloc(lv->funcs_cap, sizeof(*lv->funcs));
+		if (!lv->funcs) {
+			lv->funcs_cap = 0;
+			return NULL;
+		}
+	}
+	for (k = slot(lo, lv->funcs_cap); lv->funcs[k].lo && lv->funcs[k].lo != lo;
+	     k = (k + 1) & (lv->funcs_cap - 1))
+		;
+	if (!lv->funcs[k].lo) {
+		if (2 * (lv->nfuncs + 1) > lv->funcs_cap)
+			return NULL;
+		lv->nfuncs++;
+		lv->funcs[k].lo = lo;
+	}
+	return &lv->funcs[k];
+}
+
+/* Register-file mask of a mask in decode_mem_order's numbering (bits that are neither
+ * liveness_regs nor the flags are left out: never dead). */
+static uint64_t to_regfile(const struct arch_model *arch, uint64_t m)
+{
+	uint64_t r = m & arch->liveness_regs;
+
+	if (arch->flags_bit >= 0 && (m >> arch->flags_bit & 1))
+		r |= 1ull << arch->flags_reg;
+	return r;
+}
+
+/* What one instruction of a function reads, writes, and where it goes. */
+struct lv_insn {
+	bool reached;
+	uint8_t len;
+	enum insn_flow_kind kind;
+	int64_t succ;           /* index of the target inside the function, -1 outside, or -2:
+				 * none */
+	uint64_t uses, defs;    /* decode_mem_order's numbering; uses LV_ALL: reads everything */
+};
+
+/* The registers one instruction reads and writes, as checked by running it; LV_ALL uses when
+ * they do not hold or cannot be checked. */
+static void decode_access(const struct explorer *x, const uint8_t *b, unsigned len,
+			  struct lv_insn *in)
+{
+	const struct arch_model *arch = x->arch;
+	uint64_t known = arch->liveness_regs | (arch->flags_bit >= 0 ? 1ull << arch->flags_bit : 0);
+	struct special_insn sp;
+	struct mem_order mo;
+
+	in->uses = LV_ALL;
+	in->defs = 0;
+	memset(&sp, 0, sizeof(sp));
+	arch->decode_special(b, &sp);
+	switch (sp.kind) {
+	case SPECIAL_NONE:
+		break;
+	case SPECIAL_BARRIER: /* no register in or out */
+	case SPECIAL_DSB:
+	case SPECIAL_ISB:
+	case SPECIAL_HINT:
+		in->uses = 0;
+		return;
+	default: /* cache maintenance by address, traps, exception return: everything */
+		return;
+	}
+	arch->decode_mem_order(b, len, &mo);
+	mo.reads |= mo.writeback;
+	/* Registers the check cannot see (SIMD/FP, and sp's bit besides the known ones), beyond
+	 * sp read: everything. */
+	if ((mo.reads | mo.writes) & ~known & ~(1ull << x->arch->reg_sp))
+		return;
+	if (!machine_reg_access_holds(arch, b, len, to_regfile(arch, mo.reads),
+				      to_regfile(arch, mo.writes & ~mo.reads)))
+		return;
+	in->uses = mo.reads;
+	in->defs = mo.writes & ~mo.reads;
+}
+
+/* Backward dataflow over [lo, hi); every reached instruction's live-on-entry into the table.
+ * False when the function cannot be analysed (too big, unreadable). */
+static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64_t hi)
+{
+	const struct arch_model *arch = x->arch;
+	unsigned align = arch->insn_align, n = (unsigned)((hi - lo) / align);
+	const uint8_t *text = machine_ram_view(x->m, lo, hi - lo);
+	uint64_t *live;
+	unsigned *work, nwork = 0;
+	struct lv_insn *in;
+	bool changed, ok = false;
+
+	if (!text || hi <= lo || hi - lo > LV_MAX_FUNC_BYTES)
+		return false;
+	in = calloc(n, sizeof(*in));
+	live = calloc(n, sizeof(*live));
+	work = calloc(n, sizeof(*work));
+	if (!in || !live || !work)
+		goto out;
+	/* The instructions reached from the entry, decoded. */
+	work[nwork++] = 0;
+	in[0].reached = true;
+	while (nwork) {
+		unsigned i = work[--nwork];
+		uint64_t pc = lo + (uint64_t)i * align;
+		struct lv_insn *t = &in[i];
+		struct insn_flow fl;
+		unsigned len;
+
+		t->succ = -2;
+		t->kind = FLOW_OTHER; /* until decoded: no whole instruction left */
+		if (hi - pc < 4)
+			continue;
+		len = arch->insn_length(text + (pc - lo));
+		t->len = (uint8_t)len;
+		if (pc + len > hi)
+			continue;
+		arch->decode_flow(text + (pc - lo), len, pc, &fl);
+		decode_access(x, text + (pc - lo), len, t);
+		t->kind = fl.kind;
+		if ((fl.kind == FLOW_JUMP || fl.kind == FLOW_COND) && fl.has_target)
+			t->succ = fl.target >= lo && fl.target < hi && !((fl.target - lo) % align)
+					  ? (int64_t)((fl.target - lo) / align) : -1;
+		else if (fl.kind == FLOW_JUMP || fl.kind == FLOW_COND)
+			t->kind = FLOW_OTHER;
+		if (t->succ >= 0 && !in[t->succ].reached) {
+			in[t->succ].reached = true;
+			work[nwork++] = (unsigned)t->succ;
+		}
+		if (fl.kind == FLOW_NEXT || fl.kind == FLOW_COND || fl.kind == FLOW_CALL) {
+			unsigned next = i + len / align;
+
+			if (pc + len >= hi) {
+				t->kind = FLOW_OTHER; /* falls off the end */
+			} else if (!in[next].reached) {
+				in[next].reached = true;
+				work[nwork++] = next;
+			}
+		}
+	}
+	/* Live on entry, to a fixed point. */
+	do {
+		changed = false;
+		for (unsigned i = n; i-- > 0;) {
+			const struct lv_insn *t = &in[i];
+			uint64_t out = 0, v;
+			unsigned next = i + (t->len ? t->len : align) / align;
+
+			if (!t->reached)
+				continue;
+			switch (t->kind) {
+			case FLOW_NEXT:
+				out = live[next];
+				break;
+			case FLOW_CALL:
+				out = live[next] | arch->live_at_call;
+				break;
+			case FLOW_RETURN:
+				out = arch->live_at_return;
+				break;
+			case FLOW_JUMP:
+			case FLOW_COND:
+				out = t->succ >= 0 ? live[t->succ]
+						   : arch->live_at_call | arch->live_at_return;
+				if (t->kind == FLOW_COND)
+					out |= live[next];
+				break;
+			default:
+				out = LV_ALL;
+				break;
+			}
+			v = t->uses | (out & ~t->defs);
+			if (v != live[i]) {
+				live[i] = v;
+				changed = true;
+			}
+		}
+	} while (changed);
+	ok = true;
+	for (unsigned i = 0; i < n && ok; i++)
+		if (in[i].reached)
+			ok = pc_put(lv, lo + (uint64_t)i * align, live[i]);
+out:
+	free(in);
+	free(live);
+	free(work);
+	return ok;
+}
+
+/* Live on entry at pc, in decode_mem_order's numbering; false when pc is not in code the
+ * analysis understands. */
+static bool live_at(struct explorer *x, uint64_t pc, uint64_t *live)
+{
+	struct liveness *lv = x->liveness;
+	const struct image_symbol *sym;
+	struct lv_func *f;
+	uint64_t off, lo, hi;
+
+	if (lv->code_gen != x->code_written_gen) {
+		forget(lv);
+		lv->code_gen = x->code_written_gen;
+	}
+	if (pc_get(lv, pc, live))
+		return true;
+	sym = image_symbol_at(x->img, pc, &off);
+	if (!sym || !sym->is_func || !sym->size || !image_function_prototype(x->img, sym->name))
+		return false;
+	lo = pc - off;
+	hi = lo + sym->size;
+	f = func_slot(lv, lo);
+	if (!f || f->analysed)
+		return false; /* analysed: pc is not an instruction it reached */
+	f->analysed = true;
+	for (uint64_t w = lo & ~3ull; w < hi; w += 4)
+		if (code_written_holds(x, w))
+			return false;
+	return analyse(x, lv, lo, hi) && pc_get(lv, pc, live);
+}
+
+void liveness_open(struct explorer *x)
+{
+	x->liveness = x->arch->decode_flow && !(x->opt && x->opt->keep_dead_registers)
+			      ? calloc(1, sizeof(*x->liveness)) : NULL;
+}
+
+void liveness_close(struct explorer *x)
+{
+	if (!x->liveness)
+		return;
+	free(x->liveness->funcs);
+	free(x->liveness->pc_key);
+	free(x->liveness->pc_live);
+	free(x->liveness);
+	x->liveness = NULL;
+}
+
+/* Of the registers a state may leave out, those not in live, nor among the ones every future
+ * may read (sp, pc, the link and frame registers). */
+static uint64_t dead_but(const struct arch_model *arch, uint64_t live)
+{
+	uint64_t maskable = arch->decode_flow ? arch->liveness_regs |
+		(arch->flags_bit >= 0 ? 1ull << arch->flags_reg : 0) : 0;
+
+	live |= 1ull << arch->reg_sp | 1ull << arch->reg_pc | 1ull << arch->reg_lr;
+	if (arch->frame_reg >= 0)
+		live |= 1ull << arch->frame_reg;
+	return maskable & ~live;
+}
+
+/* A hart back from its last call: what the tool reads of it (the result, the callee-saved
+ * registers it compares, a litmus test's observed ones). */
+static uint64_t live_at_end(const struct explorer *x, unsigned h)
+{
+	return x->arch->callee_saved_mask | 1ull << x->arch->reg_ret | x->end_live[h];
+}
+
+uint64_t liveness_dead_regs(struct explorer *x, unsigned h)
+{
+	const struct arch_model *arch = x->arch;
+	const struct hart_state *hs = &x->st.harts[h];
+	uint64_t pc, live;
+
+	if (!x->liveness || hs->in_sync_exception)
+		return 0;
+	pc = machine_pc(x->m, h);
+	if (pc == MACHINE_MAGIC_RETURN) {
+		live = live_at_end(x, h);
+	} else {
+		uint64_t l;
+
+		if (!live_at(x, pc, &l))
+			return 0;
+		live = to_regfile(arch, l);
+	}
+	if (hart_live_depth(hs))
+		live |= ~arch->scratch_mask;
+	return dead_but(arch, live);
+}
+
+uint64_t liveness_dead_at_end(const struct explorer *x, unsigned h)
+{
+	const struct hart_state *hs = &x->st.harts[h];
+
+	if (machine_pc(x->m, h) != MACHINE_MAGIC_RETURN || hs->nirq || hs->in_sync_exception)
+		return 0;
+	return dead_but(x->arch, live_at_end(x, h));
+}
+
+void liveness_poison(struct explorer *x, unsigned h)
+{
+	const struct arch_model *arch = x->arch;
+	uint64_t dead = liveness_dead_regs(x, h);
+
+	for (unsigned r = 0; dead && r < arch->nregs; r++) {
+		uint64_t v = 0x5eed000000000000ull ^ (uint64_t)x->st.ntransitions << 16 ^ r << 8 ^ h;
+
+		if (!(dead >> r & 1))
+			continue;
+		if ((int)r == arch->flags_reg)
+			v = (machine_reg(x->m, h, r) & ~arch->flags_value_mask) |
+			    ((~machine_reg(x->m, h, r) ^ x->st.ntransitions << 28) & arch->flags_value_mask);
+		else if (arch->word_size == 4)
+			v = (uint32_t)(v ^ v >> 32);
+		machine_set_reg(x->m, h, (int)r, v);
+	}
+}
+
+void liveness_mask_regs(const struct explorer *x, uint64_t dead, uint64_t *regs)
+{
+	const struct arch_model *arch = x->arch;
+
+	for (unsigned r = 0; dead && r < arch->nregs; r++) {
+		if (!(dead >> r & 1))
+			continue;
+		if ((int)r == arch->flags_reg)
+			regs[r] &= ~arch->flags_value_mask;
+		else
+			regs[r] = 0;
+	}
+}
