@@ -172,9 +172,14 @@ static uint64_t frame_hash(uint64_t v, const struct explorer *x, const struct fr
 }
 
 /* What a hart's future depends on. Left out: its step counts (call_steps is a budget the
- * lookup compares; steps is the clock, which the machine hashes once the guest reads it) and
- * the positions on the path of the transitions its spin window and its pending IPI came from
- * (they decide only which executions are dropped as redundant). */
+ * lookup compares; steps is the clock, which the machine hashes once the guest reads it), the
+ * positions on the path of the transitions its spin window and its pending IPI came from
+ * (they decide only which executions are dropped as redundant), and the spin window of a hart
+ * not blocked: the states its loop went through and what they read decide only how soon it is
+ * seen to spin. From one machine state, with no write in between, its loop goes through the
+ * same states whatever it remembers, and blocks once one repeats within the window (sooner
+ * with more remembered, the iterations in between erased either way: spin.c); what it waits
+ * for once blocked is hashed. */
 static uint64_t hart_hash(uint64_t v, const struct explorer *x, const struct hart_state *hs)
 {
 	v = add(v, (uint64_t)hs->done | (uint64_t)hs->call << 1 | (uint64_t)hs->depth << 32);
@@ -183,10 +188,8 @@ static uint64_t hart_hash(uint64_t v, const struct explorer *x, const struct har
 	v = add_bytes(v, hs->call_regs, x->arch->nregs * sizeof(hs->call_regs[0]));
 	for (unsigned d = 0; d < hs->depth && d < EX_MAX_DEPTH; d++)
 		v = frame_hash(v, x, &hs->frames[d]);
-	v = add(v, (uint64_t)hs->blocked | (uint64_t)hs->nspin << 1 | (uint64_t)hs->nwait << 16);
-	for (unsigned j = 0; j < hs->nspin; j++)
-		v = add(v, hs->spin_state[j] ^ hs->spin_wait_at[j]);
-	for (unsigned j = 0; j < hs->nwait; j++)
+	v = add(v, (uint64_t)hs->blocked);
+	for (unsigned j = 0; hs->blocked && j < hs->nwait; j++)
 		v = add(v, hs->wait[j].addr ^ (uint64_t)hs->wait[j].size << 40 ^
 			       (uint64_t)hs->wait[j].write << 62 ^ (uint64_t)hs->wait[j].model << 63);
 	v = add(v, (uint64_t)hs->exclusive_steps | (uint64_t)hs->irqs_taken << 16 |
