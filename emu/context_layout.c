@@ -2,9 +2,12 @@
  * context_layout.c - where the engine keeps each register of the arch's register file in the
  * bytes uc_context_save fills, found by writing a marker into one register at a time in a
  * scratch engine and seeing which bytes change (the flags register: its flags bits set, then
- * clear; QEMU keeps them in fields of their own, each a 32-bit word). The state hash zeroes
- * a dead register's bytes (emu_context_clear_regs) so that two states that differ only there
- * are one.
+ * clear; QEMU keeps them in fields of their own, each a 32-bit word), and the same for the
+ * arch's exception registers and banked stack pointer. The state hash zeroes a dead
+ * register's bytes (emu_context_canonical_regs) so that two states that differ only there
+ * are one: the registers the caller says are dead, the exception registers outside a handler
+ * (MACHINE_DEAD_EXCEPTION_REGS), the banked stack pointer while the engine leaves it stale,
+ * and the flags' raw form (hashed as the architecture has them instead).
  *
  * Looked for once per process and arch. A register whose bytes are not found, or not where
  * the layout says, keeps its bytes: the hash then only merges fewer states.
@@ -14,6 +17,9 @@
 #include "emu_internal.h"
 
 #define LAYOUT_MAX_SPANS 4
+#define SLOT_EXCEPTION ARCH_MAX_REGS      /* then the arch's exception registers */
+#define SLOT_BANKED_SP (ARCH_MAX_REGS + 4) /* and its banked stack pointer */
+#define LAYOUT_SLOTS (ARCH_MAX_REGS + 5)
 
 struct reg_span {
 	uint16_t off, len;
@@ -22,8 +28,8 @@ struct reg_span {
 struct context_layout {
 	const struct arch_model *arch; /* NULL: a free slot */
 	bool found;
-	unsigned nspans[ARCH_MAX_REGS];
-	struct reg_span spans[ARCH_MAX_REGS][LAYOUT_MAX_SPANS];
+	unsigned nspans[LAYOUT_SLOTS];
+	struct reg_span spans[LAYOUT_SLOTS][LAYOUT_MAX_SPANS];
 };
 
 static struct context_layout layouts[4]; /* one per arch model */
@@ -48,8 +54,29 @@ static bool spans_of(const uint8_t *a, const uint8_t *b, size_t n, unsigned unit
 	return *nout > 0;
 }
 
+/* Where Unicorn register id lives: the context with x in it against the one with y, in words
+ * of unit bytes, into slot. */
+static void probe_reg(uc_engine *uc, uc_context *a, uc_context *b, size_t n, int id, uint64_t x,
+		      uint64_t y, unsigned unit, struct context_layout *l, unsigned slot)
+{
+	uint64_t held = 0;
+
+	l->nspans[slot] = 0;
+	if (uc_reg_read(uc, id, &held) || uc_reg_write(uc, id, &x))
+		return;
+	uc_context_save(uc, a);
+	uc_reg_write(uc, id, &y);
+	uc_context_save(uc, b);
+	uc_reg_write(uc, id, &held);
+	if (!spans_of((const uint8_t *)a, (const uint8_t *)b, n, unit, l->spans[slot],
+		      &l->nspans[slot]))
+		l->nspans[slot] = 0;
+}
+
 static void probe(const struct arch_model *arch, struct context_layout *l)
 {
+	const uint64_t x = 0x8877665544332211ull & (arch->word_size == 4 ? 0xffffffffull : ~0ull);
+	const uint64_t y = ~x & (arch->word_size == 4 ? 0xffffffffull : ~0ull);
 	uc_engine *uc;
 	uc_context *a = NULL, *b = NULL;
 	size_t n;
@@ -61,30 +88,22 @@ static void probe(const struct arch_model *arch, struct context_layout *l)
 		goto out;
 	n = uc_context_size(uc);
 	for (unsigned r = 0; r < arch->nregs && r < ARCH_MAX_REGS; r++) {
-		uint64_t held = 0, x, y;
-		unsigned unit = arch->word_size;
+		uint64_t held = 0;
 
 		if ((int)r == arch->reg_pc || (int)r == arch->reg_sp)
 			continue;
 		uc_reg_read(uc, arch->reg_ids[r], &held);
-		if (arch->decode_flow && (int)r == arch->flags_reg) {
-			x = held | arch->flags_value_mask; /* every flag set, then every flag clear */
-			y = held & ~arch->flags_value_mask;
-			unit = 4;
-		} else {
-			x = 0x8877665544332211ull & (arch->word_size == 4 ? 0xffffffffull : ~0ull);
-			y = ~x & (arch->word_size == 4 ? 0xffffffffull : ~0ull);
-		}
-		if (uc_reg_write(uc, arch->reg_ids[r], &x))
-			continue;
-		uc_context_save(uc, a);
-		uc_reg_write(uc, arch->reg_ids[r], &y);
-		uc_context_save(uc, b);
-		uc_reg_write(uc, arch->reg_ids[r], &held);
-		if (!spans_of((const uint8_t *)a, (const uint8_t *)b, n, unit, l->spans[r],
-			      &l->nspans[r]))
-			l->nspans[r] = 0;
+		if (arch->decode_flow && (int)r == arch->flags_reg) /* every flag set, then clear */
+			probe_reg(uc, a, b, n, arch->reg_ids[r], held | arch->flags_value_mask,
+				  held & ~arch->flags_value_mask, 4, l, r);
+		else
+			probe_reg(uc, a, b, n, arch->reg_ids[r], x, y, arch->word_size, l, r);
 	}
+	for (unsigned k = 0; k < arch->nexception_regs && k < 4; k++)
+		probe_reg(uc, a, b, n, arch->exception_reg_ids[k], x, y, 4, l, SLOT_EXCEPTION + k);
+	if (arch->banked_sp_stale)
+		probe_reg(uc, a, b, n, arch->banked_sp_reg_id, x, y, arch->word_size, l,
+			  SLOT_BANKED_SP);
 	l->found = true;
 out:
 	if (a)
@@ -109,14 +128,38 @@ static const struct context_layout *layout_of(const struct arch_model *arch)
 	return l->found ? l : NULL;
 }
 
-void emu_context_clear_regs(const struct arch_model *arch, uint8_t *ctx, size_t n, uint64_t regs)
+static void clear_reg(const struct context_layout *l, unsigned r, uint8_t *ctx, size_t n)
 {
-	const struct context_layout *l = regs ? layout_of(arch) : NULL;
+	for (unsigned s = 0; s < l->nspans[r]; s++)
+		if ((size_t)l->spans[r][s].off + l->spans[r][s].len <= n)
+			memset(ctx + l->spans[r][s].off, 0, l->spans[r][s].len);
+}
 
-	for (unsigned r = 0; l && r < arch->nregs && r < ARCH_MAX_REGS; r++)
-		for (unsigned s = 0; (regs >> r & 1) && s < l->nspans[r]; s++)
-			if ((size_t)l->spans[r][s].off + l->spans[r][s].len <= n)
-				memset(ctx + l->spans[r][s].off, 0, l->spans[r][s].len);
+uint64_t emu_context_canonical_regs(const struct arch_model *arch, uc_engine *uc, uint8_t *ctx,
+				    size_t n, uint64_t dead)
+{
+	const struct context_layout *l = arch->decode_flow ? layout_of(arch) : NULL;
+	uint64_t flags = 0;
+
+	if (!l)
+		return 0;
+	for (unsigned r = 0; r < arch->nregs && r < ARCH_MAX_REGS; r++)
+		if (dead >> r & 1)
+			clear_reg(l, r, ctx, n);
+	for (unsigned k = 0; (dead & MACHINE_DEAD_EXCEPTION_REGS) && k < arch->nexception_regs &&
+			     k < 4; k++)
+		clear_reg(l, SLOT_EXCEPTION + k, ctx, n);
+	if (arch->banked_sp_stale && arch->banked_sp_stale(uc))
+		clear_reg(l, SLOT_BANKED_SP, ctx, n);
+	/* The flags as the architecture has them: QEMU keeps Z as "ZF == 0" and N, V as the sign
+	 * of a word, so equal flags come in many raw forms. */
+	if (arch->flags_reg >= 0 && l->nspans[arch->flags_reg]) {
+		if (!(dead >> arch->flags_reg & 1) &&
+		    uc_reg_read(uc, arch->reg_ids[arch->flags_reg], &flags) == UC_ERR_OK)
+			flags = (flags & arch->flags_value_mask) | 1;
+		clear_reg(l, (unsigned)arch->flags_reg, ctx, n);
+	}
+	return flags;
 }
 
 unsigned machine_context_reg_bytes(const struct arch_model *arch, unsigned reg)

@@ -309,9 +309,12 @@ uint8_t *emu_ram_ptr(struct machine *m, uint64_t addr, size_t len);
 /* ctx, n bytes saved by uc_context_save: the monitor's value zeroed while it is clear
  * (monitor.c). */
 void emu_monitor_canonical(const struct arch_model *arch, uint8_t *ctx, size_t n);
-/* ctx, n bytes saved by uc_context_save: the registers of regs (bit r: register-file index r;
- * the flags register's flags only) zeroed (context_layout.c). */
-void emu_context_clear_regs(const struct arch_model *arch, uint8_t *ctx, size_t n, uint64_t regs);
+/* ctx, n bytes saved from uc by uc_context_save: the registers of dead (bit r: register-file
+ * index r; the flags register's flags only) zeroed, and the flags' own bytes too, the flags
+ * returned as the architecture has them (0 when dead) for the caller to hash instead
+ * (context_layout.c). */
+uint64_t emu_context_canonical_regs(const struct arch_model *arch, uc_engine *uc, uint8_t *ctx,
+				    size_t n, uint64_t dead);
 
 /* private_mem.c: [addr, addr+len) changed, some hart's private range among it: that hart's
  * hash of them is made again. */

@@ -295,6 +295,9 @@ uint64_t machine_state_hash(struct machine *m, uint64_t (*tag_key)(void *ud, uin
  * reckoning. NULL: none. */
 uint64_t machine_state_hash_live(struct machine *m, const uint64_t *dead,
 				 uint64_t (*tag_key)(void *ud, uint32_t tag), void *ud);
+/* A bit of dead[h]: the hart is in no exception handler, and the registers only a handler
+ * reads (arch exception_reg_ids) are dead too. */
+#define MACHINE_DEAD_EXCEPTION_REGS (1ull << 63)
 /* How many bytes of a saved CPU context hold register reg of arch (context_layout.c): the
  * bytes the state hash leaves out when it is dead; 0 when they were not found. */
 unsigned machine_context_reg_bytes(const struct arch_model *arch, unsigned reg);

@@ -6,9 +6,10 @@
  * A CPU context is hashed whole, as the opaque bytes uc_context_save fills (every register the
  * engine keeps, system registers and banked copies included): two states that differ in any
  * of it hash differently, and a field that varies without meaning only costs a merge (but for
- * the exclusive monitor's value while the monitor is clear: monitor.c; and the registers the
- * caller knows dead, machine_state_hash_live: context_layout.c). The hash is kept with the
- * hart until its engine may change (emu_hart_changed).
+ * the exclusive monitor's value while the monitor is clear: monitor.c; the registers the
+ * caller knows dead, machine_state_hash_live, and the flags, hashed as the architecture has
+ * them rather than in QEMU's raw form: context_layout.c). The hash is kept with the hart until
+ * its engine may change (emu_hart_changed).
  *
  * RAM is hashed a page at a time, each page's hash kept until a write into the page
  * (emu_ram_written, a snapshot restore); the part of a hart's stack below its SP is dead and
@@ -133,6 +134,7 @@ static uint64_t ram_hash(struct machine *m)
 static uint64_t context_hash(struct machine *m, unsigned i, uint64_t dead)
 {
 	struct hart *h = &m->harts[i];
+	uint64_t flags;
 	size_t n;
 
 	if (h->ctx_hashed && h->ctx_dead == dead)
@@ -142,8 +144,8 @@ static uint64_t context_hash(struct machine *m, unsigned i, uint64_t dead)
 	uc_context_save(h->uc, m->hash_ctx[i]);
 	n = uc_context_size(h->uc);
 	emu_monitor_canonical(m->arch, (uint8_t *)m->hash_ctx[i], n);
-	emu_context_clear_regs(m->arch, (uint8_t *)m->hash_ctx[i], n, dead);
-	h->ctx_hash = machine_hash_bytes(m->hash_ctx[i], n, i);
+	flags = emu_context_canonical_regs(m->arch, h->uc, (uint8_t *)m->hash_ctx[i], n, dead);
+	h->ctx_hash = machine_hash_bytes(m->hash_ctx[i], n, i) ^ mix(flags);
 	h->ctx_dead = dead;
 	h->ctx_hashed = true;
 	return h->ctx_hash;

@@ -277,6 +277,17 @@ struct arch_model {
 	 */
 	void (*decode_flow)(const uint8_t *bytes, unsigned len, uint64_t pc, struct insn_flow *out);
 	uint64_t live_at_return, live_at_call;
+	/* Optional: registers outside the register file that the state hash may leave out. The
+	 * ones an exception entry writes and only its handler reads (Unicorn ids, arm64
+	 * ELR_EL1, ESR_EL1, FAR_EL1): dead while the hart is in no handler, when no code
+	 * outside the vectors reads them (reads_exception_regs says whether an instruction
+	 * does). A banked stack pointer the engine leaves stale while it is the one in use
+	 * (arm64 SP_EL1 at EL1h: QEMU keeps the live value in SP itself), and whether it is. */
+	int exception_reg_ids[4];
+	unsigned nexception_regs;
+	bool (*reads_exception_regs)(const uint8_t *bytes, unsigned len);
+	int banked_sp_reg_id;
+	bool (*banked_sp_stale)(void *uc);
 	uint64_t liveness_regs;
 	int flags_bit, flags_reg;
 	uint64_t flags_value_mask;

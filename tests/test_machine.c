@@ -1440,6 +1440,42 @@ START_TEST(test_breakpoint_exception_entry)
 }
 END_TEST
 
+/* Outside a handler, what an exception entry writes for its handler (ELR_EL1 here) is left out
+ * of the state hash when the caller says so (MACHINE_DEAD_EXCEPTION_REGS): two interrupts
+ * taken at different instructions leave states that differ only in ELR_EL1. */
+START_TEST(test_state_hash_leaves_out_exception_registers)
+{
+	struct elf_opts o = {.machine = EM_AARCH64, .vectors = true};
+	char err[256], *path = write_elf(&o);
+	struct image *vimg = image_load(path, arch, err, sizeof(err));
+	const uint64_t out[1] = {MACHINE_DEAD_EXCEPTION_REGS}, in[1] = {0};
+	uint64_t live[2], dead[2];
+	struct machine_snapshot *s;
+	struct machine *m;
+
+	unlink(path);
+	free(path);
+	ck_assert_msg(vimg != NULL, "%s", err);
+	m = machine_open(arch, vimg, 1, FETCH_COHERENT, err, sizeof(err));
+	ck_assert_msg(m != NULL, "%s", err);
+	machine_call_begin(m, 0, BREAK, NULL, 0);
+	s = machine_snapshot_new(m);
+	machine_snapshot_save(m, s);
+	for (unsigned k = 0; k < 2; k++) {
+		machine_snapshot_restore(m, s);
+		machine_set_reg(m, 0, reg("pc"), BREAK + 4 * k);
+		ck_assert_int_eq(machine_take_interrupt(m, 0, err, sizeof(err)), 0);
+		live[k] = machine_state_hash_live(m, in, NULL, NULL);
+		dead[k] = machine_state_hash_live(m, out, NULL, NULL);
+	}
+	ck_assert(live[0] != live[1]);
+	ck_assert(dead[0] == dead[1]);
+	machine_snapshot_free(s);
+	machine_close(m);
+	image_free(vimg);
+}
+END_TEST
+
 /* ---- (7) deterministic system registers ---- */
 
 static void read_sysregs(unsigned hart, uint64_t out[4])
@@ -1641,6 +1677,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_state_hash_leaves_out_a_clear_monitor);
 	tcase_add_test(tc, test_reg_access_check_runs_the_instruction);
 	tcase_add_test(tc, test_state_hash_leaves_out_dead_registers);
+	tcase_add_test(tc, test_state_hash_leaves_out_exception_registers);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
 	tcase_add_test(tc, test_park_reopens_as_new);
 	return s;

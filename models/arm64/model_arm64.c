@@ -251,6 +251,24 @@ static int a64_take_interrupt(void *uc, uint64_t pc, uint64_t vectors)
 	return a64_enter_el1(uc, pc, vectors + 0x280);
 }
 
+/* MRS Xt of ELR_EL1, SPSR_EL1, ESR_EL1 or FAR_EL1 (op0 3, op1 0, CRn 4/5/6). */
+static bool a64_reads_exception_regs(const uint8_t *bytes, unsigned len)
+{
+	uint32_t w = le32(bytes) & 0xffffffe0u;
+
+	(void)len;
+	return w == 0xd5384020u || w == 0xd5384000u || w == 0xd5385200u || w == 0xd5386000u;
+}
+
+/* EL1 with SP_EL1 selected (PSTATE.M = EL1h): SP is SP_EL1, and the engine's banked copy of
+ * it is not read until SPSel or the exception level changes, which write it first. */
+static bool a64_banked_sp_stale(void *uc)
+{
+	uint64_t pstate = 0;
+
+	return uc_reg_read(uc, UC_ARM64_REG_PSTATE, &pstate) == UC_ERR_OK && (pstate & 0xf) == 5;
+}
+
 /* Clears PSTATE.DAIF, as an arm64 kernel thread runs (the PE resets with all four set). */
 static int a64_unmask_interrupts(void *uc)
 {
@@ -354,6 +372,13 @@ const struct arch_model arch_model_arm64 = {
 	.flags_bit = 32,
 	.flags_reg = A64_NZCV,
 	.flags_value_mask = 0xf0000000ull,
+	/* DDI 0487 D1.10: exception entry to EL1 writes ELR_EL1 and ESR_EL1 (FAR_EL1 for an
+	 * abort); ERET and the handler's MRS read them. */
+	.exception_reg_ids = {UC_ARM64_REG_ELR_EL1, UC_ARM64_REG_ESR_EL1, UC_ARM64_REG_FAR_EL1},
+	.nexception_regs = 3,
+	.reads_exception_regs = a64_reads_exception_regs,
+	.banked_sp_reg_id = UC_ARM64_REG_SP_EL1,
+	.banked_sp_stale = a64_banked_sp_stale,
 	.data_granule = 8,
 	.cmodx_set = "B, BL, BRK, HVC, ISB, NOP, SMC, SVC",
 	.cmodx_classify = a64_cmodx_classify,
