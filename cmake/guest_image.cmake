@@ -31,9 +31,10 @@ endif()
 # gives their prototypes, against which scenario calls are checked; it changes no
 # instruction, and the image hash ignores it (emu/image_hash.c). The prefix maps keep the
 # checkout's path out of the images: sources are named from the project's root. Assembly
-# sources are built with -g0 (see _guest_compile).
+# sources are built with -g0 (see _guest_compile). -fno-jump-tables: a register jump in C is
+# a tail call, which the liveness of registers relies on (explorer/liveness.c).
 set(PATCHCHECK_GUEST_COMMON_FLAGS
-    -O2 -ffreestanding -fno-builtin -fno-pic -fno-stack-protector
+    -O2 -ffreestanding -fno-builtin -fno-pic -fno-stack-protector -fno-jump-tables
     -fno-asynchronous-unwind-tables -g
     -fdebug-prefix-map=${PROJECT_BINARY_DIR}=build -fdebug-prefix-map=${PROJECT_SOURCE_DIR}=.)
 

@@ -6,7 +6,8 @@
  * parameter's declaration ("long a") for messages, so that a scenario's calls can be checked
  * against them before they run.
  *
- * Only definitions count: a DW_TAG_subprogram at the top of a compile unit without
+ * The result's type is kept as its size (liveness of registers at a return: explorer/
+ * liveness.c). Only definitions count: a DW_TAG_subprogram at the top of a compile unit without
  * DW_AT_declaration (a declaration is what some C file believed, not what the function is).
  * Functions without one are not checked: assembly trampolines and handlers (built without
  * debug information, and without prototypes to give), and every function of an image built
@@ -201,15 +202,20 @@ static void take_param(Dwarf_Die *param, struct image_prototype *proto)
 		       used && p->text[used - 1] == '*' ? "" : " ", name);
 }
 
-/* The parameters of a function definition; an out-of-line copy of an inlined function has
- * them at its abstract origin. */
+/* The parameters and the result of a function definition; an out-of-line copy of an inlined
+ * function has them at its abstract origin. */
 static void take_params(Dwarf_Die *func, struct image_prototype *proto)
 {
-	Dwarf_Die origin, child;
+	Dwarf_Die origin, child, type_die, *type;
+	struct image_param result = { 0 };
 
 	if (ref_of(func, DW_AT_abstract_origin, &origin))
 		func = &origin;
 	*proto = (struct image_prototype){ 0 };
+	if ((type = ref_of(func, DW_AT_type, &type_die))) {
+		classify(type, &result);
+		proto->ret_bytes = result.kind == PARAM_UNSUPPORTED ? -1 : (int)result.size;
+	}
 	if (dwarf_child(func, &child) != 0)
 		return;
 	do {

@@ -86,6 +86,8 @@ struct image_param {
 struct image_prototype {
 	unsigned nparams; /* all of them; params describes the first IMAGE_MAX_PARAMS */
 	bool variadic;    /* "..." after them */
+	int ret_bytes;    /* the result: 0 none (void), the size of an integer or a pointer, or
+			   * -1 anything else (a struct, a float) */
 	struct image_param params[IMAGE_MAX_PARAMS];
 };
 

@@ -4,26 +4,33 @@
  * only in what the code left behind in its scratch registers are one state; the spin check
  * and the final state of an execution leave them out too.
  *
- * Only where the code is understood: inside a C function of the image (one whose definition
- * the DWARF gives: explorer code and a user's C, compiled to the procedure call standard) that
- * no hart may write (no site, no code word in code_written). There, classic backward dataflow
- * over the function's instructions, from its entry:
+ * Only where the code is understood: inside a function symbol of the image, by classic
+ * backward dataflow over its instructions from its entry (and from the code after each word
+ * a hart may write: a site's body):
  *   - each instruction reads and writes the registers the arch's decoder gives
  *     (decode_mem_order), once they hold when it runs (machine_reg_access_holds: Capstone 4
- *     leaves some reads out); one whose accesses do not hold, or that touches SIMD/FP
- *     registers, reads every register;
- *   - control goes where decode_flow says; a return leaves what the caller may read
- *     (arch live_at_return: the procedure call standard's result and callee-saved registers);
- *     a call reads the callee's arguments (live_at_call) and passes through every other
- *     register live after it, as if the callee kept it; a jump out of the function is a tail
- *     call; a register jump, a trap, an exception return, an instruction not decoded, or
- *     falling off the end reads every register.
+ *     leaves some reads out); one whose accesses do not hold, that touches SIMD/FP
+ *     registers, or that a hart may write (a site, a code word in code_written), reads every
+ *     register;
+ *   - control goes where decode_flow says; a register jump, a trap, an exception return, an
+ *     instruction not decoded, or falling off the end reads every register.
+ * In a C function (its DWARF has the definition: compiled to the procedure call standard by
+ * the image's recipe, without jump tables) a return leaves what the caller may read (the
+ * callee-saved registers, arch live_at_return, and the result registers its prototype's
+ * result type needs); a call reads the arguments the callee's prototype takes (every
+ * argument register when the callee is not known), and passes through every other register
+ * live after it, as if the callee kept it; a jump out of the function, or through a
+ * register, is a tail call. In assembly a call reads what a C callee's prototype takes, and
+ * every register for any other; a return leaves what is live where the link register points
+ * when the function never writes it (a leaf: the caller's own liveness), else every register.
  * At the top-level call's return (MACHINE_MAGIC_RETURN), what the tool reads: the result,
  * the callee-saved registers it compares, and a litmus test's observed registers. The
  * tool's own checks read more while a traced call's frame is open at the hart's level: every
  * register but the arch's scratch ones (checked at body entry: check_entry_state), so those
  * stay live there; sp, pc, the link register and the frame register are always live. Inside
- * a synchronous exception (a probe's pt_regs) nothing is dead.
+ * a synchronous exception (a probe's pt_regs) nothing is dead. Outside any handler, the
+ * registers an exception entry writes for its handler (arm64 ELR_EL1, ESR_EL1, FAR_EL1) are
+ * dead too, when no code of the image outside the vectors reads them.
  *
  * Per function, on first use; forgotten when code_written grows (the search restarts then).
  */
@@ -40,13 +47,24 @@ struct lv_func {
 	bool analysed;
 };
 
+/* Live on entry at one pc, in decode_mem_order's numbering. In a C function both masks are the
+ * same. In assembly, what its returns leave live is not known from the code: `none` is what is
+ * live if the caller reads nothing after the return, `all` if it reads everything; with
+ * returns_to_lr the function never writes the link register, so its returns go where the
+ * link register points now, and what is live there decides between them. */
+struct lv_pc {
+	uint64_t none, all;
+	bool returns_to_lr;
+};
+
 struct liveness {
+	bool exception_regs_private; /* only the vectors' code reads the exception registers */
 	unsigned code_gen;      /* code_written's generation the tables are of */
 	size_t nfuncs, funcs_cap;
 	struct lv_func *funcs;  /* open addressing on lo */
 	size_t npcs, pcs_cap;
 	uint64_t *pc_key;       /* open addressing: pc + 1, 0 = empty */
-	uint64_t *pc_live;      /* live on entry, in decode_mem_order's numbering */
+	struct lv_pc *pc_live;
 };
 
 static size_t slot(uint64_t k, size_t cap)
@@ -61,13 +79,14 @@ static void forget(struct liveness *lv)
 	lv->nfuncs = lv->npcs = 0;
 }
 
-static bool pc_put(struct liveness *lv, uint64_t pc, uint64_t live)
+static bool pc_put(struct liveness *lv, uint64_t pc, const struct lv_pc *live)
 {
 	size_t k;
 
 	if (2 * (lv->npcs + 1) > lv->pcs_cap) {
 		size_t cap = lv->pcs_cap ? 2 * lv->pcs_cap : 1024;
-		uint64_t *key = calloc(cap, sizeof(*key)), *val = calloc(cap, sizeof(*val));
+		uint64_t *key = calloc(cap, sizeof(*key));
+		struct lv_pc *val = calloc(cap, sizeof(*val));
 
 		if (!key || !val) {
 			free(key);
@@ -94,11 +113,11 @@ static bool pc_put(struct liveness *lv, uint64_t pc, uint64_t live)
 	if (!lv->pc_key[k])
 		lv->npcs++;
 	lv->pc_key[k] = pc + 1;
-	lv->pc_live[k] = live;
+	lv->pc_live[k] = *live;
 	return true;
 }
 
-static bool pc_get(const struct liveness *lv, uint64_t pc, uint64_t *live)
+static bool pc_get(const struct liveness *lv, uint64_t pc, struct lv_pc *live)
 {
 	if (!lv->pcs_cap)
 		return false;
@@ -154,6 +173,8 @@ struct lv_insn {
 	int64_t succ;           /* index of the target inside the function, -1 outside, or -2:
 				 * none */
 	uint64_t uses, defs;    /* decode_mem_order's numbering; uses LV_ALL: reads everything */
+	uint64_t callee_reads;  /* a call or a jump out of the function: what the callee may read
+				 * (its arguments, by its prototype; LV_ALL: not C, from assembly) */
 };
 
 /* The registers one instruction reads and writes, as checked by running it; LV_ALL uses when
@@ -195,24 +216,115 @@ static void decode_access(const struct explorer *x, const uint8_t *b, unsigned l
 	in->defs = mo.writes & ~mo.reads;
 }
 
-/* Backward dataflow over [lo, hi); every reached instruction's live-on-entry into the table.
- * False when the function cannot be analysed (too big, unreadable). */
-static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64_t hi)
+/* The prototype of the C function whose entry is target; NULL when it is none. */
+static const struct image_prototype *c_function_at(const struct explorer *x, uint64_t target)
+{
+	uint64_t off;
+	const struct image_symbol *sym = image_symbol_at(x->img, target, &off);
+
+	return sym && sym->is_func && off == 0 ? image_function_prototype(x->img, sym->name)
+					      : NULL;
+}
+
+/* The registers a C function returns its result in (AAPCS64 6.9, AAPCS 6.5, the RISC-V
+ * psABI: the first argument register, the second too for two words or a composite). */
+static uint64_t result_regs(const struct arch_model *arch, const struct image_prototype *p)
+{
+	if (p->ret_bytes == 0)
+		return 0;
+	if (p->ret_bytes > 0 && (unsigned)p->ret_bytes <= arch->word_size)
+		return 1ull << arch->arg_regs[0];
+	return 1ull << arch->arg_regs[0] | 1ull << arch->arg_regs[1];
+}
+
+/* The registers a call of a C function with prototype p passes arguments in: one per integer
+ * or pointer parameter of a word at most; every argument register (and the indirect result
+ * register) for anything else, a variadic function or a result returned in memory. */
+static uint64_t argument_regs(const struct arch_model *arch, const struct image_prototype *p)
+{
+	uint64_t m = 0;
+
+	if (!p || p->variadic || p->nparams > arch->narg_regs || p->ret_bytes < 0 ||
+	    p->ret_bytes > 2 * (int)arch->word_size)
+		return arch->call_args_all;
+	for (unsigned i = 0; i < p->nparams; i++) {
+		if (p->params[i].kind == PARAM_UNSUPPORTED || p->params[i].size > arch->word_size)
+			return arch->call_args_all;
+		m |= 1ull << arch->arg_regs[i];
+	}
+	return m;
+}
+
+/* Live on entry of each reached instruction, to a fixed point, with ret live after a return
+ * (a tail call's callee returns there too). */
+static void dataflow(const struct explorer *x, const struct lv_insn *in, unsigned n,
+		     uint64_t ret, uint64_t *live)
+{
+	const struct arch_model *arch = x->arch;
+	unsigned align = arch->insn_align;
+	bool changed;
+
+	memset(live, 0, n * sizeof(*live));
+	do {
+		changed = false;
+		for (unsigned i = n; i-- > 0;) {
+			const struct lv_insn *t = &in[i];
+			uint64_t out = 0, v;
+			unsigned next = i + (t->len ? t->len : align) / align;
+
+			if (!t->reached)
+				continue;
+			switch (t->kind) {
+			case FLOW_NEXT:
+				out = live[next];
+				break;
+			case FLOW_CALL:
+				out = live[next] | t->callee_reads | arch->live_at_call;
+				break;
+			case FLOW_RETURN:
+				out = ret;
+				break;
+			case FLOW_JUMP:
+			case FLOW_COND:
+				out = t->succ >= 0 ? live[t->succ]
+						   : t->callee_reads | arch->live_at_call | ret;
+				if (t->kind == FLOW_COND)
+					out |= live[next];
+				break;
+			default:
+				out = LV_ALL;
+				break;
+			}
+			v = t->uses | (out & ~t->defs);
+			if (v != live[i]) {
+				live[i] = v;
+				changed = true;
+			}
+		}
+	} while (changed);
+}
+
+/* Backward dataflow over [lo, hi), a C function of prototype c or assembly (c NULL); every
+ * reached instruction's live-on-entry into the table. False when the function cannot be
+ * analysed (too big, unreadable). */
+static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64_t hi,
+		    const struct image_prototype *c)
 {
 	const struct arch_model *arch = x->arch;
 	unsigned align = arch->insn_align, n = (unsigned)((hi - lo) / align);
 	const uint8_t *text = machine_ram_view(x->m, lo, hi - lo);
-	uint64_t *live;
+	uint64_t *live, *live_all = NULL, lr = 1ull << arch->reg_lr;
 	unsigned *work, nwork = 0;
 	struct lv_insn *in;
-	bool changed, ok = false;
+	bool keeps_lr = true, ok = false;
 
 	if (!text || hi <= lo || hi - lo > LV_MAX_FUNC_BYTES)
 		return false;
 	in = calloc(n, sizeof(*in));
 	live = calloc(n, sizeof(*live));
+	live_all = calloc(n, sizeof(*live_all));
 	work = calloc(n, sizeof(*work));
-	if (!in || !live || !work)
+	if (!in || !live || !live_all || !work)
 		goto out;
 	/* The instructions reached from the entry, decoded. */
 	work[nwork++] = 0;
@@ -228,6 +340,19 @@ static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64
 		t->kind = FLOW_OTHER; /* until decoded: no whole instruction left */
 		if (hi - pc < 4)
 			continue;
+		if (code_written_holds(x, pc)) {
+			/* A hart may write it: anything may be there. Where the code no hart writes
+			 * begins again (a site's body) is reached from here. */
+			uint64_t after = (pc & ~3ull) + 4;
+			unsigned next = (unsigned)((after - lo) / align);
+
+			t->uses = LV_ALL;
+			if (after < hi && !in[next].reached) {
+				in[next].reached = true;
+				work[nwork++] = next;
+			}
+			continue;
+		}
 		len = arch->insn_length(text + (pc - lo));
 		t->len = (uint8_t)len;
 		if (pc + len > hi)
@@ -235,9 +360,18 @@ static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64
 		arch->decode_flow(text + (pc - lo), len, pc, &fl);
 		decode_access(x, text + (pc - lo), len, t);
 		t->kind = fl.kind;
+		/* From C, every callee keeps to the procedure call standard; from assembly, a C
+		 * function does. */
+		t->callee_reads = fl.has_target && c_function_at(x, fl.target)
+					  ? argument_regs(arch, c_function_at(x, fl.target))
+					  : c ? arch->call_args_all : LV_ALL;
+		if (fl.kind == FLOW_CALL || (t->defs & lr) || t->uses == LV_ALL)
+			keeps_lr = false;
 		if ((fl.kind == FLOW_JUMP || fl.kind == FLOW_COND) && fl.has_target)
 			t->succ = fl.target >= lo && fl.target < hi && !((fl.target - lo) % align)
 					  ? (int64_t)((fl.target - lo) / align) : -1;
+		else if (fl.kind == FLOW_JUMP && c)
+			t->succ = -1; /* a tail call through a register */
 		else if (fl.kind == FLOW_JUMP || fl.kind == FLOW_COND)
 			t->kind = FLOW_OTHER;
 		if (t->succ >= 0 && !in[t->succ].reached) {
@@ -255,63 +389,31 @@ static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64
 			}
 		}
 	}
-	/* Live on entry, to a fixed point. */
-	do {
-		changed = false;
-		for (unsigned i = n; i-- > 0;) {
-			const struct lv_insn *t = &in[i];
-			uint64_t out = 0, v;
-			unsigned next = i + (t->len ? t->len : align) / align;
-
-			if (!t->reached)
-				continue;
-			switch (t->kind) {
-			case FLOW_NEXT:
-				out = live[next];
-				break;
-			case FLOW_CALL:
-				out = live[next] | arch->live_at_call;
-				break;
-			case FLOW_RETURN:
-				out = arch->live_at_return;
-				break;
-			case FLOW_JUMP:
-			case FLOW_COND:
-				out = t->succ >= 0 ? live[t->succ]
-						   : arch->live_at_call | arch->live_at_return;
-				if (t->kind == FLOW_COND)
-					out |= live[next];
-				break;
-			default:
-				out = LV_ALL;
-				break;
-			}
-			v = t->uses | (out & ~t->defs);
-			if (v != live[i]) {
-				live[i] = v;
-				changed = true;
-			}
-		}
-	} while (changed);
+	dataflow(x, in, n, c ? arch->live_at_return | result_regs(arch, c) : 0, live);
+	if (c)
+		memcpy(live_all, live, n * sizeof(*live));
+	else
+		dataflow(x, in, n, LV_ALL, live_all);
 	ok = true;
 	for (unsigned i = 0; i < n && ok; i++)
 		if (in[i].reached)
-			ok = pc_put(lv, lo + (uint64_t)i * align, live[i]);
+			ok = pc_put(lv, lo + (uint64_t)i * align,
+				    &(struct lv_pc){live[i], live_all[i], !c && keeps_lr});
 out:
 	free(in);
 	free(live);
+	free(live_all);
 	free(work);
 	return ok;
 }
 
-/* Live on entry at pc, in decode_mem_order's numbering; false when pc is not in code the
- * analysis understands. */
-static bool live_at(struct explorer *x, uint64_t pc, uint64_t *live)
+/* Live on entry at pc; false when pc is not in code the analysis understands. */
+static bool live_at(struct explorer *x, uint64_t pc, struct lv_pc *live)
 {
 	struct liveness *lv = x->liveness;
 	const struct image_symbol *sym;
 	struct lv_func *f;
-	uint64_t off, lo, hi;
+	uint64_t off, lo;
 
 	if (lv->code_gen != x->code_written_gen) {
 		forget(lv);
@@ -320,24 +422,39 @@ static bool live_at(struct explorer *x, uint64_t pc, uint64_t *live)
 	if (pc_get(lv, pc, live))
 		return true;
 	sym = image_symbol_at(x->img, pc, &off);
-	if (!sym || !sym->is_func || !sym->size || !image_function_prototype(x->img, sym->name))
+	if (!sym || !sym->is_func || !sym->size || off >= sym->size)
 		return false;
 	lo = pc - off;
-	hi = lo + sym->size;
 	f = func_slot(lv, lo);
 	if (!f || f->analysed)
 		return false; /* analysed: pc is not an instruction it reached */
 	f->analysed = true;
-	for (uint64_t w = lo & ~3ull; w < hi; w += 4)
-		if (code_written_holds(x, w))
+	return analyse(x, lv, lo, lo + sym->size, image_function_prototype(x->img, sym->name)) &&
+	       pc_get(lv, pc, live);
+}
+
+/* Does no code of the image outside the vectors read the exception registers? */
+static bool exception_regs_private(const struct explorer *x)
+{
+	const struct arch_model *arch = x->arch;
+	uint64_t lo = image_text_begin(x->img), hi = image_text_end(x->img);
+	const uint8_t *text = hi > lo ? machine_ram_view(x->m, lo, hi - lo) : NULL;
+
+	if (!arch->nexception_regs || !arch->reads_exception_regs || !text)
+		return false;
+	for (uint64_t a = lo; a + 4 <= hi; a += arch->insn_align)
+		if ((a < x->exception_code || a >= x->exception_code_end) &&
+		    arch->reads_exception_regs(text + (a - lo), 4))
 			return false;
-	return analyse(x, lv, lo, hi) && pc_get(lv, pc, live);
+	return true;
 }
 
 void liveness_open(struct explorer *x)
 {
 	x->liveness = x->arch->decode_flow && !(x->opt && x->opt->keep_dead_registers)
 			      ? calloc(1, sizeof(*x->liveness)) : NULL;
+	if (x->liveness)
+		x->liveness->exception_regs_private = exception_regs_private(x);
 }
 
 void liveness_close(struct explorer *x)
@@ -375,23 +492,32 @@ uint64_t liveness_dead_regs(struct explorer *x, unsigned h)
 {
 	const struct arch_model *arch = x->arch;
 	const struct hart_state *hs = &x->st.harts[h];
-	uint64_t pc, live;
+	uint64_t pc, live, handler = 0;
 
 	if (!x->liveness || hs->in_sync_exception)
 		return 0;
+	/* Outside a handler the next exception entry writes what a handler reads. */
+	if (x->liveness->exception_regs_private && !hs->nirq)
+		handler = MACHINE_DEAD_EXCEPTION_REGS;
 	pc = machine_pc(x->m, h);
 	if (pc == MACHINE_MAGIC_RETURN) {
 		live = live_at_end(x, h);
 	} else {
-		uint64_t l;
+		struct lv_pc l, r;
+		uint64_t ret = machine_reg(x->m, h, arch->reg_lr) & ~1ull, after = ~0ull;
 
 		if (!live_at(x, pc, &l))
-			return 0;
-		live = to_regfile(arch, l);
+			return handler;
+		/* Assembly that returns where the link register points: what is live there. */
+		if (l.returns_to_lr && ret == MACHINE_MAGIC_RETURN)
+			after = live_at_end(x, h);
+		else if (l.returns_to_lr && live_at(x, ret, &r))
+			after = to_regfile(arch, r.all);
+		live = to_regfile(arch, l.none) | (to_regfile(arch, l.all) & after);
 	}
 	if (hart_live_depth(hs))
 		live |= ~arch->scratch_mask;
-	return dead_but(arch, live);
+	return dead_but(arch, live) | handler;
 }
 
 uint64_t liveness_dead_at_end(const struct explorer *x, unsigned h)

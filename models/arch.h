@@ -87,7 +87,8 @@ struct mem_order {
  */
 enum insn_flow_kind {
 	FLOW_NEXT = 0,  /* falls through to the next instruction */
-	FLOW_JUMP,      /* to target only (B, JAL x0) */
+	FLOW_JUMP,      /* to target only (B, JAL x0); no target: through a register (BR, JR):
+			 * in C, a tail call (guest C is built without jump tables) */
 	FLOW_COND,      /* to target or the next (B.cond, CBZ, TBZ, BEQ) */
 	FLOW_CALL,      /* a call that returns to the next (BL, BLR, JAL/JALR ra); no target:
 			 * through a register */
@@ -267,16 +268,18 @@ struct arch_model {
 	/*
 	 * Optional: register liveness of compiled C (explorer/liveness.c). decode_flow says
 	 * where the instruction at pc sends control. The masks are in decode_mem_order's
-	 * numbering: what the ABI lets a caller read after a C function returns
-	 * (live_at_return: the result registers, the callee-saved ones, sp, the platform's
-	 * fixed registers) and what a callee may read at a call from C (live_at_call: the
-	 * argument registers, sp, the fixed ones). liveness_regs are the bits of that numbering
+	 * numbering: what the ABI lets a caller read after a C function returns besides its
+	 * result (live_at_return: the callee-saved registers, sp, the platform's fixed ones),
+	 * what any callee may read at a call besides its arguments (live_at_call: sp, the fixed
+	 * ones), and every register a call may pass arguments in (call_args_all: also the
+	 * indirect result register). The result and the arguments themselves are arg_regs[0..1]
+	 * and arg_regs[0..n-1], as the callee's prototype says. liveness_regs are the bits of that numbering
 	 * that are register-file indices as they stand and that a state may leave out when dead
 	 * (never sp or pc); flags_bit is the condition flags' bit (-1: none), held in register
 	 * flags_reg's value under flags_value_mask.
 	 */
 	void (*decode_flow)(const uint8_t *bytes, unsigned len, uint64_t pc, struct insn_flow *out);
-	uint64_t live_at_return, live_at_call;
+	uint64_t live_at_return, live_at_call, call_args_all;
 	/* Optional: registers outside the register file that the state hash may leave out. The
 	 * ones an exception entry writes and only its handler reads (Unicorn ids, arm64
 	 * ELR_EL1, ESR_EL1, FAR_EL1): dead while the hart is in no handler, when no code

@@ -412,8 +412,10 @@ END_TEST
  * Three CPUs in Linux's stop_machine as guest code, two of them inside traced calls
  * (tests/data/scenarios/stop_three_harts.yaml): the rendezvous and the patching callback leave
  * different values in registers that nothing reads again (which CPU was last, how many times
- * one spun), and the states that differ only there are one (explorer/liveness.c): fewer
- * executions than with every register hashed, and the same final states. Writing a fresh
+ * one spun), and the states that differ only there are one (explorer/liveness.c; and the
+ * flags in QEMU's raw form, the exception registers outside a handler, the stale banked SP:
+ * emu/context_layout.c): 1,107 executions with every register hashed, 342 without them,
+ * and the same final states. Writing a fresh
  * value into every register found dead after each transition changes no final state either.
  */
 START_TEST(dead_registers_do_not_tell_states_apart)
@@ -433,7 +435,7 @@ START_TEST(dead_registers_do_not_tell_states_apart)
 	ck_assert_int_eq(live.verdict, VERDICT_PASS);
 	ck_assert_int_eq(poisoned.verdict, VERDICT_PASS);
 	ck_assert(kept.stats.complete && live.stats.complete && poisoned.stats.complete);
-	ck_assert_msg(live.stats.executions * 2 <= kept.stats.executions,
+	ck_assert_msg(live.stats.executions * 3 <= kept.stats.executions,
 		      "%lu executions leaving dead registers out, %lu hashing them",
 		      live.stats.executions, kept.stats.executions);
 	ck_assert_msg(sets_equal(&lf, &kf), "%zu final states leaving dead registers out, %zu "

@@ -174,8 +174,8 @@ static uint64_t a64_branch_offset(uint32_t w, unsigned lo, unsigned n)
 }
 
 /* Where an A64 instruction sends control (DDI 0487 C4.1.3, branches, exception generating and
- * system instructions): B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ by their offsets; BLR a call
- * through a register; RET x30 a return; every other register branch (BR, RET xN, the
+ * system instructions): B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ by their offsets; BLR a call and BR
+ * a jump through a register; RET x30 a return; every other register branch (RET xN, the
  * pointer-authenticated ones), ERET and the exception-generating class leave the line. */
 static void a64_decode_flow(const uint8_t *bytes, unsigned len, uint64_t pc, struct insn_flow *out)
 {
@@ -197,6 +197,8 @@ static void a64_decode_flow(const uint8_t *bytes, unsigned len, uint64_t pc, str
 		out->target = pc + a64_branch_offset(w >> 5, 0, 14);
 	} else if ((w & 0xfffffc1fu) == 0xd63f0000u) {
 		out->kind = FLOW_CALL; /* BLR */
+	} else if ((w & 0xfffffc1fu) == 0xd61f0000u) {
+		out->kind = FLOW_JUMP; /* BR */
 	} else if (w == 0xd65f03c0u) {
 		out->kind = FLOW_RETURN; /* RET (x30) */
 	} else if ((w & 0xfe000000u) == 0xd6000000u || (w & 0xff000000u) == 0xd4000000u ||
@@ -360,14 +362,15 @@ const struct arch_model arch_model_arm64 = {
 	.insn_length = a64_insn_length,
 	.decode_special = a64_decode_special,
 	.decode_mem_order = a64_decode_mem_order,
-	/* AAPCS64 (IHI 0055) 6.4.1: a callee preserves x19-x29 and SP; 6.9: a result comes back
-	 * in x0 (x0-x1 for 16 bytes); x18 is the platform's (Linux's shadow call stack); the
-	 * link register is left as the tool's return check reads it. x2-x17 and NZCV are not
-	 * the caller's after a call. At a call the callee may read x0-x7 (6.8.2), x8 (the
-	 * indirect result address), x18 and SP. */
+	/* AAPCS64 (IHI 0055) 6.4.1: a callee preserves x19-x29 and SP (and returns through x30);
+	 * x18 is a temporary where the platform does not reserve it (guest C is built without
+	 * -ffixed-x18); x0-x17 and NZCV are not the caller's after a call but for the result
+	 * (6.9: x0, x0-x1 for 16 bytes). A callee reads its arguments in x0-x7 (6.8.2) and x8
+	 * (the address of a result returned in memory), and SP. */
 	.decode_flow = a64_decode_flow,
-	.live_at_return = 0x3ull | 0x7ffc0000ull | 1ull << 31,
-	.live_at_call = 0x1ffull | 1ull << 18 | 1ull << 31,
+	.live_at_return = 0x7ff80000ull | 1ull << 31,
+	.live_at_call = 1ull << 31,
+	.call_args_all = 0x1ffull,
 	.liveness_regs = 0x7fffffffull, /* x0-x30 */
 	.flags_bit = 32,
 	.flags_reg = A64_NZCV,
