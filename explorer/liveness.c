@@ -34,6 +34,7 @@
  *
  * Per function, on first use; forgotten when code_written grows (the search restarts then).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,6 +176,10 @@ struct lv_insn {
 	uint64_t uses, defs;    /* decode_mem_order's numbering; uses LV_ALL: reads everything */
 	uint64_t callee_reads;  /* a call or a jump out of the function: what the callee may read
 				 * (its arguments, by its prototype; LV_ALL: not C, from assembly) */
+	bool conditional;       /* it may do nothing: writes nothing for sure, may fall through */
+	bool in_it;             /* inside a T32 IT block: conditional */
+	bool decoded;
+	uint8_t it_block;       /* an IT: how many instructions its block holds */
 };
 
 /* The registers one instruction reads and writes, as checked by running it; LV_ALL uses when
@@ -200,18 +205,35 @@ static void decode_access(const struct explorer *x, const uint8_t *b, unsigned l
 	case SPECIAL_HINT:
 		in->uses = 0;
 		return;
-	default: /* cache maintenance by address, traps, exception return: everything */
+	case SPECIAL_ICACHE_SYNC: /* cache maintenance by address: the address register */
+	case SPECIAL_DCACHE:
+		in->uses = sp.addr_reg >= 0 ? 1ull << sp.addr_reg : 0;
+		return;
+	default: /* traps, exception return: everything */
 		return;
 	}
 	arch->decode_mem_order(b, len, &mo);
+	in->it_block = mo.block;
 	mo.reads |= mo.writeback;
+	if (in->conditional) { /* it reads the flags, and may write nothing */
+		mo.reads |= arch->flags_bit >= 0 ? 1ull << arch->flags_bit : 0;
+		mo.writes = 0;
+	}
 	/* Registers the check cannot see (SIMD/FP, and sp's bit besides the known ones), beyond
 	 * sp read: everything. */
 	if ((mo.reads | mo.writes) & ~known & ~(1ull << x->arch->reg_sp))
 		return;
 	if (!machine_reg_access_holds(arch, b, len, to_regfile(arch, mo.reads),
-				      to_regfile(arch, mo.writes & ~mo.reads)))
-		return;
+				      to_regfile(arch, mo.writes & ~mo.reads))) {
+		/* Flags written in part (arm's TST keeps V, and C without a shift) are read too. */
+		uint64_t flags = arch->flags_bit >= 0 ? 1ull << arch->flags_bit : 0;
+
+		if (!(mo.writes & flags) ||
+		    !machine_reg_access_holds(arch, b, len, to_regfile(arch, mo.reads | flags),
+					      to_regfile(arch, mo.writes & ~mo.reads & ~flags)))
+			return;
+		mo.reads |= flags;
+	}
 	in->uses = mo.reads;
 	in->defs = mo.writes & ~mo.reads;
 }
@@ -295,6 +317,8 @@ static void dataflow(const struct explorer *x, const struct lv_insn *in, unsigne
 				out = LV_ALL;
 				break;
 			}
+			if (t->conditional && t->kind != FLOW_OTHER) /* or it does nothing */
+				out |= live[next];
 			v = t->uses | (out & ~t->defs);
 			if (v != live[i]) {
 				live[i] = v;
@@ -302,6 +326,23 @@ static void dataflow(const struct explorer *x, const struct lv_insn *in, unsigne
 			}
 		}
 	} while (changed);
+}
+
+/* The instructions of the T32 IT block of `count` from pc on are conditional (one already
+ * decoded, reached by a jump into the block, reads every register). */
+static void mark_it_block(const struct arch_model *arch, const uint8_t *text, uint64_t lo,
+			  uint64_t hi, uint64_t pc, unsigned count, struct lv_insn *in)
+{
+	for (; count && pc + arch->insn_align <= hi; count--) {
+		struct lv_insn *t = &in[(pc - lo) / arch->insn_align];
+
+		t->in_it = true;
+		if (t->decoded) {
+			t->kind = FLOW_OTHER;
+			t->uses = LV_ALL;
+		}
+		pc += arch->insn_length(text + (pc - lo));
+	}
 }
 
 /* Backward dataflow over [lo, hi), a C function of prototype c or assembly (c NULL); every
@@ -312,7 +353,7 @@ static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64
 {
 	const struct arch_model *arch = x->arch;
 	unsigned align = arch->insn_align, n = (unsigned)((hi - lo) / align);
-	const uint8_t *text = machine_ram_view(x->m, lo, hi - lo);
+	const uint8_t *text = machine_ram_view(x->m, lo, hi - lo + 4); /* insn_length reads 4 */
 	uint64_t *live, *live_all = NULL, lr = 1ull << arch->reg_lr;
 	unsigned *work, nwork = 0;
 	struct lv_insn *in;
@@ -338,7 +379,7 @@ static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64
 
 		t->succ = -2;
 		t->kind = FLOW_OTHER; /* until decoded: no whole instruction left */
-		if (hi - pc < 4)
+		if (hi - pc < align)
 			continue;
 		if (code_written_holds(x, pc)) {
 			/* A hart may write it: anything may be there. Where the code no hart writes
@@ -358,8 +399,12 @@ static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64
 		if (pc + len > hi)
 			continue;
 		arch->decode_flow(text + (pc - lo), len, pc, &fl);
+		t->conditional = fl.conditional || t->in_it;
 		decode_access(x, text + (pc - lo), len, t);
+		t->decoded = true;
 		t->kind = fl.kind;
+		if (fl.pops_pc && !c)
+			t->kind = FLOW_OTHER; /* assembly may keep anything on its stack */
 		/* From C, every callee keeps to the procedure call standard; from assembly, a C
 		 * function does. */
 		t->callee_reads = fl.has_target && c_function_at(x, fl.target)
@@ -367,18 +412,20 @@ static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64
 					  : c ? arch->call_args_all : LV_ALL;
 		if (fl.kind == FLOW_CALL || (t->defs & lr) || t->uses == LV_ALL)
 			keeps_lr = false;
-		if ((fl.kind == FLOW_JUMP || fl.kind == FLOW_COND) && fl.has_target)
+		if ((t->kind == FLOW_JUMP || t->kind == FLOW_COND) && fl.has_target)
 			t->succ = fl.target >= lo && fl.target < hi && !((fl.target - lo) % align)
 					  ? (int64_t)((fl.target - lo) / align) : -1;
-		else if (fl.kind == FLOW_JUMP && c)
+		else if (t->kind == FLOW_JUMP && c)
 			t->succ = -1; /* a tail call through a register */
-		else if (fl.kind == FLOW_JUMP || fl.kind == FLOW_COND)
+		else if (t->kind == FLOW_JUMP || t->kind == FLOW_COND)
 			t->kind = FLOW_OTHER;
 		if (t->succ >= 0 && !in[t->succ].reached) {
 			in[t->succ].reached = true;
 			work[nwork++] = (unsigned)t->succ;
 		}
-		if (fl.kind == FLOW_NEXT || fl.kind == FLOW_COND || fl.kind == FLOW_CALL) {
+		mark_it_block(arch, text, lo, hi, pc + len, t->it_block, in);
+		if (t->kind == FLOW_NEXT || t->kind == FLOW_COND || t->kind == FLOW_CALL ||
+		    t->conditional) {
 			unsigned next = i + len / align;
 
 			if (pc + len >= hi) {
@@ -425,6 +472,9 @@ static bool live_at(struct explorer *x, uint64_t pc, struct lv_pc *live)
 	if (!sym || !sym->is_func || !sym->size || off >= sym->size)
 		return false;
 	lo = pc - off;
+	if (x->arch->isa_code_kind && image_code_kind_at(x->img, lo) &&
+	    image_code_kind_at(x->img, lo) != x->arch->isa_code_kind)
+		return false; /* code of the other instruction set */
 	f = func_slot(lv, lo);
 	if (!f || f->analysed)
 		return false; /* analysed: pc is not an instruction it reached */

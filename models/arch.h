@@ -101,6 +101,10 @@ struct insn_flow {
 	enum insn_flow_kind kind;
 	bool has_target;
 	uint64_t target;
+	bool conditional; /* it may do nothing (A32's condition field): what it writes is not
+			   * written for sure, and it may fall through */
+	bool pops_pc;     /* a return that loads the pc from the stack (POP {.., pc}): how
+			   * procedure-call-standard code returns; in assembly, anything */
 };
 
 /* How a hart comes to fetch a word another hart (or itself) wrote, under fetch: arch. */

@@ -1440,6 +1440,24 @@ START_TEST(test_breakpoint_exception_entry)
 }
 END_TEST
 
+/* The check on A32: TST keeps V (and C, without a shift), so its flags are read as well as
+ * written; POP {r4, pc} loads a mapped pc (the memory's words are mapped addresses); CPSIE
+ * touches no register of the file but CPSR's mask, which is not redrawn. */
+START_TEST(test_reg_access_check_a32)
+{
+	const struct arch_model *a = &arch_model_arm;
+	const uint32_t tst = 0xe3120003u /* tst r2, #3 */, pop = 0xe8bd8010u /* pop {r4, pc} */,
+		       cpsie = 0xf1080080u /* cpsie i */;
+	const uint64_t flags = 1ull << 16, sp = 1ull << 13;
+
+	ck_assert(!machine_reg_access_holds(a, (const uint8_t *)&tst, 4, 1ull << 2, flags));
+	ck_assert(machine_reg_access_holds(a, (const uint8_t *)&tst, 4, 1ull << 2 | flags, 0));
+	ck_assert(machine_reg_access_holds(a, (const uint8_t *)&pop, 4, sp, 1ull << 4));
+	ck_assert(!machine_reg_access_holds(a, (const uint8_t *)&pop, 4, sp, 1ull << 5));
+	ck_assert(machine_reg_access_holds(a, (const uint8_t *)&cpsie, 4, 0, 0));
+}
+END_TEST
+
 /* Outside a handler, what an exception entry writes for its handler (ELR_EL1 here) is left out
  * of the state hash when the caller says so (MACHINE_DEAD_EXCEPTION_REGS): two interrupts
  * taken at different instructions leave states that differ only in ELR_EL1. */
@@ -1678,6 +1696,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_reg_access_check_runs_the_instruction);
 	tcase_add_test(tc, test_state_hash_leaves_out_dead_registers);
 	tcase_add_test(tc, test_state_hash_leaves_out_exception_registers);
+	tcase_add_test(tc, test_reg_access_check_a32);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
 	tcase_add_test(tc, test_park_reopens_as_new);
 	return s;

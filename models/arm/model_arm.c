@@ -31,6 +31,7 @@
 
 #include "../arch.h"
 #include "insn_arm.h"
+#include "flow_arm.h"
 #include "memorder_arm.h"
 
 /* Register file: r0..r15 at their architectural numbers (pc_record regs[] are indexed the same
@@ -456,6 +457,19 @@ static const struct arch_kernel_tree arm_kernel_tree = {
  * models/arm/CONTRACT.md. The CPU is Unicorn's `max`, which runs ARMv8's AArch32 additions
  * (LDA, STL and their exclusives) that its default Cortex-A15 leaves undefined.
  */
+/*
+ * Liveness of registers (explorer/liveness.c), AAPCS (IHI 0042) 5.1.1: a callee preserves
+ * r4-r11 and SP (r9 too: Linux's platform register rule makes it callee-saved) and returns
+ * through LR; r0-r3 and r12 (ip) are not the caller's after a call but for the result (6.5:
+ * r0, r0-r1 for 8 bytes); a callee reads its arguments in r0-r3 (6.5) and SP. The flags are
+ * CPSR's NZCV.
+ */
+#define ARM_LIVENESS                                                                           \
+	.live_at_return = 0x0ff0ull | 1ull << ARM_SP | 1ull << ARM_LR,                         \
+	.live_at_call = 1ull << ARM_SP, .call_args_all = 0xfull,                               \
+	.liveness_regs = 0x1fffull | 1ull << ARM_LR, .flags_bit = 16, .flags_reg = ARM_CPSR,    \
+	.flags_value_mask = 0xf0000000ull
+
 #define ARM_COMMON                                                                             \
 	.name = "arm", .uc_arch = UC_ARCH_ARM, .uc_cpu_model = UC_CPU_ARM_MAX,                  \
 	.cs_arch = CS_ARCH_ARM, .page_size = 1024, .word_size = 4, .nregs = ARM_NREGS,          \
@@ -468,7 +482,8 @@ static const struct arch_kernel_tree arm_kernel_tree = {
 	.isa_state_mask = CPSR_T, .model_for_image = arm_model_for_image,                      \
 	.kernel_tree = &arm_kernel_tree, .set_vectors = arm_set_vectors,                       \
 	.take_interrupt = arm_take_interrupt, .interrupts_masked = arm_interrupts_masked,      \
-	.unmask_interrupts = arm_unmask_interrupts, .data_granule = 4
+	.unmask_interrupts = arm_unmask_interrupts, .data_granule = 4,                         \
+	ARM_LIVENESS
 
 /*
  * Frame records (explorer/frame_chain.c), as Linux 6.1's arm frame-pointer unwinder walks them
@@ -506,6 +521,7 @@ const struct arch_model arch_model_arm = {
 	.insn_length = arm_insn_length,
 	.decode_special = arm_decode_special,
 	.decode_mem_order = a32_decode_mem_order,
+	.decode_flow = a32_decode_flow,
 	.cmodx_set = "B, BL, NOP, BKPT, SVC, HVC, SMC",
 	.cmodx_classify = arm_cmodx_classify,
 	.fetch_rule = FETCH_RULE_CACHE_MAINTENANCE,
@@ -531,6 +547,7 @@ const struct arch_model arch_model_arm_thumb = {
 	.insn_length = thumb_length,
 	.decode_special = thumb_decode_special,
 	.decode_mem_order = t32_decode_mem_order,
+	.decode_flow = t32_decode_flow,
 	.cmodx_set = "16-bit B, NOP, BKPT, SVC; 32-bit B, BL, NOP.W within one word",
 	.cmodx_classify = thumb_cmodx_classify,
 	.fetch_rule = FETCH_RULE_CACHE_MAINTENANCE,
