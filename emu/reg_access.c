@@ -45,6 +45,10 @@ struct ra_engine {
 	uint8_t *pristine;             /* the memory's pattern, to undo stores */
 	uint64_t initial[ARCH_MAX_REGS]; /* the registers as the engine starts: what a draw keeps
 					  * of the flags register (mode, instruction set) */
+	uc_context *start;             /* the whole CPU as it starts: every run begins from it, so
+					* that an instruction that writes a system register (MSR,
+					* CSRW) leaves nothing to the next, and results do not
+					* depend on the order words are checked in */
 	struct ra_write log[RA_MAX_WRITES];
 	unsigned nlog;
 	bool overflow;
@@ -119,6 +123,12 @@ static struct ra_engine *engine_of(const struct arch_model *arch)
 	}
 	for (unsigned r = 0; r < arch->nregs && r < ARCH_MAX_REGS; r++)
 		uc_reg_read(e->uc, arch->reg_ids[r], &e->initial[r]);
+	if (uc_context_alloc(e->uc, &e->start) != UC_ERR_OK) {
+		uc_close(e->uc);
+		e->uc = NULL;
+		return NULL;
+	}
+	uc_context_save(e->uc, e->start);
 	return e;
 }
 
@@ -137,14 +147,14 @@ static bool run(struct ra_engine *e, const uint8_t *bytes, unsigned len, const u
 		uint64_t *out)
 {
 	const struct arch_model *arch = e->arch;
+	static const uint8_t zero[16];
 	uint64_t pc = RA_CODE | (arch->isa_state_mask && arch->isa_state_value);
 	bool ok;
 
 	e->nlog = 0;
 	e->overflow = false;
-	static const uint8_t zero[16];
-
-	if (uc_mem_write(e->uc, RA_CODE, zero, sizeof(zero)) ||
+	if (uc_context_restore(e->uc, e->start) ||
+	    uc_mem_write(e->uc, RA_CODE, zero, sizeof(zero)) ||
 	    uc_mem_write(e->uc, RA_CODE, bytes, len) ||
 	    uc_ctl_remove_cache(e->uc, RA_CODE, RA_CODE + 16)) /* its translation is stale */
 		return false;

@@ -166,6 +166,24 @@ static uint64_t to_regfile(const struct arch_model *arch, uint64_t m)
 	return r;
 }
 
+/* The general registers in decode_mem_order's numbering: numbered as in the register file,
+ * below the flags' bit (or 32). */
+static uint64_t gpr_bits(const struct arch_model *arch)
+{
+	return (1ull << (arch->flags_bit >= 0 && arch->flags_bit < 32 ? arch->flags_bit : 32)) - 1;
+}
+
+/* Register-file mask of every general register and the flags a mask in decode_mem_order's
+ * numbering names: what the instruction check redraws and compares. */
+static uint64_t to_regfile_all(const struct arch_model *arch, uint64_t m)
+{
+	uint64_t r = m & gpr_bits(arch);
+
+	if (arch->flags_bit >= 0 && (m >> arch->flags_bit & 1))
+		r |= 1ull << arch->flags_reg;
+	return r;
+}
+
 /* What one instruction of a function reads, writes, and where it goes. */
 struct lv_insn {
 	bool reached;
@@ -188,7 +206,7 @@ static void decode_access(const struct explorer *x, const uint8_t *b, unsigned l
 			  struct lv_insn *in)
 {
 	const struct arch_model *arch = x->arch;
-	uint64_t known = arch->liveness_regs | (arch->flags_bit >= 0 ? 1ull << arch->flags_bit : 0);
+	uint64_t known = gpr_bits(arch) | (arch->flags_bit >= 0 ? 1ull << arch->flags_bit : 0);
 	struct special_insn sp;
 	struct mem_order mo;
 
@@ -219,18 +237,17 @@ static void decode_access(const struct explorer *x, const uint8_t *b, unsigned l
 		mo.reads |= arch->flags_bit >= 0 ? 1ull << arch->flags_bit : 0;
 		mo.writes = 0;
 	}
-	/* Registers the check cannot see (SIMD/FP, and sp's bit besides the known ones), beyond
-	 * sp read: everything. */
-	if ((mo.reads | mo.writes) & ~known & ~(1ull << x->arch->reg_sp))
+	/* Registers the check cannot see (SIMD/FP): everything. */
+	if ((mo.reads | mo.writes) & ~known)
 		return;
-	if (!machine_reg_access_holds(arch, b, len, to_regfile(arch, mo.reads),
-				      to_regfile(arch, mo.writes & ~mo.reads))) {
+	if (!machine_reg_access_holds(arch, b, len, to_regfile_all(arch, mo.reads),
+				      to_regfile_all(arch, mo.writes & ~mo.reads))) {
 		/* Flags written in part (arm's TST keeps V, and C without a shift) are read too. */
 		uint64_t flags = arch->flags_bit >= 0 ? 1ull << arch->flags_bit : 0;
 
 		if (!(mo.writes & flags) ||
-		    !machine_reg_access_holds(arch, b, len, to_regfile(arch, mo.reads | flags),
-					      to_regfile(arch, mo.writes & ~mo.reads & ~flags)))
+		    !machine_reg_access_holds(arch, b, len, to_regfile_all(arch, mo.reads | flags),
+					      to_regfile_all(arch, mo.writes & ~mo.reads & ~flags)))
 			return;
 		mo.reads |= flags;
 	}

@@ -9,6 +9,7 @@
 #include <unicorn/unicorn.h>
 
 #include "../arch.h"
+#include "flow_riscv64.h"
 #include "memorder_riscv64.h"
 #include "insn_riscv64.h"
 
@@ -300,6 +301,18 @@ static const struct arch_kernel_tree rv_kernel_tree = {
 	.glue = "riscv/kernel/glue.c",
 };
 
+/* A CSR instruction on SEPC, SCAUSE or STVAL (0x141-0x143; privileged spec, "Supervisor CSRs"). */
+static bool rv_reads_exception_regs(const uint8_t *bytes, unsigned len)
+{
+	uint32_t w = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
+		     (uint32_t)bytes[3] << 24;
+	unsigned csr = w >> 20;
+
+	(void)len;
+	return (w & 0x7f) == 0x73 && ((w >> 12) & 7) != 0 && ((w >> 12) & 7) != 4 &&
+	       csr >= 0x141 && csr <= 0x143;
+}
+
 const struct arch_model arch_model_riscv64 = {
 	.name = "riscv64",
 	.uc_arch = UC_ARCH_RISCV,
@@ -361,6 +374,22 @@ const struct arch_model arch_model_riscv64 = {
 	.insn_length = rv_length,
 	.decode_special = rv_decode_special,
 	.decode_mem_order = rv_decode_mem_order,
+	/* The LP64 psABI ("Integer Register Convention"): a callee preserves s0-s11 and sp (gp,
+	 * tp are fixed) and returns through ra; a0-a1 carry the result, a0-a7 the arguments;
+	 * t0-t6 and a0-a7 are not the caller's after a call but for the result. No flags. */
+	.decode_flow = rv_decode_flow,
+	.live_at_return = (1ull << RV_RA) | (1ull << RV_SP) | (1ull << 3) | (1ull << RV_TP) |
+			  (1ull << 8) | (1ull << 9) | 0x0ffc0000ull,
+	.live_at_call = (1ull << RV_SP) | (1ull << 3) | (1ull << RV_TP),
+	.call_args_all = 0x3fc00ull, /* a0-a7 */
+	.liveness_regs = 0xffffffe0ull, /* x5-x31: not zero, ra, sp, gp, tp */
+	.flags_bit = -1,
+	.flags_reg = -1,
+	/* Privileged spec, "Trap entry": a trap into S-mode writes sepc, scause and stval; sret
+	 * and the handler's CSR reads read them. */
+	.exception_reg_ids = {UC_RISCV_REG_SEPC, UC_RISCV_REG_SCAUSE, UC_RISCV_REG_STVAL},
+	.nexception_regs = 3,
+	.reads_exception_regs = rv_reads_exception_regs,
 	.data_granule = 8,
 	.cmodx_set = "any naturally aligned 32-bit instruction (Ziccif)",
 	.cmodx_classify = rv_cmodx_classify,
