@@ -28,9 +28,7 @@
  * tool's own checks read more while a traced call's frame is open at the hart's level: every
  * register but the arch's scratch ones (checked at body entry: check_entry_state), so those
  * stay live there; sp, pc, the link register and the frame register are always live. Inside
- * a synchronous exception (a probe's pt_regs) nothing is dead. Outside any handler, the
- * registers an exception entry writes for its handler (arm64 ELR_EL1, ESR_EL1, FAR_EL1) are
- * dead too, when no code of the image outside the vectors reads them.
+ * a synchronous exception (a probe's pt_regs) nothing is dead.
  *
  * Per function, on first use; forgotten when code_written grows (the search restarts then).
  */
@@ -59,7 +57,6 @@ struct lv_pc {
 };
 
 struct liveness {
-	bool exception_regs_private; /* only the vectors' code reads the exception registers */
 	unsigned code_gen;      /* code_written's generation the tables are of */
 	size_t nfuncs, funcs_cap;
 	struct lv_func *funcs;  /* open addressing on lo */
@@ -500,28 +497,10 @@ static bool live_at(struct explorer *x, uint64_t pc, struct lv_pc *live)
 	       pc_get(lv, pc, live);
 }
 
-/* Does no code of the image outside the vectors read the exception registers? */
-static bool exception_regs_private(const struct explorer *x)
-{
-	const struct arch_model *arch = x->arch;
-	uint64_t lo = image_text_begin(x->img), hi = image_text_end(x->img);
-	const uint8_t *text = hi > lo ? machine_ram_view(x->m, lo, hi - lo) : NULL;
-
-	if (!arch->nexception_regs || !arch->reads_exception_regs || !text)
-		return false;
-	for (uint64_t a = lo; a + 4 <= hi; a += arch->insn_align)
-		if ((a < x->exception_code || a >= x->exception_code_end) &&
-		    arch->reads_exception_regs(text + (a - lo), 4))
-			return false;
-	return true;
-}
-
 void liveness_open(struct explorer *x)
 {
 	x->liveness = x->arch->decode_flow && !(x->opt && x->opt->keep_dead_registers)
 			      ? calloc(1, sizeof(*x->liveness)) : NULL;
-	if (x->liveness)
-		x->liveness->exception_regs_private = exception_regs_private(x);
 }
 
 void liveness_close(struct explorer *x)
@@ -559,13 +538,10 @@ uint64_t liveness_dead_regs(struct explorer *x, unsigned h)
 {
 	const struct arch_model *arch = x->arch;
 	const struct hart_state *hs = &x->st.harts[h];
-	uint64_t pc, live, handler = 0;
+	uint64_t pc, live;
 
 	if (!x->liveness || hs->in_sync_exception)
 		return 0;
-	/* Outside a handler the next exception entry writes what a handler reads. */
-	if (x->liveness->exception_regs_private && !hs->nirq)
-		handler = MACHINE_DEAD_EXCEPTION_REGS;
 	pc = machine_pc(x->m, h);
 	if (pc == MACHINE_MAGIC_RETURN) {
 		live = live_at_end(x, h);
@@ -574,7 +550,7 @@ uint64_t liveness_dead_regs(struct explorer *x, unsigned h)
 		uint64_t ret = machine_reg(x->m, h, arch->reg_lr) & ~1ull, after = ~0ull;
 
 		if (!live_at(x, pc, &l))
-			return handler;
+			return 0;
 		/* Assembly that returns where the link register points: what is live there. */
 		if (l.returns_to_lr && ret == MACHINE_MAGIC_RETURN)
 			after = live_at_end(x, h);
@@ -584,7 +560,7 @@ uint64_t liveness_dead_regs(struct explorer *x, unsigned h)
 	}
 	if (hart_live_depth(hs))
 		live |= ~arch->scratch_mask;
-	return dead_but(arch, live) | handler;
+	return dead_but(arch, live);
 }
 
 uint64_t liveness_dead_at_end(const struct explorer *x, unsigned h)
