@@ -72,8 +72,10 @@ static size_t slot(uint64_t k, size_t cap)
 
 static void forget(struct liveness *lv)
 {
-	memset(lv->funcs, 0, lv->funcs_cap * sizeof(*lv->funcs));
-	memset(lv->pc_key, 0, lv->pcs_cap * sizeof(*lv->pc_key));
+	if (lv->funcs) /* none yet before the first function */
+		memset(lv->funcs, 0, lv->funcs_cap * sizeof(*lv->funcs));
+	if (lv->pc_key)
+		memset(lv->pc_key, 0, lv->pcs_cap * sizeof(*lv->pc_key));
 	lv->nfuncs = lv->npcs = 0;
 }
 
