@@ -16,6 +16,7 @@
 #include <capstone/capstone.h>
 
 #include "flow_arm.h"
+#include "memorder_arm.h"
 
 static bool writes_pc(csh cs, const cs_insn *insn)
 {
@@ -42,21 +43,13 @@ static bool list_has_pc(const cs_arm *a, unsigned first)
 static void decode(bool thumb, const uint8_t *bytes, unsigned len, uint64_t pc,
 		   struct insn_flow *out)
 {
-	static csh cs[2];
-	static bool opened[2];
+	csh cs = arm_capstone(thumb);
 	cs_insn *insn = NULL;
 	const cs_arm *a;
 
 	memset(out, 0, sizeof(*out));
 	out->kind = FLOW_OTHER;
-	if (!opened[thumb]) {
-		if (cs_open(CS_ARCH_ARM, (thumb ? CS_MODE_THUMB : CS_MODE_ARM) | CS_MODE_V8,
-			    &cs[thumb]) != CS_ERR_OK)
-			return;
-		cs_option(cs[thumb], CS_OPT_DETAIL, CS_OPT_ON);
-		opened[thumb] = true;
-	}
-	if (cs_disasm(cs[thumb], bytes, len, pc, 1, &insn) != 1)
+	if (!cs || cs_disasm(cs, bytes, len, pc, 1, &insn) != 1)
 		return;
 	a = &insn->detail->arm;
 	out->conditional = a->cc != ARM_CC_AL && a->cc != ARM_CC_INVALID;
@@ -89,7 +82,7 @@ static void decode(bool thumb, const uint8_t *bytes, unsigned len, uint64_t pc,
 			out->kind = a->operands[1].type == ARM_OP_REG &&
 					    a->operands[1].reg == ARM_REG_LR ? FLOW_RETURN : FLOW_OTHER;
 		else
-			out->kind = writes_pc(cs[thumb], insn) ? FLOW_OTHER : FLOW_NEXT;
+			out->kind = writes_pc(cs, insn) ? FLOW_OTHER : FLOW_NEXT;
 		break;
 	case ARM_INS_POP:
 		out->kind = list_has_pc(a, 0) ? FLOW_RETURN : FLOW_NEXT;
@@ -101,7 +94,7 @@ static void decode(bool thumb, const uint8_t *bytes, unsigned len, uint64_t pc,
 			out->kind = FLOW_RETURN;
 			out->pops_pc = true;
 		} else {
-			out->kind = writes_pc(cs[thumb], insn) ? FLOW_OTHER : FLOW_NEXT;
+			out->kind = writes_pc(cs, insn) ? FLOW_OTHER : FLOW_NEXT;
 		}
 		break;
 	case ARM_INS_LDR:
@@ -111,7 +104,7 @@ static void decode(bool thumb, const uint8_t *bytes, unsigned len, uint64_t pc,
 			out->kind = FLOW_RETURN; /* ldr pc, [sp], #4 */
 			out->pops_pc = true;
 		} else {
-			out->kind = writes_pc(cs[thumb], insn) ? FLOW_OTHER : FLOW_NEXT;
+			out->kind = writes_pc(cs, insn) ? FLOW_OTHER : FLOW_NEXT;
 		}
 		break;
 	case ARM_INS_SVC:
@@ -122,7 +115,7 @@ static void decode(bool thumb, const uint8_t *bytes, unsigned len, uint64_t pc,
 	case ARM_INS_TBH:
 		break;
 	default:
-		out->kind = writes_pc(cs[thumb], insn) ? FLOW_OTHER : FLOW_NEXT;
+		out->kind = writes_pc(cs, insn) ? FLOW_OTHER : FLOW_NEXT;
 		break;
 	}
 	cs_free(insn, 1);

@@ -89,27 +89,35 @@ static bool is_immediate_branch(const cs_insn *insn)
  * writes the pc other than as an immediate branch (a register branch: a control dependency,
  * on the loaded value when it loads the target: LDR pc, POP {pc}, TBB, TBH).
  */
-static void registers(bool thumb, const uint8_t *bytes, unsigned len, struct mem_order *out)
+/* One handle per instruction set, shared with flow_arm.c. */
+csh arm_capstone(bool thumb)
 {
 	static csh cs[2];
 	static bool opened[2];
+
+	if (!opened[thumb]) {
+		if (cs_open(CS_ARCH_ARM, (thumb ? CS_MODE_THUMB : CS_MODE_ARM) | CS_MODE_V8,
+			    &cs[thumb]) != CS_ERR_OK)
+			return 0;
+		cs_option(cs[thumb], CS_OPT_DETAIL, CS_OPT_ON);
+		opened[thumb] = true;
+	}
+	return cs[thumb];
+}
+
+static void registers(bool thumb, const uint8_t *bytes, unsigned len, struct mem_order *out)
+{
+	csh cs = arm_capstone(thumb);
 	cs_insn *insn = NULL;
 	cs_regs rd, wr;
 	uint8_t nrd = 0, nwr = 0;
 	bool writes_pc = false;
 
-	if (!opened[thumb]) {
-		if (cs_open(CS_ARCH_ARM, (thumb ? CS_MODE_THUMB : CS_MODE_ARM) | CS_MODE_V8,
-			    &cs[thumb]) != CS_ERR_OK)
-			return;
-		cs_option(cs[thumb], CS_OPT_DETAIL, CS_OPT_ON);
-		opened[thumb] = true;
-	}
-	if (cs_disasm(cs[thumb], bytes, len, 0, 1, &insn) != 1)
+	if (!cs || cs_disasm(cs, bytes, len, 0, 1, &insn) != 1)
 		return;
 	const cs_arm *a = &insn->detail->arm;
 
-	if (cs_regs_access(cs[thumb], insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
+	if (cs_regs_access(cs, insn, rd, &nrd, wr, &nwr) == CS_ERR_OK) {
 		for (unsigned i = 0; i < nrd; i++)
 			out->reads |= reg_bit(rd[i]);
 		for (unsigned i = 0; i < nwr; i++) {
