@@ -6,7 +6,7 @@
  *
  * The instruction runs alone in a scratch engine of its arch, from a state drawn from a fixed
  * seed (registers pointing into 16 MiB of memory filled with a pattern of words that are mapped
- * addresses too, so that a loaded pc is one; the instruction 128 MiB up, its branch targets
+ * addresses too, so that a loaded pc is one; the instruction ends 128 MiB up, its branch targets
  * mapped; the flags register's other bits as the engine starts), three times per draw:
  * as drawn; with every register outside `uses` drawn again; with every register of `defs`
  * outside `uses` drawn again. The second run must end as the first in every register it did
@@ -25,13 +25,17 @@
 
 #define RA_MAP_SIZE 0x10000000ull /* 256 MiB from 0, the instruction in the middle: every
 				       * direct branch target of arm64 (+-128 MiB) is mapped */
-#define RA_CODE 0x8000000ull
+#define RA_CODE_END 0x8000000ull /* the instruction ends where a page ends, in the middle of
+				   * the map: its translation block holds it alone (the zeros
+				   * after it would be instructions on arm, translated up to the
+				   * block's limit) */
 #define RA_MEM_SIZE 0x1000000ull /* the first 16 MiB: the data, filled with a pattern */
 #define RA_VAL_BASE 0x100000ull
 #define RA_VAL_SPAN 0x10000ull   /* register values: 16-byte aligned in [base, base + span) */
 #define RA_DRAWS 4
 #define RA_MAX_WRITES 32
-#define RA_CACHE 8192
+#define RA_CACHE 32768
+#define RA_PROBES 8
 
 struct ra_write {
 	uint64_t addr;
@@ -143,20 +147,15 @@ static uint64_t draw(const struct arch_model *arch, unsigned r, uint64_t held, u
 
 /* Runs the instruction from regs; the registers after it into out and its stores into the
  * engine's log, memory restored. False when it faulted or stored too much. */
-static bool run(struct ra_engine *e, const uint8_t *bytes, unsigned len, const uint64_t *regs,
-		uint64_t *out)
+static bool run(struct ra_engine *e, unsigned len, const uint64_t *regs, uint64_t *out)
 {
 	const struct arch_model *arch = e->arch;
-	static const uint8_t zero[16];
-	uint64_t pc = RA_CODE | (arch->isa_state_mask && arch->isa_state_value);
+	uint64_t pc = (RA_CODE_END - len) | (arch->isa_state_mask && arch->isa_state_value);
 	bool ok;
 
 	e->nlog = 0;
 	e->overflow = false;
-	if (uc_context_restore(e->uc, e->start) ||
-	    uc_mem_write(e->uc, RA_CODE, zero, sizeof(zero)) ||
-	    uc_mem_write(e->uc, RA_CODE, bytes, len) ||
-	    uc_ctl_remove_cache(e->uc, RA_CODE, RA_CODE + 16)) /* its translation is stale */
+	if (uc_context_restore(e->uc, e->start))
 		return false;
 	for (unsigned r = 0; r < arch->nregs; r++)
 		if ((int)r != arch->reg_pc && uc_reg_write(e->uc, arch->reg_ids[r], &regs[r]))
@@ -189,12 +188,18 @@ static bool check(struct ra_engine *e, const uint8_t *bytes, unsigned len, uint6
 	uint64_t base[ARCH_MAX_REGS], pert[ARCH_MAX_REGS], first[ARCH_MAX_REGS],
 		 after[ARCH_MAX_REGS];
 	struct ra_write log[RA_MAX_WRITES];
+	static const uint8_t zero[16];
 	unsigned nlog;
 
+	/* Written once: every run of this check reuses the one translation. */
+	if (uc_mem_write(e->uc, RA_CODE_END - sizeof(zero), zero, sizeof(zero)) ||
+	    uc_mem_write(e->uc, RA_CODE_END - len, bytes, len) ||
+	    uc_ctl_remove_cache(e->uc, RA_CODE_END - sizeof(zero), RA_CODE_END))
+		return false;
 	for (unsigned d = 0; d < RA_DRAWS; d++) {
 		for (unsigned r = 0; r < arch->nregs; r++)
 			base[r] = (int)r == arch->reg_pc ? 0 : draw(arch, r, e->initial[r], &s);
-		if (!run(e, bytes, len, base, first))
+		if (!run(e, len, base, first))
 			return false;
 		memcpy(log, e->log, sizeof(log));
 		nlog = e->nlog;
@@ -204,7 +209,7 @@ static bool check(struct ra_engine *e, const uint8_t *bytes, unsigned len, uint6
 		for (unsigned r = 0; r < arch->nregs; r++)
 			if ((int)r != arch->reg_pc && (int)r != arch->reg_sp && !(uses >> r & 1))
 				pert[r] = draw(arch, r, base[r], &s);
-		if (!run(e, bytes, len, pert, after) || !same_log(log, nlog, e->log, e->nlog))
+		if (!run(e, len, pert, after) || !same_log(log, nlog, e->log, e->nlog))
 			return false;
 		for (unsigned r = 0; r < arch->nregs; r++) {
 			/* of the flags register only the flags were redrawn; the rest (arm's
@@ -223,7 +228,7 @@ static bool check(struct ra_engine *e, const uint8_t *bytes, unsigned len, uint6
 		for (unsigned r = 0; r < arch->nregs; r++)
 			if ((defs & ~uses) >> r & 1)
 				pert[r] = draw(arch, r, base[r], &s);
-		if (!run(e, bytes, len, pert, after) || !same_log(log, nlog, e->log, e->nlog) ||
+		if (!run(e, len, pert, after) || !same_log(log, nlog, e->log, e->nlog) ||
 		    memcmp(after, first, arch->nregs * sizeof(after[0])))
 			return false;
 	}
@@ -243,10 +248,16 @@ bool machine_reg_access_holds(const struct arch_model *arch, const uint8_t *byte
 	memcpy(word, bytes, len);
 	k = (word[0] * 0x9e3779b97f4a7c15ull ^ word[1] ^ uses * 31 ^ defs * 17 ^
 	     (uint64_t)(uintptr_t)arch) * 0xff51afd7ed558ccdull;
-	c = &cache[(k >> 40) % RA_CACHE];
-	if (c->used && c->arch == arch && c->word[0] == word[0] && c->word[1] == word[1] &&
-	    c->uses == uses && c->defs == defs)
-		return c->holds;
+	for (unsigned probe = 0; probe < RA_PROBES; probe++) { /* open addressing; when all the
+								 * probed slots are taken, the
+								 * last is replaced */
+		c = &cache[((k >> 40) + probe) % RA_CACHE];
+		if (!c->used)
+			break;
+		if (c->arch == arch && c->word[0] == word[0] && c->word[1] == word[1] &&
+		    c->uses == uses && c->defs == defs)
+			return c->holds;
+	}
 	e = engine_of(arch);
 	*c = (struct ra_entry){arch, {word[0], word[1]}, uses, defs, true, false};
 	c->holds = e && check(e, bytes, len, uses, defs);
