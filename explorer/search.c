@@ -666,8 +666,10 @@ static uint64_t next_random(uint64_t *state)
 
 /*
  * Random walks: each execution starts from the initial state and picks, at every decision, one
- * of the harts the preemption bound allows, uniformly. For scenarios too large to exhaust; a
- * failure found this way replays like any other (its schedule is recorded as it is walked).
+ * of the harts the preemption bound allows: the one that ran last, with the walk's chance of
+ * staying, or one drawn uniformly; then one of its choices (the versions its fetch may take,
+ * its interrupt) uniformly. For scenarios too large to exhaust; a failure found this way
+ * replays like any other (its schedule is recorded as it is walked).
  */
 static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 {
@@ -677,6 +679,12 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 	x->bound_active = x->scn->preemptions_bounded;
 	x->stats.bound_reached = x->bound;
 	for (unsigned long w = 0; w < walks && !x->failure; w++) {
+		/* In eighths, how often this walk keeps the hart that ran last (when it may):
+		 * most walks switch seldom, as most bugs need few switches at the right places
+		 * (Musuvathi and Qadeer, PLDI 2007); every fourth switches at random. */
+		static const unsigned stay_eighths[] = {6, 7, 4, 0};
+		unsigned stay = stay_eighths[w % 4];
+
 		exec_reset(x);
 		while (!exec_all_done(x) && !x->failure && !too_many_transitions(x)) {
 			uint32_t run = enabled_harts(x), irq = exec_interrupt_harts(x);
@@ -691,6 +699,9 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 				if (allowed & (1u << h))
 					order[n++] = h;
 			h = order[next_random(&state) % n];
+			if (x->st.last_hart >= 0 && (allowed >> x->st.last_hart & 1) &&
+			    next_random(&state) % 8 < stay)
+				h = (unsigned)x->st.last_hart;
 			nalt = (run >> h) & 1u ? exec_fetch_alternatives(x, h) : 0;
 			k = nalt + ((irq >> h) & 1u);
 			if (n > 1 || k > 1)
