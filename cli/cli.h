@@ -24,6 +24,7 @@ struct cli_common {
 	bool quiet, verbose;
 	unsigned long max_executions;
 	unsigned long random_walks;  /* --random N: N seeded random walks instead of exhausting */
+	unsigned long then_random;   /* --then-random N: N walks after a search the limit cut short */
 	unsigned long long seed;     /* --seed S */
 	const char *guest_dir;
 	bool allow_inconclusive; /* an inconclusive search is skipped, not failed */

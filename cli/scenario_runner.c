@@ -22,7 +22,11 @@ void print_common_options(FILE *out)
 		"  --max-executions N    stop exploring a scenario after N executions (1 to 1000000000)\n"
 		"  --random N            N random walks (seeded, reproducible) instead of every schedule\n"
 		"                        (1 to 1000000)\n"
-		"  --seed S              the seed of --random (default 1); numbers are decimal or 0x hex\n"
+		"  --then-random N       when the execution limit stops the search without a failure,\n"
+		"                        N random walks look for one in what it had not reached\n"
+		"                        (1 to 1000000): a failure found is the verdict\n"
+		"  --seed S              the seed of --random and --then-random (default 1); numbers\n"
+		"                        are decimal or 0x hex\n"
 		"  --guest-dir DIR       where the guest images are (default: the build's guest/)\n"
 		"  --kernel-tree DIR     a Linux source tree: scenarios with kernel_sources assemble its\n"
 		"                        own trampolines (without it they are skipped)\n"
@@ -76,6 +80,12 @@ int parse_common_option(const char *cmd, int argc, char **argv, int *i, struct c
 		if (!option_number(cmd, a, argv[++*i], 1, SCN_MAX_RANDOM_WALKS, &v))
 			return -1;
 		c->random_walks = (unsigned long)v;
+	} else if (strcmp(a, "--then-random") == 0 && has_value) {
+		uint64_t v;
+
+		if (!option_number(cmd, a, argv[++*i], 1, SCN_MAX_RANDOM_WALKS, &v))
+			return -1;
+		c->then_random = (unsigned long)v;
 	} else if (strcmp(a, "--seed") == 0 && has_value) {
 		uint64_t v;
 
@@ -183,6 +193,7 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 		.kernel_tree = c->kernel_tree,
 		.max_executions = c->max_executions,
 		.random_walks = c->random_walks,
+		.walks_after_limit = c->then_random,
 		.random_seed = (c->seed ? c->seed : 1) +
 			       (c->shard_tree ? (c->shard_index - 1) * 0x9e3779b97f4a7c15ull : 0),
 		.tree_shard_index = c->shard_tree ? c->shard_index : 0,

@@ -357,6 +357,8 @@ struct run_stats {
 	unsigned long state_races;     /* races of such a point's path with its explored future */
 	unsigned long long steps;      /* instructions stepped, all executions */
 	unsigned long long run_steps;  /* of them, run in runs of plain instructions */
+	unsigned long walks;           /* random walks run (--random, --then-random), a failing one
+					* too */
 	unsigned long covered[COVER_KINDS]; /* executions that reached each coverage kind */
 	uint32_t covered_cut;          /* kinds reached on the way to a point cut as seen before */
 	unsigned nforms;               /* site forms passes executed, in the order first seen */
@@ -436,6 +438,10 @@ struct explore_options {
 	 * preemption bound. 0: exhaustive. */
 	unsigned long random_walks;
 	unsigned long long random_seed;
+	/* When the exhaustive search stops at its execution limit without a failure: this many
+	 * random walks (seeded by random_seed) look for one in the branches its depth-first order
+	 * had not reached. A failure found is the verdict; none leaves the search truncated. */
+	unsigned long walks_after_limit;
 	void (*progress)(void *ud, const struct run_stats *stats);
 	void *progress_ud;
 	/* Shard tree_shard_index (1..tree_shard_count) of the scenario's search tree (search.c

@@ -709,6 +709,7 @@ static void random_walks(struct explorer *x, unsigned long walks, uint64_t seed)
 			k = k > 1 ? (unsigned)(next_random(&state) % k) : 0;
 			schedule_hart(x, h, k < nalt ? k : EX_ALT_INTERRUPT);
 		}
+		x->stats.walks++;
 		if (!x->failure) {
 			x->stats.executions++;
 			coverage_count_execution(x);
@@ -780,6 +781,25 @@ static void search_all(struct explorer *x, struct search *s)
 	s->best = NULL;
 }
 
+/*
+ * The exhaustive search stopped at its execution limit without a failure: random walks look
+ * for one. The depth-first order exhausts the last branch points first, so a failure that needs
+ * an early choice (where an IPI finds a CPU, in a stop of several) can lie past any limit;
+ * a walk chooses anew at every point. Not for a shard of one tree (its walks would repeat
+ * the other shards'). The walks run without the search's nodes: nothing is dropped.
+ */
+static void walks_after_limit(struct explorer *x, struct search *s,
+			      const struct explore_options *opt)
+{
+	if (!opt || !opt->walks_after_limit || !x->stats.truncated || x->failure ||
+	    s->split_count)
+		return;
+	free(x->nodes);
+	x->nodes = NULL;
+	x->stop = false;
+	random_walks(x, opt->walks_after_limit, opt->random_seed);
+}
+
 int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		 struct scenario_result *res)
 {
@@ -810,6 +830,7 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 			state_cache_open(&x);
 		search_all(&x, &s);
 		state_cache_close(&x);
+		walks_after_limit(&x, &s, opt);
 	}
 	x.stats.seconds = now_seconds() - s.started;
 	if (!s.split_count) /* a shard of one tree covers a part: coverage is the whole tree's */

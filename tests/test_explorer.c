@@ -374,6 +374,31 @@ START_TEST(random_walks_are_seeded_and_replay)
 }
 END_TEST
 
+/* Walks after the execution limit: none after a complete search; after a cut one, as many
+ * as asked, seeded, and a correct design still gets inconclusive. */
+START_TEST(walks_follow_only_a_search_the_limit_cut_short)
+{
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR, .walks_after_limit = 20,
+				      .random_seed = 3};
+	struct scenario_result done, cut, again;
+
+	load("nop-to-call");
+	ck_assert_int_eq(explorer_run(&scn, &opt, &done), 0);
+	ck_assert(done.verdict == VERDICT_PASS && done.stats.complete);
+	ck_assert_uint_eq(done.stats.walks, 0);
+	opt.max_executions = 5;
+	ck_assert_int_eq(explorer_run(&scn, &opt, &cut), 0);
+	ck_assert(cut.verdict == VERDICT_INCONCLUSIVE && cut.stats.truncated);
+	ck_assert_uint_eq(cut.stats.walks, 20);
+	ck_assert_uint_eq(cut.stats.executions, 5 + 20);
+	ck_assert_int_eq(explorer_run(&scn, &opt, &again), 0);
+	ck_assert_uint_eq(again.stats.steps, cut.stats.steps);
+	scenario_result_free(&done);
+	scenario_result_free(&cut);
+	scenario_result_free(&again);
+}
+END_TEST
+
 START_TEST(exploration_is_deterministic)
 {
 	struct scenario_result a, b;
@@ -498,6 +523,7 @@ int main(void)
 	tcase_add_test(tc, ignored_invariant_is_not_reported);
 	tcase_add_test(tc, patcher_results_are_checked_against_the_scenario);
 	tcase_add_test(tc, random_walks_are_seeded_and_replay);
+	tcase_add_test(tc, walks_follow_only_a_search_the_limit_cut_short);
 	tcase_add_test(tc, exploration_is_deterministic);
 	tcase_add_test(tc, replay_rejects_a_schedule_that_does_not_fit);
 	tcase_add_test(tc, unknown_symbol_names_file_line_column);

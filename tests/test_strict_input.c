@@ -315,6 +315,9 @@ static const struct option_error option_errors[] = {
 	{ "run --random 1e3",
 	  "patchcheck run: --random wants a whole number from 1 to 1000000 (decimal or 0x hex), "
 	  "got '1e3'\n" },
+	{ "gate --then-random 0",
+	  "patchcheck gate: --then-random wants a whole number from 1 to 1000000 (decimal or 0x "
+	  "hex), got '0'\n" },
 	{ "run --random 10 --seed 010",
 	  "patchcheck run: --seed wants a whole number from 0 to 18446744073709551615 (decimal or "
 	  "0x hex), got '010'\n" },
