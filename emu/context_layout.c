@@ -26,13 +26,13 @@ struct reg_span {
 };
 
 struct context_layout {
-	const struct arch_model *arch; /* NULL: a free slot */
+	const struct arch_model *arch; /* NULL: not set up yet */
 	bool found;
 	unsigned nspans[LAYOUT_SLOTS];
 	struct reg_span spans[LAYOUT_SLOTS][LAYOUT_MAX_SPANS];
 };
 
-static struct context_layout layouts[4]; /* one per arch model */
+static struct context_layout layouts[EMU_ARCH_SLOTS];
 
 /* The bytes where a and b differ, as spans grown to whole words of `unit` bytes; false when
  * there are more than LAYOUT_MAX_SPANS or none. */
@@ -81,10 +81,9 @@ static void probe(const struct arch_model *arch, struct context_layout *l)
 	uc_context *a = NULL, *b = NULL;
 	size_t n;
 
-	if (uc_open((uc_arch)arch->uc_arch, (uc_mode)arch->uc_mode, &uc) != UC_ERR_OK)
+	if (emu_engine_open(arch, &uc) != UC_ERR_OK)
 		return;
-	if ((arch->uc_cpu_model >= 0 && uc_ctl_set_cpu_model(uc, arch->uc_cpu_model)) ||
-	    uc_context_alloc(uc, &a) || uc_context_alloc(uc, &b))
+	if (uc_context_alloc(uc, &a) || uc_context_alloc(uc, &b))
 		goto out;
 	n = uc_context_size(uc);
 	for (unsigned r = 0; r < arch->nregs && r < ARCH_MAX_REGS; r++) {
@@ -115,11 +114,10 @@ out:
 
 static const struct context_layout *layout_of(const struct arch_model *arch)
 {
-	struct context_layout *l = layouts;
+	int i = emu_arch_slot(arch);
+	struct context_layout *l = i >= 0 ? &layouts[i] : NULL;
 
-	while (l < layouts + 4 && l->arch && l->arch != arch)
-		l++;
-	if (l == layouts + 4)
+	if (!l)
 		return NULL;
 	if (!l->arch) {
 		l->arch = arch;

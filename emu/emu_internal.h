@@ -370,6 +370,12 @@ bool emu_fetch_view(struct machine *m, struct hart *h, uint64_t pc, const uint8_
 		    struct step_info *info);
 /* Drops the translations of every engine over [begin, end), rounded out to 4 bytes. */
 void emu_invalidate_all(struct machine *m, uint64_t begin, uint64_t end);
+
+/* engine.c: an engine of arch's mode and CPU model (NULL and the error when it cannot be
+ * had), and arch's slot, from 0, in tables of EMU_ARCH_SLOTS (-1 when they are taken). */
+#define EMU_ARCH_SLOTS 4
+uc_err emu_engine_open(const struct arch_model *arch, uc_engine **uc);
+int emu_arch_slot(const struct arch_model *arch);
 /* Drops one engine's translations over [begin, end), rounded out to 4 bytes. */
 void emu_invalidate_hart(struct hart *h, uint64_t begin, uint64_t end);
 /* Replaces hart id's engine by a new one set up as machine_open does (RAM, hooks, exits,

@@ -171,14 +171,11 @@ static int set_up_hart_engine(struct machine *m, unsigned id, char *err, size_t 
 
 	h->m = m;
 	h->id = id;
-	e = uc_open((uc_arch)arch->uc_arch, (uc_mode)arch->uc_mode, &h->uc);
+	e = emu_engine_open(arch, &h->uc);
 	if (e != UC_ERR_OK) {
-		h->uc = NULL;
 		set_err(err, errlen, "uc_open: %s", uc_strerror(e));
 		return -1;
 	}
-	if (arch->uc_cpu_model >= 0 && (e = uc_ctl_set_cpu_model(h->uc, arch->uc_cpu_model)) != UC_ERR_OK)
-		goto fail;
 	for (unsigned r = 0; r < m->nregions; r++) {
 		const struct region *rg = &m->regions[r];
 		e = uc_mem_map_ptr(h->uc, rg->begin, (size_t)(rg->end - rg->begin),

@@ -22,12 +22,12 @@
 #define PROBE_VALUE 0x5a6b7c8d9eafb0c1ull
 
 struct monitor_layout {
-	const struct arch_model *arch; /* NULL: a free slot */
+	const struct arch_model *arch; /* NULL: not set up yet */
 	bool found;
 	size_t addr_off, val_off;
 };
 
-static struct monitor_layout layouts[4]; /* one per arch model: arm64, riscv64, arm, Thumb */
+static struct monitor_layout layouts[EMU_ARCH_SLOTS];
 
 /* The 8-byte-aligned offsets where a holds x and b holds y, and only one. */
 static bool find_field(const uint8_t *a, uint64_t x, const uint8_t *b, uint64_t y, size_t n,
@@ -60,10 +60,8 @@ static bool probe(const struct arch_model *arch, struct monitor_layout *l)
 	size_t n;
 	bool ok = false;
 
-	if (uc_open((uc_arch)arch->uc_arch, (uc_mode)arch->uc_mode, &uc) != UC_ERR_OK)
+	if (emu_engine_open(arch, &uc) != UC_ERR_OK)
 		return false;
-	if (arch->uc_cpu_model >= 0 && uc_ctl_set_cpu_model(uc, arch->uc_cpu_model) != UC_ERR_OK)
-		goto out;
 	if (uc_mem_map(uc, PROBE_CODE, 0x2000, UC_PROT_ALL) != UC_ERR_OK ||
 	    uc_mem_write(uc, PROBE_CODE, arch->monitor_probe, sizeof(arch->monitor_probe)) ||
 	    uc_mem_write(uc, PROBE_DATA, &value, 8) ||
@@ -94,11 +92,10 @@ out:
 
 static const struct monitor_layout *layout_of(const struct arch_model *arch)
 {
-	struct monitor_layout *l = layouts;
+	int i = emu_arch_slot(arch);
+	struct monitor_layout *l = i >= 0 ? &layouts[i] : NULL;
 
-	while (l < layouts + 4 && l->arch && l->arch != arch)
-		l++;
-	if (l == layouts + 4)
+	if (!l)
 		return NULL;
 	if (!l->arch) {
 		l->arch = arch;

@@ -44,7 +44,7 @@ struct ra_write {
 };
 
 struct ra_engine {
-	const struct arch_model *arch; /* NULL: a free slot */
+	const struct arch_model *arch; /* NULL: not set up yet */
 	uc_engine *uc;
 	uint8_t *pristine;             /* the memory's pattern, to undo stores */
 	uint64_t initial[ARCH_MAX_REGS]; /* the registers as the engine starts: what a draw keeps
@@ -58,7 +58,7 @@ struct ra_engine {
 	bool overflow;
 };
 
-static struct ra_engine engines[4]; /* one per arch model */
+static struct ra_engine engines[EMU_ARCH_SLOTS];
 
 struct ra_entry {
 	const struct arch_model *arch;
@@ -94,13 +94,12 @@ static void on_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
 
 static struct ra_engine *engine_of(const struct arch_model *arch)
 {
-	struct ra_engine *e = engines;
+	int i = emu_arch_slot(arch);
+	struct ra_engine *e = i >= 0 ? &engines[i] : NULL;
 	uc_hook hook;
 	uint64_t s = 0x2545f4914f6cdd1dull;
 
-	while (e < engines + 4 && e->arch && e->arch != arch)
-		e++;
-	if (e == engines + 4)
+	if (!e)
 		return NULL;
 	if (e->arch)
 		return e->uc ? e : NULL;
@@ -113,12 +112,9 @@ static struct ra_engine *engine_of(const struct arch_model *arch)
 
 		memcpy(e->pristine + i, &v, 4);
 	}
-	if (uc_open((uc_arch)arch->uc_arch, (uc_mode)arch->uc_mode, &e->uc) != UC_ERR_OK) {
-		e->uc = NULL;
+	if (emu_engine_open(arch, &e->uc) != UC_ERR_OK)
 		return NULL;
-	}
-	if ((arch->uc_cpu_model >= 0 && uc_ctl_set_cpu_model(e->uc, arch->uc_cpu_model)) ||
-	    uc_mem_map(e->uc, 0, RA_MAP_SIZE, UC_PROT_ALL) ||
+	if (uc_mem_map(e->uc, 0, RA_MAP_SIZE, UC_PROT_ALL) ||
 	    uc_mem_write(e->uc, 0, e->pristine, RA_MEM_SIZE) ||
 	    uc_hook_add(e->uc, &hook, UC_HOOK_MEM_WRITE, (void *)on_write, e, 1, 0)) {
 		uc_close(e->uc);
