@@ -1413,22 +1413,32 @@ START_TEST(test_breakpoint_and_hints)
 }
 END_TEST
 
+/* One hart on an arm64 image with a vector table, at the start of a call of BREAK; the image
+ * in *img (image_free it after machine_close). */
+static struct machine *open_vectors_machine(struct image **img)
+{
+	struct elf_opts o = {.machine = EM_AARCH64, .vectors = true};
+	char err[256], *path = write_elf(&o);
+	struct machine *m;
+
+	*img = image_load(path, arch, err, sizeof(err));
+	unlink(path);
+	free(path);
+	ck_assert_msg(*img != NULL, "%s", err);
+	m = machine_open(arch, *img, 1, FETCH_COHERENT, err, sizeof(err));
+	ck_assert_msg(m != NULL, "%s", err);
+	machine_call_begin(m, 0, BREAK, NULL, 0);
+	return m;
+}
+
 /* With a vector table in the image, a BRK enters the guest's exception handler like hardware:
  * ELR = the BRK, ESR = EC 0x3C | IL | imm, and eret comes back. */
 START_TEST(test_breakpoint_exception_entry)
 {
-	struct elf_opts o = {.machine = EM_AARCH64, .vectors = true};
-	char err[256], *path = write_elf(&o);
-	struct image *vimg = image_load(path, arch, err, sizeof(err));
-	struct machine *m;
+	struct image *vimg;
+	struct machine *m = open_vectors_machine(&vimg);
 	struct step_info info;
 
-	unlink(path);
-	free(path);
-	ck_assert_msg(vimg != NULL, "%s", err);
-	m = machine_open(arch, vimg, 1, FETCH_COHERENT, err, sizeof(err));
-	ck_assert_msg(m != NULL, "%s", err);
-	machine_call_begin(m, 0, BREAK, NULL, 0);
 	ck_assert_int_eq(machine_step(m, 0, &info), STEP_OK);
 	ck_assert_int_eq(info.special.kind, SPECIAL_BREAKPOINT);
 	ck_assert_uint_eq(machine_pc(m, 0), SYNC_EL1);
@@ -1463,20 +1473,13 @@ END_TEST
  * taken at different instructions leave states that differ only in ELR_EL1. */
 START_TEST(test_state_hash_leaves_out_exception_registers)
 {
-	struct elf_opts o = {.machine = EM_AARCH64, .vectors = true};
-	char err[256], *path = write_elf(&o);
-	struct image *vimg = image_load(path, arch, err, sizeof(err));
 	const uint64_t out[1] = {MACHINE_DEAD_EXCEPTION_REGS}, in[1] = {0};
 	uint64_t live[2], dead[2];
+	struct image *vimg;
+	struct machine *m = open_vectors_machine(&vimg);
 	struct machine_snapshot *s;
-	struct machine *m;
+	char err[256];
 
-	unlink(path);
-	free(path);
-	ck_assert_msg(vimg != NULL, "%s", err);
-	m = machine_open(arch, vimg, 1, FETCH_COHERENT, err, sizeof(err));
-	ck_assert_msg(m != NULL, "%s", err);
-	machine_call_begin(m, 0, BREAK, NULL, 0);
 	s = machine_snapshot_new(m);
 	machine_snapshot_save(m, s);
 	for (unsigned k = 0; k < 2; k++) {

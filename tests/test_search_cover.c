@@ -86,6 +86,29 @@ static void explore_how(const struct scenario *scn, const struct search_how *how
 		      res->verdict, res->error);
 }
 
+/* Explores scn once for each of the n ways, each of which must pass; the final states of way i
+ * in finals[i], normalised. */
+static void explore_ways(const struct scenario *scn, unsigned n, struct search_how *ways,
+			 struct scenario_result *res, struct trace_set *finals)
+{
+	for (unsigned i = 0; i < n; i++) {
+		memset(&finals[i], 0, sizeof(finals[i]));
+		ways[i].finals = &finals[i];
+		explore_how(scn, &ways[i], &res[i]);
+		trace_set_normalise(&finals[i]);
+		ck_assert_msg(res[i].verdict == VERDICT_PASS, "way %u: verdict %d", i,
+			      (int)res[i].verdict);
+	}
+}
+
+static void free_ways(unsigned n, struct scenario_result *res, struct trace_set *finals)
+{
+	for (unsigned i = 0; i < n; i++) {
+		scenario_result_free(&res[i]);
+		free(finals[i].hash);
+	}
+}
+
 /* Explores shard index of count (0/0: the whole tree), every interleaving when every, adding
  * its traces to set; the result in res. */
 static void explore_traces(const struct scenario *scn, unsigned long index, unsigned long count,
@@ -268,34 +291,22 @@ END_TEST
 START_TEST(a_rendezvous_costs_the_orders_of_arrival)
 {
 	struct scenario scn;
-	struct scenario_result kept, reduced, cached;
-	struct trace_set rf = {0}, kf = {0}, cf = {0};
+	struct search_how ways[] = {{.keep = true}, {.no_cache = true}, {0}};
+	struct scenario_result r[3];
+	struct trace_set f[3];
 
 	load_bundled_scenario(&scn, "../tests/data/scenarios", "rendezvous");
-	explore_how(&scn, &(struct search_how){.keep = true, .finals = &kf}, &kept);
-	explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &rf}, &reduced);
-	explore_how(&scn, &(struct search_how){.finals = &cf}, &cached);
-	trace_set_normalise(&rf);
-	trace_set_normalise(&kf);
-	trace_set_normalise(&cf);
-	ck_assert_int_eq(kept.verdict, VERDICT_PASS);
-	ck_assert_int_eq(reduced.verdict, VERDICT_PASS);
-	ck_assert_int_eq(cached.verdict, VERDICT_PASS);
-	ck_assert(reduced.stats.complete && cached.stats.complete);
-	ck_assert_uint_eq(kept.stats.executions, 256);
-	ck_assert_uint_eq(reduced.stats.executions, 16);
-	ck_assert_uint_lt(cached.stats.executions, reduced.stats.executions);
-	ck_assert_uint_gt(cached.stats.states_merged, 0);
-	ck_assert_msg(sets_equal(&rf, &kf), "%zu final states reduced, %zu keeping every trace",
-		      rf.n, kf.n);
-	ck_assert_msg(sets_equal(&cf, &kf), "%zu final states with the states explored before "
-		      "cut, %zu keeping every trace", cf.n, kf.n);
-	scenario_result_free(&kept);
-	scenario_result_free(&reduced);
-	scenario_result_free(&cached);
-	free(rf.hash);
-	free(kf.hash);
-	free(cf.hash);
+	explore_ways(&scn, 3, ways, r, f); /* kept, reduced, cached */
+	ck_assert(r[1].stats.complete && r[2].stats.complete);
+	ck_assert_uint_eq(r[0].stats.executions, 256);
+	ck_assert_uint_eq(r[1].stats.executions, 16);
+	ck_assert_uint_lt(r[2].stats.executions, r[1].stats.executions);
+	ck_assert_uint_gt(r[2].stats.states_merged, 0);
+	ck_assert_msg(sets_equal(&f[1], &f[0]), "%zu final states reduced, %zu keeping every "
+		      "trace", f[1].n, f[0].n);
+	ck_assert_msg(sets_equal(&f[2], &f[0]), "%zu final states with the states explored before "
+		      "cut, %zu keeping every trace", f[2].n, f[0].n);
+	free_ways(3, r, f);
 }
 END_TEST
 
@@ -413,41 +424,29 @@ END_TEST
  * (tests/data/scenarios/stop_three_harts.yaml): the rendezvous and the patching callback leave
  * different values in registers that nothing reads again (which CPU was last, how many times
  * one spun), and the states that differ only there are one (explorer/liveness.c; and the
- * flags in QEMU's raw form, the exception registers outside a handler, the stale banked SP:
- * emu/context_layout.c): 1,107 executions with every register hashed, 342 without them,
+ * flags in QEMU's raw form and the stale banked SP: emu/context_layout.c): 1,107 executions
+ * with every register hashed, 342 without them,
  * and the same final states. Writing a fresh
  * value into every register found dead after each transition changes no final state either.
  */
 START_TEST(dead_registers_do_not_tell_states_apart)
 {
 	struct scenario scn;
-	struct scenario_result kept, live, poisoned;
-	struct trace_set kf = {0}, lf = {0}, pf = {0};
+	struct search_how ways[] = {{.keep_dead = true}, {0}, {.poison = true}};
+	struct scenario_result r[3];
+	struct trace_set f[3];
 
 	load_bundled_scenario(&scn, "../tests/data/scenarios", "stop_three_harts");
-	explore_how(&scn, &(struct search_how){.keep_dead = true, .finals = &kf}, &kept);
-	explore_how(&scn, &(struct search_how){.finals = &lf}, &live);
-	explore_how(&scn, &(struct search_how){.poison = true, .finals = &pf}, &poisoned);
-	trace_set_normalise(&kf);
-	trace_set_normalise(&lf);
-	trace_set_normalise(&pf);
-	ck_assert_int_eq(kept.verdict, VERDICT_PASS);
-	ck_assert_int_eq(live.verdict, VERDICT_PASS);
-	ck_assert_int_eq(poisoned.verdict, VERDICT_PASS);
-	ck_assert(kept.stats.complete && live.stats.complete && poisoned.stats.complete);
-	ck_assert_msg(live.stats.executions * 3 <= kept.stats.executions,
+	explore_ways(&scn, 3, ways, r, f); /* every register hashed, dead ones left out, poisoned */
+	ck_assert(r[0].stats.complete && r[1].stats.complete && r[2].stats.complete);
+	ck_assert_msg(r[1].stats.executions * 3 <= r[0].stats.executions,
 		      "%lu executions leaving dead registers out, %lu hashing them",
-		      live.stats.executions, kept.stats.executions);
-	ck_assert_msg(sets_equal(&lf, &kf), "%zu final states leaving dead registers out, %zu "
-		      "hashing them", lf.n, kf.n);
-	ck_assert_msg(sets_equal(&pf, &lf), "%zu final states with dead registers overwritten, "
-		      "%zu without", pf.n, lf.n);
-	scenario_result_free(&kept);
-	scenario_result_free(&live);
-	scenario_result_free(&poisoned);
-	free(kf.hash);
-	free(lf.hash);
-	free(pf.hash);
+		      r[1].stats.executions, r[0].stats.executions);
+	ck_assert_msg(sets_equal(&f[1], &f[0]), "%zu final states leaving dead registers out, %zu "
+		      "hashing them", f[1].n, f[0].n);
+	ck_assert_msg(sets_equal(&f[2], &f[1]), "%zu final states with dead registers "
+		      "overwritten, %zu without", f[2].n, f[1].n);
+	free_ways(3, r, f);
 }
 END_TEST
 
@@ -460,23 +459,18 @@ END_TEST
 START_TEST(dead_registers_on_arm)
 {
 	struct scenario scn;
-	struct scenario_result kept, live;
-	struct trace_set kf = {0}, lf = {0};
+	struct search_how ways[] = {{.keep_dead = true}, {0}};
+	struct scenario_result r[2];
+	struct trace_set f[2];
 
 	load_bundled_scenario(&scn, "litmus", "arm-ifetch-noisb");
-	explore_how(&scn, &(struct search_how){.keep_dead = true, .finals = &kf}, &kept);
-	explore_how(&scn, &(struct search_how){.finals = &lf}, &live);
-	trace_set_normalise(&kf);
-	trace_set_normalise(&lf);
-	ck_assert(kept.stats.complete && live.stats.complete);
-	ck_assert_uint_eq(kept.stats.executions, 4);
-	ck_assert_uint_eq(live.stats.executions, 2);
-	ck_assert_msg(sets_equal(&lf, &kf), "%zu final states, %zu hashing dead registers", lf.n,
-		      kf.n);
-	scenario_result_free(&kept);
-	scenario_result_free(&live);
-	free(kf.hash);
-	free(lf.hash);
+	explore_ways(&scn, 2, ways, r, f); /* every register hashed, dead ones left out */
+	ck_assert(r[0].stats.complete && r[1].stats.complete);
+	ck_assert_uint_eq(r[0].stats.executions, 4);
+	ck_assert_uint_eq(r[1].stats.executions, 2);
+	ck_assert_msg(sets_equal(&f[1], &f[0]), "%zu final states, %zu hashing dead registers",
+		      f[1].n, f[0].n);
+	free_ways(2, r, f);
 }
 END_TEST
 
