@@ -213,7 +213,7 @@ static int measure_raw(const char *guest)
 struct totals {
 	unsigned scenarios, mismatched, errors;
 	unsigned long executions, traces;
-	unsigned long sleep_blocked, merged; /* paths that ended with no execution */
+	unsigned long sleep_blocked, dropped, merged; /* paths that ended with no execution */
 	unsigned long long steps;
 	double search, total;  /* seconds: in the search; in explorer_run as a whole */
 	double raw_equivalent; /* seconds raw stepping would take for the same steps */
@@ -259,6 +259,7 @@ static void add_run(struct totals *t, const struct scenario *scn, const struct o
 	t->executions += r->res.stats.executions;
 	t->traces += r->res.stats.distinct_traces;
 	t->sleep_blocked += r->res.stats.sleep_blocked;
+	t->dropped += r->res.stats.dropped;
 	t->merged += r->res.stats.states_merged;
 	t->steps += r->res.stats.steps;
 	t->search += r->res.stats.seconds;
@@ -333,11 +334,13 @@ static int bench_gate(const struct explore_options *opt)
 	print_rate_line("scheduled steps", &t);
 	print_exec_per_trace(&t);
 	/* What executions per trace leaves out: the paths that ended before an execution did,
-	 * every hart asleep (dpor.c), or at a state explored before (state_cache.c). */
-	printf("  %-34s %12.3f   (%lu abandoned: every hart asleep or a stale read; %lu at a "
-	       "state explored before)\n", "other paths per execution",
-	       t.executions ? (double)(t.sleep_blocked + t.merged) / (double)t.executions : 0,
-	       t.sleep_blocked, t.merged);
+	 * every hart asleep (dpor.c), dropped (spin.c, interrupt.c), or at a state explored
+	 * before (state_cache.c). */
+	printf("  %-34s %12.3f   (%lu with every hart asleep, %lu dropped, %lu at a state "
+	       "explored before)\n", "other paths per execution",
+	       t.executions ? (double)(t.sleep_blocked + t.dropped + t.merged) /
+			      (double)t.executions : 0,
+	       t.sleep_blocked, t.dropped, t.merged);
 	printf("  (times are CPU seconds; cpu/wall %.2f, below 1 when the host was busy)\n",
 	       wall > 0 ? cpu / wall : 0);
 	return t.errors || t.mismatched ? 1 : 0;

@@ -351,6 +351,10 @@ struct run_stats {
 	unsigned long executions;      /* complete executions explored */
 	unsigned long distinct_traces; /* Mazurkiewicz traces among them (1 per execution is optimal) */
 	unsigned long sleep_blocked;   /* executions abandoned: every runnable hart asleep (redundant) */
+	unsigned long dropped;         /* executions abandoned by a rule: a waiting hart woken by a
+					* racing write, a run past a pending IPI (spin.c,
+					* interrupt.c), a stale read that only delayed a spin; and
+					* a step past what the data model holds (truncated) */
 	bool complete;                 /* every execution was covered: no bound, limit or sample */
 	unsigned long schedule_points; /* decision points with more than one choice */
 	unsigned long states_merged;   /* points not explored again: their state was (state_cache.c) */

@@ -485,7 +485,7 @@ static void explore(struct search *s, unsigned depth)
 				else
 					failure_found(s);
 			} else if (x->st.pruned) {
-				x->stats.sleep_blocked++; /* a stale read that only delayed a spin */
+				x->stats.dropped++;
 			} else {
 				struct dpor_node *child = &x->nodes[depth + 1];
 
