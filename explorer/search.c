@@ -760,7 +760,8 @@ static void search_from_root(struct explorer *x, struct search *s, unsigned prun
  * The whole search. A failure found with preemptions is searched for again below them with
  * the executions spin.c and interrupt.c drop kept: the order that replaces a dropped one
  * (the hart holding back instead of waiting, or running before the IPI's store) can cost a
- * preemption the dropped one did not. The failure kept is still the simplest.
+ * preemption the dropped one did not. The failure kept is still the simplest. That search
+ * cuts the points whose state (the preemption accounting included) it explored before.
  */
 static void search_all(struct explorer *x, struct search *s)
 {
@@ -770,7 +771,6 @@ static void search_all(struct explorer *x, struct search *s)
 	if (s->best && s->best->preemptions > 0 && x->executions_dropped &&
 	    !x->keep_dropped && !x->stats.truncated) {
 		x->keep_dropped = true;
-		state_cache_disable(x);
 		search_from_root(x, s, s->best->preemptions);
 	}
 	/* Complete: every trace was explored (a failure ends it, or prunes what follows). The

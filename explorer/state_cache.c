@@ -21,9 +21,14 @@
  * not happen before it through those, may race with it, and every hart that could begin the
  * reversal is added where dpor.c would add it. The backtrack points the earlier future placed
  * above its point (a hart added where it last could run: dpor.c) are placed on this path too.
- * Off under a preemption bound, with every interleaving or the dropped executions kept, for
- * a shard of a tree, after a failure (the failure kept must have the fewest preemptions), with
- * the data model, and for litmus scenarios (their outcomes are counted per execution).
+ * In the search for a simpler failure (search.c: below the preemptions of one found, with the
+ * dropped executions kept) a state includes what the future may still spend: the preemptions
+ * spent, the harts held back and the hart that ran last, which decide the schedules it may
+ * explore; the table starts empty there, since the first search's futures left out what it
+ * dropped. Off under a preemption bound, with every interleaving or the dropped executions
+ * kept (options), for a shard of a tree, after a failure in a search (a point explored before
+ * may hold the simpler one), with the data model, and for litmus scenarios (their outcomes are
+ * counted per execution).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -207,8 +212,8 @@ static uint64_t hart_hash(uint64_t v, const struct explorer *x, const struct har
 
 /* The explorer's part: what the execution's checks and scheduling carry forward. Left out:
  * the trace, the schedule, the transition count (a budget the lookup compares), coverage (a
- * cut path's kinds join stats.covered_cut) and the preemption accounting (no bound, no
- * failure: it decides nothing). */
+ * cut path's kinds join stats.covered_cut) and the preemption accounting, except in the search
+ * for a simpler failure (prune_at), where it decides what may still be explored. */
 static uint64_t exec_hash(const struct explorer *x)
 {
 	const struct exec_state *st = &x->st;
@@ -237,6 +242,9 @@ static uint64_t exec_hash(const struct explorer *x)
 		v = add(v, time_rank(x, st->sync_step[h]));
 	v = add(v, (uint64_t)(uint32_t)st->exclusive | (uint64_t)st->qs_read << 32 |
 		       (uint64_t)st->retired << 33);
+	if (x->prune_at) /* what the future may still spend decides what it explores */
+		v = add(v, st->preemptions | (uint64_t)st->held << 32 |
+			       (uint64_t)(uint8_t)st->last_hart << 56);
 	for (unsigned h = 0; h < x->nharts; h++)
 		v = hart_hash(add(v, h), x, &st->harts[h]);
 	return v;
@@ -795,7 +803,7 @@ void state_cache_reset(struct explorer *x)
 		memset(c->slots, 0, c->cap * sizeof(*c->slots));
 	c->used = 0;
 	c->npool = 0;
-	c->disabled = x->keep_dropped; /* a new search: its failures are still to be found */
+	c->disabled = false; /* a new search: its failures are still to be found */
 }
 
 void state_cache_open(struct explorer *x)

@@ -486,7 +486,7 @@ START_TEST(the_stop_machine_option_runs_linux_protocol_and_its_failures_replay)
 	unlink(db);
 	ck_assert_int_eq(sh("%s gate -v --db %s --stop-machine guest %s/stop_two_harts.yaml", TOOL,
 			    db, FIXTURES), 0);
-	expect_in_output("fail:site-consistency            184 executions");
+	expect_in_output("fail:site-consistency             68 executions");
 	expect_in_output("replay without the database: patchcheck replay --stop-machine guest ");
 	ck_assert_int_eq(sh("%s replay --db %s 1", TOOL, db), 0);
 	expect_in_output("reproduced: the same invariant");
