@@ -392,7 +392,8 @@ void state_cache_leave(struct explorer *x, unsigned depth);
 void state_cache_event(struct explorer *x, unsigned pos);
 void state_cache_branch(struct explorer *x); /* a second choice of a point runs */
 void state_cache_escape(struct explorer *x, unsigned to, unsigned from, unsigned q, bool irq);
-void state_cache_disable(struct explorer *x);
+/* A failure was found: no point open on the path is kept (its future holds the failure). */
+void state_cache_failed(struct explorer *x);
 void state_cache_reset(struct explorer *x);
 /* For sleep sets: dependent, or one of them takes the machine (which parks the other hart). */
 bool dpor_sleep_dependent(const struct event_sig *a, const struct event_sig *b);

@@ -294,7 +294,7 @@ static void failure_found(struct search *s)
 	struct explorer *x = s->x;
 	struct failure *f = x->failure;
 
-	state_cache_disable(x); /* a state explored before may hold a simpler failure */
+	state_cache_failed(x);
 	x->failure = NULL;
 	x->stop = false;
 	if (x->shared_set_grew) {

@@ -21,14 +21,15 @@
  * not happen before it through those, may race with it, and every hart that could begin the
  * reversal is added where dpor.c would add it. The backtrack points the earlier future placed
  * above its point (a hart added where it last could run: dpor.c) are placed on this path too.
- * In the search for a simpler failure (search.c: below the preemptions of one found, with the
- * dropped executions kept) a state includes what the future may still spend: the preemptions
- * spent, the harts held back and the hart that ran last, which decide the schedules it may
- * explore; the table starts empty there, since the first search's futures left out what it
- * dropped. Off under a preemption bound, with every interleaving or the dropped executions
- * kept (options), for a shard of a tree, after a failure in a search (a point explored before
- * may hold the simpler one), with the data model, and for litmus scenarios (their outcomes are
- * counted per execution).
+ * A point whose future held a failure is not kept. Once a failure is found, the search goes on
+ * below its preemptions only (search.c), and a state then includes what the future may still
+ * spend: the preemptions spent, the harts held back and the hart that ran last, which decide
+ * the schedules it may explore (a state kept before the failure, hashed without them, is not
+ * found again). The same holds in the search for a simpler failure with the dropped
+ * executions kept, whose table starts empty, since the first search's futures left out what
+ * it dropped. Off under a preemption bound, with every interleaving or the dropped executions
+ * kept (options), for a shard of a tree, with the data model, and for litmus scenarios (their
+ * outcomes are counted per execution).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ struct sc_kept {
 
 struct sc_point {
 	bool open;
+	bool failed;                         /* a failure was found in its future */
 	uint64_t hash;
 	uint32_t sleep;
 	uint16_t count[SCN_MAX_HARTS];       /* each hart's transitions before the point */
@@ -120,7 +122,6 @@ struct state_cache {
 	struct sc_range *ranges;   /* SC_MAX_RANGES, numbered from 0 */
 	uint32_t *range_index;     /* 2 * SC_MAX_RANGES slots: number + 1, 0 empty */
 	unsigned nranges;
-	bool disabled;
 };
 
 static uint64_t add(uint64_t v, uint64_t w)
@@ -369,7 +370,7 @@ void state_cache_event(struct explorer *x, unsigned pos)
 	const struct event *e = &x->events[pos];
 	struct sc_past past = {0};
 
-	if (!c || c->disabled || !(p = innermost(c)))
+	if (!c || !(p = innermost(c)))
 		return;
 	p->work++;
 	note_budget(p, x, pos + 1);
@@ -399,7 +400,7 @@ void state_cache_branch(struct explorer *x)
 	struct state_cache *c = x->cache;
 	struct sc_point *p;
 
-	if (c && !c->disabled && (p = innermost(c)))
+	if (c && (p = innermost(c)))
 		p->branches++;
 }
 
@@ -713,7 +714,7 @@ bool state_cache_visit(struct explorer *x, unsigned depth)
 	struct sc_point *p;
 	uint64_t hash, dead[MACHINE_MAX_HARTS];
 
-	if (!c || c->disabled || !cacheable(x))
+	if (!c || !cacheable(x))
 		return false;
 	for (unsigned h = 0; h < x->nharts; h++)
 		dead[h] = liveness_dead_regs(x, h);
@@ -735,6 +736,7 @@ bool state_cache_visit(struct explorer *x, unsigned depth)
 	}
 	p = point(c, depth);
 	p->open = true;
+	p->failed = false;
 	p->hash = hash;
 	p->sleep = n->sleep;
 	p->escape = p->escape_irq = 0;
@@ -765,11 +767,10 @@ void state_cache_leave(struct explorer *x, unsigned depth)
 	p = &c->points[depth];
 	c->nopen--;
 	p->open = false;
-	if (c->disabled)
-		return;
-	if (!c->disabled && !x->stop && p->work >= SC_MIN_WORK && p->branches)
+	if (!x->stop && !p->failed && p->work >= SC_MIN_WORK && p->branches)
 		keep_state(x, depth, p);
 	if ((outer = innermost(c))) {
+		outer->failed |= p->failed;
 		outer->overflow |= p->overflow;
 		outer->work += p->work;
 		outer->branches += p->branches;
@@ -784,10 +785,12 @@ void state_cache_leave(struct explorer *x, unsigned depth)
 	}
 }
 
-void state_cache_disable(struct explorer *x)
+void state_cache_failed(struct explorer *x)
 {
-	if (x->cache)
-		x->cache->disabled = true;
+	struct state_cache *c = x->cache;
+
+	for (unsigned k = 0; c && k < c->nopen; k++)
+		c->points[c->open[k]].failed = true;
 }
 
 void state_cache_reset(struct explorer *x)
@@ -803,7 +806,6 @@ void state_cache_reset(struct explorer *x)
 		memset(c->slots, 0, c->cap * sizeof(*c->slots));
 	c->used = 0;
 	c->npool = 0;
-	c->disabled = false; /* a new search: its failures are still to be found */
 }
 
 void state_cache_open(struct explorer *x)
