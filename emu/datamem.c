@@ -449,6 +449,42 @@ void emu_data_forget(struct machine *m, uint64_t begin, uint64_t end)
 		}
 }
 
+/*
+ * The model's state as its future sees it, for the state hash. Words are numbered in the order
+ * an execution first touched them, which says nothing of the state: each word counts by its
+ * address (its initial value, who touched it, every hart's coherence view of it), in any
+ * order. The messages count in timestamp order, each with its word's address: timestamps are
+ * positions in that order, so equal lists give equal views.
+ */
+uint64_t emu_data_hash(const struct machine *m, uint64_t (*mix)(uint64_t))
+{
+	const struct datamem *d = &m->dm;
+	uint64_t words = 0, v = mix((uint64_t)d->nmsgs << 1 | d->full);
+
+	if (!d->on)
+		return 0;
+	for (unsigned w = 0; w < d->nwords; w++) {
+		uint64_t x = mix(d->word_addr[w] ^ (uint64_t)d->touched[w] << 56);
+
+		x = mix(x ^ d->init[w]);
+		for (unsigned h = 0; h < m->nharts; h++)
+			x = mix(x ^ d->h[h].coh[w] ^ (uint64_t)h << 32);
+		words += x;
+	}
+	for (unsigned i = 0; i < d->nmsgs; i++)
+		v = mix(v ^ d->msg[i].val ^
+			mix(d->word_addr[d->msg[i].word] ^ (uint64_t)d->msg[i].hart << 60));
+	for (unsigned h = 0; h < m->nharts; h++) {
+		const struct dm_view *hv = &d->h[h];
+
+		v = mix(v ^ hv->vrold ^ (uint64_t)hv->vwold << 16 ^ (uint64_t)hv->vrnew << 32 ^
+			(uint64_t)hv->vwnew << 48);
+		v = mix(v ^ hv->vcap ^ (uint64_t)hv->vrel << 16 ^ (uint64_t)hv->vstack << 32);
+		v = mix(v ^ machine_hash_bytes(hv->reg, sizeof(hv->reg), h));
+	}
+	return mix(v ^ words);
+}
+
 void machine_set_data_model(struct machine *m, bool arch)
 {
 	const struct image_symbol *syms;

@@ -443,6 +443,8 @@ void emu_data_forget(struct machine *m, uint64_t begin, uint64_t end);
 void emu_data_context_sync(struct machine *m, struct hart *h);
 /* dst = src, copying only the words and messages in use (snapshots). */
 void emu_data_copy(struct datamem *dst, const struct datamem *src);
+/* The model's state for the state hash (0 when it is off), with the caller's mixer. */
+uint64_t emu_data_hash(const struct machine *m, uint64_t (*mix)(uint64_t));
 
 /* ---- disasm.c ---- */
 

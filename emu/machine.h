@@ -287,9 +287,9 @@ unsigned machine_fetch_history(struct machine *m, unsigned hart, uint64_t addr, 
 
 /* A hash of the machine's whole state (state_hash.c): RAM, every hart's CPU context, the
  * fetch model with each version's write tag replaced by tag_key(ud, tag) (tags name
- * transitions of one path; the caller says what a tag decides), and the harts' clocks once the
- * guest has read one. Equal states hash equally. machine_state_hashable: false while the data
- * model is on (its messages are not hashed). */
+ * transitions of one path; the caller says what a tag decides), the data model's messages and
+ * views (memory: arch), and the harts' clocks once the guest has read one. Equal states hash
+ * equally. */
 uint64_t machine_state_hash(struct machine *m, uint64_t (*tag_key)(void *ud, uint32_t tag),
 			    void *ud);
 /* The same, with the registers dead[h] of each hart h left out (bit r: register-file index r;
@@ -303,7 +303,6 @@ uint64_t machine_state_hash_live(struct machine *m, const uint64_t *dead,
 /* How many bytes of a saved CPU context hold register reg of arch (context_layout.c): the
  * bytes the state hash leaves out when it is dead; 0 when they were not found. */
 unsigned machine_context_reg_bytes(const struct arch_model *arch, unsigned reg);
-bool machine_state_hashable(const struct machine *m);
 /* Where the engine of arch keeps the exclusive monitor's address and value in a saved context
  * (found once per process; false when not found): the state hash leaves the value out while
  * the monitor is clear. */

@@ -1,7 +1,7 @@
 /*
  * state_hash.c - a hash of the machine's whole state, for a search that recognises a state it
- * has explored before: RAM, every hart's CPU context, the fetch model, and the harts' clocks
- * once the guest has read one.
+ * has explored before: RAM, every hart's CPU context, the fetch model, the data model
+ * (memory: arch, emu_data_hash), and the harts' clocks once the guest has read one.
  *
  * A CPU context is hashed whole, as the opaque bytes uc_context_save fills (every register the
  * engine keeps, system registers and banked copies included): two states that differ in any
@@ -198,10 +198,8 @@ uint64_t machine_state_hash_live(struct machine *m, const uint64_t *dead,
 		if (m->clock_read)
 			v = mix(v ^ m->harts[i].steps);
 	}
+	v = mix(v ^ emu_data_hash(m, mix));
 	return mix(v ^ fetch_hash(m, tag_key, ud));
 }
 
-bool machine_state_hashable(const struct machine *m)
-{
-	return !m->dm.on;
-}
+

@@ -27,9 +27,11 @@
  * the schedules it may explore (a state kept before the failure, hashed without them, is not
  * found again). The same holds in the search for a simpler failure with the dropped
  * executions kept, whose table starts empty, since the first search's futures left out what
- * it dropped. Off under a preemption bound, with every interleaving or the dropped executions
- * kept (options), for a shard of a tree, with the data model, and for litmus scenarios (their
- * outcomes are counted per execution).
+ * it dropped. Under the data model (memory: arch) the machine's hash includes its messages and
+ * views, and a point where a hart's spin window holds a read of an older value is not cut or
+ * kept (spin.c drops the execution if that loop comes back: the path before decides). Off under
+ * a preemption bound, with every interleaving or the dropped executions kept (options), for a
+ * shard of a tree, and for litmus scenarios (their outcomes are counted per execution).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -696,12 +698,25 @@ static void absorb(struct explorer *x, const struct sc_state *s)
 	}
 }
 
+/* A hart whose spin window holds a read of an older value (memory: arch): spin.c drops the
+ * execution if the loop comes back, which depends on the path before the point. */
+static bool window_read_older(const struct explorer *x, unsigned h)
+{
+	const struct hart_state *hs = &x->st.harts[h];
+
+	for (unsigned p = hs->nspin ? hs->spin_event[0] + 1 : x->st.ntransitions;
+	     p < x->st.ntransitions; p++)
+		if (x->events[p].hart == h && x->st.dalt[p])
+			return true;
+	return false;
+}
+
 static bool cacheable(const struct explorer *x)
 {
-	if (x->st.pruned || !machine_state_hashable(x->m))
+	if (x->st.pruned)
 		return false;
 	for (unsigned h = 0; h < x->nharts; h++)
-		if (x->st.harts[h].exclusive_steps)
+		if (x->st.harts[h].exclusive_steps || window_read_older(x, h))
 			return false;
 	return true;
 }
