@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../emu/machine.h"
 #include "cli.h"
 
 /* Items fed beyond the running ones; each holds a loaded scenario until its turn, and its
@@ -411,6 +412,7 @@ void explore_in_order(const struct cli_common *c, const struct scenario_job_ops 
 		return;
 	}
 	old_sigpipe = signal(SIGPIPE, SIG_IGN); /* a dead worker's job pipe: EPIPE, not death */
+	machine_reg_access_warm(); /* the workers share its pages instead of each filling them */
 	for (;;) {
 		feed(&q);
 		if (!q.count)

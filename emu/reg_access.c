@@ -20,6 +20,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "emu_internal.h"
 
@@ -36,6 +37,8 @@
 #define RA_MAX_WRITES 32
 #define RA_CACHE 32768
 #define RA_PROBES 8
+#define RA_PATTERN_SEED 0x2545f4914f6cdd1dull
+#define RA_PATTERN_STEP 0x9e3779b97f4a7c15ull
 
 struct ra_write {
 	uint64_t addr;
@@ -43,10 +46,15 @@ struct ra_write {
 	int64_t value;
 };
 
+/* The first RA_MEM_SIZE bytes of every arch's engine, one host buffer mapped into each (a
+ * check undoes its stores, so between checks it always holds the pattern). Filled once per
+ * process, or before the fork of -j's workers (machine_reg_access_warm), whose reads of it
+ * then fault in nothing. */
+static uint8_t *pattern;
+
 struct ra_engine {
 	const struct arch_model *arch; /* NULL: not set up yet */
 	uc_engine *uc;
-	uint8_t *pristine;             /* the memory's pattern, to undo stores */
 	uint64_t initial[ARCH_MAX_REGS]; /* the registers as the engine starts: what a draw keeps
 					  * of the flags register (mode, instruction set) */
 	uc_context *start;             /* the whole CPU as it starts: every run begins from it, so
@@ -71,11 +79,54 @@ static struct ra_entry cache[RA_CACHE];
 
 static uint64_t splitmix(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	uint64_t z = (*s += RA_PATTERN_STEP);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
+}
+
+/* The pattern's word at word index i (address 4 * i): the i-th draw of a splitmix stream, an
+ * address of the map. */
+static uint32_t pattern_word(uint64_t i)
+{
+	uint64_t s = RA_PATTERN_SEED + i * RA_PATTERN_STEP;
+
+	return (uint32_t)splitmix(&s) & (uint32_t)(RA_MAP_SIZE - 4);
+}
+
+/* The pattern filled in once; false when there is no memory for it. */
+static bool pattern_ready(void)
+{
+	void *p;
+
+	if (pattern)
+		return true;
+	p = mmap(NULL, RA_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return false;
+	for (uint64_t i = 0; i < RA_MEM_SIZE / 4; i++) {
+		uint32_t v = pattern_word(i);
+
+		memcpy((uint8_t *)p + 4 * i, &v, 4);
+	}
+	pattern = p;
+	return true;
+}
+
+/* The pattern put back over [a, a + n), what a run's stores changed (inside the pattern). */
+static void pattern_restore(uint64_t a, uint64_t n)
+{
+	for (uint64_t i = a / 4; i < (a + n + 3) / 4 && i < RA_MEM_SIZE / 4; i++) {
+		uint32_t v = pattern_word(i);
+
+		memcpy(pattern + 4 * i, &v, 4);
+	}
+}
+
+void machine_reg_access_warm(void)
+{
+	(void)pattern_ready();
 }
 
 static void on_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
@@ -97,25 +148,16 @@ static struct ra_engine *engine_of(const struct arch_model *arch)
 	int i = emu_arch_slot(arch);
 	struct ra_engine *e = i >= 0 ? &engines[i] : NULL;
 	uc_hook hook;
-	uint64_t s = 0x2545f4914f6cdd1dull;
 
 	if (!e)
 		return NULL;
 	if (e->arch)
 		return e->uc ? e : NULL;
 	e->arch = arch;
-	e->pristine = malloc(RA_MEM_SIZE);
-	if (!e->pristine)
+	if (!pattern_ready() || emu_engine_open(arch, &e->uc) != UC_ERR_OK)
 		return NULL;
-	for (uint64_t i = 0; i < RA_MEM_SIZE; i += 4) { /* words that are mapped addresses too */
-		uint32_t v = (uint32_t)splitmix(&s) & (uint32_t)(RA_MAP_SIZE - 4);
-
-		memcpy(e->pristine + i, &v, 4);
-	}
-	if (emu_engine_open(arch, &e->uc) != UC_ERR_OK)
-		return NULL;
-	if (uc_mem_map(e->uc, 0, RA_MAP_SIZE, UC_PROT_ALL) ||
-	    uc_mem_write(e->uc, 0, e->pristine, RA_MEM_SIZE) ||
+	if (uc_mem_map_ptr(e->uc, 0, RA_MEM_SIZE, UC_PROT_ALL, pattern) ||
+	    uc_mem_map(e->uc, RA_MEM_SIZE, RA_MAP_SIZE - RA_MEM_SIZE, UC_PROT_ALL) ||
 	    uc_hook_add(e->uc, &hook, UC_HOOK_MEM_WRITE, (void *)on_write, e, 1, 0)) {
 		uc_close(e->uc);
 		e->uc = NULL;
@@ -165,7 +207,7 @@ static bool run(struct ra_engine *e, unsigned len, const uint64_t *regs, uint64_
 		uint64_t a = e->log[i].addr, n = e->log[i].size > 0 ? (uint64_t)e->log[i].size : 8;
 
 		if (a < RA_MEM_SIZE && n <= RA_MEM_SIZE - a)
-			uc_mem_write(e->uc, a, e->pristine + a, n);
+			pattern_restore(a, n);
 	}
 	return ok && !e->overflow;
 }
