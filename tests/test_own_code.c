@@ -29,9 +29,10 @@ static void teardown(void)
 	unsetenv("PATCHCHECK_CACHE_DIR");
 }
 
+/* The images built in the cache (not its build directories, not the compilers' identities). */
 static int cache_entries(void)
 {
-	ck_assert_int_eq(sh("ls %s | grep -c -v '^tmp-' || true", cache), 0);
+	ck_assert_int_eq(sh("ls %s | grep -v '^cc-' | grep -c -v '^tmp-' || true", cache), 0);
 	return atoi(output);
 }
 
@@ -158,6 +159,46 @@ START_TEST(a_build_the_machine_cannot_do_exits_3)
 }
 END_TEST
 
+/* The compiler's identity (its --version) is kept in the cache under what stat says of the
+ * compiler: a later process does not start it again, a changed compiler is asked again, and
+ * a compiler that says another version is another build. The compiler here is a script that
+ * logs each --version it answers, in a copy of the guest images whose recipes name it. */
+START_TEST(the_compilers_identity_is_kept_until_the_compiler_changes)
+{
+	static const char wrapper[] =
+		"#!/bin/sh\n"
+		"if [ \"$1\" = --version ]; then echo asked >> \"$(dirname \"$0\")/asked\"; echo 'wrapper 1'; fi\n"
+		"exec /usr/bin/clang-14 \"$@\"\n";
+	char cc[400];
+	FILE *f;
+
+	snprintf(cc, sizeof(cc), "%s/cc", work);
+	f = fopen(cc, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(wrapper, f);
+	fclose(f);
+	ck_assert_int_eq(sh("chmod +x %s && cp -r %s/guest %s/guest && sed -i 's|^cc .*|cc %s|'"
+			    " %s/guest/*/*.recipe", cc, PATCHCHECK_BINARY_DIR, work, cc, work), 0);
+	ck_assert_int_eq(sh("%s run -q --no-db --guest-dir %s/guest %s/own-tramp.yaml", TOOL, work, work), 0);
+	ck_assert_int_eq(sh("%s run -q --no-db --guest-dir %s/guest %s/own-tramp.yaml", TOOL, work, work), 0);
+	ck_assert_int_eq(sh("wc -l < %s/asked", work), 0);
+	ck_assert_int_eq(atoi(output), 1);
+	ck_assert_int_eq(cache_entries(), 1);
+	/* The same compiler rewritten: asked again, the same build. */
+	ck_assert_int_eq(sh("cp %s %s.new && mv %s.new %s", cc, cc, cc, cc), 0);
+	ck_assert_int_eq(sh("%s run -q --no-db --guest-dir %s/guest %s/own-tramp.yaml", TOOL, work, work), 0);
+	ck_assert_int_eq(sh("wc -l < %s/asked", work), 0);
+	ck_assert_int_eq(atoi(output), 2);
+	ck_assert_int_eq(sh("ls %s | grep -c '^cc-'", cache), 0);
+	ck_assert_int_eq(atoi(output), 2);
+	ck_assert_int_eq(cache_entries(), 1);
+	/* Another version: another build. */
+	ck_assert_int_eq(sh("sed -i 's/wrapper 1/wrapper 2/' %s", cc), 0);
+	ck_assert_int_eq(sh("%s run -q --no-db --guest-dir %s/guest %s/own-tramp.yaml", TOOL, work, work), 0);
+	ck_assert_int_eq(cache_entries(), 2);
+}
+END_TEST
+
 START_TEST(compile_errors_exit_2_with_the_compilers_position)
 {
 	ck_assert_int_eq(sh("cd %s && printf '\\t.text\\nmy_tramp:\\n\\tmovz x0, #1, lsl #7\\n' > my_tramp.S", work), 0);
@@ -189,6 +230,7 @@ int main(void)
 	tcase_add_test(tc, a_user_definition_replaces_the_bundled_one);
 	tcase_add_test(tc, a_hart_runs_a_function_of_the_sources);
 	tcase_add_test(tc, a_prebuilt_elf);
+	tcase_add_test(tc, the_compilers_identity_is_kept_until_the_compiler_changes);
 	tcase_add_test(tc, compile_errors_exit_2_with_the_compilers_position);
 	tcase_add_test(tc, a_build_the_machine_cannot_do_exits_3);
 	suite_add_tcase(s, tc);

@@ -420,25 +420,62 @@ void tc_remove_tree(const char *dir)
 
 /* ---- building ---- */
 
-/* The compiler's --version output, hashed (once per compiler path per process). */
-static int hash_compiler(uint64_t *h, const struct recipe *r, const char *tmp, char *err,
-			 size_t errlen)
+/* The compiler's --version output, hashed: once per compiler path per process, and kept in the
+ * cache directory under what stat says of the compiler (device, inode, size, modification and
+ * change times: any reinstall or upgrade changes them), so that a process that finds it there
+ * does not start the compiler (about 0.1 s of CPU for clang, once per -j worker). */
+static int hash_compiler(uint64_t *h, const struct recipe *r, const char *cache, const char *tmp,
+			 char *err, size_t errlen)
 {
 	static char known_cc[4096];
 	static uint64_t known;
-	char log[4200];
+	char log[4200], kept[4200], next[4300];
 	char *argv[] = {(char *)r->cc, "--version", NULL};
-	uint64_t v = 1469598103934665603ull;
+	uint64_t v = 1469598103934665603ull, id = 1469598103934665603ull;
+	unsigned long long got;
+	struct stat st;
+	FILE *f, *w;
 
-	if (strcmp(known_cc, r->cc) != 0) {
+	if (strcmp(known_cc, r->cc) == 0) {
+		tc_hash_bytes(h, &known, sizeof(known));
+		return 0;
+	}
+	if (stat(r->cc, &st) != 0) {
+		tc_say(err, errlen, "%s: the guest compiler does not run: %s", r->cc, strerror(errno));
+		return -1;
+	}
+	tc_hash_text(&id, r->cc);
+	tc_hash_bytes(&id, &st.st_dev, sizeof(st.st_dev));
+	tc_hash_bytes(&id, &st.st_ino, sizeof(st.st_ino));
+	tc_hash_bytes(&id, &st.st_size, sizeof(st.st_size));
+	tc_hash_bytes(&id, &st.st_mtim, sizeof(st.st_mtim));
+	tc_hash_bytes(&id, &st.st_ctim, sizeof(st.st_ctim));
+	tc_name_in(kept, sizeof(kept), cache, "cc-%016llx", (unsigned long long)id);
+	f = fopen(kept, "r");
+	if (f && fscanf(f, "%llx", &got) == 1) {
+		v = got;
+	} else {
 		tc_name_in(log, sizeof(log), tmp, "cc-version");
 		if (tc_run_tool(argv, log) != 0 || tc_hash_file(&v, log)) {
+			if (f)
+				fclose(f);
 			tc_say(err, errlen, "%s: the guest compiler does not run", r->cc);
 			return -1;
 		}
-		snprintf(known_cc, sizeof(known_cc), "%s", r->cc);
-		known = v;
+		/* written aside and renamed: a reader never sees half of it */
+		tc_name_in(next, sizeof(next), tmp, "cc-identity");
+		w = fopen(next, "w");
+		if (w) {
+			bool ok = fprintf(w, "%016llx\n", (unsigned long long)v) > 0;
+
+			if (fclose(w) == 0 && ok)
+				(void)rename(next, kept);
+		}
 	}
+	if (f)
+		fclose(f);
+	snprintf(known_cc, sizeof(known_cc), "%s", r->cc);
+	known = v;
 	tc_hash_bytes(h, &known, sizeof(known));
 	return 0;
 }
@@ -582,7 +619,7 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 		goto out;
 	}
 	hash_recipe(&key, &r);
-	if (hash_compiler(&key, &r, tmp, err, errlen))
+	if (hash_compiler(&key, &r, cache, tmp, err, errlen))
 		goto out_tmp;
 	for (size_t i = 0; i < r.nobjects; i++)
 		if (tc_hash_file(&key, r.objects[i])) {
