@@ -416,6 +416,11 @@ void explore_in_order(const struct cli_common *c, const struct scenario_job_ops 
 	}
 	old_sigpipe = signal(SIGPIPE, SIG_IGN); /* a dead worker's job pipe: EPIPE, not death */
 	machine_reg_access_warm(); /* the workers share its pages instead of each filling them */
+	/* Forked before the first item is loaded: the ring's slots are then the parent's alone,
+	 * where a slot loaded before the fork was copied on the parent's every later write. A
+	 * worker that could not start is started again when an item is assigned to it. */
+	for (unsigned long i = 0; i < c->jobs; i++)
+		(void)start_worker(&q, &q.workers[i]);
 	for (;;) {
 		feed(&q);
 		if (!q.count)
