@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "../explorer/explorer.h"
+#include "fd_io.h"
 
 #define EXIT_MATCH 0
 #define EXIT_MISMATCH 1
@@ -169,12 +170,6 @@ struct scenario_job_ops {
 };
 
 void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud);
-
-/* fd_io.c: whole transfers on a file descriptor, through EINTR and short reads and writes. */
-/* 0 when all of data was written, -1 otherwise. */
-int fd_write_all(int fd, const void *data, size_t len);
-/* The bytes read into data: len, or fewer at end of file or on an error. */
-size_t fd_read_all(int fd, void *data, size_t len);
 
 /* result_wire.c: a result sent from a worker process to its parent (a fork of it) as bytes. */
 /* Write res to fd: 0, or -1 when the write failed. */

@@ -6,12 +6,13 @@
  * The command feeds items (a loaded scenario to explore, or an item with nothing to explore: a
  * bad file, a skipped scenario) and takes each back, with its result, in the order it fed
  * them; only the parent prints and writes files. A worker is a fork() of the parent that lives
- * for the whole run: it reads a scenario from its job pipe (the struct as it is: the same
- * program on both sides), explores it, writes the result down its result pipe (result_wire.c)
- * and waits for the next. Long-lived workers reuse their memory as one process exploring
- * everything would; a fresh process per scenario spent as much time faulting in new pages as
- * it gained. The parent keeps at most EXPLORE_LOOKAHEAD items waiting behind the oldest one,
- * whose result it waits for, so a slow scenario does not leave the other workers idle.
+ * for the whole run: it reads a scenario from its job pipe (the struct as it is, sent as its
+ * nonzero runs: the same program on both sides), explores it, writes the result down its
+ * result pipe (result_wire.c) and waits for the next. Long-lived workers reuse their memory as
+ * one process exploring everything would; a fresh process per scenario spent as much time
+ * faulting in new pages as it gained. The parent keeps at most EXPLORE_LOOKAHEAD items waiting
+ * behind the oldest one, whose result it waits for, so a slow scenario does not leave the
+ * other workers idle.
  * An idle worker takes the first waiting item of the same guest machine as its last one (arch,
  * image, own sources, harts), else the first whose machine no other worker holds, else the
  * first waiting item: a worker keeps its machines and their translations for the next
@@ -107,11 +108,11 @@ static void set_environment_error(struct scenario_result *res, const struct scen
 static void run_worker(const struct cli_common *c, int in, int out)
 {
 	struct scenario *s = malloc(sizeof(*s));
-	size_t got;
+	int got;
 
 	if (!s)
 		_exit(EXIT_ENVIRONMENT);
-	while ((got = fd_read_all(in, s, sizeof(*s))) == sizeof(*s)) {
+	while ((got = fd_read_sparse(in, s, sizeof(*s))) == 1) {
 		struct scenario_result res;
 
 		explore_scenario(c, s, &res);
@@ -274,7 +275,7 @@ static void assign(struct jobs *q, struct worker *w, struct job *j)
 	snprintf(w->last_elf, sizeof(w->last_elf), "%s", j->job.scn->elf);
 	w->last_harts = j->job.scn->nharts;
 	w->last_sources = j->job.scn->nsources + j->job.scn->nkernel_sources;
-	if (fd_write_all(w->to, j->job.scn, sizeof(*j->job.scn)) < 0)
+	if (fd_write_sparse(w->to, j->job.scn, sizeof(*j->job.scn)) < 0)
 		worker_died(w);
 }
 

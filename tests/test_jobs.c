@@ -4,13 +4,15 @@
  * apart from the times, the same JUnit file apart from the times, the same database rows
  * apart from the times and the command line. A worker that dies (out of memory, killed) is an
  * error of the environment for its scenario (exit 3) while the others still run; bad values
- * are an error naming the option.
+ * are an error naming the option. A scenario goes down the job pipe as its nonzero runs and
+ * comes out byte for byte.
  */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cli/fd_io.h"
 #include "test_support.h"
 
 #define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
@@ -175,12 +177,49 @@ START_TEST(bad_job_counts_exit_2_naming_the_option)
 }
 END_TEST
 
+/* The job pipe's sparse messages: what goes in comes out, zeros between the runs included,
+ * for runs at the start, in the middle, across block edges and at an end that is no whole
+ * block; end of file before a message is 0, a message cut short is -1. */
+START_TEST(sparse_messages_come_out_as_they_went_in)
+{
+	enum { LEN = 1000 };
+	static const size_t set[] = {0, 63, 64, 65, 200, 201, 202, 640, 999};
+	uint8_t in[LEN] = {0}, out[LEN], full[LEN];
+	int fds[2];
+
+	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+		in[set[i]] = (uint8_t)(i + 1);
+	for (size_t i = 0; i < LEN; i++)
+		full[i] = (uint8_t)(i * 7 + 1);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(fd_write_sparse(fds[1], in, LEN), 0);
+	ck_assert_int_eq(fd_write_sparse(fds[1], full, LEN), 0);
+	memset(out, 0xaa, sizeof(out));
+	ck_assert_int_eq(fd_read_sparse(fds[0], out, LEN), 1);
+	ck_assert_mem_eq(out, in, LEN);
+	ck_assert_int_eq(fd_read_sparse(fds[0], out, LEN), 1);
+	ck_assert_mem_eq(out, full, LEN);
+	/* all zeros: no runs */
+	memset(in, 0, sizeof(in));
+	ck_assert_int_eq(fd_write_sparse(fds[1], in, LEN), 0);
+	ck_assert_int_eq(fd_read_sparse(fds[0], out, LEN), 1);
+	ck_assert_mem_eq(out, in, LEN);
+	/* a message cut short, then end of file */
+	ck_assert_int_eq(write(fds[1], "\1\0\0\0\0\0\0\0\10\0\0\0abc", 15), 15);
+	close(fds[1]);
+	ck_assert_int_eq(fd_read_sparse(fds[0], out, LEN), -1);
+	ck_assert_int_eq(fd_read_sparse(fds[0], out, LEN), 0);
+	close(fds[0]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("jobs");
 	TCase *tc = tcase_create("jobs");
 
 	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, sparse_messages_come_out_as_they_went_in);
 	tcase_add_test(tc, two_workers_give_what_one_process_gives);
 	tcase_add_test(tc, run_with_workers_matches_run);
 	tcase_add_test(tc, worker_out_of_memory_is_an_error_of_its_scenario);
