@@ -4,7 +4,8 @@
  * linked far from where they are loaded), the symbols (sorted by address for image_symbol_at),
  * the records of __patchable_function_entries, the prototypes of its C functions
  * (image_dwarf.c), and the hash that identifies it in replayable schedules (image_hash.c: of
- * its contents, not of the file).
+ * its contents, not of the file). A loaded image is immutable and shared: a few are kept per
+ * process while their file is unchanged, so that the scenarios of one image load it once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +74,8 @@ __attribute__((format(printf, 2, 3))) static int fail(struct loader *l, const ch
 		snprintf(l->err, l->errlen, "%s: %s", l->path, msg);
 	return -1;
 }
+
+static void image_release(struct image *img);
 
 static int read_file(struct loader *l)
 {
@@ -446,23 +449,12 @@ const struct image_alias *image_alias_of(const struct image *img, uint64_t addr)
 	return NULL;
 }
 
-struct image *image_load(const char *path, const struct arch_model *arch, char *err, size_t errlen)
+/* The image in the file l has read (l->file, which stays the caller's). */
+static struct image *load(struct loader *l0)
 {
-	struct loader l = {.path = path ? path : "(null)", .arch = arch, .err = err, .errlen = errlen};
+	struct loader l = *l0;
 	struct image *img = NULL;
 
-	if (err && errlen)
-		err[0] = '\0';
-	if (!path || !arch) {
-		fail(&l, "no path or arch model");
-		return NULL;
-	}
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		fail(&l, "libelf: %s", elf_errmsg(-1));
-		return NULL;
-	}
-	if (read_file(&l) != 0)
-		goto out;
 	l.elf = elf_memory((char *)l.file, l.file_size);
 	if (!l.elf) {
 		fail(&l, "not an ELF file");
@@ -471,7 +463,7 @@ struct image *image_load(const char *path, const struct arch_model *arch, char *
 	if (check_header(&l) != 0)
 		goto out;
 	img = l.img = calloc(1, sizeof(*img));
-	if (!img || !(img->path = strdup(path))) {
+	if (!img || !(img->path = strdup(l.path))) {
 		fail(&l, "out of memory");
 		goto out;
 	}
@@ -485,17 +477,109 @@ struct image *image_load(const char *path, const struct arch_model *arch, char *
 		 emu_image_content_hash(l.elf, l.file, l.file_size, img->syms, img->nsyms,
 					img->records, img->nrecords));
 	elf_end(l.elf);
-	free(l.file);
 	return img;
 out:
 	if (l.elf)
 		elf_end(l.elf);
-	free(l.file);
-	image_free(img);
+	image_release(img);
 	return NULL;
 }
 
+/* ---- the images kept ---- */
+
+/* Images loaded before, with the file each was loaded from: a load of the same path, for the
+ * same arch model, that reads the same bytes takes the one kept instead of parsing the ELF and
+ * its DWARF again. */
+#define IMAGE_KEPT 8
+
+static struct kept_image {
+	struct image *img;             /* NULL: a free slot */
+	const struct arch_model *arch;
+	uint8_t *file;                 /* the bytes it was loaded from */
+	size_t file_size;
+	unsigned users;                /* image_load's not yet given back by image_free */
+	uint64_t used;                 /* when it was last taken: the oldest unused goes first */
+} kept[IMAGE_KEPT];
+static uint64_t kept_clock;
+
+static struct kept_image *kept_of(const struct image *img)
+{
+	for (unsigned i = 0; img && i < IMAGE_KEPT; i++)
+		if (kept[i].img == img)
+			return &kept[i];
+	return NULL;
+}
+
+/* Keeps img (loaded from file, which it then owns) in the slot of the oldest image no one
+ * uses; when every slot is in use, frees file and keeps nothing. */
+static void keep(struct image *img, const struct arch_model *arch, uint8_t *file, size_t size)
+{
+	struct kept_image *slot = NULL;
+
+	for (unsigned i = 0; i < IMAGE_KEPT; i++)
+		if (!kept[i].users && (!slot || !kept[i].img || (slot->img && kept[i].used < slot->used)))
+			slot = &kept[i];
+	if (!slot) {
+		free(file);
+		return;
+	}
+	image_release(slot->img);
+	free(slot->file);
+	*slot = (struct kept_image){img, arch, file, size, 1, ++kept_clock};
+}
+
+struct image *image_load(const char *path, const struct arch_model *arch, char *err, size_t errlen)
+{
+	struct loader l = {.path = path ? path : "(null)", .arch = arch, .err = err, .errlen = errlen};
+	struct image *img;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!path || !arch) {
+		fail(&l, "no path or arch model");
+		return NULL;
+	}
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		fail(&l, "libelf: %s", elf_errmsg(-1));
+		return NULL;
+	}
+	if (read_file(&l) != 0) {
+		free(l.file);
+		return NULL;
+	}
+	for (unsigned i = 0; i < IMAGE_KEPT; i++) {
+		struct kept_image *k = &kept[i];
+
+		if (k->img && k->arch == arch && k->file_size == l.file_size &&
+		    !strcmp(k->img->path, path) && !memcmp(k->file, l.file, l.file_size)) {
+			free(l.file);
+			k->users++;
+			k->used = ++kept_clock;
+			return k->img;
+		}
+	}
+	img = load(&l);
+	if (img)
+		keep(img, arch, l.file, l.file_size);
+	else
+		free(l.file);
+	return img;
+}
+
 void image_free(struct image *img)
+{
+	struct kept_image *k = kept_of(img);
+
+	if (k) {
+		if (k->users)
+			k->users--;
+		return;
+	}
+	image_release(img);
+}
+
+/* Frees what img holds: an image no one uses and no slot keeps. */
+static void image_release(struct image *img)
 {
 	if (!img)
 		return;

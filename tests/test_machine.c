@@ -430,6 +430,36 @@ START_TEST(test_image_records_and_hash)
 }
 END_TEST
 
+/* A loaded image is kept: the same file loaded again is the same image, until its bytes
+ * change (rewritten in place, as fast as the file system's clock may not tell). */
+START_TEST(test_image_kept_while_its_bytes_are_the_same)
+{
+	struct elf_opts one = {.machine = EM_AARCH64}, two = {.machine = EM_AARCH64, .text_tag = 1};
+	char err[256] = "", *p = write_elf(&one), *q = write_elf(&two), cmd[600];
+	struct image *a = image_load(p, arch, err, sizeof(err)), *b, *c;
+	char first[17];
+
+	ck_assert_ptr_nonnull(a);
+	snprintf(first, sizeof(first), "%s", image_hash(a));
+	b = image_load(p, arch, err, sizeof(err));
+	ck_assert_ptr_eq(b, a);
+	image_free(b);
+	snprintf(cmd, sizeof(cmd), "cat %s > %s", q, p); /* same path, same inode, other bytes */
+	ck_assert_int_eq(system(cmd), 0);
+	c = image_load(p, arch, err, sizeof(err));
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_ne(c, a);
+	ck_assert_str_ne(image_hash(c), first);
+	ck_assert_str_eq(image_hash(a), first); /* the first is still whole for its user */
+	image_free(a);
+	image_free(c);
+	unlink(p);
+	unlink(q);
+	free(p);
+	free(q);
+}
+END_TEST
+
 /* Loads path (then removes it if remove) and expects "path: ...reason...". */
 static void expect_load_error(const char *path, const char *reason, bool remove)
 {
@@ -1663,6 +1693,7 @@ static Suite *machine_suite(void)
 	tc = add_image_tcase(s, "image");
 	tcase_add_test(tc, test_image_symbols_and_ranges);
 	tcase_add_test(tc, test_image_records_and_hash);
+	tcase_add_test(tc, test_image_kept_while_its_bytes_are_the_same);
 	tcase_add_test(tc, test_image_errors);
 	tcase_add_test(tc, test_image_guest_ftrace);
 
