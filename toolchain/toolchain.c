@@ -420,12 +420,27 @@ void tc_remove_tree(const char *dir)
 
 /* ---- building ---- */
 
+/* The build directory tmp (cache/tmp-XXXXXX), made the first time it is needed: a build that
+ * the cache already holds needs none. tmp is "" until then. 0, or -1 with err set. */
+static int make_build_dir(char *tmp, size_t size, const char *cache, char *err, size_t errlen)
+{
+	if (tmp[0])
+		return 0;
+	tc_name_in(tmp, size, cache, "tmp-XXXXXX");
+	if (!mkdtemp(tmp)) {
+		tc_say(err, errlen, "%s: cannot create a build directory: %s", cache, strerror(errno));
+		tmp[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 /* The compiler's --version output, hashed: once per compiler path per process, and kept in the
  * cache directory under what stat says of the compiler (device, inode, size, modification and
  * change times: any reinstall or upgrade changes them), so that a process that finds it there
  * does not start the compiler (about 0.1 s of CPU for clang, once per -j worker). */
-static int hash_compiler(uint64_t *h, const struct recipe *r, const char *cache, const char *tmp,
-			 char *err, size_t errlen)
+static int hash_compiler(uint64_t *h, const struct recipe *r, const char *cache, char *tmp,
+			 size_t tmp_size, char *err, size_t errlen)
 {
 	static char known_cc[4096];
 	static uint64_t known;
@@ -455,6 +470,11 @@ static int hash_compiler(uint64_t *h, const struct recipe *r, const char *cache,
 	if (f && fscanf(f, "%llx", &got) == 1) {
 		v = got;
 	} else {
+		if (make_build_dir(tmp, tmp_size, cache, err, errlen)) {
+			if (f)
+				fclose(f);
+			return -1;
+		}
 		tc_name_in(log, sizeof(log), tmp, "cc-version");
 		if (tc_run_tool(argv, log) != 0 || tc_hash_file(&v, log)) {
 			if (f)
@@ -596,7 +616,7 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 {
 	struct recipe r;
 	struct toolchain_source real[MAX_SOURCES];
-	char cache[4096], tmp[4200], entry[4200], deps[4300], paths[MAX_SOURCES][4096];
+	char cache[4096], tmp[4200] = "", entry[4200], deps[4300], paths[MAX_SOURCES][4096];
 	uint64_t key = 1469598103934665603ull;
 	int rc = -1;
 
@@ -613,13 +633,8 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 	}
 	if (read_recipe(recipe, &r, err, errlen))
 		goto out;
-	tc_name_in(tmp, sizeof(tmp), cache, "tmp-XXXXXX");
-	if (!mkdtemp(tmp)) {
-		tc_say(err, errlen, "%s: cannot create a build directory: %s", cache, strerror(errno));
-		goto out;
-	}
 	hash_recipe(&key, &r);
-	if (hash_compiler(&key, &r, cache, tmp, err, errlen))
+	if (hash_compiler(&key, &r, cache, tmp, sizeof(tmp), err, errlen))
 		goto out_tmp;
 	for (size_t i = 0; i < r.nobjects; i++)
 		if (tc_hash_file(&key, r.objects[i])) {
@@ -650,7 +665,8 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 	tc_name_in(entry, sizeof(entry), cache, "%016llx", (unsigned long long)key);
 	tc_name_in(deps, sizeof(deps), entry, "deps");
 	if (!tc_deps_hold(deps)) {
-		if (build_entry(&r, sources, n, tmp, compile_error, err, errlen))
+		if (make_build_dir(tmp, sizeof(tmp), cache, err, errlen) ||
+		    build_entry(&r, sources, n, tmp, compile_error, err, errlen))
 			goto out_tmp;
 		if (rename(tmp, entry) != 0) {
 			char stale[4200];
@@ -682,7 +698,8 @@ int toolchain_build(const char *recipe, const struct toolchain_source *sources, 
 	}
 	rc = 0;
 out_tmp:
-	tc_remove_tree(tmp); /* gone already when it became the entry */
+	if (tmp[0])
+		tc_remove_tree(tmp); /* gone already when it became the entry */
 out:
 	free(r.text);
 	return rc;
