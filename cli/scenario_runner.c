@@ -203,6 +203,7 @@ bool explore_scenario(const struct cli_common *c, const struct scenario *s,
 		.no_state_cache = c->no_state_cache,
 		.step_each = c->step_each,
 		.poison_dead = c->poison_dead,
+		.skip_register_capture = !c->db_path, /* only the database stores them */
 		/* Workers exploring at once would write over each other's line. */
 		.progress = c->jobs <= 1 && progress_enabled() ? progress_show : NULL,
 		.progress_ud = (void *)s,

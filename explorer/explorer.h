@@ -479,6 +479,10 @@ struct explore_options {
 	/* Step every instruction on its own: no runs of plain instructions (machine_run_plain).
 	 * The results are the same; a reference to check the runs against. */
 	bool step_each;
+	/* Do not replay the failure found to capture every step's register changes
+	 * (failure.deltas, which only the report database stores): for a run that stores none.
+	 * The replay steps every instruction on its own, each from a new translation block. */
+	bool skip_register_capture;
 	/* Called once per distinct trace (its hash, as counted in distinct_traces), if set. */
 	void (*trace_seen)(void *ud, uint64_t hash);
 	void *trace_seen_ud;

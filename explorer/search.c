@@ -840,7 +840,8 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 
 		minimise_failure(&x);
 		x.stats = searched;
-		capture_failure_registers(&x, res);
+		if (!(opt && opt->skip_register_capture))
+			capture_failure_registers(&x, res);
 	}
 	if (!s.split_count) /* of the whole search, as vacuous: not of a shard */
 		litmus_check_outcome(&x);

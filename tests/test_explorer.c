@@ -95,6 +95,29 @@ static void expect_failure_that_replays(const char *name, const char *invariant)
 	scenario_result_free(&res);
 }
 
+/* A run that stores no report skips the replay that captures each step's register changes:
+ * the same failure, trace and schedule, without the changes. */
+START_TEST(skipping_the_register_capture_changes_only_the_deltas)
+{
+	struct explore_options opt = {.guest_dir = PATCHCHECK_GUEST_DIR, .skip_register_capture = true};
+	struct scenario_result with, without;
+
+	load("flawed-clobber-x2");
+	run(&with);
+	ck_assert_int_eq(explorer_run(&scn, &opt, &without), 0);
+	ck_assert_ptr_nonnull(with.failure);
+	ck_assert_ptr_nonnull(without.failure);
+	ck_assert_str_eq(without.failure->message, with.failure->message);
+	ck_assert_str_eq(without.failure->schedule, with.failure->schedule);
+	ck_assert_uint_eq(without.failure->ntrace, with.failure->ntrace);
+	ck_assert_uint_eq(without.stats.executions, with.stats.executions);
+	ck_assert_uint_gt(count_register_deltas(with.failure), 0);
+	ck_assert_uint_eq(count_register_deltas(without.failure), 0);
+	scenario_result_free(&with);
+	scenario_result_free(&without);
+}
+END_TEST
+
 START_TEST(flawed_clobber_x2_fails_register_preservation)
 {
 	expect_failure_that_replays("flawed-clobber-x2", "register-preservation");
@@ -511,6 +534,7 @@ int main(void)
 	tcase_add_test(tc, accepted_nop_to_call_passes);
 	tcase_add_test(tc, accepted_designs_pass);
 	tcase_add_test(tc, flawed_clobber_x2_fails_register_preservation);
+	tcase_add_test(tc, skipping_the_register_capture_changes_only_the_deltas);
 	tcase_add_test(tc, flawed_bad_lr_fails_lr_at_entry);
 	tcase_add_test(tc, a_pass_without_its_coverage_is_vacuous);
 	tcase_add_test(tc, site_forms_are_counted_per_execution);
