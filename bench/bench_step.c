@@ -7,7 +7,7 @@
  *       with (only the stepping loops are timed, not call setup);
  *   (2) the same arm64 call through machine_step;
  *   (3) the whole bundled gate (scenarios/ of every arch; the kernel-* scenarios only with
- *       --kernel-tree DIR): executions, steps, the time spent before the search (image, machine,
+ *       --kernel-tree DIR), explored as `gate --no-db` does (no register capture): executions, steps, the time spent before the search (image, machine,
  *       references, setup) and in it, and the scheduled steps per second as a percentage of
  *       raw stepping of the same arch;
  *   (4) arm64/nop-to-call and riscv/direct-t1 with 2, 3 and 4 runners, the variants written to
@@ -547,6 +547,7 @@ int main(int argc, char **argv)
 	if (!guest || !*guest)
 		guest = "build/guest";
 	opt.guest_dir = guest;
+	opt.skip_register_capture = true; /* as the gate without a database */
 	if ((rc = measure_raw(guest)))
 		return rc;
 	rc = bench_gate(&opt);
