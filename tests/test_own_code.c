@@ -196,6 +196,15 @@ START_TEST(the_compilers_identity_is_kept_until_the_compiler_changes)
 	ck_assert_int_eq(sh("sed -i 's/wrapper 1/wrapper 2/' %s", cc), 0);
 	ck_assert_int_eq(sh("%s run -q --no-db --guest-dir %s/guest %s/own-tramp.yaml", TOOL, work, work), 0);
 	ck_assert_int_eq(cache_entries(), 2);
+	/* A compiler named without a path is found through PATH when it runs, and asked each
+	 * time: no identity is kept for it. */
+	ck_assert_int_eq(sh("sed -i 's|^cc .*|cc cc|' %s/guest/*/*.recipe && cd %s && PATH=%s:$PATH"
+			    " %s run -q --no-db --guest-dir %s/guest %s/own-tramp.yaml", work, work,
+			    work, TOOL, work, work), 0);
+	ck_assert_int_eq(sh("wc -l < %s/asked", work), 0);
+	ck_assert_int_eq(atoi(output), 4);
+	ck_assert_int_eq(sh("ls %s | grep -c '^cc-'", cache), 0);
+	ck_assert_int_eq(atoi(output), 3);
 }
 END_TEST
 

@@ -437,36 +437,37 @@ static int make_build_dir(char *tmp, size_t size, const char *cache, char *err, 
 
 /* The compiler's --version output, hashed: once per compiler path per process, and kept in the
  * cache directory under what stat says of the compiler (device, inode, size, modification and
- * change times: any reinstall or upgrade changes them), so that a process that finds it there
- * does not start the compiler (about 0.1 s of CPU for clang, once per -j worker). */
+ * change times: reinstalling or upgrading the file changes them), so that a process that finds
+ * it there does not start the compiler (about 0.1 s of CPU for clang, once per -j worker).
+ * Only for a compiler named by its path: a bare name is found through PATH when it runs, so it
+ * is asked every time. A wrapper script's file does not change when the compiler it starts
+ * does: a recipe names the compiler itself. */
 static int hash_compiler(uint64_t *h, const struct recipe *r, const char *cache, char *tmp,
 			 size_t tmp_size, char *err, size_t errlen)
 {
 	static char known_cc[4096];
 	static uint64_t known;
-	char log[4200], kept[4200], next[4300];
+	char log[4200], kept[4200] = "", next[4300];
 	char *argv[] = {(char *)r->cc, "--version", NULL};
 	uint64_t v = 1469598103934665603ull, id = 1469598103934665603ull;
 	unsigned long long got;
 	struct stat st;
-	FILE *f, *w;
+	FILE *f = NULL, *w;
 
 	if (strcmp(known_cc, r->cc) == 0) {
 		tc_hash_bytes(h, &known, sizeof(known));
 		return 0;
 	}
-	if (stat(r->cc, &st) != 0) {
-		tc_say(err, errlen, "%s: the guest compiler does not run: %s", r->cc, strerror(errno));
-		return -1;
+	if (strchr(r->cc, '/') && stat(r->cc, &st) == 0) {
+		int64_t fields[] = {(int64_t)st.st_dev, (int64_t)st.st_ino, (int64_t)st.st_size,
+				    (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec,
+				    (int64_t)st.st_ctim.tv_sec, (int64_t)st.st_ctim.tv_nsec};
+
+		tc_hash_text(&id, r->cc);
+		tc_hash_bytes(&id, fields, sizeof(fields));
+		tc_name_in(kept, sizeof(kept), cache, "cc-%016llx", (unsigned long long)id);
+		f = fopen(kept, "r");
 	}
-	tc_hash_text(&id, r->cc);
-	tc_hash_bytes(&id, &st.st_dev, sizeof(st.st_dev));
-	tc_hash_bytes(&id, &st.st_ino, sizeof(st.st_ino));
-	tc_hash_bytes(&id, &st.st_size, sizeof(st.st_size));
-	tc_hash_bytes(&id, &st.st_mtim, sizeof(st.st_mtim));
-	tc_hash_bytes(&id, &st.st_ctim, sizeof(st.st_ctim));
-	tc_name_in(kept, sizeof(kept), cache, "cc-%016llx", (unsigned long long)id);
-	f = fopen(kept, "r");
 	if (f && fscanf(f, "%llx", &got) == 1) {
 		v = got;
 	} else {
@@ -484,7 +485,7 @@ static int hash_compiler(uint64_t *h, const struct recipe *r, const char *cache,
 		}
 		/* written aside and renamed: a reader never sees half of it */
 		tc_name_in(next, sizeof(next), tmp, "cc-identity");
-		w = fopen(next, "w");
+		w = kept[0] ? fopen(next, "w") : NULL;
 		if (w) {
 			bool ok = fprintf(w, "%016llx\n", (unsigned long long)v) > 0;
 
