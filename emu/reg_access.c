@@ -95,6 +95,16 @@ static uint32_t pattern_word(uint64_t i)
 	return (uint32_t)splitmix(&s) & (uint32_t)(RA_MAP_SIZE - 4);
 }
 
+/* Writes the pattern over all of it. */
+static void pattern_fill(uint8_t *p)
+{
+	for (uint64_t i = 0; i < RA_MEM_SIZE / 4; i++) {
+		uint32_t v = pattern_word(i);
+
+		memcpy(p + 4 * i, &v, 4);
+	}
+}
+
 /* The pattern filled in once; false when there is no memory for it. */
 static bool pattern_ready(void)
 {
@@ -105,12 +115,10 @@ static bool pattern_ready(void)
 	p = mmap(NULL, RA_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return false;
+#ifdef MADV_HUGEPAGE
 	(void)madvise(p, RA_MEM_SIZE, MADV_HUGEPAGE); /* 8 faults instead of 4,096: 49 ms -> 5-15 */
-	for (uint64_t i = 0; i < RA_MEM_SIZE / 4; i++) {
-		uint32_t v = pattern_word(i);
-
-		memcpy((uint8_t *)p + 4 * i, &v, 4);
-	}
+#endif
+	pattern_fill(p);
 	pattern = p;
 	return true;
 }
@@ -207,9 +215,11 @@ static bool run(struct ra_engine *e, unsigned len, const uint64_t *regs, uint64_
 	for (unsigned i = 0; i < e->nlog; i++) { /* undo the stores */
 		uint64_t a = e->log[i].addr, n = e->log[i].size > 0 ? (uint64_t)e->log[i].size : 8;
 
-		if (a < RA_MEM_SIZE && n <= RA_MEM_SIZE - a)
-			pattern_restore(a, n);
+		if (a < RA_MEM_SIZE)
+			pattern_restore(a, n); /* the part inside the pattern */
 	}
+	if (e->overflow) /* stores the log could not hold: the whole pattern again */
+		pattern_fill(pattern);
 	return ok && !e->overflow;
 }
 
