@@ -7,8 +7,9 @@
  *       with (only the stepping loops are timed, not call setup);
  *   (2) the same arm64 call through machine_step;
  *   (3) the whole bundled gate (scenarios/ of every arch; the kernel-* scenarios only with
- *       --kernel-tree DIR), explored as `gate --no-db` does (no register capture): executions, steps, the time spent before the search (image, machine,
- *       references, setup) and in it, and the scheduled steps per second as a percentage of
+ *       --kernel-tree DIR), explored as `gate --no-db` does (no register capture):
+ *       executions, steps, the time spent before the search (image, machine, references,
+ *       setup) and in it, and the scheduled steps per second as a percentage of
  *       raw stepping of the same arch;
  *   (4) arm64/nop-to-call and riscv/direct-t1 with 2, 3 and 4 runners, the variants written to
  *       a temporary directory from the bundled file by repeating its last runner hart;
