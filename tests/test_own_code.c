@@ -30,6 +30,16 @@ static void teardown(void)
 }
 
 /* The images built in the cache (not its build directories, not the compilers' identities). */
+/* Writes text to path (a new file, or over an old one). */
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
 static int cache_entries(void)
 {
 	ck_assert_int_eq(sh("ls %s | grep -v '^cc-' | grep -c -v '^tmp-' || true", cache), 0);
@@ -81,17 +91,13 @@ START_TEST(a_changed_header_rebuilds)
 		"my_tramp:\n\tstp x0, x1, [sp, #-32]!\n\tstp x2, x3, [sp, #16]\n"
 		"\tldp x0, x1, [sp, #SLOT]\n\tldp x2, x3, [sp, #16]\n\tadd sp, sp, #32\n"
 		"\tmov x10, x30\n\tmov x30, x9\n\tret x10\n";
-	FILE *f;
 	char path[400];
 
 	ck_assert_int_eq(sh("mkdir -p '%s/with space' && mv %s/*.S %s/*.c %s/*.yaml '%s/with space/'",
 			    work, work, work, work, work), 0);
 	snprintf(work + strlen(work), sizeof(work) - strlen(work), "/with space");
 	snprintf(path, sizeof(path), "%s/my_tramp.S", work);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(tramp, f);
-	fclose(f);
+	write_text(path, tramp);
 	ck_assert_int_eq(sh("cd '%s' && echo '#define SLOT 0' > slot.h && sed -i 's/my_count.c//' own-tramp.yaml"
 			    " && sed -i 's/, ]/]/' own-tramp.yaml", work), 0);
 	ck_assert_int_eq(sh("%s run --no-db '%s/own-tramp.yaml'", TOOL, work), 0);
@@ -170,13 +176,9 @@ START_TEST(the_compilers_identity_is_kept_until_the_compiler_changes)
 		"if [ \"$1\" = --version ]; then echo asked >> \"$(dirname \"$0\")/asked\"; echo 'wrapper 1'; fi\n"
 		"exec /usr/bin/clang-14 \"$@\"\n";
 	char cc[400];
-	FILE *f;
 
 	snprintf(cc, sizeof(cc), "%s/cc", work);
-	f = fopen(cc, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(wrapper, f);
-	fclose(f);
+	write_text(cc, wrapper);
 	ck_assert_int_eq(sh("chmod +x %s && cp -r %s/guest %s/guest && sed -i 's|^cc .*|cc %s|'"
 			    " %s/guest/*/*.recipe", cc, PATCHCHECK_BINARY_DIR, work, cc, work), 0);
 	ck_assert_int_eq(sh("%s run -q --no-db --guest-dir %s/guest %s/own-tramp.yaml", TOOL, work, work), 0);
