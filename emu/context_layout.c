@@ -3,23 +3,29 @@
  * bytes uc_context_save fills, found by writing a marker into one register at a time in a
  * scratch engine and seeing which bytes change (the flags register: its flags bits set, then
  * clear; QEMU keeps them in fields of their own, each a 32-bit word), and the same for the
- * arch's exception registers and banked stack pointer. The state hash zeroes a dead
- * register's bytes (emu_context_canonical_regs) so that two states that differ only there
- * are one: the registers the caller says are dead, the exception registers outside a handler
+ * arch's exception registers and banked stack pointer; and the bytes the engine fills from
+ * the host's clock, found by running the arch's exception return twice from one state, the
+ * clock having moved on in between. The state hash zeroes a dead register's bytes
+ * (emu_context_canonical_regs) so that two states that differ only there are one: the
+ * registers the caller says are dead, the exception registers outside a handler
  * (MACHINE_DEAD_EXCEPTION_REGS), the banked stack pointer while the engine leaves it stale,
- * and the flags' raw form (hashed as the architecture has them instead).
+ * the flags' raw form (hashed as the architecture has them instead), and always the host's
+ * clock, which no guest state has as its own (the bundled guests never read the PMU).
  *
  * Looked for once per process and arch. A register whose bytes are not found, or not where
  * the layout says, keeps its bytes: the hash then only merges fewer states.
  */
 #include <string.h>
+#include <time.h>
 
 #include "emu_internal.h"
 
 #define LAYOUT_MAX_SPANS 4
 #define SLOT_EXCEPTION ARCH_MAX_REGS      /* then the arch's exception registers */
 #define SLOT_BANKED_SP (ARCH_MAX_REGS + 4) /* and its banked stack pointer */
-#define LAYOUT_SLOTS (ARCH_MAX_REGS + 5)
+#define SLOT_HOST_CLOCK (ARCH_MAX_REGS + 5) /* and what the host's clock fills */
+#define LAYOUT_SLOTS (ARCH_MAX_REGS + 6)
+#define PROBE_PAGE 0x10000ull /* where the exception return runs */
 
 struct reg_span {
 	uint16_t off, len;
@@ -73,6 +79,50 @@ static void probe_reg(uc_engine *uc, uc_context *a, uc_context *b, size_t n, int
 		l->nspans[slot] = 0;
 }
 
+static uint64_t host_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* The bytes the engine fills from the host's clock: the arch's exception return run from one
+ * state, then again once the clock has moved on by a microsecond (QEMU keeps nanoseconds),
+ * the two results compared in 8-byte words (QEMU's counters are 64-bit). What the return
+ * does apart from that is the same both times. A few tries, should the clock read the same. */
+static void probe_host_clock(const struct arch_model *arch, uc_engine *uc, uc_context *a,
+			     uc_context *b, size_t n, struct context_layout *l)
+{
+	uc_context *start = NULL;
+
+	l->nspans[SLOT_HOST_CLOCK] = 0;
+	if (!arch->exception_return_len || uc_context_alloc(uc, &start) ||
+	    uc_mem_map(uc, PROBE_PAGE, 0x1000, UC_PROT_ALL) ||
+	    uc_mem_write(uc, PROBE_PAGE, arch->exception_return, arch->exception_return_len))
+		goto out;
+	uc_context_save(uc, start);
+	for (int try = 0; try < 3 && !l->nspans[SLOT_HOST_CLOCK]; try++) {
+		uint64_t t0;
+
+		uc_context_restore(uc, start);
+		uc_emu_start(uc, PROBE_PAGE, 0, 0, 1);
+		uc_context_save(uc, a);
+		for (t0 = host_ns(); host_ns() - t0 < 1000;)
+			;
+		uc_context_restore(uc, start);
+		uc_emu_start(uc, PROBE_PAGE, 0, 0, 1);
+		uc_context_save(uc, b);
+		if (!spans_of((const uint8_t *)a, (const uint8_t *)b, n, 8,
+			      l->spans[SLOT_HOST_CLOCK], &l->nspans[SLOT_HOST_CLOCK]))
+			l->nspans[SLOT_HOST_CLOCK] = 0;
+	}
+	uc_context_restore(uc, start);
+out:
+	if (start)
+		uc_context_free(start);
+}
+
 static void probe(const struct arch_model *arch, struct context_layout *l)
 {
 	const uint64_t x = 0x8877665544332211ull & (arch->word_size == 4 ? 0xffffffffull : ~0ull);
@@ -103,6 +153,7 @@ static void probe(const struct arch_model *arch, struct context_layout *l)
 	if (arch->banked_sp_stale)
 		probe_reg(uc, a, b, n, arch->banked_sp_reg_id, x, y, arch->word_size, l,
 			  SLOT_BANKED_SP);
+	probe_host_clock(arch, uc, a, b, n, l); /* last: it runs the engine */
 	l->found = true;
 out:
 	if (a)
@@ -149,6 +200,7 @@ uint64_t emu_context_canonical_regs(const struct arch_model *arch, uc_engine *uc
 		clear_reg(l, SLOT_EXCEPTION + k, ctx, n);
 	if (arch->banked_sp_stale && arch->banked_sp_stale(uc))
 		clear_reg(l, SLOT_BANKED_SP, ctx, n);
+	clear_reg(l, SLOT_HOST_CLOCK, ctx, n);
 	/* The flags as the architecture has them: QEMU keeps Z as "ZF == 0" and N, V as the sign
 	 * of a word, so equal flags come in many raw forms. */
 	if (arch->flags_reg >= 0 && l->nspans[arch->flags_reg]) {

@@ -295,6 +295,13 @@ struct arch_model {
 	bool (*reads_exception_regs)(const uint8_t *bytes, unsigned len);
 	int banked_sp_reg_id;
 	bool (*banked_sp_stale)(void *uc);
+	/* Optional: an exception return the engine can run from its reset state (arm
+	 * `movs pc, lr` from SVC mode, arm64 `eret` from EL1). QEMU sets the PMU's cycle-count
+	 * base from the host's clock on every exception return (pmccntr_op_start, through the
+	 * el-change hooks), in the CPU state uc_context_save copies; emu/context_layout.c runs
+	 * this twice to find those bytes, which the state hash leaves out. */
+	uint8_t exception_return[4];
+	unsigned exception_return_len;
 	uint64_t liveness_regs;
 	int flags_bit, flags_reg;
 	uint64_t flags_value_mask;

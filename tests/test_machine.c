@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "machine.h"
@@ -1527,6 +1528,43 @@ START_TEST(test_state_hash_leaves_out_exception_registers)
 }
 END_TEST
 
+/* QEMU sets the PMU's cycle-count base from the host's clock on every exception return (arm's
+ * `rfeia`): the state after the same interrupt, taken and returned from at two host times, is
+ * one state. */
+START_TEST(test_state_hash_leaves_out_the_host_clock)
+{
+	const struct arch_model *a = &arch_model_arm;
+	struct image *img = load_guest_image("arm", "ftrace_arm", a);
+	uint64_t f = symbol_address(img, "traced_add3"), args[3] = {1, 2, 3}, hash[2];
+	struct machine *m;
+	struct machine_snapshot *s;
+	struct step_info info;
+	char err[256];
+
+	m = machine_open(a, img, 1, FETCH_COHERENT, err, sizeof(err));
+	ck_assert_msg(m != NULL, "%s", err);
+	machine_call_begin(m, 0, f, args, 3);
+	s = machine_snapshot_new(m);
+	machine_snapshot_save(m, s);
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned steps = 0;
+
+		machine_snapshot_restore(m, s);
+		if (k)
+			nanosleep(&(struct timespec){0, 100000}, NULL);
+		ck_assert_int_eq(machine_take_interrupt(m, 0, err, sizeof(err)), 0);
+		do
+			ck_assert_int_eq(machine_step(m, 0, &info), STEP_OK);
+		while (machine_pc(m, 0) != f && ++steps < 1000);
+		hash[k] = machine_state_hash(m, NULL, NULL);
+	}
+	ck_assert(hash[0] == hash[1]);
+	machine_snapshot_free(s);
+	machine_close(m);
+	image_free(img);
+}
+END_TEST
+
 /* ---- (7) deterministic system registers ---- */
 
 static void read_sysregs(unsigned hart, uint64_t out[4])
@@ -1730,6 +1768,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_reg_access_check_runs_the_instruction);
 	tcase_add_test(tc, test_state_hash_leaves_out_dead_registers);
 	tcase_add_test(tc, test_state_hash_leaves_out_exception_registers);
+	tcase_add_test(tc, test_state_hash_leaves_out_the_host_clock);
 	tcase_add_test(tc, test_reg_access_check_a32);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
 	tcase_add_test(tc, test_park_reopens_as_new);

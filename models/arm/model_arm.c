@@ -483,6 +483,8 @@ static const struct arch_kernel_tree arm_kernel_tree = {
 	.kernel_tree = &arm_kernel_tree, .set_vectors = arm_set_vectors,                       \
 	.take_interrupt = arm_take_interrupt, .interrupts_masked = arm_interrupts_masked,      \
 	.unmask_interrupts = arm_unmask_interrupts, .data_granule = 4,                         \
+	.exception_return = {0x0e, 0xf0, 0xb0, 0xe1} /* movs pc, lr */,                        \
+	.exception_return_len = 4,                                                             \
 	ARM_LIVENESS
 
 /*
