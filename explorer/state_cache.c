@@ -40,10 +40,13 @@
 
 #define SC_MAX_ENTRIES 512      /* accesses in one point's summary; more: not kept */
 #define SC_INDEX 1024           /* open-addressing index over them (a power of two) */
-/* States kept, and summary entries in all (about 100 bytes each): when either is full, every
- * state kept is forgotten and the table fills again (forgetting is always sound). */
-#define SC_MAX_STATES (1u << 18)
-#define SC_MAX_POOL (1u << 20)
+/* States kept (a 64-byte slot each, the table at most half full: 256 MiB), and summary entries
+ * in all (32 bytes each: 256 MiB): when either is full, every state kept is forgotten and the
+ * table fills again (forgetting is always sound, but the futures kept are explored again). The
+ * three-CPU searches under Linux's stop_machine keep up to a few million entries: with a
+ * quarter of these they forgot everything every few thousand executions, and did not end. */
+#define SC_MAX_STATES (1u << 21)
+#define SC_MAX_POOL (1u << 23)
 /* A point whose future took fewer transitions, or was a single execution, is not kept:
  * finding it again would save less than keeping every such point costs. */
 #define SC_MIN_WORK 16
@@ -109,7 +112,8 @@ struct sc_state {
 	uint64_t hash; /* 0: empty slot */
 	uint32_t sleep, escape, escape_irq;
 	unsigned longer;                     /* transitions the longest future took */
-	uint64_t more_steps[SCN_MAX_HARTS];  /* steps each hart's future took in its call */
+	uint32_t more_steps[SCN_MAX_HARTS];  /* steps each hart's future took in its call (at
+					      * most UINT32_MAX: more only cuts less) */
 	uint32_t first, n; /* its summary in the pool */
 };
 
@@ -496,7 +500,8 @@ static void keep_state(struct explorer *x, unsigned depth, const struct sc_point
 			       .escape_irq = p->escape_irq, .longer = p->max_depth - depth,
 			       .first = (uint32_t)c->npool, .n = p->n};
 	for (unsigned h = 0; h < x->nharts; h++)
-		s->more_steps[h] = p->max_steps[h] - p->call_steps[h];
+		s->more_steps[h] = p->max_steps[h] - p->call_steps[h] > UINT32_MAX
+					   ? UINT32_MAX : (uint32_t)(p->max_steps[h] - p->call_steps[h]);
 	for (unsigned i = 0; i < p->n; i++) {
 		const struct sc_access *a = &p->acc[i];
 		uint32_t after = 0;
