@@ -40,13 +40,14 @@
 
 #define SC_MAX_ENTRIES 512      /* accesses in one point's summary; more: not kept */
 #define SC_INDEX 1024           /* open-addressing index over them (a power of two) */
-/* States kept (a 64-byte slot each, the table at most half full: 256 MiB), and summary entries
- * in all (32 bytes each: 256 MiB): when either is full, every state kept is forgotten and the
- * table fills again (forgetting is always sound, but the futures kept are explored again). The
- * three-CPU searches under Linux's stop_machine keep up to a few million entries: with a
- * quarter of these they forgot everything every few thousand executions, and did not end. */
-#define SC_MAX_STATES (1u << 21)
-#define SC_MAX_POOL (1u << 23)
+/* The states kept in one generation (a 64-byte slot each, a table at most half full), with four
+ * summary entries (32 bytes each) per state: two generations hold 2M states and 8M entries,
+ * 512 MiB at most. When the newer is full, the older is forgotten and a new one begins
+ * (forgetting is always sound, but the futures forgotten are explored again). The three-CPU
+ * searches under Linux's stop_machine keep millions of entries: with a quarter of these, all
+ * forgotten at once when full, they forgot everything every few thousand executions and did
+ * not end. */
+#define SC_GEN_STATES (1u << 20)
 /* A point whose future took fewer transitions, or was a single execution, is not kept:
  * finding it again would save less than keeping every such point costs. */
 #define SC_MIN_WORK 16
@@ -117,14 +118,21 @@ struct sc_state {
 	uint32_t first, n; /* its summary in the pool */
 };
 
-struct state_cache {
-	struct sc_point *points;   /* EX_MAX_TRANSITIONS + 1, by depth */
-	unsigned *open;            /* depths of the open points on the path, outermost first */
-	unsigned nopen;
+/* One generation of kept states: open addressing on the hash, and their summaries. */
+struct sc_gen {
 	struct sc_state *slots;
 	size_t cap, used;
 	struct sc_kept *pool;
 	size_t npool, pool_cap;
+};
+
+struct state_cache {
+	struct sc_point *points;   /* EX_MAX_TRANSITIONS + 1, by depth */
+	unsigned *open;            /* depths of the open points on the path, outermost first */
+	unsigned nopen;
+	struct sc_gen gen[2];      /* gen[newer] is filled; the other is only looked in */
+	unsigned newer;
+	size_t gen_states, gen_pool; /* a generation's most */
 	struct sc_range *ranges;   /* SC_MAX_RANGES, numbered from 0 */
 	uint32_t *range_index;     /* 2 * SC_MAX_RANGES slots: number + 1, 0 empty */
 	unsigned nranges;
@@ -432,73 +440,98 @@ void state_cache_escape(struct explorer *x, unsigned to, unsigned from, unsigned
 
 /* ---- the table ---- */
 
-static struct sc_state *slot_of(struct state_cache *c, uint64_t hash)
+/* The slot of hash in g: its state, or the empty slot it would take; NULL without a table. */
+static struct sc_state *slot_of(struct sc_gen *g, uint64_t hash)
 {
 	size_t i;
 
-	if (!c->cap)
+	if (!g->cap)
 		return NULL;
-	for (i = hash & (c->cap - 1); c->slots[i].hash; i = (i + 1) & (c->cap - 1))
-		if (c->slots[i].hash == hash)
-			return &c->slots[i];
-	return &c->slots[i];
+	for (i = hash & (g->cap - 1); g->slots[i].hash; i = (i + 1) & (g->cap - 1))
+		if (g->slots[i].hash == hash)
+			return &g->slots[i];
+	return &g->slots[i];
 }
 
-static bool grow(struct state_cache *c)
+/* The state kept for hash, in either generation, with that generation; NULL when none is. */
+static struct sc_state *find_kept(struct state_cache *c, uint64_t hash, struct sc_gen **in)
 {
-	size_t cap = c->cap ? 2 * c->cap : 4096;
+	for (unsigned k = 0; k < 2; k++) {
+		struct sc_gen *g = &c->gen[c->newer ^ k];
+		struct sc_state *s = slot_of(g, hash);
+
+		if (s && s->hash) {
+			*in = g;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static void forget_gen(struct sc_gen *g)
+{
+	if (g->slots)
+		memset(g->slots, 0, g->cap * sizeof(*g->slots));
+	g->used = 0;
+	g->npool = 0;
+}
+
+/* Doubles g's table, which holds fewer than most states (cannot fail but for memory). */
+static bool grow(struct sc_gen *g, size_t most)
+{
+	size_t cap = g->cap ? 2 * g->cap : 4096;
 	struct sc_state *n;
 
-	if (cap > 2 * (size_t)SC_MAX_STATES)
-		return false; /* cannot happen: the table is cleared first */
+	if (cap > 4 * most + 4096)
+		return false; /* cannot happen: a full generation is replaced first */
 	if (!(n = calloc(cap, sizeof(*n))))
 		return false;
-	for (size_t i = 0; i < c->cap; i++) {
+	for (size_t i = 0; i < g->cap; i++) {
 		size_t k;
 
-		if (!c->slots[i].hash)
+		if (!g->slots[i].hash)
 			continue;
-		for (k = c->slots[i].hash & (cap - 1); n[k].hash; k = (k + 1) & (cap - 1))
+		for (k = g->slots[i].hash & (cap - 1); n[k].hash; k = (k + 1) & (cap - 1))
 			;
-		n[k] = c->slots[i];
+		n[k] = g->slots[i];
 	}
-	free(c->slots);
-	c->slots = n;
-	c->cap = cap;
+	free(g->slots);
+	g->slots = n;
+	g->cap = cap;
 	return true;
 }
 
 static void keep_state(struct explorer *x, unsigned depth, const struct sc_point *p)
 {
 	struct state_cache *c = x->cache;
+	struct sc_gen *g = &c->gen[c->newer];
 	struct sc_state *s;
 
-	if (p->overflow || p->n > SC_MAX_POOL)
-		return;
-	if ((c->npool + p->n > SC_MAX_POOL || c->used + 1 > SC_MAX_STATES) && c->slots) {
-		memset(c->slots, 0, c->cap * sizeof(*c->slots));
-		c->used = 0;
-		c->npool = 0;
-	}
-	if (2 * (c->used + 1) > c->cap && !grow(c))
-		return;
-	s = slot_of(c, p->hash);
-	if (s->hash)
+	if (p->overflow || p->n > c->gen_pool || find_kept(c, p->hash, &g))
 		return; /* the first visit's stays */
-	if (c->npool + p->n > c->pool_cap) {
-		size_t cap = c->pool_cap ? 2 * c->pool_cap : 65536;
+	g = &c->gen[c->newer];
+	if (g->npool + p->n > c->gen_pool || g->used + 1 > c->gen_states) {
+		c->newer ^= 1u;
+		g = &c->gen[c->newer];
+		forget_gen(g);
+	}
+	if (2 * (g->used + 1) > g->cap && !grow(g, c->gen_states))
+		return;
+	s = slot_of(g, p->hash);
+	if (g->npool + p->n > g->pool_cap) {
+		size_t cap = g->pool_cap ? 2 * g->pool_cap : 65536;
 		struct sc_kept *n;
 
-		while (cap < c->npool + p->n)
+		while (cap < g->npool + p->n)
 			cap *= 2;
-		if (!(n = realloc(c->pool, cap * sizeof(*n))))
+		if (!(n = realloc(g->pool, cap * sizeof(*n))))
 			return;
-		c->pool = n;
-		c->pool_cap = cap;
+		g->pool = n;
+		g->pool_cap = cap;
 	}
 	*s = (struct sc_state){.hash = p->hash, .sleep = p->sleep, .escape = p->escape,
 			       .escape_irq = p->escape_irq, .longer = p->max_depth - depth,
-			       .first = (uint32_t)c->npool, .n = p->n};
+			       .first = (uint32_t)g->npool, .n = p->n};
 	for (unsigned h = 0; h < x->nharts; h++)
 		s->more_steps[h] = p->max_steps[h] - p->call_steps[h] > UINT32_MAX
 					   ? UINT32_MAX : (uint32_t)(p->max_steps[h] - p->call_steps[h]);
@@ -509,7 +542,7 @@ static void keep_state(struct explorer *x, unsigned depth, const struct sc_point
 		for (unsigned g = 0; g < x->nharts; g++)
 			if (a->clock[g] > p->count[g])
 				after |= 1u << g;
-		struct sc_kept *kept = &c->pool[c->npool++];
+		struct sc_kept *kept = &g->pool[g->npool++];
 
 		*kept = (struct sc_kept){.addr = a->addr, .size = a->size, .hart = a->hart,
 					 .write = a->write, .after = (uint8_t)after};
@@ -520,7 +553,7 @@ static void keep_state(struct explorer *x, unsigned depth, const struct sc_point
 				kept->past[kept->npast++] = (uint32_t)id;
 		}
 	}
-	c->used++;
+	g->used++;
 }
 
 /* ---- a visit ---- */
@@ -596,9 +629,10 @@ static void reverse_possible_race(struct explorer *x, unsigned pos)
  * e), or when a step of the path after e, that e happens before, conflicts with a step after
  * the point in t's past. Otherwise, if they conflict, it may be a race.
  */
-static void reverse_races_with_path(struct explorer *x, unsigned depth, const struct sc_state *s)
+static void reverse_races_with_path(struct explorer *x, unsigned depth, const struct sc_gen *g,
+				    const struct sc_state *s)
 {
-	const struct sc_kept *k = &x->cache->pool[s->first];
+	const struct sc_kept *k = &g->pool[s->first];
 	uint32_t all = (1u << x->nharts) - 1;
 
 	for (unsigned i = 0; i < depth; i++) {
@@ -666,7 +700,7 @@ static void place_escapes(struct explorer *x, unsigned depth, const struct sc_st
 }
 
 /* The kept future becomes part of the enclosing open point's. */
-static void absorb(struct explorer *x, const struct sc_state *s)
+static void absorb(struct explorer *x, const struct sc_gen *g, const struct sc_state *s)
 {
 	struct state_cache *c = x->cache;
 	struct sc_point *p = innermost(c);
@@ -680,7 +714,7 @@ static void absorb(struct explorer *x, const struct sc_state *s)
 		count[g] = l >= 0 ? x->events[l].index : 0;
 	}
 	for (unsigned j = 0; j < s->n; j++) {
-		const struct sc_kept *k = &c->pool[s->first + j];
+		const struct sc_kept *k = &g->pool[s->first + j];
 
 		struct sc_past past;
 
@@ -731,6 +765,7 @@ bool state_cache_visit(struct explorer *x, unsigned depth)
 	struct state_cache *c = x->cache;
 	struct dpor_node *n = &x->nodes[depth];
 	struct sc_state *s;
+	struct sc_gen *g = NULL;
 	struct sc_point *p;
 	uint64_t hash, dead[MACHINE_MAX_HARTS];
 
@@ -739,16 +774,16 @@ bool state_cache_visit(struct explorer *x, unsigned depth)
 	for (unsigned h = 0; h < x->nharts; h++)
 		dead[h] = liveness_dead_regs(x, h);
 	hash = hash_mix(machine_state_hash_live(x->m, dead, tag_key, x) ^ hash_mix(exec_hash(x))) | 1;
-	s = slot_of(c, hash);
-	if (s && s->hash && !(s->sleep & ~n->sleep) && depth + s->longer < EX_MAX_TRANSITIONS) {
+	s = find_kept(c, hash, &g);
+	if (s && !(s->sleep & ~n->sleep) && depth + s->longer < EX_MAX_TRANSITIONS) {
 		bool fits = true;
 
 		for (unsigned h = 0; h < x->nharts && fits; h++)
 			fits = x->st.harts[h].call_steps + s->more_steps[h] <= x->scn->steps_per_call;
 		if (fits && escapes_fit(x, depth, s)) {
-			reverse_races_with_path(x, depth, s);
+			reverse_races_with_path(x, depth, g, s);
 			place_escapes(x, depth, s);
-			absorb(x, s);
+			absorb(x, g, s);
 			x->stats.states_merged++;
 			x->stats.covered_cut |= x->st.covered;
 			return true;
@@ -822,10 +857,9 @@ void state_cache_reset(struct explorer *x)
 	for (unsigned d = 0; d <= EX_MAX_TRANSITIONS; d++)
 		c->points[d].open = false;
 	c->nopen = 0;
-	if (c->slots)
-		memset(c->slots, 0, c->cap * sizeof(*c->slots));
-	c->used = 0;
-	c->npool = 0;
+	forget_gen(&c->gen[0]);
+	forget_gen(&c->gen[1]);
+	c->newer = 0;
 }
 
 void state_cache_open(struct explorer *x)
@@ -837,6 +871,9 @@ void state_cache_open(struct explorer *x)
 	    !(c->ranges = malloc(SC_MAX_RANGES * sizeof(*c->ranges))) ||
 	    !(c->range_index = calloc(2 * SC_MAX_RANGES, sizeof(*c->range_index))))
 		abort();
+	c->gen_states = x->opt && x->opt->state_cache_states ? x->opt->state_cache_states
+							     : SC_GEN_STATES;
+	c->gen_pool = 4 * c->gen_states > SC_MAX_ENTRIES ? 4 * c->gen_states : SC_MAX_ENTRIES;
 	x->cache = c;
 }
 
@@ -852,8 +889,10 @@ void state_cache_close(struct explorer *x)
 	}
 	free(c->points);
 	free(c->open);
-	free(c->slots);
-	free(c->pool);
+	for (unsigned k = 0; k < 2; k++) {
+		free(c->gen[k].slots);
+		free(c->gen[k].pool);
+	}
 	free(c->ranges);
 	free(c->range_index);
 	free(c);

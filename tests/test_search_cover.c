@@ -58,6 +58,7 @@ static void trace_set_normalise(struct trace_set *t)
 struct search_how {
 	unsigned long index, count;
 	bool every, keep, no_cache, step_each, keep_dead, poison;
+	unsigned long cache_states; /* per generation of the state cache; 0: its own */
 	struct trace_set *traces, *finals;
 };
 
@@ -71,6 +72,7 @@ static void explore_how(const struct scenario *scn, const struct search_how *how
 		.every_interleaving = how->every,
 		.keep_dropped_executions = how->keep,
 		.no_state_cache = how->no_cache,
+		.state_cache_states = how->cache_states,
 		.step_each = how->step_each,
 		.keep_dead_registers = how->keep_dead,
 		.poison_dead = how->poison,
@@ -473,6 +475,42 @@ START_TEST(a_three_cpu_guest_stop_search_ends)
 }
 END_TEST
 
+/*
+ * The state cache keeps two generations of states and forgets the older when the newer is full
+ * (state_cache.c). With room for a few states per generation it forgets all the time, and a
+ * state found in the older generation brings that generation's summary: the search still
+ * reaches every final state, complete, and still cuts.
+ */
+START_TEST(a_state_cache_that_forgets_reaches_every_final_state)
+{
+	static const char *const cases[][2] = {
+		{"arm64", "guest-stop-patch-text-preempt"},
+		{"arm", "guest-stop-call-to-nop-isb"},
+	};
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct scenario scn;
+		struct scenario_result plain, small;
+		struct trace_set pf = {0}, sf = {0};
+
+		load_bundled_scenario(&scn, cases[i][0], cases[i][1]);
+		explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &pf}, &plain);
+		explore_how(&scn, &(struct search_how){.cache_states = 8, .finals = &sf}, &small);
+		trace_set_normalise(&pf);
+		trace_set_normalise(&sf);
+		ck_assert(plain.stats.complete && small.stats.complete);
+		ck_assert_msg(sets_equal(&sf, &pf), "%s: %zu final states with 8 states kept per "
+			      "generation, %zu without the cut", scn.name, sf.n, pf.n);
+		ck_assert_uint_gt(small.stats.states_merged, 0);
+		ck_assert_uint_lt(small.stats.executions, plain.stats.executions);
+		free(pf.hash);
+		free(sf.hash);
+		scenario_result_free(&plain);
+		scenario_result_free(&small);
+	}
+}
+END_TEST
+
 START_TEST(three_cpus_meet_in_states_explored_before)
 {
 	struct scenario_result plain, cached;
@@ -672,6 +710,7 @@ int main(void)
 	tcase_add_test(tc, a_rendezvous_costs_the_orders_of_arrival);
 	tcase_add_test(tc, three_cpus_meet_in_states_explored_before);
 	tcase_add_test(tc, a_three_cpu_guest_stop_search_ends);
+	tcase_add_test(tc, a_state_cache_that_forgets_reaches_every_final_state);
 	tcase_add_test(tc, dead_registers_do_not_tell_states_apart);
 	tcase_add_test(tc, what_a_spinning_hart_remembers_does_not_tell_states_apart);
 	tcase_add_test(tc, dead_registers_on_arm);
