@@ -24,8 +24,10 @@
 #define SLOT_EXCEPTION ARCH_MAX_REGS      /* then the arch's exception registers */
 #define SLOT_BANKED_SP (ARCH_MAX_REGS + 4) /* and its banked stack pointer */
 #define SLOT_HOST_CLOCK (ARCH_MAX_REGS + 5) /* and what the host's clock fills */
-#define LAYOUT_SLOTS (ARCH_MAX_REGS + 6)
-#define PROBE_PAGE 0x10000ull /* where the exception return runs */
+#define SLOT_START_COPY (ARCH_MAX_REGS + 6) /* and where the engine last started */
+#define LAYOUT_SLOTS (ARCH_MAX_REGS + 7)
+#define PROBE_PAGE 0x10000ull /* where the exception return runs, */
+#define PROBE_OTHER 0x10008ull /* and again, from elsewhere */
 
 struct reg_span {
 	uint16_t off, len;
@@ -87,19 +89,42 @@ static uint64_t host_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
+/* The words of b that hold where the engine was started (PROBE_PAGE) where c's hold PROBE_OTHER,
+ * the start of the same instruction's run from there: a copy of the address the engine last
+ * started at that running the instruction does not move on (the AArch64 pc field of QEMU's
+ * arm CPU, which Unicorn's arm engine sets with the pc and AArch32 execution never reads: it
+ * uses r15). The arch's own pc moves on, to the same return address in both. */
+static void find_start_copies(const struct arch_model *arch, const uint8_t *b, const uint8_t *c,
+			      size_t n, struct context_layout *l)
+{
+	unsigned w = arch->word_size, *k = &l->nspans[SLOT_START_COPY];
+
+	*k = 0;
+	for (size_t i = 0; i + w <= n && *k < LAYOUT_MAX_SPANS; i += w) {
+		uint64_t vb = 0, vc = 0;
+
+		memcpy(&vb, b + i, w);
+		memcpy(&vc, c + i, w);
+		if (vb == PROBE_PAGE && vc == PROBE_OTHER)
+			l->spans[SLOT_START_COPY][(*k)++] = (struct reg_span){(uint16_t)i, (uint16_t)w};
+	}
+}
+
 /* The bytes the engine fills from the host's clock: the arch's exception return run from one
  * state, then again once the clock has moved on by a microsecond (QEMU keeps nanoseconds),
  * the two results compared in 8-byte words (QEMU's counters are 64-bit). What the return
- * does apart from that is the same both times. A few tries, should the clock read the same. */
+ * does apart from that is the same both times. A few tries, should the clock read the same.
+ * Then once more from another address: find_start_copies. */
 static void probe_host_clock(const struct arch_model *arch, uc_engine *uc, uc_context *a,
 			     uc_context *b, size_t n, struct context_layout *l)
 {
 	uc_context *start = NULL;
 
-	l->nspans[SLOT_HOST_CLOCK] = 0;
+	l->nspans[SLOT_HOST_CLOCK] = l->nspans[SLOT_START_COPY] = 0;
 	if (!arch->exception_return_len || uc_context_alloc(uc, &start) ||
 	    uc_mem_map(uc, PROBE_PAGE, 0x1000, UC_PROT_ALL) ||
-	    uc_mem_write(uc, PROBE_PAGE, arch->exception_return, arch->exception_return_len))
+	    uc_mem_write(uc, PROBE_PAGE, arch->exception_return, arch->exception_return_len) ||
+	    uc_mem_write(uc, PROBE_OTHER, arch->exception_return, arch->exception_return_len))
 		goto out;
 	uc_context_save(uc, start);
 	for (int try = 0; try < 3 && !l->nspans[SLOT_HOST_CLOCK]; try++) {
@@ -117,6 +142,10 @@ static void probe_host_clock(const struct arch_model *arch, uc_engine *uc, uc_co
 			      l->spans[SLOT_HOST_CLOCK], &l->nspans[SLOT_HOST_CLOCK]))
 			l->nspans[SLOT_HOST_CLOCK] = 0;
 	}
+	uc_context_restore(uc, start);
+	uc_emu_start(uc, PROBE_OTHER, 0, 0, 1);
+	uc_context_save(uc, a);
+	find_start_copies(arch, (const uint8_t *)b, (const uint8_t *)a, n, l);
 	uc_context_restore(uc, start);
 out:
 	if (start)
@@ -201,6 +230,7 @@ uint64_t emu_context_canonical_regs(const struct arch_model *arch, uc_engine *uc
 	if (arch->banked_sp_stale && arch->banked_sp_stale(uc))
 		clear_reg(l, SLOT_BANKED_SP, ctx, n);
 	clear_reg(l, SLOT_HOST_CLOCK, ctx, n);
+	clear_reg(l, SLOT_START_COPY, ctx, n);
 	/* The flags as the architecture has them: QEMU keeps Z as "ZF == 0" and N, V as the sign
 	 * of a word, so equal flags come in many raw forms. */
 	if (arch->flags_reg >= 0 && l->nspans[arch->flags_reg]) {
