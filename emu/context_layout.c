@@ -110,13 +110,14 @@ static void find_start_copies(const struct arch_model *arch, const uint8_t *b, c
 	}
 }
 
-/* The bytes the engine fills from the host's clock: the arch's exception return run from one
- * state, then again once the clock has moved on by a microsecond (QEMU keeps nanoseconds),
- * the two results compared in 8-byte words (QEMU's counters are 64-bit). What the return
- * does apart from that is the same both times. A few tries, should the clock read the same.
- * Then once more from another address: find_start_copies. */
-static void probe_host_clock(const struct arch_model *arch, uc_engine *uc, uc_context *a,
-			     uc_context *b, size_t n, struct context_layout *l)
+/* What the arch's exception return shows. First the bytes the engine fills from the host's
+ * clock: the return runs from one state, then again once the clock has moved on by a
+ * microsecond (QEMU keeps nanoseconds), the two results compared in 8-byte words (QEMU's
+ * counters are 64-bit); what the return does apart from that is the same both times. A few
+ * tries, should the clock read the same. Then it runs once more from another address:
+ * find_start_copies. */
+static void probe_exception_return(const struct arch_model *arch, uc_engine *uc, uc_context *a,
+				   uc_context *b, size_t n, struct context_layout *l)
 {
 	uc_context *start = NULL;
 
@@ -182,7 +183,7 @@ static void probe(const struct arch_model *arch, struct context_layout *l)
 	if (arch->banked_sp_stale)
 		probe_reg(uc, a, b, n, arch->banked_sp_reg_id, x, y, arch->word_size, l,
 			  SLOT_BANKED_SP);
-	probe_host_clock(arch, uc, a, b, n, l); /* last: it runs the engine */
+	probe_exception_return(arch, uc, a, b, n, l); /* last: it runs the engine */
 	l->found = true;
 out:
 	if (a)

@@ -504,7 +504,7 @@ static bool grow(struct sc_gen *g, size_t most)
 static void keep_state(struct explorer *x, unsigned depth, const struct sc_point *p)
 {
 	struct state_cache *c = x->cache;
-	struct sc_gen *g = &c->gen[c->newer];
+	struct sc_gen *g;
 	struct sc_state *s;
 
 	if (p->overflow || p->n > c->gen_pool || find_kept(c, p->hash, &g))

@@ -313,26 +313,37 @@ START_TEST(a_rendezvous_costs_the_orders_of_arrival)
 END_TEST
 
 /* Explores dir/name without cutting the points whose state was explored before and with the
- * cut (state_cache.c): both pass, completely, and reach the same final states. The results in
- * plain and cached, for the caller to compare their executions and free. */
-static void cut_keeps_final_states(const char *dir, const char *name,
-				   struct scenario_result *plain, struct scenario_result *cached)
+ * cut (state_cache.c), its table keeping cache_states states per generation (0: its own size):
+ * both pass, completely, and reach the same final states. The results in plain and cached, for
+ * the caller to compare their executions and free. */
+static void cut_with_cache_keeps_final_states(const char *dir, const char *name,
+					      unsigned long cache_states,
+					      struct scenario_result *plain,
+					      struct scenario_result *cached)
 {
 	struct scenario scn;
 	struct trace_set pf = {0}, cf = {0};
 
 	load_bundled_scenario(&scn, dir, name);
 	explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &pf}, plain);
-	explore_how(&scn, &(struct search_how){.finals = &cf}, cached);
+	explore_how(&scn, &(struct search_how){.cache_states = cache_states, .finals = &cf},
+		    cached);
 	trace_set_normalise(&pf);
 	trace_set_normalise(&cf);
 	ck_assert_int_eq(plain->verdict, VERDICT_PASS);
 	ck_assert_int_eq(cached->verdict, VERDICT_PASS);
 	ck_assert(plain->stats.complete && cached->stats.complete);
 	ck_assert_msg(sets_equal(&cf, &pf), "%s/%s: %zu final states with the states explored "
-		      "before cut, %zu without", dir, name, cf.n, pf.n);
+		      "before cut (%lu kept per generation, 0: the default), %zu without", dir,
+		      name, cf.n, cache_states, pf.n);
 	free(pf.hash);
 	free(cf.hash);
+}
+
+static void cut_keeps_final_states(const char *dir, const char *name,
+				   struct scenario_result *plain, struct scenario_result *cached)
+{
+	cut_with_cache_keeps_final_states(dir, name, 0, plain, cached);
 }
 
 /*
@@ -446,13 +457,6 @@ START_TEST(states_cut_inside_a_guest_stop_reach_every_final_state)
 END_TEST
 
 /*
- * Three CPUs (tests/data/scenarios/rendezvous3.yaml): they decrement the acknowledgement
- * counter of each state in all six orders, and each order is a trace of its own; only which
- * CPU is last tells the states apart afterwards. A point whose state was explored before is
- * not explored again (state_cache.c): far fewer executions, and every final state the search
- * without it reaches.
- */
-/*
  * A three-CPU search under Linux's stop_machine as guest code, two stops of which each IPI may
  * find either runner at any of its transitions, ends: arm/stack-args-nested passes, complete,
  * in a few thousand executions. It did not end in 300,000 while the state cache forgot every
@@ -489,28 +493,24 @@ START_TEST(a_state_cache_that_forgets_reaches_every_final_state)
 	};
 
 	for (unsigned i = 0; i < 2; i++) {
-		struct scenario scn;
 		struct scenario_result plain, small;
-		struct trace_set pf = {0}, sf = {0};
 
-		load_bundled_scenario(&scn, cases[i][0], cases[i][1]);
-		explore_how(&scn, &(struct search_how){.no_cache = true, .finals = &pf}, &plain);
-		explore_how(&scn, &(struct search_how){.cache_states = 8, .finals = &sf}, &small);
-		trace_set_normalise(&pf);
-		trace_set_normalise(&sf);
-		ck_assert(plain.stats.complete && small.stats.complete);
-		ck_assert_msg(sets_equal(&sf, &pf), "%s: %zu final states with 8 states kept per "
-			      "generation, %zu without the cut", scn.name, sf.n, pf.n);
+		cut_with_cache_keeps_final_states(cases[i][0], cases[i][1], 8, &plain, &small);
 		ck_assert_uint_gt(small.stats.states_merged, 0);
 		ck_assert_uint_lt(small.stats.executions, plain.stats.executions);
-		free(pf.hash);
-		free(sf.hash);
 		scenario_result_free(&plain);
 		scenario_result_free(&small);
 	}
 }
 END_TEST
 
+/*
+ * Three CPUs (tests/data/scenarios/rendezvous3.yaml): they decrement the acknowledgement
+ * counter of each state in all six orders, and each order is a trace of its own; only which
+ * CPU is last tells the states apart afterwards. A point whose state was explored before is
+ * not explored again (state_cache.c): far fewer executions, and every final state the search
+ * without it reaches.
+ */
 START_TEST(three_cpus_meet_in_states_explored_before)
 {
 	struct scenario_result plain, cached;
