@@ -40,14 +40,21 @@
 
 #define SC_MAX_ENTRIES 512      /* accesses in one point's summary; more: not kept */
 #define SC_INDEX 1024           /* open-addressing index over them (a power of two) */
-/* The states kept in one generation (a 64-byte slot each, a table at most half full), with four
- * summary entries (32 bytes each) per state: two generations hold 2M states and 8M entries,
- * 512 MiB at most. When the newer is full, the older is forgotten and a new one begins
- * (forgetting is always sound, but the futures forgotten are explored again). The three-CPU
- * searches under Linux's stop_machine keep millions of entries: with a quarter of these, all
- * forgotten at once when full, they forgot everything every few thousand executions and did
- * not end. */
+/* The states kept in one generation (a 64-byte slot each, a table at most half full), with room
+ * for 16 summary entries per state (a 4-byte number each: an access is kept once, in the table
+ * of kinds, and a summary once for all the states that have it): two generations hold 2M states
+ * and 32M entries, about 470 MiB at most. When the newer is full, the older is forgotten and a
+ * new one begins (forgetting is always sound, but the futures forgotten are explored again).
+ * The three-CPU searches under Linux's stop_machine keep hundreds of thousands of states, with
+ * about 35 accesses each: with each access written out per state (32 bytes), a generation's 4M
+ * entries were full after 125K states, and a search that needs 700K forgot all it learnt again
+ * and again and did not end. */
 #define SC_GEN_STATES (1u << 20)
+#define SC_GEN_ENTRIES_PER_STATE 16
+/* Distinct kept accesses (32 bytes each). The summaries of a search hold few: the 4M entries
+ * of 125K states of a three-CPU stop held 440 distinct ones. When the table is full, it and
+ * every kept state are forgotten. */
+#define SC_MAX_KINDS (1u << 16)
 /* A point whose future took fewer transitions, or was a single execution, is not kept:
  * finding it again would save less than keeping every such point costs. */
 #define SC_MIN_WORK 16
@@ -118,12 +125,22 @@ struct sc_state {
 	uint32_t first, n; /* its summary in the pool */
 };
 
-/* One generation of kept states: open addressing on the hash, and their summaries. */
+/* A summary kept once for all the states of a generation whose summaries are the same set (a
+ * three-CPU stop's 725K states had 32K distinct summaries): pool[first .. first + n). */
+struct sc_summary {
+	uint64_t hash; /* 0: empty slot */
+	uint32_t first, n;
+};
+
+/* One generation of kept states: open addressing on the hash, and their summaries, each a set
+ * of numbers in the table of kinds, ascending, in the pool. */
 struct sc_gen {
 	struct sc_state *slots;
 	size_t cap, used;
-	struct sc_kept *pool;
+	uint32_t *pool;
 	size_t npool, pool_cap;
+	struct sc_summary *sums;
+	size_t sums_cap, nsums;
 };
 
 struct state_cache {
@@ -136,6 +153,9 @@ struct state_cache {
 	struct sc_range *ranges;   /* SC_MAX_RANGES, numbered from 0 */
 	uint32_t *range_index;     /* 2 * SC_MAX_RANGES slots: number + 1, 0 empty */
 	unsigned nranges;
+	struct sc_kept *kinds;     /* the distinct kept accesses, numbered from 0 */
+	uint32_t *kind_index;      /* 2 * SC_MAX_KINDS slots: number + 1, 0 empty */
+	size_t nkinds, kinds_cap;
 };
 
 static uint64_t add(uint64_t v, uint64_t w)
@@ -328,6 +348,47 @@ static long range_number(struct state_cache *c, const struct sc_range *r)
 	return (long)c->nranges - 1;
 }
 
+static bool same_kind(const struct sc_kept *a, const struct sc_kept *b)
+{
+	if (a->addr != b->addr || a->size != b->size || a->hart != b->hart ||
+	    a->write != b->write || a->npast != b->npast || a->after != b->after)
+		return false;
+	for (unsigned i = 0; i < a->npast; i++)
+		if (a->past[i] != b->past[i])
+			return false;
+	return true;
+}
+
+/* The number of a kept access in the cache's table of kinds, added if new; -1 when the table
+ * is full (or memory is). */
+static long kind_number(struct state_cache *c, const struct sc_kept *k)
+{
+	uint64_t v = hash_mix(k->addr ^ (uint64_t)k->size << 40 ^ (uint64_t)k->hart << 48 ^
+			      (uint64_t)k->write << 56 ^ (uint64_t)k->after << 57);
+	unsigned i;
+
+	for (unsigned j = 0; j < k->npast; j++)
+		v = hash_mix(v ^ k->past[j]);
+	for (i = (unsigned)v & (2 * SC_MAX_KINDS - 1); c->kind_index[i];
+	     i = (i + 1) & (2 * SC_MAX_KINDS - 1))
+		if (same_kind(&c->kinds[c->kind_index[i] - 1], k))
+			return (long)c->kind_index[i] - 1;
+	if (c->nkinds == SC_MAX_KINDS)
+		return -1;
+	if (c->nkinds == c->kinds_cap) {
+		size_t cap = c->kinds_cap ? 2 * c->kinds_cap : 1024;
+		struct sc_kept *n = realloc(c->kinds, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		c->kinds = n;
+		c->kinds_cap = cap;
+	}
+	c->kinds[c->nkinds] = *k;
+	c->kind_index[i] = (uint32_t)++c->nkinds;
+	return (long)c->nkinds - 1;
+}
+
 static void past_of_kept(const struct state_cache *c, const struct sc_kept *k,
 			 struct sc_past *out)
 {
@@ -472,8 +533,18 @@ static void forget_gen(struct sc_gen *g)
 {
 	if (g->slots)
 		memset(g->slots, 0, g->cap * sizeof(*g->slots));
+	if (g->sums)
+		memset(g->sums, 0, g->sums_cap * sizeof(*g->sums));
 	g->used = 0;
 	g->npool = 0;
+	g->nsums = 0;
+}
+
+static void forget_states(struct state_cache *c)
+{
+	forget_gen(&c->gen[0]);
+	forget_gen(&c->gen[1]);
+	c->newer = 0;
 }
 
 /* Doubles g's table, which holds fewer than most states (cannot fail but for memory). */
@@ -501,58 +572,141 @@ static bool grow(struct sc_gen *g, size_t most)
 	return true;
 }
 
+static int id_order(const void *a, const void *b)
+{
+	uint32_t u = *(const uint32_t *)a, v = *(const uint32_t *)b;
+
+	return u < v ? -1 : u > v;
+}
+
+/* The slot of the summary ids[0..n) (its hash h) in g's table of summaries: the summary, or
+ * the empty slot it would take; NULL without a table. */
+static struct sc_summary *summary_slot(struct sc_gen *g, uint64_t h, const uint32_t *ids,
+				       unsigned n)
+{
+	size_t i;
+
+	if (!g->sums_cap)
+		return NULL;
+	for (i = h & (g->sums_cap - 1); g->sums[i].hash; i = (i + 1) & (g->sums_cap - 1))
+		if (g->sums[i].hash == h && g->sums[i].n == n &&
+		    !memcmp(&g->pool[g->sums[i].first], ids, n * sizeof(*ids)))
+			return &g->sums[i];
+	return &g->sums[i];
+}
+
+/* Doubles g's table of summaries (cannot fail but for memory). */
+static bool grow_summaries(struct sc_gen *g)
+{
+	size_t cap = g->sums_cap ? 2 * g->sums_cap : 4096;
+	struct sc_summary *n = calloc(cap, sizeof(*n));
+
+	if (!n)
+		return false;
+	for (size_t i = 0; i < g->sums_cap; i++) {
+		size_t k;
+
+		if (!g->sums[i].hash)
+			continue;
+		for (k = g->sums[i].hash & (cap - 1); n[k].hash; k = (k + 1) & (cap - 1))
+			;
+		n[k] = g->sums[i];
+	}
+	free(g->sums);
+	g->sums = n;
+	g->sums_cap = cap;
+	return true;
+}
+
+/* Where ids[0..n) is in g's pool, added if new; -1 when g has no room (or memory). */
+static long add_summary(struct state_cache *c, struct sc_gen *g, const uint32_t *ids,
+			unsigned n)
+{
+	uint64_t h = n;
+	struct sc_summary *sum;
+
+	for (unsigned i = 0; i < n; i++)
+		h = hash_mix(h ^ ids[i]);
+	h |= 1;
+	if ((sum = summary_slot(g, h, ids, n)) && sum->hash)
+		return sum->first;
+	if (g->npool + n > c->gen_pool)
+		return -1;
+	if (2 * (g->nsums + 1) > g->sums_cap) {
+		if (!grow_summaries(g))
+			return -1;
+		sum = summary_slot(g, h, ids, n);
+	}
+	if (g->npool + n > g->pool_cap) {
+		size_t cap = g->pool_cap ? 2 * g->pool_cap : 65536;
+		uint32_t *pool;
+
+		while (cap < g->npool + n)
+			cap *= 2;
+		if (!(pool = realloc(g->pool, cap * sizeof(*pool))))
+			return -1;
+		g->pool = pool;
+		g->pool_cap = cap;
+	}
+	memcpy(&g->pool[g->npool], ids, n * sizeof(*ids));
+	*sum = (struct sc_summary){.hash = h, .first = (uint32_t)g->npool, .n = n};
+	g->nsums++;
+	g->npool += n;
+	return sum->first;
+}
+
 static void keep_state(struct explorer *x, unsigned depth, const struct sc_point *p)
 {
 	struct state_cache *c = x->cache;
 	struct sc_gen *g;
 	struct sc_state *s;
+	uint32_t ids[SC_MAX_ENTRIES];
+	long first;
 
 	if (p->overflow || p->n > c->gen_pool || find_kept(c, p->hash, &g))
 		return; /* the first visit's stays */
-	g = &c->gen[c->newer];
-	if (g->npool + p->n > c->gen_pool || g->used + 1 > c->gen_states) {
-		c->newer ^= 1u;
-		g = &c->gen[c->newer];
-		forget_gen(g);
-	}
-	if (2 * (g->used + 1) > g->cap && !grow(g, c->gen_states))
-		return;
-	s = slot_of(g, p->hash);
-	if (g->npool + p->n > g->pool_cap) {
-		size_t cap = g->pool_cap ? 2 * g->pool_cap : 65536;
-		struct sc_kept *n;
-
-		while (cap < g->npool + p->n)
-			cap *= 2;
-		if (!(n = realloc(g->pool, cap * sizeof(*n))))
-			return;
-		g->pool = n;
-		g->pool_cap = cap;
-	}
-	*s = (struct sc_state){.hash = p->hash, .sleep = p->sleep, .escape = p->escape,
-			       .escape_irq = p->escape_irq, .longer = p->max_depth - depth,
-			       .first = (uint32_t)g->npool, .n = p->n};
-	for (unsigned h = 0; h < x->nharts; h++)
-		s->more_steps[h] = p->max_steps[h] - p->call_steps[h] > UINT32_MAX
-					   ? UINT32_MAX : (uint32_t)(p->max_steps[h] - p->call_steps[h]);
 	for (unsigned i = 0; i < p->n; i++) {
 		const struct sc_access *a = &p->acc[i];
-		uint32_t after = 0;
+		struct sc_kept kept = {.addr = a->addr, .size = a->size, .hart = a->hart,
+				       .write = a->write};
+		long kind;
 
-		for (unsigned g = 0; g < x->nharts; g++)
-			if (a->clock[g] > p->count[g])
-				after |= 1u << g;
-		struct sc_kept *kept = &g->pool[g->npool++];
-
-		*kept = (struct sc_kept){.addr = a->addr, .size = a->size, .hart = a->hart,
-					 .write = a->write, .after = (uint8_t)after};
+		for (unsigned h = 0; h < x->nharts; h++)
+			if (a->clock[h] > p->count[h])
+				kept.after |= (uint8_t)(1u << h);
 		for (unsigned r = 0; r < a->past.n; r++) {
 			long id = range_number(c, &a->past.r[r]);
 
 			if (id >= 0) /* a range left out claims less order */
-				kept->past[kept->npast++] = (uint32_t)id;
+				kept.past[kept.npast++] = (uint32_t)id;
 		}
+		if ((kind = kind_number(c, &kept)) < 0) { /* every state and kind forgotten */
+			forget_states(c);
+			memset(c->kind_index, 0, 2 * SC_MAX_KINDS * sizeof(*c->kind_index));
+			c->nkinds = 0;
+			return;
+		}
+		ids[i] = (uint32_t)kind;
 	}
+	/* a set: in one order, the same summaries are kept once */
+	qsort(ids, p->n, sizeof(ids[0]), id_order);
+	g = &c->gen[c->newer];
+	if (g->used + 1 > c->gen_states || (first = add_summary(c, g, ids, p->n)) < 0) {
+		c->newer ^= 1u;
+		g = &c->gen[c->newer];
+		forget_gen(g);
+		if ((first = add_summary(c, g, ids, p->n)) < 0)
+			return;
+	}
+	if (2 * (g->used + 1) > g->cap && !grow(g, c->gen_states))
+		return;
+	s = slot_of(g, p->hash);
+	*s = (struct sc_state){.hash = p->hash, .sleep = p->sleep, .escape = p->escape,
+			       .escape_irq = p->escape_irq, .longer = p->max_depth - depth,
+			       .first = (uint32_t)first, .n = p->n};
+	for (unsigned h = 0; h < x->nharts; h++)
+		s->more_steps[h] = p->max_steps[h] - p->call_steps[h] > UINT32_MAX
+					   ? UINT32_MAX : (uint32_t)(p->max_steps[h] - p->call_steps[h]);
 	g->used++;
 }
 
@@ -632,7 +786,7 @@ static void reverse_possible_race(struct explorer *x, unsigned pos)
 static void reverse_races_with_path(struct explorer *x, unsigned depth, const struct sc_gen *g,
 				    const struct sc_state *s)
 {
-	const struct sc_kept *k = &g->pool[s->first];
+	const uint32_t *kinds = &g->pool[s->first];
 	uint32_t all = (1u << x->nharts) - 1;
 
 	for (unsigned i = 0; i < depth; i++) {
@@ -644,7 +798,9 @@ static void reverse_races_with_path(struct explorer *x, unsigned depth, const st
 		if (dpor_event_erased(x, e) || (before = happened_for(x, e)) == all)
 			continue;
 		for (unsigned j = 0; j < s->n; j++) {
-			if (k[j].hart == e->hart || (k[j].after & before) || !conflicts(&e->sig, &k[j]))
+			const struct sc_kept *k = &x->cache->kinds[kinds[j]];
+
+			if (k->hart == e->hart || (k->after & before) || !conflicts(&e->sig, k))
 				continue;
 			if (!built) {
 				for (unsigned l = i + 1; l < depth; l++) {
@@ -656,7 +812,7 @@ static void reverse_races_with_path(struct explorer *x, unsigned depth, const st
 				}
 				built = true;
 			}
-			if (!ordered_through(x->cache, &later, &k[j])) {
+			if (!ordered_through(x->cache, &later, k)) {
 				x->stats.state_races++;
 				reverse_possible_race(x, i);
 				break;
@@ -714,8 +870,7 @@ static void absorb(struct explorer *x, const struct sc_gen *g, const struct sc_s
 		count[g] = l >= 0 ? x->events[l].index : 0;
 	}
 	for (unsigned j = 0; j < s->n; j++) {
-		const struct sc_kept *k = &g->pool[s->first + j];
-
+		const struct sc_kept *k = &c->kinds[g->pool[s->first + j]];
 		struct sc_past past;
 
 		memset(clock, 0, sizeof(clock));
@@ -857,9 +1012,7 @@ void state_cache_reset(struct explorer *x)
 	for (unsigned d = 0; d <= EX_MAX_TRANSITIONS; d++)
 		c->points[d].open = false;
 	c->nopen = 0;
-	forget_gen(&c->gen[0]);
-	forget_gen(&c->gen[1]);
-	c->newer = 0;
+	forget_states(c);
 }
 
 void state_cache_open(struct explorer *x)
@@ -869,11 +1022,13 @@ void state_cache_open(struct explorer *x)
 	if (!c || !(c->points = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*c->points))) ||
 	    !(c->open = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*c->open))) ||
 	    !(c->ranges = malloc(SC_MAX_RANGES * sizeof(*c->ranges))) ||
-	    !(c->range_index = calloc(2 * SC_MAX_RANGES, sizeof(*c->range_index))))
+	    !(c->range_index = calloc(2 * SC_MAX_RANGES, sizeof(*c->range_index))) ||
+	    !(c->kind_index = calloc(2 * SC_MAX_KINDS, sizeof(*c->kind_index))))
 		abort();
 	c->gen_states = x->opt && x->opt->state_cache_states ? x->opt->state_cache_states
 							     : SC_GEN_STATES;
-	c->gen_pool = 4 * c->gen_states > SC_MAX_ENTRIES ? 4 * c->gen_states : SC_MAX_ENTRIES;
+	c->gen_pool = SC_GEN_ENTRIES_PER_STATE * c->gen_states > SC_MAX_ENTRIES
+			      ? SC_GEN_ENTRIES_PER_STATE * c->gen_states : SC_MAX_ENTRIES;
 	x->cache = c;
 }
 
@@ -892,9 +1047,12 @@ void state_cache_close(struct explorer *x)
 	for (unsigned k = 0; k < 2; k++) {
 		free(c->gen[k].slots);
 		free(c->gen[k].pool);
+		free(c->gen[k].sums);
 	}
 	free(c->ranges);
 	free(c->range_index);
+	free(c->kinds);
+	free(c->kind_index);
 	free(c);
 	x->cache = NULL;
 }
