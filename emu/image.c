@@ -27,6 +27,7 @@
 struct image {
 	char *path;
 	char hash[17];
+	uint64_t serial;            /* unique per image loaded in this process */
 	uint64_t base, end;
 	uint8_t *bytes;             /* [base, end) */
 	uint64_t text_begin, text_end;
@@ -450,6 +451,8 @@ const struct image_alias *image_alias_of(const struct image *img, uint64_t addr)
 }
 
 /* The image in the file l has read (l->file, which stays the caller's). */
+static uint64_t images_loaded; /* serials of images */
+
 static struct image *load(struct loader *l0)
 {
 	struct loader l = *l0;
@@ -463,6 +466,8 @@ static struct image *load(struct loader *l0)
 	if (check_header(&l) != 0)
 		goto out;
 	img = l.img = calloc(1, sizeof(*img));
+	if (img)
+		img->serial = ++images_loaded;
 	if (!img || !(img->path = strdup(l.path))) {
 		fail(&l, "out of memory");
 		goto out;
@@ -596,6 +601,11 @@ static void image_release(struct image *img)
 const char *image_path(const struct image *img)
 {
 	return img->path;
+}
+
+uint64_t image_serial(const struct image *img)
+{
+	return img->serial;
 }
 
 const char *image_hash(const struct image *img)

@@ -32,6 +32,9 @@ struct image_symbol {
 struct image *image_load(const char *path, const struct arch_model *arch, char *err, size_t errlen);
 void image_free(struct image *img);
 const char *image_path(const struct image *img);
+/* Unique per image loaded in this process (a kept image, loaded again, keeps its serial): what
+ * is derived from an image may be kept under it. */
+uint64_t image_serial(const struct image *img);
 /* What identifies the image for replay, as 16 hex digits: a 64-bit FNV-1a hash of what the
  * machine runs and looks up (loaded segments, entry point, symbols, patch records), never of
  * debug sections or the paths in them, so the same code built elsewhere hashes the same. */

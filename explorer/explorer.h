@@ -359,6 +359,8 @@ struct run_stats {
 	unsigned long schedule_points; /* decision points with more than one choice */
 	unsigned long states_merged;   /* points not explored again: their state was (state_cache.c) */
 	unsigned long state_races;     /* races of such a point's path with its explored future */
+	unsigned long functions_analysed; /* functions whose register liveness this run analysed */
+	unsigned long functions_recalled; /* and took from an earlier run's analysis instead */
 	unsigned long long steps;      /* instructions stepped, all executions */
 	unsigned long long run_steps;  /* of them, run in runs of plain instructions */
 	unsigned long walks;           /* random walks run (--random, --then-random), a failing one

@@ -361,11 +361,17 @@ static void mark_it_block(const struct arch_model *arch, const uint8_t *text, ui
 	}
 }
 
+/* A reached instruction and what is live on its entry. */
+struct lv_kept_pc {
+	uint64_t pc;
+	struct lv_pc live;
+};
+
 /* Backward dataflow over [lo, hi), a C function of prototype c or assembly (c NULL); every
- * reached instruction's live-on-entry into the table. False when the function cannot be
- * analysed (too big, unreadable). */
-static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64_t hi,
-		    const struct image_prototype *c)
+ * reached instruction's live-on-entry into out[0..*nout) (malloc'd). False when the function
+ * cannot be analysed (too big, unreadable). */
+static bool analyse(struct explorer *x, uint64_t lo, uint64_t hi, const struct image_prototype *c,
+		    struct lv_kept_pc **out, unsigned *nout)
 {
 	const struct arch_model *arch = x->arch;
 	unsigned align = arch->insn_align, n = (unsigned)((hi - lo) / align);
@@ -375,6 +381,8 @@ static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64
 	struct lv_insn *in;
 	bool keeps_lr = true, ok = false;
 
+	*out = NULL;
+	*nout = 0;
 	if (!text || hi <= lo || hi - lo > LV_MAX_FUNC_BYTES)
 		return false;
 	in = calloc(n, sizeof(*in));
@@ -457,17 +465,96 @@ static bool analyse(struct explorer *x, struct liveness *lv, uint64_t lo, uint64
 		memcpy(live_all, live, n * sizeof(*live));
 	else
 		dataflow(x, in, n, LV_ALL, live_all);
+	if (!(*out = malloc(n * sizeof(**out))))
+		goto out;
 	ok = true;
-	for (unsigned i = 0; i < n && ok; i++)
+	for (unsigned i = 0; i < n; i++)
 		if (in[i].reached)
-			ok = pc_put(lv, lo + (uint64_t)i * align,
-				    &(struct lv_pc){live[i], live_all[i], !c && keeps_lr});
+			(*out)[(*nout)++] = (struct lv_kept_pc){
+				lo + (uint64_t)i * align, {live[i], live_all[i], !c && keeps_lr}};
 out:
 	free(in);
 	free(live);
 	free(live_all);
 	free(work);
 	return ok;
+}
+
+/* ---- analyses kept for the process ---- */
+
+/*
+ * A function's analysis depends on the arch, the image (its symbols and the prototypes of its
+ * DWARF), the function's bytes in RAM and which of its words a hart may write; the next
+ * scenario of the same image (a kept image keeps its serial) takes it from here instead of
+ * analysing again: the gate analysed 405 functions 1,687 times. When the table is full, every
+ * analysis in it is forgotten.
+ */
+#define LV_KEPT 1024
+
+struct lv_kept {
+	const struct arch_model *arch; /* NULL: a free slot */
+	uint64_t image, lo, hi, text, written;
+	bool ok;                       /* what analyse answered */
+	unsigned n;
+	struct lv_kept_pc *pcs;
+};
+
+static struct lv_kept kept[2 * LV_KEPT]; /* open addressing on the key's hash */
+static unsigned nkept;
+
+static struct lv_kept *kept_slot(const struct lv_kept *k)
+{
+	uint64_t h = (uint64_t)(uintptr_t)k->arch;
+	size_t i;
+
+	h = (h ^ k->image) * 0x9e3779b97f4a7c15ull;
+	h = (h ^ k->lo ^ k->hi << 20 ^ k->text ^ k->written) * 0x9e3779b97f4a7c15ull;
+	for (i = slot(h, 2 * LV_KEPT); kept[i].arch; i = (i + 1) & (2 * LV_KEPT - 1))
+		if (kept[i].arch == k->arch && kept[i].image == k->image && kept[i].lo == k->lo &&
+		    kept[i].hi == k->hi && kept[i].text == k->text && kept[i].written == k->written)
+			break;
+	return &kept[i];
+}
+
+static void forget_kept(void)
+{
+	for (size_t i = 0; i < 2 * LV_KEPT; i++)
+		free(kept[i].pcs);
+	memset(kept, 0, sizeof(kept));
+	nkept = 0;
+}
+
+/* The analysis of [lo, hi) (analyse), into the table; false when it cannot be analysed. */
+static bool analyse_or_recall(struct explorer *x, struct liveness *lv, uint64_t lo, uint64_t hi,
+			      const struct image_prototype *c)
+{
+	const uint8_t *text = machine_ram_view(x->m, lo, hi - lo + 4);
+	struct lv_kept key = {.arch = x->arch, .image = image_serial(x->img), .lo = lo, .hi = hi};
+	struct lv_kept *k;
+
+	if (!text || hi <= lo)
+		return false;
+	key.text = machine_hash_bytes(text, hi - lo + 4, 0);
+	for (uint64_t w = lo & ~3ull; w < hi + 4; w += 4)
+		if (code_written_holds(x, w))
+			key.written = (key.written ^ (w - lo + 1)) * 0x100000001b3ull;
+	k = kept_slot(&key);
+	if (!k->arch) {
+		if (nkept == LV_KEPT) {
+			forget_kept();
+			k = kept_slot(&key);
+		}
+		key.ok = analyse(x, lo, hi, c, &key.pcs, &key.n);
+		*k = key;
+		nkept++;
+		x->stats.functions_analysed++;
+	} else {
+		x->stats.functions_recalled++;
+	}
+	for (unsigned i = 0; i < k->n; i++)
+		if (!pc_put(lv, k->pcs[i].pc, &k->pcs[i].live))
+			return false;
+	return k->ok;
 }
 
 /* Live on entry at pc; false when pc is not in code the analysis understands. */
@@ -495,7 +582,8 @@ static bool live_at(struct explorer *x, uint64_t pc, struct lv_pc *live)
 	if (!f || f->analysed)
 		return false; /* analysed: pc is not an instruction it reached */
 	f->analysed = true;
-	return analyse(x, lv, lo, lo + sym->size, image_function_prototype(x->img, sym->name)) &&
+	return analyse_or_recall(x, lv, lo, lo + sym->size,
+				 image_function_prototype(x->img, sym->name)) &&
 	       pc_get(lv, pc, live);
 }
 

@@ -534,6 +534,42 @@ START_TEST(states_with_the_same_summary_share_it)
 END_TEST
 
 /*
+ * A function's register liveness is analysed once per process for its image, its bytes and
+ * the words a hart may write in it, and kept (liveness.c): arm64/call-to-nop, explored after
+ * arm64/nop-to-call (the same image, its site written the other way), takes the analyses of
+ * the functions whose bytes are the same from it and analyses the others; explored again, it
+ * analyses nothing, and its search is the one it made first in a fresh process (each test
+ * runs in a process of its own), with the registers the kept analyses call dead overwritten
+ * after every transition (--poison-dead).
+ */
+START_TEST(a_function_is_analysed_once_per_image)
+{
+	struct scenario a, b;
+	struct scenario_result alone, other, after;
+
+	load_bundled_scenario(&b, "arm64", "call-to-nop");
+	load_bundled_scenario(&a, "arm64", "nop-to-call");
+	explore_how(&b, &(struct search_how){0}, &alone);
+	explore_how(&a, &(struct search_how){0}, &other);
+	explore_how(&b, &(struct search_how){.poison = true}, &after);
+	ck_assert_uint_eq(alone.stats.functions_recalled, 0);
+	ck_assert_uint_gt(alone.stats.functions_analysed, 0);
+	ck_assert_uint_gt(other.stats.functions_recalled, 0);
+	ck_assert_uint_gt(other.stats.functions_analysed, 0);
+	ck_assert_uint_eq(after.stats.functions_analysed, 0);
+	ck_assert_uint_eq(after.stats.functions_recalled, alone.stats.functions_analysed);
+	ck_assert_int_eq(after.verdict, alone.verdict);
+	ck_assert_uint_eq(after.stats.executions, alone.stats.executions);
+	ck_assert_uint_eq(after.stats.distinct_traces, alone.stats.distinct_traces);
+	ck_assert_uint_eq(after.stats.states_merged, alone.stats.states_merged);
+	ck_assert_uint_eq(after.stats.steps, alone.stats.steps);
+	scenario_result_free(&alone);
+	scenario_result_free(&other);
+	scenario_result_free(&after);
+}
+END_TEST
+
+/*
  * Three CPUs (tests/data/scenarios/rendezvous3.yaml): they decrement the acknowledgement
  * counter of each state in all six orders, and each order is a trace of its own; only which
  * CPU is last tells the states apart afterwards. A point whose state was explored before is
@@ -744,6 +780,7 @@ int main(void)
 	tcase_add_test(tc, dead_registers_do_not_tell_states_apart);
 	tcase_add_test(tc, what_a_spinning_hart_remembers_does_not_tell_states_apart);
 	tcase_add_test(tc, dead_registers_on_arm);
+	tcase_add_test(tc, a_function_is_analysed_once_per_image);
 	tcase_add_test(tc, states_meet_again_after_a_code_write);
 	tcase_add_test(tc, the_search_for_a_simpler_failure_cuts_states_explored_before);
 	tcase_add_test(tc, states_are_cut_under_the_data_model);
