@@ -471,7 +471,7 @@ struct explore_options {
 	bool keep_dropped_executions;
 	/* Explore a point again even when its state was explored before (state_cache.c). */
 	bool no_state_cache;
-	/* The states the state cache keeps per generation, with four summary entries each
+	/* The states the state cache keeps per generation, with room for 16 summary entries each
 	 * (state_cache.c); 0: 1M. A small one makes it forget often (tests). */
 	unsigned long state_cache_states;
 	/* Hash every register: no liveness analysis (liveness.c), so states that differ only in

@@ -367,15 +367,14 @@ struct lv_kept_pc {
 	struct lv_pc live;
 };
 
-/* Backward dataflow over [lo, hi), a C function of prototype c or assembly (c NULL); every
- * reached instruction's live-on-entry into out[0..*nout) (malloc'd). False when the function
- * cannot be analysed (too big, unreadable). */
-static bool analyse(struct explorer *x, uint64_t lo, uint64_t hi, const struct image_prototype *c,
-		    struct lv_kept_pc **out, unsigned *nout)
+/* Backward dataflow over [lo, hi) (its bytes text, 4 more after it), a C function of
+ * prototype c or assembly (c NULL); every reached instruction's live-on-entry into
+ * out[0..*nout) (malloc'd). False when the function cannot be analysed (too big). */
+static bool analyse(struct explorer *x, const uint8_t *text, uint64_t lo, uint64_t hi,
+		    const struct image_prototype *c, struct lv_kept_pc **out, unsigned *nout)
 {
 	const struct arch_model *arch = x->arch;
 	unsigned align = arch->insn_align, n = (unsigned)((hi - lo) / align);
-	const uint8_t *text = machine_ram_view(x->m, lo, hi - lo + 4); /* insn_length reads 4 */
 	uint64_t *live, *live_all = NULL, lr = 1ull << arch->reg_lr;
 	unsigned *work, nwork = 0;
 	struct lv_insn *in;
@@ -383,7 +382,7 @@ static bool analyse(struct explorer *x, uint64_t lo, uint64_t hi, const struct i
 
 	*out = NULL;
 	*nout = 0;
-	if (!text || hi <= lo || hi - lo > LV_MAX_FUNC_BYTES)
+	if (hi - lo > LV_MAX_FUNC_BYTES)
 		return false;
 	in = calloc(n, sizeof(*in));
 	live = calloc(n, sizeof(*live));
@@ -528,7 +527,7 @@ static void forget_kept(void)
 static bool analyse_or_recall(struct explorer *x, struct liveness *lv, uint64_t lo, uint64_t hi,
 			      const struct image_prototype *c)
 {
-	const uint8_t *text = machine_ram_view(x->m, lo, hi - lo + 4);
+	const uint8_t *text = machine_ram_view(x->m, lo, hi - lo + 4); /* insn_length reads 4 */
 	struct lv_kept key = {.arch = x->arch, .image = image_serial(x->img), .lo = lo, .hi = hi};
 	struct lv_kept *k;
 
@@ -544,7 +543,7 @@ static bool analyse_or_recall(struct explorer *x, struct liveness *lv, uint64_t 
 			forget_kept();
 			k = kept_slot(&key);
 		}
-		key.ok = analyse(x, lo, hi, c, &key.pcs, &key.n);
+		key.ok = analyse(x, text, lo, hi, c, &key.pcs, &key.n);
 		*k = key;
 		nkept++;
 		x->stats.functions_analysed++;

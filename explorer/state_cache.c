@@ -153,9 +153,9 @@ struct state_cache {
 	struct sc_range *ranges;   /* SC_MAX_RANGES, numbered from 0 */
 	uint32_t *range_index;     /* 2 * SC_MAX_RANGES slots: number + 1, 0 empty */
 	unsigned nranges;
-	struct sc_kept *kinds;     /* the distinct kept accesses, numbered from 0 */
+	struct sc_kept *kinds;     /* SC_MAX_KINDS distinct kept accesses, numbered from 0 */
 	uint32_t *kind_index;      /* 2 * SC_MAX_KINDS slots: number + 1, 0 empty */
-	size_t nkinds, kinds_cap;
+	unsigned nkinds;
 };
 
 static uint64_t add(uint64_t v, uint64_t w)
@@ -360,7 +360,7 @@ static bool same_kind(const struct sc_kept *a, const struct sc_kept *b)
 }
 
 /* The number of a kept access in the cache's table of kinds, added if new; -1 when the table
- * is full (or memory is). */
+ * is full. */
 static long kind_number(struct state_cache *c, const struct sc_kept *k)
 {
 	uint64_t v = hash_mix(k->addr ^ (uint64_t)k->size << 40 ^ (uint64_t)k->hart << 48 ^
@@ -375,17 +375,8 @@ static long kind_number(struct state_cache *c, const struct sc_kept *k)
 			return (long)c->kind_index[i] - 1;
 	if (c->nkinds == SC_MAX_KINDS)
 		return -1;
-	if (c->nkinds == c->kinds_cap) {
-		size_t cap = c->kinds_cap ? 2 * c->kinds_cap : 1024;
-		struct sc_kept *n = realloc(c->kinds, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		c->kinds = n;
-		c->kinds_cap = cap;
-	}
 	c->kinds[c->nkinds] = *k;
-	c->kind_index[i] = (uint32_t)++c->nkinds;
+	c->kind_index[i] = ++c->nkinds;
 	return (long)c->nkinds - 1;
 }
 
@@ -1023,6 +1014,7 @@ void state_cache_open(struct explorer *x)
 	    !(c->open = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*c->open))) ||
 	    !(c->ranges = malloc(SC_MAX_RANGES * sizeof(*c->ranges))) ||
 	    !(c->range_index = calloc(2 * SC_MAX_RANGES, sizeof(*c->range_index))) ||
+	    !(c->kinds = malloc(SC_MAX_KINDS * sizeof(*c->kinds))) ||
 	    !(c->kind_index = calloc(2 * SC_MAX_KINDS, sizeof(*c->kind_index))))
 		abort();
 	c->gen_states = x->opt && x->opt->state_cache_states ? x->opt->state_cache_states
