@@ -162,14 +162,43 @@ struct scenario_job {
 };
 
 struct scenario_job_ops {
-	/* The next item of the list into job; false at its end. */
-	bool (*next)(void *ud, struct scenario_job *job);
+	/* Item i of the list (0 <= i < n) into job; each item once, early ones out of order. */
+	void (*load)(void *ud, size_t i, struct scenario_job *job);
+	/* What exploring item i cost when last done (cost_data_get), 0 when not known; NULL:
+	 * nothing is known. */
+	uint64_t (*cost)(void *ud, size_t i);
 	/* The item back, in list order, with its result (NULL when job->scn is NULL) and whether
 	 * it matched; the result is freed after. */
 	void (*done)(void *ud, struct scenario_job *job, struct scenario_result *res, bool matched);
 };
 
-void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud);
+void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud,
+		      size_t n);
+
+/* cost_data.c: the steps each scenario file took when last explored, kept in the cache
+ * directory so that -j N starts the costly ones first; never an error. */
+struct cost_entry {
+	char *path; /* absolute */
+	uint64_t steps;
+	bool fresh; /* set by this command */
+};
+
+struct cost_data {
+	struct cost_entry *e;
+	size_t n, cap, sorted; /* e[0..sorted) is sorted by path */
+	bool changed;
+};
+
+/* The stored costs into cd (empty when there are none). */
+void cost_data_load(struct cost_data *cd);
+/* What exploring the scenario file at path cost when last done: 0 when not known. */
+uint64_t cost_data_get(struct cost_data *cd, const char *path);
+/* The scenario file at path took steps now. */
+void cost_data_set(struct cost_data *cd, const char *path, uint64_t steps);
+/* The costs set since the load written back, with what other commands stored meanwhile for
+ * the other files; quietly nothing when the cache cannot be written. */
+void cost_data_save(struct cost_data *cd);
+void cost_data_free(struct cost_data *cd);
 
 /* result_wire.c: a result sent from a worker process to its parent (a fork of it) as bytes. */
 /* Write res to fd: 0, or -1 when the write failed. */

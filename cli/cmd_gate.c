@@ -35,7 +35,8 @@ struct gate {
 	int argc;
 	char **argv;
 	const struct scenario_files *files;
-	size_t next;                  /* the next file to hand out */
+	size_t *held, nheld;          /* the files of the shard, by their place in files */
+	struct cost_data costs;
 	const char *junit_path, *tap_path;
 	const char *baseline_spec;    /* --baseline DB[:RUN], or NULL */
 	struct gate_baseline baseline;
@@ -399,31 +400,32 @@ struct gate_item {
 	struct scenario s;
 };
 
-/* The next file of the shard, loaded. */
-static bool gate_next(void *ud, struct scenario_job *job)
+/* File i of the shard, loaded. */
+static void gate_load(void *ud, size_t i, struct scenario_job *job)
 {
 	struct gate *g = ud;
-	struct gate_item *it;
+	const struct scenario_file *file = &g->files->files[g->held[i]];
+	struct gate_item *it = malloc(sizeof(*it));
 	char reason[300];
 
-	while (g->next < g->files->n && !shard_holds(&g->c, g->next))
-		g->next++;
-	if (g->next >= g->files->n)
-		return false;
-	it = malloc(sizeof(*it));
 	job->item = it;
 	if (!it) {
-		fprintf(stderr, "patchcheck gate: %s: out of memory\n", g->files->files[g->next].path);
+		fprintf(stderr, "patchcheck gate: %s: out of memory\n", file->path);
 		g->errors++;
 		g->environment++;
-		g->next++;
-		return true;
+		return;
 	}
-	it->file = &g->files->files[g->next++];
+	it->file = file;
 	it->bad = scenario_load(it->file->path, &it->s, it->err, sizeof(it->err)) != 0;
 	if (!it->bad && !skip_reason(&g->c, &it->s, reason, sizeof(reason)))
 		job->scn = &it->s;
-	return true;
+}
+
+static uint64_t gate_cost(void *ud, size_t i)
+{
+	struct gate *g = ud;
+
+	return cost_data_get(&g->costs, g->files->files[g->held[i]].path);
 }
 
 /* A file back, in order: reported, counted, stored. */
@@ -441,6 +443,8 @@ static void gate_done(void *ud, struct scenario_job *job, struct scenario_result
 		gate_skipped(g, it->file, &it->s);
 	else
 		gate_explored(g, it->file, &it->s, res, matched);
+	if (res && res->verdict != VERDICT_ERROR && !g->c.shard_tree)
+		cost_data_set(&g->costs, it->file->path, res->stats.steps);
 	free(it);
 }
 
@@ -510,7 +514,8 @@ static int write_reports(struct gate *g)
 int cmd_gate(int argc, char **argv)
 {
 	struct gate g = {.argc = argc, .argv = argv};
-	static const struct scenario_job_ops ops = {.next = gate_next, .done = gate_done};
+	static const struct scenario_job_ops ops = {
+		.load = gate_load, .cost = gate_cost, .done = gate_done};
 	struct scenario_files files = {0};
 	const char **roots = calloc((size_t)argc + 1, sizeof(*roots));
 	int nroots, parsed, exit_code = EXIT_BAD_INPUT;
@@ -541,7 +546,18 @@ int cmd_gate(int argc, char **argv)
 		goto out;
 	}
 	g.files = &files;
-	explore_in_order(&g.c, &ops, &g);
+	if (!(g.held = calloc(files.n ? files.n : 1, sizeof(*g.held)))) {
+		fprintf(stderr, "patchcheck gate: out of memory\n");
+		exit_code = report_run_close(&g.rec, EXIT_ENVIRONMENT);
+		goto out;
+	}
+	for (size_t i = 0; i < files.n; i++)
+		if (shard_holds(&g.c, i))
+			g.held[g.nheld++] = i;
+	if (g.c.jobs > 1)
+		cost_data_load(&g.costs);
+	explore_in_order(&g.c, &ops, &g, g.nheld);
+	cost_data_save(&g.costs);
 	if (g.baseline_spec)
 		print_baseline_summary(&g);
 	print_summary(g.passed, g.mismatches + g.errors, g.skipped);
@@ -553,6 +569,8 @@ int cmd_gate(int argc, char **argv)
 	report_reader_close(g.reader);
 	exit_code = report_run_close(&g.rec, exit_code);
 out:
+	cost_data_free(&g.costs);
+	free(g.held);
 	gate_baseline_free(&g.baseline);
 	free_cases(&g);
 	scenario_files_free(&files);

@@ -3,19 +3,22 @@
  * (-j 1) or by N worker processes at once (-j N), each result handed back to the command in
  * list order, so the output, the database rows and the output files are those of -j 1.
  *
- * The command feeds items (a loaded scenario to explore, or an item with nothing to explore: a
- * bad file, a skipped scenario) and takes each back, with its result, in the order it fed
- * them; only the parent prints and writes files. A worker is a fork() of the parent that lives
- * for the whole run: it reads a scenario from its job pipe (the struct as it is, sent as its
- * nonzero runs: the same program on both sides), explores it, writes the result down its
+ * The command loads items by their place in the list (a scenario to explore, or an item with
+ * nothing to explore: a bad file, a skipped scenario) and takes each back, with its result, in
+ * list order; only the parent prints and writes files. A worker is a fork() of the parent that
+ * lives for the whole run: it reads a scenario from its job pipe (the struct as it is, sent as
+ * its nonzero runs: the same program on both sides), explores it, writes the result down its
  * result pipe (result_wire.c) and waits for the next. Long-lived workers reuse their memory as
  * one process exploring everything would; a fresh process per scenario spent as much time
  * faulting in new pages as it gained. The parent keeps at most EXPLORE_LOOKAHEAD items waiting
  * behind the oldest one, whose result it waits for, so a slow scenario does not leave the
  * other workers idle.
- * An idle worker takes the first waiting item of the same guest machine as its last one (arch,
- * image, own sources, harts), else the first whose machine no other worker holds, else the
- * first waiting item: a worker keeps its machines and their translations for the next
+ * Items that cost so much when last explored (cost_data.c) that, taken in their turn, they
+ * would still run when the rest is done (job_order.c) are started first, the costliest first,
+ * and their results kept until their turn: the gate's costliest scenario is listed last.
+ * Then an idle worker takes the first waiting item of the same guest machine as its last one
+ * (arch, image, own sources, harts), else the first whose machine no other worker holds, else
+ * the first waiting item: a worker keeps its machines and their translations for the next
  * scenarios (machine_park), as one process exploring in list order would, instead of every
  * worker opening every machine.
  *
@@ -37,6 +40,7 @@
 
 #include "../emu/machine.h"
 #include "cli.h"
+#include "job_order.h"
 
 /* Items fed beyond the running ones; each holds a loaded scenario (about 200 KB) until its turn,
  * and its result (about 18 KB) until the items before it are handed back. While one worker
@@ -45,10 +49,13 @@
  * slot of its own, and the parent faulted in 60 MB of them while the workers started (-j 2
  * took 2.28 s of wall time instead of 2.09 s). */
 #define EXPLORE_LOOKAHEAD 32
+/* Items started before their turn, at most: each holds its slot until its turn comes. */
+#define EXPLORE_EARLY_MAX 16
 
 enum job_state { JOB_WAITING, JOB_RUNNING, JOB_DONE };
 
 struct job {
+	size_t index; /* the item's place in the list; SIZE_MAX: a free slot */
 	struct scenario_job job;
 	enum job_state state;
 	struct scenario_result res;
@@ -69,15 +76,32 @@ struct jobs {
 	const struct cli_common *c;
 	const struct scenario_job_ops *ops;
 	void *ud;
-	struct job *ring;
-	size_t cap, first, count; /* ring[first .. first + count) in list order, modulo cap */
-	struct worker *workers;   /* c->jobs slots */
-	bool fed_all;
+	size_t n;                /* items in the list */
+	struct job *slots;       /* the loaded items, in no order */
+	size_t nslots;
+	size_t back;             /* the next item to hand back */
+	size_t fed;              /* the items before it are loaded or early ones */
+	size_t in_turn;          /* loaded items that are not early ones, not handed back yet */
+	size_t early[EXPLORE_EARLY_MAX]; /* items started before their turn, in starting order */
+	size_t nearly, early_next;       /* early[early_next ..] are not loaded yet */
+	struct worker *workers;  /* c->jobs slots */
 };
 
-static struct job *job_at(struct jobs *q, size_t i)
+/* The slot holding item i; NULL when it is not loaded (or handed back already). */
+static struct job *slot_of(struct jobs *q, size_t i)
 {
-	return &q->ring[(q->first + i) % q->cap];
+	for (size_t k = 0; k < q->nslots; k++)
+		if (q->slots[k].index == i)
+			return &q->slots[k];
+	return NULL;
+}
+
+static bool is_early(const struct jobs *q, size_t i)
+{
+	for (size_t k = 0; k < q->nearly; k++)
+		if (q->early[k] == i)
+			return true;
+	return false;
 }
 
 /* ---- results that are errors of the environment ---- */
@@ -328,41 +352,60 @@ static bool another_workers_machine(const struct jobs *q, const struct worker *w
 	return false;
 }
 
-/* The waiting item an idle worker takes: the first of its last machine, else the first no
- * other worker has its machine for, else the first. */
+/* Item i loaded into a free slot (there always is one: see explore_in_order). */
+static struct job *load(struct jobs *q, size_t i)
+{
+	struct job *j = slot_of(q, SIZE_MAX);
+
+	memset(j, 0, sizeof(*j));
+	j->index = i;
+	q->ops->load(q->ud, i, &j->job);
+	j->state = j->job.scn ? JOB_WAITING : JOB_DONE;
+	return j;
+}
+
+/* Of the waiting items a and b, the one listed first (b when a is NULL). */
+static struct job *listed_first(struct job *a, struct job *b)
+{
+	return !a || b->index < a->index ? b : a;
+}
+
+/* The waiting item an idle worker takes: the next early one, else the first of its last
+ * machine, else the first no other worker has its machine for, else the first. */
 static struct job *next_for(struct jobs *q, const struct worker *w)
 {
-	struct job *first = NULL, *unclaimed = NULL;
+	struct job *mine = NULL, *unclaimed = NULL, *first = NULL;
 
-	for (size_t i = 0; i < q->count; i++) {
-		struct job *j = job_at(q, i);
+	while (q->early_next < q->nearly) {
+		struct job *j = load(q, q->early[q->early_next++]);
 
-		if (j->state != JOB_WAITING)
+		if (j->state == JOB_WAITING)
+			return j;
+	}
+	for (size_t k = 0; k < q->nslots; k++) {
+		struct job *j = &q->slots[k];
+
+		if (j->index == SIZE_MAX || j->state != JOB_WAITING)
 			continue;
 		if (same_machine(w, j->job.scn))
-			return j;
-		if (!unclaimed && !another_workers_machine(q, w, j->job.scn))
-			unclaimed = j;
-		if (!first)
-			first = j;
+			mine = listed_first(mine, j);
+		else if (!another_workers_machine(q, w, j->job.scn))
+			unclaimed = listed_first(unclaimed, j);
+		first = listed_first(first, j);
 	}
-	return unclaimed ? unclaimed : first;
+	return mine ? mine : unclaimed ? unclaimed : first;
 }
 
 static void feed(struct jobs *q)
 {
 	struct worker *w;
 
-	while (!q->fed_all && q->count < q->cap) {
-		struct job *j = job_at(q, q->count);
-
-		memset(j, 0, sizeof(*j));
-		if (!q->ops->next(q->ud, &j->job)) {
-			q->fed_all = true;
-			break;
+	while (q->fed < q->n && q->in_turn < q->c->jobs + EXPLORE_LOOKAHEAD) {
+		if (!is_early(q, q->fed)) {
+			load(q, q->fed);
+			q->in_turn++;
 		}
-		j->state = j->job.scn ? JOB_WAITING : JOB_DONE;
-		q->count++;
+		q->fed++;
 	}
 	while ((w = idle_worker(q)) != NULL) {
 		struct job *j = next_for(q, w);
@@ -373,26 +416,41 @@ static void feed(struct jobs *q)
 	}
 }
 
-/* The oldest item, once its result is in. */
-static void hand_back_first(struct jobs *q)
+/* The item in turn, once its result is in. */
+static void hand_back(struct jobs *q, struct job *j)
 {
-	struct job *j = job_at(q, 0);
 	bool matched = j->job.scn && scenario_result_matches(j->job.scn, &j->res);
 
 	q->ops->done(q->ud, &j->job, j->job.scn ? &j->res : NULL, matched);
 	scenario_result_free(&j->res);
-	q->first = (q->first + 1) % q->cap;
-	q->count--;
+	if (!is_early(q, j->index))
+		q->in_turn--;
+	j->index = SIZE_MAX;
+	q->back++;
+}
+
+/* The items to start before their turn, from what they cost when last explored. */
+static void choose_early(struct jobs *q)
+{
+	uint64_t *cost = q->ops->cost ? calloc(q->n ? q->n : 1, sizeof(*cost)) : NULL;
+
+	if (!cost)
+		return;
+	for (size_t i = 0; i < q->n; i++)
+		cost[i] = q->ops->cost(q->ud, i);
+	q->nearly = job_order_early(cost, q->n, q->c->jobs, q->early, EXPLORE_EARLY_MAX);
+	free(cost);
 }
 
 /* -j 1: each item explored here, in turn. */
 static void explore_here(const struct cli_common *c, const struct scenario_job_ops *ops,
-			 void *ud)
+			 void *ud, size_t n)
 {
-	struct scenario_job job;
-
-	while (memset(&job, 0, sizeof(job)), ops->next(ud, &job)) {
+	for (size_t i = 0; i < n; i++) {
+		struct scenario_job job = {0};
 		struct scenario_result res = {0};
+
+		ops->load(ud, i, &job);
 		bool matched = job.scn && explore_scenario(c, job.scn, &res);
 
 		ops->done(ud, &job, job.scn ? &res : NULL, matched);
@@ -400,34 +458,43 @@ static void explore_here(const struct cli_common *c, const struct scenario_job_o
 	}
 }
 
-void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud)
+void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud,
+		      size_t n)
 {
-	struct jobs q = {.c = c, .ops = ops, .ud = ud, .cap = c->jobs + EXPLORE_LOOKAHEAD};
+	/* Room for every item loaded in its turn, and for the early ones. */
+	struct jobs q = {.c = c, .ops = ops, .ud = ud, .n = n,
+			 .nslots = c->jobs + EXPLORE_LOOKAHEAD + EXPLORE_EARLY_MAX};
 	void (*old_sigpipe)(int);
 
 	if (c->jobs > 1) {
-		q.ring = calloc(q.cap, sizeof(*q.ring));
+		q.slots = calloc(q.nslots, sizeof(*q.slots));
 		q.workers = calloc(c->jobs, sizeof(*q.workers));
 	}
-	if (!q.ring || !q.workers) {
-		free(q.ring);
+	if (!q.slots || !q.workers) {
+		free(q.slots);
 		free(q.workers);
-		explore_here(c, ops, ud);
+		explore_here(c, ops, ud, n);
 		return;
 	}
+	for (size_t k = 0; k < q.nslots; k++)
+		q.slots[k].index = SIZE_MAX;
+	choose_early(&q);
 	old_sigpipe = signal(SIGPIPE, SIG_IGN); /* a dead worker's job pipe: EPIPE, not death */
 	machine_reg_access_warm(); /* the workers share its pages instead of each filling them */
-	/* Forked before the first item is loaded: the ring's slots are then the parent's alone,
-	 * where a slot loaded before the fork was copied on the parent's every later write. A
-	 * worker that could not start is started again when an item is assigned to it. */
+	/* Forked before the first item is loaded: the slots are then the parent's alone, where
+	 * a slot loaded before the fork was copied on the parent's every later write. A worker
+	 * that could not start is started again when an item is assigned to it. */
 	for (unsigned long i = 0; i < c->jobs; i++)
 		(void)start_worker(&q, &q.workers[i]);
 	for (;;) {
+		struct job *j;
+
 		feed(&q);
-		if (!q.count)
+		if (q.back >= q.n)
 			break;
-		if (job_at(&q, 0)->state == JOB_DONE)
-			hand_back_first(&q);
+		j = slot_of(&q, q.back); /* NULL: an early item, all workers busy */
+		if (j && j->state == JOB_DONE)
+			hand_back(&q, j);
 		else
 			wait_for_workers(&q);
 	}
@@ -436,5 +503,5 @@ void explore_in_order(const struct cli_common *c, const struct scenario_job_ops 
 			stop_worker(&q.workers[i]);
 	signal(SIGPIPE, old_sigpipe);
 	free(q.workers);
-	free(q.ring);
+	free(q.slots);
 }

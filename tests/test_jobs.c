@@ -5,14 +5,18 @@
  * apart from the times and the command line. A worker that dies (out of memory, killed) is an
  * error of the environment for its scenario (exit 3) while the others still run; bad values
  * are an error naming the option. A scenario goes down the job pipe as its nonzero runs and
- * comes out byte for byte.
+ * comes out byte for byte. What each scenario cost is stored for the next command, whose
+ * workers start a costly one listed late first, and nothing else changes.
  */
+#include <limits.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cli/fd_io.h"
+#include "../cli/job_order.h"
 #include "test_support.h"
 
 #define TOOL PATCHCHECK_BINARY_DIR "/patchcheck"
@@ -213,6 +217,94 @@ START_TEST(sparse_messages_come_out_as_they_went_in)
 }
 END_TEST
 
+/* Which items -j N starts before their turn: a costly one listed late, then the next that
+ * still ends late, costliest first; nothing when the list's own order ends as early as any
+ * could (equal items, cheap ones last), for one worker, or without costs; at most as many as
+ * asked for. */
+START_TEST(costly_items_listed_late_start_first)
+{
+	static const uint64_t none[5] = {0}, late[6] = {10, 10, 10, 10, 10, 100},
+			      two_late[6] = {10, 10, 10, 10, 60, 80},
+			      cheap_end[6] = {300, 300, 300, 300, 1, 1},
+			      even[8] = {10, 10, 10, 10, 10, 10, 10, 10};
+	size_t early[8];
+
+	ck_assert_uint_eq(job_order_early(none, 5, 2, early, 8), 0);
+	ck_assert_uint_eq(job_order_early(late, 6, 1, early, 8), 0);
+	ck_assert_uint_eq(job_order_early(late, 6, 2, early, 8), 1);
+	ck_assert_uint_eq(early[0], 5);
+	/* 80 first still leaves 60 ending last (at 100 of 90): it goes first too. */
+	ck_assert_uint_eq(job_order_early(two_late, 6, 2, early, 8), 2);
+	ck_assert_uint_eq(early[0], 5);
+	ck_assert_uint_eq(early[1], 4);
+	ck_assert_uint_eq(job_order_early(two_late, 6, 2, early, 1), 1);
+	ck_assert_uint_eq(early[0], 5);
+	/* Four workers: 80 first, and 60 in its turn ends at 70, within 80. */
+	ck_assert_uint_eq(job_order_early(two_late, 6, 4, early, 8), 1);
+	ck_assert_uint_eq(early[0], 5);
+	ck_assert_uint_eq(job_order_early(cheap_end, 6, 2, early, 8), 0);
+	ck_assert_uint_eq(job_order_early(even, 8, 2, early, 8), 0);
+	ck_assert_uint_eq(job_order_early(even, 8, 3, early, 8), 0);
+}
+END_TEST
+
+/* A cost file under dir/cache naming what the gate's riscv scenarios and fixtures hold:
+ * malformed lines, and the costliest steps for the items listed last, which -j 2 then starts
+ * first. */
+static void write_costs(const char *dir)
+{
+	static const char *const last[] = {SCENARIOS "/riscv/shared-counter-racy.yaml",
+					   FIXTURES "/skip/skipped.yaml", FIXTURES
+					   "/mismatch/clobber-x2-expected-pass.yaml"};
+	char path[PATH_MAX], file[256];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/cache/costs", dir);
+	ck_assert_int_eq(sh("mkdir -p %s/cache", dir), 0);
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("not a line\n12 relative/path.yaml\n-5 /x.yaml\n99999999999999999999999 /y\n", f);
+	for (size_t i = 0; i < sizeof(last) / sizeof(last[0]); i++) {
+		ck_assert_ptr_nonnull(realpath(last[i], path));
+		fprintf(f, "%zu %s\n", 100000000 + i, path);
+	}
+	fputs("7 /cut/short", f);
+	fclose(f);
+}
+
+START_TEST(costs_order_the_workers_not_the_results)
+{
+	char one[128], two[128], path[PATH_MAX];
+
+	make_run_dir(one, sizeof(one), "costs1");
+	make_run_dir(two, sizeof(two), "costs2");
+	ck_assert_int_eq(sh("cd %s && PATCHCHECK_CACHE_DIR=%s/cache %s gate -q --no-db " GATE_INPUTS
+			    " > out 2> err", one, one, TOOL), 2);
+	/* Each explored file's steps, by its absolute path; none for a bad or skipped one. */
+	ck_assert_ptr_nonnull(realpath(SCENARIOS "/riscv/direct-t1.yaml", path));
+	ck_assert_int_eq(sh("%s run --no-db -v %s | grep -o ' [0-9]* steps' > %s/steps", TOOL,
+			    path, one), 0);
+	ck_assert_int_eq(sh("grep -qx \"$(tr -dc 0-9 < %s/steps) %s\" %s/cache/costs", one, path,
+			    one), 0);
+	ck_assert_int_eq(sh("! grep -q skipped.yaml %s/cache/costs", one), 0);
+	ck_assert_int_eq(sh("! grep -v '^[1-9][0-9]* /' %s/cache/costs", one), 0);
+
+	write_costs(two);
+	ck_assert_int_eq(sh("cd %s && PATCHCHECK_CACHE_DIR=%s/cache %s gate -q --no-db -j 2 "
+			    GATE_INPUTS " > out 2> err", two, two, TOOL), 2);
+	expect_same_file(one, two, "out", "");
+	expect_same_file(one, two, "err", "");
+	/* Rewritten whole: what was malformed is gone, what this gate explored is stored. */
+	ck_assert_int_eq(sh("! grep -v '^[1-9][0-9]* /' %s/cache/costs", two), 0);
+	ck_assert_int_eq(sh("! grep -q -e ' /x.yaml$' -e ' /y$' -e /cut/ %s/cache/costs", two), 0);
+	ck_assert_int_eq(sh("grep -q \" %s$\" %s/cache/costs", path, two), 0);
+	/* The skipped file keeps the steps it had; the explored ones have theirs. */
+	ck_assert_int_eq(sh("test \"$(grep -c '^10000000[0-9] ' %s/cache/costs)\" = 1 &&"
+			    " grep -q '^100000001 .*/skip/skipped.yaml$' %s/cache/costs", two, two), 0);
+	ck_assert_int_eq(sh("rm -rf %s %s", one, two), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("jobs");
@@ -220,6 +312,8 @@ int main(void)
 
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, sparse_messages_come_out_as_they_went_in);
+	tcase_add_test(tc, costly_items_listed_late_start_first);
+	tcase_add_test(tc, costs_order_the_workers_not_the_results);
 	tcase_add_test(tc, two_workers_give_what_one_process_gives);
 	tcase_add_test(tc, run_with_workers_matches_run);
 	tcase_add_test(tc, worker_out_of_memory_is_an_error_of_its_scenario);
