@@ -316,9 +316,12 @@ bool machine_monitor_layout(const struct arch_model *arch, size_t *addr_off, siz
  * a sample, cached per word). False when it faults. */
 bool machine_reg_access_holds(const struct arch_model *arch, const uint8_t *bytes, unsigned len,
 			      uint64_t uses, uint64_t defs);
-/* Fills in the memory pattern those checks share now rather than at the first check: called
- * before forking workers, so that each reads the parent's pages instead of filling its own. */
+/* Fills in the memory pattern those checks share now rather than at the first check, and maps
+ * their cache: called before forking workers, so that each reads the parent's pages instead of
+ * filling its own, and a word one worker checked is not checked again by another. */
 void machine_reg_access_warm(void);
+/* The checks this process ran (words the cache did not hold). */
+unsigned long machine_reg_access_checks_run(void);
 /* A 64-bit hash of n bytes of host memory, seeded (state_hash.c); the one behind
  * machine_state_hash, for callers that hash guest memory of their own choosing. */
 uint64_t machine_hash_bytes(const void *p, size_t n, uint64_t seed);

@@ -17,6 +17,12 @@
  *
  * Sampling, not proof: a read that matters only for values no draw hits is not seen. The
  * caller decodes from the encoding what it can (liveness.c) and uses this as the check on it.
+ *
+ * Answers are cached by word (and arch, uses and defs) in memory shared with the processes
+ * forked after it was mapped (-j's workers): an answer depends on nothing but its key, so
+ * whichever process checked a word first answers for all. A slot is written under a sequence
+ * number (odd while a process writes it, as a seqlock): a reader that sees it odd or changed
+ * takes the slot as not holding its word, and a writer that finds it taken leaves it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,14 +74,16 @@ struct ra_engine {
 
 static struct ra_engine engines[EMU_ARCH_SLOTS];
 
+/* A cached answer; every field is read and written with atomic accesses. */
 struct ra_entry {
-	const struct arch_model *arch;
-	uint32_t word[2];
-	uint64_t uses, defs;
-	bool used, holds;
+	uint64_t seq;  /* 0: empty; odd: being written */
+	uint64_t arch; /* the arch model's address, the same in every fork of this process */
+	uint64_t word; /* the instruction's first word, and its second (0 if none) above it */
+	uint64_t uses, defs, holds;
 };
 
-static struct ra_entry cache[RA_CACHE];
+static struct ra_entry *cache; /* RA_CACHE entries, shared; NULL: none mapped (yet) */
+static unsigned long checks_run;
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -133,9 +141,63 @@ static void pattern_restore(uint64_t a, uint64_t n)
 	}
 }
 
+/* The cache mapped, shared with the processes forked after; false when there is no memory. */
+static bool cache_ready(void)
+{
+	void *p;
+
+	if (cache)
+		return true;
+	p = mmap(NULL, RA_CACHE * sizeof(*cache), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return false;
+	cache = p;
+	return true;
+}
+
 void machine_reg_access_warm(void)
 {
 	(void)pattern_ready();
+	(void)cache_ready();
+}
+
+unsigned long machine_reg_access_checks_run(void)
+{
+	return checks_run;
+}
+
+/* Slot c as it is into *out: false while a process writes it. */
+static bool read_entry(struct ra_entry *c, struct ra_entry *out)
+{
+	uint64_t seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+
+	if (seq & 1)
+		return false;
+	out->arch = __atomic_load_n(&c->arch, __ATOMIC_RELAXED);
+	out->word = __atomic_load_n(&c->word, __ATOMIC_RELAXED);
+	out->uses = __atomic_load_n(&c->uses, __ATOMIC_RELAXED);
+	out->defs = __atomic_load_n(&c->defs, __ATOMIC_RELAXED);
+	out->holds = __atomic_load_n(&c->holds, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	out->seq = seq;
+	return __atomic_load_n(&c->seq, __ATOMIC_RELAXED) == seq;
+}
+
+/* v into slot c, unless another process is writing it. */
+static void write_entry(struct ra_entry *c, const struct ra_entry *v)
+{
+	uint64_t seq = __atomic_load_n(&c->seq, __ATOMIC_RELAXED);
+
+	if ((seq & 1) || !__atomic_compare_exchange_n(&c->seq, &seq, seq + 1, false,
+						      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;
+	__atomic_store_n(&c->arch, v->arch, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->word, v->word, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->uses, v->uses, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->defs, v->defs, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->holds, v->holds, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->seq, seq + 2, __ATOMIC_RELEASE);
 }
 
 static void on_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
@@ -289,26 +351,31 @@ bool machine_reg_access_holds(const struct arch_model *arch, const uint8_t *byte
 {
 	uint32_t word[2] = {0, 0};
 	struct ra_engine *e;
-	struct ra_entry *c;
+	struct ra_entry key, got, *c = NULL;
 	uint64_t k;
 
 	if (len > sizeof(word))
 		return false;
 	memcpy(word, bytes, len);
+	key = (struct ra_entry){.arch = (uint64_t)(uintptr_t)arch,
+				.word = word[0] | (uint64_t)word[1] << 32, .uses = uses, .defs = defs};
 	k = (word[0] * 0x9e3779b97f4a7c15ull ^ word[1] ^ uses * 31 ^ defs * 17 ^
 	     (uint64_t)(uintptr_t)arch) * 0xff51afd7ed558ccdull;
-	for (unsigned probe = 0; probe < RA_PROBES; probe++) { /* open addressing; when all the
-								 * probed slots are taken, the
-								 * last is replaced */
+	/* Open addressing; when all the probed slots are taken, the last is replaced. */
+	for (unsigned probe = 0; cache_ready() && probe < RA_PROBES; probe++) {
 		c = &cache[((k >> 40) + probe) % RA_CACHE];
-		if (!c->used)
+		if (!read_entry(c, &got))
+			continue;
+		if (got.seq == 0)
 			break;
-		if (c->arch == arch && c->word[0] == word[0] && c->word[1] == word[1] &&
-		    c->uses == uses && c->defs == defs)
-			return c->holds;
+		if (got.arch == key.arch && got.word == key.word && got.uses == uses &&
+		    got.defs == defs)
+			return got.holds;
 	}
 	e = engine_of(arch);
-	*c = (struct ra_entry){arch, {word[0], word[1]}, uses, defs, true, false};
-	c->holds = e && check(e, bytes, len, uses, defs);
-	return c->holds;
+	checks_run++;
+	key.holds = e && check(e, bytes, len, uses, defs);
+	if (c)
+		write_entry(c, &key);
+	return key.holds;
 }

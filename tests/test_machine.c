@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "machine.h"
@@ -1190,6 +1191,37 @@ START_TEST(test_reg_access_check_runs_the_instruction)
 }
 END_TEST
 
+/* An answer one process found is there for the processes forked after the cache was mapped
+ * (-j's workers): the parent takes the child's answer without a check of its own, and checks
+ * what nobody asked yet. */
+START_TEST(test_reg_access_answers_are_shared_with_forked_workers)
+{
+	const struct arch_model *a = &arch_model_arm64;
+	const uint32_t add = 0x8b050083u; /* add x3, x4, x5 */
+	const uint64_t x3 = 1ull << 3, x4 = 1ull << 4, x5 = 1ull << 5;
+	unsigned long before;
+	int status;
+	pid_t pid;
+
+	machine_reg_access_warm();
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		unsigned long n = machine_reg_access_checks_run();
+		bool holds = machine_reg_access_holds(a, (const uint8_t *)&add, 4, x4 | x5, x3);
+
+		_exit(holds && machine_reg_access_checks_run() == n + 1 ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	before = machine_reg_access_checks_run();
+	ck_assert(machine_reg_access_holds(a, (const uint8_t *)&add, 4, x4 | x5, x3));
+	ck_assert_uint_eq(machine_reg_access_checks_run(), before);
+	ck_assert(!machine_reg_access_holds(a, (const uint8_t *)&add, 4, x4, x3));
+	ck_assert_uint_eq(machine_reg_access_checks_run(), before + 1);
+}
+END_TEST
+
 /* Every register a state may leave out is found in the saved context (x0-x30: 8 bytes each;
  * NZCV: QEMU's four flag words), and the state hash leaves out exactly the dead ones. */
 START_TEST(test_state_hash_leaves_out_dead_registers)
@@ -1808,6 +1840,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_state_hash_leaves_out_dead_stack);
 	tcase_add_test(tc, test_state_hash_leaves_out_a_clear_monitor);
 	tcase_add_test(tc, test_reg_access_check_runs_the_instruction);
+	tcase_add_test(tc, test_reg_access_answers_are_shared_with_forked_workers);
 	tcase_add_test(tc, test_state_hash_leaves_out_dead_registers);
 	tcase_add_test(tc, test_state_hash_leaves_out_exception_registers);
 	tcase_add_test(tc, test_state_hash_leaves_out_the_host_clock);
