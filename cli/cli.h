@@ -86,10 +86,10 @@ bool shard_of_command_line(const char *options, unsigned long *index, unsigned l
 /* Parse I/N into c; false with "patchcheck cmd: option wants I/N ..., got 'text'" on stderr. */
 bool parse_shard_option(const char *cmd, const char *option, const char *text,
 			struct cli_common *c);
-/* Does c's shard (every scenario without --shard) hold scenario k of the ordered list? */
-bool shard_holds(const struct cli_common *c, size_t k);
-/* The list has n scenarios: a list of one is split by its search tree instead (shard_tree). */
-void shard_list_of(struct cli_common *c, size_t n);
+/* The list has n scenarios: the places in it (from 0, ascending) of those c's shard holds,
+ * every one without --shard, into a new array (free it), their number in *nheld; NULL when
+ * memory ran out. A list of one is split by its search tree instead (shard_tree). */
+size_t *shard_list_of(struct cli_common *c, size_t n, size_t *nheld);
 
 /* scenario_file_hash.c: 64-bit FNV-1a of a file, 16 hex digits; "" when unreadable. */
 void file_hash(const char *path, char out[17]);
@@ -164,9 +164,8 @@ struct scenario_job {
 struct scenario_job_ops {
 	/* Item i of the list (0 <= i < n) into job; each item once, early ones out of order. */
 	void (*load)(void *ud, size_t i, struct scenario_job *job);
-	/* What exploring item i cost when last done (cost_data_get), 0 when not known; NULL:
-	 * nothing is known. */
-	uint64_t (*cost)(void *ud, size_t i);
+	/* The scenario file of item i, by which the steps it took are stored (cost_data.c). */
+	const char *(*path)(void *ud, size_t i);
 	/* The item back, in list order, with its result (NULL when job->scn is NULL) and whether
 	 * it matched; the result is freed after. */
 	void (*done)(void *ud, struct scenario_job *job, struct scenario_result *res, bool matched);

@@ -36,7 +36,6 @@ struct gate {
 	char **argv;
 	const struct scenario_files *files;
 	size_t *held, nheld;          /* the files of the shard, by their place in files */
-	struct cost_data costs;
 	const char *junit_path, *tap_path;
 	const char *baseline_spec;    /* --baseline DB[:RUN], or NULL */
 	struct gate_baseline baseline;
@@ -421,11 +420,11 @@ static void gate_load(void *ud, size_t i, struct scenario_job *job)
 		job->scn = &it->s;
 }
 
-static uint64_t gate_cost(void *ud, size_t i)
+static const char *gate_path(void *ud, size_t i)
 {
 	struct gate *g = ud;
 
-	return cost_data_get(&g->costs, g->files->files[g->held[i]].path);
+	return g->files->files[g->held[i]].path;
 }
 
 /* A file back, in order: reported, counted, stored. */
@@ -443,8 +442,6 @@ static void gate_done(void *ud, struct scenario_job *job, struct scenario_result
 		gate_skipped(g, it->file, &it->s);
 	else
 		gate_explored(g, it->file, &it->s, res, matched);
-	if (res && res->verdict != VERDICT_ERROR && !g->c.shard_tree)
-		cost_data_set(&g->costs, it->file->path, res->stats.steps);
 	free(it);
 }
 
@@ -515,7 +512,7 @@ int cmd_gate(int argc, char **argv)
 {
 	struct gate g = {.argc = argc, .argv = argv};
 	static const struct scenario_job_ops ops = {
-		.load = gate_load, .cost = gate_cost, .done = gate_done};
+		.load = gate_load, .path = gate_path, .done = gate_done};
 	struct scenario_files files = {0};
 	const char **roots = calloc((size_t)argc + 1, sizeof(*roots));
 	int nroots, parsed, exit_code = EXIT_BAD_INPUT;
@@ -536,7 +533,11 @@ int cmd_gate(int argc, char **argv)
 	}
 	if (refuse_outputs_over_inputs(&g, &files))
 		goto out;
-	shard_list_of(&g.c, files.n);
+	if (!(g.held = shard_list_of(&g.c, files.n, &g.nheld))) {
+		fprintf(stderr, "patchcheck gate: out of memory\n");
+		exit_code = EXIT_ENVIRONMENT;
+		goto out;
+	}
 	if (g.baseline_spec && gate_baseline_load(g.baseline_spec, &g.baseline, err, sizeof(err))) {
 		fprintf(stderr, "patchcheck gate: %s\n", err);
 		goto out;
@@ -546,18 +547,7 @@ int cmd_gate(int argc, char **argv)
 		goto out;
 	}
 	g.files = &files;
-	if (!(g.held = calloc(files.n ? files.n : 1, sizeof(*g.held)))) {
-		fprintf(stderr, "patchcheck gate: out of memory\n");
-		exit_code = report_run_close(&g.rec, EXIT_ENVIRONMENT);
-		goto out;
-	}
-	for (size_t i = 0; i < files.n; i++)
-		if (shard_holds(&g.c, i))
-			g.held[g.nheld++] = i;
-	if (g.c.jobs > 1)
-		cost_data_load(&g.costs);
 	explore_in_order(&g.c, &ops, &g, g.nheld);
-	cost_data_save(&g.costs);
 	if (g.baseline_spec)
 		print_baseline_summary(&g);
 	print_summary(g.passed, g.mismatches + g.errors, g.skipped);
@@ -569,7 +559,6 @@ int cmd_gate(int argc, char **argv)
 	report_reader_close(g.reader);
 	exit_code = report_run_close(&g.rec, exit_code);
 out:
-	cost_data_free(&g.costs);
 	free(g.held);
 	gate_baseline_free(&g.baseline);
 	free_cases(&g);

@@ -67,7 +67,6 @@ struct run {
 	struct scenario *scns;
 	int nfiles;
 	size_t *held, nheld; /* the scenarios of the shard, by their place in scns */
-	struct cost_data costs;
 	struct run_record rec;
 	int nrun, skipped, errors, mismatches, environment;
 };
@@ -83,11 +82,11 @@ static void run_load(void *ud, size_t i, struct scenario_job *job)
 	r->nrun++;
 }
 
-static uint64_t run_cost(void *ud, size_t i)
+static const char *run_path(void *ud, size_t i)
 {
 	struct run *r = ud;
 
-	return cost_data_get(&r->costs, r->scns[r->held[i]].path);
+	return r->scns[r->held[i]].path;
 }
 
 /* A scenario back, in order: counted, printed, stored. */
@@ -114,14 +113,12 @@ static void run_done(void *ud, struct scenario_job *job, struct scenario_result 
 		r->mismatches++;
 	print_scenario_result(&r->c, s, res, matched);
 	report_run_add(&r->rec, (size_t)(s - r->scns), s, res);
-	if (res->verdict != VERDICT_ERROR && !r->c.shard_tree)
-		cost_data_set(&r->costs, s->path, res->stats.steps);
 }
 
 int cmd_run(int argc, char **argv)
 {
 	static const struct scenario_job_ops ops = {
-		.load = run_load, .cost = run_cost, .done = run_done};
+		.load = run_load, .path = run_path, .done = run_done};
 	struct run r = {0};
 	int bad = 0, exit_code;
 	char err[1024];
@@ -153,24 +150,16 @@ int cmd_run(int argc, char **argv)
 		free(r.scns);
 		return EXIT_BAD_INPUT;
 	}
-	shard_list_of(&r.c, (size_t)r.nfiles);
-	if (!(r.held = calloc((size_t)r.nfiles, sizeof(*r.held)))) {
+	if (!(r.held = shard_list_of(&r.c, (size_t)r.nfiles, &r.nheld))) {
 		free(r.scns);
 		return EXIT_ENVIRONMENT;
 	}
-	for (size_t i = 0; i < (size_t)r.nfiles; i++)
-		if (shard_holds(&r.c, i))
-			r.held[r.nheld++] = i;
 	if (report_run_open(&r.c, argc, argv, &r.rec) < 0) {
 		free(r.held);
 		free(r.scns);
 		return EXIT_ENVIRONMENT;
 	}
-	if (r.c.jobs > 1)
-		cost_data_load(&r.costs);
 	explore_in_order(&r.c, &ops, &r, r.nheld);
-	cost_data_save(&r.costs);
-	cost_data_free(&r.costs);
 	free(r.held);
 	print_summary(r.nrun - r.mismatches - r.errors - r.environment - r.skipped,
 		      r.mismatches + r.errors + r.environment, r.skipped);

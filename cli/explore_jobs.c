@@ -84,6 +84,7 @@ struct jobs {
 	size_t in_turn;          /* loaded items that are not early ones, not handed back yet */
 	size_t early[EXPLORE_EARLY_MAX]; /* items started before their turn, in starting order */
 	size_t nearly, early_next;       /* early[early_next ..] are not loaded yet */
+	struct cost_data *costs;
 	struct worker *workers;  /* c->jobs slots */
 };
 
@@ -416,13 +417,24 @@ static void feed(struct jobs *q)
 	}
 }
 
+/* The item back to the command with its result (NULL: nothing was explored), the steps it
+ * took stored first (the command may free the scenario): not an error's, nor a shard's part of
+ * one scenario's tree. */
+static void give_back(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud,
+		      struct cost_data *costs, struct scenario_job *job, struct scenario_result *res)
+{
+	bool matched = job->scn && scenario_result_matches(job->scn, res);
+
+	if (job->scn && res->verdict != VERDICT_ERROR && !c->shard_tree)
+		cost_data_set(costs, job->scn->path, res->stats.steps);
+	ops->done(ud, job, job->scn ? res : NULL, matched);
+	scenario_result_free(res);
+}
+
 /* The item in turn, once its result is in. */
 static void hand_back(struct jobs *q, struct job *j)
 {
-	bool matched = j->job.scn && scenario_result_matches(j->job.scn, &j->res);
-
-	q->ops->done(q->ud, &j->job, j->job.scn ? &j->res : NULL, matched);
-	scenario_result_free(&j->res);
+	give_back(q->c, q->ops, q->ud, q->costs, &j->job, &j->res);
 	if (!is_early(q, j->index))
 		q->in_turn--;
 	j->index = SIZE_MAX;
@@ -432,49 +444,47 @@ static void hand_back(struct jobs *q, struct job *j)
 /* The items to start before their turn, from what they cost when last explored. */
 static void choose_early(struct jobs *q)
 {
-	uint64_t *cost = q->ops->cost ? calloc(q->n ? q->n : 1, sizeof(*cost)) : NULL;
+	uint64_t *cost = calloc(q->n ? q->n : 1, sizeof(*cost));
 
 	if (!cost)
 		return;
+	cost_data_load(q->costs);
 	for (size_t i = 0; i < q->n; i++)
-		cost[i] = q->ops->cost(q->ud, i);
+		cost[i] = cost_data_get(q->costs, q->ops->path(q->ud, i));
 	q->nearly = job_order_early(cost, q->n, q->c->jobs, q->early, EXPLORE_EARLY_MAX);
 	free(cost);
 }
 
 /* -j 1: each item explored here, in turn. */
 static void explore_here(const struct cli_common *c, const struct scenario_job_ops *ops,
-			 void *ud, size_t n)
+			 void *ud, size_t n, struct cost_data *costs)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct scenario_job job = {0};
 		struct scenario_result res = {0};
 
 		ops->load(ud, i, &job);
-		bool matched = job.scn && explore_scenario(c, job.scn, &res);
-
-		ops->done(ud, &job, job.scn ? &res : NULL, matched);
-		scenario_result_free(&res);
+		if (job.scn)
+			explore_scenario(c, job.scn, &res);
+		give_back(c, ops, ud, costs, &job, &res);
 	}
 }
 
-void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud,
-		      size_t n)
+/* The items explored by c->jobs workers (2 at least); false when memory ran out first. */
+static bool explore_by_workers(const struct cli_common *c, const struct scenario_job_ops *ops,
+			       void *ud, size_t n, struct cost_data *costs)
 {
 	/* Room for every item loaded in its turn, and for the early ones. */
-	struct jobs q = {.c = c, .ops = ops, .ud = ud, .n = n,
+	struct jobs q = {.c = c, .ops = ops, .ud = ud, .n = n, .costs = costs,
 			 .nslots = c->jobs + EXPLORE_LOOKAHEAD + EXPLORE_EARLY_MAX};
 	void (*old_sigpipe)(int);
 
-	if (c->jobs > 1) {
-		q.slots = calloc(q.nslots, sizeof(*q.slots));
-		q.workers = calloc(c->jobs, sizeof(*q.workers));
-	}
+	q.slots = calloc(q.nslots, sizeof(*q.slots));
+	q.workers = calloc(c->jobs, sizeof(*q.workers));
 	if (!q.slots || !q.workers) {
 		free(q.slots);
 		free(q.workers);
-		explore_here(c, ops, ud, n);
-		return;
+		return false;
 	}
 	for (size_t k = 0; k < q.nslots; k++)
 		q.slots[k].index = SIZE_MAX;
@@ -504,4 +514,16 @@ void explore_in_order(const struct cli_common *c, const struct scenario_job_ops 
 	signal(SIGPIPE, old_sigpipe);
 	free(q.workers);
 	free(q.slots);
+	return true;
+}
+
+void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud,
+		      size_t n)
+{
+	struct cost_data costs = {0};
+
+	if (c->jobs < 2 || !explore_by_workers(c, ops, ud, n, &costs))
+		explore_here(c, ops, ud, n, &costs);
+	cost_data_save(&costs);
+	cost_data_free(&costs);
 }

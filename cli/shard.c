@@ -16,6 +16,7 @@
  * cover every trace. With --random, each shard walks from its own seed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -54,14 +55,24 @@ bool shard_of_command_line(const char *options, unsigned long *index, unsigned l
 	return v && shard_parse(v, len, index, count);
 }
 
-void shard_list_of(struct cli_common *c, size_t n)
-{
-	c->shard_tree = c->shard_count > 1 && n == 1;
-}
-
-bool shard_holds(const struct cli_common *c, size_t k)
+/* Does c's shard hold scenario k of the ordered list? */
+static bool shard_holds(const struct cli_common *c, size_t k)
 {
 	if (c->shard_count == 0 || c->shard_tree)
 		return true;
 	return k % c->shard_count + 1 == c->shard_index;
+}
+
+size_t *shard_list_of(struct cli_common *c, size_t n, size_t *nheld)
+{
+	size_t *held = malloc((n ? n : 1) * sizeof(*held));
+
+	c->shard_tree = c->shard_count > 1 && n == 1;
+	*nheld = 0;
+	if (!held)
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		if (shard_holds(c, k))
+			held[(*nheld)++] = k;
+	return held;
 }
