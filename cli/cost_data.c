@@ -31,15 +31,14 @@ static int by_path(const void *a, const void *b)
 	return strcmp(((const struct cost_entry *)a)->path, ((const struct cost_entry *)b)->path);
 }
 
-static int costs_file(char *buf, size_t size)
+/* The cache directory and the cost file in it (PATH_MAX bytes each): 0, or -1 when none. */
+static int costs_file(char *dir, char *file)
 {
-	char dir[PATH_MAX];
-
-	if (toolchain_cache_dir(dir, sizeof(dir)))
+	if (toolchain_cache_dir(dir, PATH_MAX))
 		return -1;
-	int n = snprintf(buf, size, "%s/costs", dir);
+	int n = snprintf(file, PATH_MAX, "%s/costs", dir);
 
-	return n > 0 && (size_t)n < size ? 0 : -1;
+	return n > 0 && n < PATH_MAX ? 0 : -1;
 }
 
 /* The entry of path (absolute), inserting one when add; NULL when none (or no memory). */
@@ -101,11 +100,11 @@ static void read_lines(struct cost_data *cd, FILE *f)
 
 void cost_data_load(struct cost_data *cd)
 {
-	char file[PATH_MAX];
+	char dir[PATH_MAX], file[PATH_MAX];
 	FILE *f;
 
 	memset(cd, 0, sizeof(*cd));
-	if (costs_file(file, sizeof(file)) || !(f = fopen(file, "r")))
+	if (costs_file(dir, file) || !(f = fopen(file, "r")))
 		return;
 	read_lines(cd, f);
 	fclose(f);
@@ -142,7 +141,7 @@ void cost_data_save(struct cost_data *cd)
 	FILE *f;
 	int fd;
 
-	if (!cd->changed || costs_file(file, sizeof(file)) || toolchain_cache_dir(dir, sizeof(dir)))
+	if (!cd->changed || costs_file(dir, file))
 		return;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return;
