@@ -33,6 +33,7 @@
  * a preemption bound, with every interleaving or the dropped executions kept (options), for a
  * shard of a tree, and for litmus scenarios (their outcomes are counted per execution).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -538,28 +539,49 @@ static void forget_states(struct state_cache *c)
 	c->newer = 0;
 }
 
+/* A table of twice old_cap entries (4096 for none) of size bytes each, whose first member is
+ * a 64-bit hash (0: empty slot), holding old's entries by open addressing on the hash; the new
+ * capacity into *cap. NULL when memory ran out. */
+static void *doubled(const void *old, size_t old_cap, size_t size, size_t *cap)
+{
+	size_t c = old_cap ? 2 * old_cap : 4096;
+	uint8_t *n = calloc(c, size);
+
+	if (!n)
+		return NULL;
+	for (size_t i = 0; i < old_cap; i++) {
+		const uint8_t *e = (const uint8_t *)old + i * size;
+		uint64_t h, other;
+		size_t k;
+
+		memcpy(&h, e, sizeof(h));
+		if (!h)
+			continue;
+		for (k = h & (c - 1);; k = (k + 1) & (c - 1)) {
+			memcpy(&other, n + k * size, sizeof(other));
+			if (!other)
+				break;
+		}
+		memcpy(n + k * size, e, size);
+	}
+	*cap = c;
+	return n;
+}
+
+_Static_assert(offsetof(struct sc_state, hash) == 0, "doubled() finds the hash first");
+_Static_assert(offsetof(struct sc_summary, hash) == 0, "doubled() finds the hash first");
+
 /* Doubles g's table, which holds fewer than most states (cannot fail but for memory). */
 static bool grow(struct sc_gen *g, size_t most)
 {
-	size_t cap = g->cap ? 2 * g->cap : 4096;
 	struct sc_state *n;
 
-	if (cap > 4 * most + 4096)
+	if ((g->cap ? 2 * g->cap : 4096) > 4 * most + 4096)
 		return false; /* cannot happen: a full generation is replaced first */
-	if (!(n = calloc(cap, sizeof(*n))))
+	if (!(n = doubled(g->slots, g->cap, sizeof(*n), &g->cap)))
 		return false;
-	for (size_t i = 0; i < g->cap; i++) {
-		size_t k;
-
-		if (!g->slots[i].hash)
-			continue;
-		for (k = g->slots[i].hash & (cap - 1); n[k].hash; k = (k + 1) & (cap - 1))
-			;
-		n[k] = g->slots[i];
-	}
 	free(g->slots);
 	g->slots = n;
-	g->cap = cap;
 	return true;
 }
 
@@ -589,23 +611,12 @@ static struct sc_summary *summary_slot(struct sc_gen *g, uint64_t h, const uint3
 /* Doubles g's table of summaries (cannot fail but for memory). */
 static bool grow_summaries(struct sc_gen *g)
 {
-	size_t cap = g->sums_cap ? 2 * g->sums_cap : 4096;
-	struct sc_summary *n = calloc(cap, sizeof(*n));
+	struct sc_summary *n = doubled(g->sums, g->sums_cap, sizeof(*n), &g->sums_cap);
 
 	if (!n)
 		return false;
-	for (size_t i = 0; i < g->sums_cap; i++) {
-		size_t k;
-
-		if (!g->sums[i].hash)
-			continue;
-		for (k = g->sums[i].hash & (cap - 1); n[k].hash; k = (k + 1) & (cap - 1))
-			;
-		n[k] = g->sums[i];
-	}
 	free(g->sums);
 	g->sums = n;
-	g->sums_cap = cap;
 	return true;
 }
 
