@@ -62,6 +62,16 @@ struct search_how {
 	struct trace_set *traces, *finals;
 };
 
+/* Two searches that made the same choices: the same verdict, executions, distinct traces and
+ * steps. */
+static void expect_same_search(const struct scenario_result *a, const struct scenario_result *b)
+{
+	ck_assert_int_eq(a->verdict, b->verdict);
+	ck_assert_uint_eq(a->stats.executions, b->stats.executions);
+	ck_assert_uint_eq(a->stats.distinct_traces, b->stats.distinct_traces);
+	ck_assert_uint_eq(a->stats.steps, b->stats.steps);
+}
+
 /* Explores scn as how says; the result in res. */
 static void explore_how(const struct scenario *scn, const struct search_how *how,
 			struct scenario_result *res)
@@ -558,11 +568,8 @@ START_TEST(a_function_is_analysed_once_per_image)
 	ck_assert_uint_gt(other.stats.functions_analysed, 0);
 	ck_assert_uint_eq(after.stats.functions_analysed, 0);
 	ck_assert_uint_eq(after.stats.functions_recalled, alone.stats.functions_analysed);
-	ck_assert_int_eq(after.verdict, alone.verdict);
-	ck_assert_uint_eq(after.stats.executions, alone.stats.executions);
-	ck_assert_uint_eq(after.stats.distinct_traces, alone.stats.distinct_traces);
+	expect_same_search(&after, &alone);
 	ck_assert_uint_eq(after.stats.states_merged, alone.stats.states_merged);
-	ck_assert_uint_eq(after.stats.steps, alone.stats.steps);
 	scenario_result_free(&alone);
 	scenario_result_free(&other);
 	scenario_result_free(&after);
@@ -722,10 +729,7 @@ static void runs_change_nothing(const char *dir, const char *name)
 	ck_assert_msg(runs.stats.run_steps > runs.stats.steps / 4, "%s/%s: %llu of %llu steps in runs",
 		      dir, name, runs.stats.run_steps, runs.stats.steps);
 	ck_assert_uint_eq(each.stats.run_steps, 0);
-	ck_assert_int_eq(runs.verdict, each.verdict);
-	ck_assert_uint_eq(runs.stats.executions, each.stats.executions);
-	ck_assert_uint_eq(runs.stats.distinct_traces, each.stats.distinct_traces);
-	ck_assert_uint_eq(runs.stats.steps, each.stats.steps);
+	expect_same_search(&runs, &each);
 	trace_set_normalise(&tr);
 	trace_set_normalise(&te);
 	trace_set_normalise(&fr);
