@@ -507,6 +507,31 @@ static void explore(struct search *s, unsigned depth)
 	state_cache_leave(x, depth);
 }
 
+/*
+ * The search's points, EX_MAX_TRANSITIONS + 1 of them (3 MB): one array per process, taken by
+ * each search in turn and not cleared. A point is set when the search first reaches it
+ * (explore sets it from its parent; search_from_root clears the root), so a search touches
+ * only the pages as deep as it goes, and a gate neither clears nor faults in 3 MB per scenario.
+ */
+static struct dpor_node *nodes_spare;
+
+static void nodes_take(struct explorer *x)
+{
+	x->nodes = nodes_spare ? nodes_spare : malloc((EX_MAX_TRANSITIONS + 1) * sizeof(*x->nodes));
+	nodes_spare = NULL;
+	if (!x->nodes)
+		abort();
+}
+
+static void nodes_give_back(struct explorer *x)
+{
+	if (!nodes_spare)
+		nodes_spare = x->nodes;
+	else
+		free(x->nodes);
+	x->nodes = NULL;
+}
+
 static void search_free(struct search *s)
 {
 	for (unsigned i = 0; i < s->nlevels; i++) {
@@ -517,8 +542,7 @@ static void search_free(struct search *s)
 	free(s->traces);
 	if (s->best)
 		scenario_result_free(&(struct scenario_result){.failure = s->best});
-	free(s->x->nodes);
-	s->x->nodes = NULL;
+	nodes_give_back(s->x);
 }
 
 static void fill_result(struct explorer *x, struct scenario_result *res)
@@ -794,8 +818,7 @@ static void walks_after_limit(struct explorer *x, struct search *s,
 	if (!opt || !opt->walks_after_limit || !x->stats.truncated || x->failure ||
 	    s->split_count)
 		return;
-	free(x->nodes);
-	x->nodes = NULL;
+	nodes_give_back(x);
 	x->stop = false;
 	random_walks(x, opt->walks_after_limit, opt->random_seed);
 }
@@ -814,9 +837,7 @@ int explorer_run(const struct scenario *scn, const struct explore_options *opt,
 		random_walks(&x, opt->random_walks, opt->random_seed);
 	} else {
 		x.keep_dropped = opt && (opt->keep_dropped_executions || opt->every_interleaving);
-		x.nodes = calloc(EX_MAX_TRANSITIONS + 1, sizeof(*x.nodes));
-		if (!x.nodes)
-			abort();
+		nodes_take(&x);
 		if (opt && opt->tree_shard_count > 1) {
 			s.split_index = opt->tree_shard_index;
 			s.split_count = opt->tree_shard_count;
