@@ -532,6 +532,7 @@ int main(int argc, char **argv)
 	unsigned long max_runners = 4;
 	int rc;
 
+	machine_heap_setup(); /* as the patchcheck command does */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--kernel-tree") == 0 && i + 1 < argc)
 			opt.kernel_tree = argv[++i];

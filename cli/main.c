@@ -50,6 +50,7 @@ static void emulator_out_of_memory(void)
 
 int main(int argc, char **argv)
 {
+	machine_heap_setup();
 	machine_on_engine_out_of_memory(emulator_out_of_memory);
 	if (argc < 2) {
 		usage(stderr);

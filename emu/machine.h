@@ -111,6 +111,10 @@ enum fetch_model {
 			     * and context synchronisation narrow that set */
 };
 
+/* Sets up the process's heap for many scenarios in turn (host_heap.c): reserved at once and
+ * backed by huge pages, never trimmed. Call first thing in main, before any engine opens. */
+void machine_heap_setup(void);
+
 /* Creates nharts engines over one RAM holding the image and one stack per hart. */
 /* Unicorn exits the process when it cannot allocate a hart's translation buffer; while a
  * machine is being opened, that exit calls handler instead (which should report it and end
