@@ -26,9 +26,15 @@
 
 #define COSTS_MAX 100000 /* entries kept: beyond them, the file is read no further */
 
+/* By path; for one path, the entry this command set first, then the fewest steps. */
 static int by_path(const void *a, const void *b)
 {
-	return strcmp(((const struct cost_entry *)a)->path, ((const struct cost_entry *)b)->path);
+	const struct cost_entry *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c || x->fresh != y->fresh)
+		return c ? c : y->fresh - x->fresh;
+	return (x->steps > y->steps) - (x->steps < y->steps);
 }
 
 /* The cache directory and the cost file in it (PATH_MAX bytes each): 0, or -1 when none. */
@@ -41,18 +47,54 @@ static int costs_file(char *dir, char *file)
 	return n > 0 && n < PATH_MAX ? 0 : -1;
 }
 
-/* The entry of path (absolute), inserting one when add; NULL when none (or no memory). */
-static struct cost_entry *entry_of(struct cost_data *cd, const char *path, bool add)
+/* The entries added since the last sort sorted in, one kept per path: the one this command set
+ * if any, else the one with the fewest steps (a malformed file may list a path twice). */
+static void settle(struct cost_data *cd)
 {
-	struct cost_entry key = {.path = (char *)path}, *e;
+	size_t kept = 0;
 
-	if (cd->sorted < cd->n) {
-		qsort(cd->e, cd->n, sizeof(*cd->e), by_path);
-		cd->sorted = cd->n;
+	if (cd->sorted == cd->n)
+		return;
+	qsort(cd->e, cd->n, sizeof(*cd->e), by_path);
+	for (size_t i = 0; i < cd->n; i++) {
+		if (kept && strcmp(cd->e[kept - 1].path, cd->e[i].path) == 0)
+			free(cd->e[i].path);
+		else
+			cd->e[kept++] = cd->e[i];
 	}
-	e = cd->n ? bsearch(&key, cd->e, cd->n, sizeof(*cd->e), by_path) : NULL;
-	if (e || !add || cd->n >= COSTS_MAX)
-		return e;
+	cd->n = cd->sorted = kept;
+}
+
+/* The entry of path among the sorted ones (those added since are not looked at): NULL when
+ * none. */
+static struct cost_entry *find(struct cost_data *cd, const char *path)
+{
+	struct cost_entry *e = cd->e;
+	size_t n = cd->sorted;
+
+	while (n) { /* a binary search by path alone: the steps only order a path listed twice */
+		size_t half = n / 2;
+		int c = strcmp(path, e[half].path);
+
+		if (c == 0)
+			return &e[half];
+		if (c < 0) {
+			n = half;
+		} else {
+			e += half + 1;
+			n -= half + 1;
+		}
+	}
+	return NULL;
+}
+
+/* A new entry for path at the end (unsorted until settle); NULL when full or out of memory. */
+static struct cost_entry *append(struct cost_data *cd, const char *path, uint64_t steps)
+{
+	struct cost_entry *e;
+
+	if (cd->n >= COSTS_MAX)
+		return NULL;
 	if (cd->n == cd->cap) {
 		size_t cap = cd->cap ? cd->cap * 2 : 256;
 		struct cost_entry *grown = realloc(cd->e, cap * sizeof(*grown));
@@ -64,15 +106,15 @@ static struct cost_entry *entry_of(struct cost_data *cd, const char *path, bool 
 	}
 	e = &cd->e[cd->n];
 	e->path = strdup(path);
-	e->steps = 0;
+	e->steps = steps;
 	e->fresh = false;
 	if (!e->path)
 		return NULL;
-	cd->n++; /* sorted again at the next lookup */
+	cd->n++;
 	return e;
 }
 
-/* The lines of f into cd: every entry this command did not set takes the file's steps. */
+/* The lines of f into cd, for the scenarios this command did not set. */
 static void read_lines(struct cost_data *cd, FILE *f)
 {
 	char line[PATH_MAX + 32];
@@ -91,11 +133,10 @@ static void read_lines(struct cost_data *cd, FILE *f)
 		if (len == 0 || path[len - 1] != '\n')
 			continue; /* cut short */
 		path[len - 1] = '\0';
-		struct cost_entry *e = entry_of(cd, path, true);
-
-		if (e && !e->fresh)
-			e->steps = steps;
+		if (!append(cd, path, steps))
+			break;
 	}
+	settle(cd);
 }
 
 void cost_data_load(struct cost_data *cd)
@@ -117,7 +158,7 @@ uint64_t cost_data_get(struct cost_data *cd, const char *path)
 
 	if (!cd->n || !realpath(path, abs))
 		return 0;
-	e = entry_of(cd, abs, false);
+	e = find(cd, abs);
 	return e ? e->steps : 0;
 }
 
@@ -128,11 +169,26 @@ void cost_data_set(struct cost_data *cd, const char *path, uint64_t steps)
 
 	if (!steps || !realpath(path, abs) || strchr(abs, '\n'))
 		return;
-	if ((e = entry_of(cd, abs, true))) {
+	if ((e = find(cd, abs)) || (e = append(cd, abs, steps))) {
 		e->steps = steps;
 		e->fresh = true;
 		cd->changed = true;
 	}
+}
+
+/* Only the entries this command set are kept (still sorted). */
+static void forget_loaded(struct cost_data *cd)
+{
+	size_t kept = 0;
+
+	settle(cd);
+	for (size_t i = 0; i < cd->n; i++) {
+		if (cd->e[i].fresh)
+			cd->e[kept++] = cd->e[i];
+		else
+			free(cd->e[i].path);
+	}
+	cd->n = cd->sorted = kept;
 }
 
 void cost_data_save(struct cost_data *cd)
@@ -145,7 +201,9 @@ void cost_data_save(struct cost_data *cd)
 		return;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return;
-	/* What other commands stored since, for the scenarios this one did not explore. */
+	/* What other commands stored since, for the scenarios this one did not explore: the file
+	 * as it is now replaces what was loaded. */
+	forget_loaded(cd);
 	if ((f = fopen(file, "r"))) {
 		read_lines(cd, f);
 		fclose(f);
@@ -158,7 +216,7 @@ void cost_data_save(struct cost_data *cd)
 		unlink(tmp);
 		return;
 	}
-	entry_of(cd, "/", false); /* sorted */
+	settle(cd);
 	for (size_t i = 0; i < cd->n; i++)
 		fprintf(f, "%llu %s\n", (unsigned long long)cd->e[i].steps, cd->e[i].path);
 	if (fclose(f) != 0 || rename(tmp, file) != 0)

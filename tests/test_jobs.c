@@ -249,8 +249,8 @@ START_TEST(costly_items_listed_late_start_first)
 END_TEST
 
 /* A cost file under dir/cache naming what the gate's riscv scenarios and fixtures hold:
- * malformed lines, and the costliest steps for the items listed last, which -j 2 then starts
- * first. */
+ * malformed lines, the costliest steps for the items listed last, which -j 2 then starts
+ * first, and one of them listed twice. */
 static void write_costs(const char *dir)
 {
 	static const char *const last[] = {SCENARIOS "/riscv/shared-counter-racy.yaml",
@@ -268,6 +268,8 @@ static void write_costs(const char *dir)
 		ck_assert_ptr_nonnull(realpath(last[i], path));
 		fprintf(f, "%zu %s\n", 100000000 + i, path);
 	}
+	ck_assert_ptr_nonnull(realpath(last[1], path));
+	fprintf(f, "%d %s\n", 100000009, path);
 	fputs("7 /cut/short", f);
 	fclose(f);
 }
@@ -298,7 +300,10 @@ START_TEST(costs_order_the_workers_not_the_results)
 	ck_assert_int_eq(sh("! grep -v '^[1-9][0-9]* /' %s/cache/costs", two), 0);
 	ck_assert_int_eq(sh("! grep -q -e ' /x.yaml$' -e ' /y$' -e /cut/ %s/cache/costs", two), 0);
 	ck_assert_int_eq(sh("grep -q \" %s$\" %s/cache/costs", path, two), 0);
-	/* The skipped file keeps the steps it had; the explored ones have theirs. */
+	/* Each file once. The skipped file keeps the fewer steps it had; the explored ones have
+	 * theirs. */
+	ck_assert_int_eq(sh("test -z \"$(cut -d' ' -f2- %s/cache/costs | sort | uniq -d)\"", two),
+			 0);
 	ck_assert_int_eq(sh("test \"$(grep -c '^10000000[0-9] ' %s/cache/costs)\" = 1 &&"
 			    " grep -q '^100000001 .*/skip/skipped.yaml$' %s/cache/costs", two, two), 0);
 	ck_assert_int_eq(sh("rm -rf %s %s", one, two), 0);
