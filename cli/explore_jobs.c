@@ -397,23 +397,24 @@ static struct job *next_for(struct jobs *q, const struct worker *w)
 	return mine ? mine : unclaimed ? unclaimed : first;
 }
 
+/* Items loaded up to the lookahead, and the idle workers given one each. An idle worker takes
+ * a loaded item before the next is loaded: at the start no worker waits for the loads of the
+ * items listed after its first. */
 static void feed(struct jobs *q)
 {
-	struct worker *w;
+	for (;;) {
+		struct worker *w;
+		struct job *j;
 
-	while (q->fed < q->n && q->in_turn < q->c->jobs + EXPLORE_LOOKAHEAD) {
+		while ((w = idle_worker(q)) != NULL && (j = next_for(q, w)) != NULL)
+			assign(q, w, j);
+		if (q->fed >= q->n || q->in_turn >= q->c->jobs + EXPLORE_LOOKAHEAD)
+			break;
 		if (!is_early(q, q->fed)) {
 			load(q, q->fed);
 			q->in_turn++;
 		}
 		q->fed++;
-	}
-	while ((w = idle_worker(q)) != NULL) {
-		struct job *j = next_for(q, w);
-
-		if (!j)
-			break;
-		assign(q, w, j);
 	}
 }
 
