@@ -109,20 +109,6 @@ void tc_hash_text(uint64_t *h, const char *s)
 	tc_hash_bytes(h, s, strlen(s) + 1);
 }
 
-/* The file's content into *h; -1 when it cannot be read. */
-int tc_hash_file(uint64_t *h, const char *path)
-{
-	size_t n;
-	char *data = tc_read_file(path, &n);
-
-	if (!data)
-		return -1;
-	tc_hash_bytes(h, &n, sizeof(n));
-	tc_hash_bytes(h, data, n);
-	free(data);
-	return 0;
-}
-
 /* ---- running a tool ---- */
 
 /* Runs argv with stdout and stderr into log; its exit status, or -1 when it could not start. */

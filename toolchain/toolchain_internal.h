@@ -18,8 +18,8 @@ void tc_name_in(char *out, size_t size, const char *dir, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* The whole file, NUL-terminated (malloc'd; *len its size when len), or NULL. */
 char *tc_read_file(const char *path, size_t *len);
-/* 64-bit FNV-1a steps: bytes, a string with its terminator, a file's size and content (-1 when
- * it cannot be read). */
+/* 64-bit FNV-1a steps: bytes, a string with its terminator, a file (the digest of its size and
+ * content, file_digest.c; -1 when it cannot be read). */
 void tc_hash_bytes(uint64_t *h, const void *data, size_t n);
 void tc_hash_text(uint64_t *h, const char *s);
 int tc_hash_file(uint64_t *h, const char *path);
