@@ -27,7 +27,7 @@ struct machine_snapshot {
 	uint64_t steps[MACHINE_MAX_HARTS];
 	struct fetch_words fw;
 	bool dm_saved;             /* the data model was on: dm holds its state */
-	struct datamem dm;
+	struct datamem *dm;        /* allocated at the first save with the data model on (40 KB) */
 };
 
 struct machine_snapshot *machine_snapshot_new(struct machine *m)
@@ -63,6 +63,7 @@ void machine_snapshot_free(struct machine_snapshot *s)
 			uc_context_free(s->ctx[i]);
 	}
 	emu_fetch_words_free(&s->fw);
+	free(s->dm);
 	free(s->ram);
 	free(s->page_version);
 	free(s);
@@ -79,8 +80,11 @@ void machine_snapshot_save(struct machine *m, struct machine_snapshot *s)
 	if (emu_fetch_words_copy(&s->fw, &m->fw) != 0)
 		abort(); /* out of memory: a restore would lose the versions */
 	s->dm_saved = m->dm.on;
-	if (m->dm.on)
-		emu_data_copy(&s->dm, &m->dm);
+	if (m->dm.on) {
+		if (!s->dm && !(s->dm = malloc(sizeof(*s->dm))))
+			abort(); /* out of memory: a restore would lose the data model's state */
+		emu_data_copy(s->dm, &m->dm);
+	}
 	if (s->machine != m->serial) { /* saved from another machine: its versions mean nothing */
 		memset(s->page_version, 0, m->npages * sizeof(*s->page_version));
 		s->machine = m->serial;
@@ -149,7 +153,7 @@ void machine_snapshot_restore(struct machine *m, const struct machine_snapshot *
 		abort();
 	emu_fetch_words_seen(m); /* the snapshot may be another machine's */
 	if (m->dm.on && s->dm_saved) /* else the data model is off, or set up after this */
-		emu_data_copy(&m->dm, &s->dm);
+		emu_data_copy(&m->dm, s->dm);
 
 	/* Pages whose contents differ are copied back; over code (the text range, 4-byte
 	 * aligned, and every page some hart fetched from) the changed words are invalidated. */
