@@ -29,17 +29,6 @@ static void teardown(void)
 	unsetenv("PATCHCHECK_CACHE_DIR");
 }
 
-/* The images built in the cache (not its build directories, not the compilers' identities). */
-/* Writes text to path (a new file, or over an old one). */
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fputs(text, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
 /* The builds in the cache: not the compilers' identities, the scenarios' costs (-j's order)
  * or a build in progress. */
 static int cache_entries(void)

@@ -118,6 +118,16 @@ static inline void temp_file_name(char *path, size_t size, const char *name)
 	unlink(path);
 }
 
+/* Writes text to path (a new file, or over an old one); fails the test when it cannot. */
+static inline void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
 /* Writes len bytes of data to a new file <temp_dir>/pc-test-XXXXXX, named in path; fails the
  * test when the file cannot be created or written. The caller removes it. */
 static inline void write_temp_file(char *path, size_t size, const void *data, size_t len)

@@ -19,15 +19,6 @@ static uint64_t hash_of(const char *path)
 	return h;
 }
 
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fputs(text, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
 /* Same content, same hash, from any path; another content, another hash. */
 START_TEST(a_file_is_hashed_by_its_content)
 {
