@@ -33,6 +33,7 @@
 #define EMU_MAX_CODE_WRITES 8   /* distinct written code ranges remembered within one step */
 #define EMU_MAX_PRIVATE 12      /* ranges a hart keeps to itself besides its stack */
 #define EMU_MAX_SHARED_PRIVATE 64 /* private bytes another hart touched, shared after all */
+#define EMU_HART_HOOKS 8        /* hooks a machine adds to one hart's engine, at most */
 
 /*
  * Fetch model (fetch.c): a code word written during the run, with every version it has had
@@ -126,6 +127,14 @@ struct hart {
 	 * reuses the space of a dropped translation, and once its code buffer is full it flushes
 	 * it and may crash: past EMU_RENEW_AFTER the machine replaces the engine (emu_renew). */
 	uint64_t invalidations;
+
+	/* Its engine's life (engine_pool.c): the CPU state as the engine was initialised, the
+	 * hooks this machine added, the machines it served, whether it is wholly set up. */
+	uc_context *pristine;
+	uc_hook hooks[EMU_HART_HOOKS];
+	unsigned nhooks;
+	unsigned uses;
+	bool ready;
 };
 
 /* Invalidations after which an engine is replaced at the next snapshot restore. Unicorn 2.0.1
@@ -376,6 +385,24 @@ void emu_invalidate_all(struct machine *m, uint64_t begin, uint64_t end);
 #define EMU_ARCH_SLOTS 4
 uc_err emu_engine_open(const struct arch_model *arch, uc_engine **uc);
 int emu_arch_slot(const struct arch_model *arch);
+/* Records a hook the machine added to h's engine (dropped when the engine goes back to the
+ * pool); the hook's uc_err, or UC_ERR_NOMEM when h has no room for it (the hook deleted). */
+uc_err emu_hook_added(struct hart *h, uc_err e, uc_hook hh);
+
+/* machine.c: the granule of the machine's mappings in an engine: the arch's page, at least
+ * EMU_PAGE. */
+uint64_t emu_map_page(const struct arch_model *arch);
+
+/* ---- engine_pool.c ---- */
+/* An engine of arch for hart h, set to its state as initialised: one a closed machine gave
+ * back, else a new one. h->uc, h->pristine, h->uses and h->invalidations set; h->ready and
+ * h->nhooks cleared. UC_ERR_OK or why no engine can be had (h->uc NULL). */
+uc_err emu_engine_take(const struct arch_model *arch, struct hart *h);
+/* h's engine back to the pool, emptied (its hooks, translations and mappings of m dropped),
+ * or closed when it cannot be kept; h->uc is NULL after. */
+void emu_engine_give_back(struct machine *m, struct hart *h);
+/* h's engine closed, never kept. */
+void emu_engine_close(struct hart *h);
 /* Drops one engine's translations over [begin, end), rounded out to 4 bytes. */
 void emu_invalidate_hart(struct hart *h, uint64_t begin, uint64_t end);
 /* Replaces hart id's engine by a new one set up as machine_open does (RAM, hooks, exits,

@@ -155,17 +155,17 @@ int emu_hooks_install(struct machine *m, struct hart *h)
 
 	e = uc_hook_add(h->uc, &hh, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)on_mem, h,
 			m->ram_base, m->ram_end - 1);
-	if (e != UC_ERR_OK)
+	if ((e = emu_hook_added(h, e, hh)) != UC_ERR_OK)
 		return (int)e;
 	e = uc_hook_add(h->uc, &hh, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT, (void *)on_bad_mem, h, 1,
 			0);
-	if (e != UC_ERR_OK)
+	if ((e = emu_hook_added(h, e, hh)) != UC_ERR_OK)
 		return (int)e;
 	e = uc_hook_add(h->uc, &hh, UC_HOOK_CODE, (void *)on_code, h, 1, 0);
-	if (e != UC_ERR_OK)
+	if ((e = emu_hook_added(h, e, hh)) != UC_ERR_OK)
 		return (int)e;
 	e = uc_hook_add(h->uc, &hh, UC_HOOK_INTR, (void *)on_intr, h, 1, 0);
-	if (e != UC_ERR_OK)
+	if ((e = emu_hook_added(h, e, hh)) != UC_ERR_OK)
 		return (int)e;
 	return emu_sysregs_install(m, h);
 }

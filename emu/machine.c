@@ -40,7 +40,7 @@ static uint64_t align_up(uint64_t a, uint64_t g)
 	return (a + g - 1) & ~(g - 1);
 }
 
-static uint64_t page_of(const struct arch_model *arch)
+uint64_t emu_map_page(const struct arch_model *arch)
 {
 	return arch->page_size > EMU_PAGE ? arch->page_size : EMU_PAGE;
 }
@@ -78,7 +78,7 @@ static int alias_regions(struct machine *m, uint64_t pg, uint64_t limit, char *e
 /* Places the image and the stacks; fills ram_base/end, regions, stack tops. */
 static int layout(struct machine *m, char *err, size_t errlen)
 {
-	uint64_t pg = page_of(m->arch);
+	uint64_t pg = emu_map_page(m->arch);
 	uint64_t stack = align_up(MACHINE_STACK_SIZE, pg);
 	uint64_t limit = m->arch->word_size == 4 ? (1ull << 32) : (1ull << 48);
 	uint64_t base = image_base(m->img), end = image_end(m->img);
@@ -166,12 +166,12 @@ static int set_up_hart_engine(struct machine *m, unsigned id, char *err, size_t 
 {
 	struct hart *h = &m->harts[id];
 	const struct arch_model *arch = m->arch;
-	uint64_t pg = page_of(arch);
+	uint64_t pg = emu_map_page(arch);
 	uc_err e;
 
 	h->m = m;
 	h->id = id;
-	e = emu_engine_open(arch, &h->uc);
+	e = emu_engine_take(arch, h);
 	if (e != UC_ERR_OK) {
 		set_err(err, errlen, "uc_open: %s", uc_strerror(e));
 		return -1;
@@ -212,6 +212,7 @@ static int set_up_hart_engine(struct machine *m, unsigned id, char *err, size_t 
 	machine_set_reg(m, id, arch->reg_sp, m->stack_top[id]);
 	machine_set_reg(m, id, arch->reg_lr, MACHINE_MAGIC_RETURN);
 	machine_set_reg(m, id, arch->reg_pc, MACHINE_MAGIC_RETURN);
+	h->ready = true;
 	return 0;
 fail:
 	set_err(err, errlen, "hart %u: %s", id, uc_strerror(e));
@@ -221,17 +222,18 @@ fail:
 void emu_renew_if_worn(struct machine *m, unsigned id)
 {
 	struct hart *h = &m->harts[id];
-	uc_engine *old = h->uc;
+	struct hart old = *h;
 	char err[128];
 
 	if (h->invalidations <= m->renew_after)
 		return;
-	h->invalidations = 0;
 	if (open_hart(m, id, err, sizeof(err)) != 0) {
-		h->uc = old; /* go on with the worn engine */
+		emu_engine_close(h);
+		*h = old; /* go on with the worn engine */
+		h->invalidations = 0;
 		return;
 	}
-	uc_close(old);
+	emu_engine_close(&old); /* worn: not kept */
 	m->renewals++;
 }
 
@@ -267,7 +269,7 @@ static void reset_parked(struct machine *m, const struct image *img, enum fetch_
 			emu_invalidate_all(m, b, b + EMU_PAGE);
 	}
 	memset(m->exec_pages, 0, m->ram_size / EMU_PAGE + 1);
-	memset(m->magic_page, 0, (size_t)page_of(m->arch));
+	memset(m->magic_page, 0, (size_t)emu_map_page(m->arch));
 }
 
 void machine_park(struct machine *m)
@@ -338,7 +340,7 @@ struct machine *machine_open(const struct arch_model *arch, const struct image *
 		goto fail;
 
 	m->ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	m->magic_page = mmap(NULL, (size_t)page_of(arch), PROT_READ | PROT_WRITE,
+	m->magic_page = mmap(NULL, (size_t)emu_map_page(arch), PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	m->exec_pages = calloc(m->ram_size / EMU_PAGE + 1, 1);
 	m->fw_seen = calloc(m->ram_size / 256 + 1, sizeof(uint64_t));
@@ -379,15 +381,13 @@ void machine_close(struct machine *m)
 	if (!m)
 		return;
 	machine_snapshot_free(m->opened);
-	for (unsigned i = 0; i < m->nharts; i++) {
-		if (m->harts[i].uc)
-			uc_close(m->harts[i].uc);
-	}
+	for (unsigned i = 0; i < m->nharts; i++)
+		emu_engine_give_back(m, &m->harts[i]);
 	emu_fetch_words_free(&m->fw);
 	if (m->ram != MAP_FAILED)
 		munmap(m->ram, m->ram_size);
 	if (m->magic_page != MAP_FAILED)
-		munmap(m->magic_page, (size_t)page_of(m->arch));
+		munmap(m->magic_page, (size_t)emu_map_page(m->arch));
 	free(m->exec_pages);
 	free(m->fw_seen);
 	free(m->plain);

@@ -61,7 +61,7 @@ int emu_sysregs_install(struct machine *m, struct hart *h)
 	if (m->arch->uc_arch == UC_ARCH_ARM64) {
 		uc_err e = uc_hook_add(h->uc, &hh, UC_HOOK_INSN, (void *)on_a64_mrs, h, 1, 0,
 				       UC_ARM64_INS_MRS);
-		if (e != UC_ERR_OK)
+		if ((e = emu_hook_added(h, e, hh)) != UC_ERR_OK)
 			return (int)e;
 	}
 	return 0;

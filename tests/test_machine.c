@@ -1359,6 +1359,55 @@ START_TEST(test_park_reopens_as_new)
 }
 END_TEST
 
+/*
+ * A closed machine's engines serve the next machine (engine_pool.c) as new ones: the same
+ * registers and whole CPU context (the state hash covers it), the same results and steps, none
+ * of the old machine's mappings (mapping the same layout again would fail) or hooks (they would
+ * write into the closed machine: an error under the sanitizer build) or translations.
+ */
+START_TEST(test_closed_engines_serve_as_new)
+{
+	struct machine *m = open_machine(2, FETCH_RELAXED), *fresh;
+	static struct state a, b;
+	uint64_t first, zero[1] = {0}, v = 0x55;
+	uint64_t load[2] = {5, D + 0x48}, to_data[2] = {D + 0x200, 7};
+	struct step_info info;
+
+	/* Change registers, code, data and fetch views, then close: the engines go back. */
+	ck_assert_uint_eq(patch_site_between_runs(m, &first), 0);
+	machine_fetch_sync(m, 1);
+	ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 1);
+	ck_assert_int_eq(machine_poke(m, D + 0x48, &v, 8), 0);
+	ck_assert_uint_eq(run_call(m, 1, LOADX1, load, 2), 0x55);
+	ck_assert_uint_eq(run_call(m, 0, LOADX1, load, 2), 0x55);
+	machine_set_reg(m, 0, reg("x19"), 0x1234);
+	machine_close(m);
+
+	m = open_machine(2, FETCH_COHERENT); /* the engines given back */
+	fresh = open_machine(2, FETCH_COHERENT); /* new ones: none left to take */
+	capture(m, &a);
+	capture(fresh, &b);
+	ck_assert(memcmp(&a, &b, sizeof(a)) == 0);
+	ck_assert_uint_eq(machine_state_hash(m, NULL, NULL), machine_state_hash(fresh, NULL, NULL));
+	ck_assert_uint_eq(run_call(m, 1, SITE, zero, 1), 0); /* the nop, not the add */
+	ck_assert_uint_eq(run_call(m, 1, LOADX1, load, 2), 0);
+	machine_call_begin(m, 0, STORE32, to_data, 2);
+	machine_call_begin(fresh, 0, STORE32, to_data, 2);
+	ck_assert_int_eq(machine_step(m, 0, &info), STEP_OK);
+	ck_assert_uint_eq(info.naccesses, 0); /* nothing watched: an old hook would report */
+	finish(m, 0);
+	ck_assert_uint_eq(run_call(fresh, 1, SITE, zero, 1), 0);
+	ck_assert_uint_eq(run_call(fresh, 1, LOADX1, load, 2), 0);
+	finish(fresh, 0);
+	capture(m, &a);
+	capture(fresh, &b);
+	ck_assert(memcmp(&a, &b, sizeof(a)) == 0);
+	ck_assert_uint_eq(machine_state_hash(m, NULL, NULL), machine_state_hash(fresh, NULL, NULL));
+	machine_close(fresh);
+	machine_close(m);
+}
+END_TEST
+
 /* ---- (5) calls ---- */
 
 START_TEST(test_call_stack_args)
@@ -1848,6 +1897,7 @@ static Suite *machine_suite(void)
 	tcase_add_test(tc, test_reg_access_check_a32);
 	tcase_add_test(tc, test_snapshot_restores_exclusive_store);
 	tcase_add_test(tc, test_park_reopens_as_new);
+	tcase_add_test(tc, test_closed_engines_serve_as_new);
 	return s;
 }
 
