@@ -10,7 +10,8 @@
  *       --kernel-tree DIR), explored as `gate --no-db` does (no register capture):
  *       executions, steps, the time spent before the search (image, machine, references,
  *       setup) and in it, and the scheduled steps per second as a percentage of
- *       raw stepping of the same arch;
+ *       raw stepping of the same arch; the register-access answers kept in the cache directory
+ *       are read first and written back after, as the command does;
  *   (4) arm64/nop-to-call and riscv/direct-t1 with 2, 3 and 4 runners, the variants written to
  *       a temporary directory from the bundled file by repeating its last runner hart;
  *   (5) the patchcheck command's gate (--no-db -q) with -j 1 and -j 2, wall time, the fastest of
@@ -552,7 +553,9 @@ int main(int argc, char **argv)
 	opt.skip_register_capture = true; /* as the gate without a database */
 	if ((rc = measure_raw(guest)))
 		return rc;
+	explore_answers_load(); /* as the command does */
 	rc = bench_gate(&opt);
+	explore_answers_save();
 	if (bench_variants(&opt, (unsigned)max_runners))
 		rc = 2;
 	if (bench_jobs(&opt))

@@ -173,6 +173,11 @@ struct scenario_job_ops {
 
 void explore_in_order(const struct cli_common *c, const struct scenario_job_ops *ops, void *ud,
 		      size_t n);
+/* answers_file.c: the register-access checks' answers (machine_reg_access_load) read from
+ * the cache directory, as explore_in_order does first, and written back, as it does last: a
+ * cache, never an error. */
+void explore_answers_load(void);
+void explore_answers_save(void);
 
 /* cost_data.c: the steps each scenario file took when last explored, kept in the cache
  * directory so that -j N starts the costly ones first; never an error. */

@@ -523,8 +523,10 @@ void explore_in_order(const struct cli_common *c, const struct scenario_job_ops 
 {
 	struct cost_data costs = {0};
 
+	explore_answers_load();
 	if (c->jobs < 2 || !explore_by_workers(c, ops, ud, n, &costs))
 		explore_here(c, ops, ud, n, &costs);
-	cost_data_save(&costs);
+	cost_data_save(&costs); /* makes the cache directory */
+	explore_answers_save();
 	cost_data_free(&costs);
 }

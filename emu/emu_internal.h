@@ -393,6 +393,10 @@ uc_err emu_hook_added(struct hart *h, uc_err e, uc_hook hh);
  * EMU_PAGE. */
 uint64_t emu_map_page(const struct arch_model *arch);
 
+/* build_identity.c: the build IDs of the executable and of libunicorn, in hex, into out;
+ * false when either has none (or out is too small). */
+bool emu_build_identity(char *out, size_t size);
+
 /* ---- engine_pool.c ---- */
 /* An engine of arch for hart h, set to its state as initialised: one a closed machine gave
  * back, else a new one. h->uc, h->pristine, h->uses and h->invalidations set; h->ready and

@@ -326,6 +326,13 @@ bool machine_reg_access_holds(const struct arch_model *arch, const uint8_t *byte
 void machine_reg_access_warm(void);
 /* The checks this process ran (words the cache did not hold). */
 unsigned long machine_reg_access_checks_run(void);
+/* The answers of those checks read from the file path, written by machine_reg_access_save of
+ * the same build (the same executable and libunicorn): true when it was read; a missing file,
+ * one of another build or one not whole is not (the checks then run as they come). */
+bool machine_reg_access_load(const char *path);
+/* The answers this process and its forks found written to path (a new file renamed over it),
+ * with those read; true when written or when there was nothing new to write. */
+bool machine_reg_access_save(const char *path);
 /* A 64-bit hash of n bytes of host memory, seeded (state_hash.c); the one behind
  * machine_state_hash, for callers that hash guest memory of their own choosing. */
 uint64_t machine_hash_bytes(const void *p, size_t n, uint64_t seed);

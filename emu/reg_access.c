@@ -23,10 +23,20 @@
  * whichever process checked a word first answers for all. A slot is written under a sequence
  * number (odd while a process writes it, as a seqlock): a reader that sees it odd or changed
  * takes the slot as not holding its word, and a writer that finds it taken leaves it.
+ *
+ * The answers are also kept in a file (machine_reg_access_load / _save; the command keeps it
+ * in its cache directory) for the next processes of the same build: the file names the build
+ * IDs of the executable and of libunicorn (build_identity.c), and a file of another build, or
+ * one that is not whole, is not read. An arch is keyed by its name, Unicorn mode and CPU
+ * model, the same in every process.
  */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "emu_internal.h"
 
@@ -77,13 +87,31 @@ static struct ra_engine engines[EMU_ARCH_SLOTS];
 /* A cached answer; every field is read and written with atomic accesses. */
 struct ra_entry {
 	uint64_t seq;  /* 0: empty; odd: being written */
-	uint64_t arch; /* the arch model's address, the same in every fork of this process */
+	uint64_t arch; /* arch_key */
 	uint64_t word; /* the instruction's first word, and its second (0 if none) above it */
 	uint64_t uses, defs, holds;
 };
 
-static struct ra_entry *cache; /* RA_CACHE entries, shared; NULL: none mapped (yet) */
+/* The cache, shared with forked processes. */
+struct ra_shared {
+	uint64_t added; /* answers found by checks since it was mapped or read from a file */
+	struct ra_entry e[RA_CACHE];
+};
+
+static struct ra_shared *shared; /* NULL: none mapped (yet) */
+static struct ra_entry *cache;   /* shared->e */
 static unsigned long checks_run;
+
+/* The answers file: this header, then count records of an answer each. */
+#define RA_FILE_MAGIC "patchcheck reg-access 1\n"
+struct ra_file_header {
+	char magic[24];
+	char build[104]; /* emu_build_identity, NUL-padded */
+	uint64_t count;
+};
+struct ra_record {
+	uint64_t arch, word, uses, defs, holds;
+};
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -148,17 +176,20 @@ static bool cache_ready(void)
 
 	if (cache)
 		return true;
-	p = mmap(NULL, RA_CACHE * sizeof(*cache), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		 -1, 0);
+	p = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return false;
-	cache = p;
+	shared = p;
+	cache = shared->e;
 	return true;
 }
 
+static bool answers_read; /* machine_reg_access_load read a file */
+
 void machine_reg_access_warm(void)
 {
-	(void)pattern_ready();
+	if (!answers_read) /* with answers read, checks are few: a fork fills it if it needs it */
+		(void)pattern_ready();
 	(void)cache_ready();
 }
 
@@ -346,36 +377,142 @@ static bool check(struct ra_engine *e, const uint8_t *bytes, unsigned len, uint6
 	return true;
 }
 
+/* What identifies arch in a key, the same in every process: its name, mode and CPU model. */
+static uint64_t arch_key(const struct arch_model *arch)
+{
+	static uint64_t keys[EMU_ARCH_SLOTS]; /* by emu_arch_slot; 0: not computed yet */
+	int i = emu_arch_slot(arch);
+	int64_t v[3] = {arch->uc_arch, arch->uc_mode, arch->uc_cpu_model};
+	uint64_t k;
+
+	if (i >= 0 && keys[i])
+		return keys[i];
+	k = machine_hash_bytes(arch->name, strlen(arch->name), machine_hash_bytes(v, sizeof(v), 0));
+	if (i >= 0)
+		keys[i] = k;
+	return k;
+}
+
+/* The cached answer for key into key->holds: true; else false and *slot the slot to write it
+ * in (NULL when there is no cache): the first empty one probed, else the last. */
+static bool lookup(struct ra_entry *key, struct ra_entry **slot)
+{
+	uint64_t k = (key->word * 0x9e3779b97f4a7c15ull ^ key->word >> 32 ^ key->uses * 31 ^
+		      key->defs * 17 ^ key->arch) * 0xff51afd7ed558ccdull;
+	struct ra_entry got;
+
+	*slot = NULL;
+	/* Open addressing; when all the probed slots are taken, the last is replaced. */
+	for (unsigned probe = 0; cache_ready() && probe < RA_PROBES; probe++) {
+		*slot = &cache[((k >> 40) + probe) % RA_CACHE];
+		if (!read_entry(*slot, &got))
+			continue;
+		if (got.seq == 0)
+			return false;
+		if (got.arch == key->arch && got.word == key->word && got.uses == key->uses &&
+		    got.defs == key->defs) {
+			key->holds = got.holds;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool machine_reg_access_holds(const struct arch_model *arch, const uint8_t *bytes, unsigned len,
 			      uint64_t uses, uint64_t defs)
 {
 	uint32_t word[2] = {0, 0};
 	struct ra_engine *e;
-	struct ra_entry key, got, *c = NULL;
-	uint64_t k;
+	struct ra_entry key, *c;
 
 	if (len > sizeof(word))
 		return false;
 	memcpy(word, bytes, len);
-	key = (struct ra_entry){.arch = (uint64_t)(uintptr_t)arch,
-				.word = word[0] | (uint64_t)word[1] << 32, .uses = uses, .defs = defs};
-	k = (word[0] * 0x9e3779b97f4a7c15ull ^ word[1] ^ uses * 31 ^ defs * 17 ^
-	     (uint64_t)(uintptr_t)arch) * 0xff51afd7ed558ccdull;
-	/* Open addressing; when all the probed slots are taken, the last is replaced. */
-	for (unsigned probe = 0; cache_ready() && probe < RA_PROBES; probe++) {
-		c = &cache[((k >> 40) + probe) % RA_CACHE];
-		if (!read_entry(c, &got))
-			continue;
-		if (got.seq == 0)
-			break;
-		if (got.arch == key.arch && got.word == key.word && got.uses == uses &&
-		    got.defs == defs)
-			return got.holds;
-	}
+	key = (struct ra_entry){.arch = arch_key(arch), .word = word[0] | (uint64_t)word[1] << 32,
+				.uses = uses, .defs = defs};
+	if (lookup(&key, &c))
+		return key.holds;
 	e = engine_of(arch);
 	checks_run++;
 	key.holds = e && check(e, bytes, len, uses, defs);
-	if (c)
+	if (c) {
 		write_entry(c, &key);
+		__atomic_fetch_add(&shared->added, 1, __ATOMIC_RELAXED);
+	}
 	return key.holds;
+}
+
+/* The header a file of this build's answers starts with; false when the build has no IDs. */
+static bool file_header(struct ra_file_header *h, uint64_t count)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, RA_FILE_MAGIC, sizeof(RA_FILE_MAGIC) - 1);
+	h->count = count;
+	return emu_build_identity(h->build, sizeof(h->build));
+}
+
+bool machine_reg_access_load(const char *path)
+{
+	struct ra_file_header want, h;
+	struct ra_record *r = NULL;
+	struct stat st;
+	bool ok = false;
+	int fd;
+
+	if (!file_header(&want, 0) || !cache_ready() || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && read(fd, &h, sizeof(h)) == (ssize_t)sizeof(h) &&
+	    memcmp(h.magic, want.magic, sizeof(h.magic)) == 0 &&
+	    memcmp(h.build, want.build, sizeof(h.build)) == 0 && h.count <= RA_CACHE &&
+	    (uint64_t)st.st_size == sizeof(h) + h.count * sizeof(*r) &&
+	    (r = malloc(h.count * sizeof(*r) + 1)) &&
+	    read(fd, r, h.count * sizeof(*r)) == (ssize_t)(h.count * sizeof(*r))) {
+		ok = true;
+		for (uint64_t i = 0; i < h.count; i++) {
+			struct ra_entry key = {.arch = r[i].arch, .word = r[i].word, .uses = r[i].uses,
+					       .defs = r[i].defs, .holds = r[i].holds != 0}, *c;
+
+			if (!lookup(&key, &c) && c)
+				write_entry(c, &key);
+		}
+	}
+	free(r);
+	close(fd);
+	answers_read = answers_read || ok;
+	return ok;
+}
+
+bool machine_reg_access_save(const char *path)
+{
+	struct ra_file_header h;
+	struct ra_record *r;
+	char tmp[4096];
+	uint64_t n = 0;
+	bool ok;
+	int fd;
+
+	if (!shared || !__atomic_load_n(&shared->added, __ATOMIC_RELAXED))
+		return true; /* nothing new */
+	if (!(r = malloc(RA_CACHE * sizeof(*r))))
+		return false;
+	for (unsigned i = 0; i < RA_CACHE; i++) {
+		struct ra_entry got;
+
+		if (read_entry(&cache[i], &got) && got.seq)
+			r[n++] = (struct ra_record){got.arch, got.word, got.uses, got.defs, got.holds};
+	}
+	ok = file_header(&h, n) &&
+	     snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) < (int)sizeof(tmp) &&
+	     (fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0;
+	if (ok) {
+		ok = write(fd, &h, sizeof(h)) == (ssize_t)sizeof(h) &&
+		     write(fd, r, n * sizeof(*r)) == (ssize_t)(n * sizeof(*r));
+		ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
+		if (!ok)
+			unlink(tmp);
+	}
+	free(r);
+	if (ok)
+		__atomic_store_n(&shared->added, 0, __ATOMIC_RELAXED);
+	return ok;
 }

@@ -6,7 +6,9 @@
  * error of the environment for its scenario (exit 3) while the others still run; bad values
  * are an error naming the option. A scenario goes down the job pipe as its nonzero runs and
  * comes out byte for byte. What each scenario cost is stored for the next command, whose
- * workers start a costly one listed late first, and nothing else changes.
+ * workers start a costly one listed late first, and nothing else changes. The register-access
+ * checks' answers are kept for the next command of the same build, and only that build reads
+ * them.
  */
 #include <limits.h>
 #include <sqlite3.h>
@@ -310,6 +312,59 @@ START_TEST(costs_order_the_workers_not_the_results)
 }
 END_TEST
 
+/* The answers file (emu/reg_access.c): a header of the magic (24 bytes), the build IDs (104)
+ * and the count (8), then records of 5 words, the answer last. */
+#define ANSWERS_HEADER 136
+#define ANSWER_RECORD 40
+
+/* Every answer in the file set to "does not hold". */
+static void deny_answers(const char *file)
+{
+	FILE *f = fopen(file, "r+b");
+	uint64_t n, zero = 0;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, ANSWERS_HEADER - 8, SEEK_SET), 0);
+	ck_assert_uint_eq(fread(&n, 8, 1, f), 1);
+	ck_assert_uint_gt(n, 0);
+	for (uint64_t i = 0; i < n; i++) {
+		ck_assert_int_eq(fseek(f, (long)(ANSWERS_HEADER + i * ANSWER_RECORD + 32), SEEK_SET), 0);
+		ck_assert_uint_eq(fwrite(&zero, 8, 1, f), 1);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A command reads the answers an earlier one of the same build found: with them its results
+ * are those it finds alone; with every answer denied its liveness is weaker and the search
+ * takes more steps, so they were read; a file naming another build is not read, and is
+ * replaced. */
+START_TEST(register_access_answers_carry_to_the_next_command)
+{
+	char dir[128], file[256];
+	const char *run = "PATCHCHECK_CACHE_DIR=%s/cache %s run --no-db -v " SCENARIOS
+			  "/arm/guest-stop-call-to-nop-isb.yaml | sed -E 's/ +[0-9.]+s$//' > %s/%s";
+
+	make_run_dir(dir, sizeof(dir), "answers");
+	snprintf(file, sizeof(file), "%s/cache/reg-access", dir);
+	ck_assert_int_eq(sh(run, dir, TOOL, dir, "alone"), 0);
+	ck_assert_int_eq(sh("head -c 24 %s | grep -q '^patchcheck reg-access 1$'", file), 0);
+	ck_assert_int_eq(sh("cp %s %s/kept", file, dir), 0);
+	ck_assert_int_eq(sh(run, dir, TOOL, dir, "read"), 0);
+	ck_assert_int_eq(sh("cmp %s/alone %s/read", dir, dir), 0);
+
+	deny_answers(file);
+	ck_assert_int_eq(sh(run, dir, TOOL, dir, "denied"), 0);
+	ck_assert_int_ne(sh("cmp -s %s/alone %s/denied", dir, dir), 0);
+
+	/* Another build: the first hex digit of the executable's build ID changed. */
+	ck_assert_int_eq(sh("printf 'x' | dd of=%s bs=1 seek=24 conv=notrunc status=none", file), 0);
+	ck_assert_int_eq(sh(run, dir, TOOL, dir, "other"), 0);
+	ck_assert_int_eq(sh("cmp %s/alone %s/other", dir, dir), 0);
+	ck_assert_int_eq(sh("cmp %s %s/kept", file, dir), 0);
+	ck_assert_int_eq(sh("rm -rf %s", dir), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("jobs");
@@ -319,6 +374,7 @@ int main(void)
 	tcase_add_test(tc, sparse_messages_come_out_as_they_went_in);
 	tcase_add_test(tc, costly_items_listed_late_start_first);
 	tcase_add_test(tc, costs_order_the_workers_not_the_results);
+	tcase_add_test(tc, register_access_answers_carry_to_the_next_command);
 	tcase_add_test(tc, two_workers_give_what_one_process_gives);
 	tcase_add_test(tc, run_with_workers_matches_run);
 	tcase_add_test(tc, worker_out_of_memory_is_an_error_of_its_scenario);
