@@ -64,6 +64,7 @@ void machine_plain_reset(struct machine *m)
 
 	free(m->plain);
 	m->plain = NULL;
+	m->plain_decoded = true;
 	m->plain_shift = unit == 2 ? 1 : 2;
 	if (!n || arch->isa_state_mask)
 		return;
@@ -159,6 +160,8 @@ unsigned machine_run_plain(struct machine *m, unsigned hart, unsigned max, uint6
 	last->data_alternatives = 1;
 	if (max > MACHINE_RUN_MAX)
 		max = MACHINE_RUN_MAX;
+	if (!m->plain_decoded) /* a machine's first run: the text as it is now */
+		machine_plain_reset(m);
 	b->entries = entries;
 	if (!max || !plain_at(m, pc) || pc == stop_pc)
 		return 0;

@@ -257,6 +257,7 @@ struct machine {
 	/* batch.c: one flag per instruction-alignment unit of the text (plain or not; NULL: no
 	 * runs), and the run in progress (hart NULL outside machine_run_plain). */
 	uint8_t *plain;
+	bool plain_decoded;        /* machine_plain_reset ran (plain may still be NULL) */
 	unsigned plain_shift;      /* log2 of the unit a flag covers */
 	struct plain_batch {
 		struct hart *hart;

@@ -248,8 +248,9 @@ enum step_status machine_step(struct machine *m, unsigned hart, struct step_info
  * would report; that one's accesses, pc and bytes are in last. pcs gets the pc of each
  * instruction run; returns how many (0: the hart's pc is not plain). An instruction that faults
  * is left for machine_step, which runs it again and reports. An arch with an instruction-set
- * state (arm) has none. machine_plain_reset decodes the text again; machine_plain_exclude
- * takes [begin, end) out; machine_plain_mark_entry marks the instruction at pc an entry.
+ * state (arm) has none. machine_plain_reset decodes the text again (a machine's first run
+ * does, when nothing did before); machine_plain_exclude takes [begin, end) out;
+ * machine_plain_mark_entry marks the instruction at pc an entry.
  */
 #define MACHINE_RUN_MAX 256
 void machine_plain_reset(struct machine *m);

@@ -258,14 +258,25 @@ static int run_to_completion(struct explorer *x, unsigned h, unsigned call,
 			     size_t errlen)
 {
 	struct step_info info;
+	uint64_t done = 0, budget = x->scn->steps_per_call;
 
 	begin_call(x, h, call, c);
-	for (uint64_t n = 0;; n++) {
-		enum step_status s = machine_step(x->m, h, &info);
+	for (;;) {
+		/* Plain instructions in runs, as their steps would go (nothing here looks at a
+		 * step's accesses; --step-each steps each); the others stepped, counted as ever. */
+		uint64_t room = budget > done && !(x->opt && x->opt->step_each) ? budget - done : 0;
+		unsigned ran = machine_run_plain(x->m, h, room < MACHINE_RUN_MAX ? (unsigned)room
+						 : MACHINE_RUN_MAX, 0, false, x->run_pcs, &info);
+		enum step_status s;
 
+		if (ran) {
+			done += ran;
+			continue;
+		}
+		s = machine_step(x->m, h, &info);
 		if (s == STEP_RETURNED)
 			break;
-		if (s == STEP_FAULT || s == STEP_BREAKPOINT || n >= x->scn->steps_per_call) {
+		if (s == STEP_FAULT || s == STEP_BREAKPOINT || done++ >= budget) {
 			snprintf(err, errlen, "%s:%u:%u: %s call %s() did not complete: %s at pc 0x%llx",
 				 x->scn->path, c->pos.line, c->pos.col, what, c->func,
 				 s == STEP_FAULT ? info.fault
