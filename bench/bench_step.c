@@ -15,7 +15,8 @@
  *   (4) arm64/nop-to-call and riscv/direct-t1 with 2, 3 and 4 runners, the variants written to
  *       a temporary directory from the bundled file by repeating its last runner hart;
  *   (5) the patchcheck command's gate (--no-db -q) with -j 1 and -j 2, wall time, the fastest of
- *       PASSES each: the speed-up of two workers (it needs two idle cores to show).
+ *       JOBS_PASSES each, interleaved: the speed-up of two workers (it needs two idle cores to
+ *       show).
  * Each figure is printed next to its target (DESIGN.md, "Performance") where one exists. A
  * program, not a test: its times depend on the host.
  *
@@ -40,6 +41,7 @@
 
 #define CALLS 100000  /* calls of traced_add3 per measurement of raw or machine stepping */
 #define PASSES 3      /* measurements; the fastest counts (the host's noise only slows) */
+#define JOBS_PASSES 5 /* of each gate command: a burst of the host's noise lasts seconds */
 #define TARGET_RAW_PERCENT 50.0      /* scheduled steps over the gate, % of raw stepping */
 #define TARGET_EXEC_PER_TRACE 1.2    /* executions per distinct Mazurkiewicz trace */
 #define TARGET_NOP_TO_CALL_4 1.0     /* seconds, nop-to-call with 4 runners */
@@ -508,7 +510,7 @@ static int bench_jobs(const struct explore_options *opt)
 	static const char *const jobs[2] = {"1", "2"};
 
 	gate_wall(opt, "1"); /* the image and kernel-tree caches filled */
-	for (int pass = 0; pass < PASSES; pass++) {
+	for (int pass = 0; pass < JOBS_PASSES; pass++) {
 		for (int j = 0; j < 2; j++) {
 			double t = gate_wall(opt, jobs[j]);
 
@@ -519,7 +521,7 @@ static int bench_jobs(const struct explore_options *opt)
 			best[j] = fmin(best[j], t);
 		}
 	}
-	printf("\ngate -j (wall, fastest of %d; %ld cores online)\n", PASSES,
+	printf("\ngate -j (wall, fastest of %d; %ld cores online)\n", JOBS_PASSES,
 	       sysconf(_SC_NPROCESSORS_ONLN));
 	printf("  -j 1 %8.2f s   -j 2 %8.2f s   speed-up %.2fx   target >= %.1fx\n", best[0],
 	       best[1], best[0] / best[1], TARGET_J2_SPEEDUP);
