@@ -169,7 +169,11 @@ void cost_data_set(struct cost_data *cd, const char *path, uint64_t steps)
 
 	if (!steps || !realpath(path, abs) || strchr(abs, '\n'))
 		return;
-	if ((e = find(cd, abs)) || (e = append(cd, abs, steps))) {
+	e = find(cd, abs);
+	for (size_t i = cd->sorted; !e && i < cd->n; i++) /* set before by this command */
+		if (strcmp(cd->e[i].path, abs) == 0)
+			e = &cd->e[i];
+	if (e || (e = append(cd, abs, steps))) {
 		e->steps = steps;
 		e->fresh = true;
 		cd->changed = true;

@@ -87,6 +87,11 @@ char *tc_read_file(const char *path, size_t *len)
 		got = fread(buf + n, 1, cap - n - 1, f);
 		n += got;
 	} while (got > 0);
+	if (ferror(f)) { /* not the whole file: no bytes at all, never a part */
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
 	fclose(f);
 	buf[n] = 0;
 	if (len)
