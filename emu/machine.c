@@ -6,6 +6,7 @@
  * disasm.c. The RAM layout is described in emu_internal.h.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -229,8 +230,9 @@ void emu_renew_if_worn(struct machine *m, unsigned id)
 		return;
 	if (open_hart(m, id, err, sizeof(err)) != 0) {
 		emu_engine_close(h);
-		*h = old; /* go on with the worn engine */
+		*h = old; /* go on with the worn engine, never kept for another machine */
 		h->invalidations = 0;
+		h->uses = UINT_MAX;
 		return;
 	}
 	emu_engine_close(&old); /* worn: not kept */
@@ -270,6 +272,11 @@ static void reset_parked(struct machine *m, const struct image *img, enum fetch_
 	}
 	memset(m->exec_pages, 0, m->ram_size / EMU_PAGE + 1);
 	memset(m->magic_page, 0, (size_t)emu_map_page(m->arch));
+	/* The plain map was decoded from the text as the last scenario left it: the next run
+	 * decodes the text as restored. */
+	free(m->plain);
+	m->plain = NULL;
+	m->plain_decoded = false;
 }
 
 void machine_park(struct machine *m)
