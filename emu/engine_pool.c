@@ -37,6 +37,13 @@ struct pooled {
 static struct pooled pool[ENGINE_POOL_MAX];
 static unsigned npool;
 
+/* The kept engine p closed, with its saved state. */
+static void close_pooled(const struct pooled *p)
+{
+	uc_context_free(p->pristine);
+	uc_close(p->uc);
+}
+
 uc_err emu_engine_take(const struct arch_model *arch, struct hart *h)
 {
 	uc_err e;
@@ -50,8 +57,7 @@ uc_err emu_engine_take(const struct arch_model *arch, struct hart *h)
 			continue;
 		memmove(pool + i, pool + i + 1, (--npool - i) * sizeof(pool[0]));
 		if ((e = uc_context_restore(p.uc, p.pristine)) != UC_ERR_OK) {
-			uc_context_free(p.pristine);
-			uc_close(p.uc);
+			close_pooled(&p);
 			break;
 		}
 		h->uc = p.uc;
@@ -117,8 +123,7 @@ void emu_engine_give_back(struct machine *m, struct hart *h)
 		return;
 	}
 	if (npool == ENGINE_POOL_MAX) { /* the engine kept longest goes */
-		uc_context_free(pool[0].pristine);
-		uc_close(pool[0].uc);
+		close_pooled(&pool[0]);
 		memmove(pool, pool + 1, --npool * sizeof(pool[0]));
 	}
 	pool[npool++] = (struct pooled){.arch = m->arch, .uc = h->uc, .pristine = h->pristine,

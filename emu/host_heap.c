@@ -11,9 +11,10 @@
  * pages (madvise MADV_HUGEPAGE: honoured when the kernel's THP mode is "always" or "madvise",
  * ignored under "never"): a fault then maps 2 MiB. The reservation is address space; pages
  * are faulted in as they are first used (under strict overcommit, vm.overcommit_memory 2, it
- * counts as committed memory, in each -j worker too). Allocations below 32 MiB stay on that heap (glibc would
- * otherwise map large ones apart and unmap them on free), and the heap is not trimmed, so the
- * pages faulted in are used again by the next scenario. Results never depend on any of this.
+ * counts as committed memory, in each -j worker too). Allocations below 32 MiB stay on that
+ * heap (glibc would otherwise map large ones apart and unmap them on free), and the heap is not
+ * trimmed, so the pages faulted in are used again by the next scenario. Results never depend
+ * on any of this.
  */
 #include <malloc.h>
 #include <stdint.h>
