@@ -11,7 +11,9 @@
  *       executions, steps, the time spent before the search (image, machine, references,
  *       setup) and in it, and the scheduled steps per second as a percentage of
  *       raw stepping of the same arch; the register-access answers kept in the cache directory
- *       are read first and written back after, as the command does;
+ *       are read first and written back after, as the command does; and, sampled
+ *       (cpu_share.c), the emulator's own part of that time, with the rate the steps could
+ *       reach were everything else to take none;
  *   (4) arm64/nop-to-call and riscv/direct-t1 with 2, 3 and 4 runners, the variants written to
  *       a temporary directory from the bundled file by repeating its last runner hart;
  *   (5) the patchcheck command's gate (--no-db -q) with -j 1 and -j 2, and two -j 1 gates at
@@ -39,6 +41,7 @@
 #include "../cli/cli.h"
 #include "../emu/machine.h"
 #include "../explorer/explorer.h"
+#include "cpu_share.h"
 
 #define CALLS 100000  /* calls of traced_add3 per measurement of raw or machine stepping */
 #define PASSES 3      /* measurements; the fastest counts (the host's noise only slows) */
@@ -47,6 +50,7 @@
 #define TARGET_EXEC_PER_TRACE 1.2    /* executions per distinct Mazurkiewicz trace */
 #define TARGET_NOP_TO_CALL_4 1.0     /* seconds, nop-to-call with 4 runners */
 #define TARGET_J2_SPEEDUP 1.7        /* gate wall time, -j 1 over -j 2 */
+#define SAMPLE_PERIOD 0.001          /* CPU seconds between samples of the emulator's share */
 
 static double now(void)
 {
@@ -284,6 +288,32 @@ static void print_rate_line(const char *what, const struct totals *t)
 	       t->search > 0 ? 100.0 * t->raw_equivalent / t->search : 0, TARGET_RAW_PERCENT);
 }
 
+/*
+ * The emulator's own part of the gate's CPU time (cpu_share.c): Unicorn's library and the code
+ * it translated, doing what the explorer asked of it (translating, stepping, running hooks,
+ * opening engines). Were the rest to take no time at all, the scheduled steps could be no
+ * faster than the raw equivalent over this part: the most any change outside the emulator
+ * that asks the same of it could reach. The C library's time on the emulator's behalf (its
+ * allocations and copies) counts as the rest, so the part is if anything too small and the
+ * bound too high.
+ */
+static void print_emulator_share(const struct totals *t, const struct cpu_share *s, double cpu)
+{
+	if (!s->samples) {
+		printf("  %-34s %12s\n", "the emulator's own cpu time", "not sampled");
+		return;
+	}
+	double lib = (double)s->library / (double)s->samples;
+	double jit = (double)s->translated / (double)s->samples;
+	double own = (lib + jit) * cpu;
+
+	printf("  %-34s %12.2f s  (%.0f%% of the cpu time: its library %.0f%%, the code it "
+	       "translated %.0f%%; %lu samples)\n", "the emulator's own cpu time", own,
+	       100.0 * (lib + jit), 100.0 * lib, 100.0 * jit, s->samples);
+	printf("  %-34s %12.1f%% of raw, with everything else taking no time\n",
+	       "scheduled steps at most", own > 0 ? 100.0 * t->raw_equivalent / own : 0);
+}
+
 /* Executions per distinct Mazurkiewicz trace, over every scenario (target <= 1.2). */
 static void print_exec_per_trace(const struct totals *t)
 {
@@ -300,6 +330,8 @@ static int bench_gate(const struct explore_options *opt)
 	struct totals t = {0};
 	unsigned skipped = 0;
 	char err[1024];
+	struct cpu_share share = {0};
+	int sampled = cpu_share_start(SAMPLE_PERIOD) == 0;
 	double cpu0 = cpu_seconds(), wall0 = now();
 
 	/* The files the gate covers, in its order (cli/scenario_files.c). */
@@ -327,6 +359,8 @@ static int bench_gate(const struct explore_options *opt)
 	}
 	scenario_files_free(&files);
 	double wall = now() - wall0, cpu = cpu_seconds() - cpu0;
+	if (sampled)
+		cpu_share_stop(&share);
 
 	printf("\ngate: %u scenarios of scenarios/ (%u skipped%s), %u not as "
 	       "expected, %u errors\n", t.scenarios, skipped,
@@ -337,6 +371,7 @@ static int bench_gate(const struct explore_options *opt)
 	       t.total, t.total - t.search, t.total > 0 ? 100.0 * (t.total - t.search) / t.total : 0,
 	       t.search);
 	print_rate_line("scheduled steps", &t);
+	print_emulator_share(&t, &share, cpu);
 	print_exec_per_trace(&t);
 	/* What executions per trace leaves out: the paths that ended before an execution did,
 	 * every hart asleep (dpor.c), dropped (spin.c, interrupt.c), or at a state explored
